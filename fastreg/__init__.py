@@ -1,0 +1,9 @@
+"""fastreg: fast L1 / L2 / elastic-net regularized linear regression.
+
+Drop-in replacements for scikit-learn's estimators, solved by coordinate descent in
+compiled code (see ``fastreg/_cd_fast.pyx``).
+"""
+from ._elastic_net import ElasticNet, Lasso
+
+__all__ = ["ElasticNet", "Lasso"]
+__version__ = "0.1.0"

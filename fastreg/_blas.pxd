@@ -1,0 +1,74 @@
+"""Fused float32/float64 wrappers around the BLAS routines fastreg's kernels use.
+
+Every wrapper takes raw pointers with unit stride (column-major matrices with a leading
+dimension) and calls SciPy's BLAS through ``scipy.linalg.cython_blas``, so that no other
+BLAS is linked. All are ``noexcept nogil`` and meant to be inlined into the kernels.
+"""
+from cython cimport floating
+from scipy.linalg.cython_blas cimport (
+    sdot, ddot, saxpy, daxpy, scopy, dcopy, sscal, dscal, sgemv, dgemv, sgemm, dgemm,
+)
+
+
+cdef inline floating _dot(int n, const floating* x, const floating* y) noexcept nogil:
+    """x @ y"""
+    cdef int inc = 1
+    if floating is float:
+        return sdot(&n, <float*> x, &inc, <float*> y, &inc)
+    else:
+        return ddot(&n, <double*> x, &inc, <double*> y, &inc)
+
+
+cdef inline void _axpy(int n, floating a, const floating* x, floating* y) noexcept nogil:
+    """y += a * x"""
+    cdef int inc = 1
+    if floating is float:
+        saxpy(&n, &a, <float*> x, &inc, y, &inc)
+    else:
+        daxpy(&n, &a, <double*> x, &inc, y, &inc)
+
+
+cdef inline void _copy(int n, const floating* x, floating* y) noexcept nogil:
+    """y[:] = x"""
+    cdef int inc = 1
+    if floating is float:
+        scopy(&n, <float*> x, &inc, y, &inc)
+    else:
+        dcopy(&n, <double*> x, &inc, y, &inc)
+
+
+cdef inline void _gemv_t(int n, int p, floating a, const floating* A, int lda,
+                         const floating* x, floating b, floating* y) noexcept nogil:
+    """y = a * A.T @ x + b * y, with A column-major (n, p)"""
+    cdef int inc = 1
+    cdef char trans = b'T'
+    if floating is float:
+        sgemv(&trans, &n, &p, &a, <float*> A, &lda, <float*> x, &inc, &b, y, &inc)
+    else:
+        dgemv(&trans, &n, &p, &a, <double*> A, &lda, <double*> x, &inc, &b, y, &inc)
+
+
+cdef inline void _gemv_n(int n, int p, floating a, const floating* A, int lda,
+                         const floating* x, floating b, floating* y) noexcept nogil:
+    """y = a * A @ x + b * y, with A column-major (n, p)"""
+    cdef int inc = 1
+    cdef char trans = b'N'
+    if floating is float:
+        sgemv(&trans, &n, &p, &a, <float*> A, &lda, <float*> x, &inc, &b, y, &inc)
+    else:
+        dgemv(&trans, &n, &p, &a, <double*> A, &lda, <double*> x, &inc, &b, y, &inc)
+
+
+cdef inline void _gemm_tn(int p, int m, int n, const floating* A, int lda,
+                          const floating* B, int ldb, floating* C, int ldc) noexcept nogil:
+    """C = A.T @ B, with A column-major (n, p), B column-major (n, m), C (p, m)"""
+    cdef char ta = b'T'
+    cdef char tb = b'N'
+    cdef floating one = 1.0
+    cdef floating zero = 0.0
+    if floating is float:
+        sgemm(&ta, &tb, &p, &m, &n, &one, <float*> A, &lda, <float*> B, &ldb,
+              &zero, C, &ldc)
+    else:
+        dgemm(&ta, &tb, &p, &m, &n, &one, <double*> A, &lda, <double*> B, &ldb,
+              &zero, C, &ldc)

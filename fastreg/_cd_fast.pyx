@@ -1,0 +1,852 @@
+"""Coordinate-descent kernels for the elastic net (fused float32 / float64).
+
+Problem solved, for each penalty pair (l1, l2) of a path:
+
+    P(w) = 0.5 * ||y - X w||^2 + l1 * ||w||_1 + 0.5 * l2 * ||w||^2      [w >= 0 if positive]
+
+which is ``n_samples`` times scikit-learn's ElasticNet objective when
+``l1 = alpha * l1_ratio * n`` and ``l2 = alpha * (1 - l1_ratio) * n`` (the Python layer
+does this scaling, the centering and the sample-weight rescaling; X and y arrive here
+already centered / weighted).
+
+Dual and stopping rule (scikit-learn's, so that ``tol`` certifies the same accuracy):
+with R = y - X w and XtA = X^T R - l2 w,
+
+* l1 > 0 ("formulation A", the Lasso dual of the problem augmented with sqrt(l2) I):
+  theta = s R with s = min(1, l1 / ||XtA||_inf)  (||.||_inf -> max(.) if positive), and
+  gap = P(w) - (-0.5 s^2 (||R||^2 + l2 ||w||^2) + s R^T y);
+* l1 = 0 < l2 ("formulation B", ridge): gap = ||R||^2 + 0.5 l2 ||w||^2 - R^T y
+  + ||X^T R||^2 / (2 l2)   (positive parts of X^T R if positive);
+
+the solve stops when gap <= tol (the caller passes tol * ||y||^2). The gap is always that
+of the full problem: features set aside by screening are checked once more before a
+solution is returned, and readmitted if they violate the optimality conditions.
+
+Algorithm (one function, ``_solve``, shared by both update strategies):
+
+* outer loop: full gradient X^T R (naive mode) or q = X^T y - G w (Gram mode), duality
+  gap, Gap Safe screening (Fercoq, Gramfort & Salmon 2015; Ndiaye et al. 2017, JMLR 18,
+  eq. 11), and a working set W = support + the features closest to violating the
+  optimality conditions (Massias, Gramfort & Salmon 2018, "Celer", sec. 3); on a path,
+  the first working set of each alpha is given by the sequential strong rule
+  |x_j^T r| >= 2 l1_k - l1_{k-1} (Tibshirani et al. 2012, JRSS-B 74, eq. 6);
+* inner loop on W: cyclic (or random) coordinate descent with glmnet's active-set
+  cycling (Friedman, Hastie & Tibshirani 2010, sec. 2.6): a sweep over W, then sweeps
+  over the nonzero coordinates only until they are solved, then a sweep over W again;
+  sweeps over the nonzero coordinates are Anderson-accelerated (Bertrand & Massias 2021,
+  "Anderson acceleration of coordinate descent", alg. 1) with an objective check;
+* naive mode updates the residual R with columns of X (Fortran X, O(n) per update);
+  Gram mode updates q with columns of G = X^T X (O(|W|) per update). G is either given
+  in full or built lazily: the column X^T x_j is computed (one GEMM for all new
+  features of a working set) the first time j enters a working set, and kept for the
+  rest of the path.
+
+Each sweep over W or over its nonzero part counts as one iteration (``n_iter``).
+"""
+from cython cimport floating
+from libc.math cimport fabs, sqrt, INFINITY
+from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdint cimport uint32_t, int32_t
+from libc.string cimport memset
+
+import numpy as np
+
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn
+
+cdef enum:
+    NAIVE = 0
+    GRAM = 1
+    ANDERSON_K = 5   # iterates used by Anderson extrapolation
+    WS_MIN = 10      # smallest working set beyond the support
+    SMALL_GEMM = 4000000   # flops below which a GEMM is done as GEMVs
+
+
+cdef struct Problem:
+    # data, as void pointers of the problem's floating type
+    int n
+    int p
+    int mode
+    void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
+    void* y           # (n,) naive mode
+    void* Xy          # (p,) Gram mode
+    double yy         # y @ y
+    void* norms       # (p,) squared column norms (diagonal of G)
+    # Gram columns: the column of feature j starts at Gcols + slot[j] * p
+    void* Gcols
+    int* slot
+    int n_cols
+    int cap
+    bint lazy
+    # penalties and options
+    double l1
+    double l2
+    double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
+    double tol        # absolute tolerance on the duality gap
+    bint positive
+    bint screening
+    bint random
+    uint32_t rng
+
+
+cdef struct ScoreIdx:
+    double score
+    int j
+
+
+cdef int _cmp_score(const void* a, const void* b) noexcept nogil:
+    cdef double sa = (<ScoreIdx*> a).score
+    cdef double sb = (<ScoreIdx*> b).score
+    return (sa > sb) - (sa < sb)
+
+
+cdef int _cmp_int(const void* a, const void* b) noexcept nogil:
+    cdef int ia = (<int*> a)[0]
+    cdef int ib = (<int*> b)[0]
+    return (ia > ib) - (ia < ib)
+
+
+cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
+    """Uniform integer in [0, end) (xorshift32)."""
+    cdef uint32_t x = state[0]
+    x ^= x << 13
+    x ^= x >> 17
+    x ^= x << 5
+    state[0] = x
+    return x % end
+
+
+cdef inline floating _prox(floating z, double l1, double denom, bint positive) noexcept nogil:
+    """argmin_t 0.5 denom t^2 - z t + l1 |t|   (t >= 0 if positive)."""
+    if denom <= 0:
+        return 0
+    if z > l1:
+        return <floating> ((z - l1) / denom)
+    if z < -l1 and not positive:
+        return <floating> ((z + l1) / denom)
+    return 0
+
+
+cdef inline double _dsum_dot(int n, const floating* a, const floating* b) noexcept nogil:
+    """a @ b accumulated in double precision."""
+    cdef double s = 0
+    cdef int i
+    for i in range(n):
+        s += <double> a[i] * b[i]
+    return s
+
+
+cdef double _gap(double l1, double l2, double w_l1, double w_l2sq, double RR, double Ry,
+                 double dnorm, double XtR_sq) noexcept nogil:
+    """Duality gap from its scalar ingredients (the one formula every mode uses).
+
+    dnorm = ||X^T R - l2 w||_inf (max(.) if positive), XtR_sq = ||X^T R||^2 (of its
+    positive part if positive), only used when l1 = 0.
+    """
+    cdef double primal, s
+    if l1 > 0:
+        primal = 0.5 * (RR + l2 * w_l2sq) + l1 * w_l1
+        s = l1 / dnorm if dnorm > l1 else 1.0
+        return primal - (-0.5 * s * s * (RR + l2 * w_l2sq) + s * Ry)
+    if l2 > 0:
+        return RR + 0.5 * l2 * w_l2sq - Ry + XtR_sq / (2 * l2)
+    return XtR_sq  # least squares: first-order condition, as scikit-learn
+
+
+cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
+    """Column j of the Gram matrix (requires slot[j] >= 0)."""
+    return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
+
+
+cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
+    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
+
+    Returns -1 if memory could not be allocated.
+    """
+    cdef int i, j, n_new = 0, new_cap
+    cdef int* missing
+    cdef floating* block
+    cdef floating* X = <floating*> P.X
+    cdef floating* dest
+    cdef void* grown
+    if not P.lazy:
+        return 0
+    for i in range(k):
+        if P.slot[feats[i]] < 0:
+            n_new += 1
+    if n_new == 0:
+        return 0
+    if P.n_cols + n_new > P.cap:
+        new_cap = max(2 * P.cap, P.n_cols + n_new)
+        new_cap = min(new_cap, P.p)
+        grown = realloc(P.Gcols, <size_t> new_cap * P.p * sizeof(floating))
+        if grown == NULL:
+            return -1
+        P.Gcols = grown
+        P.cap = new_cap
+    missing = <int*> malloc(n_new * sizeof(int))
+    block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
+    if missing == NULL or block == NULL:
+        free(missing)
+        free(block)
+        return -1
+    n_new = 0
+    for i in range(k):
+        j = feats[i]
+        if P.slot[j] < 0:
+            missing[n_new] = j
+            # block[:, n_new] = X[:, j]
+            _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
+            P.slot[j] = P.n_cols + n_new
+            n_new += 1
+    dest = (<floating*> P.Gcols) + <size_t> P.n_cols * P.p
+    if <double> n_new * P.p * P.n >= SMALL_GEMM:
+        # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
+        _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n, dest, P.p)
+    else:
+        # small blocks: one GEMV per column (a threaded GEMM on a tiny block spends
+        # milliseconds waking its threads)
+        for i in range(n_new):
+            _gemv_t(P.n, P.p, 1.0, X, P.n, block + <size_t> i * P.n, 0.0,
+                    dest + <size_t> i * P.p)
+    P.n_cols += n_new
+    free(missing)
+    free(block)
+    return 0
+
+
+cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
+                     const int* feats, int k, int n_supp, const int* supp) noexcept nogil:
+    """g[j] = x_j^T R for j in feats (naive), or g = X^T y - G w (Gram, all features)."""
+    cdef int i, j, s
+    cdef floating* X = <floating*> P.X
+    cdef floating* col
+    if P.mode == NAIVE:
+        if k == P.p:
+            # g = X.T @ R
+            _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
+        else:
+            for i in range(k):
+                j = feats[i]
+                g[j] = _dot(P.n, X + <size_t> j * P.n, R)
+    else:
+        # g = Xy - G[:, supp] @ w[supp]
+        _copy(P.p, <floating*> P.Xy, g)
+        for i in range(n_supp):
+            s = supp[i]
+            col = _gcol(P, s, w)
+            _axpy(P.p, -w[s], col, g)
+
+
+cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
+                      const int* feats, int k, double* dnorm_out) noexcept nogil:
+    """Duality gap of the problem restricted to feats (all features when k == p).
+
+    g must hold x_j^T R for j in feats; w is zero outside feats.
+    """
+    cdef int i, j
+    cdef double v, dnorm = 0, xtr2 = 0, w_l1 = 0, w_l2sq = 0, RR, Ry, wXy, wq
+    cdef floating wj
+    if not P.positive:
+        dnorm = 0
+    else:
+        dnorm = -INFINITY
+    for i in range(k):
+        j = feats[i]
+        wj = w[j]
+        v = g[j] - P.l2 * wj
+        if P.positive:
+            if v > dnorm:
+                dnorm = v
+            if g[j] > 0:
+                xtr2 += <double> g[j] * g[j]
+        else:
+            if fabs(v) > dnorm:
+                dnorm = fabs(v)
+            xtr2 += <double> g[j] * g[j]
+        w_l1 += fabs(wj)
+        w_l2sq += <double> wj * wj
+    if P.mode == NAIVE:
+        RR = _dsum_dot(P.n, R, R)
+        Ry = _dsum_dot(P.n, R, <floating*> P.y)
+    else:
+        wXy = 0
+        wq = 0
+        for i in range(k):
+            j = feats[i]
+            if w[j] != 0:
+                wXy += <double> w[j] * (<floating*> P.Xy)[j]
+                wq += <double> w[j] * g[j]
+        # ||y - Xw||^2 = y'y - w'Xy - w'q  and  R'y = y'y - w'Xy, with q = Xy - G w
+        RR = P.yy - wXy - wq
+        Ry = P.yy - wXy
+        if RR < 0:
+            RR = 0
+    dnorm_out[0] = dnorm
+    return _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dnorm, xtr2)
+
+
+cdef struct Inner:
+    # compact working-set state, as void pointers of the problem's floating type
+    int m             # |W|
+    int* W            # feature index of each working-set position
+    void* wW          # (m,) coefficients on W
+    void* qW          # (m,) Gram mode: X_W^T R;   unused in naive mode
+    void* bW          # (m,) Gram mode: X_W^T y
+    void* GW          # (m, m) Gram mode: G[W, W], column-major
+    size_t gw_cap     # allocated entries of GW
+    void* dW          # (m,) diagonal: ||x_j||^2
+    void* R           # (n,) naive mode: residual y - X w
+    void* gW          # (m,) naive mode: X_W^T R scratch
+    # Anderson scratch
+    void* hist        # ((K + 1) * m)
+    void* wacc        # (m,)
+    void* vacc        # (max(n, m),)  R or q at the extrapolated point
+    int* act          # (m,) positions of the nonzero coefficients
+
+
+cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
+    """One coordinate-descent update of working-set position i."""
+    cdef floating* dW = <floating*> S.dW
+    cdef floating old = wW[i]
+    cdef floating z, new
+    cdef floating* xcol
+    if P.mode == NAIVE:
+        xcol = (<floating*> P.X) + <size_t> S.W[i] * P.n
+        # z = x_j @ (R + w_j x_j)
+        z = _dot(P.n, xcol, <floating*> S.R) + dW[i] * old
+    else:
+        z = (<floating*> S.qW)[i] + dW[i] * old
+    new = _prox(z, P.l1, dW[i] + P.l2, P.positive)
+    if new != old:
+        wW[i] = new
+        if P.mode == NAIVE:
+            # R -= (new - old) * x_j
+            _axpy(P.n, old - new, xcol, <floating*> S.R)
+        else:
+            # q_W -= (new - old) * G[W, j]
+            _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m,
+                  <floating*> S.qW)
+
+
+cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
+    """One pass of coordinate descent over the working-set positions pos[:k]."""
+    cdef int t
+    if P.random:
+        for t in range(k):
+            _update(P, S, pos[_rand_int(k, &P.rng)], wW)
+    else:
+        for t in range(k):
+            _update(P, S, pos[t], wW)
+
+
+cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
+                      double* gap_A) noexcept nogil:
+    """Duality gaps of the problem restricted to W and to its nonzero part A."""
+    cdef int i
+    cdef floating* g
+    cdef floating wi
+    cdef double v, dn_A, dn_W, x2_A = 0, x2_W = 0, w_l1 = 0, w_l2sq = 0, RR, Ry
+    cdef double wb = 0, wq = 0
+    if P.mode == NAIVE:
+        g = <floating*> S.gW
+        for i in range(S.m):
+            g[i] = _dot(P.n, (<floating*> P.X) + <size_t> S.W[i] * P.n, <floating*> S.R)
+        RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
+        Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
+    else:
+        g = <floating*> S.qW
+    dn_A = -INFINITY if P.positive else 0
+    dn_W = dn_A
+    for i in range(S.m):
+        wi = wW[i]
+        v = g[i] - P.l2 * wi
+        if not P.positive:
+            v = fabs(v)
+        if v > dn_W:
+            dn_W = v
+        if wi != 0:
+            if v > dn_A:
+                dn_A = v
+            w_l1 += fabs(wi)
+            w_l2sq += <double> wi * wi
+            if P.mode == GRAM:
+                wb += <double> wi * (<floating*> S.bW)[i]
+                wq += <double> wi * g[i]
+        if not P.positive or g[i] > 0:
+            x2_W += <double> g[i] * g[i]
+            if wi != 0:
+                x2_A += <double> g[i] * g[i]
+    if P.mode == GRAM:
+        RR = P.yy - wb - wq
+        Ry = P.yy - wb
+        if RR < 0:
+            RR = 0
+    gap_W[0] = _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dn_W, x2_W)
+    gap_A[0] = _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dn_A, x2_A)
+
+
+cdef double _objective(Problem* P, Inner* S, floating* wW, floating* v) noexcept nogil:
+    """P(w) - 0.5 y'y on W, with v the residual (naive) or q_W (Gram) at wW."""
+    cdef int i
+    cdef double f = 0, pen = 0
+    for i in range(S.m):
+        pen += P.l1 * fabs(wW[i]) + 0.5 * P.l2 * wW[i] * wW[i]
+        if P.mode == GRAM:
+            f -= 0.5 * wW[i] * ((<floating*> S.bW)[i] + v[i])
+    if P.mode == NAIVE:
+        f = 0.5 * _dsum_dot(P.n, v, v) - 0.5 * P.yy
+    return f + pen
+
+
+cdef bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogil:
+    """Solve C z = 1 for a small SPD matrix C (overwritten by its Cholesky factor)."""
+    cdef int i, j, k
+    cdef double s
+    for j in range(K):
+        s = C[j * K + j]
+        for k in range(j):
+            s -= C[j * K + k] * C[j * K + k]
+        if s <= 0:
+            return False
+        C[j * K + j] = sqrt(s)
+        for i in range(j + 1, K):
+            s = C[i * K + j]
+            for k in range(j):
+                s -= C[i * K + k] * C[j * K + k]
+            C[i * K + j] = s / C[j * K + j]
+    for i in range(K):  # L u = 1
+        s = 1.0
+        for k in range(i):
+            s -= C[i * K + k] * z[k]
+        z[i] = s / C[i * K + i]
+    for i in range(K - 1, -1, -1):  # L^T z = u
+        s = z[i]
+        for k in range(i + 1, K):
+            s -= C[k * K + i] * z[k]
+        z[i] = s / C[i * K + i]
+    return True
+
+
+cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Extrapolate the last K+1 iterates on the active positions; keep it if better.
+
+    hist[k * nA + t] holds the value at position act[t] after the k-th sweep.
+    """
+    cdef int k, l, t, i, K = ANDERSON_K
+    cdef floating* hist = <floating*> S.hist
+    cdef floating* wacc = <floating*> S.wacc
+    cdef floating* vacc = <floating*> S.vacc
+    cdef floating* cur
+    cdef floating delta
+    cdef double C[ANDERSON_K * ANDERSON_K]
+    cdef double z[ANDERSON_K]
+    cdef double s, ztot, trace = 0, f_cur, f_acc
+    for k in range(K):
+        for l in range(k + 1):
+            s = 0
+            for t in range(nA):
+                s += (<double> hist[(k + 1) * nA + t] - hist[k * nA + t]) * \
+                     (<double> hist[(l + 1) * nA + t] - hist[l * nA + t])
+            C[k * K + l] = s
+            C[l * K + k] = s
+        trace += C[k * K + k]
+    if trace == 0:
+        return
+    for k in range(K):
+        C[k * K + k] += 1e-12 * trace
+    if not _cholesky_solve_ones(C, K, z):
+        return
+    ztot = 0
+    for k in range(K):
+        ztot += z[k]
+    if ztot == 0:
+        return
+    # w_acc = sum_k c_k w^(k+1) on the active positions, w elsewhere
+    for i in range(S.m):
+        wacc[i] = wW[i]
+    for t in range(nA):
+        s = 0
+        for k in range(K):
+            s += z[k] / ztot * hist[(k + 1) * nA + t]
+        wacc[S.act[t]] = <floating> s
+        if P.positive and s < 0:
+            return
+    # residual (naive) or q_W (Gram) at w_acc
+    if P.mode == NAIVE:
+        cur = <floating*> S.R
+        _copy(P.n, cur, vacc)
+        for t in range(nA):
+            i = S.act[t]
+            delta = wacc[i] - wW[i]
+            if delta != 0:
+                _axpy(P.n, -delta, (<floating*> P.X) + <size_t> S.W[i] * P.n, vacc)
+    else:
+        cur = <floating*> S.qW
+        _copy(S.m, cur, vacc)
+        for t in range(nA):
+            i = S.act[t]
+            delta = wacc[i] - wW[i]
+            if delta != 0:
+                _axpy(S.m, -delta, (<floating*> S.GW) + <size_t> i * S.m, vacc)
+    f_cur = _objective(P, S, wW, cur)
+    f_acc = _objective(P, S, wacc, vacc)
+    if f_acc < f_cur:
+        _copy(S.m, wacc, wW)
+        _copy(P.n if P.mode == NAIVE else S.m, vacc, cur)
+
+
+cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
+                      floating* wW) noexcept nogil:
+    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
+
+    At least one sweep is always made.
+    """
+    cdef int sweeps = 0, nA, k, t, i
+    cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
+    cdef floating* hist = <floating*> S.hist
+    cdef double gap_W, gap_A
+    for i in range(S.m):
+        allpos[i] = i
+    while True:
+        _sweep(P, S, allpos, S.m, wW)
+        sweeps += 1
+        _inner_gaps(P, S, wW, &gap_W, &gap_A)
+        if gap_W <= eps or sweeps >= budget:
+            return sweeps
+        # active-set cycling on the nonzero coefficients, Anderson-accelerated
+        nA = 0
+        for i in range(S.m):
+            if wW[i] != 0:
+                S.act[nA] = i
+                nA += 1
+        if nA == 0:
+            continue
+        k = 0
+        for t in range(nA):
+            hist[t] = wW[S.act[t]]
+        while sweeps < budget:
+            _sweep(P, S, S.act, nA, wW)
+            sweeps += 1
+            k += 1
+            for t in range(nA):
+                hist[k * nA + t] = wW[S.act[t]]
+            if k == ANDERSON_K:
+                _anderson(P, S, nA, wW)
+                k = 0
+                for t in range(nA):
+                    hist[t] = wW[S.act[t]]
+                _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                if gap_W <= eps:
+                    return sweeps
+                if gap_A <= eps:
+                    break   # the nonzero part is solved: back to a sweep over W
+        if sweeps >= budget:
+            return sweeps
+
+
+cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                int* supp, ScoreIdx* cand, Inner* S, int max_iter,
+                double* gap_out) noexcept nogil:
+    """Solve one problem from the warm start w. Returns the number of sweeps,
+    or -1 if memory ran out. R (naive) must hold y - X w on entry."""
+    cdef int n_iter = 0, n_kept = 0, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
+    cdef int n_screened = 0, outer = 0
+    cdef bint strong
+    cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wW = <floating*> S.wW
+    cdef floating* GW
+    cdef floating* col
+    cdef void* grown
+    cdef size_t cap
+
+    # features with a zero column are zero at the optimum
+    for j in range(P.p):
+        if norms[j] > 0:
+            feats[n_kept] = j
+            n_kept += 1
+        elif w[j] != 0:
+            w[j] = 0
+    strong = P.l1_prev > P.l1 and P.l1 > 0
+
+    while True:
+        # support, and the gradient on the kept features
+        n_supp = 0
+        for i in range(n_kept):
+            if w[feats[i]] != 0:
+                supp[n_supp] = feats[i]
+                n_supp += 1
+        if P.mode == GRAM and _ensure_cols(P, supp, n_supp, w) < 0:
+            return -1
+        _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+        gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
+
+        if gap <= P.tol and n_screened > 0:
+            # KKT check of the screened features: the gap of the full problem
+            n_kept = 0
+            for j in range(P.p):
+                if norms[j] > 0:
+                    feats[n_kept] = j
+                    n_kept += 1
+            n_screened = 0
+            _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+            gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
+        if gap <= P.tol or n_iter >= max_iter:
+            break
+
+        # Gap Safe screening: |x~_j^T theta*| < 1 is certain when
+        # (1 - |x_j^T theta|) / ||x~_j|| > sqrt(2 gap) / l1, x~_j = [x_j; sqrt(l2) e_j]
+        dmax = dnorm if dnorm > P.l1 else P.l1
+        if P.screening and P.l1 > 0:
+            radius = sqrt(2 * gap) / P.l1
+            t = 0
+            for i in range(n_kept):
+                j = feats[i]
+                v = (g[j] - P.l2 * w[j]) / dmax
+                if not P.positive:
+                    v = fabs(v)
+                d = (1 - v) / sqrt(norms[j] + P.l2)
+                if d > radius:
+                    n_screened += 1
+                    if w[j] != 0:
+                        if P.mode == NAIVE:
+                            # R += w_j x_j
+                            _axpy(P.n, w[j], (<floating*> P.X) + <size_t> j * P.n, R)
+                        w[j] = 0
+                        # (Gram mode: q is recomputed from the support below)
+                else:
+                    feats[t] = j
+                    t += 1
+            n_kept = t
+            if n_screened > 0 and P.mode == GRAM:
+                n_supp = 0
+                for i in range(n_kept):
+                    if w[feats[i]] != 0:
+                        supp[n_supp] = feats[i]
+                        n_supp += 1
+                _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+
+        # working set: support + strong-rule survivors, or the best-ranked candidates
+        m = 0
+        n_cand = 0
+        thresh = 2 * P.l1 - P.l1_prev
+        for i in range(n_kept):
+            j = feats[i]
+            if w[j] != 0 or P.l1 == 0:
+                S.W[m] = j
+                m += 1
+                continue
+            v = g[j] if P.positive else fabs(g[j])
+            if strong and outer == 0:
+                if v >= thresh:
+                    S.W[m] = j
+                    m += 1
+            else:
+                cand[n_cand].score = (dmax - v) / sqrt(norms[j] + P.l2)
+                cand[n_cand].j = j
+                n_cand += 1
+        if n_cand > 0:
+            ws_size = max(ws_size, max(2 * m, WS_MIN))
+            t = ws_size - m
+            if t > n_cand:
+                t = n_cand
+            if t > 0:
+                qsort(cand, n_cand, sizeof(ScoreIdx), _cmp_score)
+                for i in range(t):
+                    S.W[m] = cand[i].j
+                    m += 1
+        if m == 0:
+            # nothing can enter (possible only through rounding): stop here
+            break
+        qsort(S.W, m, sizeof(int), _cmp_int)
+        S.m = m
+        ws_size = max(ws_size, m)
+
+        # compact state on W
+        for i in range(m):
+            wW[i] = w[S.W[i]]
+            (<floating*> S.dW)[i] = norms[S.W[i]]
+        if P.mode == GRAM:
+            if _ensure_cols(P, S.W, m, w) < 0:
+                return -1
+            if <size_t> m * m > S.gw_cap:
+                # grow G[W, W] geometrically, never beyond p x p
+                cap = min(<size_t> m * m * 2, <size_t> P.p * P.p)
+                grown = realloc(S.GW, cap * sizeof(floating))
+                if grown == NULL:
+                    return -1
+                S.GW = grown
+                S.gw_cap = cap
+            GW = <floating*> S.GW
+            for i in range(m):
+                col = _gcol(P, S.W[i], w)
+                for t in range(m):
+                    GW[<size_t> i * m + t] = col[S.W[t]]
+                (<floating*> S.qW)[i] = g[S.W[i]]
+                (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
+
+        eps = P.tol if (strong and outer == 0) else max(0.3 * gap, P.tol)
+        sweeps = _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        n_iter += sweeps
+        for i in range(m):
+            w[S.W[i]] = wW[i]
+        outer += 1
+    gap_out[0] = gap
+    return n_iter
+
+
+def enet_path(
+    floating[::1] w,
+    const double[::1] l1s,
+    const double[::1] l2s,
+    const floating[::1, :] X,
+    const floating[::1] y,
+    const floating[:, ::1] G,
+    const floating[::1] Xy,
+    const floating[::1] norms,
+    double yy,
+    double tol,
+    int max_iter,
+    bint positive,
+    bint use_gram,
+    bint screening,
+    bint random,
+    uint32_t seed,
+    floating[::1, :] coefs,
+    double[::1] gaps,
+    int32_t[::1] n_iters,
+    bint strong_rule=True,
+):
+    """Solve the elastic net along a path of penalties, warm-starting each solve.
+
+    Parameters
+    ----------
+    w : (p,) initial coefficients; holds the last solution on return.
+    l1s, l2s : (k,) penalties l1, l2 of each problem (decreasing l1 on a path).
+    X : (n, p) Fortran array, or None when G is given.
+    y : (n,) target (naive mode), or None.
+    G : (p, p) full Gram matrix X^T X, or None (built lazily from X if use_gram).
+    Xy : (p,) X^T y (Gram mode), or None.
+    norms : (p,) squared column norms of X (the diagonal of G).
+    yy : y @ y.
+    tol : absolute tolerance on the duality gap (scikit-learn's tol * y @ y).
+    max_iter : maximum number of sweeps for each problem.
+    positive : constrain the coefficients to be non-negative.
+    use_gram : covariance (Gram) updates; otherwise residual (naive) updates on X.
+    screening : Gap Safe screening.
+    random : visit coordinates in random order (with replacement) instead of cyclically.
+    seed : seed of the random order.
+    coefs : (p, k) Fortran output: the solution of each problem.
+    gaps : (k,) output: the duality gap of each solution (on the scale of P(w)).
+    n_iters : (k,) output: sweeps used by each problem.
+    strong_rule : first working set from the sequential strong rule on a path.
+    """
+    cdef int n_alphas = l1s.shape[0]
+    cdef int p = w.shape[0]
+    cdef int n = X.shape[0] if X is not None else 0
+    cdef int k, status = 0
+    cdef Problem P
+    cdef Inner S
+    cdef double gap
+    dtype = np.float32 if floating is float else np.float64
+
+    if G is None and X is None:
+        raise ValueError("either X or G is required")
+    if p == 0:
+        raise ValueError("at least one feature is required")
+    memset(&P, 0, sizeof(Problem))
+    memset(&S, 0, sizeof(Inner))
+    P.n = n
+    P.p = p
+    P.mode = GRAM if (use_gram or G is not None) else NAIVE
+    P.yy = yy
+    P.tol = tol
+    P.positive = positive
+    P.screening = screening
+    P.random = random
+    P.rng = seed if seed != 0 else 1
+    P.norms = <void*> &norms[0]
+    if X is not None:
+        P.X = <void*> &X[0, 0]
+    if P.mode == NAIVE:
+        if y is None:
+            raise ValueError("y is required in naive mode")
+        P.y = <void*> &y[0]
+    elif Xy is None:
+        raise ValueError("Xy is required in Gram mode")
+    else:
+        P.Xy = <void*> &Xy[0]
+
+    slot = np.full(p, -1, dtype=np.intc)
+    cdef int[::1] slot_v = slot
+    P.slot = &slot_v[0]
+    if G is not None:
+        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        for k in range(p):
+            slot_v[k] = k
+        P.n_cols = p
+        P.cap = p
+        P.lazy = False
+    else:
+        P.lazy = P.mode == GRAM
+
+    # workspace
+    R = np.zeros(max(n, 1), dtype=dtype)
+    g = np.zeros(p, dtype=dtype)
+    feats = np.zeros(p, dtype=np.intc)
+    supp = np.zeros(p, dtype=np.intc)
+    cand = np.zeros(p * sizeof(ScoreIdx), dtype=np.uint8)
+    Wi = np.zeros(p, dtype=np.intc)
+    act = np.zeros(2 * p, dtype=np.intc)
+    wW = np.zeros(p, dtype=dtype)
+    qW = np.zeros(p, dtype=dtype)
+    bW = np.zeros(p, dtype=dtype)
+    dW = np.zeros(p, dtype=dtype)
+    gW = np.zeros(p, dtype=dtype)
+    hist = np.zeros((ANDERSON_K + 1) * p, dtype=dtype)
+    wacc = np.zeros(p, dtype=dtype)
+    vacc = np.zeros(max(n, p), dtype=dtype)
+    cdef floating[::1] R_v = R
+    cdef floating[::1] g_v = g
+    cdef int[::1] feats_v = feats
+    cdef int[::1] supp_v = supp
+    cdef unsigned char[::1] cand_v = cand
+    cdef int[::1] W_v = Wi
+    cdef int[::1] act_v = act
+    cdef floating[::1] wW_v = wW, qW_v = qW, bW_v = bW, dW_v = dW, gW_v = gW
+    cdef floating[::1] hist_v = hist, wacc_v = wacc, vacc_v = vacc
+    S.W = &W_v[0]
+    S.act = &act_v[0]
+    S.wW = <void*> &wW_v[0]
+    S.qW = <void*> &qW_v[0]
+    S.bW = <void*> &bW_v[0]
+    S.dW = <void*> &dW_v[0]
+    S.gW = <void*> &gW_v[0]
+    S.R = <void*> &R_v[0]
+    S.hist = <void*> &hist_v[0]
+    S.wacc = <void*> &wacc_v[0]
+    S.vacc = <void*> &vacc_v[0]
+    try:
+        with nogil:
+            if P.mode == NAIVE:
+                # R = y - X @ w
+                _copy(n, &y[0], &R_v[0])
+                _gemv_n(n, p, -1.0, &X[0, 0], n, &w[0], 1.0, &R_v[0])
+            for k in range(n_alphas):
+                P.l1 = l1s[k]
+                P.l2 = l2s[k]
+                P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
+                status = _solve(&P, &w[0], &R_v[0], &g_v[0], &feats_v[0],
+                                &supp_v[0], <ScoreIdx*> &cand_v[0], &S, max_iter, &gap)
+                if status < 0:
+                    break
+                _copy(p, &w[0], &coefs[0, k])
+                gaps[k] = gap
+                n_iters[k] = status
+    finally:
+        free(S.GW)
+        if P.lazy:
+            free(P.Gcols)
+    if status < 0:
+        raise MemoryError("fastreg: could not allocate the Gram matrix columns")
+

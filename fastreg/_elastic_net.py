@@ -1,0 +1,370 @@
+"""`ElasticNet` and `Lasso`: drop-in replacements for scikit-learn's estimators."""
+import numbers
+import warnings
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._path import check_gram, enet_path_arrays, preprocess, warn_not_converged
+
+
+def _check_number(name, value, *, low=None, high=None, integer=False,
+                  low_open=False):
+    """Raise a ValueError naming the parameter unless value is a number in range."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ValueError(
+            f"The '{name}' parameter must be {'an int' if integer else 'a real number'}"
+            f", got {value!r} of type {type(value).__name__}."
+        )
+    if not np.isfinite(value):
+        raise ValueError(f"The '{name}' parameter must be finite, got {value!r}.")
+    if low is not None and (value < low or (low_open and value == low)):
+        bound = f"> {low}" if low_open else f">= {low}"
+        raise ValueError(f"The '{name}' parameter must be {bound}, got {value!r}.")
+    if high is not None and value > high:
+        raise ValueError(f"The '{name}' parameter must be <= {high}, got {value!r}.")
+
+
+def _check_bool(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"The '{name}' parameter must be a bool, got {value!r}.")
+
+
+def _check_sample_weight(sample_weight, n_samples, dtype):
+    """Validated 1-D weights (None if absent or a scalar, as scikit-learn)."""
+    if sample_weight is None or isinstance(sample_weight, numbers.Number):
+        return None
+    sw = np.asarray(sample_weight)
+    if sw.dtype.kind not in "biuf":
+        raise ValueError(
+            f"sample_weight must be numeric, got an array of dtype {sw.dtype}."
+        )
+    sw = sw.astype(dtype, copy=True)
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight "
+            "per sample."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError("Negative values in sample_weight are not allowed.")
+    if not np.sum(sw) > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return sw
+
+
+class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """Linear regression with combined L1 and L2 priors as regularizer.
+
+    Minimizes, exactly as :class:`sklearn.linear_model.ElasticNet`::
+
+        1 / (2 * n_samples) * ||y - Xw - b||^2_2
+        + alpha * l1_ratio * ||w||_1
+        + 0.5 * alpha * (1 - l1_ratio) * ||w||^2_2
+
+    with sample weights entering the squared error (rescaled to sum to n_samples).
+    Solved by coordinate descent in compiled code with working sets, active-set
+    cycling, Gap Safe screening and Anderson acceleration; it stops when the duality
+    gap is at most ``tol * ||y||^2 / n_samples`` (y centered when an intercept is
+    fitted), scikit-learn's rule, so a given ``tol`` certifies the same accuracy.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the penalty terms. ``alpha = 0`` is ordinary least
+        squares (warns; use :class:`sklearn.linear_model.LinearRegression`).
+    l1_ratio : float, default=0.5
+        The ElasticNet mixing parameter, ``0 <= l1_ratio <= 1``: 1 is the Lasso
+        (L1), 0 is ridge (L2).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, the data are assumed centered.
+    precompute : bool, 'auto' or array-like of shape (n_features, n_features), \
+            default='auto'
+        Update strategy (the solution does not depend on it). 'auto': covariance
+        updates on Gram columns built lazily (only for features that enter a working
+        set) when n_samples > n_features, residual updates on X otherwise. False:
+        residual updates on X. True: covariance updates on the full Gram matrix X^T X
+        computed once. An array: that Gram matrix (of the centered, weighted X),
+        checked against X. (scikit-learn's default is False, which never uses a Gram
+        matrix; fastreg's 'auto' picks the faster strategy.)
+    max_iter : int, default=1000
+        Maximum number of coordinate-descent sweeps (over a working set or its
+        nonzero part).
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never writes into X, whatever its value.
+    tol : float, default=1e-4
+        Tolerance on the duality gap, relative to ``||y||^2 / n_samples``.
+    warm_start : bool, default=False
+        Start from the previous solution (``coef_``) when refitting.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random coordinate order when ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Visit coordinates in order, or at random.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients; exact zeros where the solution is zero.
+    sparse_coef_ : sparse matrix of shape (n_features,) or (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept.
+    n_iter_ : int or list of int
+        Coordinate-descent sweeps used (per target).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap at the solution, on the scale of the objective above.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    """
+
+    _l1_ratio_fixed = None
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
+                 precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
+                 warm_start=False, positive=False, random_state=None,
+                 selection="cyclic"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = False
+        return tags
+
+    def _validate_params(self, l1_ratio):
+        _check_number("alpha", self.alpha, low=0)
+        _check_number("l1_ratio", l1_ratio, low=0, high=1)
+        _check_number("max_iter", self.max_iter, low=1, integer=True)
+        _check_number("tol", self.tol, low=0)
+        for name in ("fit_intercept", "copy_X", "warm_start", "positive"):
+            _check_bool(name, getattr(self, name))
+        if self.selection not in ("cyclic", "random"):
+            raise ValueError(
+                "The 'selection' parameter must be 'cyclic' or 'random', got "
+                f"{self.selection!r}."
+            )
+        pre = self.precompute
+        if not (isinstance(pre, (bool, np.bool_)) or (isinstance(pre, str) and
+                pre == "auto") or hasattr(pre, "__array__")):
+            raise ValueError(
+                "The 'precompute' parameter must be a bool, 'auto' or an array of "
+                f"shape (n_features, n_features), got {pre!r}."
+            )
+
+    def _l1_ratio(self):
+        return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit the model by coordinate descent.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (float32 stays float32, anything else becomes float64).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, rescaled internally to sum to n_samples.
+        check_input : bool, default=True
+            If False, skip the finiteness checks of X and y (they are still converted
+            to a supported dtype and layout, so the kernel is always safe).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        l1_ratio = self._l1_ratio()
+        self._validate_params(l1_ratio)
+        X, y = validate_data(
+            self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
+            order="F", copy=False, multi_output=True, y_numeric=True,
+            ensure_all_finite=bool(check_input),
+        )
+        y = np.asarray(y, dtype=X.dtype)
+        n_samples, n_features = X.shape
+        sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
+        if self.alpha == 0:
+            warnings.warn(
+                "With alpha=0, this algorithm does not converge well. You are advised "
+                "to use the LinearRegression estimator", stacklevel=2,
+            )
+
+        Xc, yc, X_offset, y_offset = preprocess(X, y, self.fit_intercept, sw)
+        single = yc.ndim == 1
+        Y = yc[:, None] if single else yc
+        n_targets = Y.shape[1]
+
+        gram, use_gram = self._gram(Xc, X_offset, n_targets)
+        if self.warm_start and hasattr(self, "coef_") and \
+                np.shape(self.coef_) == ((n_features,) if single
+                                         else (n_targets, n_features)):
+            init = np.atleast_2d(self.coef_)
+        else:
+            init = None
+        seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
+
+        coef = np.empty((n_targets, n_features), dtype=X.dtype)
+        gaps = np.empty(n_targets, dtype=X.dtype)
+        n_iter = []
+        for k in range(n_targets):
+            yk = np.ascontiguousarray(Y[:, k])
+            coefs, g, its, converged, tol_abs = enet_path_arrays(
+                Xc, yk, l1_ratio, [self.alpha], gram=gram, use_gram=use_gram,
+                coef_init=None if init is None else init[k], tol=self.tol,
+                max_iter=self.max_iter, positive=self.positive,
+                selection=self.selection, seed=seed,
+            )
+            if not converged[0]:
+                warn_not_converged(g[0], tol_abs, l1_ratio)
+            coef[k] = coefs[:, 0]
+            gaps[k] = g[0]
+            n_iter.append(int(its[0]))
+
+        if single:
+            self.coef_ = coef[0]
+            self.dual_gap_ = gaps[0]
+            self.n_iter_ = n_iter[0]
+        else:
+            self.coef_ = coef
+            self.dual_gap_ = gaps
+            self.n_iter_ = n_iter
+        if self.fit_intercept:
+            self.intercept_ = y_offset - X_offset @ self.coef_.T
+        else:
+            self.intercept_ = 0.0 if single else np.zeros(n_targets, dtype=X.dtype)
+        if not (np.all(np.isfinite(self.coef_)) and np.all(np.isfinite(self.intercept_))):
+            raise ValueError(
+                "Coordinate descent produced non-finite coefficients: the input data "
+                "contain values too large for the floating-point type; rescale them."
+            )
+        return self
+
+    def _gram(self, Xc, X_offset, n_targets):
+        """(Gram matrix or None, whether to use covariance updates)."""
+        pre = self.precompute
+        n_samples, n_features = Xc.shape
+        if hasattr(pre, "__array__"):
+            if self.fit_intercept and np.any(X_offset != 0):
+                warnings.warn(
+                    "Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix.", UserWarning, stacklevel=3,
+                )
+                return Xc.T @ Xc, True
+            return check_gram(pre, Xc, Xc.dtype), True
+        if pre is True:
+            return np.ascontiguousarray(Xc.T @ Xc), True
+        use_gram = pre == "auto" and n_samples > n_features
+        if use_gram and n_targets > 1:
+            # one Gram matrix shared by all targets
+            return np.ascontiguousarray(Xc.T @ Xc), True
+        return None, use_gram
+
+    @property
+    def sparse_coef_(self):
+        """Sparse representation of the fitted ``coef_``."""
+        check_is_fitted(self)
+        return sparse.csr_matrix(np.atleast_2d(self.coef_))
+
+    def predict(self, X):
+        """Predict with the linear model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=False, reset=False,
+                          dtype=[np.float64, np.float32])
+        return X @ self.coef_.T + self.intercept_
+
+
+class Lasso(ElasticNet):
+    """Linear model trained with an L1 prior as regularizer (the Lasso).
+
+    Minimizes, exactly as :class:`sklearn.linear_model.Lasso`::
+
+        (1 / (2 * n_samples)) * ||y - Xw - b||^2_2 + alpha * ||w||_1
+
+    This is :class:`ElasticNet` with ``l1_ratio=1``; see it for the solver, the
+    stopping rule and the attributes.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the L1 term. ``alpha = 0`` is ordinary least squares
+        (warns).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    precompute : bool, 'auto' or array-like of shape (n_features, n_features), \
+            default='auto'
+        Update strategy, as in :class:`ElasticNet`.
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never writes into X.
+    max_iter : int, default=1000
+        Maximum number of coordinate-descent sweeps.
+    tol : float, default=1e-4
+        Tolerance on the duality gap, relative to ``||y||^2 / n_samples``.
+    warm_start : bool, default=False
+        Start from the previous solution when refitting.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random coordinate order when ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Visit coordinates in order, or at random.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients; exact zeros where the solution is zero.
+    sparse_coef_ : sparse matrix of shape (n_features,) or (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Intercept.
+    n_iter_ : int or list of int
+        Coordinate-descent sweeps used (per target).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap at the solution, on the scale of the objective.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    """
+
+    _l1_ratio_fixed = 1.0
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
+                 copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
+                 positive=False, random_state=None, selection="cyclic"):
+        super().__init__(
+            alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+            precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
+            warm_start=warm_start, positive=positive, random_state=random_state,
+            selection=selection,
+        )

@@ -1,0 +1,85 @@
+"""Build the compiled kernels of fastreg.
+
+Only the extension modules, the Cython compiler directives (set once, here) and the
+compiler flags live in this file; the package metadata is in pyproject.toml.
+
+Environment switches:
+    FASTREG_DEBUG=1    build with bounds checking and wraparound on (for debugging)
+    FASTREG_NO_OPENMP=1  build without OpenMP even if the compiler supports it
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+DEBUG = os.environ.get("FASTREG_DEBUG", "0") == "1"
+
+DIRECTIVES = {
+    "language_level": 3,
+    "boundscheck": DEBUG,
+    "wraparound": DEBUG,
+    "initializedcheck": DEBUG,
+    "nonecheck": False,
+    "cdivision": True,
+    "cpow": True,
+    "embedsignature": True,
+}
+
+BASE_FLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
+
+
+def _compiler_supports_openmp(compiler):
+    """Try to compile and link a tiny OpenMP program with this compiler."""
+    if os.environ.get("FASTREG_NO_OPENMP", "0") == "1" or sys.platform == "win32":
+        return False
+    tmp = tempfile.mkdtemp()
+    try:
+        src = os.path.join(tmp, "omp_test.c")
+        with open(src, "w") as f:
+            f.write("#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n")
+        objs = compiler.compile([src], output_dir=tmp, extra_postargs=["-fopenmp"])
+        compiler.link_executable(objs, "omp_test", output_dir=tmp,
+                                 extra_postargs=["-fopenmp"])
+        return True
+    except Exception:
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class BuildExt(build_ext):
+    """Add -fopenmp when the compiler accepts it; build without it otherwise."""
+
+    def build_extensions(self):
+        use_openmp = _compiler_supports_openmp(self.compiler)
+        print(f"fastreg: building {'with' if use_openmp else 'without'} OpenMP")
+        for ext in self.extensions:
+            if use_openmp:
+                ext.extra_compile_args.append("-fopenmp")
+                ext.extra_link_args.append("-fopenmp")
+        super().build_extensions()
+
+
+def extension(name):
+    return Extension(
+        f"fastreg.{name}",
+        [f"fastreg/{name}.pyx"],
+        include_dirs=[np.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
+        extra_compile_args=list(BASE_FLAGS),
+    )
+
+
+setup(
+    ext_modules=cythonize(
+        [extension("_cd_fast")],
+        compiler_directives=DIRECTIVES,
+    ),
+    cmdclass={"build_ext": BuildExt},
+)
