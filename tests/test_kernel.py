@@ -1,0 +1,192 @@
+"""Invariants of the compiled kernel, checked against NumPy re-computations.
+
+The kernel solves P(w) = 0.5 ||y - Xw||^2 + l1 ||w||_1 + 0.5 l2 ||w||^2 (w >= 0 if
+positive). These tests call it directly and check, independently of scikit-learn:
+the reported duality gap equals the gap recomputed in NumPy, the optimality (KKT)
+conditions hold, and every update strategy (residual, lazy Gram, full Gram), screening
+on or off, cyclic or random order, float32 or float64, single solve or warm-started
+path, gives the same solution.
+"""
+import numpy as np
+import pytest
+
+from fastreg._cd_fast import enet_path
+
+
+def make_problem(n, p, seed=0, dtype=np.float64, rho=0.6):
+    """Centered data with AR(1)-correlated columns and a sparse truth."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, p))
+    X = Z.copy()
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
+    w = np.zeros(p)
+    w[rng.choice(p, min(p, 8), replace=False)] = rng.standard_normal(min(p, 8)) * 3
+    y = X @ w + rng.standard_normal(n)
+    X -= X.mean(0)
+    y -= y.mean()
+    return np.asfortranarray(X, dtype=dtype), y.astype(dtype)
+
+
+def l1_max(X, y, positive=False):
+    Xty = X.astype(np.float64).T @ y.astype(np.float64)
+    return np.max(Xty) if positive else np.max(np.abs(Xty))
+
+
+def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=True,
+          random=False, w0=None, max_iter=100_000, strong_rule=True):
+    """Call the kernel along (l1s, l2s); mode in {naive, lazy, gram}."""
+    dtype = X.dtype
+    n, p = X.shape
+    l1s = np.atleast_1d(np.asarray(l1s, dtype=np.float64))
+    l2s = np.broadcast_to(np.asarray(l2s, dtype=np.float64), l1s.shape).copy()
+    w = np.zeros(p, dtype) if w0 is None else w0.astype(dtype).copy()
+    G = np.ascontiguousarray(X.T @ X) if mode == "gram" else None
+    Xy = X.T @ y
+    norms = np.einsum("ij,ij->j", X, X)
+    yy = float(y.astype(np.float64) @ y.astype(np.float64))
+    coefs = np.zeros((p, len(l1s)), dtype, order="F")
+    gaps = np.zeros(len(l1s))
+    iters = np.zeros(len(l1s), np.int32)
+    enet_path(w, l1s, l2s, X, y, G, Xy, norms, yy, tol * yy, max_iter, positive,
+              mode == "lazy", screening, random, 7, coefs, gaps, iters, strong_rule)
+    return coefs, gaps, iters
+
+
+def numpy_gap(X, y, w, l1, l2, positive=False):
+    """The duality gap, written out in NumPy (float64) from its definition."""
+    X = X.astype(np.float64)
+    y = y.astype(np.float64)
+    w = w.astype(np.float64)
+    R = y - X @ w
+    XtR = X.T @ R
+    primal = 0.5 * R @ R + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+    if l1 > 0:
+        XtA = XtR - l2 * w
+        dnorm = np.max(XtA) if positive else np.max(np.abs(XtA))
+        s = min(1.0, l1 / dnorm) if dnorm > 0 else 1.0
+        dual = -0.5 * s**2 * (R @ R + l2 * w @ w) + s * R @ y
+        return primal - dual
+    v = np.maximum(XtR, 0) if positive else XtR
+    return R @ R + 0.5 * l2 * w @ w - R @ y + v @ v / (2 * l2)
+
+
+def kkt_violation(X, y, w, l1, l2, positive=False):
+    """Largest violation of the optimality conditions, relative to max |x_j^T y|."""
+    X = X.astype(np.float64)
+    grad = X.T @ (y - X @ w.astype(np.float64)) - l2 * w  # -(smooth gradient)
+    viol = np.where(w > 0, np.abs(grad - l1), 0.0)
+    viol = np.where(w < 0, np.abs(grad + l1), viol)
+    at_zero = w == 0
+    if positive:
+        viol = np.where(at_zero, np.maximum(grad - l1, 0), viol)
+    else:
+        viol = np.where(at_zero, np.maximum(np.abs(grad) - l1, 0), viol)
+    return np.max(viol) / max(l1_max(X, y), 1e-300)
+
+
+SHAPES = [(120, 30), (40, 200)]
+MODES = ["naive", "lazy", "gram"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("positive", [False, True])
+def test_reported_gap_is_the_numpy_gap_and_kkt_hold(shape, mode, l1_ratio, positive):
+    X, y = make_problem(*shape)
+    lmax = l1_max(X, y, positive)
+    for frac in [0.5, 0.05, 0.005]:
+        total = lmax * frac / max(l1_ratio, 0.1)
+        l1, l2 = total * l1_ratio, total * (1 - l1_ratio)
+        coefs, gaps, iters = solve(X, y, l1, l2, mode=mode, positive=positive)
+        w = coefs[:, 0]
+        gap = numpy_gap(X, y, w, l1, l2, positive)
+        yy = y @ y
+        assert gaps[0] <= 1e-10 * yy, "solve did not reach the tolerance"
+        assert gap == pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * yy)
+        if positive:
+            assert np.all(w >= 0)
+        if l1 > 0:
+            assert kkt_violation(X, y, w, l1, l2, positive) < 1e-4
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_strategies_screening_and_order_agree(shape):
+    X, y = make_problem(*shape, seed=1)
+    l1 = l1_max(X, y) * 0.01
+    ref, _, _ = solve(X, y, l1, 0.0, mode="naive", tol=1e-14)
+    for mode in MODES:
+        for screening in (True, False):
+            for random in (False, True):
+                w, _, _ = solve(X, y, l1, 0.0, mode=mode, tol=1e-14,
+                                screening=screening, random=random)
+                np.testing.assert_allclose(w[:, 0], ref[:, 0], rtol=1e-7,
+                                           atol=1e-9 * np.abs(ref).max())
+                # exact zeros in the same places
+                assert np.array_equal(w[:, 0] == 0, ref[:, 0] == 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_path_equals_independent_solves(mode):
+    """Warm starts and the strong rule change the work, never the answer."""
+    X, y = make_problem(60, 150, seed=2)
+    l1s = l1_max(X, y) * np.geomspace(1, 1e-3, 12)
+    path, gaps, iters = solve(X, y, l1s, 0.1, mode=mode, tol=1e-13)
+    for k, l1 in enumerate(l1s):
+        single, _, _ = solve(X, y, l1, 0.1, mode=mode, tol=1e-13)
+        np.testing.assert_allclose(path[:, k], single[:, 0], rtol=1e-6,
+                                   atol=1e-8 * np.abs(single).max())
+        assert gaps[k] <= 1e-13 * (y @ y)
+    no_strong, _, _ = solve(X, y, l1s, 0.1, mode=mode, tol=1e-13, strong_rule=False)
+    np.testing.assert_allclose(path, no_strong, rtol=1e-6, atol=1e-8 * np.abs(path).max())
+
+
+def test_above_l1_max_gives_zero_in_no_iteration():
+    X, y = make_problem(50, 20)
+    coefs, gaps, iters = solve(X, y, l1_max(X, y) * 1.0001, 0.0)
+    assert np.all(coefs == 0)
+    assert iters[0] == 0
+    assert gaps[0] <= 1e-10 * (y @ y)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_float32_solution_matches_float64(mode):
+    X64, y64 = make_problem(100, 40, seed=3)
+    X32, y32 = X64.astype(np.float32, order="F"), y64.astype(np.float32)
+    l1 = l1_max(X64, y64) * 0.05
+    w64, _, _ = solve(X64, y64, l1, 0.0, mode=mode, tol=1e-12)
+    w32, gaps32, _ = solve(X32, y32, l1, 0.0, mode=mode, tol=1e-6)
+    assert w32.dtype == np.float32
+    np.testing.assert_allclose(w32[:, 0], w64[:, 0], rtol=1e-3,
+                               atol=1e-4 * np.abs(w64).max())
+    assert gaps32[0] <= 1e-6 * float(y32 @ y32)
+
+
+def test_max_iter_bounds_the_sweeps():
+    X, y = make_problem(40, 200, seed=4)
+    coefs, gaps, iters = solve(X, y, l1_max(X, y) * 1e-4, 0.0, tol=1e-15, max_iter=7)
+    assert 1 <= iters[0] <= 7
+    assert gaps[0] > 1e-15 * (y @ y)  # not converged, and says so through the gap
+
+
+def test_zero_columns_stay_zero():
+    X, y = make_problem(50, 20, seed=5)
+    X[:, [3, 11]] = 0.0
+    w0 = np.zeros(20)
+    w0[3] = 5.0  # a warm start on a zero column is reset
+    for mode in MODES:
+        coefs, gaps, _ = solve(X, y, l1_max(X, y) * 0.01, 0.0, mode=mode, w0=w0)
+        assert coefs[3, 0] == 0 and coefs[11, 0] == 0
+        assert numpy_gap(X, y, coefs[:, 0], l1_max(X, y) * 0.01, 0.0) == \
+            pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * (y @ y))
+
+
+def test_inputs_are_not_modified():
+    X, y = make_problem(30, 60, seed=6)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    X0, y0 = X.copy(), y.copy()
+    for mode in MODES:
+        solve(X, y, l1_max(X, y) * 0.1, 0.0, mode=mode)
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
