@@ -1,9 +1,10 @@
 """fastreg: fast L1 / L2 / elastic-net regularized linear regression.
 
-Drop-in replacements for scikit-learn's estimators, solved by coordinate descent in
-compiled code (see ``fastreg/_cd_fast.pyx``).
+Drop-in replacements for scikit-learn's estimators and path functions, solved by
+coordinate descent in compiled code (see ``fastreg/_cd_fast.pyx``).
 """
 from ._elastic_net import ElasticNet, Lasso
+from ._path import enet_path, lasso_path
 
-__all__ = ["ElasticNet", "Lasso"]
+__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 __version__ = "0.1.0"

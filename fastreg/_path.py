@@ -159,3 +159,246 @@ def warn_not_converged(gap, tol_abs, l1_ratio):
         message += (" With no L1 penalty, fastreg.Ridge-style direct solvers are "
                     "faster and exact.")
     warnings.warn(message, ConvergenceWarning, stacklevel=3)
+
+
+def alpha_max(X, y, l1_ratio, positive=False, Xy=None):
+    """Smallest alpha whose solution is all zeros, on preprocessed (centered,
+    weighted) arrays: max_j |x_j^T y| / (n * l1_ratio) (max_j x_j^T y if positive).
+    """
+    n_samples = y.shape[0]
+    Xy = X.T @ y if Xy is None else np.asarray(Xy)
+    top = max(0.0, float(np.max(Xy))) if positive else float(np.max(np.abs(Xy)))
+    return top / (n_samples * l1_ratio)
+
+
+def alpha_grid(a_max, n_alphas, eps):
+    """scikit-learn's default grid: n_alphas values log-spaced from a_max to eps*a_max."""
+    if a_max <= np.finfo(np.float64).resolution:
+        return np.full(n_alphas, np.finfo(np.float64).resolution)
+    return np.geomspace(a_max, a_max * eps, num=n_alphas)
+
+
+def check_path_params(l1_ratio, eps, alphas):
+    """Validate the path parameters; returns (n_alphas or None, alphas array or None)."""
+    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, (int, float, np.number)) \
+            or not 0 <= l1_ratio <= 1:
+        raise ValueError(f"l1_ratio must be a number in [0, 1], got {l1_ratio!r}.")
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.number)) \
+            or not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"eps must be a positive finite number, got {eps!r}.")
+    if alphas is None or isinstance(alphas, (int, np.integer)) and \
+            not isinstance(alphas, bool):
+        n_alphas = 100 if alphas is None else int(alphas)
+        if n_alphas < 1:
+            raise ValueError(
+                f"alphas, as a number of alphas, must be >= 1, got {n_alphas}.")
+        if l1_ratio == 0:
+            raise ValueError(
+                "l1_ratio=0 (no L1 penalty) has no alpha_max, so no automatic alpha "
+                "grid: pass an explicit array of alphas.")
+        return n_alphas, None
+    arr = np.asarray(alphas, dtype=np.float64).ravel() if not isinstance(alphas, str) \
+        else None
+    if arr is None or arr.size == 0:
+        raise ValueError(f"alphas must be an int or a non-empty array, got {alphas!r}.")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError("alphas must be finite and non-negative.")
+    return None, np.sort(arr)[::-1]
+
+
+def _validate_path_input(X, y, Xy, check_input):
+    from sklearn.utils.validation import check_array, check_consistent_length
+    if check_input:
+        X = check_array(X, accept_sparse=False, dtype=[np.float64, np.float32],
+                        order="F", input_name="X")
+        y = check_array(y, dtype=X.dtype, ensure_2d=False, input_name="y")
+        check_consistent_length(X, y)
+    else:
+        X = np.asfortranarray(X)
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64, order="F")
+        y = np.asarray(y, dtype=X.dtype)
+    if y.ndim != 1:
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        else:
+            raise ValueError(
+                "y must be 1-D: fastreg's path functions solve one target at a time "
+                "(scikit-learn solves 2-D y as a multi-task problem, which fastreg "
+                "does not implement yet); loop over the columns of y.")
+    if Xy is not None:
+        Xy = np.asarray(Xy, dtype=X.dtype).ravel()
+        if Xy.shape != (X.shape[1],):
+            raise ValueError(f"Xy has shape {np.shape(Xy)}, expected ({X.shape[1]},).")
+    return X, np.ascontiguousarray(y), Xy
+
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
+              Xy=None, copy_X=True, coef_init=None, verbose=False,
+              return_n_iter=False, positive=False, check_input=True, **params):
+    """Compute the elastic-net path with coordinate descent.
+
+    Same signature, return values and objective as
+    :func:`sklearn.linear_model.enet_path` for a 1-D target::
+
+        1 / (2 * n_samples) * ||y - Xw||^2_2
+        + alpha * l1_ratio * ||w||_1 + 0.5 * alpha * (1 - l1_ratio) * ||w||^2_2
+
+    X and y are used as given (no centering: center them first, or use the
+    estimators, to fit an intercept). The whole path runs in compiled code: warm
+    starts, the sequential strong rule, working sets and the Gram matrix (when used)
+    shared by all alphas. Every returned solution has a duality gap
+    ``<= tol * ||y||^2 / n_samples``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,)
+        Target values.
+    l1_ratio : float, default=0.5
+        Mixing parameter, in [0, 1]; 0 requires an explicit array of alphas.
+    eps : float, default=1e-3
+        Length of the default grid: ``alpha_min / alpha_max = eps``.
+    alphas : int or array-like, default=None
+        Number of alphas of the default grid (None: 100), or the alphas themselves
+        (solved in decreasing order).
+    precompute : 'auto', bool or array-like of shape (n_features, n_features), \
+            default='auto'
+        Covariance updates on a Gram matrix ('auto': built lazily when
+        n_samples > n_features), residual updates (False), or the given Gram matrix.
+    Xy : array-like of shape (n_features,), default=None
+        ``X.T @ y``, if already computed (used with a Gram matrix).
+    copy_X : bool, default=True
+        Accepted for compatibility: X is never modified.
+    coef_init : array-like of shape (n_features,), default=None
+        Initial coefficients (warm start of the first alpha).
+    verbose : bool or int, default=False
+        Accepted for compatibility; nothing is printed.
+    return_n_iter : bool, default=False
+        Whether to return the number of sweeps of each alpha.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    check_input : bool, default=True
+        If False, skip the finiteness checks of X and y.
+    **params : kwargs
+        ``tol`` (default 1e-4), ``max_iter`` (default 1000), ``selection``
+        ('cyclic' or 'random') and ``random_state``.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas along the path, decreasing.
+    coefs : ndarray of shape (n_features, n_alphas)
+        Coefficients along the path.
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gap of each solution, on the scale of the objective above.
+    n_iters : list of int
+        Coordinate-descent sweeps of each alpha (only if ``return_n_iter``).
+    """
+    from sklearn.utils import check_random_state
+    tol = params.pop("tol", 1e-4)
+    max_iter = params.pop("max_iter", 1000)
+    selection = params.pop("selection", "cyclic")
+    random_state = params.pop("random_state", None)
+    if params:
+        raise ValueError(f"Unexpected parameters: {sorted(params)}.")
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a non-negative number, got {tol!r}.")
+    if int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}.")
+    if selection not in ("cyclic", "random"):
+        raise ValueError(f"selection must be 'cyclic' or 'random', got {selection!r}.")
+    n_alphas, alpha_arr = check_path_params(l1_ratio, eps, alphas)
+    X, y, Xy = _validate_path_input(X, y, Xy, check_input)
+    n_samples, n_features = X.shape
+
+    gram = None
+    use_gram = False
+    if hasattr(precompute, "__array__"):
+        gram = check_gram(precompute, X, X.dtype)
+        use_gram = True
+    elif precompute is True:
+        gram = np.ascontiguousarray(X.T @ X)
+        use_gram = True
+    elif isinstance(precompute, str) and precompute == "auto":
+        use_gram = n_samples > n_features
+    elif precompute is not False:
+        raise ValueError(
+            f"precompute must be 'auto', a bool or a Gram matrix, got {precompute!r}.")
+    if use_gram and Xy is None:
+        Xy = X.T @ y
+
+    if alpha_arr is None:
+        a_max = alpha_max(X, y, l1_ratio, positive, Xy)
+        alpha_arr = alpha_grid(a_max, n_alphas, eps)
+        if a_max <= np.finfo(np.float64).resolution:
+            warnings.warn(
+                "alpha_max is 0 (y is constant or orthogonal to every column of X): "
+                "every coefficient of the path is zero.", UserWarning, stacklevel=2)
+    seed = check_random_state(random_state).randint(1, 2**31 - 1)
+    coefs, gaps, n_iters, converged, tol_abs = enet_path_arrays(
+        X, y, l1_ratio, alpha_arr, gram=gram, use_gram=use_gram, Xy=Xy,
+        coef_init=coef_init, tol=tol, max_iter=max_iter, positive=positive,
+        selection=selection, seed=seed,
+    )
+    if not np.all(converged):
+        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio)
+    if return_n_iter:
+        return alpha_arr, coefs, gaps, [int(i) for i in n_iters]
+    return alpha_arr, coefs, gaps
+
+
+def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
+               copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
+               positive=False, **params):
+    """Compute the Lasso path with coordinate descent.
+
+    :func:`enet_path` with ``l1_ratio=1``; same signature, return values and
+    objective as :func:`sklearn.linear_model.lasso_path` for a 1-D target::
+
+        (1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * ||w||_1
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,)
+        Target values.
+    eps : float, default=1e-3
+        Length of the default grid: ``alpha_min / alpha_max = eps``.
+    alphas : int or array-like, default=None
+        Number of alphas of the default grid (None: 100), or the alphas themselves.
+    precompute : 'auto', bool or array-like of shape (n_features, n_features), \
+            default='auto'
+        As in :func:`enet_path`.
+    Xy : array-like of shape (n_features,), default=None
+        ``X.T @ y``, if already computed.
+    copy_X : bool, default=True
+        Accepted for compatibility: X is never modified.
+    coef_init : array-like of shape (n_features,), default=None
+        Initial coefficients.
+    verbose : bool or int, default=False
+        Accepted for compatibility.
+    return_n_iter : bool, default=False
+        Whether to return the number of sweeps of each alpha.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    **params : kwargs
+        ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas along the path, decreasing.
+    coefs : ndarray of shape (n_features, n_alphas)
+        Coefficients along the path.
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gap of each solution.
+    n_iters : list of int
+        Sweeps of each alpha (only if ``return_n_iter``).
+    """
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, alphas=alphas,
+                     precompute=precompute, Xy=Xy, copy_X=copy_X,
+                     coef_init=coef_init, verbose=verbose,
+                     return_n_iter=return_n_iter, positive=positive, **params)
