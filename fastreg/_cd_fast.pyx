@@ -465,6 +465,10 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     for i in range(S.m):
         wacc[i] = wW[i]
     for t in range(nA):
+        if hist[K * nA + t] == 0:
+            # keep the exact zeros of the last coordinate-descent iterate
+            wacc[S.act[t]] = 0
+            continue
         s = 0
         for k in range(K):
             s += z[k] / ztot * hist[(k + 1) * nA + t]

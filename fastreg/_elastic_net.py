@@ -54,7 +54,7 @@ def _check_sample_weight(sample_weight, n_samples, dtype):
     if np.any(sw < 0):
         raise ValueError("Negative values in sample_weight are not allowed.")
     if not np.sum(sw) > 0:
-        raise ValueError("sample_weight must have a positive sum.")
+        raise ValueError("sample_weight must not be all zero: its sum must be positive.")
     return sw
 
 
@@ -210,8 +210,9 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             )
 
         Xc, yc, X_offset, y_offset = preprocess(X, y, self.fit_intercept, sw)
-        single = yc.ndim == 1
-        Y = yc[:, None] if single else yc
+        Y = yc[:, None] if yc.ndim == 1 else yc
+        # a single target, even as a column (n, 1), gives 1-D attributes (as sklearn)
+        single = Y.shape[1] == 1
         n_targets = Y.shape[1]
 
         gram, use_gram = self._gram(Xc, X_offset, n_targets)
@@ -249,9 +250,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
         if self.fit_intercept:
+            # shape as sklearn: scalar for 1-D y, (n_targets,) for 2-D y, even (1,)
             self.intercept_ = y_offset - X_offset @ self.coef_.T
         else:
-            self.intercept_ = 0.0 if single else np.zeros(n_targets, dtype=X.dtype)
+            self.intercept_ = 0.0
         if not (np.all(np.isfinite(self.coef_)) and np.all(np.isfinite(self.intercept_))):
             raise ValueError(
                 "Coordinate descent produced non-finite coefficients: the input data "
@@ -264,7 +266,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         pre = self.precompute
         n_samples, n_features = Xc.shape
         if hasattr(pre, "__array__"):
-            if self.fit_intercept and np.any(X_offset != 0):
+            if self.fit_intercept and not np.allclose(X_offset, 0):
                 warnings.warn(
                     "Gram matrix was provided but X was centered to fit intercept: "
                     "recomputing Gram matrix.", UserWarning, stacklevel=3,

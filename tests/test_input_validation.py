@@ -1,0 +1,151 @@
+"""Bad input raises a ValueError that names the problem.
+
+sklearn's InvalidParameterError is a ValueError subclass, so either is accepted; the message
+must name both the offending input (X, y, sample_weight, the parameter) and what is wrong with
+it. Hyperparameters are checked in ``fit``, never in ``__init__`` (sklearn's rule), so
+constructing an estimator with a bad value must succeed.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import fastreg
+
+ESTIMATORS = {
+    "Lasso": lambda **kw: fastreg.Lasso(**kw),
+    "ElasticNet": lambda **kw: fastreg.ElasticNet(**kw),
+}
+
+
+def names(*words):
+    """A regex that matches when every one of ``words`` (each itself a regex) occurs."""
+    return "(?is)^" + "".join(f"(?=.*(?:{w}))" for w in words)
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 4))
+    y = X @ np.array([1.0, -2.0, 0.0, 0.5]) + rng.normal(size=20)
+    return X, y, rng.uniform(0.5, 2.0, size=20)
+
+
+def _with(array, value, index):
+    out = np.array(array, dtype=np.float64)
+    out[index] = value
+    return out
+
+
+X_NAME = r"\bX\b"
+Y_NAME = r"\by\b"
+SW_NAME = r"sample.?weight"
+INF = r"inf"
+
+DATA_CASES = {
+    # name: (function of (X, y, sw) returning fit arguments, regex the message must match)
+    "X-nan": (lambda X, y, sw: (_with(X, np.nan, (3, 1)), y, None), names(X_NAME, "nan")),
+    "X-inf": (lambda X, y, sw: (_with(X, np.inf, (3, 1)), y, None), names(X_NAME, INF)),
+    "X-neg-inf": (lambda X, y, sw: (_with(X, -np.inf, (0, 0)), y, None), names(X_NAME, INF)),
+    "y-nan": (lambda X, y, sw: (X, _with(y, np.nan, 5), None), names(Y_NAME, "nan")),
+    "y-inf": (lambda X, y, sw: (X, _with(y, np.inf, 5), None), names(Y_NAME, INF)),
+    "sw-nan": (lambda X, y, sw: (X, y, _with(sw, np.nan, 2)), names(SW_NAME, "nan")),
+    "sw-inf": (lambda X, y, sw: (X, y, _with(sw, np.inf, 2)), names(SW_NAME, INF)),
+    "sw-negative": (lambda X, y, sw: (X, y, _with(sw, -0.5, 2)), names("weight", "negative")),
+    "y-too-short": (lambda X, y, sw: (X, y[:-1], None),
+                    names("inconsistent|length|number of samples|shape")),
+    "X-too-short": (lambda X, y, sw: (X[:-2], y, None),
+                    names("inconsistent|length|number of samples|shape")),
+    "sw-too-short": (lambda X, y, sw: (X, y, sw[:-1]), names(SW_NAME, "shape|length|samples")),
+    "sw-2d": (lambda X, y, sw: (X, y, sw[:, None]), names("weight", "1d|1-d|dim|shape")),
+    "X-no-rows": (lambda X, y, sw: (X[:0], y[:0], None), names("0 sample|empty|no sample")),
+    "X-no-columns": (lambda X, y, sw: (X[:, :0], y, None), names("0 feature|empty|no feature")),
+    "X-1d": (lambda X, y, sw: (X[:, 0], y, None), names("2d|2-d|dim")),
+    "y-3d": (lambda X, y, sw: (X, np.zeros((len(y), 2, 2)), None), names("dim")),
+    "X-object-strings": (lambda X, y, sw: (np.where(X > 0, "high", "low").astype(object), y,
+                                           None),
+                         names("string|convert|dtype|numeric")),
+    "y-object-strings": (lambda X, y, sw: (X, np.array(["a"] * len(y), dtype=object), None),
+                         names("string|convert|dtype|numeric")),
+    "X-complex": (lambda X, y, sw: (X + 1j, y, None), names("complex")),
+    "y-complex": (lambda X, y, sw: (X, y + 0.5j, None), names("complex")),
+}
+
+
+@pytest.mark.parametrize("case", list(DATA_CASES))
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_bad_data(estimator, case):
+    X, y, sw = _data()
+    make_args, pattern = DATA_CASES[case]
+    Xb, yb, swb = make_args(X, y, sw)
+    est = ESTIMATORS[estimator](alpha=0.1)
+    with warnings.catch_warnings():
+        # a ComplexWarning or similar on the way to the error is fine
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=pattern):
+            est.fit(Xb, yb, sample_weight=swb)
+
+
+PARAM_CASES = {
+    # name: (estimators it applies to, constructor arguments, regex)
+    "alpha-negative": (("Lasso", "ElasticNet"), {"alpha": -0.1}, names("alpha")),
+    "l1_ratio-above-1": (("ElasticNet",), {"l1_ratio": 1.5}, names("l1_ratio")),
+    "l1_ratio-below-0": (("ElasticNet",), {"l1_ratio": -0.1}, names("l1_ratio")),
+    "max_iter-0": (("Lasso", "ElasticNet"), {"max_iter": 0}, names("max_iter")),
+    "max_iter-negative": (("Lasso", "ElasticNet"), {"max_iter": -5}, names("max_iter")),
+    "max_iter-fractional": (("Lasso", "ElasticNet"), {"max_iter": 2.5}, names("max_iter")),
+    "tol-negative": (("Lasso", "ElasticNet"), {"tol": -1e-4}, names(r"\btol\b")),
+    "selection-unknown": (("Lasso", "ElasticNet"), {"selection": "greedy"}, names("selection")),
+    "precompute-unknown": (("Lasso", "ElasticNet"), {"precompute": "yes"}, names("precompute")),
+    "fit_intercept-string": (("Lasso", "ElasticNet"), {"fit_intercept": "yes"},
+                             names("fit_intercept")),
+}
+
+
+@pytest.mark.parametrize("estimator, case", [(e, c) for c, (ests, _, _) in PARAM_CASES.items()
+                                             for e in ests])
+def test_bad_parameter(estimator, case):
+    _, params, pattern = PARAM_CASES[case]
+    X, y, _ = _data()
+    est = ESTIMATORS[estimator](**params)  # must not raise: validation happens in fit
+    assert est.get_params()[next(iter(params))] == params[next(iter(params))]
+    with pytest.raises(ValueError, match=pattern):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_inconsistent_gram(estimator):
+    X, y, _ = _data()
+    est = ESTIMATORS[estimator](alpha=0.1, fit_intercept=False, precompute=3.0 * X.T @ X)
+    with pytest.raises(ValueError, match=names("gram")):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_gram_of_wrong_size(estimator):
+    X, y, _ = _data()
+    est = ESTIMATORS[estimator](alpha=0.1, fit_intercept=False, precompute=np.eye(5))
+    with pytest.raises(ValueError, match=names("gram|precompute")):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_predict_wrong_number_of_features(estimator):
+    X, y, _ = _data()
+    est = ESTIMATORS[estimator](alpha=0.1).fit(X, y)
+    with pytest.raises(ValueError, match=names("feature", str(X.shape[1]))):
+        est.predict(X[:, :3])
+
+
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_predict_before_fit(estimator):
+    X, _, _ = _data()
+    with pytest.raises(ValueError, match=names("not fitted")):
+        ESTIMATORS[estimator]().predict(X)
+
+
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_bad_data_in_predict(estimator):
+    X, y, _ = _data()
+    est = ESTIMATORS[estimator](alpha=0.1).fit(X, y)
+    with pytest.raises(ValueError, match=names(X_NAME, "nan")):
+        est.predict(_with(X, np.nan, (0, 0)))
