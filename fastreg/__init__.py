@@ -3,8 +3,11 @@
 Drop-in replacements for scikit-learn's estimators and path functions, solved by
 coordinate descent in compiled code (see ``fastreg/_cd_fast.pyx``).
 """
+from ._cv import ElasticNetCV, LassoCV
 from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
 
-__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
+__all__ = [
+    "ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "enet_path", "lasso_path",
+]
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ here, in one place:
   matrix, either given, computed in full (``precompute=True``) or built lazily column
   by column inside the kernel (``precompute="auto"`` when n_samples > n_features).
 """
-import functools
+import threading
 import warnings
 
 import numpy as np
@@ -24,22 +24,44 @@ from threadpoolctl import ThreadpoolController
 from ._cd_fast import enet_path as _enet_path_kernel
 
 
-@functools.cache
-def _blas_controller():
-    """Threadpool controller, created once (inspecting the loaded libraries is slow)."""
-    return ThreadpoolController()
-
-
-def single_threaded_blas():
-    """Context manager: BLAS on one thread while a kernel runs.
+class _SingleThreadedBlas:
+    """Context manager: BLAS on one thread while kernels run (thread-safe).
 
     The kernels call BLAS on small blocks between cheap coordinate updates; a threaded
     BLAS then spends more time waking and synchronizing its threads than computing
     (measured: a 20000 x 500 x 10 GEMM took 10x longer on two threads than on one on a
-    busy 2-core machine). Large one-off products (the full Gram matrix) are computed
-    outside the kernels with NumPy's threaded BLAS.
+    busy 2-core machine). Large one-off products (full Gram matrices) are computed
+    outside the kernels with NumPy's threaded BLAS. Kernels may run on several Python
+    threads at once (cross-validation folds): the limit is set by the first to enter
+    and lifted by the last to leave.
     """
-    return _blas_controller().limit(limits=1, user_api="blas")
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._controller = None
+        self._restore = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._depth == 0:
+                if self._controller is None:
+                    # created once: inspecting the loaded libraries is slow
+                    self._controller = ThreadpoolController()
+                self._restore = self._controller.limit(limits=1, user_api="blas")
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                self._restore.restore_original_limits()
+                self._restore = None
+        return False
+
+
+single_threaded_blas = _SingleThreadedBlas()
 
 
 def _rescaled_weights(sample_weight, n_samples):
@@ -106,21 +128,27 @@ def check_gram(G, X, dtype):
 
 
 def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
-                     coef_init=None, tol=1e-4, max_iter=1000, positive=False,
-                     selection="cyclic", seed=1, screening=True):
+                     yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
+                     positive=False, selection="cyclic", seed=1, screening=True):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
-    X is Fortran (n, p) or None when ``gram`` is given; y is 1-D. Returns
-    coefs (p, k), dual gaps (k,) on scikit-learn's scale, and n_iter (k,).
+    X is Fortran (n, p), or None when ``gram`` is given together with ``Xy``, ``yy``
+    (= y @ y) and ``n_samples``; y is 1-D (may be None with a Gram matrix).
+    Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
+    converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
     dtype = (gram if X is None else X).dtype
-    n_samples = y.shape[0]
     n_features = gram.shape[0] if X is None else X.shape[1]
+    if n_samples is None:
+        n_samples = y.shape[0]
     alphas = np.asarray(alphas, dtype=np.float64)
     l1s = np.ascontiguousarray(alphas * l1_ratio * n_samples)
     l2s = np.ascontiguousarray(alphas * (1.0 - l1_ratio) * n_samples)
     w = np.zeros(n_features, dtype=dtype) if coef_init is None else \
-        np.array(coef_init, dtype=dtype, copy=True)
+        np.array(coef_init, dtype=dtype, copy=True).ravel()
+    if w.shape != (n_features,):
+        raise ValueError(f"coef_init has shape {np.shape(coef_init)}, expected "
+                         f"({n_features},).")
     if gram is not None:
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
     else:
@@ -131,13 +159,14 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
         Xy = np.ascontiguousarray(Xy, dtype=dtype)
     else:
         Xy = None
-    yy = float(np.dot(y.astype(np.float64), y.astype(np.float64)))
+    if yy is None:
+        yy = float(np.dot(y.astype(np.float64), y.astype(np.float64)))
     k = len(alphas)
     coefs = np.empty((n_features, k), dtype=dtype, order="F")
     gaps = np.empty(k, dtype=np.float64)
     n_iters = np.empty(k, dtype=np.int32)
     y_arg = np.ascontiguousarray(y, dtype=dtype) if X is not None else None
-    with single_threaded_blas():
+    with single_threaded_blas:
         _enet_path_kernel(
             w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, tol * yy, int(max_iter),
             bool(positive), bool(use_gram), bool(screening), selection == "random",
@@ -145,8 +174,8 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples
-    converged = gaps <= tol * yy / n_samples
-    return coefs, gaps, n_iters, converged, tol * yy / n_samples
+    tol_abs = tol * yy / n_samples
+    return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
 
 
 def warn_not_converged(gap, tol_abs, l1_ratio):
