@@ -93,10 +93,41 @@ cdef struct ScoreIdx:
     int j
 
 
-cdef int _cmp_score(const void* a, const void* b) noexcept nogil:
-    cdef double sa = (<ScoreIdx*> a).score
-    cdef double sb = (<ScoreIdx*> b).score
-    return (sa > sb) - (sa < sb)
+cdef void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
+    """Reorder a[:n] so that its t smallest scores are in a[:t] (quickselect, O(n))."""
+    cdef int lo = 0, hi = n - 1, i, j, mid
+    cdef double pivot
+    cdef ScoreIdx tmp
+    if t <= 0 or t >= n:
+        return
+    while hi > lo:
+        mid = lo + (hi - lo) // 2
+        # median of three as pivot
+        if a[mid].score < a[lo].score:
+            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[lo].score:
+            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[mid].score:
+            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+        pivot = a[mid].score
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].score < pivot:
+                i += 1
+            while a[j].score > pivot:
+                j -= 1
+            if i <= j:
+                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                i += 1
+                j -= 1
+        # now a[lo..j] <= pivot <= a[i..hi]
+        if t - 1 <= j:
+            hi = j
+        elif t - 1 >= i:
+            lo = i
+        else:
+            return
 
 
 cdef int _cmp_int(const void* a, const void* b) noexcept nogil:
@@ -554,8 +585,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     """Solve one problem from the warm start w. Returns the number of sweeps,
     or -1 if memory ran out. R (naive) must hold y - X w on entry."""
     cdef int n_iter = 0, n_kept = 0, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
-    cdef int n_screened = 0, outer = 0
-    cdef bint strong
+    cdef int n_screened = 0, outer = 0, n_viol
+    cdef bint strong, use_strong
     cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
@@ -631,9 +662,20 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
+        use_strong = strong and outer == 0
+        thresh = 2 * P.l1 - P.l1_prev
         m = 0
         n_cand = 0
-        thresh = 2 * P.l1 - P.l1_prev
+        n_viol = 0
+        if use_strong:
+            # the strong rule keeps nothing new: rank candidates instead
+            for i in range(n_kept):
+                j = feats[i]
+                v = g[j] if P.positive else fabs(g[j])
+                if w[j] != 0 or v >= thresh:
+                    break
+            else:
+                use_strong = False
         for i in range(n_kept):
             j = feats[i]
             if w[j] != 0 or P.l1 == 0:
@@ -641,7 +683,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 m += 1
                 continue
             v = g[j] if P.positive else fabs(g[j])
-            if strong and outer == 0:
+            if use_strong:
                 if v >= thresh:
                     S.W[m] = j
                     m += 1
@@ -654,11 +696,17 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             t = ws_size - m
             if t > n_cand:
                 t = n_cand
-            if t > 0:
-                qsort(cand, n_cand, sizeof(ScoreIdx), _cmp_score)
-                for i in range(t):
-                    S.W[m] = cand[i].j
-                    m += 1
+            if t < 0:
+                t = 0
+            _select_smallest(cand, n_cand, t)
+            for i in range(t):
+                S.W[m] = cand[i].j
+                m += 1
+            for i in range(t, n_cand):
+                j = cand[i].j
+                v = g[j] if P.positive else fabs(g[j])
+                if v > P.l1:
+                    n_viol += 1
         if m == 0:
             # nothing can enter (possible only through rounding): stop here
             break
@@ -689,7 +737,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 (<floating*> S.qW)[i] = g[S.W[i]]
                 (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
 
-        eps = P.tol if (strong and outer == 0) else max(0.3 * gap, P.tol)
+        # inner precision: celer's 0.3 * gap while features outside W still violate the
+        # optimality conditions; the final tolerance once W holds every violator
+        eps = P.tol if (use_strong or n_viol == 0) else max(0.3 * gap, P.tol)
         sweeps = _inner_solve(P, S, eps, max_iter - n_iter, wW)
         n_iter += sweeps
         for i in range(m):

@@ -266,7 +266,7 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         l1_ratios = self._validate_params()
         X, y = validate_data(
             self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
-            order="F", copy=False, multi_output=True, y_numeric=True,
+            copy=False, multi_output=True, y_numeric=True,
         )
         if y.ndim == 2:
             if y.shape[1] != 1:

@@ -195,9 +195,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
+        # no order requested: preprocess() writes the centered Fortran copy in one pass
         X, y = validate_data(
             self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
-            order="F", copy=False, multi_output=True, y_numeric=True,
+            copy=False, multi_output=True, y_numeric=True,
             ensure_all_finite=bool(check_input),
         )
         y = np.asarray(y, dtype=X.dtype)
