@@ -1,0 +1,1 @@
+"""fastreg's benchmark suite: `python -m bench --quick` (see README.md)."""

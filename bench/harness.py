@@ -1,0 +1,112 @@
+"""Run one cell (workload x solver): build, guard the time cap, time, check accuracy, record.
+
+Each cell is one pytest-benchmark test with one timed call (`benchmark.pedantic`, several
+rounds of that one call). Peers first run once in a forked child with a time limit: a peer
+that exceeds the cap is reported "> cap" and never run in the test process. Timings are
+never asserted; fastreg's accuracy is asserted after timing.
+"""
+import json
+import os
+import signal
+import time
+import warnings
+
+import pytest
+
+from . import solvers as solvers_mod
+from . import workloads
+
+CAP_SECONDS = float(os.environ.get("FASTREG_BENCH_CAP", "60"))
+RECORD_ENV = "FASTREG_BENCH_RECORD"
+
+
+def record(**row):
+    """Append one result row (JSON line) for the runner; a no-op outside `python -m bench`."""
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        with open(path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+def skip(wl_id, solver, reason, status="skip"):
+    record(workload=wl_id, solver=solver, status=status, reason=reason)
+    print(f"\n[bench] {solver} on {wl_id}: {status}: {reason}")
+    pytest.skip(f"{solver} on {wl_id}: {reason}")
+
+
+def _first_call_within_cap(call, cap):
+    """Run `call` once in a forked child. Returns ("ok" | "error" | "cap", seconds)."""
+    t0 = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # child: run, report by exit code only, never return into pytest
+        code = 1
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                call()
+            code = 0
+        finally:
+            os._exit(code)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        elapsed = time.perf_counter() - t0
+        if done:
+            return ("ok" if os.waitstatus_to_exitcode(status) == 0 else "error"), elapsed
+        if elapsed > cap:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "cap", elapsed
+        time.sleep(0.02)
+
+
+def _quiet(call):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ConvergenceWarning & co: accuracy is measured
+            return call()
+    return run
+
+
+def run_cell(benchmark, spec, solver_name, rounds):
+    try:
+        wl = workloads.get(spec.id)
+    except workloads.DataMissing as exc:
+        skip(spec.id, solver_name, str(exc))
+    solver = solvers_mod.get(solver_name)
+    try:
+        call = _quiet(solver.build(wl))
+    except solvers_mod.Unsupported as exc:
+        skip(spec.id, solver_name, str(exc))
+
+    first = None
+    if solver.peer:
+        outcome, first = _first_call_within_cap(call, CAP_SECONDS)
+        if outcome == "cap":
+            skip(spec.id, solver_name, f"> cap ({CAP_SECONDS:.0f} s)", status="cap")
+    if solver.needs_warmup or not solver.peer:
+        # untimed first call: JIT compilation for peers; for fastreg, it also turns an
+        # exception on an input it does not take yet (e.g. sparse) into a skip
+        t0 = time.perf_counter()
+        try:
+            call()
+        except Exception as exc:
+            if solver_name == "fastreg":
+                skip(spec.id, solver_name,
+                     f"not in fastreg yet (raises {type(exc).__name__}: {exc})"[:300])
+            raise
+        first = time.perf_counter() - t0
+    # one round for slow cells, a few for the rest
+    n_rounds = 1 if first is not None and first > 10 else rounds
+    result = benchmark.pedantic(call, rounds=n_rounds, iterations=1, warmup_rounds=0)
+
+    subopt = workloads.suboptimality(wl, result.coefs, result.alphas, result.l1_ratio)
+    label, limit = workloads.physical_limit(spec.id)
+    stats = benchmark.stats.stats
+    benchmark.extra_info.update(subopt=subopt, limit=limit, limit_label=label)
+    record(workload=spec.id, solver=solver_name, status="ok", median=stats.median,
+           rounds=n_rounds, subopt=subopt, limit=limit, limit_label=label,
+           accuracy_threshold=wl.accuracy, data=workloads.describe(spec.source),
+           n=wl.X.shape[0], p=wl.X.shape[1], dtype=wl.X.dtype.name)
+    if solver_name == "fastreg":
+        assert subopt <= wl.accuracy, (
+            f"fastreg on {spec.id}: relative suboptimality {subopt:.2e} > {wl.accuracy:.0e}")

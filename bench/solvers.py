@@ -1,0 +1,395 @@
+"""One adapter per solver, with a common signature.
+
+`solver.build(wl)` returns a zero-argument callable: the one call that is timed. The callable
+returns a `Result`: the coefficients it found and the alphas (in scikit-learn's
+parametrisation) at which they solve the workload's problem, so the harness can compute
+objectives the same way for every solver. `build` raises `Unsupported(reason)` when the
+solver has no such estimator, or does not take this input; the cell is then skipped with
+that reason. A peer that cannot be imported is skipped with the import error.
+
+Tolerances: fastreg, scikit-learn and celer share one definition (duality gap relative to
+||y_c||^2), so they get `wl.tol` as is. skglm stops on the largest violation of the
+optimality conditions (an absolute, gradient-scale number): it gets `tol * alpha_max`, a
+violation small against every penalty of the workload (a bound on the relative gap of
+tol * alpha_max / alpha; asking for tol * alpha instead runs into rounding and max_epochs,
+tens of seconds per fit). Its achieved accuracy is reported. glmnet stops on the largest change of
+the (weighted) objective relative to the null deviance: it gets `thresh = tol`; its accuracy
+is reported as achieved, not compared on equal terms.
+
+glmnet's parametrisation (checked numerically in test_solvers.py): glmnet scales y to unit
+variance before solving, which leaves the L1 term alone but divides the L2 term by sd(y).
+scikit-learn's (alpha, l1_ratio) is therefore glmnet's
+    lambda = alpha * (l1_ratio + (1 - l1_ratio) * sd(y)),
+    mixing = alpha * l1_ratio / lambda = l1_ratio / (l1_ratio + (1 - l1_ratio) * sd(y)),
+with sd(y) the 1/n standard deviation (about 0 without intercept). With
+standardize=False glmnet then minimises the same objective as scikit-learn.
+"""
+import importlib
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .workloads import CV_FOLDS, N_ALPHAS, alpha_max
+
+MAX_ITER = 100_000
+
+
+class Unsupported(Exception):
+    """This solver cannot run this workload; the message says why."""
+
+
+@dataclass
+class Result:
+    coefs: np.ndarray  # (p, k)
+    alphas: np.ndarray  # (k,) in scikit-learn's parametrisation
+    l1_ratio: float
+
+
+def _import(name):
+    try:
+        return importlib.import_module(name), None
+    except Exception as exc:  # ImportError, or a broken extension module
+        return None, f"{name} not importable: {type(exc).__name__}: {exc}"
+
+
+def _cv_folds(n):
+    from sklearn.model_selection import KFold
+    return KFold(CV_FOLDS)
+
+
+class Solver:
+    name = "?"
+    peer = True  # peers run under the time cap; fastreg does not
+    needs_warmup = False  # e.g. a JIT compiler: one untimed call before the timed ones
+    module_name = None
+
+    def __init__(self):
+        self.module, self.unavailable = _import(self.module_name)
+
+    def build(self, wl):
+        if self.unavailable:
+            raise Unsupported(self.unavailable)
+        method = getattr(self, f"_{wl.spec.family}", None)
+        if method is None:
+            raise Unsupported(f"no {wl.spec.family} in {self.name}")
+        return method(wl)
+
+
+# ----------------------------------------------------------------------------- sklearn API
+
+
+class SklearnAPI(Solver):
+    """scikit-learn, and fastreg which exposes the same names with the same meaning."""
+
+    def _attr(self, name):
+        return getattr(self.module, name)
+
+    def _path(self, wl):
+        l1 = wl.l1_ratios[0]
+        fn = self._attr("lasso_path") if l1 == 1.0 else self._attr("enet_path")
+        kw = {} if l1 == 1.0 else {"l1_ratio": l1}
+        X, y, alphas = wl.X, wl.y, wl.alphas
+
+        def call():
+            _, coefs, _ = fn(X, y, alphas=alphas, tol=wl.tol, max_iter=MAX_ITER, **kw)
+            return Result(coefs, alphas, l1)
+        return call
+
+    def _fit(self, wl):
+        l1 = wl.l1_ratios[0]
+        if l1 == 1.0:
+            est = self._attr("Lasso")(alpha=wl.alphas[0], tol=wl.tol, max_iter=MAX_ITER)
+        else:
+            est = self._attr("ElasticNet")(alpha=wl.alphas[0], l1_ratio=l1, tol=wl.tol,
+                                           max_iter=MAX_ITER)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, l1)
+        return call
+
+    def _cv(self, wl):
+        common = dict(cv=_cv_folds(len(wl.y)), alphas=N_ALPHAS, tol=wl.tol,
+                      max_iter=MAX_ITER, n_jobs=wl.spec.n_jobs)
+        if wl.l1_ratios == (1.0,):
+            est = self._attr("LassoCV")(**common)
+        else:
+            est = self._attr("ElasticNetCV")(l1_ratio=list(wl.l1_ratios), **common)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            l1 = getattr(est, "l1_ratio_", 1.0)
+            return Result(est.coef_, np.array([est.alpha_]), float(l1))
+        return call
+
+    def _ridge(self, wl):
+        est = self._attr("Ridge")(alpha=wl.alphas[0])
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, 0.0)
+        return call
+
+    def _ridgecv(self, wl):
+        est = self._attr("RidgeCV")(alphas=wl.alphas)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, np.array([est.alpha_]), 0.0)
+        return call
+
+
+class Sklearn(SklearnAPI):
+    name = "sklearn"
+    module_name = "sklearn.linear_model"
+
+
+class Fastreg(SklearnAPI):
+    name = "fastreg"
+    peer = False
+    module_name = "fastreg"
+
+    def _attr(self, name):
+        if not hasattr(self.module, name):
+            raise Unsupported(f"not in fastreg yet: fastreg.{name}")
+        return getattr(self.module, name)
+
+
+# ----------------------------------------------------------------------------- celer
+
+
+class Celer(Solver):
+    name = "celer"
+    module_name = "celer"
+
+    def _path(self, wl):
+        l1 = wl.l1_ratios[0]
+
+        def call():
+            alphas = wl.alphas.astype(wl.X.dtype)  # celer wants the dtype of X
+            _, coefs, _ = self.module.celer_path(wl.X, wl.y, "lasso", alphas=alphas,
+                                                 l1_ratio=l1, tol=wl.tol, max_iter=100, prune=1)
+            return Result(coefs, wl.alphas, l1)
+        return call
+
+    def _fit(self, wl):
+        l1 = wl.l1_ratios[0]
+        if l1 == 1.0:
+            est = self.module.Lasso(alpha=wl.alphas[0], tol=wl.tol, max_iter=100)
+        else:
+            est = self.module.ElasticNet(alpha=wl.alphas[0], l1_ratio=l1, tol=wl.tol,
+                                         max_iter=100)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, l1)
+        return call
+
+    def _cv(self, wl):
+        common = dict(cv=_cv_folds(len(wl.y)), n_alphas=N_ALPHAS, tol=wl.tol,
+                      n_jobs=wl.spec.n_jobs)
+        try:  # celer's CV classes pass n_alphas to scikit-learn, which dropped it in 1.9
+            if wl.l1_ratios == (1.0,):
+                est = self.module.LassoCV(**common)
+            else:
+                est = self.module.ElasticNetCV(l1_ratio=list(wl.l1_ratios), **common)
+        except TypeError as exc:
+            raise Unsupported(f"celer CV does not run with this scikit-learn: {exc}")
+
+        def call():
+            est.fit(wl.X, wl.y)
+            l1 = getattr(est, "l1_ratio_", 1.0)
+            return Result(est.coef_, np.array([est.alpha_]), float(l1))
+        return call
+
+
+# ----------------------------------------------------------------------------- skglm
+
+
+class Skglm(Solver):
+    name = "skglm"
+    module_name = "skglm"
+    needs_warmup = True  # numba compiles on the first call
+
+    def _estimator(self, wl, alpha, l1, tol, fit_intercept):
+        if l1 == 1.0:
+            return self.module.Lasso(alpha=alpha, tol=tol, fit_intercept=fit_intercept)
+        return self.module.ElasticNet(alpha=alpha, l1_ratio=l1, tol=tol,
+                                      fit_intercept=fit_intercept)
+
+    def _path(self, wl):
+        l1 = wl.l1_ratios[0]
+        est = self._estimator(wl, 1.0, l1, wl.tol * wl.alphas.max(), wl.spec.fit_intercept)
+
+        def call():
+            _, coefs, _ = est.path(wl.X, wl.y, wl.alphas)[:3]
+            return Result(coefs[: wl.X.shape[1]], wl.alphas, l1)
+        return call
+
+    def _fit(self, wl):
+        l1 = wl.l1_ratios[0]
+        amax = alpha_max(wl.X64, wl.y64, l1)
+        est = self._estimator(wl, wl.alphas[0], l1, wl.tol * amax, True)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, l1)
+        return call
+
+    def _cv(self, wl):
+        from skglm.cv import GeneralizedLinearEstimatorCV
+        from skglm.datafits import Quadratic
+        from skglm.penalties import L1, L1_plus_L2
+        from skglm.solvers import AndersonCD
+
+        lasso = wl.l1_ratios == (1.0,)
+        amax = alpha_max(wl.X64, wl.y64, min(wl.l1_ratios))
+        solver = AndersonCD(tol=wl.tol * amax, fit_intercept=True)
+        penalty = L1(alpha=1.0) if lasso else L1_plus_L2(alpha=1.0, l1_ratio=0.5)
+        est = GeneralizedLinearEstimatorCV(
+            Quadratic(), penalty, solver, l1_ratio=None if lasso else list(wl.l1_ratios),
+            cv=CV_FOLDS, n_jobs=wl.spec.n_jobs, n_alphas=N_ALPHAS, random_state=0)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            l1 = 1.0 if lasso else est.l1_ratio_
+            return Result(est.coef_, np.array([est.alpha_]), float(l1))
+        return call
+
+
+# ----------------------------------------------------------------------------- glmnet
+
+
+def glmnet_scale(y, fit_intercept):
+    """glmnet's sd(y): the 1/n standard deviation (root mean square without intercept)."""
+    yc = y - y.mean() if fit_intercept else y
+    return float(np.sqrt(np.mean(yc ** 2)))
+
+
+def to_glmnet(alphas, l1_ratio, ys):
+    """scikit-learn (alphas, l1_ratio) -> glmnet (lambdas, mixing)."""
+    factor = l1_ratio + (1.0 - l1_ratio) * ys
+    return np.asarray(alphas, dtype=np.float64) * factor, l1_ratio / factor
+
+
+class Glmnet(Solver):
+    """Common checks of the two glmnet wrappers: float64 only, explicit lambdas."""
+
+    def build(self, wl):
+        if self.unavailable:
+            raise Unsupported(self.unavailable)
+        if wl.X.dtype != np.float64:
+            raise Unsupported("float64 only")
+        return super().build(wl)
+
+    def _mapped(self, wl, alphas, l1):
+        ys = glmnet_scale(wl.y64, wl.spec.fit_intercept)
+        return to_glmnet(alphas, l1, ys)
+
+    def _path(self, wl):
+        l1 = wl.l1_ratios[0]
+        lambdas, mixing = self._mapped(wl, wl.alphas, l1)
+
+        def call():
+            coefs = self.solve_path(wl.X, wl.y, lambdas, mixing, wl.spec.fit_intercept, wl.tol)
+            if coefs.shape[1] != len(lambdas):
+                raise RuntimeError(f"glmnet returned {coefs.shape[1]} of {len(lambdas)} "
+                                   "lambdas")
+            return Result(coefs, wl.alphas, l1)
+        return call
+
+    def _fit(self, wl):
+        l1 = wl.l1_ratios[0]
+        lambdas, mixing = self._mapped(wl, wl.alphas, l1)
+
+        def call():
+            coefs = self.solve_path(wl.X, wl.y, lambdas, mixing, True, wl.tol)
+            return Result(coefs, wl.alphas, l1)
+        return call
+
+    def _ridge(self, wl):
+        # Ridge: ||r||^2 + a ||w||^2 is 2n times the elastic net at alpha = a / n, l1_ratio 0.
+        lambdas, mixing = self._mapped(wl, wl.alphas / len(wl.y), 0.0)
+
+        def call():
+            coefs = self.solve_path(wl.X, wl.y, lambdas, mixing, True, wl.tol)
+            return Result(coefs, wl.alphas, 0.0)
+        return call
+
+    def _cv(self, wl):
+        if wl.spec.n_jobs != 1 and not self.parallel_cv:
+            raise Unsupported("no parallel cross-validation")
+        ys = glmnet_scale(wl.y64, True)
+        foldid = np.empty(len(wl.y), dtype=int)
+        for k, (_, test) in enumerate(_cv_folds(len(wl.y)).split(wl.y)):
+            foldid[test] = k
+
+        def call():
+            best = None
+            for l1 in wl.l1_ratios:
+                amax = alpha_max(wl.X64, wl.y64, l1)
+                grid = np.geomspace(amax, amax * 1e-3, N_ALPHAS)
+                lambdas, mixing = to_glmnet(grid, l1, ys)
+                err, idx, coefs = self.solve_cv(wl.X, wl.y, lambdas, mixing, wl.tol, foldid,
+                                                wl.spec.n_jobs)
+                if best is None or err < best[0]:
+                    best = (err, grid[idx], l1, coefs)
+            _, alpha, l1, coef = best
+            return Result(coef, np.array([alpha]), l1)
+        return call
+
+
+class GlmnetRS(Glmnet):
+    """glmnet-rs: glmnet's C++ engine (glmnetpp) ported to Rust."""
+
+    name = "glmnet-rs"
+    module_name = "glmnetrs"
+    parallel_cv = False
+
+    def solve_path(self, X, y, lambdas, mixing, fit_intercept, tol):
+        path = self.module.glmnet(X, y, alpha=mixing, lambda_=lambdas, standardize=False,
+                                  intercept=fit_intercept, thresh=tol, maxit=MAX_ITER * 10)
+        return path.beta
+
+    def solve_cv(self, X, y, lambdas, mixing, tol, foldid, n_jobs):
+        cv = self.module.cv_glmnet(X, y, foldid=foldid, alpha=mixing, lambda_=lambdas,
+                                   standardize=False, thresh=tol, maxit=MAX_ITER * 10)
+        idx = cv.index_min
+        return cv.cvm[idx], idx, cv.glmnet_fit.beta[:, idx]
+
+
+class PythonGlmnet(Glmnet):
+    """python-glmnet: the original Fortran glmnet (import name `glmnet`)."""
+
+    name = "python-glmnet"
+    module_name = "glmnet"
+    parallel_cv = True
+
+    def solve_path(self, X, y, lambdas, mixing, fit_intercept, tol):
+        est = self.module.ElasticNet(alpha=mixing, lambda_path=lambdas, standardize=False,
+                                     fit_intercept=fit_intercept, tol=tol, n_splits=0,
+                                     max_iter=MAX_ITER * 10)
+        est.fit(X, y)
+        return est.coef_path_
+
+    def solve_cv(self, X, y, lambdas, mixing, tol, foldid, n_jobs):
+        # python-glmnet draws its own shuffled folds (n_splits=5, seeded): not sklearn's.
+        est = self.module.ElasticNet(alpha=mixing, lambda_path=lambdas, standardize=False,
+                                     tol=tol, n_splits=CV_FOLDS, n_jobs=n_jobs,
+                                     random_state=0, max_iter=MAX_ITER * 10)
+        est.fit(X, y)
+        idx = int(est.lambda_max_inx_)
+        return -est.cv_mean_score_[idx], idx, est.coef_path_[:, idx]
+
+
+ALL = [Fastreg, Sklearn, Celer, Skglm, GlmnetRS, PythonGlmnet]
+NAMES = [cls.name for cls in ALL]
+_instances = {}
+
+
+def get(name):
+    """The solver adapter (imported once per process)."""
+    if name not in _instances:
+        _instances[name] = {cls.name: cls for cls in ALL}[name]()
+    return _instances[name]

@@ -1,0 +1,425 @@
+"""The benchmark workloads: data, alpha grids, objectives, reference optima, physical limits.
+
+A workload is one problem instance (data, penalty, alpha grid, tolerance) that every solver
+is asked to solve. It is described by a light `Spec` (collected by pytest) and materialised
+lazily by `get(spec_id)` the first time a test needs it, so collecting the suite costs nothing.
+
+Objective (scikit-learn's, for every Lasso / ElasticNet workload)::
+
+    f(w) = 1/(2n) ||y_c - X_c w||^2 + alpha * l1_ratio * ||w||_1
+           + 0.5 * alpha * (1 - l1_ratio) * ||w||^2
+
+where X_c, y_c are centered when the workload fits an intercept (the optimal intercept for a
+given w is then mean(y) - mean(X) @ w). Ridge workloads use scikit-learn's Ridge objective
+||y_c - X_c w||^2 + alpha ||w||^2. Accuracy is the relative suboptimality
+(f(w) - f_best) / f(0), maximised over the alphas of the workload, where f_best is the best
+objective known for that workload: a tight reference solve cached on disk, lowered whenever
+any solver in any run does better.
+"""
+import functools
+import hashlib
+import importlib.util
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE_DIR = os.path.join(HERE, ".cache")
+
+# Stopping tolerance of the solvers (scikit-learn's meaning: duality gap of n * objective
+# <= tol * ||y_c||^2) and the accuracy a fastreg result must reach, per dtype. float32
+# cannot certify a 1e-8 gap, so its workloads use a looser tolerance and threshold.
+TOL = {np.float64: 1e-8, np.float32: 1e-6}
+ACCURACY = {np.float64: 1e-8, np.float32: 1e-5}
+
+N_ALPHAS = 100
+CV_FOLDS = 5
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def data_dir():
+    """Folder of the shared real datasets: $FASTREG_DATA, else ../shared/data from the repo."""
+    default = os.path.join(HERE, os.pardir, os.pardir, "shared", "data")
+    return os.path.abspath(os.environ.get("FASTREG_DATA", default))
+
+
+@functools.lru_cache(maxsize=None)
+def _loader():
+    path = os.path.join(data_dir(), "load.py")
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location("_fastreg_shared_data", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class DataMissing(Exception):
+    """A real dataset is not available: the workload is skipped with this reason."""
+
+
+@functools.lru_cache(maxsize=None)
+def real(name):
+    loader = _loader()
+    if loader is None:
+        raise DataMissing(f"no shared data at {data_dir()} (set FASTREG_DATA)")
+    try:
+        X, y = loader.load(name)
+    except OSError as exc:
+        raise DataMissing(f"dataset {name!r} not loadable from {data_dir()}: {exc}")
+    return X, np.asarray(y, dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=None)
+def synthetic(n, p, rho=0.6, density=0.1, snr=3.0, seed=0):
+    """Gaussian design whose columns follow an AR(1) correlation rho^|i-j|; sparse truth.
+
+    y = X w* + noise, with a fraction `density` of random signed nonzeros in w* and the
+    noise scaled to the requested signal-to-noise ratio.
+    """
+    rng = np.random.default_rng(seed)
+    X = np.empty((n, p), order="F")
+    X[:, 0] = rng.standard_normal(n)
+    scale = np.sqrt(1.0 - rho ** 2)
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + scale * rng.standard_normal(n)
+    w = np.zeros(p)
+    support = rng.choice(p, max(1, int(density * p)), replace=False)
+    w[support] = rng.choice([-1.0, 1.0], support.size) * rng.uniform(0.5, 2.0, support.size)
+    signal = X @ w
+    noise = rng.standard_normal(n)
+    y = signal + noise * (np.std(signal) / (snr * np.std(noise)))
+    return X, y
+
+
+def dataset(source):
+    """`source` is ("real", name, n_cols or None) or ("synthetic", n, p)."""
+    if source[0] == "real":
+        X, y = real(source[1])
+        if source[2] is not None:
+            X = X[:, : source[2]]
+        return X, y
+    return synthetic(source[1], source[2])
+
+
+def describe(source):
+    if source[0] == "real":
+        return source[1] if source[2] is None else f"{source[1]}[:, :{source[2]}]"
+    return f"synthetic {source[1]}x{source[2]}"
+
+
+# ----------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a workload is, without its data. `id` is unique and used in test ids."""
+
+    id: str
+    family: str  # "path", "fit", "cv", "ridge", "ridgecv"
+    source: tuple
+    dtype: type = np.float64
+    l1_ratio: object = 1.0  # float, or a tuple for ElasticNetCV
+    eps: float = 1e-3  # path length: alpha_min = eps * alpha_max
+    alpha_divisor: float = 10.0  # single fits: alpha = alpha_max / alpha_divisor
+    fit_intercept: bool = True
+    n_jobs: int = 1
+
+
+def _tag(dtype):
+    return "f32" if dtype is np.float32 else "f64"
+
+
+def _specs_full():
+    specs = []
+    # (1) Lasso paths, 100 alphas. Dense paths run on centered data without intercept.
+    for name, src, eps in [
+        ("leukemia", ("real", "leukemia", None), 1e-2),
+        ("riboflavin", ("real", "riboflavin", None), 1e-3),
+        ("tall20000x1000", ("synthetic", 20000, 1000), 1e-3),
+        ("ames", ("real", "ames", None), 1e-3),
+    ]:
+        for dtype in (np.float64, np.float32):
+            if dtype is np.float32 and name in ("riboflavin", "ames"):
+                continue
+            specs.append(Spec(f"path-{name}-{_tag(dtype)}", "path", src, dtype, eps=eps,
+                              fit_intercept=False))
+    # (4) sparse Lasso paths (no intercept: centering would densify X).
+    for name in ("we8there", "hockey"):
+        specs.append(Spec(f"path-{name}-sparse", "path", ("real", name, None), eps=1e-2,
+                          fit_intercept=False))
+    # (2) single fits, Lasso and ElasticNet(0.5), alpha_max/10 and /100, with intercept.
+    for name, src in [
+        ("leukemia", ("real", "leukemia", None)),
+        ("riboflavin", ("real", "riboflavin", None)),
+        ("tall20000x500", ("synthetic", 20000, 500)),
+    ]:
+        for l1_ratio, model in ((1.0, "lasso"), (0.5, "enet")):
+            for div in (10.0, 100.0):
+                for dtype in (np.float64, np.float32):
+                    specs.append(Spec(f"fit-{model}-{name}-a{int(div)}-{_tag(dtype)}", "fit",
+                                      src, dtype, l1_ratio=l1_ratio, alpha_divisor=div))
+    # (3) cross-validation, 100 alphas, 5 folds, n_jobs 1 and 2.
+    for name, src in [
+        ("leukemia", ("real", "leukemia", None)),
+        ("tall20000x500", ("synthetic", 20000, 500)),
+    ]:
+        for l1_ratio, model in ((1.0, "lassocv"), ((0.1, 0.5, 0.9), "enetcv")):
+            for n_jobs in (1, 2):
+                specs.append(Spec(f"cv-{model}-{name}-j{n_jobs}-f64", "cv", src,
+                                  l1_ratio=l1_ratio, n_jobs=n_jobs))
+        specs.append(Spec(f"cv-lassocv-{name}-j1-f32", "cv", src, np.float32))
+    # (5) Ridge at one alpha, RidgeCV over 100 alphas.
+    for name, src in [
+        ("tall20000x500", ("synthetic", 20000, 500)),
+        ("ames", ("real", "ames", None)),
+        ("riboflavin", ("real", "riboflavin", None)),
+    ]:
+        specs.append(Spec(f"ridge-{name}-f64", "ridge", src, l1_ratio=0.0))
+        specs.append(Spec(f"ridgecv-{name}-f64", "ridgecv", src, l1_ratio=0.0))
+    return specs
+
+
+def _specs_quick():
+    """The foundation grid: Lasso.fit at alpha_max/10 and /100, tol 1e-8, plus one path."""
+    specs = []
+    for name, src in [
+        ("leukemia", ("real", "leukemia", None)),
+        ("riboflavin", ("real", "riboflavin", None)),
+        ("tall20000x500", ("synthetic", 20000, 500)),
+    ]:
+        for div in (10.0, 100.0):
+            specs.append(Spec(f"fit-lasso-{name}-a{int(div)}-f64", "fit", src,
+                              alpha_divisor=div))
+    specs.append(Spec("path-leukemia-f64", "path", ("real", "leukemia", None), eps=1e-2,
+                      fit_intercept=False))
+    return specs
+
+
+def specs(mode, family=None):
+    chosen = _specs_quick() if mode == "quick" else _specs_full()
+    return [s for s in chosen if family is None or s.family == family]
+
+
+SPECS = {s.id: s for s in _specs_full() + _specs_quick()}
+
+
+# ----------------------------------------------------------------------------- workloads
+
+
+@dataclass
+class Workload:
+    spec: Spec
+    X: object  # ndarray (F-ordered) or CSC matrix, in spec.dtype
+    y: np.ndarray  # spec.dtype
+    alphas: np.ndarray  # the grid (path, cv, ridgecv) or the single alpha (fit, ridge)
+    tol: float
+    accuracy: float
+    X64: object = field(repr=False, default=None)  # X in float64, for the objective
+    y64: np.ndarray = field(repr=False, default=None)
+
+    @property
+    def id(self):
+        return self.spec.id
+
+    @property
+    def sparse(self):
+        return sp.issparse(self.X)
+
+    @property
+    def l1_ratios(self):
+        return tuple(np.atleast_1d(self.spec.l1_ratio).tolist())
+
+
+def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True):
+    """Smallest alpha for which w = 0 is optimal (scikit-learn's definition)."""
+    n = X.shape[0]
+    yc = y - y.mean() if fit_intercept else y
+    corr = np.asarray(X.T @ yc).ravel()  # centering X is implied by a centered y
+    return np.max(np.abs(corr)) / (n * max(l1_ratio, 1e-3))
+
+
+@functools.lru_cache(maxsize=None)
+def get(spec_id):
+    s = SPECS[spec_id]
+    X, y = dataset(s.source)
+    if sp.issparse(X):
+        X = sp.csc_matrix(X, dtype=s.dtype)
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        if s.family == "path" and not s.fit_intercept:
+            # Dense paths: center once, outside the timings, so no solver pays for it and
+            # every solver sees the same problem (lasso_path fits no intercept).
+            X = X - X.mean(axis=0)
+            y = y - y.mean()
+        X = np.asfortranarray(X, dtype=s.dtype)
+    y = np.ascontiguousarray(y, dtype=s.dtype)
+    X64 = X.astype(np.float64) if s.dtype is not np.float64 else X
+    y64 = y.astype(np.float64)
+    l1 = min(np.atleast_1d(s.l1_ratio))
+    n_rows = X.shape[0]
+    if s.family == "path":
+        amax = alpha_max(X64, y64, 1.0, s.fit_intercept)
+        alphas = np.geomspace(amax, amax * s.eps, N_ALPHAS)
+    elif s.family == "fit":
+        alphas = np.array([alpha_max(X64, y64, l1) / s.alpha_divisor])
+    elif s.family in ("ridge", "ridgecv"):
+        # Ridge's alpha multiplies ||w||^2 against the plain (not 1/2n) squared loss: scale
+        # the grid by the mean squared norm of the centered columns.
+        col_sq = np.asarray(X64.multiply(X64).sum(axis=0)).ravel() if sp.issparse(X64) \
+            else np.einsum("ij,ij->j", X64, X64)
+        if s.fit_intercept:
+            col_sq = col_sq - n_rows * np.asarray(X64.mean(axis=0)).ravel() ** 2
+        grid = np.mean(col_sq) * np.geomspace(1e2, 1e-4, N_ALPHAS)
+        alphas = grid[N_ALPHAS // 2: N_ALPHAS // 2 + 1] if s.family == "ridge" else grid
+    else:  # cv: each solver builds its grid as scikit-learn does (eps 1e-3, 100 alphas)
+        alphas = np.array([])
+    return Workload(s, X, y, alphas, TOL[s.dtype], ACCURACY[s.dtype], X64, y64)
+
+
+# ----------------------------------------------------------------------------- objectives
+
+
+def objective(wl, coefs, alphas, l1_ratio):
+    """Objective at each column of `coefs` (p, k) for alphas (k,), in float64."""
+    X, y = wl.X64, wl.y64
+    coefs = np.asarray(coefs, dtype=np.float64).reshape(X.shape[1], -1)
+    alphas = np.asarray(alphas, dtype=np.float64).ravel()
+    Xw = np.asarray(X @ coefs)
+    r = y[:, None] - Xw
+    if wl.spec.fit_intercept:
+        r = r - r.mean(axis=0)  # the optimal intercept for each w
+    n = X.shape[0]
+    sq = np.einsum("ij,ij->j", r, r)
+    l1 = np.abs(coefs).sum(axis=0)
+    l2 = np.einsum("ij,ij->j", coefs, coefs)
+    if wl.spec.family in ("ridge", "ridgecv"):
+        return sq + alphas * l2
+    return sq / (2 * n) + alphas * l1_ratio * l1 + 0.5 * alphas * (1 - l1_ratio) * l2
+
+
+def null_objective(wl):
+    y = wl.y64
+    yc = y - y.mean() if wl.spec.fit_intercept else y
+    sq = yc @ yc
+    return sq if wl.spec.family in ("ridge", "ridgecv") else sq / (2 * len(y))
+
+
+# ----------------------------------------------------------------------------- reference
+
+
+def _fingerprint(wl, alphas, l1_ratio):
+    h = hashlib.sha1()
+    X = wl.X64
+    parts = (X.data, X.indices, X.indptr) if sp.issparse(X) else (X,)
+    for a in parts + (wl.y64, np.asarray(alphas, dtype=np.float64)):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update(repr((wl.spec.family, wl.spec.fit_intercept, float(l1_ratio))).encode())
+    return h.hexdigest()[:16]
+
+
+def _reference_solve(wl, alphas, l1_ratio):
+    """A tight float64 solve with scikit-learn (the slow part, done once and cached)."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import ElasticNet, enet_path
+
+    X, y = wl.X64, wl.y64
+    if wl.spec.family in ("ridge", "ridgecv"):
+        Xd = X.toarray() if sp.issparse(X) else X
+        Xc = Xd - Xd.mean(axis=0) if wl.spec.fit_intercept else Xd
+        yc = y - y.mean() if wl.spec.fit_intercept else y
+        G = Xc.T @ Xc
+        b = Xc.T @ yc
+        coefs = np.column_stack([
+            np.linalg.solve(G + a * np.eye(G.shape[0]), b) for a in alphas])
+        return objective(wl, coefs, alphas, l1_ratio)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if wl.spec.fit_intercept:
+            coefs = np.column_stack([
+                ElasticNet(alpha=a, l1_ratio=l1_ratio, tol=1e-12, max_iter=1_000_000)
+                .fit(X, y).coef_ for a in alphas])
+        else:
+            _, coefs, _ = enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas, tol=1e-12,
+                                    max_iter=1_000_000)
+    return objective(wl, coefs, alphas, l1_ratio)
+
+
+def best_objective(wl, alphas, l1_ratio, candidate=None):
+    """f_best at each alpha: cached reference, lowered by `candidate` if that is better."""
+    os.makedirs(CACHE_DIR, exist_ok=True)
+    path = os.path.join(CACHE_DIR, f"ref-{_fingerprint(wl, alphas, l1_ratio)}.npy")
+    if os.path.exists(path):
+        best = np.load(path)
+    else:
+        t0 = time.perf_counter()
+        best = _reference_solve(wl, alphas, l1_ratio)
+        print(f"\n[bench] reference for {wl.id} (l1_ratio={l1_ratio}, {len(best)} alphas) "
+              f"computed in {time.perf_counter() - t0:.1f}s")
+        np.save(path, best)
+    if candidate is not None and np.any(candidate < best):
+        best = np.minimum(best, candidate)
+        np.save(path, best)
+    return best
+
+
+def suboptimality(wl, coefs, alphas, l1_ratio):
+    """max over alphas of (f(w) - f_best) / f(0); clipped at 0 (ties with the best)."""
+    f = objective(wl, coefs, alphas, l1_ratio)
+    best = best_objective(wl, alphas, l1_ratio, candidate=f)
+    return float(max(0.0, np.max((f - best) / null_objective(wl))))
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+def _best_time(fn, repeat=5):
+    """Fastest of `repeat` calls after an idle pause and a warm-up call.
+
+    The pause matters here: right after CPU-bound work, a multi-threaded BLAS call can take
+    milliseconds to get its threads scheduled; the limit is what the machine can do.
+    """
+    time.sleep(0.5)
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(min(times))
+
+
+@functools.lru_cache(maxsize=None)
+def physical_limit(spec_id):
+    """(label, seconds): the time no solver of this workload can beat by much.
+
+    Gram regime (n > p): forming X^T X once (BLAS syrk/gemm on F-ordered X, or the sparse
+    product). Wide regime: one X^T r product per alpha of the path. Cross-validation does
+    this once per fold plus once on the full data, for each l1_ratio.
+    """
+    wl = get(spec_id)
+    X = wl.X
+    n, p = X.shape
+    s = wl.spec
+    n_alphas = max(len(wl.alphas), 1) if s.family != "cv" else N_ALPHAS
+    repeats = (CV_FOLDS + 1) * len(wl.l1_ratios) if s.family == "cv" else 1
+    if n > p:
+        seconds = _best_time(lambda: X.T @ X, repeat=3)
+        label = "X^T X"
+    else:
+        # One thread: a memory-bound product this small gains nothing from a second one, and
+        # waking BLAS threads here costs milliseconds right after CPU-bound work.
+        r = np.ones(n, dtype=X.dtype)
+        with threadpool_limits(1, user_api="blas"):
+            seconds = _best_time(lambda: [X.T @ r for _ in range(n_alphas)], repeat=20)
+        label = f"{n_alphas} X^T r"
+    if repeats > 1:
+        label = f"{repeats} x ({label})"
+    return label, seconds * repeats
