@@ -58,7 +58,6 @@ cdef enum:
     GRAM = 1
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
-    SMALL_GEMM = 4000000   # flops below which a GEMM is done as GEMVs
 
 
 cdef struct Problem:
@@ -230,15 +229,8 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
             P.slot[j] = P.n_cols + n_new
             n_new += 1
     dest = (<floating*> P.Gcols) + <size_t> P.n_cols * P.p
-    if <double> n_new * P.p * P.n >= SMALL_GEMM:
-        # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
-        _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n, dest, P.p)
-    else:
-        # small blocks: one GEMV per column (a threaded GEMM on a tiny block spends
-        # milliseconds waking its threads)
-        for i in range(n_new):
-            _gemv_t(P.n, P.p, 1.0, X, P.n, block + <size_t> i * P.n, 0.0,
-                    dest + <size_t> i * P.p)
+    # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
+    _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n, dest, P.p)
     P.n_cols += n_new
     free(missing)
     free(block)
@@ -318,6 +310,7 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
 
 cdef struct Inner:
     # compact working-set state, as void pointers of the problem's floating type
+    bint gram         # covariance updates on G[W, W] (else residual updates on X)
     int m             # |W|
     int* W            # feature index of each working-set position
     void* wW          # (m,) coefficients on W
@@ -326,6 +319,8 @@ cdef struct Inner:
     void* GW          # (m, m) Gram mode: G[W, W], column-major
     size_t gw_cap     # allocated entries of GW
     void* dW          # (m,) diagonal: ||x_j||^2
+    void* XW          # (n, m) naive problem, Gram inner solve: the columns X[:, W]
+    size_t xw_cap     # allocated entries of XW
     void* R           # (n,) naive mode: residual y - X w
     void* gW          # (m,) naive mode: X_W^T R scratch
     # Anderson scratch
@@ -341,7 +336,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     cdef floating old = wW[i]
     cdef floating z, new
     cdef floating* xcol
-    if P.mode == NAIVE:
+    if not S.gram:
         xcol = (<floating*> P.X) + <size_t> S.W[i] * P.n
         # z = x_j @ (R + w_j x_j)
         z = _dot(P.n, xcol, <floating*> S.R) + dW[i] * old
@@ -350,7 +345,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     new = _prox(z, P.l1, dW[i] + P.l2, P.positive)
     if new != old:
         wW[i] = new
-        if P.mode == NAIVE:
+        if not S.gram:
             # R -= (new - old) * x_j
             _axpy(P.n, old - new, xcol, <floating*> S.R)
         else:
@@ -378,7 +373,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef floating wi
     cdef double v, dn_A, dn_W, x2_A = 0, x2_W = 0, w_l1 = 0, w_l2sq = 0, RR, Ry
     cdef double wb = 0, wq = 0
-    if P.mode == NAIVE:
+    if not S.gram:
         g = <floating*> S.gW
         for i in range(S.m):
             g[i] = _dot(P.n, (<floating*> P.X) + <size_t> S.W[i] * P.n, <floating*> S.R)
@@ -400,14 +395,14 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
                 dn_A = v
             w_l1 += fabs(wi)
             w_l2sq += <double> wi * wi
-            if P.mode == GRAM:
+            if S.gram:
                 wb += <double> wi * (<floating*> S.bW)[i]
                 wq += <double> wi * g[i]
         if not P.positive or g[i] > 0:
             x2_W += <double> g[i] * g[i]
             if wi != 0:
                 x2_A += <double> g[i] * g[i]
-    if P.mode == GRAM:
+    if S.gram:
         RR = P.yy - wb - wq
         Ry = P.yy - wb
         if RR < 0:
@@ -416,17 +411,27 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     gap_A[0] = _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dn_A, x2_A)
 
 
-cdef double _objective(Problem* P, Inner* S, floating* wW, floating* v) noexcept nogil:
-    """P(w) - 0.5 y'y on W, with v the residual (naive) or q_W (Gram) at wW."""
+cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
+                              floating* v0, floating* v1) noexcept nogil:
+    """P(w1) - P(w0) on W, from the residuals (naive) or q_W (Gram) v0, v1 at w0, w1.
+
+    Written with differences only, so that it stays accurate when w1 is close to w0
+    (a difference of two objectives of size ||y||^2 would lose every digit in float32):
+    naive: 0.5 (R1 - R0)^T (R1 + R0); Gram: with q1 = q0 - G (w1 - w0),
+    -(w1 - w0)^T q0 + 0.5 (w1 - w0)^T G (w1 - w0) = -0.5 (w1 - w0)^T (q0 + q1).
+    """
     cdef int i
-    cdef double f = 0, pen = 0
+    cdef double d = 0, dw
     for i in range(S.m):
-        pen += P.l1 * fabs(wW[i]) + 0.5 * P.l2 * wW[i] * wW[i]
-        if P.mode == GRAM:
-            f -= 0.5 * wW[i] * ((<floating*> S.bW)[i] + v[i])
-    if P.mode == NAIVE:
-        f = 0.5 * _dsum_dot(P.n, v, v) - 0.5 * P.yy
-    return f + pen
+        d += P.l1 * (fabs(w1[i]) - fabs(w0[i])) + \
+            0.5 * P.l2 * (<double> w1[i] - w0[i]) * (<double> w1[i] + w0[i])
+        if S.gram:
+            dw = <double> w1[i] - w0[i]
+            d -= 0.5 * dw * (<double> v0[i] + v1[i])
+    if not S.gram:
+        for i in range(P.n):
+            d += 0.5 * (<double> v1[i] - v0[i]) * (<double> v1[i] + v0[i])
+    return d
 
 
 cdef bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogil:
@@ -471,7 +476,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating delta
     cdef double C[ANDERSON_K * ANDERSON_K]
     cdef double z[ANDERSON_K]
-    cdef double s, ztot, trace = 0, f_cur, f_acc
+    cdef double s, ztot, trace = 0
     for k in range(K):
         for l in range(k + 1):
             s = 0
@@ -507,7 +512,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         if P.positive and s < 0:
             return
     # residual (naive) or q_W (Gram) at w_acc
-    if P.mode == NAIVE:
+    if not S.gram:
         cur = <floating*> S.R
         _copy(P.n, cur, vacc)
         for t in range(nA):
@@ -523,11 +528,9 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             delta = wacc[i] - wW[i]
             if delta != 0:
                 _axpy(S.m, -delta, (<floating*> S.GW) + <size_t> i * S.m, vacc)
-    f_cur = _objective(P, S, wW, cur)
-    f_acc = _objective(P, S, wacc, vacc)
-    if f_acc < f_cur:
+    if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
         _copy(S.m, wacc, wW)
-        _copy(P.n if P.mode == NAIVE else S.m, vacc, cur)
+        _copy(P.n if not S.gram else S.m, vacc, cur)
 
 
 cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
@@ -539,7 +542,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef int sweeps = 0, nA, k, t, i
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
     cdef floating* hist = <floating*> S.hist
-    cdef double gap_W, gap_A
+    cdef double gap_W, gap_A, gap_A_prev
     for i in range(S.m):
         allpos[i] = i
     while True:
@@ -559,6 +562,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         k = 0
         for t in range(nA):
             hist[t] = wW[S.act[t]]
+        gap_A_prev = INFINITY
         while sweeps < budget:
             _sweep(P, S, S.act, nA, wW)
             sweeps += 1
@@ -573,8 +577,11 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 _inner_gaps(P, S, wW, &gap_W, &gap_A)
                 if gap_W <= eps:
                     return sweeps
-                if gap_A <= eps:
-                    break   # the nonzero part is solved: back to a sweep over W
+                if gap_A <= eps or gap_A >= gap_A_prev:
+                    # the nonzero part is solved, or as solved as rounding allows:
+                    # back to a sweep over W
+                    break
+                gap_A_prev = gap_A
         if sweeps >= budget:
             return sweeps
 
@@ -591,6 +598,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
+    cdef floating* XW
     cdef floating* col
     cdef void* grown
     cdef size_t cap
@@ -613,6 +621,14 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 n_supp += 1
         if P.mode == GRAM and _ensure_cols(P, supp, n_supp, w) < 0:
             return -1
+        if P.mode == NAIVE:
+            # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
+            # errors drift R away from y - Xw (visible in float32), and the gap must
+            # be that of w
+            _copy(P.n, <floating*> P.y, R)
+            for i in range(n_supp):
+                j = supp[i]
+                _axpy(P.n, -w[j], (<floating*> P.X) + <size_t> j * P.n, R)
         _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
         gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
 
@@ -718,9 +734,10 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         for i in range(m):
             wW[i] = w[S.W[i]]
             (<floating*> S.dW)[i] = norms[S.W[i]]
-        if P.mode == GRAM:
-            if _ensure_cols(P, S.W, m, w) < 0:
-                return -1
+        # inner strategy: covariance updates on G[W, W] whenever that block is smaller
+        # than X[:, W] (always in Gram mode); residual updates on X otherwise
+        S.gram = P.mode == GRAM or m <= P.n
+        if S.gram:
             if <size_t> m * m > S.gw_cap:
                 # grow G[W, W] geometrically, never beyond p x p
                 cap = min(<size_t> m * m * 2, <size_t> P.p * P.p)
@@ -730,12 +747,36 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 S.GW = grown
                 S.gw_cap = cap
             GW = <floating*> S.GW
+            if P.mode == GRAM:
+                if _ensure_cols(P, S.W, m, w) < 0:
+                    return -1
+                for i in range(m):
+                    col = _gcol(P, S.W[i], w)
+                    for t in range(m):
+                        GW[<size_t> i * m + t] = col[S.W[t]]
+                    (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
+            else:
+                # G[W, W] = X[:, W].T @ X[:, W], from a gathered copy of the columns
+                if <size_t> m * P.n > S.xw_cap:
+                    cap = <size_t> m * P.n * 2
+                    grown = realloc(S.XW, cap * sizeof(floating))
+                    if grown == NULL:
+                        return -1
+                    S.XW = grown
+                    S.xw_cap = cap
+                XW = <floating*> S.XW
+                for i in range(m):
+                    _copy(P.n, (<floating*> P.X) + <size_t> S.W[i] * P.n,
+                          XW + <size_t> i * P.n)
+                _gemm_tn(m, m, P.n, XW, P.n, XW, P.n, GW, m)
+                # X_W^T y = X_W^T R + G[W, W] w_W
+                for i in range(m):
+                    (<floating*> S.bW)[i] = g[S.W[i]]
+                _gemv_n(m, m, 1.0, GW, m, wW, 1.0, <floating*> S.bW)
+                for i in range(m):
+                    (<floating*> S.gW)[i] = wW[i]   # w_W before the solve (gW is free)
             for i in range(m):
-                col = _gcol(P, S.W[i], w)
-                for t in range(m):
-                    GW[<size_t> i * m + t] = col[S.W[t]]
                 (<floating*> S.qW)[i] = g[S.W[i]]
-                (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
 
         # inner precision: celer's 0.3 * gap while features outside W still violate the
         # optimality conditions; the final tolerance once W holds every violator
@@ -744,6 +785,11 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         n_iter += sweeps
         for i in range(m):
             w[S.W[i]] = wW[i]
+        if P.mode == NAIVE and S.gram:
+            # R -= X_W (w_W - w_W_before)
+            for i in range(m):
+                (<floating*> S.gW)[i] = wW[i] - (<floating*> S.gW)[i]
+            _gemv_n(P.n, m, -1.0, <floating*> S.XW, P.n, <floating*> S.gW, 1.0, R)
         outer += 1
     gap_out[0] = gap
     return n_iter
@@ -899,6 +945,7 @@ def enet_path(
                 n_iters[k] = status
     finally:
         free(S.GW)
+        free(S.XW)
         if P.lazy:
             free(P.Gcols)
     if status < 0:

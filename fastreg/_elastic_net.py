@@ -85,13 +85,14 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Whether to fit an intercept; if False, the data are assumed centered.
     precompute : bool, 'auto' or array-like of shape (n_features, n_features), \
             default='auto'
-        Update strategy (the solution does not depend on it). 'auto': covariance
-        updates on Gram columns built lazily (only for features that enter a working
-        set) when n_samples > n_features, residual updates on X otherwise. False:
-        residual updates on X. True: covariance updates on the full Gram matrix X^T X
-        computed once. An array: that Gram matrix (of the centered, weighted X),
-        checked against X. (scikit-learn's default is False, which never uses a Gram
-        matrix; fastreg's 'auto' picks the faster strategy.)
+        Update strategy (the solution does not depend on it). 'auto' and False:
+        residual updates on X between working sets, covariance updates on the small
+        block G[W, W] of each working set W (residual updates when W has more
+        features than X has samples); with 2-D y and n_samples > n_features, 'auto'
+        computes one full Gram matrix shared by the targets. True: covariance updates
+        on the full Gram matrix X^T X computed once. An array: that Gram matrix (of the
+        centered, weighted X), checked against X. (scikit-learn's default is False;
+        fastreg's 'auto' picks the faster strategy.)
     max_iter : int, default=1000
         Maximum number of coordinate-descent sweeps (over a working set or its
         nonzero part).
@@ -276,11 +277,13 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             return check_gram(pre, Xc, Xc.dtype), True
         if pre is True:
             return np.ascontiguousarray(Xc.T @ Xc), True
-        use_gram = pre == "auto" and n_samples > n_features
-        if use_gram and n_targets > 1:
-            # one Gram matrix shared by all targets
+        # 'auto' for a single alpha: residual updates on X with covariance updates
+        # inside each working set (the kernel forms G[W, W] only), which needs a few
+        # passes over X instead of one per nonzero coefficient; several targets share
+        # one full Gram matrix when n_samples > n_features
+        if pre == "auto" and n_targets > 1 and n_samples > n_features:
             return np.ascontiguousarray(Xc.T @ Xc), True
-        return None, use_gram
+        return None, False
 
     @property
     def sparse_coef_(self):
