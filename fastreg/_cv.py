@@ -17,7 +17,7 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._elastic_net import _check_bool, _check_number, _check_sample_weight
 from ._path import (
@@ -268,21 +268,22 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
             copy=False, multi_output=True, y_numeric=True,
         )
-        if y.ndim == 2:
-            if y.shape[1] != 1:
-                raise ValueError(
-                    f"{type(self).__name__} fits one target; y has {y.shape[1]} "
-                    "columns (fit one model per column).")
-            y = y[:, 0]
-        y = np.ascontiguousarray(y, dtype=X.dtype)
+        if y.ndim == 2 and y.shape[1] != 1:
+            raise ValueError(
+                f"{type(self).__name__} fits one target; y has {y.shape[1]} columns "
+                "(fit one model per column).")
+        y = np.ascontiguousarray(column_or_1d(y, warn=True), dtype=X.dtype)
         n_samples, n_features = X.shape
         sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
         if sw is not None:
             sw = sw * (n_samples / np.sum(sw))
 
-        folds = list(check_cv(self.cv).split(X, y, **params))
+        try:
+            folds = list(check_cv(self.cv).split(X, y, **params))
+        except ValueError as exc:
+            raise ValueError(f"cv={self.cv!r} cannot split these data: {exc}") from exc
         if not folds:
-            raise ValueError("cv produced no folds.")
+            raise ValueError(f"cv={self.cv!r} produced no folds.")
         Xc, yc, X_offset, y_offset = preprocess(X, y, self.fit_intercept, sw)
 
         # alpha grids, as scikit-learn: on all the data, for each l1_ratio
@@ -290,8 +291,12 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                                                self.alphas)
         if explicit is None:
             Xy_all = Xc.T @ yc
-            grids = np.array([alpha_grid(alpha_max(Xc, yc, r, self.positive, Xy_all),
-                                         n_alphas, self.eps) for r in l1_ratios])
+            maxes = [alpha_max(Xc, yc, r, self.positive, Xy_all) for r in l1_ratios]
+            grids = np.array([alpha_grid(a, n_alphas, self.eps) for a in maxes])
+            if min(maxes) <= np.finfo(np.float64).resolution:
+                warnings.warn(
+                    "alpha_max is 0 (y is constant or orthogonal to every column of X): "
+                    "every coefficient is zero.", UserWarning, stacklevel=2)
         else:
             grids = np.tile(explicit, (len(l1_ratios), 1))
 
@@ -331,7 +336,9 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.alpha_1se_ = float(np.max(grid[within]))
         self.alpha_ = self.alpha_min_ if self.alpha_select == "min" else self.alpha_1se_
         self.l1_ratio_ = float(l1_ratios[best_r_idx])
-        self.alphas_ = grids[0] if len(l1_ratios) == 1 else grids
+        # as scikit-learn: one grid per l1_ratio when computed, the user's grid once
+        self.alphas_ = grids[0] if (len(l1_ratios) == 1 or explicit is not None) \
+            else grids
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
 
         # final model on all the data (the total Gram when it was computed)
