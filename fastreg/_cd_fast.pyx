@@ -65,7 +65,11 @@ cdef struct Problem:
     int n
     int p
     int mode
-    void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
+    void* X           # (n, p); NULL when a full Gram matrix is given
+    size_t rs         # X[i, j] is at X + i * rs + j * cs: Fortran (1, n) or C (p, 1);
+    size_t cs         #   Gram mode requires Fortran
+    void* Xmean       # (p,) naive mode: column means to subtract (implicit centering),
+                      #   or NULL when X is used as it is
     void* y           # (n,) naive mode
     void* Xy          # (p,) Gram mode
     double yy         # y @ y
@@ -187,6 +191,46 @@ cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
     return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
 
 
+cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
+    """x~_j @ v, with x~_j = X[:, j] - Xmean[j] (the centered column)."""
+    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating mu
+    cdef double acc = 0
+    cdef size_t i, rs = P.rs
+    if P.Xmean == NULL and rs == 1:
+        return _dot(P.n, x, v)
+    mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    for i in range(<size_t> P.n):
+        acc += (x[i * rs] - mu) * v[i]
+    return acc
+
+
+cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nogil:
+    """v += a * x~_j"""
+    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating mu
+    cdef size_t i, rs = P.rs
+    if P.Xmean == NULL and rs == 1:
+        _axpy(P.n, a, x, v)
+        return
+    mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    for i in range(<size_t> P.n):
+        v[i] += a * (x[i * rs] - mu)
+
+
+cdef inline void _xcopy(Problem* P, int j, floating* v) noexcept nogil:
+    """v[:] = x~_j"""
+    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating mu
+    cdef size_t i, rs = P.rs
+    if P.Xmean == NULL and rs == 1:
+        _copy(P.n, x, v)
+        return
+    mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    for i in range(<size_t> P.n):
+        v[i] = x[i * rs] - mu
+
+
 cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
     """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
 
@@ -243,14 +287,24 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     cdef int i, j, s
     cdef floating* X = <floating*> P.X
     cdef floating* col
+    cdef double rsum
     if P.mode == NAIVE:
         if k == P.p:
-            # g = X.T @ R
-            _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
+            # g = X.T @ R - Xmean * sum(R)
+            if P.rs == 1:
+                _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
+            else:
+                _gemv_n(P.p, P.n, 1.0, X, P.p, R, 0.0, g)
+            if P.Xmean != NULL:
+                rsum = 0
+                for i in range(P.n):
+                    rsum += R[i]
+                for j in range(P.p):
+                    g[j] -= <floating> ((<floating*> P.Xmean)[j] * rsum)
         else:
             for i in range(k):
                 j = feats[i]
-                g[j] = _dot(P.n, X + <size_t> j * P.n, R)
+                g[j] = <floating> _xdot(P, j, R)
     else:
         # g = Xy - G[:, supp] @ w[supp]
         _copy(P.p, <floating*> P.Xy, g)
@@ -335,11 +389,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     cdef floating* dW = <floating*> S.dW
     cdef floating old = wW[i]
     cdef floating z, new
-    cdef floating* xcol
     if not S.gram:
-        xcol = (<floating*> P.X) + <size_t> S.W[i] * P.n
         # z = x_j @ (R + w_j x_j)
-        z = _dot(P.n, xcol, <floating*> S.R) + dW[i] * old
+        z = <floating> _xdot(P, S.W[i], <floating*> S.R) + dW[i] * old
     else:
         z = (<floating*> S.qW)[i] + dW[i] * old
     new = _prox(z, P.l1, dW[i] + P.l2, P.positive)
@@ -347,7 +399,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         wW[i] = new
         if not S.gram:
             # R -= (new - old) * x_j
-            _axpy(P.n, old - new, xcol, <floating*> S.R)
+            _xaxpy(P, S.W[i], old - new, <floating*> S.R)
         else:
             # q_W -= (new - old) * G[W, j]
             _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m,
@@ -376,7 +428,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     if not S.gram:
         g = <floating*> S.gW
         for i in range(S.m):
-            g[i] = _dot(P.n, (<floating*> P.X) + <size_t> S.W[i] * P.n, <floating*> S.R)
+            g[i] = <floating> _xdot(P, S.W[i], <floating*> S.R)
         RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
         Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
     else:
@@ -519,7 +571,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             i = S.act[t]
             delta = wacc[i] - wW[i]
             if delta != 0:
-                _axpy(P.n, -delta, (<floating*> P.X) + <size_t> S.W[i] * P.n, vacc)
+                _xaxpy(P, S.W[i], -delta, vacc)
     else:
         cur = <floating*> S.qW
         _copy(S.m, cur, vacc)
@@ -628,7 +680,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             _copy(P.n, <floating*> P.y, R)
             for i in range(n_supp):
                 j = supp[i]
-                _axpy(P.n, -w[j], (<floating*> P.X) + <size_t> j * P.n, R)
+                _xaxpy(P, j, -w[j], R)
         _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
         gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
 
@@ -662,7 +714,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                     if w[j] != 0:
                         if P.mode == NAIVE:
                             # R += w_j x_j
-                            _axpy(P.n, w[j], (<floating*> P.X) + <size_t> j * P.n, R)
+                            _xaxpy(P, j, w[j], R)
                         w[j] = 0
                         # (Gram mode: q is recomputed from the support below)
                 else:
@@ -766,8 +818,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                     S.xw_cap = cap
                 XW = <floating*> S.XW
                 for i in range(m):
-                    _copy(P.n, (<floating*> P.X) + <size_t> S.W[i] * P.n,
-                          XW + <size_t> i * P.n)
+                    _xcopy(P, S.W[i], XW + <size_t> i * P.n)
                 _gemm_tn(m, m, P.n, XW, P.n, XW, P.n, GW, m)
                 # X_W^T y = X_W^T R + G[W, W] w_W
                 for i in range(m):
@@ -799,7 +850,7 @@ def enet_path(
     floating[::1] w,
     const double[::1] l1s,
     const double[::1] l2s,
-    const floating[::1, :] X,
+    const floating[:, :] X,
     const floating[::1] y,
     const floating[:, ::1] G,
     const floating[::1] Xy,
@@ -816,6 +867,7 @@ def enet_path(
     double[::1] gaps,
     int32_t[::1] n_iters,
     bint strong_rule=True,
+    const floating[::1] Xmean=None,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -823,8 +875,9 @@ def enet_path(
     ----------
     w : (p,) initial coefficients; holds the last solution on return.
     l1s, l2s : (k,) penalties l1, l2 of each problem (decreasing l1 on a path).
-    X : (n, p) Fortran array, or None when G is given.
-    y : (n,) target (naive mode), or None.
+    X : (n, p) array, Fortran or C contiguous (Fortran in Gram mode), or None when G
+        is given.
+    y : (n,) target (naive mode), or None; centered when Xmean is given.
     G : (p, p) full Gram matrix X^T X, or None (built lazily from X if use_gram).
     Xy : (p,) X^T y (Gram mode), or None.
     norms : (p,) squared column norms of X (the diagonal of G).
@@ -840,6 +893,9 @@ def enet_path(
     gaps : (k,) output: the duality gap of each solution (on the scale of P(w)).
     n_iters : (k,) output: sweeps used by each problem.
     strong_rule : first working set from the sequential strong rule on a path.
+    Xmean : (p,) column means (naive mode): the kernel then works with the centered
+        columns X[:, j] - Xmean[j] without a centered copy of X (norms must be those
+        of the centered columns).
     """
     cdef int n_alphas = l1s.shape[0]
     cdef int p = w.shape[0]
@@ -850,10 +906,26 @@ def enet_path(
     cdef double gap
     dtype = np.float32 if floating is float else np.float64
 
+    # every size is checked here: the nogil code below trusts them
     if G is None and X is None:
         raise ValueError("either X or G is required")
     if p == 0:
         raise ValueError("at least one feature is required")
+    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
+            n_iters.shape[0] != n_alphas:
+        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
+    if coefs.shape[0] != p or coefs.shape[1] != n_alphas:
+        raise ValueError("coefs must have shape (w.shape[0], len(l1s))")
+    if norms.shape[0] != p:
+        raise ValueError("norms must have shape (w.shape[0],)")
+    if G is not None and (G.shape[0] != p or G.shape[1] != p):
+        raise ValueError("G must have shape (w.shape[0], w.shape[0])")
+    if Xy is not None and Xy.shape[0] != p:
+        raise ValueError("Xy must have shape (w.shape[0],)")
+    if y is not None and X is not None and y.shape[0] != n:
+        raise ValueError("y must have shape (X.shape[0],)")
+    if max_iter < 1:
+        raise ValueError("max_iter must be >= 1")
     memset(&P, 0, sizeof(Problem))
     memset(&S, 0, sizeof(Inner))
     P.n = n
@@ -866,8 +938,28 @@ def enet_path(
     P.random = random
     P.rng = seed if seed != 0 else 1
     P.norms = <void*> &norms[0]
+    cdef size_t item = sizeof(floating)
     if X is not None:
+        if X.shape[0] == 0 or X.shape[1] != p:
+            raise ValueError("X must have shape (n_samples, w.shape[0]), n_samples > 0")
         P.X = <void*> &X[0, 0]
+        # unit stride along the columns (Fortran) or along the rows (C)
+        if <size_t> X.strides[0] == item and (p == 1 or <size_t> X.strides[1] == n * item):
+            P.rs, P.cs = 1, n
+        elif <size_t> X.strides[1] == item and (n == 1 or <size_t> X.strides[0] == p * item):
+            P.rs, P.cs = p, 1
+            if n == 1:
+                P.rs, P.cs = 1, 1
+        else:
+            raise ValueError("X must be Fortran or C contiguous")
+        if use_gram and G is None and P.rs != 1 and n > 1:
+            raise ValueError("X must be Fortran contiguous in Gram mode")
+    if Xmean is not None:
+        if use_gram or G is not None:
+            raise ValueError("Xmean (implicit centering) is for residual updates only")
+        if Xmean.shape[0] != p:
+            raise ValueError("Xmean must have shape (p,)")
+        P.Xmean = <void*> &Xmean[0]
     if P.mode == NAIVE:
         if y is None:
             raise ValueError("y is required in naive mode")
@@ -928,10 +1020,7 @@ def enet_path(
     S.vacc = <void*> &vacc_v[0]
     try:
         with nogil:
-            if P.mode == NAIVE:
-                # R = y - X @ w
-                _copy(n, &y[0], &R_v[0])
-                _gemv_n(n, p, -1.0, &X[0, 0], n, &w[0], 1.0, &R_v[0])
+            # (the residual R = y - X w is computed by _solve)
             for k in range(n_alphas):
                 P.l1 = l1s[k]
                 P.l2 = l2s[k]

@@ -21,8 +21,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._elastic_net import _check_bool, _check_number, _check_sample_weight
 from ._path import (
-    alpha_grid, alpha_max, check_path_params, enet_path_arrays, preprocess,
-    warn_not_converged,
+    alpha_grid, alpha_max, check_path_params, enet_path_arrays, prepared_Xty,
+    preprocess, warn_not_converged,
 )
 
 
@@ -284,14 +284,18 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             raise ValueError(f"cv={self.cv!r} cannot split these data: {exc}") from exc
         if not folds:
             raise ValueError(f"cv={self.cv!r} produced no folds.")
-        Xc, yc, X_offset, y_offset = preprocess(X, y, self.fit_intercept, sw)
+        n_train_max = max(len(train) for train, _ in folds)
+        use_gram = (self.precompute is not False and n_train_max > n_features
+                    and _partition(folds, n_samples))
+        prep = preprocess(X, y, self.fit_intercept, sw, implicit=not use_gram)
 
         # alpha grids, as scikit-learn: on all the data, for each l1_ratio
         n_alphas, explicit = check_path_params(float(l1_ratios[0]), self.eps,
                                                self.alphas)
         if explicit is None:
-            Xy_all = Xc.T @ yc
-            maxes = [alpha_max(Xc, yc, r, self.positive, Xy_all) for r in l1_ratios]
+            Xy_all = prepared_Xty(prep)
+            maxes = [alpha_max(prep.X, prep.y, r, self.positive, Xy_all)
+                     for r in l1_ratios]
             grids = np.array([alpha_grid(a, n_alphas, self.eps) for a in maxes])
             if min(maxes) <= np.finfo(np.float64).resolution:
                 warnings.warn(
@@ -303,9 +307,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
         solve_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                         selection=self.selection, seed=seed)
-        n_train_max = max(len(train) for train, _ in folds)
-        use_gram = (self.precompute is not False and n_train_max > n_features
-                    and _partition(folds, n_samples))
         if use_gram:
             engine = _GramFolds(X, y, sw, folds, self.fit_intercept)
             jobs = (delayed(self._gram_fold)(engine, k, train, test, l1_ratios, grids,
@@ -350,11 +351,12 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             coef = coefs[:, 0]
             intercept = (engine.ybar + my) - (engine.mu + m) @ coef
         else:
-            use_lazy = self.precompute is not False and n_samples > n_features
             coefs, gaps, its, conv, tol_abs = enet_path_arrays(
-                Xc, yc, self.l1_ratio_, [self.alpha_], use_gram=use_lazy, **solve_kw)
+                prep.X, prep.y, self.l1_ratio_, [self.alpha_], Xmean=prep.Xmean,
+                norms=prep.norms, **solve_kw)
             coef = coefs[:, 0]
-            intercept = y_offset - X_offset @ coef if self.fit_intercept else 0.0
+            intercept = prep.y_offset - prep.X_offset @ coef if self.fit_intercept \
+                else 0.0
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, self.l1_ratio_)
         self.coef_ = coef
@@ -382,17 +384,19 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, solve_kw):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
-        Xc, yc, X_offset, y_offset = preprocess(X[train], y[train], self.fit_intercept,
-                                                sw_train)
         use_lazy = self.precompute is not False and len(train) > X.shape[1]
+        prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
+                          implicit=not use_lazy)
         X_test = X[test]
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
         for r, grid in zip(l1_ratios, grids):
-            coefs, _, _, _, _ = enet_path_arrays(Xc, yc, float(r), grid,
-                                                 use_gram=use_lazy, **solve_kw)
-            intercepts = (y_offset - X_offset @ coefs) if self.fit_intercept else 0.0
+            coefs, _, _, _, _ = enet_path_arrays(
+                prep.X, prep.y, float(r), grid, use_gram=use_lazy, Xmean=prep.Xmean,
+                norms=prep.norms, **solve_kw)
+            intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
+                else 0.0
             out.append(_test_mse(X_test, y_test, sw_test, coefs, intercepts))
         return out
 

@@ -211,13 +211,13 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 "to use the LinearRegression estimator", stacklevel=2,
             )
 
-        Xc, yc, X_offset, y_offset = preprocess(X, y, self.fit_intercept, sw)
-        Y = yc[:, None] if yc.ndim == 1 else yc
+        n_targets = 1 if y.ndim == 1 else y.shape[1]
         # a single target, even as a column (n, 1), gives 1-D attributes (as sklearn)
-        single = Y.shape[1] == 1
-        n_targets = Y.shape[1]
-
-        gram, use_gram = self._gram(Xc, X_offset, n_targets)
+        single = n_targets == 1
+        strategy = self._strategy(n_samples, n_features, n_targets)
+        prep = preprocess(X, y, self.fit_intercept, sw, implicit=strategy == "naive")
+        Y = prep.y[:, None] if prep.y.ndim == 1 else prep.y
+        gram = self._gram(prep, strategy)
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == ((n_features,) if single
                                          else (n_targets, n_features)):
@@ -232,10 +232,11 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         for k in range(n_targets):
             yk = np.ascontiguousarray(Y[:, k])
             coefs, g, its, converged, tol_abs = enet_path_arrays(
-                Xc, yk, l1_ratio, [self.alpha], gram=gram, use_gram=use_gram,
+                prep.X, yk, l1_ratio, [self.alpha], gram=gram,
                 coef_init=None if init is None else init[k], tol=self.tol,
                 max_iter=self.max_iter, positive=self.positive,
-                selection=self.selection, seed=seed,
+                selection=self.selection, seed=seed, Xmean=prep.Xmean,
+                norms=prep.norms,
             )
             if not converged[0]:
                 warn_not_converged(g[0], tol_abs, l1_ratio)
@@ -253,7 +254,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self.n_iter_ = n_iter
         if self.fit_intercept:
             # shape as sklearn: scalar for 1-D y, (n_targets,) for 2-D y, even (1,)
-            self.intercept_ = y_offset - X_offset @ self.coef_.T
+            self.intercept_ = prep.y_offset - prep.X_offset @ self.coef_.T
         else:
             self.intercept_ = 0.0
         if not (np.all(np.isfinite(self.coef_)) and np.all(np.isfinite(self.intercept_))):
@@ -263,27 +264,35 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             )
         return self
 
-    def _gram(self, Xc, X_offset, n_targets):
-        """(Gram matrix or None, whether to use covariance updates)."""
+    def _strategy(self, n_samples, n_features, n_targets):
+        """'naive' (residual updates; covariance updates inside each working set, on
+        the block G[W, W] the kernel forms), 'user' (the given Gram matrix) or 'full'
+        (a full Gram matrix computed here)."""
         pre = self.precompute
-        n_samples, n_features = Xc.shape
         if hasattr(pre, "__array__"):
-            if self.fit_intercept and not np.allclose(X_offset, 0):
+            return "user"
+        if pre is True or (isinstance(pre, np.bool_) and pre):
+            return "full"
+        # 'auto': for one alpha, residual updates need a few passes over X instead of
+        # a Gram matrix; several targets share one full Gram matrix when n > p
+        if isinstance(pre, str) and n_targets > 1 and n_samples > n_features:
+            return "full"
+        return "naive"
+
+    def _gram(self, prep, strategy):
+        """The Gram matrix for the covariance strategies, None for 'naive'."""
+        Xc = prep.X
+        if strategy == "user":
+            if self.fit_intercept and not np.allclose(prep.X_offset, 0):
                 warnings.warn(
                     "Gram matrix was provided but X was centered to fit intercept: "
                     "recomputing Gram matrix.", UserWarning, stacklevel=3,
                 )
-                return Xc.T @ Xc, True
-            return check_gram(pre, Xc, Xc.dtype), True
-        if pre is True:
-            return np.ascontiguousarray(Xc.T @ Xc), True
-        # 'auto' for a single alpha: residual updates on X with covariance updates
-        # inside each working set (the kernel forms G[W, W] only), which needs a few
-        # passes over X instead of one per nonzero coefficient; several targets share
-        # one full Gram matrix when n_samples > n_features
-        if pre == "auto" and n_targets > 1 and n_samples > n_features:
-            return np.ascontiguousarray(Xc.T @ Xc), True
-        return None, False
+                return np.ascontiguousarray(Xc.T @ Xc)
+            return check_gram(self.precompute, Xc, Xc.dtype)
+        if strategy == "full":
+            return np.ascontiguousarray(Xc.T @ Xc)
+        return None
 
     @property
     def sparse_coef_(self):

@@ -71,12 +71,38 @@ def _rescaled_weights(sample_weight, n_samples):
     return sample_weight * (n_samples / np.sum(sample_weight))
 
 
-def preprocess(X, y, fit_intercept, sample_weight):
+class Prepared:
+    """Data ready for the kernel: X (Fortran, or C in residual mode), y, the offsets of
+    the intercept, and, for implicit centering, the column means the kernel subtracts
+    itself (``Xmean``) with the norms of the centered columns (``norms``)."""
+
+    def __init__(self, X, y, X_offset, y_offset, Xmean=None, norms=None):
+        self.X, self.y, self.X_offset, self.y_offset = X, y, X_offset, y_offset
+        self.Xmean, self.norms = Xmean, norms
+
+
+def _implicit_centering(X, X_offset):
+    """Norms of the centered columns from one pass over X, or None when subtracting
+    the means inside the kernel would lose digits (means much larger than spreads)."""
+    n_samples = X.shape[0]
+    sq = np.einsum("ij,ij->j", X, X)
+    norms = sq - n_samples * X_offset * X_offset
+    spread = np.maximum(norms, 0) / n_samples
+    mean2 = X_offset * X_offset
+    constant = spread <= 1e-12 * mean2       # zero spread up to rounding
+    if np.any(~constant & (mean2 > 1e4 * spread)):
+        return None
+    norms[constant | (norms < 0)] = 0
+    return norms
+
+
+def preprocess(X, y, fit_intercept, sample_weight, implicit=False):
     """Center (weighted) and scale by sqrt(weights); never writes into X or y.
 
-    Returns Fortran X, y (1-D or 2-D, C order per target column access), X_offset,
-    y_offset. X and y are copied only when they have to change (centering, weights,
-    memory order); otherwise the user's arrays are used read-only.
+    Returns a ``Prepared``. X and y are copied only when they have to change
+    (centering, weights, memory order); otherwise the user's arrays are used read-only.
+    With ``implicit`` (residual updates only), an unweighted float64 Fortran X with
+    well-scaled columns is not copied: the kernel centers it on the fly.
     """
     dtype = X.dtype
     n_samples = X.shape[0]
@@ -84,9 +110,15 @@ def preprocess(X, y, fit_intercept, sample_weight):
     if fit_intercept:
         X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
         y_offset = np.average(y, axis=0, weights=sw).astype(dtype, copy=False)
+        yc = (y - y_offset).astype(dtype, copy=False)
+        # (C-ordered X is copied: on it the kernel's column accesses are strided, and
+        # measured slower than the Fortran copy saves)
+        if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
+            norms = _implicit_centering(X, X_offset)
+            if norms is not None:
+                return Prepared(X, yc, X_offset, y_offset, X_offset, norms)
         Xc = np.empty(X.shape, dtype=dtype, order="F")
         np.subtract(X, X_offset, out=Xc)
-        yc = (y - y_offset).astype(dtype, copy=False)
     else:
         X_offset = np.zeros(X.shape[1], dtype=dtype)
         y_offset = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 else dtype.type(0)
@@ -99,7 +131,15 @@ def preprocess(X, y, fit_intercept, sample_weight):
         else:
             Xc *= root[:, None]
         yc = yc * (root[:, None] if yc.ndim > 1 else root)
-    return Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset
+    return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset)
+
+
+def prepared_Xty(prep):
+    """X~^T y~ of prepared data (X~ centered, explicitly or implicitly)."""
+    Xty = prep.X.T @ prep.y
+    if prep.Xmean is not None:
+        Xty = Xty - prep.Xmean * np.sum(prep.y)
+    return Xty
 
 
 def check_gram(G, X, dtype):
@@ -129,11 +169,13 @@ def check_gram(G, X, dtype):
 
 def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
                      yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
-                     positive=False, selection="cyclic", seed=1, screening=True):
+                     positive=False, selection="cyclic", seed=1, screening=True,
+                     Xmean=None, norms=None):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
-    X is Fortran (n, p), or None when ``gram`` is given together with ``Xy``, ``yy``
-    (= y @ y) and ``n_samples``; y is 1-D (may be None with a Gram matrix).
+    X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
+    together with ``Xy``, ``yy`` (= y @ y) and ``n_samples``; y is 1-D (may be None
+    with a Gram matrix). ``Xmean``/``norms``: implicit centering (see preprocess).
     Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
     converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
@@ -151,8 +193,9 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
                          f"({n_features},).")
     if gram is not None:
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
-    else:
+    elif norms is None:
         norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+    norms = np.ascontiguousarray(norms, dtype=dtype)
     if gram is not None or use_gram:
         if Xy is None:
             Xy = X.T @ y
@@ -170,7 +213,8 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
         _enet_path_kernel(
             w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, tol * yy, int(max_iter),
             bool(positive), bool(use_gram), bool(screening), selection == "random",
-            int(seed), coefs, gaps, n_iters,
+            int(seed), coefs, gaps, n_iters, True,
+            None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples

@@ -190,3 +190,48 @@ def test_inputs_are_not_modified():
     for mode in MODES:
         solve(X, y, l1_max(X, y) * 0.1, 0.0, mode=mode)
     assert np.array_equal(X, X0) and np.array_equal(y, y0)
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_memory_order_and_implicit_centering(order, shape):
+    """The residual kernel reads X in either memory order, and centers it on the fly
+    when given the column means: same solution and gap as on a centered copy."""
+    X, y = make_problem(*shape, seed=8)
+    rng = np.random.default_rng(8)
+    offset = rng.normal(scale=5.0, size=X.shape[1])
+    raw = np.asarray(X + offset, order=order)       # uncentered columns
+    l1 = l1_max(X, y) * 0.02
+    ref, ref_gap, _ = solve(X, y, l1, 0.3)
+    n, p = raw.shape
+    for Xmean in (None, offset):
+        data = X if Xmean is None else raw
+        data = np.asarray(data, order=order)
+        w = np.zeros(p)
+        coefs = np.zeros((p, 1), order="F")
+        gaps = np.zeros(1)
+        iters = np.zeros(1, np.int32)
+        norms = np.einsum("ij,ij->j", X, X)          # of the centered columns
+        enet_path(w, np.array([l1]), np.array([0.3]), data, y, None, None, norms,
+                  float(y @ y), 1e-10 * float(y @ y), 100_000, False, False, True, False,
+                  7, coefs, gaps, iters, True, Xmean)
+        np.testing.assert_allclose(coefs[:, 0], ref[:, 0], rtol=1e-6,
+                                   atol=1e-8 * np.abs(ref).max())
+        assert numpy_gap(X, y, coefs[:, 0], l1, 0.3) == \
+            pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * (y @ y))
+
+
+def test_kernel_rejects_inconsistent_arrays():
+    X, y = make_problem(20, 5)
+    norms = np.einsum("ij,ij->j", X, X)
+    args = (np.array([1.0]), np.array([0.0]))
+    out = (np.zeros((5, 1), order="F"), np.zeros(1), np.zeros(1, np.int32))
+    with pytest.raises(ValueError, match="contiguous"):
+        enet_path(np.zeros(5), *args, X[::2], y[::2], None, None, norms, 1.0, 1e-8, 10,
+                  False, False, True, False, 1, *out)
+    with pytest.raises(ValueError, match="shape"):
+        enet_path(np.zeros(4), *args, X, y, None, None, norms, 1.0, 1e-8, 10,
+                  False, False, True, False, 1, *out)
+    with pytest.raises(ValueError, match="Xmean"):
+        enet_path(np.zeros(5), *args, X, y, None, X.T @ y, norms, 1.0, 1e-8, 10,
+                  False, True, True, False, 1, *out, True, np.zeros(5))
