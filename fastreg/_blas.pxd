@@ -6,7 +6,7 @@ BLAS is linked. All are ``noexcept nogil`` and meant to be inlined into the kern
 """
 from cython cimport floating
 from scipy.linalg.cython_blas cimport (
-    sdot, ddot, saxpy, daxpy, scopy, dcopy, sscal, dscal, sgemv, dgemv, sgemm, dgemm,
+    sdot, ddot, saxpy, daxpy, scopy, dcopy, sgemv, dgemv, sgemm, dgemm, ssyrk, dsyrk,
 )
 
 
@@ -72,3 +72,24 @@ cdef inline void _gemm_tn(int p, int m, int n, const floating* A, int lda,
     else:
         dgemm(&ta, &tb, &p, &m, &n, &one, <double*> A, &lda, <double*> B, &ldb,
               &zero, C, &ldc)
+
+
+cdef inline void _syrk_t(int m, int n, const floating* A, int lda, floating* C,
+                         int ldc) noexcept nogil:
+    """C = A.T @ A (full symmetric result), with A column-major (n, m), C (m, m).
+
+    SYRK computes the upper triangle (half the flops of a GEMM); the lower one is
+    copied from it.
+    """
+    cdef char uplo = b'U'
+    cdef char trans = b'T'
+    cdef floating one = 1.0
+    cdef floating zero = 0.0
+    cdef int i, j
+    if floating is float:
+        ssyrk(&uplo, &trans, &m, &n, &one, <float*> A, &lda, &zero, C, &ldc)
+    else:
+        dsyrk(&uplo, &trans, &m, &n, &one, <double*> A, &lda, &zero, C, &ldc)
+    for j in range(m):
+        for i in range(j + 1, m):
+            C[i + j * ldc] = C[j + i * ldc]

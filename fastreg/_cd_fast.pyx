@@ -51,7 +51,7 @@ from libc.string cimport memset
 
 import numpy as np
 
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
 
 cdef enum:
     NAIVE = 0
@@ -423,7 +423,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef int i
     cdef floating* g
     cdef floating wi
-    cdef double v, dn_A, dn_W, x2_A = 0, x2_W = 0, w_l1 = 0, w_l2sq = 0, RR, Ry
+    cdef double v, dn_A, dn_W, x2_A = 0, x2_W = 0, w_l1 = 0, w_l2sq = 0, RR = 0, Ry = 0
     cdef double wb = 0, wq = 0
     if not S.gram:
         g = <floating*> S.gW
@@ -644,7 +644,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     """Solve one problem from the warm start w. Returns the number of sweeps,
     or -1 if memory ran out. R (naive) must hold y - X w on entry."""
     cdef int n_iter = 0, n_kept = 0, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
-    cdef int n_screened = 0, outer = 0, n_viol
+    cdef int n_screened = 0, outer = 0, n_viol, zeroed
     cdef bint strong, use_strong
     cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
     cdef floating* norms = <floating*> P.norms
@@ -684,7 +684,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
         gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
 
-        if gap <= P.tol and n_screened > 0:
+        if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # KKT check of the screened features: the gap of the full problem
             n_kept = 0
             for j in range(P.p):
@@ -702,6 +702,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         dmax = dnorm if dnorm > P.l1 else P.l1
         if P.screening and P.l1 > 0:
             radius = sqrt(2 * gap) / P.l1
+            zeroed = 0
             t = 0
             for i in range(n_kept):
                 j = feats[i]
@@ -716,12 +717,13 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                             # R += w_j x_j
                             _xaxpy(P, j, w[j], R)
                         w[j] = 0
-                        # (Gram mode: q is recomputed from the support below)
+                        zeroed += 1
                 else:
                     feats[t] = j
                     t += 1
             n_kept = t
-            if n_screened > 0 and P.mode == GRAM:
+            if zeroed > 0:
+                # a screened feature was nonzero: the gradient of the others changed
                 n_supp = 0
                 for i in range(n_kept):
                     if w[feats[i]] != 0:
@@ -776,7 +778,24 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 if v > P.l1:
                     n_viol += 1
         if m == 0:
-            # nothing can enter (possible only through rounding): stop here
+            # every feature was screened out (w = 0 is optimal), or nothing can enter
+            # (rounding): report the gap of the full problem at w and stop
+            n_kept = 0
+            for j in range(P.p):
+                if norms[j] > 0:
+                    feats[n_kept] = j
+                    n_kept += 1
+            n_supp = 0
+            for i in range(n_kept):
+                if w[feats[i]] != 0:
+                    supp[n_supp] = feats[i]
+                    n_supp += 1
+            if P.mode == NAIVE:
+                _copy(P.n, <floating*> P.y, R)
+                for i in range(n_supp):
+                    _xaxpy(P, supp[i], -w[supp[i]], R)
+            _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+            gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
             break
         qsort(S.W, m, sizeof(int), _cmp_int)
         S.m = m
@@ -819,13 +838,12 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 XW = <floating*> S.XW
                 for i in range(m):
                     _xcopy(P, S.W[i], XW + <size_t> i * P.n)
-                _gemm_tn(m, m, P.n, XW, P.n, XW, P.n, GW, m)
+                # G[W, W] = X_W.T @ X_W
+                _syrk_t(m, P.n, XW, P.n, GW, m)
                 # X_W^T y = X_W^T R + G[W, W] w_W
                 for i in range(m):
                     (<floating*> S.bW)[i] = g[S.W[i]]
                 _gemv_n(m, m, 1.0, GW, m, wW, 1.0, <floating*> S.bW)
-                for i in range(m):
-                    (<floating*> S.gW)[i] = wW[i]   # w_W before the solve (gW is free)
             for i in range(m):
                 (<floating*> S.qW)[i] = g[S.W[i]]
 
@@ -836,11 +854,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         n_iter += sweeps
         for i in range(m):
             w[S.W[i]] = wW[i]
-        if P.mode == NAIVE and S.gram:
-            # R -= X_W (w_W - w_W_before)
-            for i in range(m):
-                (<floating*> S.gW)[i] = wW[i] - (<floating*> S.gW)[i]
-            _gemv_n(P.n, m, -1.0, <floating*> S.XW, P.n, <floating*> S.gW, 1.0, R)
+        # (the residual is recomputed from w at the top of the loop)
         outer += 1
     gap_out[0] = gap
     return n_iter
@@ -897,6 +911,8 @@ def enet_path(
         columns X[:, j] - Xmean[j] without a centered copy of X (norms must be those
         of the centered columns).
     """
+    if w.shape[0] >= 2**31 or (X is not None and X.shape[0] >= 2**31):
+        raise ValueError("fastreg supports fewer than 2**31 samples and features")
     cdef int n_alphas = l1s.shape[0]
     cdef int p = w.shape[0]
     cdef int n = X.shape[0] if X is not None else 0
@@ -987,7 +1003,7 @@ def enet_path(
     g = np.zeros(p, dtype=dtype)
     feats = np.zeros(p, dtype=np.intc)
     supp = np.zeros(p, dtype=np.intc)
-    cand = np.zeros(p * sizeof(ScoreIdx), dtype=np.uint8)
+
     Wi = np.zeros(p, dtype=np.intc)
     act = np.zeros(2 * p, dtype=np.intc)
     wW = np.zeros(p, dtype=dtype)
@@ -1002,7 +1018,9 @@ def enet_path(
     cdef floating[::1] g_v = g
     cdef int[::1] feats_v = feats
     cdef int[::1] supp_v = supp
-    cdef unsigned char[::1] cand_v = cand
+    cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
+    if cand == NULL:
+        raise MemoryError("fastreg: could not allocate the working-set candidates")
     cdef int[::1] W_v = Wi
     cdef int[::1] act_v = act
     cdef floating[::1] wW_v = wW, qW_v = qW, bW_v = bW, dW_v = dW, gW_v = gW
@@ -1026,13 +1044,14 @@ def enet_path(
                 P.l2 = l2s[k]
                 P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
                 status = _solve(&P, &w[0], &R_v[0], &g_v[0], &feats_v[0],
-                                &supp_v[0], <ScoreIdx*> &cand_v[0], &S, max_iter, &gap)
+                                &supp_v[0], cand, &S, max_iter, &gap)
                 if status < 0:
                     break
                 _copy(p, &w[0], &coefs[0, k])
                 gaps[k] = gap
                 n_iters[k] = status
     finally:
+        free(cand)
         free(S.GW)
         free(S.XW)
         if P.lazy:

@@ -27,13 +27,17 @@ from ._path import (
 
 
 def _partition(folds, n_samples):
-    """Whether the test sets partition the samples and each train set is the rest."""
-    seen = np.zeros(n_samples, dtype=np.int64)
+    """Whether the test sets partition the samples and each train set is the rest
+    (exactly: no repeated index, no overlap)."""
+    counts = np.zeros(n_samples, dtype=np.int64)
     for train, test in folds:
-        if len(train) + len(test) != n_samples:
+        test_count = np.bincount(np.asarray(test, dtype=np.intp), minlength=n_samples)
+        train_count = np.bincount(np.asarray(train, dtype=np.intp),
+                                  minlength=n_samples)
+        if np.any(test_count > 1) or np.any(train_count + test_count != 1):
             return False
-        seen[test] += 1
-    return bool(np.all(seen == 1))
+        counts += test_count
+    return bool(np.all(counts == 1))
 
 
 class _GramFolds:
@@ -144,7 +148,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     verbose : bool or int, default=0
         Verbosity of the parallel fold jobs.
     n_jobs : int, default=None
-        Threads running the folds (and l1_ratios) in parallel; -1 for all cores.
+        Threads running the folds in parallel (each fold solves its l1_ratios one
+        after another); -1 for all cores.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
@@ -285,7 +290,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         if not folds:
             raise ValueError(f"cv={self.cv!r} produced no folds.")
         n_train_max = max(len(train) for train, _ in folds)
-        use_gram = (self.precompute is not False and n_train_max > n_features
+        no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
+        use_gram = (not no_gram and n_train_max > n_features
                     and _partition(folds, n_samples))
         prep = preprocess(X, y, self.fit_intercept, sw, implicit=not use_gram)
 
@@ -384,7 +390,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, solve_kw):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
-        use_lazy = self.precompute is not False and len(train) > X.shape[1]
+        no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
+        use_lazy = not no_gram and len(train) > X.shape[1]
         prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
                           implicit=not use_lazy)
         X_test = X[test]

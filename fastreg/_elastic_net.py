@@ -269,10 +269,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         the block G[W, W] the kernel forms), 'user' (the given Gram matrix) or 'full'
         (a full Gram matrix computed here)."""
         pre = self.precompute
+        if isinstance(pre, (bool, np.bool_)):
+            return "full" if pre else "naive"
         if hasattr(pre, "__array__"):
             return "user"
-        if pre is True or (isinstance(pre, np.bool_) and pre):
-            return "full"
         # 'auto': for one alpha, residual updates need a few passes over X instead of
         # a Gram matrix; several targets share one full Gram matrix when n > p
         if isinstance(pre, str) and n_targets > 1 and n_samples > n_features:

@@ -119,6 +119,17 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False):
                 return Prepared(X, yc, X_offset, y_offset, X_offset, norms)
         Xc = np.empty(X.shape, dtype=dtype, order="F")
         np.subtract(X, X_offset, out=Xc)
+        if sw is not None:
+            root = np.sqrt(sw).astype(dtype, copy=False)
+            Xc *= root[:, None]
+            yc = yc * (root[:, None] if yc.ndim > 1 else root)
+        # a constant column centers to rounding noise, not to 0: drop it explicitly
+        norms = np.einsum("ij,ij->j", Xc, Xc)
+        eps = np.finfo(dtype).eps
+        scale = 1 if sw is None else np.max(sw)
+        norms[norms <= n_samples * scale * (4 * eps * X_offset) ** 2] = 0
+        return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset,
+                        norms=norms)
     else:
         X_offset = np.zeros(X.shape[1], dtype=dtype)
         y_offset = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 else dtype.type(0)
@@ -291,6 +302,7 @@ def _validate_path_input(X, y, Xy, check_input):
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64, order="F")
         y = np.asarray(y, dtype=X.dtype)
+        check_consistent_length(X, y)
     if y.ndim != 1:
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
@@ -320,8 +332,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     X and y are used as given (no centering: center them first, or use the
     estimators, to fit an intercept). The whole path runs in compiled code: warm
     starts, the sequential strong rule, working sets and the Gram matrix (when used)
-    shared by all alphas. Every returned solution has a duality gap
-    ``<= tol * ||y||^2 / n_samples``.
+    shared by all alphas. Every solution that converged (else a ConvergenceWarning)
+    has a duality gap ``<= tol * ||y||^2 / n_samples``.
 
     Parameters
     ----------
@@ -353,7 +365,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     check_input : bool, default=True
-        If False, skip the finiteness checks of X and y.
+        If False, skip the finiteness checks of X and y (shapes are always checked).
     **params : kwargs
         ``tol`` (default 1e-4), ``max_iter`` (default 1000), ``selection``
         ('cyclic' or 'random') and ``random_state``.

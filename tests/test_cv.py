@@ -468,3 +468,24 @@ def test_explicit_alphas_give_1d_alphas_(l1_ratio):
     assert ref.alphas_.shape == (4,)
     assert est.alphas_.shape == ref.alphas_.shape
     assert_array_equal(est.alphas_, ref.alphas_)
+
+
+def test_overlapping_or_repeated_folds_do_not_use_the_shared_gram():
+    """Folds whose test sets repeat an index, or whose train set overlaps the test
+    set, are not a partition: each fold must then be fitted on its own rows."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 5))
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(40)
+    idx = np.arange(40)
+    # lengths add up to n and the test sets cover every row once, counting a
+    # repeated index once: only an exact check tells these from a partition
+    repeated = [(idx[12:], np.r_[idx[:10], idx[:2]]),
+                (np.r_[idx[:10], idx[20:]], idx[10:20]),
+                (idx[:20], idx[20:])]
+    overlapping = [(idx[5:35], idx[:10]),
+                   (np.r_[idx[:10], idx[25:]], idx[10:25]),
+                   (idx[:25], idx[25:])]
+    for folds in (repeated, overlapping):
+        a = fastreg.LassoCV(cv=folds, tol=1e-12, max_iter=10**5).fit(X, y)
+        b = sk.LassoCV(cv=folds, tol=1e-12, max_iter=10**5, alphas=100).fit(X, y)
+        assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-6)

@@ -906,3 +906,32 @@ def test_pickle_round_trip(cls):
     assert back.n_iter_ == est.n_iter_
     assert back.get_params() == est.get_params()
     assert_array_equal(back.predict(X), est.predict(X))
+
+
+def test_warm_start_above_alpha_max_reports_the_true_gap():
+    """Screening that removes every feature must still report the gap of the full
+    problem at the returned coefficients (here zero), without a ConvergenceWarning."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 200))
+    y = X[:, :3] @ [1.0, -2.0, 0.5] + rng.standard_normal(50)
+    a_max = np.max(np.abs((X - X.mean(0)).T @ (y - y.mean()))) / len(y)
+    for first, second in [(0.9, 3.0), (0.99, 1.01)]:
+        est = fastreg.Lasso(alpha=first * a_max, warm_start=True, tol=1e-10).fit(X, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            est.set_params(alpha=second * a_max).fit(X, y)
+        assert np.all(est.coef_ == 0)
+        assert est.dual_gap_ <= 1e-10 * np.var(y)
+
+
+@pytest.mark.parametrize("flag", [np.True_, np.False_])
+def test_numpy_bool_precompute(flag):
+    """np.bool_ is a boolean, not a Gram matrix."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 8))
+    y = X @ rng.standard_normal(8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = fastreg.Lasso(alpha=0.01, precompute=flag, tol=1e-10).fit(X, y)
+    ref = fastreg.Lasso(alpha=0.01, precompute=bool(flag), tol=1e-10).fit(X, y)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-9)
