@@ -66,8 +66,16 @@ class _GramFolds:
         self.Xg = np.empty(X.shape, dtype=dtype, order="F")
         np.subtract(X, self.mu, out=self.Xg)
         self.yg = (y - self.ybar).astype(dtype)
-        self.blocks = [self._moments(test) for _, test in folds]
+        self.tests = [test for _, test in folds]
+        self.blocks = [self._moments(test) for test in self.tests]
         self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
+        p = X.shape[1]
+        if (len(folds) + 1) * p * p * dtype.itemsize > self.MEMORY:
+            # keep only the total Gram; a fold's block is recomputed from its rows
+            # when the fold runs (the same flops, n_jobs blocks in memory at a time)
+            self.blocks = [(None,) + b[1:] for b in self.blocks]
+
+    MEMORY = 2 * 2**30   # bytes of p x p blocks kept between the folds
 
     def _moments(self, rows):
         sw = self.sw[rows]
@@ -85,6 +93,8 @@ class _GramFolds:
         M, v, s, sy, syy, S = self.total
         if k is not None:
             Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
+            if Mk is None:
+                Mk = self._moments(self.tests[k])[0]
             M, v, s, sy, syy, S = M - Mk, v - vk, s - sk, sy - syk, syy - syyk, S - Sk
         c = n_train / S
         if self.fit_intercept:

@@ -489,3 +489,21 @@ def test_overlapping_or_repeated_folds_do_not_use_the_shared_gram():
         a = fastreg.LassoCV(cv=folds, tol=1e-12, max_iter=10**5).fit(X, y)
         b = sk.LassoCV(cv=folds, tol=1e-12, max_iter=10**5, alphas=100).fit(X, y)
         assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-6)
+
+
+def test_fold_blocks_recomputed_when_not_kept(monkeypatch):
+    """Past a memory budget the shared-Gram engine keeps only the total and recomputes
+    each fold's block from its rows: the same mse_path_ as with every block kept."""
+    from fastreg import _cv
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((80, 6)) + 3.0
+    y = X @ rng.standard_normal(6) + rng.standard_normal(80)
+    sw = rng.uniform(0.5, 2.0, 80)
+    cv = KFold(4, shuffle=True, random_state=0)
+    kept = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
+        X, y, sample_weight=sw)
+    monkeypatch.setattr(_cv._GramFolds, "MEMORY", 0)
+    recomputed = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
+        X, y, sample_weight=sw)
+    assert_allclose(recomputed.mse_path_, kept.mse_path_, rtol=1e-10)
+    assert_allclose(recomputed.coef_, kept.coef_, rtol=1e-10)
