@@ -51,6 +51,8 @@ from libc.string cimport memset
 
 import numpy as np
 
+from scipy.linalg.cython_lapack cimport dposv
+
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
 
 cdef enum:
@@ -58,6 +60,7 @@ cdef enum:
     GRAM = 1
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
+    NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
 
 
 cdef struct Problem:
@@ -585,6 +588,112 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         _copy(P.n if not S.gram else S.m, vacc, cur)
 
 
+cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Exact solve on the active positions, for a fixed sign pattern.
+
+    Once the support and the signs s of w_A stop changing, the solution on W is the
+    solution of the linear system (G_AA + l2 I) w_A = X_A^T y - l1 s (w = 0 on W \ A).
+    It is solved by Cholesky (LAPACK, double precision); the step towards it stops
+    where a coefficient would change sign, and is kept if the objective decreases.
+    The duality gap checked after it decides whether it is the solution (the caller
+    goes on with coordinate descent if not).
+    G_AA comes from the G[W, W] block (Gram inner mode) or from X_A^T X_A (residual
+    inner mode, where X_A^T y = X_A^T R + G_AA w_A).
+    """
+    cdef int a, b, i, info = 0, one = 1, n = nA
+    cdef char uplo = b'L'
+    cdef floating* GW = <floating*> S.GW
+    cdef floating* wacc = <floating*> S.wacc
+    cdef floating* vacc = <floating*> S.vacc
+    cdef floating* XA = NULL
+    cdef floating* GA = NULL
+    cdef double* H = <double*> malloc(<size_t> nA * nA * sizeof(double))
+    cdef double* z = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double sgn, xty, t, wi, step
+    cdef floating delta
+    cdef bint ok = False
+    if not S.gram:
+        XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
+        GA = <floating*> malloc(<size_t> nA * nA * sizeof(floating))
+    if H == NULL or z == NULL or (not S.gram and (XA == NULL or GA == NULL)):
+        free(H)
+        free(z)
+        free(XA)
+        free(GA)
+        return False
+    if not S.gram:
+        # G_AA = X_A^T X_A
+        for b in range(nA):
+            _xcopy(P, S.W[S.act[b]], XA + <size_t> b * P.n)
+        _syrk_t(nA, P.n, XA, P.n, GA, nA)
+    for b in range(nA):
+        for a in range(nA):
+            if S.gram:
+                H[a + <size_t> b * nA] = GW[S.act[a] + <size_t> S.act[b] * S.m]
+            else:
+                H[a + <size_t> b * nA] = GA[a + <size_t> b * nA]
+    for b in range(nA):
+        if S.gram:
+            xty = (<floating*> S.bW)[S.act[b]]
+        else:
+            # X_A^T y = X_A^T R + G_AA w_A
+            xty = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
+            for a in range(nA):
+                xty += H[a + <size_t> b * nA] * wW[S.act[a]]
+        sgn = 1.0 if wW[S.act[b]] > 0 else -1.0
+        z[b] = xty - P.l1 * sgn
+    for b in range(nA):
+        H[b + <size_t> b * nA] += P.l2
+    dposv(&uplo, &n, &one, H, &n, z, &n, &info)
+    if info == 0:
+        # step from w_A towards the solution z of the system, as far as the signs
+        # hold: the objective is the quadratic of the system along the step, which
+        # decreases up to z, so a partial step is progress too (the coordinate that
+        # reaches zero first is set to exactly zero)
+        t = 1.0
+        for b in range(nA):
+            wi = wW[S.act[b]]
+            if z[b] * wi <= 0:
+                t = min(t, wi / (wi - z[b]))
+        ok = t > 0
+        for i in range(S.m):
+            wacc[i] = wW[i]
+        for b in range(nA):
+            wi = wW[S.act[b]]
+            step = wi + t * (z[b] - wi)
+            if step * wi <= 0 or (t < 1 and fabs(step) <= 1e-14 * fabs(wi)):
+                step = 0
+            wacc[S.act[b]] = <floating> step
+    if ok:
+        # q_W (Gram) or the residual (naive) at the new point, and the objective check
+        if S.gram:
+            _copy(S.m, <floating*> S.qW, vacc)
+            for b in range(nA):
+                i = S.act[b]
+                delta = wacc[i] - wW[i]
+                if delta != 0:
+                    _axpy(S.m, -delta, GW + <size_t> i * S.m, vacc)
+            ok = _objective_change(P, S, wW, wacc, <floating*> S.qW, vacc) < 0
+            if ok:
+                _copy(S.m, vacc, <floating*> S.qW)
+        else:
+            _copy(P.n, <floating*> S.R, vacc)
+            for b in range(nA):
+                delta = wacc[S.act[b]] - wW[S.act[b]]
+                if delta != 0:
+                    _axpy(P.n, -delta, XA + <size_t> b * P.n, vacc)
+            ok = _objective_change(P, S, wW, wacc, <floating*> S.R, vacc) < 0
+            if ok:
+                _copy(P.n, vacc, <floating*> S.R)
+        if ok:
+            _copy(S.m, wacc, wW)
+    free(H)
+    free(z)
+    free(XA)
+    free(GA)
+    return ok
+
+
 cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                       floating* wW) noexcept nogil:
     """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
@@ -595,6 +704,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
     cdef floating* hist = <floating*> S.hist
     cdef double gap_W, gap_A, gap_A_prev
+    cdef bint stable
+    cdef int newton_tries
     for i in range(S.m):
         allpos[i] = i
     while True:
@@ -615,6 +726,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         for t in range(nA):
             hist[t] = wW[S.act[t]]
         gap_A_prev = INFINITY
+        newton_tries = 0
         while sweeps < budget:
             _sweep(P, S, S.act, nA, wW)
             sweeps += 1
@@ -622,7 +734,16 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             for t in range(nA):
                 hist[k * nA + t] = wW[S.act[t]]
             if k == ANDERSON_K:
+                # signs of the active coefficients unchanged over the block?
+                stable = True
+                for t in range(nA):
+                    if hist[t] * hist[ANDERSON_K * nA + t] <= 0:
+                        stable = False
+                        break
                 _anderson(P, S, nA, wW)
+                if stable and newton_tries < 3 and nA <= NEWTON_MAX:
+                    newton_tries += 1
+                    _newton(P, S, nA, wW)
                 k = 0
                 for t in range(nA):
                     hist[t] = wW[S.act[t]]
