@@ -1,0 +1,63 @@
+"""Every public function and class documents every parameter of its signature
+(numpydoc "Parameters" section), and its attributes for estimators."""
+import inspect
+import re
+
+import pytest
+
+import fastreg
+
+PUBLIC = [getattr(fastreg, name) for name in fastreg.__all__]
+
+
+def documented_names(doc, section):
+    """Names listed in a numpydoc section ('name : type' lines)."""
+    match = re.search(rf"\n\s*{section}\n\s*-+\n(.*?)(\n\s*\n\s*[A-Z][a-z]+\n\s*-+\n|\Z)",
+                      doc, flags=re.S)
+    if match is None:
+        return set()
+    names = set()
+    for line in match.group(1).splitlines():
+        m = re.match(r"\s*(\*{0,2}[A-Za-z_][A-Za-z0-9_]*)\s*:", line)
+        if m:
+            names.add(m.group(1).lstrip("*"))
+    return names
+
+
+@pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: o.__name__)
+def test_every_parameter_is_documented(obj):
+    doc = inspect.getdoc(obj)
+    assert doc, f"{obj.__name__} has no docstring"
+    func = obj.__init__ if inspect.isclass(obj) else obj
+    params = [p.name for p in inspect.signature(func).parameters.values()
+              if p.name != "self"]
+    documented = documented_names("\n" + doc, "Parameters")
+    missing = [p for p in params if p not in documented]
+    assert not missing, f"{obj.__name__}: undocumented parameters {missing}"
+
+
+@pytest.mark.parametrize("obj", [o for o in PUBLIC if inspect.isclass(o)],
+                         ids=lambda o: o.__name__)
+def test_public_methods_are_documented(obj):
+    for name in ("fit", "predict"):
+        method = getattr(obj, name)
+        doc = inspect.getdoc(method)
+        assert doc, f"{obj.__name__}.{name} has no docstring"
+        params = [p.name for p in inspect.signature(method).parameters.values()
+                  if p.name != "self"]
+        documented = documented_names("\n" + doc, "Parameters")
+        missing = [p for p in params if p not in documented]
+        assert not missing, f"{obj.__name__}.{name}: undocumented parameters {missing}"
+
+
+def test_the_checker_can_fail():
+    def undocumented(a, b):
+        """Do something.
+
+        Parameters
+        ----------
+        a : int
+            The a.
+        """
+    doc = inspect.getdoc(undocumented)
+    assert documented_names("\n" + doc, "Parameters") == {"a"}
