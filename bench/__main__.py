@@ -121,9 +121,18 @@ def markdown_table(rows):
 def write_results(path, args, env, rows, png_note):
     mode = "quick" if args.quick else "full"
     today = datetime.date.today().isoformat()
+    command = "python -m bench"
+    if args.quick:
+        command += " --quick"
+    if args.keyword:
+        command += f' -k "{args.keyword}"'
+        mode = f"{mode}-grid subset"
+    if args.solvers:
+        command += f" --solvers {args.solvers}"
+        mode = f"{mode}, some solvers" if "subset" in mode else f"{mode}-grid, some solvers"
     text = f"""# Benchmark results ({mode} run, {today})
 
-Produced by `python -m bench{' --quick' if args.quick else ''}`; see README.md for how to run
+Produced by `{command}`; see README.md for how to run
 and what each column means. Median over the timed rounds of one call; "time / fastreg" is the
 solver's median divided by fastreg's on the same workload (above 1: slower than fastreg);
 "rel. subopt." is max over the workload's alphas of (f - f_best) / f(0), where fastreg must
