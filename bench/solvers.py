@@ -28,7 +28,6 @@ import importlib
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .workloads import CV_FOLDS, N_ALPHAS, alpha_max
 

@@ -759,12 +759,32 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             return sweeps
 
 
+cdef inline int _nonzero_columns(Problem* P, int* feats, floating* w) noexcept nogil:
+    """feats[:k] = the features whose column is not zero; returns k."""
+    cdef int j, k = 0
+    for j in range(P.p):
+        if (<floating*> P.norms)[j] > 0:
+            feats[k] = j
+            k += 1
+    return k
+
+
+cdef inline int _support(const int* feats, int k, floating* w, int* supp) noexcept nogil:
+    """supp[:s] = the features of feats[:k] with a nonzero coefficient; returns s."""
+    cdef int i, s = 0
+    for i in range(k):
+        if w[feats[i]] != 0:
+            supp[s] = feats[i]
+            s += 1
+    return s
+
+
 cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 int* supp, ScoreIdx* cand, Inner* S, int max_iter,
                 double* gap_out) noexcept nogil:
     """Solve one problem from the warm start w. Returns the number of sweeps,
     or -1 if memory ran out. R (naive) must hold y - X w on entry."""
-    cdef int n_iter = 0, n_kept = 0, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
+    cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
     cdef int n_screened = 0, outer = 0, n_viol, zeroed
     cdef bint strong, use_strong
     cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
@@ -778,20 +798,14 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
     # features with a zero column are zero at the optimum
     for j in range(P.p):
-        if norms[j] > 0:
-            feats[n_kept] = j
-            n_kept += 1
-        elif w[j] != 0:
+        if norms[j] == 0:
             w[j] = 0
+    n_kept = _nonzero_columns(P, feats, w)
     strong = P.l1_prev > P.l1 and P.l1 > 0
 
     while True:
         # support, and the gradient on the kept features
-        n_supp = 0
-        for i in range(n_kept):
-            if w[feats[i]] != 0:
-                supp[n_supp] = feats[i]
-                n_supp += 1
+        n_supp = _support(feats, n_kept, w, supp)
         if P.mode == GRAM and _ensure_cols(P, supp, n_supp, w) < 0:
             return -1
         if P.mode == NAIVE:
@@ -807,11 +821,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # KKT check of the screened features: the gap of the full problem
-            n_kept = 0
-            for j in range(P.p):
-                if norms[j] > 0:
-                    feats[n_kept] = j
-                    n_kept += 1
+            n_kept = _nonzero_columns(P, feats, w)
             n_screened = 0
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
             gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
@@ -845,11 +855,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             n_kept = t
             if zeroed > 0:
                 # a screened feature was nonzero: the gradient of the others changed
-                n_supp = 0
-                for i in range(n_kept):
-                    if w[feats[i]] != 0:
-                        supp[n_supp] = feats[i]
-                        n_supp += 1
+                n_supp = _support(feats, n_kept, w, supp)
                 _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
@@ -901,16 +907,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at w and stop
-            n_kept = 0
-            for j in range(P.p):
-                if norms[j] > 0:
-                    feats[n_kept] = j
-                    n_kept += 1
-            n_supp = 0
-            for i in range(n_kept):
-                if w[feats[i]] != 0:
-                    supp[n_supp] = feats[i]
-                    n_supp += 1
+            n_kept = _nonzero_columns(P, feats, w)
+            n_supp = _support(feats, n_kept, w, supp)
             if P.mode == NAIVE:
                 _copy(P.n, <floating*> P.y, R)
                 for i in range(n_supp):

@@ -9,7 +9,6 @@ centering correction from the column sums, so that 5-fold CV costs about one Gra
 computation instead of five, and no copy of X[train] is made. The final refit reuses
 the total Gram.
 """
-import numbers
 import warnings
 
 import numpy as np
@@ -17,9 +16,11 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._elastic_net import _check_bool, _check_number, _check_sample_weight
+from ._elastic_net import (
+    LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
+)
 from ._path import (
     LAZY_GRAM_MAX_ALPHAS, alpha_grid, alpha_max, check_path_params, enet_path_arrays,
     prepared_Xty, preprocess, warn_not_converged,
@@ -120,7 +121,7 @@ def _test_mse(X_test, y_test, sw_test, coefs, intercepts):
     return np.average(residues ** 2, axis=0, weights=sw_test)
 
 
-class ElasticNetCV(RegressorMixin, BaseEstimator):
+class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     """Elastic net with the regularization chosen by cross-validation.
 
     Same parameters, attributes and results as
@@ -421,24 +422,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                 else 0.0
             out.append(_test_mse(X_test, y_test, sw_test, coefs, intercepts))
         return out
-
-    def predict(self, X):
-        """Predict with the final model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted values.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=False, reset=False,
-                          dtype=[np.float64, np.float32])
-        return X @ self.coef_ + self.intercept_
 
 
 class LassoCV(ElasticNetCV):

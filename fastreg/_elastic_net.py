@@ -58,7 +58,30 @@ def _check_sample_weight(sample_weight, n_samples, dtype):
     return sw
 
 
-class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class LinearPredictMixin:
+    """``predict`` of a fitted linear model: X @ coef_.T + intercept_."""
+
+    def predict(self, X):
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=False, reset=False,
+                          dtype=[np.float64, np.float32])
+        return X @ self.coef_.T + self.intercept_
+
+
+class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
+                 BaseEstimator):
     """Linear regression with combined L1 and L2 priors as regularizer.
 
     Minimizes, exactly as :class:`sklearn.linear_model.ElasticNet`::
@@ -299,25 +322,6 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         """Sparse representation of the fitted ``coef_``."""
         check_is_fitted(self)
         return sparse.csr_matrix(np.atleast_2d(self.coef_))
-
-    def predict(self, X):
-        """Predict with the linear model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=False, reset=False,
-                          dtype=[np.float64, np.float32])
-        return X @ self.coef_.T + self.intercept_
-
 
 class Lasso(ElasticNet):
     """Linear model trained with an L1 prior as regularizer (the Lasso).
