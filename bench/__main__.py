@@ -241,6 +241,7 @@ def report(args, env, record_path):
         return 1
     rows = build_rows(records)
     print("\n" + text_table(rows))
+    os.makedirs(args.output, exist_ok=True)
     png_note = bar_chart(records, os.path.join(args.output, "results.png"))
     if not png_note.startswith("!"):
         print(png_note)
