@@ -194,6 +194,23 @@ cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
     return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
 
 
+cdef bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
+                size_t itemsize) noexcept nogil:
+    """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
+    Returns False if memory ran out (buf and cap unchanged)."""
+    cdef size_t new_cap
+    cdef void* grown
+    if need <= cap[0]:
+        return True
+    new_cap = min(2 * need, limit)
+    grown = realloc(buf[0], new_cap * itemsize)
+    if grown == NULL:
+        return False
+    buf[0] = grown
+    cap[0] = new_cap
+    return True
+
+
 cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
     """x~_j @ v, with x~_j = X[:, j] - Xmean[j] (the centered column)."""
     cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
@@ -240,7 +257,6 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
     Returns -1 if memory could not be allocated.
     """
     cdef int i, j, n_new = 0, new_cap
-    cdef int* missing
     cdef floating* block
     cdef floating* X = <floating*> P.X
     cdef floating* dest
@@ -260,17 +276,13 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
             return -1
         P.Gcols = grown
         P.cap = new_cap
-    missing = <int*> malloc(n_new * sizeof(int))
     block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
-    if missing == NULL or block == NULL:
-        free(missing)
-        free(block)
+    if block == NULL:
         return -1
     n_new = 0
     for i in range(k):
         j = feats[i]
         if P.slot[j] < 0:
-            missing[n_new] = j
             # block[:, n_new] = X[:, j]
             _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
             P.slot[j] = P.n_cols + n_new
@@ -279,7 +291,6 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
     # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
     _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n, dest, P.p)
     P.n_cols += n_new
-    free(missing)
     free(block)
     return 0
 
@@ -793,8 +804,6 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef floating* GW
     cdef floating* XW
     cdef floating* col
-    cdef void* grown
-    cdef size_t cap
 
     # features with a zero column are zero at the optimum
     for j in range(P.p):
@@ -928,14 +937,10 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         # than X[:, W] (always in Gram mode); residual updates on X otherwise
         S.gram = P.mode == GRAM or m <= P.n
         if S.gram:
-            if <size_t> m * m > S.gw_cap:
-                # grow G[W, W] geometrically, never beyond p x p
-                cap = min(<size_t> m * m * 2, <size_t> P.p * P.p)
-                grown = realloc(S.GW, cap * sizeof(floating))
-                if grown == NULL:
-                    return -1
-                S.GW = grown
-                S.gw_cap = cap
+            # G[W, W] grows geometrically, never beyond p x p
+            if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p,
+                         sizeof(floating)):
+                return -1
             GW = <floating*> S.GW
             if P.mode == GRAM:
                 if _ensure_cols(P, S.W, m, w) < 0:
@@ -947,13 +952,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                     (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
             else:
                 # G[W, W] = X[:, W].T @ X[:, W], from a gathered copy of the columns
-                if <size_t> m * P.n > S.xw_cap:
-                    cap = <size_t> m * P.n * 2
-                    grown = realloc(S.XW, cap * sizeof(floating))
-                    if grown == NULL:
-                        return -1
-                    S.XW = grown
-                    S.xw_cap = cap
+                if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
+                             sizeof(floating)):
+                    return -1
                 XW = <floating*> S.XW
                 for i in range(m):
                     _xcopy(P, S.W[i], XW + <size_t> i * P.n)
