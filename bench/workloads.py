@@ -131,6 +131,9 @@ class Spec:
     alpha_divisor: float = 10.0  # single fits: alpha = alpha_max / alpha_divisor
     fit_intercept: bool = True
     n_jobs: int = 1
+    # reference optimum: "sklearn" (tol 1e-12), or "fastreg" (tol 1e-14) where
+    # scikit-learn would take hours (it needs minutes already at tol 1e-8)
+    reference: str = "sklearn"
 
 
 def _tag(dtype):
@@ -145,12 +148,16 @@ def _specs_full():
         ("riboflavin", ("real", "riboflavin", None), 1e-3),
         ("tall20000x1000", ("synthetic", 20000, 1000), 1e-3),
         ("ames", ("real", "ames", None), 1e-3),
+        # the hard end of a path: p > n down to alpha_max / 1000
+        ("wide500x5000", ("synthetic", 500, 5000), 1e-3),
     ]:
         for dtype in (np.float64, np.float32):
-            if dtype is np.float32 and name in ("riboflavin", "ames"):
+            if dtype is np.float32 and name in ("riboflavin", "ames", "wide500x5000"):
                 continue
             specs.append(Spec(f"path-{name}-{_tag(dtype)}", "path", src, dtype, eps=eps,
-                              fit_intercept=False))
+                              fit_intercept=False,
+                              reference="fastreg" if name == "wide500x5000"
+                              else "sklearn"))
     # (4) sparse Lasso paths (no intercept: centering would densify X).
     for name in ("we8there", "hockey"):
         specs.append(Spec(f"path-{name}-sparse", "path", ("real", name, None), eps=1e-2,
@@ -326,7 +333,8 @@ def _fingerprint(wl, alphas, l1_ratio):
 
 
 def _reference_solve(wl, alphas, l1_ratio):
-    """A tight float64 solve with scikit-learn (the slow part, done once and cached)."""
+    """A tight float64 solve (the slow part, done once and cached): scikit-learn at
+    tol 1e-12, or fastreg at tol 1e-14 for the workloads marked so."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import ElasticNet, enet_path
 
@@ -339,6 +347,11 @@ def _reference_solve(wl, alphas, l1_ratio):
         b = Xc.T @ yc
         coefs = np.column_stack([
             np.linalg.solve(G + a * np.eye(G.shape[0]), b) for a in alphas])
+        return objective(wl, coefs, alphas, l1_ratio)
+    if wl.spec.reference == "fastreg":
+        import fastreg
+        _, coefs, _ = fastreg.enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas,
+                                        tol=1e-14, max_iter=1_000_000)
         return objective(wl, coefs, alphas, l1_ratio)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -61,6 +61,7 @@ cdef enum:
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
+    NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
 
 
 cdef struct Problem:
@@ -600,18 +601,20 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
 
 
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
-    """Exact solve on the active positions, for a fixed sign pattern.
+    """Exact solve on the active positions, for the current sign pattern.
 
-    Once the support and the signs s of w_A stop changing, the solution on W is the
-    solution of the linear system (G_AA + l2 I) w_A = X_A^T y - l1 s (w = 0 on W \ A).
-    It is solved by Cholesky (LAPACK, double precision); the step towards it stops
-    where a coefficient would change sign, and is kept if the objective decreases.
-    The duality gap checked after it decides whether it is the solution (the caller
-    goes on with coordinate descent if not).
-    G_AA comes from the G[W, W] block (Gram inner mode) or from X_A^T X_A (residual
-    inner mode, where X_A^T y = X_A^T R + G_AA w_A).
+    Once the support and the signs s of w_A settle, the solution on W solves the linear
+    system (G_AA + l2 I) w_A = X_A^T y - l1 s_A (w = 0 elsewhere on W). It is solved by
+    Cholesky (LAPACK, double precision). The step towards it stops where a coefficient
+    would change sign (the objective is that system's quadratic along the step, so the
+    partial step decreases it too); that coefficient leaves A and the system is solved
+    again, up to NEWTON_ROUNDS times (an active-set method). The result is kept if the
+    objective decreased; the duality gap checked after it decides whether it is the
+    solution (the caller goes on with coordinate descent otherwise). G_AA comes from the
+    G[W, W] block (Gram inner mode) or from X_A^T X_A (residual inner mode, where
+    X_A^T y = X_A^T R + G_AA w_A).
     """
-    cdef int a, b, i, info = 0, one = 1, n = nA
+    cdef int a, b, c, i, r, info = 0, one = 1, k, kk
     cdef char uplo = b'L'
     cdef floating* GW = <floating*> S.GW
     cdef floating* wacc = <floating*> S.wacc
@@ -620,62 +623,76 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating* GA = NULL
     cdef double* H = <double*> malloc(<size_t> nA * nA * sizeof(double))
     cdef double* z = <double*> malloc(<size_t> nA * sizeof(double))
-    cdef double sgn, xty, t, wi, step
+    cdef double* xty = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double* cur = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef int* idx = <int*> malloc(<size_t> nA * sizeof(int))
+    cdef double t, wi
     cdef floating delta
     cdef bint ok = False
     if not S.gram:
         XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
         GA = <floating*> malloc(<size_t> nA * nA * sizeof(floating))
-    if H == NULL or z == NULL or (not S.gram and (XA == NULL or GA == NULL)):
-        free(H)
-        free(z)
-        free(XA)
-        free(GA)
+    if H == NULL or z == NULL or xty == NULL or cur == NULL or idx == NULL or \
+            (not S.gram and (XA == NULL or GA == NULL)):
+        free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
         return False
     if not S.gram:
         # G_AA = X_A^T X_A
         for b in range(nA):
             _xcopy(P, S.W[S.act[b]], XA + <size_t> b * P.n)
         _syrk_t(nA, P.n, XA, P.n, GA, nA)
-    for b in range(nA):
-        for a in range(nA):
-            if S.gram:
-                H[a + <size_t> b * nA] = GW[S.act[a] + <size_t> S.act[b] * S.m]
-            else:
-                H[a + <size_t> b * nA] = GA[a + <size_t> b * nA]
+    # X_A^T y, and the starting point
     for b in range(nA):
         if S.gram:
-            xty = (<floating*> S.bW)[S.act[b]]
+            xty[b] = (<floating*> S.bW)[S.act[b]]
         else:
-            # X_A^T y = X_A^T R + G_AA w_A
-            xty = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
+            xty[b] = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
             for a in range(nA):
-                xty += H[a + <size_t> b * nA] * wW[S.act[a]]
-        sgn = 1.0 if wW[S.act[b]] > 0 else -1.0
-        z[b] = xty - P.l1 * sgn
+                xty[b] += <double> GA[a + <size_t> b * nA] * wW[S.act[a]]
+    k = 0
     for b in range(nA):
-        H[b + <size_t> b * nA] += P.l2
-    dposv(&uplo, &n, &one, H, &n, z, &n, &info)
-    if info == 0:
-        # step from w_A towards the solution z of the system, as far as the signs
-        # hold: the objective is the quadratic of the system along the step, which
-        # decreases up to z, so a partial step is progress too (the coordinate that
-        # reaches zero first is set to exactly zero)
+        cur[b] = wW[S.act[b]]
+        if cur[b] != 0:
+            idx[k] = b
+            k += 1
+    for r in range(NEWTON_ROUNDS):
+        # (G_KK + l2 I) z = X_K^T y - l1 s_K on the remaining positions K = idx[:k]
+        for c in range(k):
+            for a in range(k):
+                if S.gram:
+                    H[a + <size_t> c * k] = GW[S.act[idx[a]] + <size_t> S.act[idx[c]] * S.m]
+                else:
+                    H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
+            H[c + <size_t> c * k] += P.l2
+            z[c] = xty[idx[c]] - P.l1 * (1.0 if cur[idx[c]] > 0 else -1.0)
+        info = 0
+        dposv(&uplo, &k, &one, H, &k, z, &k, &info)
+        if info != 0:
+            break
         t = 1.0
-        for b in range(nA):
-            wi = wW[S.act[b]]
-            if z[b] * wi <= 0:
-                t = min(t, wi / (wi - z[b]))
-        ok = t > 0
+        for c in range(k):
+            wi = cur[idx[c]]
+            if z[c] * wi <= 0:
+                t = min(t, wi / (wi - z[c]))
+        ok = True
+        kk = 0
+        for c in range(k):
+            wi = cur[idx[c]]
+            wi = wi + t * (z[c] - wi)
+            if t < 1 and wi * cur[idx[c]] <= 1e-14 * cur[idx[c]] * cur[idx[c]]:
+                cur[idx[c]] = 0          # reached zero: leaves the active set
+            else:
+                cur[idx[c]] = wi
+                idx[kk] = idx[c]
+                kk += 1
+        k = kk
+        if t >= 1 or k == 0:
+            break
+    if ok:
         for i in range(S.m):
             wacc[i] = wW[i]
         for b in range(nA):
-            wi = wW[S.act[b]]
-            step = wi + t * (z[b] - wi)
-            if step * wi <= 0 or (t < 1 and fabs(step) <= 1e-14 * fabs(wi)):
-                step = 0
-            wacc[S.act[b]] = <floating> step
-    if ok:
+            wacc[S.act[b]] = <floating> cur[b]
         # q_W (Gram) or the residual (naive) at the new point, and the objective check
         if S.gram:
             _copy(S.m, <floating*> S.qW, vacc)
@@ -698,10 +715,7 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
                 _copy(P.n, vacc, <floating*> S.R)
         if ok:
             _copy(S.m, wacc, wW)
-    free(H)
-    free(z)
-    free(XA)
-    free(GA)
+    free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
     return ok
 
 
@@ -716,7 +730,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef floating* hist = <floating*> S.hist
     cdef double gap_W, gap_A, gap_A_prev
     cdef bint stable
-    cdef int newton_tries
+    cdef int newton_tries, flips
     for i in range(S.m):
         allpos[i] = i
     while True:
@@ -745,12 +759,12 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             for t in range(nA):
                 hist[k * nA + t] = wW[S.act[t]]
             if k == ANDERSON_K:
-                # signs of the active coefficients unchanged over the block?
-                stable = True
+                # signs of the active coefficients (nearly all) unchanged over the block?
+                flips = 0
                 for t in range(nA):
                     if hist[t] * hist[ANDERSON_K * nA + t] <= 0:
-                        stable = False
-                        break
+                        flips += 1
+                stable = flips <= nA // 100
                 _anderson(P, S, nA, wW)
                 if stable and newton_tries < 3 and nA <= NEWTON_MAX:
                     newton_tries += 1
