@@ -1,0 +1,380 @@
+"""Ridge and RidgeCV: exactness (against independent solutions, brute-force leave-one-out
+and scikit-learn), solver agreement, scikit-learn API conformance and input validation."""
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy import sparse
+from scipy.optimize import lsq_linear
+from sklearn import linear_model as sk
+from sklearn.model_selection import KFold
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from fastreg import _ridge
+from fastreg._ridge import Ridge, RidgeCV
+
+DATASETS = ["diabetes", "prostate", "riboflavin", "california_housing", "ames"]
+
+
+def rel_err(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
+
+
+def exact_ridge(X, y, alpha, sw=None, fit_intercept=True):
+    """Independent solution: normal equations of [X, 1] with an unpenalized intercept,
+    in extended precision where available."""
+    n, p = X.shape
+    sw = np.ones(n) if sw is None else sw
+    A = np.hstack([X, np.ones((n, 1))]) if fit_intercept else X
+    A = A.astype(np.longdouble)
+    P = np.eye(A.shape[1], dtype=np.longdouble) * alpha
+    if fit_intercept:
+        P[-1, -1] = 0
+    M = A.T @ (A * sw[:, None]) + P
+    sol = np.linalg.solve(M.astype(np.float64), (A.T @ (sw * y)).astype(np.float64))
+    # one step of refinement in extended precision
+    r = (A.T @ (sw * y)) - M @ sol
+    sol = sol + np.linalg.solve(M.astype(np.float64), r.astype(np.float64))
+    return (sol[:p], sol[p]) if fit_intercept else (sol, 0.0)
+
+
+def make(n, p, n_targets=None, seed=0, offset=3.0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p) + offset
+    w = rng.randn(p)
+    y = X @ w + rng.randn(n) if n_targets is None else \
+        X @ rng.randn(p, n_targets) + rng.randn(n, n_targets)
+    return X, y, rng.rand(n) * 2 + 0.05
+
+
+# --------------------------------------------------------------------------------------
+# Ridge: exactness and agreement of the solvers
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, p", [(60, 12), (12, 60)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridge_exact_all_solvers(n, p, fit_intercept, weighted):
+    X, y, sw = make(n, p)
+    sw = sw if weighted else None
+    coef, b = exact_ridge(X, y, 0.3, sw, fit_intercept)
+    fits = {
+        "cholesky": Ridge(0.3, fit_intercept=fit_intercept).fit(X, y, sw),
+        "svd": Ridge(0.3, fit_intercept=fit_intercept, solver="svd").fit(X, y, sw),
+        "cd": Ridge(0.3, fit_intercept=fit_intercept, solver="cd", tol=1e-15,
+                    max_iter=100000).fit(X, y, sw),
+        "sparse": Ridge(0.3, fit_intercept=fit_intercept).fit(sparse.csr_matrix(X), y,
+                                                              sw),
+        "sparse_cd": Ridge(0.3, fit_intercept=fit_intercept, solver="cd", tol=1e-15,
+                           max_iter=100000).fit(sparse.csc_matrix(X), y, sw),
+    }
+    assert fits["cholesky"].solver_ == "cholesky"
+    for name, est in fits.items():
+        tol = 1e-7 if "cd" in name else 1e-9
+        assert rel_err(est.coef_, coef) < tol, name
+        assert abs(est.intercept_ - b) <= tol * (1 + abs(b)), name
+    ref = sk.Ridge(0.3, fit_intercept=fit_intercept).fit(X, y, sw)
+    assert rel_err(fits["cholesky"].coef_, ref.coef_) < 1e-9
+
+
+def test_sparse_conjugate_gradients(monkeypatch):
+    """Large sparse problems run CG with implicit centering: exact to its tolerance."""
+    monkeypatch.setattr(_ridge, "_SPARSE_DIRECT_MAX", 0)
+    for n, p in [(80, 15), (15, 80)]:
+        X, y, sw = make(n, p)
+        Xs = sparse.random(n, p, density=0.3, random_state=1, format="csr") + \
+            sparse.csr_matrix(X * (np.abs(X) > 3.5))
+        coef, b = exact_ridge(Xs.toarray(), y, 2.0, sw)
+        est = Ridge(2.0, tol=1e-12).fit(Xs, y, sample_weight=sw)
+        assert est.solver_ == "sparse_cg" and np.all(est.n_iter_ >= 1)
+        assert rel_err(est.coef_, coef) < 1e-8
+        assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
+        # the default tol=1e-4 is looser, but not wildly
+        loose = Ridge(2.0).fit(Xs, y, sample_weight=sw)
+        assert 0 < rel_err(loose.coef_, coef) < 1e-2
+
+
+def test_multi_target_and_alpha_per_target():
+    X, Y, sw = make(40, 8, n_targets=3)
+    alphas = np.array([0.1, 5.0, 0.1])          # two distinct: two factorizations
+    est = Ridge(alpha=alphas).fit(X, Y, sample_weight=sw)
+    assert est.coef_.shape == (3, 8) and est.intercept_.shape == (3,)
+    for k in range(3):
+        coef, b = exact_ridge(X, Y[:, k], alphas[k], sw)
+        assert rel_err(est.coef_[k], coef) < 1e-9
+        assert abs(est.intercept_[k] - b) < 1e-9 * (1 + abs(b))
+    ref = sk.Ridge(alpha=alphas).fit(X, Y, sample_weight=sw)
+    assert rel_err(est.coef_, ref.coef_) < 1e-9
+    # a single target as a column: the shapes of scikit-learn
+    col = Ridge().fit(X, Y[:, :1])
+    ref = sk.Ridge().fit(X, Y[:, :1])
+    assert col.coef_.shape == ref.coef_.shape
+    assert np.shape(col.intercept_) == np.shape(ref.intercept_)
+    assert np.shape(Ridge().fit(X, Y[:, 0]).intercept_) == ()
+
+
+def test_scalar_sample_weight_scales_the_loss():
+    X, y, _ = make(30, 5)
+    a = Ridge(alpha=2.0).fit(X, y, sample_weight=4.0)
+    b = Ridge(alpha=0.5).fit(X, y)
+    assert_allclose(a.coef_, b.coef_, rtol=1e-10)
+    assert_allclose(a.coef_, sk.Ridge(alpha=2.0).fit(X, y, sample_weight=4.0).coef_,
+                    rtol=1e-9)
+
+
+def test_float32():
+    X, y, sw = make(50, 10)
+    est = Ridge(alpha=1.0).fit(X.astype(np.float32), y.astype(np.float32), sw)
+    ref = sk.Ridge(alpha=1.0).fit(X, y, sw)
+    assert est.coef_.dtype == np.float32
+    # float32 data: the solve runs in float64, the error is the rounding of the input
+    assert rel_err(est.coef_, ref.coef_) < 1e-5
+    cv = RidgeCV().fit(X.astype(np.float32), y)
+    assert cv.coef_.dtype == np.float32
+    assert rel_err(cv.coef_, sk.RidgeCV().fit(X, y).coef_) < 1e-5
+
+
+def test_positive_is_exact():
+    """positive=True (coordinate descent) against bounded least squares (BVLS, exact)
+    on the augmented system [Xc; sqrt(alpha) I]."""
+    rng = np.random.RandomState(3)
+    X = rng.randn(50, 12)
+    y = X @ np.r_[rng.rand(6), -rng.rand(6)] + 0.1 * rng.randn(50)
+    alpha = 0.5
+    Xc, yc = X - X.mean(0), y - y.mean()
+    aug = np.vstack([Xc, np.sqrt(alpha) * np.eye(12)])
+    ref = lsq_linear(aug, np.r_[yc, np.zeros(12)], bounds=(0, np.inf), method="bvls",
+                     tol=1e-15).x
+    assert np.sum(ref == 0) >= 3
+    for Xin in (X, sparse.csr_matrix(X)):
+        for solver in ("auto", "lbfgs"):
+            est = Ridge(alpha, positive=True, solver=solver, tol=1e-14,
+                        max_iter=10**5).fit(Xin, y)
+            assert est.solver_ == "cd" and np.all(est.coef_ >= 0)
+            assert_allclose(est.coef_, ref, atol=1e-8)
+    skl = sk.Ridge(alpha, positive=True, tol=1e-12).fit(X, y)
+    assert_allclose(est.coef_, skl.coef_, atol=1e-5)
+
+
+def test_alpha_zero_rank_deficient_is_minimum_norm():
+    rng = np.random.RandomState(0)
+    B = rng.randn(30, 4)
+    X = np.hstack([B, B[:, :2] + B[:, 2:3]])      # rank 4, 6 columns
+    y = rng.randn(30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for Xin, fi in ((X, False), (X, True), (X[:3], True), (X[:3], False)):
+            yin = y[:len(Xin)]
+            est = Ridge(alpha=0.0, fit_intercept=fi).fit(Xin, yin)
+            assert np.all(np.isfinite(est.coef_))
+            Xc = Xin - Xin.mean(0) if fi else Xin
+            yc = yin - yin.mean() if fi else yin
+            assert_allclose(est.coef_, np.linalg.pinv(Xc) @ yc, atol=1e-10)
+            # (3 rows without intercept: X X^T is regular, the dual Cholesky solve
+            # is already the minimum-norm solution)
+            assert est.solver_ == ("cholesky" if (len(Xin), fi) == (3, False)
+                                   else "svd")
+
+
+def test_ill_conditioned_falls_back_to_svd():
+    """Cholesky is rejected when its condition estimate would cost digits; the SVD is
+    then accurate where the normal equations are not."""
+    rng = np.random.RandomState(1)
+    U, _ = np.linalg.qr(rng.randn(200, 8))
+    V, _ = np.linalg.qr(rng.randn(8, 8))
+    X = U @ np.diag(np.logspace(0, -7, 8)) @ V.T
+    y = rng.randn(200)
+    est = Ridge(alpha=1e-12, fit_intercept=False).fit(X, y)
+    assert est.solver_ == "svd"
+    s = np.logspace(0, -7, 8)
+    exact = V @ (s / (s ** 2 + 1e-12) * (U.T @ y))
+    assert rel_err(est.coef_, exact) < 1e-8
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_ridge_matches_sklearn_on_real_data(load_dataset, name):
+    X, y = load_dataset(name)
+    alpha = 1.0
+    ours = Ridge(alpha=alpha).fit(X, y)
+    ref = sk.Ridge(alpha=alpha).fit(X, y)
+    assert rel_err(ours.coef_, ref.coef_) < 1e-8
+    assert abs(ours.intercept_ - ref.intercept_) <= 1e-8 * (1 + abs(ref.intercept_))
+    # with weights
+    sw = np.random.RandomState(0).rand(X.shape[0]) + 0.5
+    ours = Ridge(alpha=alpha).fit(X, y, sample_weight=sw)
+    ref = sk.Ridge(alpha=alpha).fit(X, y, sample_weight=sw)
+    assert rel_err(ours.coef_, ref.coef_) < 1e-8
+
+
+# --------------------------------------------------------------------------------------
+# RidgeCV: leave-one-out by brute force, modes, scikit-learn
+# --------------------------------------------------------------------------------------
+
+def brute_force_loo(X, y, alpha, sw, fit_intercept):
+    """sw_i * (y_i - prediction of the model fit without row i)^2."""
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        coef, b = exact_ridge(X[keep], y[keep], alpha, sw[keep], fit_intercept)
+        out[i] = sw[i] * (y[i] - X[i] @ coef - b) ** 2
+    return out
+
+
+@pytest.mark.parametrize("n, p", [(25, 6), (8, 20)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("gcv_mode", [None, "svd", "eigen"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_loo_errors_by_brute_force(n, p, fit_intercept, gcv_mode, weighted):
+    X, y, sw = make(n, p, seed=n)
+    sw_used = sw if weighted else np.ones(n)
+    alphas = [0.01, 1.0, 30.0]
+    est = RidgeCV(alphas=alphas, fit_intercept=fit_intercept, gcv_mode=gcv_mode,
+                  store_cv_results=True).fit(X, y, sample_weight=sw if weighted
+                                              else None)
+    assert est.cv_results_.shape == (n, 3)
+    for k, alpha in enumerate(alphas):
+        expected = brute_force_loo(X, y, alpha, sw_used, fit_intercept)
+        assert_allclose(est.cv_results_[:, k], expected, rtol=1e-7, atol=1e-10)
+    scores = -est.cv_results_.mean(axis=0)
+    assert est.alpha_ == alphas[int(np.argmax(scores))]
+    assert_allclose(est.best_score_, scores.max(), rtol=1e-12)
+    coef, b = exact_ridge(X, y, est.alpha_, sw_used, fit_intercept)
+    assert rel_err(est.coef_, coef) < 1e-8
+
+
+def test_loo_sparse_equals_dense():
+    X, y, sw = make(40, 10, seed=5)
+    X[np.abs(X - 3) < 0.8] = 0
+    alphas = np.logspace(-2, 2, 9)
+    for n_rows in (40, 8):
+        kw = dict(alphas=alphas, store_cv_results=True)
+        d = RidgeCV(**kw).fit(X[:n_rows], y[:n_rows], sample_weight=sw[:n_rows])
+        s = RidgeCV(**kw).fit(sparse.csr_matrix(X[:n_rows]), y[:n_rows],
+                              sample_weight=sw[:n_rows])
+        assert_allclose(s.cv_results_, d.cv_results_, rtol=1e-7, atol=1e-12)
+        assert_allclose(s.coef_, d.coef_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("scoring", [None, "neg_mean_absolute_error", "r2"])
+@pytest.mark.parametrize("alpha_per_target", [False, True])
+def test_ridgecv_matches_sklearn_multi_target(scoring, alpha_per_target):
+    X, Y, sw = make(40, 9, n_targets=3, seed=2)
+    Y[:, 1] *= 40
+    kw = dict(alphas=np.logspace(-3, 3, 25), scoring=scoring, store_cv_results=True,
+              alpha_per_target=alpha_per_target)
+    for w in (None, sw):
+        ours = RidgeCV(**kw).fit(X, Y, sample_weight=w)
+        ref = sk.RidgeCV(**kw).fit(X, Y, sample_weight=w)
+        assert_allclose(ours.alpha_, ref.alpha_, rtol=0)
+        assert_allclose(ours.best_score_, ref.best_score_, rtol=1e-9)
+        assert_allclose(ours.cv_results_, ref.cv_results_, rtol=1e-8, atol=1e-10)
+        assert rel_err(ours.coef_, ref.coef_) < 1e-9
+        assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-9)
+
+
+def test_ridgecv_kfold_matches_sklearn():
+    X, y, sw = make(60, 15, seed=4)
+    alphas = np.logspace(-2, 3, 12)
+    for cv in (5, KFold(4, shuffle=True, random_state=0)):
+        for scoring in (None, "neg_mean_squared_error"):
+            for Xin in (X, sparse.csr_matrix(X)):
+                ours = RidgeCV(alphas=alphas, cv=cv, scoring=scoring).fit(
+                    Xin, y, sample_weight=sw)
+                ref = sk.RidgeCV(alphas=alphas, cv=cv, scoring=scoring).fit(
+                    X, y, sample_weight=sw)
+                assert ours.alpha_ == ref.alpha_
+                assert_allclose(ours.best_score_, ref.best_score_, rtol=1e-9)
+                assert rel_err(ours.coef_, ref.coef_) < 1e-9
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_ridgecv_matches_sklearn_on_real_data(load_dataset, name):
+    X, y = load_dataset(name)
+    alphas = np.logspace(-3, 3, 30)
+    ours = RidgeCV(alphas=alphas).fit(X, y)
+    ref = sk.RidgeCV(alphas=alphas).fit(X, y)
+    assert ours.alpha_ == ref.alpha_
+    # (ames: LOO scores of ~1e9 from residuals of an ill-conditioned problem)
+    assert_allclose(ours.best_score_, ref.best_score_, rtol=1e-7)
+    # against the SVD solution at the selected alpha: 1e-8; against scikit-learn 1e-8
+    # too, except on ames, where scikit-learn's own coef_ is off by 7e-7 (fastreg's:
+    # 2e-10) from the SVD solution
+    exact = Ridge(alpha=ours.alpha_, solver="svd").fit(X, y).coef_
+    assert rel_err(ours.coef_, exact) < 1e-8
+    assert rel_err(ours.coef_, ref.coef_) < (1e-6 if name == "ames" else 1e-8)
+    if X.shape[1] < 500:   # the SVD mode agrees with the eigen mode
+        svd = RidgeCV(alphas=alphas, gcv_mode="svd").fit(X, y)
+        assert svd.alpha_ == ours.alpha_
+        assert rel_err(svd.coef_, ours.coef_) < 1e-8
+
+
+# --------------------------------------------------------------------------------------
+# Validation and scikit-learn conformance
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("alpha, match", [
+    (-1.0, "'alpha' parameter must be >= 0"),
+    (np.nan, "'alpha' parameter must be finite"),
+    (np.inf, "'alpha' parameter must be finite"),
+    ([1.0, -2.0], "'alpha' parameter must be >= 0"),
+    ([1.0, np.nan], "'alpha' parameter must be finite"),
+    ([1.0, 2.0, 3.0], "Number of targets and number of penalties do not correspond"),
+    ("big", "'alpha' parameter must be"),
+])
+def test_ridge_bad_alpha(alpha, match):
+    X, Y, _ = make(10, 3, n_targets=2)
+    with pytest.raises(ValueError, match=match):
+        Ridge(alpha=alpha).fit(X, Y)
+
+
+def test_ridge_bad_inputs():
+    X, y, _ = make(10, 3)
+    Xn = X.copy()
+    Xn[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        Ridge().fit(Xn, y)
+    with pytest.raises(ValueError, match="infinity"):
+        Ridge().fit(X, np.r_[np.inf, y[1:]])
+    with pytest.raises(ValueError, match="'lbfgs' solver can be used only when"):
+        Ridge(solver="lbfgs").fit(X, y)
+    with pytest.raises(ValueError, match="solver='svd' does not support positive"):
+        Ridge(solver="svd", positive=True).fit(X, y)
+    with pytest.raises(ValueError, match="does not support fitting the intercept"):
+        Ridge(solver="cholesky").fit(sparse.csr_matrix(X), y)
+    with pytest.raises(TypeError, match="SVD solver does not support sparse"):
+        Ridge(solver="svd", fit_intercept=False).fit(sparse.csr_matrix(X), y)
+    with pytest.raises(ValueError, match="'solver' parameter"):
+        Ridge(solver="newton").fit(X, y)
+    with pytest.raises(ValueError, match="sample_weight"):
+        Ridge().fit(X, y, sample_weight=-np.ones(10))
+    # every solver name of scikit-learn is accepted and exact on dense data
+    ref = Ridge().fit(X, y).coef_
+    for solver in ("svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"):
+        assert_allclose(Ridge(solver=solver).fit(X, y).coef_, ref, rtol=1e-10)
+
+
+def test_ridgecv_bad_inputs():
+    X, y, _ = make(10, 3)
+    with pytest.raises(ValueError, match=r"alphas\[1\] == 0.0, must be > 0"):
+        RidgeCV(alphas=[1.0, 0.0]).fit(X, y)
+    with pytest.raises(ValueError, match="must be finite"):
+        RidgeCV(alphas=[1.0, np.inf]).fit(X, y)
+    with pytest.raises(ValueError, match="must be >= 0"):
+        RidgeCV(alphas=[1.0, -1.0], cv=3).fit(X, y)
+    RidgeCV(alphas=[0.0, 1.0], cv=3).fit(X, y)        # alpha = 0 is fine with K-fold
+    with pytest.raises(ValueError, match="store_cv_results=True are incompatible"):
+        RidgeCV(cv=3, store_cv_results=True).fit(X, y)
+    with pytest.raises(ValueError, match="alpha_per_target=True are incompatible"):
+        RidgeCV(cv=3, alpha_per_target=True).fit(X, y)
+    with pytest.raises(ValueError, match="gcv_mode"):
+        RidgeCV(gcv_mode="qr").fit(X, y)
+    with pytest.warns(FutureWarning, match="'svd' mode is not supported for sparse"):
+        RidgeCV(gcv_mode="svd").fit(sparse.csr_matrix(X), y)
+
+
+@parametrize_with_checks([Ridge(), RidgeCV(), Ridge(positive=True),
+                          Ridge(solver="cd", tol=1e-12)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
