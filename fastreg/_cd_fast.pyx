@@ -730,7 +730,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef floating* hist = <floating*> S.hist
     cdef double gap_W, gap_A, gap_A_prev
     cdef bint stable
-    cdef int newton_tries, flips
+    cdef int newton_tries, flips, phase_sweeps
+    cdef double sweep_cost, solve_cost
     for i in range(S.m):
         allpos[i] = i
     while True:
@@ -752,9 +753,11 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             hist[t] = wW[S.act[t]]
         gap_A_prev = INFINITY
         newton_tries = 0
+        phase_sweeps = 0
         while sweeps < budget:
             _sweep(P, S, S.act, nA, wW)
             sweeps += 1
+            phase_sweeps += 1
             k += 1
             for t in range(nA):
                 hist[k * nA + t] = wW[S.act[t]]
@@ -766,15 +769,28 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                         flips += 1
                 stable = flips <= nA // 100
                 _anderson(P, S, nA, wW)
-                if stable and newton_tries < 3 and nA <= NEWTON_MAX:
-                    newton_tries += 1
-                    _newton(P, S, nA, wW)
-                k = 0
-                for t in range(nA):
-                    hist[t] = wW[S.act[t]]
                 _inner_gaps(P, S, wW, &gap_W, &gap_A)
                 if gap_W <= eps:
                     return sweeps
+                # the exact solve: when the signs hold, when it can be factored (with
+                # l2 = 0, G_AA is singular once A has more features than samples), and
+                # once the sweeps of this phase cost a tenth of it (measured balance:
+                # tried more often it slows paths at the default tol, less often the
+                # hard p > n end at tol 1e-8)
+                sweep_cost = <double> phase_sweeps * nA * (S.m if S.gram else 2 * P.n)
+                solve_cost = <double> nA * nA * nA / 3
+                if not S.gram:
+                    solve_cost += <double> nA * nA * P.n
+                if (stable and newton_tries < 3 and nA <= NEWTON_MAX and
+                        not (P.l2 == 0 and nA > P.n) and sweep_cost >= 0.1 * solve_cost):
+                    newton_tries += 1
+                    if _newton(P, S, nA, wW):
+                        _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                        if gap_W <= eps:
+                            return sweeps
+                k = 0
+                for t in range(nA):
+                    hist[t] = wW[S.act[t]]
                 if gap_A <= eps or gap_A >= gap_A_prev:
                     # the nonzero part is solved, or as solved as rounding allows:
                     # back to a sweep over W

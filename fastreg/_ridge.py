@@ -593,8 +593,8 @@ class _Spectrum:
         return alpha_c / alpha_d[:, None]
 
     def coef(self, alphas):
-        """Coefficients (t, p) for alphas[k] on target k."""
-        D = 1.0 / (self.lam[:, None] + alphas[None, :])
+        """Coefficients (t, p) for alphas[k] on target k (minimum norm at alpha 0)."""
+        D = _spectral_filter(self.lam, alphas)
         if not self.wide:                 # B^T y = V^T Xc^T y
             return (self.V @ (D * self.MtY)).T
         if self.svd:                      # Q^T y = U^T y

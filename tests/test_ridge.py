@@ -378,3 +378,17 @@ def test_ridgecv_bad_inputs():
                           Ridge(solver="cd", tol=1e-12)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_ridgecv_kfold_alpha_zero_is_minimum_norm():
+    """K-fold RidgeCV at alpha=0 on rank-deficient folds fits the minimum-norm least
+    squares of each fold, as scikit-learn's Ridge does (not 1 / ~0 eigenvalues)."""
+    from sklearn.linear_model import RidgeCV as SkRidgeCV
+    rng = np.random.default_rng(0)
+    Xh = rng.standard_normal((10, 40))
+    X = np.r_[Xh, Xh, Xh]
+    y = rng.standard_normal(30)
+    cv = KFold(3, shuffle=True, random_state=0)
+    ours = RidgeCV(alphas=[0.0], cv=cv).fit(X, y)
+    ref = SkRidgeCV(alphas=[0.0], cv=cv).fit(X, y)
+    assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-6)
