@@ -78,6 +78,18 @@ class _Design:
             out = out - np.multiply.outer(self.mu, self.sqrt_sw @ C)
         return out
 
+    def ill_centered(self):
+        """Whether forming the centered Gram matrix of sparse X as X^T X - n mu mu^T
+        would cancel digits: some column mean much larger than its spread (the error
+        grows like (mean / spread)^2 * eps; products with the centered operator only
+        like (mean / spread) * eps)."""
+        if not self.implicit:
+            return False
+        n = self.shape[0]
+        sq = np.asarray(self.X.multiply(self.X).sum(axis=0)).ravel() / n
+        var = np.maximum(sq - (np.sum(self.sqrt_sw ** 2) / n) * self.mu ** 2, 0)
+        return bool(np.any(self.mu ** 2 > 1e4 * np.maximum(var, 1e-300)))
+
     def gram_features(self):
         """Xc^T Xc (n_features, n_features), full symmetric."""
         X = self.X
@@ -492,6 +504,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
         X64 = X.astype(np.float64) if X.dtype != np.float64 else X
         design, Yc, X_offset, y_offset, scale = _prepare(X64, Y, self.fit_intercept, sw)
         alphas_p = scale * alphas          # penalty of the prepared problem
+        if method == "cholesky" and design.ill_centered():
+            # sparse X whose means dwarf their spreads: conjugate gradients on the
+            # implicitly centered operator instead of a Gram matrix that cancels
+            method = "sparse_cg"
         n_iter = np.ones(Y.shape[1], dtype=np.int32)
         if method == "cholesky":
             coef = _solve_cholesky(design, Yc, alphas_p)
