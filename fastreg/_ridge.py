@@ -318,11 +318,26 @@ def _validate_xy(estimator, X, y, accept_sparse, dtype):
     return X, y
 
 
-def _predict(estimator, X):
-    check_is_fitted(estimator)
-    X = validate_data(estimator, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                      dtype=[np.float64, np.float32])
-    return np.asarray(X @ estimator.coef_.T) + estimator.intercept_
+class _RidgePredictMixin:
+    """``predict`` of a fitted ridge model, dense or sparse X."""
+
+    def predict(self, X):
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                          dtype=[np.float64, np.float32])
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
 
 def _finish(coef, X_offset, y_offset, fit_intercept, one_d, dtype):
@@ -343,7 +358,7 @@ def _finish(coef, X_offset, y_offset, fit_intercept, one_d, dtype):
 # Ridge
 # --------------------------------------------------------------------------------------
 
-class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear least squares with L2 regularization.
 
     Minimizes, exactly as :class:`sklearn.linear_model.Ridge`::
@@ -530,20 +545,6 @@ class Ridge(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.solver_ = method
         return self
 
-    def predict(self, X):
-        """Predict with the fitted linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        return _predict(self, X)
 
 
 # --------------------------------------------------------------------------------------
@@ -649,7 +650,7 @@ def _scorer_accepts_weights(scorer):
     return "sample_weight" in inspect.signature(scorer).parameters
 
 
-class RidgeCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class RidgeCV(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Ridge regression with built-in cross-validation of alpha.
 
     Same model and conventions as :class:`Ridge`; drop-in for
@@ -884,17 +885,3 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, BaseEstimator):
             X, y, sample_weight=sw)
         self.coef_, self.intercept_ = final.coef_, final.intercept_
 
-    def predict(self, X):
-        """Predict with the fitted linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        return _predict(self, X)
