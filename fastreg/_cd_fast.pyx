@@ -46,7 +46,7 @@ Each sweep over W or over its nonzero part counts as one iteration (``n_iter``).
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdlib cimport malloc, realloc, free, qsort
-from libc.stdint cimport uint32_t, int32_t
+from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset
 
 import numpy as np
@@ -78,6 +78,23 @@ cdef struct Problem:
     void* Xy          # (p,) Gram mode
     double yy         # y @ y
     void* norms       # (p,) squared column norms (diagonal of G)
+    # sparse X (naive mode): CSC arrays, and the low-rank correction of the columns:
+    # the kernel works with X~ = X - Q B (Q (n, r) orthonormal, Fortran; B = Q^T X,
+    # (r, p) Fortran), i.e. centering (r = 1) and unpenalized features projected out
+    bint sparse
+    void* Xdata
+    int* Xind
+    int64_t* Xptr
+    void* Q
+    void* B
+    int r
+    double* tbuf      # (r,) scratch: Q^T v
+    void* scat        # (n,) scratch, all zero between uses
+    # per-feature penalty factors (> 0) and bounds; NULL: all 1 / no bounds
+    double* pf
+    double* lb
+    double* ub
+    bint box          # lb / ub given (then `positive` is folded into them)
     # Gram columns: the column of feature j starts at Gcols + slot[j] * p
     void* Gcols
     int* slot
@@ -164,6 +181,70 @@ cdef inline floating _prox(floating z, double l1, double denom, bint positive) n
     return 0
 
 
+cdef inline double _clip(double t, double lo, double hi) noexcept nogil:
+    if t < lo:
+        return lo
+    if t > hi:
+        return hi
+    return t
+
+
+cdef inline double _pf(Problem* P, int j) noexcept nogil:
+    return 1.0 if P.pf == NULL else P.pf[j]
+
+
+cdef inline double _lo(Problem* P, int j) noexcept nogil:
+    """Lower bound of coefficient j."""
+    if P.box:
+        return P.lb[j]
+    return 0.0 if P.positive else -INFINITY
+
+
+cdef inline double _hi(Problem* P, int j) noexcept nogil:
+    """Upper bound of coefficient j."""
+    return P.ub[j] if P.box else INFINITY
+
+
+cdef inline double _veff(double v, double lo, double hi) noexcept nogil:
+    """How far the gradient v = x_j^T R pushes coefficient j away from 0 in a
+    direction its bounds allow (|v| without bounds, v if positive)."""
+    cdef double e = -INFINITY
+    if hi > 0:
+        e = v
+    if lo < 0 and -v > e:
+        e = -v
+    return e
+
+
+cdef inline double _dual_limit(double xta, double l1j, double lo, double hi) noexcept nogil:
+    """Largest s for which s * xta satisfies the dual constraint of a feature whose
+    bound on that side is infinite (INFINITY when no scaling is needed)."""
+    if xta > l1j and hi == INFINITY:
+        return l1j / xta
+    if xta < -l1j and lo == -INFINITY:
+        return l1j / -xta
+    return INFINITY
+
+
+cdef inline double _hstar_l1(double v, double l1j, double lo, double hi) noexcept nogil:
+    """Conjugate of t -> l1j |t| on [lo, hi]: sup_t v t - l1j |t| (a piecewise linear
+    concave function: its sup is at a finite bound or at 0)."""
+    cdef double best = -INFINITY
+    if lo <= 0 and hi >= 0:
+        best = 0
+    if lo > -INFINITY and v * lo - l1j * fabs(lo) > best:
+        best = v * lo - l1j * fabs(lo)
+    if hi < INFINITY and v * hi - l1j * fabs(hi) > best:
+        best = v * hi - l1j * fabs(hi)
+    return best
+
+
+cdef inline double _hstar_l2(double v, double l2j, double lo, double hi) noexcept nogil:
+    """Conjugate of t -> 0.5 l2j t^2 on [lo, hi]: sup_t v t - 0.5 l2j t^2."""
+    cdef double t = _clip(v / l2j, lo, hi)
+    return v * t - 0.5 * l2j * t * t
+
+
 cdef inline double _dsum_dot(int n, const floating* a, const floating* b) noexcept nogil:
     """a @ b accumulated in double precision."""
     cdef double s = 0
@@ -173,21 +254,58 @@ cdef inline double _dsum_dot(int n, const floating* a, const floating* b) noexce
     return s
 
 
-cdef double _gap(double l1, double l2, double w_l1, double w_l2sq, double RR, double Ry,
-                 double dnorm, double XtR_sq) noexcept nogil:
-    """Duality gap from its scalar ingredients (the one formula every mode uses).
+cdef struct GapSums:
+    # per-feature ingredients of the duality gap, summed over a set of features
+    double w_l1       # sum_j l1_j |w_j|
+    double w_l2       # sum_j l2_j w_j^2
+    double smin       # l1 > 0: min_j of the dual scaling limits (_dual_limit)
+    double h          # l1 = 0 < l2: sum_j h*_l2(x_j^T R); l1 = l2 = 0: squared
+                      #   gradient along the feasible directions
 
-    dnorm = ||X^T R - l2 w||_inf (max(.) if positive), XtR_sq = ||X^T R||^2 (of its
-    positive part if positive), only used when l1 = 0.
+
+cdef inline void _gap_init(GapSums* a) noexcept nogil:
+    a.w_l1 = 0
+    a.w_l2 = 0
+    a.smin = INFINITY
+    a.h = 0
+
+
+cdef inline void _gap_add(GapSums* a, double l1, double l2, double wj, double gj,
+                          double l1j, double l2j, double lo, double hi) noexcept nogil:
+    """Add feature j (coefficient wj, gj = x_j^T R, penalties l1j, l2j, bounds)."""
+    cdef double lim
+    a.w_l1 += l1j * fabs(wj)
+    a.w_l2 += l2j * wj * wj
+    if l1 > 0:
+        lim = _dual_limit(gj - l2j * wj, l1j, lo, hi)
+        if lim < a.smin:
+            a.smin = lim
+    elif l2 > 0:
+        a.h += _hstar_l2(gj, l2j, lo, hi)
+    elif (gj > 0 and wj < hi) or (gj < 0 and wj > lo):
+        a.h += gj * gj
+
+
+cdef inline double _gap_scale(GapSums* a) noexcept nogil:
+    """The scaling s of the dual point theta = s R (formulation A)."""
+    return a.smin if a.smin < 1 else 1.0
+
+
+cdef double _gap(double l1, double l2, GapSums* a, double RR, double Ry,
+                 double h_box) noexcept nogil:
+    """Duality gap from its ingredients (the one formula every mode uses).
+
+    RR = ||R||^2, Ry = R^T y; h_box = sum_j h*_l1(s (x_j^T R - l2_j w_j)) over the
+    features (nonzero only with finite bounds), with s = _gap_scale(a).
     """
     cdef double primal, s
     if l1 > 0:
-        primal = 0.5 * (RR + l2 * w_l2sq) + l1 * w_l1
-        s = l1 / dnorm if dnorm > l1 else 1.0
-        return primal - (-0.5 * s * s * (RR + l2 * w_l2sq) + s * Ry)
+        primal = 0.5 * (RR + a.w_l2) + a.w_l1
+        s = _gap_scale(a)
+        return primal - (-0.5 * s * s * (RR + a.w_l2) + s * Ry - h_box)
     if l2 > 0:
-        return RR + 0.5 * l2 * w_l2sq - Ry + XtR_sq / (2 * l2)
-    return XtR_sq  # least squares: first-order condition, as scikit-learn
+        return RR + 0.5 * a.w_l2 - Ry + a.h
+    return a.h  # least squares: first-order condition, as scikit-learn
 
 
 cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
@@ -212,12 +330,52 @@ cdef bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
     return True
 
 
+# Column access. Dense X: x~_j = X[:, j] - Xmean[j] (Xmean NULL: X[:, j]). Sparse X:
+# x~_j = X[:, j] - Q B[:, j], with the CSC column X[:, j] and the dense low-rank part
+# (r = 0: none). The residual mode of the kernel only touches X through these.
+
+cdef inline double _sdot(Problem* P, int j, const floating* v) noexcept nogil:
+    """X[:, j] @ v for a sparse column (without the low-rank part)."""
+    cdef floating* data = <floating*> P.Xdata
+    cdef int64_t k
+    cdef double acc = 0
+    for k in range(P.Xptr[j], P.Xptr[j + 1]):
+        acc += data[k] * v[P.Xind[k]]
+    return acc
+
+
+cdef inline double _bdot(Problem* P, int j, const double* t,
+                         const floating* dummy) noexcept nogil:
+    """B[:, j] @ t  (dummy: selects the floating type)"""
+    cdef floating* b = (<floating*> P.B) + <size_t> j * P.r
+    cdef double acc = 0
+    cdef int k
+    for k in range(P.r):
+        acc += b[k] * t[k]
+    return acc
+
+
+cdef inline void _qtdot(Problem* P, const floating* v, double* t) noexcept nogil:
+    """t = Q^T v"""
+    cdef int k
+    for k in range(P.r):
+        t[k] = _dsum_dot(P.n, (<floating*> P.Q) + <size_t> k * P.n, v)
+
+
 cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
-    """x~_j @ v, with x~_j = X[:, j] - Xmean[j] (the centered column)."""
-    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    """x~_j @ v, with x~_j the column as the kernel sees it (centered, corrected)."""
+    cdef floating* x
     cdef floating mu
     cdef double acc = 0
     cdef size_t i, rs = P.rs
+    cdef int k
+    if P.sparse:
+        acc = _sdot(P, j, v)
+        for k in range(P.r):
+            acc -= (<floating*> P.B)[<size_t> j * P.r + k] * \
+                _dsum_dot(P.n, (<floating*> P.Q) + <size_t> k * P.n, v)
+        return acc
+    x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
         return _dot(P.n, x, v)
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
@@ -226,11 +384,37 @@ cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
     return acc
 
 
+cdef void _xdots(Problem* P, const int* feats, int k, const floating* v,
+                 floating* out) noexcept nogil:
+    """out[i] = x~_j @ v for j = feats[i] (the low-rank part of Q^T v computed once)."""
+    cdef int i
+    if P.sparse:
+        _qtdot(P, v, P.tbuf)
+        for i in range(k):
+            out[i] = <floating> (_sdot(P, feats[i], v) - _bdot(P, feats[i], P.tbuf, v))
+    else:
+        for i in range(k):
+            out[i] = <floating> _xdot(P, feats[i], v)
+
+
 cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nogil:
     """v += a * x~_j"""
-    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating* x
+    cdef floating* data
     cdef floating mu
     cdef size_t i, rs = P.rs
+    cdef int64_t kk
+    cdef int k
+    if P.sparse:
+        data = <floating*> P.Xdata
+        for kk in range(P.Xptr[j], P.Xptr[j + 1]):
+            v[P.Xind[kk]] += a * data[kk]
+        for k in range(P.r):
+            # v -= a * B[k, j] * Q[:, k]
+            _axpy(P.n, -a * (<floating*> P.B)[<size_t> j * P.r + k],
+                  (<floating*> P.Q) + <size_t> k * P.n, v)
+        return
+    x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
         _axpy(P.n, a, x, v)
         return
@@ -241,15 +425,44 @@ cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nog
 
 cdef inline void _xcopy(Problem* P, int j, floating* v) noexcept nogil:
     """v[:] = x~_j"""
-    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating* x
     cdef floating mu
     cdef size_t i, rs = P.rs
+    if P.sparse:
+        memset(v, 0, <size_t> P.n * sizeof(floating))
+        _xaxpy(P, j, 1, v)
+        return
+    x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
         _copy(P.n, x, v)
         return
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
     for i in range(<size_t> P.n):
         v[i] = x[i * rs] - mu
+
+
+cdef void _sparse_block(Problem* P, const int* W, int m, floating* GW) noexcept nogil:
+    """GW = X~_W^T X~_W (m x m) for sparse X: X_W^T X_W - B_W^T B_W (Q orthonormal),
+    each column of X_W scattered once into a dense buffer and dotted with the others."""
+    cdef floating* scat = <floating*> P.scat
+    cdef floating* data = <floating*> P.Xdata
+    cdef floating* B = <floating*> P.B
+    cdef int a, b, ja, jb, k
+    cdef int64_t kk
+    cdef double acc
+    for a in range(m):
+        ja = W[a]
+        for kk in range(P.Xptr[ja], P.Xptr[ja + 1]):
+            scat[P.Xind[kk]] = data[kk]
+        for b in range(a, m):
+            jb = W[b]
+            acc = _sdot(P, jb, scat)
+            for k in range(P.r):
+                acc -= <double> B[<size_t> ja * P.r + k] * B[<size_t> jb * P.r + k]
+            GW[<size_t> a * m + b] = <floating> acc
+            GW[<size_t> b * m + a] = <floating> acc
+        for kk in range(P.Xptr[ja], P.Xptr[ja + 1]):
+            scat[P.Xind[kk]] = 0
 
 
 cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
@@ -304,7 +517,13 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     cdef floating* col
     cdef double rsum
     if P.mode == NAIVE:
-        if k == P.p:
+        if P.sparse:
+            # g = X.T @ R - B.T @ (Q.T @ R)
+            _qtdot(P, R, P.tbuf)
+            for i in range(k):
+                j = feats[i]
+                g[j] = <floating> (_sdot(P, j, R) - _bdot(P, j, P.tbuf, R))
+        elif k == P.p:
             # g = X.T @ R - Xmean * sum(R)
             if P.rs == 1:
                 _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
@@ -330,33 +549,28 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
 
 
 cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
-                      const int* feats, int k, double* dnorm_out) noexcept nogil:
+                      const int* feats, int k, double* s_out) noexcept nogil:
     """Duality gap of the problem restricted to feats (all features when k == p).
 
-    g must hold x_j^T R for j in feats; w is zero outside feats.
+    g must hold x_j^T R for j in feats; w is zero outside feats. s_out receives the
+    scaling of the dual point (theta = s R).
     """
     cdef int i, j
-    cdef double v, dnorm = 0, xtr2 = 0, w_l1 = 0, w_l2sq = 0, RR, Ry, wXy, wq
-    cdef floating wj
-    if not P.positive:
-        dnorm = 0
-    else:
-        dnorm = -INFINITY
+    cdef double RR, Ry, wXy, wq, s, h_box = 0, pfj
+    cdef GapSums a
+    _gap_init(&a)
     for i in range(k):
         j = feats[i]
-        wj = w[j]
-        v = g[j] - P.l2 * wj
-        if P.positive:
-            if v > dnorm:
-                dnorm = v
-            if g[j] > 0:
-                xtr2 += <double> g[j] * g[j]
-        else:
-            if fabs(v) > dnorm:
-                dnorm = fabs(v)
-            xtr2 += <double> g[j] * g[j]
-        w_l1 += fabs(wj)
-        w_l2sq += <double> wj * wj
+        pfj = _pf(P, j)
+        _gap_add(&a, P.l1, P.l2, w[j], g[j], P.l1 * pfj, P.l2 * pfj, _lo(P, j),
+                 _hi(P, j))
+    s = _gap_scale(&a)
+    if P.box and P.l1 > 0:
+        for i in range(k):
+            j = feats[i]
+            pfj = _pf(P, j)
+            h_box += _hstar_l1(s * (g[j] - P.l2 * pfj * w[j]), P.l1 * pfj,
+                               P.lb[j], P.ub[j])
     if P.mode == NAIVE:
         RR = _dsum_dot(P.n, R, R)
         Ry = _dsum_dot(P.n, R, <floating*> P.y)
@@ -373,8 +587,8 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
         Ry = P.yy - wXy
         if RR < 0:
             RR = 0
-    dnorm_out[0] = dnorm
-    return _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dnorm, xtr2)
+    s_out[0] = s
+    return _gap(P.l1, P.l2, &a, RR, Ry, h_box)
 
 
 cdef struct Inner:
@@ -397,6 +611,11 @@ cdef struct Inner:
     void* wacc        # (m,)
     void* vacc        # (max(n, m),)  R or q at the extrapolated point
     int* act          # (m,) positions of the nonzero coefficients
+    # per-position penalties and bounds
+    double* l1W
+    double* l2W
+    double* loW
+    double* hiW
 
 
 cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
@@ -409,7 +628,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         z = <floating> _xdot(P, S.W[i], <floating*> S.R) + dW[i] * old
     else:
         z = (<floating*> S.qW)[i] + dW[i] * old
-    new = _prox(z, P.l1, dW[i] + P.l2, P.positive)
+    new = _prox(z, S.l1W[i], dW[i] + S.l2W[i], P.positive)
+    if P.box:
+        new = <floating> _clip(new, S.loW[i], S.hiW[i])
     if new != old:
         wW[i] = new
         if not S.gram:
@@ -438,44 +659,41 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef int i
     cdef floating* g
     cdef floating wi
-    cdef double v, dn_A, dn_W, x2_A = 0, x2_W = 0, w_l1 = 0, w_l2sq = 0, RR = 0, Ry = 0
-    cdef double wb = 0, wq = 0
+    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, hv
+    cdef GapSums aW, aA
     if not S.gram:
         g = <floating*> S.gW
-        for i in range(S.m):
-            g[i] = <floating> _xdot(P, S.W[i], <floating*> S.R)
+        _xdots(P, S.W, S.m, <floating*> S.R, g)
         RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
         Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
     else:
         g = <floating*> S.qW
-    dn_A = -INFINITY if P.positive else 0
-    dn_W = dn_A
+    _gap_init(&aW)
+    _gap_init(&aA)
     for i in range(S.m):
         wi = wW[i]
-        v = g[i] - P.l2 * wi
-        if not P.positive:
-            v = fabs(v)
-        if v > dn_W:
-            dn_W = v
+        _gap_add(&aW, P.l1, P.l2, wi, g[i], S.l1W[i], S.l2W[i], S.loW[i], S.hiW[i])
         if wi != 0:
-            if v > dn_A:
-                dn_A = v
-            w_l1 += fabs(wi)
-            w_l2sq += <double> wi * wi
+            _gap_add(&aA, P.l1, P.l2, wi, g[i], S.l1W[i], S.l2W[i], S.loW[i],
+                     S.hiW[i])
             if S.gram:
                 wb += <double> wi * (<floating*> S.bW)[i]
                 wq += <double> wi * g[i]
-        if not P.positive or g[i] > 0:
-            x2_W += <double> g[i] * g[i]
-            if wi != 0:
-                x2_A += <double> g[i] * g[i]
+    if P.box and P.l1 > 0:
+        s_W = _gap_scale(&aW)
+        s_A = _gap_scale(&aA)
+        for i in range(S.m):
+            v = g[i] - S.l2W[i] * wW[i]
+            h_W += _hstar_l1(s_W * v, S.l1W[i], S.loW[i], S.hiW[i])
+            if wW[i] != 0:
+                h_A += _hstar_l1(s_A * v, S.l1W[i], S.loW[i], S.hiW[i])
     if S.gram:
         RR = P.yy - wb - wq
         Ry = P.yy - wb
         if RR < 0:
             RR = 0
-    gap_W[0] = _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dn_W, x2_W)
-    gap_A[0] = _gap(P.l1, P.l2, w_l1, w_l2sq, RR, Ry, dn_A, x2_A)
+    gap_W[0] = _gap(P.l1, P.l2, &aW, RR, Ry, h_W)
+    gap_A[0] = _gap(P.l1, P.l2, &aA, RR, Ry, h_A)
 
 
 cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
@@ -490,8 +708,8 @@ cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
     cdef int i
     cdef double d = 0, dw
     for i in range(S.m):
-        d += P.l1 * (fabs(w1[i]) - fabs(w0[i])) + \
-            0.5 * P.l2 * (<double> w1[i] - w0[i]) * (<double> w1[i] + w0[i])
+        d += S.l1W[i] * (fabs(w1[i]) - fabs(w0[i])) + \
+            0.5 * S.l2W[i] * (<double> w1[i] - w0[i]) * (<double> w1[i] + w0[i])
         if S.gram:
             dw = <double> w1[i] - w0[i]
             d -= 0.5 * dw * (<double> v0[i] + v1[i])
@@ -576,7 +794,8 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         for k in range(K):
             s += z[k] / ztot * hist[(k + 1) * nA + t]
         wacc[S.act[t]] = <floating> s
-        if P.positive and s < 0:
+        if (P.positive and s < 0) or (P.box and (s < S.loW[S.act[t]] or
+                                                 s > S.hiW[S.act[t]])):
             return
     # residual (naive) or q_W (Gram) at w_acc
     if not S.gram:
@@ -663,8 +882,8 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
                     H[a + <size_t> c * k] = GW[S.act[idx[a]] + <size_t> S.act[idx[c]] * S.m]
                 else:
                     H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
-            H[c + <size_t> c * k] += P.l2
-            z[c] = xty[idx[c]] - P.l1 * (1.0 if cur[idx[c]] > 0 else -1.0)
+            H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+            z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0)
         info = 0
         dposv(&uplo, &k, &one, H, &k, z, &k, &info)
         if info != 0:
@@ -781,7 +1000,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 solve_cost = <double> nA * nA * nA / 3
                 if not S.gram:
                     solve_cost += <double> nA * nA * P.n
-                if (stable and newton_tries < 3 and nA <= NEWTON_MAX and
+                if (stable and newton_tries < 3 and nA <= NEWTON_MAX and not P.box and
                         not (P.l2 == 0 and nA > P.n) and sweep_cost >= 0.1 * solve_cost):
                     newton_tries += 1
                     if _newton(P, S, nA, wW):
@@ -828,17 +1047,17 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
     cdef int n_screened = 0, outer = 0, n_viol, zeroed
     cdef bint strong, use_strong
-    cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
+    cdef double gap, s, radius, eps, v, d, pfj, l1j, l2j, lo, hi
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
     cdef floating* XW
     cdef floating* col
 
-    # features with a zero column are zero at the optimum
+    # features with a zero column take the value of their bounds closest to 0
     for j in range(P.p):
         if norms[j] == 0:
-            w[j] = 0
+            w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
     n_kept = _nonzero_columns(P, feats, w)
     strong = P.l1_prev > P.l1 and P.l1 > 0
 
@@ -856,31 +1075,34 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 j = supp[i]
                 _xaxpy(P, j, -w[j], R)
         _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-        gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
+        gap = _full_gap(P, w, R, g, feats, n_kept, &s)
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # KKT check of the screened features: the gap of the full problem
             n_kept = _nonzero_columns(P, feats, w)
             n_screened = 0
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-            gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
+            gap = _full_gap(P, w, R, g, feats, n_kept, &s)
         if gap <= P.tol or n_iter >= max_iter:
             break
 
-        # Gap Safe screening: |x~_j^T theta*| < 1 is certain when
-        # (1 - |x_j^T theta|) / ||x~_j|| > sqrt(2 gap) / l1, x~_j = [x_j; sqrt(l2) e_j]
-        dmax = dnorm if dnorm > P.l1 else P.l1
+        # Gap Safe screening: theta* is within sqrt(2 gap) of theta = s R, so
+        # w*_j = 0 is certain when s |x_j^T R - l2_j w_j| + sqrt(2 gap) ||x~_j|| < l1_j
+        # (one-sided at a bound 0), x~_j = [x_j; sqrt(l2_j) e_j]
         if P.screening and P.l1 > 0:
-            radius = sqrt(2 * gap) / P.l1
+            radius = sqrt(2 * gap)
             zeroed = 0
             t = 0
             for i in range(n_kept):
                 j = feats[i]
-                v = (g[j] - P.l2 * w[j]) / dmax
-                if not P.positive:
-                    v = fabs(v)
-                d = (1 - v) / sqrt(norms[j] + P.l2)
-                if d > radius:
+                pfj = _pf(P, j)
+                l1j = P.l1 * pfj
+                lo = _lo(P, j)
+                hi = _hi(P, j)
+                v = s * (g[j] - P.l2 * pfj * w[j])
+                d = radius * sqrt(norms[j] + P.l2 * pfj)
+                if lo <= 0 and hi >= 0 and (hi == 0 or v + d < l1j) and \
+                        (lo == 0 or v - d > -l1j):
                     n_screened += 1
                     if w[j] != 0:
                         if P.mode == NAIVE:
@@ -899,7 +1121,6 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
         use_strong = strong and outer == 0
-        thresh = 2 * P.l1 - P.l1_prev
         m = 0
         n_cand = 0
         n_viol = 0
@@ -907,8 +1128,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             # the strong rule keeps nothing new: rank candidates instead
             for i in range(n_kept):
                 j = feats[i]
-                v = g[j] if P.positive else fabs(g[j])
-                if w[j] != 0 or v >= thresh:
+                if w[j] != 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
+                        _pf(P, j) * (2 * P.l1 - P.l1_prev):
                     break
             else:
                 use_strong = False
@@ -918,13 +1139,15 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 S.W[m] = j
                 m += 1
                 continue
-            v = g[j] if P.positive else fabs(g[j])
+            pfj = _pf(P, j)
+            v = _veff(g[j], _lo(P, j), _hi(P, j))
             if use_strong:
-                if v >= thresh:
+                if v >= pfj * (2 * P.l1 - P.l1_prev):
                     S.W[m] = j
                     m += 1
             else:
-                cand[n_cand].score = (dmax - v) / sqrt(norms[j] + P.l2)
+                # distance to the dual constraint, in units of the column norm
+                cand[n_cand].score = (P.l1 * pfj - s * v) / sqrt(norms[j] + P.l2 * pfj)
                 cand[n_cand].j = j
                 n_cand += 1
         if n_cand > 0:
@@ -940,8 +1163,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 m += 1
             for i in range(t, n_cand):
                 j = cand[i].j
-                v = g[j] if P.positive else fabs(g[j])
-                if v > P.l1:
+                if _veff(g[j], _lo(P, j), _hi(P, j)) > P.l1 * _pf(P, j):
                     n_viol += 1
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
@@ -953,7 +1175,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 for i in range(n_supp):
                     _xaxpy(P, supp[i], -w[supp[i]], R)
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-            gap = _full_gap(P, w, R, g, feats, n_kept, &dnorm)
+            gap = _full_gap(P, w, R, g, feats, n_kept, &s)
             break
         qsort(S.W, m, sizeof(int), _cmp_int)
         S.m = m
@@ -961,8 +1183,14 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         # compact state on W
         for i in range(m):
-            wW[i] = w[S.W[i]]
-            (<floating*> S.dW)[i] = norms[S.W[i]]
+            j = S.W[i]
+            wW[i] = w[j]
+            (<floating*> S.dW)[i] = norms[j]
+            pfj = _pf(P, j)
+            S.l1W[i] = P.l1 * pfj
+            S.l2W[i] = P.l2 * pfj
+            S.loW[i] = _lo(P, j)
+            S.hiW[i] = _hi(P, j)
         # inner strategy: covariance updates on G[W, W] whenever that block is smaller
         # than X[:, W] (always in Gram mode); residual updates on X otherwise
         S.gram = P.mode == GRAM or m <= P.n
@@ -981,15 +1209,18 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                         GW[<size_t> i * m + t] = col[S.W[t]]
                     (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
             else:
-                # G[W, W] = X[:, W].T @ X[:, W], from a gathered copy of the columns
-                if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
-                             sizeof(floating)):
-                    return -1
-                XW = <floating*> S.XW
-                for i in range(m):
-                    _xcopy(P, S.W[i], XW + <size_t> i * P.n)
-                # G[W, W] = X_W.T @ X_W
-                _syrk_t(m, P.n, XW, P.n, GW, m)
+                if P.sparse:
+                    _sparse_block(P, S.W, m, GW)
+                else:
+                    # G[W, W] = X[:, W].T @ X[:, W], from a gathered copy of the columns
+                    if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n,
+                                 <size_t> P.n * P.p, sizeof(floating)):
+                        return -1
+                    XW = <floating*> S.XW
+                    for i in range(m):
+                        _xcopy(P, S.W[i], XW + <size_t> i * P.n)
+                    # G[W, W] = X_W.T @ X_W
+                    _syrk_t(m, P.n, XW, P.n, GW, m)
                 # X_W^T y = X_W^T R + G[W, W] w_W
                 for i in range(m):
                     (<floating*> S.bW)[i] = g[S.W[i]]
@@ -1032,6 +1263,14 @@ def enet_path(
     int32_t[::1] n_iters,
     bint strong_rule=True,
     const floating[::1] Xmean=None,
+    const floating[::1] X_data=None,
+    const int32_t[::1] X_indices=None,
+    const int64_t[::1] X_indptr=None,
+    const floating[::1, :] Q=None,
+    const floating[::1, :] B=None,
+    const double[::1] penalty_factor=None,
+    const double[::1] lower=None,
+    const double[::1] upper=None,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -1060,12 +1299,26 @@ def enet_path(
     Xmean : (p,) column means (naive mode): the kernel then works with the centered
         columns X[:, j] - Xmean[j] without a centered copy of X (norms must be those
         of the centered columns).
+    X_data, X_indices, X_indptr : sparse X in CSC form (naive mode, X None): values,
+        row indices (int32) and column pointers (int64, p + 1); n is y's length.
+    Q, B : (n, r) with orthonormal columns and (r, p), both Fortran, r >= 1: the
+        kernel then works with the columns of X - Q B (sparse X only; B = Q^T X).
+        Centering is r = 1 with Q the normalized sqrt(sample weights); norms must be
+        those of the corrected columns.
+    penalty_factor : (p,) positive factors: feature j has penalties
+        (l1 * penalty_factor[j], l2 * penalty_factor[j]).
+    lower, upper : (p,) bounds on the coefficients (both or neither; lower <= upper,
+        lower < inf, upper > -inf); w must satisfy them on entry. `positive` must then
+        be False (fold it into lower).
     """
     if w.shape[0] >= 2**31 or (X is not None and X.shape[0] >= 2**31):
         raise ValueError("fastreg supports fewer than 2**31 samples and features")
     cdef int n_alphas = l1s.shape[0]
     cdef int p = w.shape[0]
-    cdef int n = X.shape[0] if X is not None else 0
+    cdef bint sparse = X_data is not None
+    cdef int n = X.shape[0] if X is not None else (y.shape[0] if sparse else 0)
+    cdef int64_t kk, nnz
+    cdef int r = 0
     cdef int k, status = 0
     cdef Problem P
     cdef Inner S
@@ -1073,8 +1326,8 @@ def enet_path(
     dtype = np.float32 if floating is float else np.float64
 
     # every size is checked here: the nogil code below trusts them
-    if G is None and X is None:
-        raise ValueError("either X or G is required")
+    if G is None and X is None and not sparse:
+        raise ValueError("either X, X_data or G is required")
     if p == 0:
         raise ValueError("at least one feature is required")
     if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
@@ -1092,6 +1345,52 @@ def enet_path(
         raise ValueError("y must have shape (X.shape[0],)")
     if max_iter < 1:
         raise ValueError("max_iter must be >= 1")
+    if sparse:
+        if X is not None or G is not None or use_gram or Xmean is not None:
+            raise ValueError("sparse X (X_data) is for residual updates, without X, G "
+                             "or Xmean")
+        if X_indices is None or X_indptr is None or y is None or n == 0:
+            raise ValueError("sparse X needs X_indices, X_indptr and a non-empty y")
+        if X_indptr.shape[0] != p + 1 or X_indptr[0] != 0:
+            raise ValueError("X_indptr must have p + 1 entries, starting at 0")
+        for k in range(p):
+            if X_indptr[k + 1] < X_indptr[k]:
+                raise ValueError("X_indptr must be non-decreasing")
+        nnz = X_indptr[p]
+        if X_data.shape[0] != nnz or X_indices.shape[0] != nnz:
+            raise ValueError("X_data and X_indices must have X_indptr[-1] entries")
+        for kk in range(nnz):
+            if X_indices[kk] < 0 or X_indices[kk] >= n:
+                raise ValueError("X_indices out of range [0, n_samples)")
+        if (Q is None) != (B is None):
+            raise ValueError("Q and B go together")
+        if Q is not None:
+            r = Q.shape[1]
+            if r < 1 or Q.shape[0] != n or B.shape[0] != r or B.shape[1] != p:
+                raise ValueError("Q must have shape (n, r) and B (r, p), r >= 1")
+    elif X_indices is not None or X_indptr is not None or Q is not None or \
+            B is not None:
+        raise ValueError("X_indices, X_indptr, Q and B are for sparse X (X_data)")
+    if penalty_factor is not None:
+        if penalty_factor.shape[0] != p:
+            raise ValueError("penalty_factor must have shape (p,)")
+        for k in range(p):
+            if not (penalty_factor[k] > 0 and penalty_factor[k] < INFINITY):
+                raise ValueError("penalty_factor must be positive and finite")
+    if (lower is None) != (upper is None):
+        raise ValueError("lower and upper go together")
+    if lower is not None:
+        if positive:
+            raise ValueError("fold positive into lower")
+        if lower.shape[0] != p or upper.shape[0] != p:
+            raise ValueError("lower and upper must have shape (p,)")
+        for k in range(p):
+            if not (lower[k] <= upper[k] and lower[k] < INFINITY and
+                    upper[k] > -INFINITY):
+                raise ValueError("bounds must satisfy lower <= upper, lower < inf, "
+                                 "upper > -inf")
+            if not (lower[k] <= w[k] <= upper[k]):
+                raise ValueError("w must satisfy the bounds on entry")
     memset(&P, 0, sizeof(Problem))
     memset(&S, 0, sizeof(Inner))
     P.n = n
@@ -1104,6 +1403,21 @@ def enet_path(
     P.random = random
     P.rng = seed if seed != 0 else 1
     P.norms = <void*> &norms[0]
+    if sparse:
+        P.sparse = True
+        P.Xdata = <void*> &X_data[0] if nnz > 0 else NULL
+        P.Xind = <int*> &X_indices[0] if nnz > 0 else NULL
+        P.Xptr = <int64_t*> &X_indptr[0]
+        P.r = r
+        if r > 0:
+            P.Q = <void*> &Q[0, 0]
+            P.B = <void*> &B[0, 0]
+    if penalty_factor is not None:
+        P.pf = <double*> &penalty_factor[0]
+    if lower is not None:
+        P.box = True
+        P.lb = <double*> &lower[0]
+        P.ub = <double*> &upper[0]
     cdef size_t item = sizeof(floating)
     if X is not None:
         if X.shape[0] == 0 or X.shape[1] != p:
@@ -1186,6 +1500,18 @@ def enet_path(
     S.hist = <void*> &hist_v[0]
     S.wacc = <void*> &wacc_v[0]
     S.vacc = <void*> &vacc_v[0]
+    per_pos = np.zeros((4, p), dtype=np.float64)
+    cdef double[:, ::1] per_pos_v = per_pos
+    S.l1W = &per_pos_v[0, 0]
+    S.l2W = &per_pos_v[1, 0]
+    S.loW = &per_pos_v[2, 0]
+    S.hiW = &per_pos_v[3, 0]
+    tbuf = np.zeros(max(r, 1), dtype=np.float64)
+    scat = np.zeros(max(n, 1), dtype=dtype)
+    cdef double[::1] tbuf_v = tbuf
+    cdef floating[::1] scat_v = scat
+    P.tbuf = &tbuf_v[0]
+    P.scat = <void*> &scat_v[0]
     try:
         with nogil:
             # (the residual R = y - X w is computed by _solve)

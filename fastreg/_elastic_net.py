@@ -8,7 +8,9 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._path import check_gram, enet_path_arrays, preprocess, warn_not_converged
+from ._path import check_gram, preprocess, warn_not_converged
+from ._penalty import Penalty
+from ._problem import CANCELLATION, SPARSE_GRAM_MAX_FEATURES, Problem, SparsePrepared
 
 
 def _check_number(name, value, *, low=None, high=None, integer=False,
@@ -75,9 +77,9 @@ class LinearPredictMixin:
             Predicted values.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=False, reset=False,
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
                           dtype=[np.float64, np.float32])
-        return X @ self.coef_.T + self.intercept_
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
 
 class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
@@ -131,6 +133,15 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         Seed of the random coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
         Visit coordinates in order, or at random.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative factors multiplying each feature's penalty (glmnet's
+        ``penalty.factor``), rescaled to sum to n_features as glmnet does; 0 leaves a
+        feature unpenalized (always in the model; it cannot also be bounded).
+    lower_bounds : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (glmnet's ``lower.limits``);
+        ``positive=True`` is ``lower_bounds=0``.
+    upper_bounds : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (glmnet's ``upper.limits``).
 
     Attributes
     ----------
@@ -155,7 +166,8 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
                  warm_start=False, positive=False, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -167,11 +179,14 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags
 
     def _validate_params(self, l1_ratio):
@@ -221,13 +236,15 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         self._validate_params(l1_ratio)
         # no order requested: preprocess() writes the centered Fortran copy in one pass
         X, y = validate_data(
-            self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
-            copy=False, multi_output=True, y_numeric=True,
-            ensure_all_finite=bool(check_input),
+            self, X, y, accept_sparse=["csc", "csr", "coo"],
+            dtype=[np.float64, np.float32], copy=False, multi_output=True,
+            y_numeric=True, ensure_all_finite=bool(check_input),
         )
         y = np.asarray(y, dtype=X.dtype)
         n_samples, n_features = X.shape
         sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
+        penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
+                          self.upper_bounds, self.positive)
         if self.alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised "
@@ -238,9 +255,14 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         # a single target, even as a column (n, 1), gives 1-D attributes (as sklearn)
         single = n_targets == 1
         strategy = self._strategy(n_samples, n_features, n_targets)
-        prep = preprocess(X, y, self.fit_intercept, sw, implicit=strategy == "naive")
+        if sparse.issparse(X):
+            prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            gram = self._gram_sparse(prep, strategy)
+        else:
+            prep = preprocess(X, y, self.fit_intercept, sw,
+                              implicit=strategy == "naive")
+            gram = self._gram(prep, strategy)
         Y = prep.y[:, None] if prep.y.ndim == 1 else prep.y
-        gram = self._gram(prep, strategy)
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == ((n_features,) if single
                                          else (n_targets, n_features)):
@@ -254,12 +276,20 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         n_iter = []
         for k in range(n_targets):
             yk = np.ascontiguousarray(Y[:, k])
-            coefs, g, its, converged, tol_abs = enet_path_arrays(
-                prep.X, yk, l1_ratio, [self.alpha], gram=gram,
+            if sparse.issparse(X):
+                if gram is not None:
+                    problem = Problem.gram(gram, prep.Xty(yk), float(
+                        yk.astype(np.float64) @ yk.astype(np.float64)), n_samples,
+                        penalty, X.dtype)
+                else:
+                    problem = Problem.sparse(prep, yk, penalty, gram=False)
+            else:
+                problem = Problem.dense(prep.X, yk, penalty, prep.Xmean, prep.norms,
+                                        gram=gram)
+            coefs, g, its, converged, tol_abs = problem.solve(
+                l1_ratio, [self.alpha],
                 coef_init=None if init is None else init[k], tol=self.tol,
-                max_iter=self.max_iter, positive=self.positive,
-                selection=self.selection, seed=seed, Xmean=prep.Xmean,
-                norms=prep.norms,
+                max_iter=self.max_iter, selection=self.selection, seed=seed,
             )
             if not converged[0]:
                 warn_not_converged(g[0], tol_abs, l1_ratio)
@@ -301,6 +331,33 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         if isinstance(pre, str) and n_targets > 1 and n_samples > n_features:
             return "full"
         return "naive"
+
+    def _gram_sparse(self, prep, strategy):
+        """The Gram matrix (float64) for sparse X, or None for residual updates.
+        'auto' takes it when n > p, p is small and centering does not cancel."""
+        n, p = prep.shape
+        if strategy == "user":
+            G = np.asarray(self.precompute, dtype=np.float64)
+            if G.shape != (p, p) or not np.all(np.isfinite(G)):
+                raise ValueError(
+                    f"precompute: the Gram matrix must be finite with shape ({p}, {p}).")
+            if self.fit_intercept and not np.allclose(prep.X_offset, 0):
+                warnings.warn(
+                    "Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix.", UserWarning, stacklevel=3)
+                return prep.gram()
+            expected = prep.gram()
+            if not np.allclose(G, expected, rtol=1e-6,
+                               atol=1e-9 * max(1.0, float(np.max(np.abs(expected))))):
+                raise ValueError(
+                    "precompute: the Gram matrix does not match X.T @ X (after "
+                    "centering and sample-weight scaling, if any).")
+            return G
+        if strategy == "full" or (strategy == "naive" and isinstance(
+                self.precompute, str) and n > p and p <= SPARSE_GRAM_MAX_FEATURES
+                and prep.cancellation <= CANCELLATION):
+            return prep.gram()
+        return None
 
     def _gram(self, prep, strategy):
         """The Gram matrix for the covariance strategies, None for 'naive'."""
@@ -357,6 +414,15 @@ class Lasso(ElasticNet):
         Seed of the random coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
         Visit coordinates in order, or at random.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative factors multiplying each feature's penalty (glmnet's
+        ``penalty.factor``), rescaled to sum to n_features as glmnet does; 0 leaves a
+        feature unpenalized (always in the model; it cannot also be bounded).
+    lower_bounds : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (glmnet's ``lower.limits``);
+        ``positive=True`` is ``lower_bounds=0``.
+    upper_bounds : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (glmnet's ``upper.limits``).
 
     Attributes
     ----------
@@ -380,10 +446,12 @@ class Lasso(ElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
                  copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
-                 positive=False, random_state=None, selection="cyclic"):
+                 positive=False, random_state=None, selection="cyclic",
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None):
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
             warm_start=warm_start, positive=positive, random_state=random_state,
-            selection=selection,
+            selection=selection, penalty_factor=penalty_factor,
+            lower_bounds=lower_bounds, upper_bounds=upper_bounds,
         )

@@ -202,17 +202,29 @@ def check_gram(G, X, dtype):
 def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
                      yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
                      positive=False, selection="cyclic", seed=1, screening=True,
-                     Xmean=None, norms=None):
+                     Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
     X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
     together with ``Xy``, ``yy`` (= y @ y) and ``n_samples``; y is 1-D (may be None
     with a Gram matrix). ``Xmean``/``norms``: implicit centering (see preprocess).
+    ``sparse``: dict of the kernel's sparse arguments (X_data, X_indices, X_indptr,
+    Q, B; X is then None); ``penalty``: a Penalty (factors, bounds; its ``positive``
+    replaces ``positive``); ``tol_yy``: the ||y||^2 that ``tol`` is relative to, when
+    it is not y @ y (unpenalized features projected out of y).
     Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
     converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
-    dtype = (gram if X is None else X).dtype
-    n_features = gram.shape[0] if X is None else X.shape[1]
+    if sparse is not None:
+        dtype = sparse["X_data"].dtype
+        n_features = sparse["X_indptr"].shape[0] - 1
+    else:
+        dtype = (gram if X is None else X).dtype
+        n_features = gram.shape[0] if X is None else X.shape[1]
+    extra = {} if sparse is None else dict(sparse)
+    if penalty is not None:
+        positive = penalty.positive
+        extra.update(penalty.kernel_kwargs())
     if n_samples is None:
         n_samples = y.shape[0]
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -223,6 +235,12 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     if w.shape != (n_features,):
         raise ValueError(f"coef_init has shape {np.shape(coef_init)}, expected "
                          f"({n_features},).")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("coef_init contains NaN or infinity.")
+    if penalty is not None and penalty.lower is not None:
+        w = penalty.clip(w)
+    elif positive:
+        w = np.maximum(w, 0)
     if gram is not None:
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
     elif norms is None:
@@ -236,21 +254,25 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
         Xy = None
     if yy is None:
         yy = float(np.dot(y.astype(np.float64), y.astype(np.float64)))
+    if tol_yy is None:
+        tol_yy = yy
     k = len(alphas)
     coefs = np.empty((n_features, k), dtype=dtype, order="F")
     gaps = np.empty(k, dtype=np.float64)
     n_iters = np.empty(k, dtype=np.int32)
-    y_arg = np.ascontiguousarray(y, dtype=dtype) if X is not None else None
+    y_arg = np.ascontiguousarray(y, dtype=dtype) \
+        if (X is not None or sparse is not None) else None
     with single_threaded_blas:
         _enet_path_kernel(
-            w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, tol * yy, int(max_iter),
+            w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, tol * tol_yy, int(max_iter),
             bool(positive), bool(use_gram), bool(screening), selection == "random",
             int(seed), coefs, gaps, n_iters, True,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
+            **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples
-    tol_abs = tol * yy / n_samples
+    tol_abs = tol * tol_yy / n_samples
     return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
 
 

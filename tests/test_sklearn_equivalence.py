@@ -880,9 +880,12 @@ def test_params_and_clone(cls):
     got = est.get_params()
     assert {k: got[k] for k in params} == params
     # the constructor parameters and their defaults are sklearn's, except precompute,
-    # whose default is 'auto' in fastreg (documented in README.md; same solution)
+    # whose default is 'auto' in fastreg (documented in README.md; same solution),
+    # plus glmnet's penalty factors and bounds (default None: sklearn's problem)
     ours, theirs = Est().get_params(), getattr(sk, cls)().get_params()
-    assert set(ours) == set(theirs)
+    extra = {"penalty_factor", "lower_bounds", "upper_bounds"}
+    assert set(ours) == set(theirs) | extra
+    assert all(ours.pop(k) is None for k in extra)
     assert {k: v for k, v in ours.items() if k != "precompute"} == {
         k: v for k, v in theirs.items() if k != "precompute"}
     X, y, _ = make_problem("tall")
