@@ -397,6 +397,14 @@ cdef void _xdots(Problem* P, const int* feats, int k, const floating* v,
             out[i] = <floating> _xdot(P, feats[i], v)
 
 
+cdef inline void _saxpy(Problem* P, int j, floating a, floating* v) noexcept nogil:
+    """v += a * X[:, j] for a sparse column (without the low-rank part)."""
+    cdef floating* data = <floating*> P.Xdata
+    cdef int64_t kk
+    for kk in range(P.Xptr[j], P.Xptr[j + 1]):
+        v[P.Xind[kk]] += a * data[kk]
+
+
 cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nogil:
     """v += a * x~_j"""
     cdef floating* x
@@ -611,6 +619,9 @@ cdef struct Inner:
     void* wacc        # (m,)
     void* vacc        # (max(n, m),)  R or q at the extrapolated point
     int* act          # (m,) positions of the nonzero coefficients
+    double* t         # (r,) sparse residual mode: Q^T R_s (R holds R_s = y - X w)
+    double col_cost   # residual mode: flops of one column operation (2 n, or the
+                      #   mean nonzeros of the sparse columns of W)
     # per-position penalties and bounds
     double* l1W
     double* l2W
@@ -623,23 +634,42 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     cdef floating* dW = <floating*> S.dW
     cdef floating old = wW[i]
     cdef floating z, new
-    if not S.gram:
-        # z = x_j @ (R + w_j x_j)
-        z = <floating> _xdot(P, S.W[i], <floating*> S.R) + dW[i] * old
-    else:
+    cdef int j = S.W[i], k
+    cdef floating* data
+    cdef floating* R
+    cdef floating* Bj
+    cdef int64_t kk
+    if S.gram:
         z = (<floating*> S.qW)[i] + dW[i] * old
+    elif P.sparse:
+        # sparse residual R_s = y - X w with t = Q^T R_s (the residual is R_s + Q B w):
+        # x~_j @ R = x_j @ R_s - B_j @ t
+        z = <floating> (_sdot(P, j, <floating*> S.R) - _bdot(P, j, S.t, dW)) + \
+            dW[i] * old
+    else:
+        # z = x_j @ (R + w_j x_j)
+        z = <floating> _xdot(P, j, <floating*> S.R) + dW[i] * old
     new = _prox(z, S.l1W[i], dW[i] + S.l2W[i], P.positive)
     if P.box:
         new = <floating> _clip(new, S.loW[i], S.hiW[i])
     if new != old:
         wW[i] = new
-        if not S.gram:
-            # R -= (new - old) * x_j
-            _xaxpy(P, S.W[i], old - new, <floating*> S.R)
-        else:
+        if S.gram:
             # q_W -= (new - old) * G[W, j]
             _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m,
                   <floating*> S.qW)
+        elif P.sparse:
+            # R_s -= (new - old) * x_j (its nonzeros only);  t -= (new - old) * B_j
+            data = <floating*> P.Xdata
+            R = <floating*> S.R
+            for kk in range(P.Xptr[j], P.Xptr[j + 1]):
+                R[P.Xind[kk]] -= (new - old) * data[kk]
+            Bj = (<floating*> P.B) + <size_t> j * P.r
+            for k in range(P.r):
+                S.t[k] -= (<double> new - old) * Bj[k]
+        else:
+            # R -= (new - old) * x_j
+            _xaxpy(P, j, old - new, <floating*> S.R)
 
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
@@ -659,9 +689,25 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef int i
     cdef floating* g
     cdef floating wi
-    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, hv
+    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, hv, c
+    cdef int k
     cdef GapSums aW, aA
-    if not S.gram:
+    if not S.gram and P.sparse:
+        # R = R_s + Q c with c = B_W w_W:  ||R||^2 = ||R_s||^2 + 2 c^T t + ||c||^2,
+        # R^T y = R_s^T y (y is orthogonal to Q)
+        g = <floating*> S.gW
+        _qtdot(P, <floating*> S.R, S.t)      # t = Q^T R_s afresh (no drift)
+        for i in range(S.m):
+            g[i] = <floating> (_sdot(P, S.W[i], <floating*> S.R) -
+                               _bdot(P, S.W[i], S.t, g))
+        RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
+        Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
+        for k in range(P.r):
+            c = 0
+            for i in range(S.m):
+                c += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + k] * wW[i]
+            RR += 2 * c * S.t[k] + c * c
+    elif not S.gram:
         g = <floating*> S.gW
         _xdots(P, S.W, S.m, <floating*> S.R, g)
         RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
@@ -705,15 +751,33 @@ cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
     naive: 0.5 (R1 - R0)^T (R1 + R0); Gram: with q1 = q0 - G (w1 - w0),
     -(w1 - w0)^T q0 + 0.5 (w1 - w0)^T G (w1 - w0) = -0.5 (w1 - w0)^T (q0 + q1).
     """
-    cdef int i
-    cdef double d = 0, dw
+    cdef int i, k
+    cdef double d = 0, dw, a0, a1
+    cdef double* c0 = P.tbuf
+    cdef double* c1 = P.tbuf + P.r
+    cdef floating* Q = <floating*> P.Q
     for i in range(S.m):
         d += S.l1W[i] * (fabs(w1[i]) - fabs(w0[i])) + \
             0.5 * S.l2W[i] * (<double> w1[i] - w0[i]) * (<double> w1[i] + w0[i])
         if S.gram:
             dw = <double> w1[i] - w0[i]
             d -= 0.5 * dw * (<double> v0[i] + v1[i])
-    if not S.gram:
+    if not S.gram and P.sparse and P.r > 0:
+        # v0, v1 are sparse residuals R_s: the residuals are R_s + Q c, c = B_W w
+        for k in range(P.r):
+            c0[k] = 0
+            c1[k] = 0
+            for i in range(S.m):
+                c0[k] += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + k] * w0[i]
+                c1[k] += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + k] * w1[i]
+        for i in range(P.n):
+            a0 = v0[i]
+            a1 = v1[i]
+            for k in range(P.r):
+                a0 += Q[<size_t> k * P.n + i] * c0[k]
+                a1 += Q[<size_t> k * P.n + i] * c1[k]
+            d += 0.5 * (a1 - a0) * (a1 + a0)
+    elif not S.gram:
         for i in range(P.n):
             d += 0.5 * (<double> v1[i] - v0[i]) * (<double> v1[i] + v0[i])
     return d
@@ -805,7 +869,10 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             i = S.act[t]
             delta = wacc[i] - wW[i]
             if delta != 0:
-                _xaxpy(P, S.W[i], -delta, vacc)
+                if P.sparse:
+                    _saxpy(P, S.W[i], -delta, vacc)   # sparse residual R_s
+                else:
+                    _xaxpy(P, S.W[i], -delta, vacc)
     else:
         cur = <floating*> S.qW
         _copy(S.m, cur, vacc)
@@ -817,6 +884,8 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
         _copy(S.m, wacc, wW)
         _copy(P.n if not S.gram else S.m, vacc, cur)
+        if P.sparse and not S.gram:
+            _qtdot(P, cur, S.t)
 
 
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
@@ -849,13 +918,19 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating delta
     cdef bint ok = False
     if not S.gram:
-        XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
+        if not P.sparse:
+            XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
         GA = <floating*> malloc(<size_t> nA * nA * sizeof(floating))
     if H == NULL or z == NULL or xty == NULL or cur == NULL or idx == NULL or \
-            (not S.gram and (XA == NULL or GA == NULL)):
+            (not S.gram and ((XA == NULL and not P.sparse) or GA == NULL)):
         free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
         return False
-    if not S.gram:
+    if not S.gram and P.sparse:
+        # G_AA from the sparse columns (idx holds their features for now)
+        for b in range(nA):
+            idx[b] = S.W[S.act[b]]
+        _sparse_block(P, idx, nA, GA)
+    elif not S.gram:
         # G_AA = X_A^T X_A
         for b in range(nA):
             _xcopy(P, S.W[S.act[b]], XA + <size_t> b * P.n)
@@ -865,7 +940,12 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         if S.gram:
             xty[b] = (<floating*> S.bW)[S.act[b]]
         else:
-            xty[b] = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
+            if P.sparse:
+                # x~_j^T R = x_j^T R_s - B_j^T t
+                xty[b] = _sdot(P, S.W[S.act[b]], <floating*> S.R) - \
+                    _bdot(P, S.W[S.act[b]], S.t, GA)
+            else:
+                xty[b] = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
             for a in range(nA):
                 xty[b] += <double> GA[a + <size_t> b * nA] * wW[S.act[a]]
     k = 0
@@ -928,10 +1008,15 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             for b in range(nA):
                 delta = wacc[S.act[b]] - wW[S.act[b]]
                 if delta != 0:
-                    _axpy(P.n, -delta, XA + <size_t> b * P.n, vacc)
+                    if P.sparse:
+                        _saxpy(P, S.W[S.act[b]], -delta, vacc)   # sparse residual R_s
+                    else:
+                        _axpy(P.n, -delta, XA + <size_t> b * P.n, vacc)
             ok = _objective_change(P, S, wW, wacc, <floating*> S.R, vacc) < 0
             if ok:
                 _copy(P.n, vacc, <floating*> S.R)
+                if P.sparse:
+                    _qtdot(P, <floating*> S.R, S.t)
         if ok:
             _copy(S.m, wacc, wW)
     free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
@@ -996,10 +1081,10 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 # once the sweeps of this phase cost a tenth of it (measured balance:
                 # tried more often it slows paths at the default tol, less often the
                 # hard p > n end at tol 1e-8)
-                sweep_cost = <double> phase_sweeps * nA * (S.m if S.gram else 2 * P.n)
+                sweep_cost = <double> phase_sweeps * nA * (S.m if S.gram else S.col_cost)
                 solve_cost = <double> nA * nA * nA / 3
                 if not S.gram:
-                    solve_cost += <double> nA * nA * P.n
+                    solve_cost += <double> nA * nA * S.col_cost / 2
                 if (stable and newton_tries < 3 and nA <= NEWTON_MAX and not P.box and
                         not (P.l2 == 0 and nA > P.n) and sweep_cost >= 0.1 * solve_cost):
                     newton_tries += 1
@@ -1048,6 +1133,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef int n_screened = 0, outer = 0, n_viol, zeroed
     cdef bint strong, use_strong
     cdef double gap, s, radius, eps, v, d, pfj, l1j, l2j, lo, hi
+    cdef int64_t nnz_W
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
@@ -1194,6 +1280,23 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         # inner strategy: covariance updates on G[W, W] whenever that block is smaller
         # than X[:, W] (always in Gram mode); residual updates on X otherwise
         S.gram = P.mode == GRAM or m <= P.n
+        if P.sparse:
+            # covariance updates cost m per update, sparse residual updates the
+            # column's nonzeros: the block pays off while m^2 < nnz(X_W)
+            nnz_W = 0
+            for i in range(m):
+                nnz_W += P.Xptr[S.W[i] + 1] - P.Xptr[S.W[i]]
+            S.gram = S.gram and <double> m * m <= <double> nnz_W + <double> m * P.r
+        S.col_cost = 2.0 * P.n
+        if P.sparse and not S.gram:
+            S.col_cost = 2.0 * nnz_W / m + P.r
+            # R_s = R - Q (B_W w_W), the residual of the sparse part alone
+            for t in range(P.r):
+                v = 0
+                for i in range(m):
+                    v += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + t] * wW[i]
+                _axpy(P.n, <floating> -v, (<floating*> P.Q) + <size_t> t * P.n, R)
+            _qtdot(P, R, S.t)
         if S.gram:
             # G[W, W] grows geometrically, never beyond p x p
             if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p,
@@ -1506,11 +1609,14 @@ def enet_path(
     S.l2W = &per_pos_v[1, 0]
     S.loW = &per_pos_v[2, 0]
     S.hiW = &per_pos_v[3, 0]
-    tbuf = np.zeros(max(r, 1), dtype=np.float64)
+    tbuf = np.zeros(2 * max(r, 1), dtype=np.float64)
     scat = np.zeros(max(n, 1), dtype=dtype)
     cdef double[::1] tbuf_v = tbuf
     cdef floating[::1] scat_v = scat
     P.tbuf = &tbuf_v[0]
+    tinner = np.zeros(max(r, 1), dtype=np.float64)
+    cdef double[::1] tinner_v = tinner
+    S.t = &tinner_v[0]
     P.scat = <void*> &scat_v[0]
     try:
         with nogil:

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._path import check_gram, preprocess, warn_not_converged
 from ._penalty import Penalty
-from ._problem import CANCELLATION, SPARSE_GRAM_MAX_FEATURES, Problem, SparsePrepared
+from ._problem import Problem, SparsePrepared
 
 
 def _check_number(name, value, *, low=None, high=None, integer=False,
@@ -354,8 +354,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
                     "centering and sample-weight scaling, if any).")
             return G
         if strategy == "full" or (strategy == "naive" and isinstance(
-                self.precompute, str) and n > p and p <= SPARSE_GRAM_MAX_FEATURES
-                and prep.cancellation <= CANCELLATION):
+                self.precompute, str) and prep.gram_pays()):
             return prep.gram()
         return None
 

@@ -174,9 +174,10 @@ def prepared_Xty(prep):
     return Xty
 
 
-def check_gram(G, X, dtype):
-    """Validate a user-supplied Gram matrix against the (preprocessed) X."""
-    n_features = X.shape[1]
+def check_gram(G, X, dtype, G_ref=None):
+    """Validate a user-supplied Gram matrix against the (preprocessed) dense X, or
+    against the Gram matrix G_ref computed from a sparse X."""
+    n_features = X.shape[1] if G_ref is None else G_ref.shape[0]
     G = np.asarray(G)
     if G.shape != (n_features, n_features):
         raise ValueError(
@@ -188,10 +189,11 @@ def check_gram(G, X, dtype):
     G = np.ascontiguousarray(G, dtype=dtype)
     # one column is enough to catch a Gram matrix of other data
     j = int(np.argmax(np.diag(G))) if n_features else 0
-    expected = X.T @ X[:, j]
+    expected = X.T @ X[:, j] if G_ref is None else G_ref[:, j]
     rtol = 1e-4 if dtype == np.float32 else 1e-7
     scale = max(float(np.max(np.abs(expected))), np.finfo(dtype).tiny)
-    if np.max(np.abs(G[:, j] - expected)) > rtol * scale * max(1, X.shape[0]) ** 0.5:
+    if np.max(np.abs(G[:, j] - expected)) > rtol * scale * \
+            max(1, 1 if X is None else X.shape[0]) ** 0.5:
         raise ValueError(
             "precompute: the Gram matrix does not match X.T @ X (after centering and "
             "sample-weight scaling, if any). Pass precompute=True to compute it."
@@ -334,11 +336,16 @@ def check_path_params(l1_ratio, eps, alphas):
 
 
 def _validate_path_input(X, y, Xy, check_input):
+    from scipy import sparse as sp
     from sklearn.utils.validation import check_array, check_consistent_length
-    if check_input:
-        X = check_array(X, accept_sparse=False, dtype=[np.float64, np.float32],
-                        order="F", input_name="X")
-        y = check_array(y, dtype=X.dtype, ensure_2d=False, input_name="y")
+    if check_input or sp.issparse(X):
+        X = check_array(X, accept_sparse=["csc", "csr", "coo"],
+                        dtype=[np.float64, np.float32], order="F", input_name="X",
+                        ensure_all_finite=bool(check_input) or "allow-nan")
+        if sp.issparse(X) and not np.all(np.isfinite(X.data)):
+            raise ValueError("Input X contains NaN or infinity.")
+        y = check_array(y, dtype=X.dtype, ensure_2d=False, input_name="y",
+                        ensure_all_finite=bool(check_input))
         check_consistent_length(X, y)
     else:
         X = np.asfortranarray(X)
@@ -383,8 +390,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Training data.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data (sparse: CSC used as is, other formats converted once).
     y : array-like of shape (n_samples,)
         Target values.
     l1_ratio : float, default=0.5
@@ -416,7 +423,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
         If False, skip the finiteness checks of X and y (shapes are always checked).
     **params : kwargs
         ``tol`` (default 1e-4), ``max_iter`` (default 1000), ``selection``
-        ('cyclic' or 'random') and ``random_state``.
+        ('cyclic' or 'random') and ``random_state``; beyond scikit-learn,
+        ``penalty_factor``, ``lower_bounds`` and ``upper_bounds`` (glmnet's, as in
+        :class:`fastreg.ElasticNet`; the default grid then starts at the smallest alpha
+        whose solution is zero on the penalized features).
 
     Returns
     -------
@@ -429,7 +439,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     n_iters : list of int
         Coordinate-descent sweeps of each alpha (only if ``return_n_iter``).
     """
+    from scipy import sparse as sp
     from sklearn.utils import check_random_state
+    from ._penalty import Penalty
+    from ._problem import Problem, SparsePrepared
+    penalty_factor = params.pop("penalty_factor", None)
+    lower_bounds = params.pop("lower_bounds", None)
+    upper_bounds = params.pop("upper_bounds", None)
     tol = params.pop("tol", 1e-4)
     max_iter = params.pop("max_iter", 1000)
     selection = params.pop("selection", "cyclic")
@@ -445,41 +461,58 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     n_alphas, alpha_arr = check_path_params(l1_ratio, eps, alphas)
     X, y, Xy = _validate_path_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
+    penalty = Penalty(n_features, penalty_factor, lower_bounds, upper_bounds, positive)
+    n_path = n_alphas or len(alpha_arr)
 
-    gram = None
-    use_gram = False
-    if hasattr(precompute, "__array__"):
-        gram = check_gram(precompute, X, X.dtype)
-        use_gram = True
-    elif precompute is True:
-        gram = np.ascontiguousarray(X.T @ X)
-        use_gram = True
-    elif isinstance(precompute, str) and precompute == "auto":
-        # n > p: covariance updates. A path of many alphas ends up needing most Gram
-        # columns: one threaded SYRK for all of them is several times cheaper than
-        # computing them one working set at a time (measured: 20000 x 1000, 100
-        # alphas, 1.9 s lazily against 0.2 s for X^T X). A short path builds the
-        # columns lazily, only for the features that enter a working set.
-        use_gram = n_samples > n_features
-        if use_gram and (n_alphas or len(alpha_arr)) >= LAZY_GRAM_MAX_ALPHAS:
-            gram = np.ascontiguousarray(X.T @ X)
-    elif precompute is not False:
+    user_gram = hasattr(precompute, "__array__")
+    if not (user_gram or isinstance(precompute, (bool, np.bool_)) or
+            (isinstance(precompute, str) and precompute == "auto")):
         raise ValueError(
             f"precompute must be 'auto', a bool or a Gram matrix, got {precompute!r}.")
-    if use_gram and Xy is None:
-        Xy = X.T @ y
+    if sp.issparse(X):
+        prep = SparsePrepared(X, y, False, None)
+        if user_gram:
+            gram = check_gram(precompute, None, X.dtype, G_ref=prep.gram())
+            problem = Problem.gram(gram, prep.Xty(prep.y) if Xy is None else Xy,
+                                   float(prep.y.astype(np.float64) @ prep.y),
+                                   n_samples, penalty, X.dtype)
+        else:
+            problem = Problem.sparse(prep, prep.y, penalty, gram=(
+                "auto" if isinstance(precompute, str) else bool(precompute)))
+    else:
+        gram = None
+        use_gram = False
+        if user_gram:
+            gram = check_gram(precompute, X, X.dtype)
+            use_gram = True
+        elif precompute is True:
+            gram = np.ascontiguousarray(X.T @ X)
+            use_gram = True
+        elif isinstance(precompute, str):
+            # n > p: covariance updates. A path of many alphas ends up needing most
+            # Gram columns: one threaded SYRK for all of them is several times cheaper
+            # than computing them one working set at a time (measured: 20000 x 1000,
+            # 100 alphas, 1.9 s lazily against 0.2 s for X^T X). A short path builds
+            # the columns lazily, only for the features that enter a working set.
+            use_gram = n_samples > n_features
+            if use_gram and n_path >= LAZY_GRAM_MAX_ALPHAS:
+                gram = np.ascontiguousarray(X.T @ X)
+        problem = Problem.dense(X, y, penalty, use_gram=use_gram, gram=gram)
+        if Xy is not None and problem.kind == "dense" and problem.unpen is None:
+            problem.Xy = Xy
+            if use_gram:
+                problem.kw["Xy"] = Xy
 
     if alpha_arr is None:
-        a_max = alpha_max(X, y, l1_ratio, positive, Xy)
+        a_max = problem.alpha_max(l1_ratio)
         alpha_arr = alpha_grid(a_max, n_alphas, eps)
         if a_max <= np.finfo(np.float64).resolution:
             warnings.warn(
                 "alpha_max is 0 (y is constant or orthogonal to every column of X): "
                 "every coefficient of the path is zero.", UserWarning, stacklevel=2)
     seed = check_random_state(random_state).randint(1, 2**31 - 1)
-    coefs, gaps, n_iters, converged, tol_abs = enet_path_arrays(
-        X, y, l1_ratio, alpha_arr, gram=gram, use_gram=use_gram, Xy=Xy,
-        coef_init=coef_init, tol=tol, max_iter=max_iter, positive=positive,
+    coefs, gaps, n_iters, converged, tol_abs = problem.solve(
+        l1_ratio, alpha_arr, coef_init=coef_init, tol=tol, max_iter=max_iter,
         selection=selection, seed=seed,
     )
     if not np.all(converged):
@@ -525,7 +558,8 @@ def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     **params : kwargs
-        ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``.
+        ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``,
+        ``penalty_factor``, ``lower_bounds``, ``upper_bounds`` (see :func:`enet_path`).
 
     Returns
     -------
