@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
@@ -22,9 +23,10 @@ from ._elastic_net import (
     LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
 )
 from ._path import (
-    LAZY_GRAM_MAX_ALPHAS, alpha_grid, alpha_max, check_path_params, enet_path_arrays,
-    prepared_Xty, preprocess, warn_not_converged,
+    LAZY_GRAM_MAX_ALPHAS, alpha_grid, check_path_params, preprocess, warn_not_converged,
 )
+from ._penalty import Penalty
+from ._problem import Problem, SparsePrepared
 
 
 def _partition(folds, n_samples):
@@ -115,7 +117,7 @@ class _GramFolds:
 
 def _test_mse(X_test, y_test, sw_test, coefs, intercepts):
     """Weighted mean squared error of each column of coefs on the test set."""
-    residues = X_test @ coefs + intercepts - y_test[:, None]
+    residues = np.asarray(X_test @ coefs) + intercepts - y_test[:, None]
     if sw_test is None:
         return np.mean(residues ** 2, axis=0)
     return np.average(residues ** 2, axis=0, weights=sw_test)
@@ -167,6 +169,14 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         Seed of the random coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
         Coordinate order.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty factors (glmnet's ``penalty.factor``), as in
+        :class:`fastreg.ElasticNet`; the grid starts where the penalized features are
+        all zero.
+    lower_bounds : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients (glmnet's ``lower.limits``).
+    upper_bounds : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients (glmnet's ``upper.limits``).
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the one with the smallest mean CV error
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
@@ -207,7 +217,8 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True,
                  verbose=0, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", alpha_select="min"):
+                 selection="cyclic", penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, alpha_select="min"):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -222,11 +233,14 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags
 
     def _l1_ratios(self):
@@ -281,9 +295,12 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """
         l1_ratios = self._validate_params()
         X, y = validate_data(
-            self, X, y, accept_sparse=False, dtype=[np.float64, np.float32],
-            copy=False, multi_output=True, y_numeric=True,
+            self, X, y, accept_sparse=["csc", "csr", "coo"],
+            dtype=[np.float64, np.float32], copy=False, multi_output=True,
+            y_numeric=True,
         )
+        if sparse.issparse(X):
+            X = sparse.csr_matrix(X)     # rows are cut into folds
         if y.ndim == 2 and y.shape[1] != 1:
             raise ValueError(
                 f"{type(self).__name__} fits one target; y has {y.shape[1]} columns "
@@ -302,17 +319,29 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             raise ValueError(f"cv={self.cv!r} produced no folds.")
         n_train_max = max(len(train) for train, _ in folds)
         no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
-        use_gram = (not no_gram and n_train_max > n_features
+        penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
+                          self.upper_bounds, self.positive)
+        is_sparse = sparse.issparse(X)
+        use_gram = (not is_sparse and not no_gram and n_train_max > n_features
                     and _partition(folds, n_samples))
-        prep = preprocess(X, y, self.fit_intercept, sw, implicit=not use_gram)
+        engine = prep = None
+        if is_sparse:
+            prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            full = Problem.sparse(prep, prep.y, penalty,
+                                  gram=False if no_gram else "auto")
+        elif use_gram:
+            engine = _GramFolds(X, y, sw, folds, self.fit_intercept)
+            G, Xy, yy, m_all, my_all = engine.problem(None, n_samples)
+            full = Problem.gram(G, Xy, yy, n_samples, penalty, X.dtype)
+        else:
+            prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
+            full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
 
         # alpha grids, as scikit-learn: on all the data, for each l1_ratio
         n_alphas, explicit = check_path_params(float(l1_ratios[0]), self.eps,
                                                self.alphas)
         if explicit is None:
-            Xy_all = prepared_Xty(prep)
-            maxes = [alpha_max(prep.X, prep.y, r, self.positive, Xy_all)
-                     for r in l1_ratios]
+            maxes = [full.alpha_max(r) for r in l1_ratios]
             grids = np.array([alpha_grid(a, n_alphas, self.eps) for a in maxes])
             if min(maxes) <= np.finfo(np.float64).resolution:
                 warnings.warn(
@@ -322,17 +351,15 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             grids = np.tile(explicit, (len(l1_ratios), 1))
 
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
-        solve_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
+        solve_kw = dict(tol=self.tol, max_iter=self.max_iter,
                         selection=self.selection, seed=seed)
         if use_gram:
-            engine = _GramFolds(X, y, sw, folds, self.fit_intercept)
             jobs = (delayed(self._gram_fold)(engine, k, train, test, l1_ratios, grids,
-                                             solve_kw)
+                                             penalty, solve_kw)
                     for k, (train, test) in enumerate(folds))
         else:
-            engine = None
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              solve_kw)
+                                              penalty, solve_kw)
                     for train, test in folds)
         per_fold = Parallel(n_jobs=self.n_jobs, verbose=self.verbose,
                             prefer="threads")(jobs)
@@ -360,18 +387,12 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
 
         # final model on all the data (the total Gram when it was computed)
+        coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
+                                                     **solve_kw)
+        coef = coefs[:, 0]
         if engine is not None:
-            G, Xy, yy, m, my = engine.problem(None, n_samples)
-            coefs, gaps, its, conv, tol_abs = enet_path_arrays(
-                None, None, self.l1_ratio_, [self.alpha_], gram=G, Xy=Xy, yy=yy,
-                n_samples=n_samples, **solve_kw)
-            coef = coefs[:, 0]
-            intercept = (engine.ybar + my) - (engine.mu + m) @ coef
+            intercept = (engine.ybar + my_all) - (engine.mu + m_all) @ coef
         else:
-            coefs, gaps, its, conv, tol_abs = enet_path_arrays(
-                prep.X, prep.y, self.l1_ratio_, [self.alpha_], Xmean=prep.Xmean,
-                norms=prep.norms, **solve_kw)
-            coef = coefs[:, 0]
             intercept = prep.y_offset - prep.X_offset @ coef if self.fit_intercept \
                 else 0.0
         if not conv[0]:
@@ -383,41 +404,45 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _gram_fold(engine, k, train, test, l1_ratios, grids, solve_kw):
+    def _gram_fold(engine, k, train, test, l1_ratios, grids, penalty, solve_kw):
         """Test MSE along every grid for fold k, from the shared Gram moments."""
         G, Xy, yy, m, my = engine.problem(k, len(train))
+        problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         X_test = engine.Xg[test]
         y_test = engine.yg[test]
         sw_test = engine.sw[test] if engine.weighted else None
         out = []
         for r, grid in zip(l1_ratios, grids):
-            coefs, _, _, _, _ = enet_path_arrays(
-                None, None, float(r), grid, gram=G, Xy=Xy, yy=yy,
-                n_samples=len(train), **solve_kw)
+            coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = my - m @ coefs
             out.append(_test_mse(X_test, y_test, sw_test, coefs, intercepts))
         return out
 
-    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, solve_kw):
+    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
         no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
-        use_gram = not no_gram and len(train) > X.shape[1]
-        prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
-                          implicit=not use_gram)
-        # covariance updates: one Gram matrix for the fold's whole grid(s), or its
-        # columns built lazily for a short grid (as enet_path)
-        lazy = use_gram and grids.shape[1] < LAZY_GRAM_MAX_ALPHAS
-        gram = np.ascontiguousarray(prep.X.T @ prep.X) if use_gram and not lazy \
-            else None
+        if sparse.issparse(X):
+            prep = SparsePrepared(X[train], y[train], self.fit_intercept, sw_train)
+            problem = Problem.sparse(prep, prep.y, penalty,
+                                     gram=False if no_gram else "auto")
+        else:
+            use_gram = not no_gram and len(train) > X.shape[1]
+            prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
+                              implicit=not use_gram)
+            # covariance updates: one Gram matrix for the fold's whole grid(s), or its
+            # columns built lazily for a short grid (as enet_path)
+            lazy = use_gram and grids.shape[1] < LAZY_GRAM_MAX_ALPHAS
+            gram = np.ascontiguousarray(prep.X.T @ prep.X) if use_gram and not lazy \
+                else None
+            problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
+                                    use_gram=lazy, gram=gram)
         X_test = X[test]
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
         for r, grid in zip(l1_ratios, grids):
-            coefs, _, _, _, _ = enet_path_arrays(
-                prep.X, prep.y, float(r), grid, gram=gram, use_gram=lazy,
-                Xmean=prep.Xmean, norms=prep.norms, **solve_kw)
+            coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
             out.append(_test_mse(X_test, y_test, sw_test, coefs, intercepts))
@@ -459,6 +484,12 @@ class LassoCV(ElasticNetCV):
         Seed of the random coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
         Coordinate order.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty factors, as in :class:`fastreg.Lasso`.
+    lower_bounds : float or array-like of shape (n_features,), default=None
+        Lower bounds on the coefficients.
+    upper_bounds : float or array-like of shape (n_features,), default=None
+        Upper bounds on the coefficients.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
 
@@ -493,12 +524,15 @@ class LassoCV(ElasticNetCV):
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
                  verbose=False, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", alpha_select="min"):
+                 selection="cyclic", penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, alpha_select="min"):
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
             verbose=verbose, n_jobs=n_jobs, positive=positive,
-            random_state=random_state, selection=selection, alpha_select=alpha_select,
+            random_state=random_state, selection=selection,
+            penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+            upper_bounds=upper_bounds, alpha_select=alpha_select,
         )
 
     def fit(self, X, y, sample_weight=None, **params):

@@ -26,6 +26,8 @@ WEIGHT_EQUIVALENCE_REASON = (
 def expected_failures(estimator):
     if isinstance(estimator, ElasticNetCV):
         return {"check_sample_weight_equivalence_on_dense_data":
+                WEIGHT_EQUIVALENCE_REASON,
+                "check_sample_weight_equivalence_on_sparse_data":
                 WEIGHT_EQUIVALENCE_REASON}
     return {}
 
