@@ -62,7 +62,14 @@ class SparsePrepared:
             # exact norms of x_j - q b_j, without cancellation:
             # sum over the nonzeros of (x_ij - q_i b_j)^2, plus b_j^2 (q_i)^2 elsewhere
             qb = self.q[self.indices] * self.b[self.cols]
-            rest = self.b ** 2 - np.bincount(self.cols, weights=qb ** 2, minlength=p)
+            # b_j^2 times the squared weight of the rows where column j is zero
+            # (counted exactly without weights)
+            if root is None:
+                zero_share = (n - np.diff(self.indptr)) / n
+            else:
+                zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
+                                               minlength=p)
+            rest = self.b ** 2 * zero_share
             norms = np.bincount(self.cols, weights=(data64 - qb) ** 2, minlength=p) + \
                 np.maximum(rest, 0)
             eps = np.finfo(dtype).eps

@@ -1,0 +1,184 @@
+"""Sparse X: the same solutions as the dense copy and as scikit-learn, never writing
+into the user's matrix, clear errors for bad sparse input."""
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+from sklearn import linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import KFold
+
+import fastreg
+from fastreg._problem import SparsePrepared
+
+TOL = 1e-12
+
+
+def sparse_problem(n, p, density=0.1, seed=0, dtype=np.float64, offset=0.0):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, random_state=seed, format="csc",
+                  data_rvs=lambda k: rng.standard_normal(k) * 2 + offset)
+    w = np.zeros(p)
+    w[: max(1, p // 10)] = rng.standard_normal(max(1, p // 10)) * 3
+    y = X @ w + rng.standard_normal(n) + 1.5
+    return X.astype(dtype), y.astype(dtype)
+
+
+def objective(X, y, coef, intercept, alpha, l1_ratio, sw=None):
+    n = X.shape[0]
+    sw = np.ones(n) if sw is None else sw * (n / np.sum(sw))
+    r = y - X @ coef - intercept
+    return 0.5 * np.sum(sw * r * r) / n + alpha * l1_ratio * np.abs(coef).sum() + \
+        0.5 * alpha * (1 - l1_ratio) * coef @ coef
+
+
+@pytest.mark.parametrize("shape", [(300, 40), (40, 300)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+@pytest.mark.parametrize("precompute", ["auto", False, True])
+def test_sparse_equals_dense_and_sklearn(shape, fit_intercept, weighted, l1_ratio,
+                                         precompute):
+    X, y = sparse_problem(*shape)
+    sw = np.random.default_rng(3).uniform(0.2, 3, shape[0]) if weighted else None
+    alpha = 0.02
+    kw = dict(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=TOL,
+              max_iter=100000)
+    ours = fastreg.ElasticNet(precompute=precompute, **kw).fit(X, y, sample_weight=sw)
+    dense = fastreg.ElasticNet(**kw).fit(X.toarray(), y, sample_weight=sw)
+    ref = sk.ElasticNet(**kw).fit(X, y, sample_weight=sw)
+    scale = np.max(np.abs(dense.coef_))
+    assert_allclose(ours.coef_, dense.coef_, rtol=1e-6, atol=1e-9 * scale)
+    assert_allclose(ours.intercept_, dense.intercept_, rtol=1e-6, atol=1e-9)
+    # same optimum as scikit-learn, and not worse
+    o_ours = objective(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio, sw)
+    o_ref = objective(X, y, ref.coef_, ref.intercept_, alpha, l1_ratio, sw)
+    assert o_ours <= o_ref * (1 + 1e-10)
+    assert_allclose(ours.coef_, ref.coef_, rtol=1e-5, atol=1e-7 * scale)
+    assert ours.dual_gap_ <= TOL * np.var(y) * 10 + 1e-300 or ours.dual_gap_ >= 0
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr", "coo"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sparse_formats_dtypes_and_int64_indices(fmt, dtype):
+    X, y = sparse_problem(200, 30, dtype=dtype)
+    Xf = X.asformat(fmt)
+    if fmt != "coo":
+        Xf.indices = Xf.indices.astype(np.int64)
+        Xf.indptr = Xf.indptr.astype(np.int64)
+    tol = 1e-6 if dtype == np.float32 else 1e-10
+    ours = fastreg.Lasso(alpha=0.01, tol=tol).fit(Xf, y)
+    dense = fastreg.Lasso(alpha=0.01, tol=tol).fit(X.toarray(), y)
+    assert ours.coef_.dtype == dtype
+    rtol = 1e-3 if dtype == np.float32 else 1e-7
+    assert_allclose(ours.coef_, dense.coef_, rtol=rtol,
+                    atol=rtol * np.max(np.abs(dense.coef_)))
+    assert_allclose(ours.predict(Xf), dense.predict(X.toarray()), rtol=rtol,
+                    atol=rtol * np.std(y))
+
+
+def test_sparse_user_matrix_untouched():
+    X, y = sparse_problem(100, 20)
+    before = (X.data.copy(), X.indices.copy(), X.indptr.copy())
+    sw = np.linspace(0.5, 2, 100)
+    fastreg.ElasticNet(alpha=0.01).fit(X, y, sample_weight=sw)
+    fastreg.LassoCV(cv=3).fit(X, y, sample_weight=sw)
+    fastreg.lasso_path(X, y)
+    for a, b in zip(before, (X.data, X.indices, X.indptr)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sparse_large_means_implicit_centering_is_exact():
+    """Columns with means 1e3 times their spread: the centered norms and the fit
+    are exact (no cancellation), and the Gram route is not taken."""
+    X, y = sparse_problem(400, 20, density=1.0, offset=1000.0)
+    prep = SparsePrepared(X, y, True, None)
+    dense_norms = np.sum((X.toarray() - X.toarray().mean(0)) ** 2, axis=0)
+    assert_allclose(prep.norms, dense_norms, rtol=1e-9)
+    assert not prep.gram_pays()
+    ours = fastreg.Lasso(alpha=0.01, tol=1e-12).fit(X, y)
+    dense = fastreg.Lasso(alpha=0.01, tol=1e-12).fit(X.toarray(), y)
+    assert_allclose(ours.coef_, dense.coef_, rtol=1e-6,
+                    atol=1e-9 * np.max(np.abs(dense.coef_)))
+
+
+@pytest.mark.parametrize("precompute", ["auto", False])
+def test_sparse_path_equals_dense_path(precompute):
+    X, y = sparse_problem(500, 60)
+    yc = y - y.mean()
+    a1, c1, g1 = fastreg.lasso_path(X, yc, tol=1e-10, precompute=precompute)
+    a2, c2, g2 = fastreg.lasso_path(X.toarray(), yc, tol=1e-10)
+    a3, c3, _ = sk.lasso_path(X, yc, alphas=a1, tol=1e-10, max_iter=100000)
+    assert_allclose(a1, a2)
+    scale = np.max(np.abs(c2))
+    assert_allclose(c1, c2, rtol=1e-6, atol=1e-8 * scale)
+    assert_allclose(c1, c3, rtol=1e-5, atol=1e-7 * scale)
+    assert np.all(g1 <= 1e-10 * (yc @ yc) / len(yc) * (1 + 1e-9))
+
+
+def test_sparse_lassocv_equals_dense():
+    X, y = sparse_problem(300, 40)
+    cv = KFold(4, shuffle=True, random_state=0)
+    sw = np.random.default_rng(1).uniform(0.5, 2, 300)
+    ours = fastreg.LassoCV(cv=cv, tol=1e-10, alphas=20).fit(X, y, sample_weight=sw)
+    dense = fastreg.LassoCV(cv=cv, tol=1e-10, alphas=20).fit(X.toarray(), y,
+                                                             sample_weight=sw)
+    ref = sk.LassoCV(cv=cv, tol=1e-10, alphas=20, max_iter=100000).fit(
+        X, y, sample_weight=sw)
+    assert_allclose(ours.mse_path_, dense.mse_path_, rtol=1e-6)
+    assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-6)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    assert_allclose(ours.coef_, dense.coef_, rtol=1e-6, atol=1e-9)
+
+
+def test_sparse_real_data(load_dataset):
+    """we8there (bigram counts): a Lasso fit with intercept on the sparse matrix and
+    on its dense copy (1500 random rows) give the same solution, and scikit-learn's."""
+    X, y = load_dataset("we8there")
+    rows = np.random.default_rng(0).choice(X.shape[0], 1500, replace=False)
+    X = X[rows]
+    y = y[rows]
+    alpha = np.max(np.abs(X.T @ (y - y.mean()))) / 1500 / 20
+    ours = fastreg.Lasso(alpha=alpha, tol=1e-10).fit(X, y)
+    dense = fastreg.Lasso(alpha=alpha, tol=1e-10).fit(X.toarray(), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = sk.Lasso(alpha=alpha, tol=1e-10, max_iter=100000).fit(X, y)
+    assert np.count_nonzero(ours.coef_) > 5
+    assert_allclose(ours.coef_, dense.coef_, rtol=1e-6, atol=1e-8)
+    # bigram columns can be collinear (the Lasso solution is then not unique):
+    # compare objectives and predictions with scikit-learn
+    o_ours = objective(X, y, ours.coef_, ours.intercept_, alpha, 1.0)
+    o_ref = objective(X, y, ref.coef_, ref.intercept_, alpha, 1.0)
+    assert o_ours <= o_ref * (1 + 1e-9)
+    assert_allclose(o_ours, o_ref, rtol=1e-7)
+    assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_sparse_nonfinite_values_rejected(bad):
+    X, y = sparse_problem(50, 10)
+    X = X.copy()
+    X.data[3] = bad
+    for fit in (lambda: fastreg.Lasso().fit(X, y),
+                lambda: fastreg.LassoCV(cv=3).fit(X, y),
+                lambda: fastreg.lasso_path(X, y)):
+        with pytest.raises(ValueError, match="NaN|infinity"):
+            fit()
+
+
+def test_kernel_rejects_out_of_range_sparse_indices():
+    from fastreg._cd_fast import enet_path as kernel
+    X, y = sparse_problem(30, 5)
+    Xc = sp.csc_matrix(X)
+    data = Xc.data.copy()
+    indices = Xc.indices.astype(np.int32)
+    indices[0] = 30          # one past the last row
+    p = 5
+    with pytest.raises(ValueError, match="X_indices out of range"):
+        kernel(np.zeros(p), np.array([0.1]), np.array([0.0]), None, y, None, None,
+               np.ones(p), float(y @ y), 1e-8, 10, False, False, True, False, 1,
+               np.zeros((p, 1), order="F"), np.zeros(1), np.zeros(1, dtype=np.int32),
+               True, None, data, indices, Xc.indptr.astype(np.int64))
