@@ -259,6 +259,8 @@ cdef struct GapSums:
     double w_l1       # sum_j l1_j |w_j|
     double w_l2       # sum_j l2_j w_j^2
     double smin       # l1 > 0: min_j of the dual scaling limits (_dual_limit)
+    double smin_all   # l1 > 0: the same, as if every bound were infinite (with far
+                      #   finite bounds, scaling beats paying h*_l1 at the bound)
     double h          # l1 = 0 < l2: sum_j h*_l2(x_j^T R); l1 = l2 = 0: squared
                       #   gradient along the feasible directions
 
@@ -267,6 +269,7 @@ cdef inline void _gap_init(GapSums* a) noexcept nogil:
     a.w_l1 = 0
     a.w_l2 = 0
     a.smin = INFINITY
+    a.smin_all = INFINITY
     a.h = 0
 
 
@@ -280,6 +283,9 @@ cdef inline void _gap_add(GapSums* a, double l1, double l2, double wj, double gj
         lim = _dual_limit(gj - l2j * wj, l1j, lo, hi)
         if lim < a.smin:
             a.smin = lim
+        lim = _dual_limit(gj - l2j * wj, l1j, -INFINITY, INFINITY)
+        if lim < a.smin_all:
+            a.smin_all = lim
     elif l2 > 0:
         a.h += _hstar_l2(gj, l2j, lo, hi)
     elif (gj > 0 and wj < hi) or (gj < 0 and wj > lo):
@@ -291,17 +297,24 @@ cdef inline double _gap_scale(GapSums* a) noexcept nogil:
     return a.smin if a.smin < 1 else 1.0
 
 
+cdef inline double _gap_scale_all(GapSums* a) noexcept nogil:
+    """The scaling that makes theta = s R feasible for every feature, bounded or not."""
+    return a.smin_all if a.smin_all < 1 else 1.0
+
+
 cdef double _gap(double l1, double l2, GapSums* a, double RR, double Ry,
-                 double h_box) noexcept nogil:
+                 double h_box, double s=-1) noexcept nogil:
     """Duality gap from its ingredients (the one formula every mode uses).
 
     RR = ||R||^2, Ry = R^T y; h_box = sum_j h*_l1(s (x_j^T R - l2_j w_j)) over the
-    features (nonzero only with finite bounds), with s = _gap_scale(a).
+    features (nonzero only with finite bounds), with s the dual scaling
+    (_gap_scale(a) when not given).
     """
-    cdef double primal, s
+    cdef double primal
     if l1 > 0:
         primal = 0.5 * (RR + a.w_l2) + a.w_l1
-        s = _gap_scale(a)
+        if s < 0:
+            s = _gap_scale(a)
         return primal - (-0.5 * s * s * (RR + a.w_l2) + s * Ry - h_box)
     if l2 > 0:
         return RR + 0.5 * a.w_l2 - Ry + a.h
@@ -564,7 +577,7 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
     scaling of the dual point (theta = s R).
     """
     cdef int i, j
-    cdef double RR, Ry, wXy, wq, s, h_box = 0, pfj
+    cdef double RR, Ry, wXy, wq, s, s2, h_box = 0, h_box2 = 0, pfj, v, gap, gap2
     cdef GapSums a
     _gap_init(&a)
     for i in range(k):
@@ -573,12 +586,14 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
         _gap_add(&a, P.l1, P.l2, w[j], g[j], P.l1 * pfj, P.l2 * pfj, _lo(P, j),
                  _hi(P, j))
     s = _gap_scale(&a)
+    s2 = _gap_scale_all(&a)
     if P.box and P.l1 > 0:
         for i in range(k):
             j = feats[i]
             pfj = _pf(P, j)
-            h_box += _hstar_l1(s * (g[j] - P.l2 * pfj * w[j]), P.l1 * pfj,
-                               P.lb[j], P.ub[j])
+            v = g[j] - P.l2 * pfj * w[j]
+            h_box += _hstar_l1(s * v, P.l1 * pfj, P.lb[j], P.ub[j])
+            h_box2 += _hstar_l1(s2 * v, P.l1 * pfj, P.lb[j], P.ub[j])
     if P.mode == NAIVE:
         RR = _dsum_dot(P.n, R, R)
         Ry = _dsum_dot(P.n, R, <floating*> P.y)
@@ -595,8 +610,15 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
         Ry = P.yy - wXy
         if RR < 0:
             RR = 0
+    gap = _gap(P.l1, P.l2, &a, RR, Ry, h_box, s)
+    if P.box and P.l1 > 0:
+        # both dual points are feasible: keep the better bound
+        gap2 = _gap(P.l1, P.l2, &a, RR, Ry, h_box2, s2)
+        if gap2 < gap:
+            gap = gap2
+            s = s2
     s_out[0] = s
-    return _gap(P.l1, P.l2, &a, RR, Ry, h_box)
+    return gap
 
 
 cdef struct Inner:
@@ -690,6 +712,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef floating* g
     cdef floating wi
     cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, hv, c
+    cdef double s_W2, s_A2, h_W2 = 0, h_A2 = 0
     cdef int k
     cdef GapSums aW, aA
     if not S.gram and P.sparse:
@@ -728,11 +751,15 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     if P.box and P.l1 > 0:
         s_W = _gap_scale(&aW)
         s_A = _gap_scale(&aA)
+        s_W2 = _gap_scale_all(&aW)
+        s_A2 = _gap_scale_all(&aA)
         for i in range(S.m):
             v = g[i] - S.l2W[i] * wW[i]
             h_W += _hstar_l1(s_W * v, S.l1W[i], S.loW[i], S.hiW[i])
+            h_W2 += _hstar_l1(s_W2 * v, S.l1W[i], S.loW[i], S.hiW[i])
             if wW[i] != 0:
                 h_A += _hstar_l1(s_A * v, S.l1W[i], S.loW[i], S.hiW[i])
+                h_A2 += _hstar_l1(s_A2 * v, S.l1W[i], S.loW[i], S.hiW[i])
     if S.gram:
         RR = P.yy - wb - wq
         Ry = P.yy - wb
@@ -740,6 +767,9 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             RR = 0
     gap_W[0] = _gap(P.l1, P.l2, &aW, RR, Ry, h_W)
     gap_A[0] = _gap(P.l1, P.l2, &aA, RR, Ry, h_A)
+    if P.box and P.l1 > 0:
+        gap_W[0] = min(gap_W[0], _gap(P.l1, P.l2, &aW, RR, Ry, h_W2, s_W2))
+        gap_A[0] = min(gap_A[0], _gap(P.l1, P.l2, &aA, RR, Ry, h_A2, s_A2))
 
 
 cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
