@@ -160,7 +160,7 @@ def _specs_full():
                               else "sklearn"))
     # (4) sparse Lasso paths (no intercept: centering would densify X).
     for name in ("we8there", "hockey"):
-        specs.append(Spec(f"path-{name}-sparse", "path", ("real", name, None), eps=1e-2,
+        specs.append(Spec(f"path-{name}-sparse", "path", ("real", name, None), eps=1e-3,
                           fit_intercept=False))
     # (2) single fits, Lasso and ElasticNet(0.5), alpha_max/10 and /100, with intercept.
     for name, src in [
