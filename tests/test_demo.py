@@ -221,6 +221,14 @@ def test_console_script_points_at_main():
     assert any(req.startswith("matplotlib") for req in extras["test"])
 
 
+def test_readme_figures_exist():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert "docs/demo-groups-paths.png" in images
+    for image in images:
+        assert (REPO / image).is_file(), image
+
+
 MODULE_PUBLIC = [getattr(importlib.import_module(f"fastreg.{m}"), name)
                  for m in ("plotting", "datasets", "demo")
                  for name in importlib.import_module(f"fastreg.{m}").__all__]
