@@ -90,8 +90,9 @@ def _candidate_data_dirs(data_home=None):
     candidates.append((Path.cwd().parent / "shared" / "data",
                        "../shared/data from the current directory"))
     checkout = Path(__file__).resolve().parent.parent
-    candidates.append((checkout.parent / "shared" / "data",
-                       "../shared/data next to the fastreg checkout"))
+    if (checkout / "pyproject.toml").is_file():       # a source checkout, not installed
+        candidates.append((checkout.parent / "shared" / "data",
+                           "../shared/data next to the fastreg checkout"))
     return candidates
 
 
@@ -102,8 +103,8 @@ def find_data_dir(data_home=None):
     ----------
     data_home : str or path-like, default=None
         The folder to use. None: ``$FASTREG_DATA`` if set, else ``../shared/data``
-        relative to the current directory, else ``../shared/data`` next to a source
-        checkout of fastreg (the first that holds a ``load.py``).
+        relative to the current directory, else, when fastreg runs from a source
+        checkout, ``../shared/data`` next to it (the first that holds a ``load.py``).
 
     Returns
     -------
@@ -144,11 +145,9 @@ def load_riboflavin(data_home=None):
     """
     path = find_data_dir(data_home)
     if path is None:
-        tried = "; ".join(f"{p} ({origin})" for p, origin in
+        tried = ", ".join(f"{p} ({origin})" for p, origin in
                           _candidate_data_dirs(data_home))
-        raise FileNotFoundError(
-            f"the shared data folder (a folder with load.py) was not found; tried: "
-            f"{tried}")
+        raise FileNotFoundError(f"no shared data folder (one with load.py) at {tried}")
     spec = importlib.util.spec_from_file_location("_fastreg_shared_data_load",
                                                   path / "load.py")
     module = importlib.util.module_from_spec(spec)

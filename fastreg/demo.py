@@ -80,8 +80,11 @@ def _load(name, data_home):
         try:
             X, y, names = load_riboflavin(data_home)
         except FileNotFoundError as exc:
-            return None, (f"riboflavin: skipped ({exc}); pass --data PATH or set "
-                          "FASTREG_DATA to include it")
+            if data_home is not None:
+                return None, (f"riboflavin: skipped, --data {data_home} is not the "
+                              "shared data folder (it has no load.py).")
+            return None, (f"riboflavin: skipped, {exc}.\nPass --data PATH or set "
+                          "FASTREG_DATA to include it.")
         return _Dataset(name, f"riboflavin production vs gene expression "
                         f"(from {find_data_dir(data_home)})", X, y, names), None
     raise ValueError(f"unknown dataset {name!r}; choose among {', '.join(DATASETS)}")
@@ -285,8 +288,9 @@ def _warm_up():
 
 
 def _parser():
+    script = Path(sys.argv[0]).name
     parser = argparse.ArgumentParser(
-        prog="python -m fastreg.demo",
+        prog=script if script.startswith("fastreg-demo") else "python -m fastreg.demo",
         description="Ridge (L2), Lasso (L1) and ElasticNet on real data: zero "
                     "coefficients, CV error and fit times (fastreg and scikit-learn), "
                     "and figures of the paths, the CV curves and the geometry.")
@@ -361,19 +365,21 @@ def _run(args, names, n_alphas, n_folds, repeat, plots):
             out.mkdir(parents=True, exist_ok=True)
             figures += _draw_dataset(ds, result, out)
     for why in skipped:
-        print(why)
-    print("Reading the tables: the Lasso sets coefficients exactly to zero (it selects "
-          "features); Ridge\nshrinks every coefficient and zeroes none; ElasticNet "
-          "sits between and keeps correlated\nfeatures together.")
+        print(why, end="\n\n")
+    if len(skipped) < len(names):
+        print("Reading the tables: the Lasso sets coefficients exactly to zero (it "
+              "selects features); Ridge\nshrinks every coefficient and zeroes none; "
+              "ElasticNet sits between and keeps correlated\nfeatures together.",
+              end="\n\n")
     if plots:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         figures.append(_draw_geometry(out))
-        print(f"\nFigures written to {out.resolve()}:")
+        print(f"Figures written to {out.resolve()}:")
         for path in figures:
             print(f"  {path.name}")
     else:
-        print("\nmatplotlib is not installed, so no figures were drawn. To get them: "
+        print("matplotlib is not installed, so no figures were drawn. To get them: "
               "pip install \"fastreg[plot]\"\n(or pip install matplotlib) and run the "
               "demo again.")
 

@@ -154,7 +154,7 @@ def test_demo_skips_riboflavin_when_data_are_missing(tmp_path, monkeypatch, caps
                       "--out", str(tmp_path / "out")]) == 0
     text = capsys.readouterr().out
     assert tables(text) == {}
-    assert "riboflavin: skipped" in text and str(missing) in text
+    assert f"riboflavin: skipped, --data {missing} is not" in text
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["geometry.png"]
 
 
