@@ -89,7 +89,9 @@ class Penalty:
         if np.any(box_u):
             raise ValueError(
                 "A feature with penalty_factor 0 (unpenalized) cannot also have a bound "
-                "(positive=True or finite lower_bounds/upper_bounds): not supported.")
+                "(positive=True or finite lower_bounds/upper_bounds): not supported. "
+                "Give unpenalized features infinite bounds, e.g. lower_bounds="
+                "np.where(penalty_factor == 0, -np.inf, lower).")
         self.box = bool(np.any(upper < np.inf) or
                         np.any(lower > (0.0 if positive else -np.inf)))
         if self.box:
