@@ -229,13 +229,19 @@ cdef inline double _dual_limit(double xta, double l1j, double lo, double hi) noe
 cdef inline double _hstar_l1(double v, double l1j, double lo, double hi) noexcept nogil:
     """Conjugate of t -> l1j |t| on [lo, hi]: sup_t v t - l1j |t| (a piecewise linear
     concave function: its sup is at a finite bound or at 0)."""
-    cdef double best = -INFINITY
+    cdef double best = -INFINITY, val
     if lo <= 0 and hi >= 0:
         best = 0
-    if lo > -INFINITY and v * lo - l1j * fabs(lo) > best:
-        best = v * lo - l1j * fabs(lo)
-    if hi < INFINITY and v * hi - l1j * fabs(hi) > best:
-        best = v * hi - l1j * fabs(hi)
+    # v t - l1j |t| = t (v - l1j) for t >= 0, t (v + l1j) for t <= 0 (no inf - inf
+    # for huge bounds)
+    if lo > -INFINITY:
+        val = lo * (v - l1j) if lo >= 0 else lo * (v + l1j)
+        if not val <= best:
+            best = val
+    if hi < INFINITY:
+        val = hi * (v - l1j) if hi >= 0 else hi * (v + l1j)
+        if not val <= best:
+            best = val
     return best
 
 
@@ -310,15 +316,19 @@ cdef double _gap(double l1, double l2, GapSums* a, double RR, double Ry,
     features (nonzero only with finite bounds), with s the dual scaling
     (_gap_scale(a) when not given).
     """
-    cdef double primal
+    cdef double primal, gap
     if l1 > 0:
         primal = 0.5 * (RR + a.w_l2) + a.w_l1
         if s < 0:
             s = _gap_scale(a)
-        return primal - (-0.5 * s * s * (RR + a.w_l2) + s * Ry - h_box)
-    if l2 > 0:
-        return RR + 0.5 * a.w_l2 - Ry + a.h
-    return a.h  # least squares: first-order condition, as scikit-learn
+        gap = primal - (-0.5 * s * s * (RR + a.w_l2) + s * Ry - h_box)
+    elif l2 > 0:
+        gap = RR + 0.5 * a.w_l2 - Ry + a.h
+    else:
+        gap = a.h  # least squares: first-order condition, as scikit-learn
+    if gap != gap:
+        return INFINITY     # NaN (overflow): certifies nothing
+    return gap
 
 
 cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:

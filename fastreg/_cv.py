@@ -26,7 +26,7 @@ from ._path import (
     LAZY_GRAM_MAX_ALPHAS, alpha_grid, check_path_params, preprocess, warn_not_converged,
 )
 from ._penalty import Penalty
-from ._problem import Problem, SparsePrepared
+from ._problem import Problem, SparsePrepared, centering_is_safe
 
 
 def _partition(folds, n_samples):
@@ -321,12 +321,17 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         no_gram = isinstance(self.precompute, (bool, np.bool_)) and not self.precompute
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive)
+        if sparse.issparse(X):
+            prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            if not centering_is_safe(prep):
+                # columns with means far above their spread are dense anyway, and
+                # their implicit centering would lose digits: center explicitly
+                X = X.toarray()
         is_sparse = sparse.issparse(X)
         use_gram = (not is_sparse and not no_gram and n_train_max > n_features
                     and _partition(folds, n_samples))
-        engine = prep = None
+        engine = None
         if is_sparse:
-            prep = SparsePrepared(X, y, self.fit_intercept, sw)
             full = Problem.sparse(prep, prep.y, penalty,
                                   gram=False if no_gram else "auto")
         elif use_gram:

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._path import check_gram, preprocess, warn_not_converged
 from ._penalty import Penalty
-from ._problem import Problem, SparsePrepared
+from ._problem import Problem, SparsePrepared, centering_is_safe
 
 
 def _check_number(name, value, *, low=None, high=None, integer=False,
@@ -257,6 +257,11 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         strategy = self._strategy(n_samples, n_features, n_targets)
         if sparse.issparse(X):
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            if not centering_is_safe(prep):
+                # columns with means far above their spread are dense anyway, and
+                # their implicit centering would lose digits: center explicitly
+                X = X.toarray(order="F")
+        if sparse.issparse(X):
             gram = self._gram_sparse(prep, strategy)
         else:
             prep = preprocess(X, y, self.fit_intercept, sw,

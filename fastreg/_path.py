@@ -105,12 +105,19 @@ class Prepared:
 def _implicit_centering(X, X_offset):
     """Norms of the centered columns from one pass over X, or None when subtracting
     the means inside the kernel would lose digits (means much larger than spreads)."""
-    n_samples = X.shape[0]
-    sq = np.einsum("ij,ij->j", X, X)
-    norms = sq - n_samples * X_offset * X_offset
-    spread = np.maximum(norms, 0) / n_samples
-    mean2 = X_offset * X_offset
-    constant = spread <= 1e-12 * mean2       # zero spread up to rounding
+    n_samples, n_features = X.shape
+    # centered norms computed exactly, a block of columns at a time (sum of squares
+    # minus n mean^2 would cancel for columns whose mean dwarfs their spread)
+    norms = np.empty(n_features, dtype=np.float64)
+    step = max(1, 2**20 // max(n_samples, 1))
+    for start in range(0, n_features, step):
+        block = X[:, start:start + step] - X_offset[start:start + step]
+        norms[start:start + step] = np.einsum("ij,ij->j", block, block)
+    norms = norms.astype(X.dtype)
+    spread = norms / n_samples
+    mean2 = X_offset.astype(np.float64) ** 2
+    # zero spread up to the rounding of the values (as in the explicit centering)
+    constant = norms <= n_samples * (4 * np.finfo(X.dtype).eps) ** 2 * mean2
     if np.any(~constant & (mean2 > 1e4 * spread)):
         return None
     norms[constant | (norms < 0)] = 0
@@ -226,7 +233,7 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     extra = {} if sparse is None else dict(sparse)
     if penalty is not None:
         positive = penalty.positive
-        extra.update(penalty.kernel_kwargs())
+        extra.update(penalty.kernel_kwargs(dtype))
     if n_samples is None:
         n_samples = y.shape[0]
     alphas = np.asarray(alphas, dtype=np.float64)

@@ -64,6 +64,7 @@ class Penalty:
                 raise ValueError(
                     "penalty_factor is 0 for every feature: nothing is penalized (use "
                     "sklearn.linear_model.LinearRegression).")
+            pf = pf / np.max(pf)                    # (no overflow in the sum)
             pf = pf * (n_features / np.sum(pf))
             if np.all(pf == 1.0):
                 pf = None
@@ -109,17 +110,31 @@ class Penalty:
         return self.pf is None and not self.box
 
     def clip(self, w):
-        """w projected onto the bounds (a copy)."""
-        return np.clip(w, self._lo.astype(w.dtype), self._hi.astype(w.dtype))
+        """w projected onto the bounds (a copy), in w's dtype."""
+        lo, hi = self.in_dtype(w.dtype)
+        return np.clip(w, lo.astype(w.dtype), hi.astype(w.dtype))
+
+    def in_dtype(self, dtype):
+        """The bounds rounded inwards to values of dtype (float64 arrays), so that
+        clipping in dtype stays inside the box."""
+        lo = self._lo.astype(dtype)
+        hi = self._hi.astype(dtype)
+        lo = np.where(lo < self._lo, np.nextafter(lo, dtype.type(np.inf)), lo)
+        hi = np.where(hi > self._hi, np.nextafter(hi, dtype.type(-np.inf)), hi)
+        # (a box narrower than one ulp: its midpoint)
+        narrow = lo > hi
+        lo = np.where(narrow, hi, lo)
+        return lo.astype(np.float64), hi.astype(np.float64)
 
     def zero_feasible(self):
         """Features whose bounds contain 0."""
         return (self._lo <= 0) & (self._hi >= 0)
 
     def alpha_max(self, Xy, n_samples, l1_ratio):
-        """Smallest alpha at which w = 0 (on the features whose bounds allow it) is
-        optimal: max_j of the gradient pushing w_j out of 0 in an allowed direction,
-        divided by its factor."""
+        """Smallest alpha at which w0 = the box point closest to 0 is optimal on the
+        features whose bounds allow 0: max_j of the gradient Xy = X^T (y - X w0)
+        pushing w_j out of 0 in an allowed direction, divided by its factor (over all
+        penalized features when none can be 0)."""
         Xy = np.asarray(Xy, dtype=np.float64)
         push = np.full(Xy.shape, -np.inf)
         push = np.where(self._hi > 0, Xy, push)
@@ -128,11 +143,21 @@ class Penalty:
         ok = self.zero_feasible()
         ok[self.unpenalized] = False
         if not np.any(ok):
-            return 0.0
+            ok = np.ones(Xy.shape, dtype=bool)
+            ok[self.unpenalized] = False
+            push = np.abs(Xy)
         return max(0.0, float(np.max(push[ok] / pf[ok]))) / (n_samples * l1_ratio)
 
-    def kernel_kwargs(self):
-        return dict(penalty_factor=self.pf, lower=self.lower, upper=self.upper)
+    def kernel_kwargs(self, dtype=np.float64):
+        if self.lower is None:
+            return dict(penalty_factor=self.pf, lower=None, upper=None)
+        lo, hi = self.in_dtype(np.dtype(dtype))
+        return dict(penalty_factor=self.pf, lower=np.ascontiguousarray(lo),
+                    upper=np.ascontiguousarray(hi))
+
+    def start(self):
+        """The point of the box closest to 0 (float64)."""
+        return np.clip(np.zeros(self.n_features), self._lo, self._hi)
 
 
 def _pinv_sym(A):

@@ -21,8 +21,15 @@ from scipy import sparse as sp
 from ._path import _rescaled_weights, enet_path_arrays
 
 SPARSE_GRAM_MAX_FEATURES = 4096   # largest p for which a sparse X gets a p x p Gram
-CANCELLATION = 1e4                # mean^2 / spread^2 beyond which X^T X - n m m^T
-                                  # would lose digits
+# mean^2 / spread^2 of a column beyond which implicit centering (X^T X - n m m^T, or
+# x_j^T R_s - b_j q^T R_s) loses too many digits: such columns are dense anyway, and
+# the data are centered explicitly instead (see centering_is_safe)
+CANCELLATION = {np.dtype(np.float64): 1e4, np.dtype(np.float32): 10.0}
+
+
+def centering_is_safe(prep):
+    """Whether a SparsePrepared X can be centered implicitly without losing digits."""
+    return prep.cancellation <= CANCELLATION[np.dtype(prep.dtype)]
 
 
 class SparsePrepared:
@@ -98,7 +105,7 @@ class SparsePrepared:
         n, p = self.shape
         mean_nnz = self.data.shape[0] / max(p, 1)
         return bool(n > p and p <= SPARSE_GRAM_MAX_FEATURES and
-                    self.cancellation <= CANCELLATION and 16 * mean_nnz >= p)
+                    centering_is_safe(self) and 16 * mean_nnz >= p)
 
     def matrix(self):
         """The scaled (uncentered) sparse X as a CSC matrix."""
@@ -225,13 +232,19 @@ class Problem:
             keep = sv > np.finfo(np.float64).eps * max(XU.shape) * (sv[0] if sv.size else 0)
             QU = Uq[:, keep]
             Q = QU if Q is None else np.hstack([Q, QU])
-            B = np.asarray(prep.matrix().T.astype(np.float64) @ Q).T
+            if Q.shape[1] == 0:
+                Q = None                      # (unpenalized columns all zero)
+                B = None
+            else:
+                B = np.asarray(prep.matrix().T.astype(np.float64) @ Q).T
             y = (y - (QU @ (QU.T @ y.astype(np.float64))).astype(y.dtype)).astype(y.dtype)
             # norms of x_j - Q B_j, without cancellation on the nonzeros
-            QB = np.einsum("kr,rk->k", Q[prep.indices], B[:, prep.cols])
+            QB = np.zeros(prep.data.shape[0]) if Q is None else \
+                np.einsum("kr,rk->k", Q[prep.indices], B[:, prep.cols])
+            B0 = np.zeros((0, p)) if B is None else B
             d64 = prep.data.astype(np.float64)
-            rest = np.sum(B ** 2, axis=0) - np.bincount(prep.cols, weights=QB ** 2,
-                                                        minlength=p)
+            rest = np.sum(B0 ** 2, axis=0) - np.bincount(prep.cols, weights=QB ** 2,
+                                                         minlength=p)
             norms = np.bincount(prep.cols, weights=(d64 - QB) ** 2, minlength=p) + \
                 np.maximum(rest, 0)
             norms[U] = 0
@@ -263,9 +276,37 @@ class Problem:
             out = out - self.kw["Xmean"] * float(np.sum(y, dtype=np.float64))
         return out
 
+    def gradient_at(self, w):
+        """X~^T (y~ - X~ w) of the (projected) problem, float64."""
+        if not np.any(w):
+            return self.Xty()
+        w = np.asarray(w, dtype=np.float64)
+        if self.kind == "gram":
+            return self.Xty() - np.asarray(self.kw["gram"], dtype=np.float64) @ w
+        if self.kind == "sparse":
+            Xs = self.prep.matrix().astype(np.float64)
+            Q, B = self.kw["sparse"]["Q"], self.kw["sparse"]["B"]
+            r = self.y.astype(np.float64) - Xs @ w
+            if Q is not None:
+                Q, B = Q.astype(np.float64), B.astype(np.float64)
+                r = r + Q @ (B @ w)
+                return np.asarray(Xs.T @ r - B.T @ (Q.T @ r))
+            return np.asarray(Xs.T @ r)
+        X = self.kw["X"].astype(np.float64)
+        Xmean = self.kw.get("Xmean")
+        r = self.kw["y"].astype(np.float64) - X @ w
+        if Xmean is not None:
+            r = r + float(Xmean @ w)
+            return X.T @ r - Xmean * float(np.sum(r))
+        return X.T @ r
+
     def alpha_max(self, l1_ratio):
-        """Smallest alpha whose solution is w = 0 on the penalized features."""
-        return self.penalty.alpha_max(self.Xty(), self.n_samples, l1_ratio)
+        """Smallest alpha whose solution is, on the penalized features, the box point
+        closest to 0 (w = 0 without bounds)."""
+        w0 = self.penalty.start()
+        if self.unpen is not None:
+            w0[self.unpen.U] = 0
+        return self.penalty.alpha_max(self.gradient_at(w0), self.n_samples, l1_ratio)
 
     def solve(self, l1_ratio, alphas, **kw):
         """enet_path_arrays on this problem: coefs (p, k), gaps, n_iters, converged,

@@ -212,3 +212,54 @@ def test_bad_penalty_input(params, match):
     path_params = {k: v for k, v in params.items() if k != "positive"}
     with pytest.raises(ValueError, match=match):
         fastreg.enet_path(X, y, positive=params.get("positive", False), **path_params)
+
+
+def test_huge_finite_bounds_equal_no_bounds():
+    """Bounds near the largest float: the gap formula must not overflow into a false
+    certificate (h* written as t (v -/+ l1))."""
+    X, y = problem(seed=9)
+    big = np.finfo(np.float64).max
+    plain = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    for bound in (big, 1e300, 1e10):
+        est = fastreg.Lasso(alpha=0.05, tol=1e-12, lower_bounds=-bound,
+                            upper_bounds=bound).fit(X, y)
+        assert_allclose(est.coef_, plain.coef_, rtol=1e-7, atol=1e-9)
+        assert est.dual_gap_ <= 1e-12 * np.var(y)
+
+
+@pytest.mark.parametrize("bounds", [dict(lower_bounds=0.7), dict(upper_bounds=-0.1),
+                                    dict(lower_bounds=-0.3, upper_bounds=0.1)])
+def test_float32_bounds_not_representable(bounds):
+    """float32(0.7) < 0.7: the bounds are rounded inwards, never a spurious error."""
+    X, y = problem(seed=10)
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    est = fastreg.Lasso(alpha=0.01, tol=1e-6, warm_start=True, **bounds)
+    est.fit(X32, y32)
+    est.fit(X32, y32)                       # warm start from a clipped solution
+    lo = bounds.get("lower_bounds", -np.inf)
+    hi = bounds.get("upper_bounds", np.inf)
+    assert np.all(est.coef_ >= lo) and np.all(est.coef_ <= hi)
+    ref = fastreg.Lasso(alpha=0.01, tol=1e-12, **bounds).fit(X, y)
+    assert_allclose(est.coef_, ref.coef_, atol=2e-3)
+    fastreg.lasso_path(X32 - X32.mean(0), y32 - y32.mean(), alphas=5, **bounds)
+
+
+def test_grid_starts_at_the_box_point_closest_to_zero():
+    X, y = problem(seed=11)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    lower = np.r_[1.0, np.full(11, -np.inf)]        # feature 0 can never be 0
+    alphas, coefs, _ = fastreg.lasso_path(Xc, yc, lower_bounds=lower, tol=1e-12)
+    assert coefs[0, 0] == 1.0 and np.all(coefs[1:, 0] == 0)
+    _, c2, _ = fastreg.lasso_path(Xc, yc, lower_bounds=lower, tol=1e-12,
+                                  alphas=[alphas[0] * 0.97])
+    assert np.any(c2[1:, 0] != 0)
+    # no feature can be 0: the grid still spans the scale of the gradients
+    alphas, _, _ = fastreg.lasso_path(Xc, yc, lower_bounds=0.5, alphas=10)
+    assert alphas[0] > 1e-6
+
+
+def test_huge_penalty_factors_are_rescaled_without_overflow():
+    X, y = problem(seed=12)
+    a = fastreg.Lasso(alpha=0.05, tol=1e-12, penalty_factor=np.full(12, 1e308)).fit(X, y)
+    b = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)

@@ -938,3 +938,16 @@ def test_numpy_bool_precompute(flag):
         est = fastreg.Lasso(alpha=0.01, precompute=flag, tol=1e-10).fit(X, y)
     ref = fastreg.Lasso(alpha=0.01, precompute=bool(flag), tol=1e-10).fit(X, y)
     assert_allclose(est.coef_, ref.coef_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_columns_with_huge_means_are_not_mistaken_for_constants(order):
+    """A column of mean 3e7 and spread 1 is not constant (float64 resolves 7e-9 at
+    3e7): both memory orders (F: implicit centering) give scikit-learn's fit."""
+    rng = np.random.default_rng(0)
+    X = np.asarray(3e7 + rng.standard_normal((200, 10)), order=order)
+    y = (X - 3e7) @ rng.standard_normal(10) + rng.standard_normal(200)
+    ours = fastreg.Lasso(alpha=0.01, tol=1e-10).fit(X, y)
+    ref = sk.Lasso(alpha=0.01, tol=1e-10, max_iter=100000).fit(X, y)
+    assert np.count_nonzero(ours.coef_) == np.count_nonzero(ref.coef_) > 5
+    assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-8)

@@ -182,3 +182,41 @@ def test_kernel_rejects_out_of_range_sparse_indices():
                np.ones(p), float(y @ y), 1e-8, 10, False, False, True, False, 1,
                np.zeros((p, 1), order="F"), np.zeros(1), np.zeros(1, dtype=np.int32),
                True, None, data, indices, Xc.indptr.astype(np.int64))
+
+
+@pytest.mark.parametrize("mean, dtype", [(3e7, np.float64), (30.0, np.float32),
+                                         (1e6, np.float64)])
+def test_sparse_columns_with_huge_means_fall_back_to_exact_centering(mean, dtype):
+    """Columns whose mean dwarfs their spread (dense columns stored sparse): the fit
+    equals the dense one (explicit centering) instead of cancelling."""
+    rng = np.random.default_rng(0)
+    X = (mean + rng.standard_normal((200, 10))).astype(dtype)
+    y = (X.astype(np.float64) - mean) @ rng.standard_normal(10) + \
+        rng.standard_normal(200)
+    tol = 1e-6 if dtype == np.float32 else 1e-10
+    ours = fastreg.Lasso(alpha=0.01, tol=tol).fit(sp.csc_matrix(X), y)
+    dense = fastreg.Lasso(alpha=0.01, tol=tol).fit(X, y)
+    rtol = 1e-3 if dtype == np.float32 else 1e-7
+    assert_allclose(ours.coef_, dense.coef_, rtol=rtol, atol=rtol)
+    Y = np.c_[y, -y]
+    multi = fastreg.Lasso(alpha=0.01, tol=tol).fit(sp.csc_matrix(X), Y)
+    assert_allclose(multi.coef_[0], dense.coef_, rtol=rtol, atol=rtol)
+    cv = fastreg.LassoCV(cv=3, tol=tol, alphas=5).fit(sp.csr_matrix(X), y)
+    cv_dense = fastreg.LassoCV(cv=3, tol=tol, alphas=5).fit(X, y)
+    assert_allclose(cv.mse_path_, cv_dense.mse_path_, rtol=max(rtol, 1e-6))
+
+
+def test_sparse_unpenalized_zero_column_without_intercept():
+    X, y = sparse_problem(40, 8, density=0.4)
+    X = X.tolil()
+    X[:, 2] = 0
+    X = X.tocsc()
+    pf = np.ones(8)
+    pf[2] = 0
+    for pre in (False, True):
+        est = fastreg.Lasso(alpha=0.01, penalty_factor=pf, fit_intercept=False,
+                            precompute=pre, tol=1e-12).fit(X, y)
+        dense = fastreg.Lasso(alpha=0.01, penalty_factor=pf, fit_intercept=False,
+                              tol=1e-12).fit(X.toarray(), y)
+        assert_allclose(est.coef_, dense.coef_, rtol=1e-7, atol=1e-10)
+        assert est.coef_[2] == 0
