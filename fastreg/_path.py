@@ -106,13 +106,17 @@ def _implicit_centering(X, X_offset):
     """Norms of the centered columns from one pass over X, or None when subtracting
     the means inside the kernel would lose digits (means much larger than spreads)."""
     n_samples, n_features = X.shape
-    # centered norms computed exactly, a block of columns at a time (sum of squares
-    # minus n mean^2 would cancel for columns whose mean dwarfs their spread)
-    norms = np.empty(n_features, dtype=np.float64)
+    sq = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+    norms = sq - n_samples * X_offset.astype(np.float64) ** 2
+    # sum of squares minus n mean^2 cancels for columns whose mean dwarfs their
+    # spread (more than 20 bits lost): those are recomputed exactly (centered), a
+    # block at a time, to tell constant columns from merely offset ones
+    suspect = np.flatnonzero(norms <= 1e-6 * sq)
     step = max(1, 2**20 // max(n_samples, 1))
-    for start in range(0, n_features, step):
-        block = X[:, start:start + step] - X_offset[start:start + step]
-        norms[start:start + step] = np.einsum("ij,ij->j", block, block)
+    for start in range(0, suspect.size, step):
+        cols = suspect[start:start + step]
+        block = X[:, cols] - X_offset[cols]
+        norms[cols] = np.einsum("ij,ij->j", block, block, dtype=np.float64)
     norms = norms.astype(X.dtype)
     spread = norms / n_samples
     mean2 = X_offset.astype(np.float64) ** 2
