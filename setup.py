@@ -78,7 +78,7 @@ def extension(name):
 
 setup(
     ext_modules=cythonize(
-        [extension("_cd_fast")],
+        [extension("_cd_fast"), extension("_cd_multitask")],
         compiler_directives=DIRECTIVES,
     ),
     cmdclass={"build_ext": BuildExt},

@@ -1,0 +1,997 @@
+"""Block coordinate descent for the multi-task elastic net (fused float32 / float64).
+
+Problem solved, for each penalty pair (l1, l2) of a path, with W of shape
+(n_features, n_tasks) and W_j its row j (feature j across the tasks):
+
+    P(W) = 0.5 * ||Y - X W||_F^2 + l1 * sum_j ||W_j||_2 + 0.5 * l2 * ||W||_F^2
+
+which is ``n_samples`` times scikit-learn's MultiTaskElasticNet objective when
+``l1 = alpha * l1_ratio * n`` and ``l2 = alpha * (1 - l1_ratio) * n`` (the Python layer,
+``fastreg/_multitask.py``, does this scaling and the centering; X and Y arrive here
+ready to use).
+
+Dual and stopping rule (scikit-learn's ``enet_coordinate_descent_multi_task``, so that
+``tol`` certifies the same accuracy): with R = Y - X W and XtA = X^T R - l2 W,
+
+* l1 > 0: theta = s R with s = min(1, l1 / max_j ||XtA_j||_2) (the group dual norm), and
+  gap = P(W) - (-0.5 s^2 (||R||_F^2 + l2 ||W||_F^2) + s <R, Y>);
+* l1 = 0 < l2 (ridge): gap = ||R||_F^2 + 0.5 l2 ||W||_F^2 - <R, Y> + ||X^T R||_F^2 / (2 l2);
+* l1 = l2 = 0: gap = ||X^T R||_F^2 (first-order condition, as scikit-learn);
+
+the solve stops when gap <= tol (the caller passes tol * ||Y||_F^2). The gap returned
+is always that of the full problem: features set aside by screening or left out of the
+working set are checked again before a solution is returned.
+
+Algorithm (the single-task kernel's, ``_cd_fast.pyx``, with rows W_j as blocks):
+
+* block update of feature j (Simon, Friedman & Hastie 2013, "A blockwise descent
+  algorithm for group-penalized multiresponse and multinomial regression", sec. 3):
+  z = x_j^T R + ||x_j||^2 W_j (1 x T), W_j <- z max(0, 1 - l1 / ||z||) / (||x_j||^2 + l2),
+  then a rank-1 update of the residual, R -= x_j (W_j_new - W_j_old)^T (BLAS ger);
+* outer loop: full gradient X^T R (one GEMM) or, with a Gram matrix, X^T Y - G W; the
+  duality gap; Gap Safe screening with the group dual norm (Ndiaye, Fercoq, Gramfort &
+  Salmon 2015, "Gap safe screening rules for sparse multi-task and multi-class
+  models", NeurIPS, sec. 3; 2017 JMLR 18, eq. 11): feature j is zero at the optimum
+  when (1 - ||XtA_j|| / max(l1, ||XtA||_{2,inf})) / sqrt(||x_j||^2 + l2) > sqrt(2 gap) / l1;
+* working sets (Massias, Gramfort & Salmon 2018, "Celer", sec. 3): the support plus the
+  features closest to violating ||x_j^T R|| <= l1; on a path, the first working set of
+  each alpha comes from the sequential strong rule ||x_j^T R|| >= 2 l1_k - l1_{k-1}
+  (Tibshirani et al. 2012, JRSS-B 74, eq. 6; group version sec. 4);
+* inner loop on the working set W: cyclic (or random) block coordinate descent with
+  glmnet's active-set cycling (a sweep over W, then sweeps over the nonzero rows only
+  until they are solved, then a sweep over W again), Anderson-accelerated on the
+  nonzero rows (Bertrand & Massias 2021, alg. 1) with an objective check; on a small
+  working set (|W| <= n_samples, or always with a Gram matrix) the updates act on
+  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T)).
+
+Each sweep over W or over its nonzero rows counts as one iteration (``n_iter``).
+
+Layouts: X (n, p) Fortran; Y and R (n, T) Fortran; W, X^T Y and every gradient are
+stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
+"""
+from cython cimport floating
+from libc.math cimport sqrt, INFINITY
+from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdint cimport uint32_t, int32_t
+from libc.string cimport memset
+
+import numpy as np
+
+from scipy.linalg.cython_blas cimport sger, dger, sgemm, dgemm
+
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _syrk_t
+
+cdef enum:
+    NAIVE = 0
+    GRAM = 1
+    ANDERSON_K = 5   # iterates used by Anderson extrapolation
+    WS_MIN = 10      # smallest working set beyond the support
+
+
+# --- BLAS wrappers not (yet) in _blas.pxd: to move there when this branch merges ------
+
+cdef inline void _ger(int m, int n, floating a, const floating* x, const floating* y,
+                      floating* A, int lda) noexcept nogil:
+    """A += a * outer(x, y), with A column-major (m, n)"""
+    cdef int inc = 1
+    if floating is float:
+        sger(&m, &n, &a, <float*> x, &inc, <float*> y, &inc, A, &lda)
+    else:
+        dger(&m, &n, &a, <double*> x, &inc, <double*> y, &inc, A, &lda)
+
+
+cdef inline void _gemm_nn(int m, int n, int k, const floating* A, int lda,
+                          const floating* B, int ldb, floating b,
+                          floating* C, int ldc) noexcept nogil:
+    """C = A @ B + b * C, with A column-major (m, k), B (k, n), C (m, n)"""
+    cdef char tr = b'N'
+    cdef floating one = 1.0
+    if floating is float:
+        sgemm(&tr, &tr, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
+              &b, C, &ldc)
+    else:
+        dgemm(&tr, &tr, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
+              &b, C, &ldc)
+
+
+# --- small helpers --------------------------------------------------------------------
+
+cdef struct Problem:
+    int n
+    int p
+    int T             # number of tasks
+    int mode
+    void* X           # (n, p) Fortran; NULL in Gram mode
+    void* Y           # (n, T) Fortran; NULL in Gram mode
+    void* G           # (p, p) Gram mode: X^T X (symmetric, column j at G + j * p)
+    void* B           # (T, p) Gram mode: X^T Y, as (T, p) Fortran
+    double yy         # ||Y||_F^2
+    void* norms       # (p,) squared column norms of X
+    double l1
+    double l2
+    double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
+    double tol        # absolute tolerance on the duality gap
+    bint screening
+    bint random
+    uint32_t rng
+
+
+cdef struct ScoreIdx:
+    double score
+    int j
+
+
+cdef void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
+    """Reorder a[:n] so that its t smallest scores are in a[:t] (quickselect, O(n))."""
+    cdef int lo = 0, hi = n - 1, i, j, mid
+    cdef double pivot
+    cdef ScoreIdx tmp
+    if t <= 0 or t >= n:
+        return
+    while hi > lo:
+        mid = lo + (hi - lo) // 2
+        if a[mid].score < a[lo].score:
+            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[lo].score:
+            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[mid].score:
+            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+        pivot = a[mid].score
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].score < pivot:
+                i += 1
+            while a[j].score > pivot:
+                j -= 1
+            if i <= j:
+                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                i += 1
+                j -= 1
+        if t - 1 <= j:
+            hi = j
+        elif t - 1 >= i:
+            lo = i
+        else:
+            return
+
+
+cdef int _cmp_int(const void* a, const void* b) noexcept nogil:
+    cdef int ia = (<int*> a)[0]
+    cdef int ib = (<int*> b)[0]
+    return (ia > ib) - (ia < ib)
+
+
+cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
+    """Uniform integer in [0, end) (xorshift32)."""
+    cdef uint32_t x = state[0]
+    x ^= x << 13
+    x ^= x >> 17
+    x ^= x << 5
+    state[0] = x
+    return x % end
+
+
+cdef inline double _sq(int T, const floating* a) noexcept nogil:
+    """||a||^2 accumulated in double precision."""
+    cdef double s = 0
+    cdef int t
+    for t in range(T):
+        s += <double> a[t] * a[t]
+    return s
+
+
+cdef inline double _ddot(size_t n, const floating* a, const floating* b) noexcept nogil:
+    """a @ b accumulated in double precision."""
+    cdef double s = 0
+    cdef size_t i
+    for i in range(n):
+        s += <double> a[i] * b[i]
+    return s
+
+
+cdef inline double _sq_shift(int T, const floating* g, double c,
+                             const floating* w) noexcept nogil:
+    """||g - c w||^2 in double precision."""
+    cdef double s = 0, v
+    cdef int t
+    for t in range(T):
+        v = g[t] - c * w[t]
+        s += v * v
+    return s
+
+
+cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, double Ry,
+                 double dnorm, double XtR_sq) noexcept nogil:
+    """Duality gap from its scalar ingredients (the one formula every mode uses).
+
+    w_l21 = sum_j ||W_j||, dnorm = max_j ||x_j^T R - l2 W_j||, XtR_sq = ||X^T R||_F^2
+    (only used when l1 = 0).
+    """
+    cdef double primal, s
+    if l1 > 0:
+        primal = 0.5 * (RR + l2 * w_l2sq) + l1 * w_l21
+        s = l1 / dnorm if dnorm > l1 else 1.0
+        return primal - (-0.5 * s * s * (RR + l2 * w_l2sq) + s * Ry)
+    if l2 > 0:
+        return RR + 0.5 * l2 * w_l2sq - Ry + XtR_sq / (2 * l2)
+    return XtR_sq
+
+
+cdef bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
+                size_t itemsize) noexcept nogil:
+    """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
+    Returns False if memory ran out (buf and cap unchanged)."""
+    cdef size_t new_cap
+    cdef void* grown
+    if need <= cap[0]:
+        return True
+    new_cap = min(2 * need, limit)
+    grown = realloc(buf[0], new_cap * itemsize)
+    if grown == NULL:
+        return False
+    buf[0] = grown
+    cap[0] = new_cap
+    return True
+
+
+cdef inline floating* _xcol(Problem* P, int j, floating* dummy) noexcept nogil:
+    """Column j of X."""
+    return (<floating*> P.X) + <size_t> j * P.n
+
+
+cdef inline bint _row_nonzero(int T, const floating* w) noexcept nogil:
+    cdef int t
+    for t in range(T):
+        if w[t] != 0:
+            return True
+    return False
+
+
+# --- residual and gradient of the full problem ------------------------------------------
+
+cdef void _residual(Problem* P, floating* W, floating* R, const int* supp,
+                    int n_supp) noexcept nogil:
+    """R = Y - X[:, supp] @ W[supp] (naive mode), afresh."""
+    cdef int i, j
+    _copy(P.n * P.T, <floating*> P.Y, R)
+    for i in range(n_supp):
+        j = supp[i]
+        # R -= outer(x_j, W_j)
+        _ger(P.n, P.T, -1.0, _xcol(P, j, W), W + <size_t> j * P.T, R, P.n)
+
+
+cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
+                     const int* feats, int k, const int* supp, int n_supp) noexcept nogil:
+    """g[:, j] = x_j^T R for j in feats (naive), or g = X^T Y - G W (Gram, all j).
+
+    g is (T, p) Fortran: the gradient row of feature j is g + j * T.
+    """
+    cdef int i, j, s, T = P.T
+    if P.mode == NAIVE:
+        if k == P.p:
+            # g = R.T @ X
+            _gemm_tn(T, P.p, P.n, R, P.n, <floating*> P.X, P.n, g, T)
+        else:
+            for i in range(k):
+                j = feats[i]
+                # g[:, j] = R.T @ x_j
+                _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, j, W), 0.0, g + <size_t> j * T)
+    else:
+        # g = B - W[supp].T @ G[supp, :]
+        _copy(T * P.p, <floating*> P.B, g)
+        for i in range(n_supp):
+            s = supp[i]
+            _ger(T, P.p, -1.0, W + <size_t> s * T, (<floating*> P.G) + <size_t> s * P.p,
+                 g, T)
+
+
+cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
+                      const int* feats, int k, double* dnorm_out) noexcept nogil:
+    """Duality gap of the problem restricted to feats (all features when k == p).
+
+    g must hold x_j^T R for j in feats; W is zero outside feats.
+    """
+    cdef int i, j, T = P.T
+    cdef double v, dnorm = 0, xtr2 = 0, w_l21 = 0, w_l2sq = 0, RR, Ry, wB = 0, wq = 0
+    cdef double wsq
+    cdef floating* wj
+    cdef floating* gj
+    for i in range(k):
+        j = feats[i]
+        wj = W + <size_t> j * T
+        gj = g + <size_t> j * T
+        v = _sq_shift(T, gj, P.l2, wj)
+        if v > dnorm:
+            dnorm = v
+        xtr2 += _sq(T, gj)
+        wsq = _sq(T, wj)
+        if wsq > 0:
+            w_l21 += sqrt(wsq)
+            w_l2sq += wsq
+            if P.mode == GRAM:
+                wB += _ddot(T, wj, (<floating*> P.B) + <size_t> j * T)
+                wq += _ddot(T, wj, gj)
+    dnorm = sqrt(dnorm)
+    if P.mode == NAIVE:
+        RR = _ddot(<size_t> P.n * T, R, R)
+        Ry = _ddot(<size_t> P.n * T, R, <floating*> P.Y)
+    else:
+        # ||Y - XW||^2 = <Y, Y> - <W, B> - <W, Q> and <R, Y> = <Y, Y> - <W, B>
+        RR = P.yy - wB - wq
+        Ry = P.yy - wB
+        if RR < 0:
+            RR = 0
+    dnorm_out[0] = dnorm
+    return _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, dnorm, xtr2)
+
+
+# --- the working-set solver -------------------------------------------------------------
+
+cdef struct Inner:
+    # compact working-set state, as void pointers of the problem's floating type
+    bint gram         # updates on Q_W through G[W, W] (else residual updates on X)
+    int m             # |W|
+    int* W            # feature index of each working-set position
+    void* wW          # (T, m) coefficients on W (row i at wW + i * T)
+    void* qW          # (T, m) Gram inner mode: X_W^T R
+    void* bW          # (T, m) Gram inner mode: X_W^T Y
+    void* GW          # (m, m) Gram inner mode: G[W, W], column-major
+    size_t gw_cap
+    void* dW          # (m,) ||x_j||^2
+    void* XW          # (n, m) naive problem, Gram inner mode: the columns X[:, W]
+    size_t xw_cap
+    void* R           # (n, T) naive inner mode: residual Y - X W
+    void* gW          # (T, m) naive inner mode: X_W^T R scratch
+    void* z           # (T,) scratch
+    void* delta       # (T,) scratch
+    # Anderson scratch
+    void* hist        # ((K + 1) * m * T)
+    void* wacc        # (T, m)
+    void* vacc        # (max(n, m) * T)  R or Q_W at the extrapolated point
+    int* act          # (2 m) positions of the nonzero rows, then 0..m-1
+
+
+cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
+    """One block update of working-set position i (feature S.W[i])."""
+    cdef int t, T = P.T
+    cdef floating* w = wW + <size_t> i * T
+    cdef floating* z = <floating*> S.z
+    cdef floating* delta = <floating*> S.delta
+    cdef floating d = (<floating*> S.dW)[i]
+    cdef floating new
+    cdef double nz, scale
+    cdef bint changed = False
+    if S.gram:
+        _copy(T, (<floating*> S.qW) + <size_t> i * T, z)
+    else:
+        # z = R.T @ x_j
+        _gemv_t(P.n, T, 1.0, <floating*> S.R, P.n, _xcol(P, S.W[i], w), 0.0, z)
+    # z += ||x_j||^2 W_j
+    for t in range(T):
+        z[t] += d * w[t]
+    nz = sqrt(_sq(T, z))
+    if nz <= P.l1 or d + P.l2 <= 0:
+        scale = 0
+    else:
+        scale = (1.0 - P.l1 / nz) / (d + P.l2)
+    for t in range(T):
+        new = <floating> (z[t] * scale)
+        delta[t] = w[t] - new
+        if delta[t] != 0:
+            changed = True
+        w[t] = new
+    if changed:
+        if S.gram:
+            # Q_W += outer(W_j_old - W_j_new, G[W, j])
+            _ger(T, S.m, 1.0, delta, (<floating*> S.GW) + <size_t> i * S.m,
+                 <floating*> S.qW, T)
+        else:
+            # R += outer(x_j, W_j_old - W_j_new)
+            _ger(P.n, T, 1.0, _xcol(P, S.W[i], w), delta, <floating*> S.R, P.n)
+
+
+cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
+    """One pass of block coordinate descent over the working-set positions pos[:k]."""
+    cdef int t
+    if P.random:
+        for t in range(k):
+            _update(P, S, pos[_rand_int(k, &P.rng)], wW)
+    else:
+        for t in range(k):
+            _update(P, S, pos[t], wW)
+
+
+cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
+                      double* gap_A) noexcept nogil:
+    """Duality gaps of the problem restricted to W and to its nonzero rows A."""
+    cdef int i, T = P.T
+    cdef floating* g
+    cdef floating* wi
+    cdef floating* gi
+    cdef double v, dn_A = 0, dn_W = 0, x2_A = 0, x2_W = 0, w_l21 = 0, w_l2sq = 0
+    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, wsq, gsq
+    if not S.gram:
+        g = <floating*> S.gW
+        for i in range(S.m):
+            # g[:, i] = R.T @ x_j
+            _gemv_t(P.n, T, 1.0, <floating*> S.R, P.n, _xcol(P, S.W[i], wW), 0.0,
+                    g + <size_t> i * T)
+        RR = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
+        Ry = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
+    else:
+        g = <floating*> S.qW
+    for i in range(S.m):
+        wi = wW + <size_t> i * T
+        gi = g + <size_t> i * T
+        v = _sq_shift(T, gi, P.l2, wi)
+        gsq = _sq(T, gi)
+        if v > dn_W:
+            dn_W = v
+        x2_W += gsq
+        wsq = _sq(T, wi)
+        if wsq > 0:
+            if v > dn_A:
+                dn_A = v
+            x2_A += gsq
+            w_l21 += sqrt(wsq)
+            w_l2sq += wsq
+            if S.gram:
+                wb += _ddot(T, wi, (<floating*> S.bW) + <size_t> i * T)
+                wq += _ddot(T, wi, gi)
+    if S.gram:
+        RR = P.yy - wb - wq
+        Ry = P.yy - wb
+        if RR < 0:
+            RR = 0
+    gap_W[0] = _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, sqrt(dn_W), x2_W)
+    gap_A[0] = _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, sqrt(dn_A), x2_A)
+
+
+cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
+                              floating* v0, floating* v1) noexcept nogil:
+    """P(W1) - P(W0) on W, from the residuals (naive) or Q_W (Gram) v0, v1 at W0, W1.
+
+    Written with differences only, so that it stays accurate when W1 is close to W0:
+    naive: 0.5 <R1 - R0, R1 + R0>; Gram: with Q1 = Q0 - G (W1 - W0),
+    -<W1 - W0, Q0> + 0.5 <W1 - W0, G (W1 - W0)> = -0.5 <W1 - W0, Q0 + Q1>.
+    """
+    cdef int i, t, T = P.T
+    cdef size_t k
+    cdef double d = 0, dw
+    for i in range(S.m):
+        k = <size_t> i * T
+        d += P.l1 * (sqrt(_sq(T, w1 + k)) - sqrt(_sq(T, w0 + k)))
+        for t in range(T):
+            d += 0.5 * P.l2 * (<double> w1[k + t] - w0[k + t]) * \
+                (<double> w1[k + t] + w0[k + t])
+            if S.gram:
+                dw = <double> w1[k + t] - w0[k + t]
+                d -= 0.5 * dw * (<double> v0[k + t] + v1[k + t])
+    if not S.gram:
+        for k in range(<size_t> P.n * T):
+            d += 0.5 * (<double> v1[k] - v0[k]) * (<double> v1[k] + v0[k])
+    return d
+
+
+cdef bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogil:
+    """Solve C z = 1 for a small SPD matrix C (overwritten by its Cholesky factor)."""
+    cdef int i, j, k
+    cdef double s
+    for j in range(K):
+        s = C[j * K + j]
+        for k in range(j):
+            s -= C[j * K + k] * C[j * K + k]
+        if s <= 0:
+            return False
+        C[j * K + j] = sqrt(s)
+        for i in range(j + 1, K):
+            s = C[i * K + j]
+            for k in range(j):
+                s -= C[i * K + k] * C[j * K + k]
+            C[i * K + j] = s / C[j * K + j]
+    for i in range(K):  # L u = 1
+        s = 1.0
+        for k in range(i):
+            s -= C[i * K + k] * z[k]
+        z[i] = s / C[i * K + i]
+    for i in range(K - 1, -1, -1):  # L^T z = u
+        s = z[i]
+        for k in range(i + 1, K):
+            s -= C[k * K + i] * z[k]
+        z[i] = s / C[i * K + i]
+    return True
+
+
+cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Extrapolate the last K+1 iterates of the active rows; keep it if better.
+
+    hist[k * nA * T + t * T + c] holds entry c of the row at position act[t] after the
+    k-th sweep.
+    """
+    cdef int k, l, t, i, c, K = ANDERSON_K, T = P.T
+    cdef size_t L = <size_t> nA * T, e
+    cdef floating* hist = <floating*> S.hist
+    cdef floating* wacc = <floating*> S.wacc
+    cdef floating* vacc = <floating*> S.vacc
+    cdef floating* delta = <floating*> S.delta
+    cdef floating* cur
+    cdef bint moved
+    cdef double C[ANDERSON_K * ANDERSON_K]
+    cdef double z[ANDERSON_K]
+    cdef double s, ztot, trace = 0
+    for k in range(K):
+        for l in range(k + 1):
+            s = 0
+            for e in range(L):
+                s += (<double> hist[(k + 1) * L + e] - hist[k * L + e]) * \
+                     (<double> hist[(l + 1) * L + e] - hist[l * L + e])
+            C[k * K + l] = s
+            C[l * K + k] = s
+        trace += C[k * K + k]
+    if trace == 0:
+        return
+    for k in range(K):
+        C[k * K + k] += 1e-12 * trace
+    if not _cholesky_solve_ones(C, K, z):
+        return
+    ztot = 0
+    for k in range(K):
+        ztot += z[k]
+    if ztot == 0:
+        return
+    # W_acc = sum_k c_k W^(k+1) on the active rows, W elsewhere
+    _copy(S.m * T, wW, wacc)
+    for t in range(nA):
+        i = S.act[t]
+        if not _row_nonzero(T, hist + K * L + <size_t> t * T):
+            # keep the exact zero rows of the last coordinate-descent iterate
+            for c in range(T):
+                wacc[<size_t> i * T + c] = 0
+            continue
+        for c in range(T):
+            s = 0
+            for k in range(K):
+                s += z[k] / ztot * hist[(k + 1) * L + <size_t> t * T + c]
+            wacc[<size_t> i * T + c] = <floating> s
+    # residual (naive) or Q_W (Gram) at W_acc
+    if not S.gram:
+        cur = <floating*> S.R
+        _copy(P.n * T, cur, vacc)
+    else:
+        cur = <floating*> S.qW
+        _copy(S.m * T, cur, vacc)
+    for t in range(nA):
+        i = S.act[t]
+        moved = False
+        for c in range(T):
+            delta[c] = wW[<size_t> i * T + c] - wacc[<size_t> i * T + c]
+            if delta[c] != 0:
+                moved = True
+        if not moved:
+            continue
+        if not S.gram:
+            # R_acc += outer(x_j, W_j - W_acc_j)
+            _ger(P.n, T, 1.0, _xcol(P, S.W[i], wW), delta, vacc, P.n)
+        else:
+            # Q_acc += outer(W_j - W_acc_j, G[W, j])
+            _ger(T, S.m, 1.0, delta, (<floating*> S.GW) + <size_t> i * S.m, vacc, T)
+    if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
+        _copy(S.m * T, wacc, wW)
+        _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
+
+
+cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
+                      floating* wW) noexcept nogil:
+    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
+
+    At least one sweep is always made.
+    """
+    cdef int sweeps = 0, nA, k, t, i, T = P.T
+    cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
+    cdef floating* hist = <floating*> S.hist
+    cdef size_t L
+    cdef double gap_W, gap_A, gap_A_prev
+    for i in range(S.m):
+        allpos[i] = i
+    while True:
+        _sweep(P, S, allpos, S.m, wW)
+        sweeps += 1
+        _inner_gaps(P, S, wW, &gap_W, &gap_A)
+        if gap_W <= eps or sweeps >= budget:
+            return sweeps
+        # active-set cycling on the nonzero rows, Anderson-accelerated
+        nA = 0
+        for i in range(S.m):
+            if _row_nonzero(T, wW + <size_t> i * T):
+                S.act[nA] = i
+                nA += 1
+        if nA == 0:
+            continue
+        L = <size_t> nA * T
+        k = 0
+        for t in range(nA):
+            _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
+        gap_A_prev = INFINITY
+        while sweeps < budget:
+            _sweep(P, S, S.act, nA, wW)
+            sweeps += 1
+            k += 1
+            for t in range(nA):
+                _copy(T, wW + <size_t> S.act[t] * T, hist + k * L + <size_t> t * T)
+            if k == ANDERSON_K:
+                _anderson(P, S, nA, wW)
+                _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                if gap_W <= eps:
+                    return sweeps
+                k = 0
+                for t in range(nA):
+                    _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
+                if gap_A <= eps or gap_A >= gap_A_prev:
+                    # the nonzero rows are solved, or as solved as rounding allows:
+                    # back to a sweep over W
+                    break
+                gap_A_prev = gap_A
+        if sweeps >= budget:
+            return sweeps
+
+
+cdef inline int _nonzero_columns(Problem* P, int* feats, floating* dummy) noexcept nogil:
+    """feats[:k] = the features whose column is not zero; returns k."""
+    cdef int j, k = 0
+    for j in range(P.p):
+        if (<floating*> P.norms)[j] > 0:
+            feats[k] = j
+            k += 1
+    return k
+
+
+cdef inline int _support(Problem* P, const int* feats, int k, floating* W,
+                         int* supp) noexcept nogil:
+    """supp[:s] = the features of feats[:k] with a nonzero row; returns s."""
+    cdef int i, s = 0
+    for i in range(k):
+        if _row_nonzero(P.T, W + <size_t> feats[i] * P.T):
+            supp[s] = feats[i]
+            s += 1
+    return s
+
+
+cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
+                int* supp, ScoreIdx* cand, Inner* S, int max_iter,
+                double* gap_out) noexcept nogil:
+    """Solve one problem from the warm start W. Returns the number of sweeps,
+    or -1 if memory ran out."""
+    cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps, c
+    cdef int n_screened = 0, outer = 0, n_viol, zeroed, T = P.T
+    cdef bint strong, use_strong
+    cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wW = <floating*> S.wW
+    cdef floating* wj
+    cdef floating* GW
+    cdef floating* XW
+    cdef floating* G = <floating*> P.G
+
+    # features with a zero column are zero at the optimum
+    for j in range(P.p):
+        if norms[j] == 0:
+            memset(W + <size_t> j * T, 0, T * sizeof(floating))
+    n_kept = _nonzero_columns(P, feats, W)
+    strong = P.l1_prev > P.l1 and P.l1 > 0
+
+    while True:
+        n_supp = _support(P, feats, n_kept, W, supp)
+        if P.mode == NAIVE:
+            # R = Y - X W afresh: block updates let rounding errors drift R away from
+            # Y - X W, and the gap must be that of W
+            _residual(P, W, R, supp, n_supp)
+        _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+        gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
+
+        if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
+            # check of the screened features: the gap of the full problem
+            n_kept = _nonzero_columns(P, feats, W)
+            n_screened = 0
+            _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+            gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
+        if gap <= P.tol or n_iter >= max_iter:
+            break
+
+        # Gap Safe screening: ||x~_j^T theta*|| < 1 is certain when
+        # (1 - ||x_j^T theta||) / ||x~_j|| > sqrt(2 gap) / l1, x~_j = [x_j; sqrt(l2) e_j]
+        dmax = dnorm if dnorm > P.l1 else P.l1
+        if P.screening and P.l1 > 0:
+            radius = sqrt(2 * gap) / P.l1
+            zeroed = 0
+            t = 0
+            for i in range(n_kept):
+                j = feats[i]
+                wj = W + <size_t> j * T
+                v = sqrt(_sq_shift(T, g + <size_t> j * T, P.l2, wj)) / dmax
+                d = (1 - v) / sqrt(norms[j] + P.l2)
+                if d > radius:
+                    n_screened += 1
+                    if _row_nonzero(T, wj):
+                        if P.mode == NAIVE:
+                            # R += outer(x_j, W_j)
+                            _ger(P.n, T, 1.0, _xcol(P, j, W), wj, R, P.n)
+                        memset(wj, 0, T * sizeof(floating))
+                        zeroed += 1
+                else:
+                    feats[t] = j
+                    t += 1
+            n_kept = t
+            if zeroed > 0:
+                # a screened feature was nonzero: the gradient of the others changed
+                n_supp = _support(P, feats, n_kept, W, supp)
+                _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+
+        # working set: support + strong-rule survivors, or the best-ranked candidates
+        use_strong = strong and outer == 0
+        thresh = 2 * P.l1 - P.l1_prev
+        m = 0
+        n_cand = 0
+        n_viol = 0
+        if use_strong:
+            # the strong rule keeps nothing: rank candidates instead
+            for i in range(n_kept):
+                j = feats[i]
+                if _row_nonzero(T, W + <size_t> j * T) or \
+                        sqrt(_sq(T, g + <size_t> j * T)) >= thresh:
+                    break
+            else:
+                use_strong = False
+        for i in range(n_kept):
+            j = feats[i]
+            if P.l1 == 0 or _row_nonzero(T, W + <size_t> j * T):
+                S.W[m] = j
+                m += 1
+                continue
+            v = sqrt(_sq(T, g + <size_t> j * T))
+            if use_strong:
+                if v >= thresh:
+                    S.W[m] = j
+                    m += 1
+            else:
+                cand[n_cand].score = (dmax - v) / sqrt(norms[j] + P.l2)
+                cand[n_cand].j = j
+                n_cand += 1
+        if n_cand > 0:
+            ws_size = max(ws_size, max(2 * m, WS_MIN))
+            t = ws_size - m
+            if t > n_cand:
+                t = n_cand
+            if t < 0:
+                t = 0
+            _select_smallest(cand, n_cand, t)
+            for i in range(t):
+                S.W[m] = cand[i].j
+                m += 1
+            for i in range(t, n_cand):
+                j = cand[i].j
+                if _sq(T, g + <size_t> j * T) > P.l1 * P.l1:
+                    n_viol += 1
+        if m == 0:
+            # every feature was screened out (W = 0 is optimal), or nothing can enter
+            # (rounding): report the gap of the full problem at W and stop
+            n_kept = _nonzero_columns(P, feats, W)
+            n_supp = _support(P, feats, n_kept, W, supp)
+            if P.mode == NAIVE:
+                _residual(P, W, R, supp, n_supp)
+            _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+            gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
+            break
+        qsort(S.W, m, sizeof(int), _cmp_int)
+        S.m = m
+        ws_size = max(ws_size, m)
+
+        # compact state on W
+        for i in range(m):
+            _copy(T, W + <size_t> S.W[i] * T, wW + <size_t> i * T)
+            (<floating*> S.dW)[i] = norms[S.W[i]]
+        # inner strategy: updates of Q_W through G[W, W] whenever that block is smaller
+        # than X[:, W] (always with a Gram matrix); residual updates on X otherwise
+        S.gram = P.mode == GRAM or m <= P.n
+        if S.gram:
+            if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p,
+                         sizeof(floating)):
+                return -1
+            GW = <floating*> S.GW
+            if P.mode == GRAM:
+                for i in range(m):
+                    for t in range(m):
+                        GW[<size_t> i * m + t] = G[<size_t> S.W[i] * P.p + S.W[t]]
+                    _copy(T, (<floating*> P.B) + <size_t> S.W[i] * T,
+                          (<floating*> S.bW) + <size_t> i * T)
+            else:
+                if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
+                             sizeof(floating)):
+                    return -1
+                XW = <floating*> S.XW
+                for i in range(m):
+                    _copy(P.n, _xcol(P, S.W[i], W), XW + <size_t> i * P.n)
+                # G[W, W] = X_W.T @ X_W
+                _syrk_t(m, P.n, XW, P.n, GW, m)
+                # X_W^T Y = X_W^T R + G[W, W] W_W, i.e. B_W = Q_W + W_W @ G[W, W] in
+                # the (T, m) layout
+                for i in range(m):
+                    _copy(T, g + <size_t> S.W[i] * T, (<floating*> S.bW) + <size_t> i * T)
+                _gemm_nn(T, m, m, wW, T, GW, m, 1.0, <floating*> S.bW, T)
+            for i in range(m):
+                _copy(T, g + <size_t> S.W[i] * T, (<floating*> S.qW) + <size_t> i * T)
+
+        # inner precision: celer's 0.3 * gap while features outside W still violate the
+        # optimality conditions; the final tolerance once W holds every violator
+        eps = P.tol if (use_strong or n_viol == 0) else max(0.3 * gap, P.tol)
+        sweeps = _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        n_iter += sweeps
+        for i in range(m):
+            _copy(T, wW + <size_t> i * T, W + <size_t> S.W[i] * T)
+        # (the residual is recomputed from W at the top of the loop)
+        outer += 1
+    gap_out[0] = gap
+    return n_iter
+
+
+def multitask_enet_path(
+    floating[::1, :] W,
+    const double[::1] l1s,
+    const double[::1] l2s,
+    const floating[::1, :] X,
+    const floating[::1, :] Y,
+    const floating[:, ::1] G,
+    const floating[::1, :] B,
+    const floating[::1] norms,
+    double yy,
+    double tol,
+    int max_iter,
+    bint screening,
+    bint random,
+    uint32_t seed,
+    floating[::1, :, :] coefs,
+    double[::1] gaps,
+    int32_t[::1] n_iters,
+    bint strong_rule=True,
+):
+    """Solve the multi-task elastic net along a path of penalties, warm-starting each.
+
+    Parameters
+    ----------
+    W : (T, p) Fortran: initial coefficients (scikit-learn's layout, the row W_j of a
+        feature contiguous); holds the last solution on return.
+    l1s, l2s : (k,) penalties l1, l2 of each problem (decreasing l1 on a path).
+    X : (n, p) Fortran array (residual updates), or None when G is given.
+    Y : (n, T) Fortran targets (residual updates), or None when G is given.
+    G : (p, p) Gram matrix X^T X, or None (residual updates on X).
+    B : (T, p) Fortran: (X^T Y)^T, with G; None otherwise.
+    norms : (p,) squared column norms of X (the diagonal of G).
+    yy : ||Y||_F^2.
+    tol : absolute tolerance on the duality gap (scikit-learn's tol * ||Y||_F^2).
+    max_iter : maximum number of sweeps for each problem.
+    screening : Gap Safe screening.
+    random : visit the features in random order (with replacement), not cyclically.
+    seed : seed of the random order.
+    coefs : (T, p, k) Fortran output: the solution of each problem.
+    gaps : (k,) output: the duality gap of each solution (on the scale of P(W)).
+    n_iters : (k,) output: sweeps used by each problem.
+    strong_rule : first working set from the sequential strong rule on a path.
+    """
+    cdef int n_alphas = l1s.shape[0]
+    cdef int p = W.shape[1]
+    cdef int T = W.shape[0]
+    cdef int n = X.shape[0] if X is not None else 0
+    cdef int k, status = 0
+    cdef Problem P
+    cdef Inner S
+    cdef double gap
+    dtype = np.float32 if floating is float else np.float64
+
+    # every size is checked here: the nogil code below trusts them
+    if p == 0 or T == 0:
+        raise ValueError("at least one feature and one task are required")
+    if (X is None) == (G is None):
+        raise ValueError("exactly one of X and G is required")
+    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
+            n_iters.shape[0] != n_alphas:
+        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
+    if coefs.shape[0] != T or coefs.shape[1] != p or coefs.shape[2] != n_alphas:
+        raise ValueError("coefs must have shape (W.shape[0], W.shape[1], len(l1s))")
+    if norms.shape[0] != p:
+        raise ValueError("norms must have shape (W.shape[1],)")
+    if max_iter < 1:
+        raise ValueError("max_iter must be >= 1")
+    # BLAS takes int sizes: every matrix must have fewer than 2**31 entries
+    if max(<size_t> p * T, <size_t> n * T, <size_t> n * p,
+           <size_t> p * p if G is not None else 0) >= 2**31:
+        raise ValueError("fastreg's multi-task kernel supports fewer than 2**31 entries "
+                         "per matrix")
+    memset(&P, 0, sizeof(Problem))
+    memset(&S, 0, sizeof(Inner))
+    P.n = n
+    P.p = p
+    P.T = T
+    P.yy = yy
+    P.tol = tol
+    P.screening = screening
+    P.random = random
+    P.rng = seed if seed != 0 else 1
+    P.norms = <void*> &norms[0]
+    if X is not None:
+        if n == 0 or X.shape[1] != p:
+            raise ValueError("X must have shape (n_samples, W.shape[1]), n_samples > 0")
+        if Y is None or Y.shape[0] != n or Y.shape[1] != T:
+            raise ValueError("Y must have shape (X.shape[0], W.shape[0])")
+        P.mode = NAIVE
+        P.X = <void*> &X[0, 0]
+        P.Y = <void*> &Y[0, 0]
+    else:
+        if G.shape[0] != p or G.shape[1] != p:
+            raise ValueError("G must have shape (W.shape[1], W.shape[1])")
+        if B is None or B.shape[0] != T or B.shape[1] != p:
+            raise ValueError("B must have shape W.shape")
+        P.mode = GRAM
+        P.G = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        P.B = <void*> &B[0, 0]
+
+    # workspace
+    R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
+    g = np.zeros((T, p), dtype=dtype, order="F")
+    feats = np.zeros(p, dtype=np.intc)
+    supp = np.zeros(p, dtype=np.intc)
+    Wi = np.zeros(p, dtype=np.intc)
+    act = np.zeros(2 * p, dtype=np.intc)
+    wW = np.zeros(p * T, dtype=dtype)
+    qW = np.zeros(p * T, dtype=dtype)
+    bW = np.zeros(p * T, dtype=dtype)
+    gW = np.zeros(p * T, dtype=dtype)
+    dW = np.zeros(p, dtype=dtype)
+    zz = np.zeros(T, dtype=dtype)
+    delta = np.zeros(T, dtype=dtype)
+    hist = np.zeros((ANDERSON_K + 1) * p * T, dtype=dtype)
+    wacc = np.zeros(p * T, dtype=dtype)
+    vacc = np.zeros(max(n, p) * T, dtype=dtype)
+    cdef floating[::1, :] R_v = R
+    cdef floating[::1, :] g_v = g
+    cdef int[::1] feats_v = feats
+    cdef int[::1] supp_v = supp
+    cdef int[::1] W_v = Wi
+    cdef int[::1] act_v = act
+    cdef floating[::1] wW_v = wW, qW_v = qW, bW_v = bW, gW_v = gW, dW_v = dW
+    cdef floating[::1] z_v = zz, delta_v = delta
+    cdef floating[::1] hist_v = hist, wacc_v = wacc, vacc_v = vacc
+    cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
+    if cand == NULL:
+        raise MemoryError("fastreg: could not allocate the working-set candidates")
+    S.W = &W_v[0]
+    S.act = &act_v[0]
+    S.wW = <void*> &wW_v[0]
+    S.qW = <void*> &qW_v[0]
+    S.bW = <void*> &bW_v[0]
+    S.gW = <void*> &gW_v[0]
+    S.dW = <void*> &dW_v[0]
+    S.z = <void*> &z_v[0]
+    S.delta = <void*> &delta_v[0]
+    S.R = <void*> &R_v[0, 0]      # the inner residual updates act on R itself
+    S.hist = <void*> &hist_v[0]
+    S.wacc = <void*> &wacc_v[0]
+    S.vacc = <void*> &vacc_v[0]
+    try:
+        with nogil:
+            for k in range(n_alphas):
+                P.l1 = l1s[k]
+                P.l2 = l2s[k]
+                P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
+                status = _solve(&P, &W[0, 0], &R_v[0, 0], &g_v[0, 0], &feats_v[0],
+                                &supp_v[0], cand, &S, max_iter, &gap)
+                if status < 0:
+                    break
+                _copy(p * T, &W[0, 0], &coefs[0, 0, k])
+                gaps[k] = gap
+                n_iters[k] = status
+    finally:
+        free(cand)
+        free(S.GW)
+        free(S.XW)
+    if status < 0:
+        raise MemoryError("fastreg: could not allocate the working-set Gram matrix")
