@@ -365,13 +365,8 @@ def _validate_path_input(X, y, Xy, check_input):
         y = np.asarray(y, dtype=X.dtype)
         check_consistent_length(X, y)
     if y.ndim != 1:
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        else:
-            raise ValueError(
-                "y must be 1-D: fastreg's path functions solve one target at a time "
-                "(scikit-learn solves 2-D y as a multi-task problem, which fastreg "
-                "does not implement yet); loop over the columns of y.")
+        raise ValueError(f"y must be 1-D, or 2-D (n_samples, n_targets) for the "
+                         f"multi-task problem; got shape {y.shape}.")
     if Xy is not None:
         Xy = np.asarray(Xy, dtype=X.dtype).ravel()
         if Xy.shape != (X.shape[1],):
@@ -403,8 +398,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data (sparse: CSC used as is, other formats converted once).
-    y : array-like of shape (n_samples,)
-        Target values.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values; 2-D: the multi-task problem (see ``fastreg/_multitask.py``).
     l1_ratio : float, default=0.5
         Mixing parameter, in [0, 1]; 0 requires an explicit array of alphas.
     eps : float, default=1e-3
@@ -443,7 +438,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     -------
     alphas : ndarray of shape (n_alphas,)
         The alphas along the path, decreasing.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or \
+            (n_targets, n_features, n_alphas)
         Coefficients along the path.
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gap of each solution, on the scale of the objective above.
@@ -470,6 +466,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     if selection not in ("cyclic", "random"):
         raise ValueError(f"selection must be 'cyclic' or 'random', got {selection!r}.")
     n_alphas, alpha_arr = check_path_params(l1_ratio, eps, alphas)
+    if np.ndim(y) == 2:  # scikit-learn's multi-task problem: fastreg/_multitask.py
+        from ._multitask import multitask_enet_path
+        return multitask_enet_path(
+            X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alpha_arr,
+            precompute=precompute, Xy=Xy, coef_init=coef_init,
+            return_n_iter=return_n_iter, positive=positive, check_input=check_input,
+            tol=tol, max_iter=max_iter, selection=selection, random_state=random_state)
     X, y, Xy = _validate_path_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
     penalty = Penalty(n_features, penalty_factor, lower_bounds, upper_bounds, positive)
@@ -547,8 +550,8 @@ def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
     ----------
     X : array-like of shape (n_samples, n_features)
         Training data.
-    y : array-like of shape (n_samples,)
-        Target values.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values; 2-D: the multi-task Lasso.
     eps : float, default=1e-3
         Length of the default grid: ``alpha_min / alpha_max = eps``.
     alphas : int or array-like, default=None
@@ -576,7 +579,8 @@ def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
     -------
     alphas : ndarray of shape (n_alphas,)
         The alphas along the path, decreasing.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or \
+            (n_targets, n_features, n_alphas)
         Coefficients along the path.
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gap of each solution.
