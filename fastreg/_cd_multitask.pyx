@@ -80,17 +80,18 @@ cdef inline void _ger(int m, int n, floating a, const floating* x, const floatin
         dger(&m, &n, &a, <double*> x, &inc, <double*> y, &inc, A, &lda)
 
 
-cdef inline void _gemm_nn(int m, int n, int k, const floating* A, int lda,
+cdef inline void _gemm_nt(int m, int n, int k, const floating* A, int lda,
                           const floating* B, int ldb, floating b,
                           floating* C, int ldc) noexcept nogil:
-    """C = A @ B + b * C, with A column-major (m, k), B (k, n), C (m, n)"""
-    cdef char tr = b'N'
+    """C = A @ B.T + b * C, with A column-major (m, k), B (n, k), C (m, n)"""
+    cdef char ta = b'N'
+    cdef char tb = b'T'
     cdef floating one = 1.0
     if floating is float:
-        sgemm(&tr, &tr, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
+        sgemm(&ta, &tb, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
               &b, C, &ldc)
     else:
-        dgemm(&tr, &tr, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
+        dgemm(&ta, &tb, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
               &b, C, &ldc)
 
 
@@ -104,7 +105,8 @@ cdef struct Problem:
     void* X           # (n, p) Fortran; NULL in Gram mode
     void* Y           # (n, T) Fortran; NULL in Gram mode
     void* G           # (p, p) Gram mode: X^T X (symmetric, column j at G + j * p)
-    void* B           # (T, p) Gram mode: X^T Y, as (T, p) Fortran
+    void* B           # (p, T) Gram mode: X^T Y, Fortran
+    void* gT          # (p, T) Gram mode: scratch for X^T R
     double yy         # ||Y||_F^2
     void* norms       # (p,) squared column norms of X
     double l1
@@ -267,7 +269,8 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
 
     g is (T, p) Fortran: the gradient row of feature j is g + j * T.
     """
-    cdef int i, j, s, T = P.T
+    cdef int i, j, s, t, T = P.T
+    cdef floating* gT
     if P.mode == NAIVE:
         if k == P.p:
             # g = R.T @ X
@@ -278,12 +281,17 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
                 # g[:, j] = R.T @ x_j
                 _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, j, W), 0.0, g + <size_t> j * T)
     else:
-        # g = B - W[supp].T @ G[supp, :]
-        _copy(T * P.p, <floating*> P.B, g)
+        # g.T = B - G[:, supp] @ W[supp], in the (p, T) layout (long BLAS vectors)
+        gT = <floating*> P.gT
+        _copy(T * P.p, <floating*> P.B, gT)
         for i in range(n_supp):
             s = supp[i]
-            _ger(T, P.p, -1.0, W + <size_t> s * T, (<floating*> P.G) + <size_t> s * P.p,
-                 g, T)
+            # gT -= outer(G[:, s], W_s)
+            _ger(P.p, T, -1.0, (<floating*> P.G) + <size_t> s * P.p, W + <size_t> s * T,
+                 gT, P.p)
+        for t in range(T):
+            for j in range(P.p):
+                g[<size_t> j * T + t] = gT[<size_t> t * P.p + j]
 
 
 cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
@@ -292,7 +300,7 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
 
     g must hold x_j^T R for j in feats; W is zero outside feats.
     """
-    cdef int i, j, T = P.T
+    cdef int i, j, t, T = P.T
     cdef double v, dnorm = 0, xtr2 = 0, w_l21 = 0, w_l2sq = 0, RR, Ry, wB = 0, wq = 0
     cdef double wsq
     cdef floating* wj
@@ -310,7 +318,8 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
             w_l21 += sqrt(wsq)
             w_l2sq += wsq
             if P.mode == GRAM:
-                wB += _ddot(T, wj, (<floating*> P.B) + <size_t> j * T)
+                for t in range(T):
+                    wB += <double> wj[t] * (<floating*> P.B)[<size_t> t * P.p + j]
                 wq += _ddot(T, wj, gj)
     dnorm = sqrt(dnorm)
     if P.mode == NAIVE:
@@ -334,8 +343,8 @@ cdef struct Inner:
     int m             # |W|
     int* W            # feature index of each working-set position
     void* wW          # (T, m) coefficients on W (row i at wW + i * T)
-    void* qW          # (T, m) Gram inner mode: X_W^T R
-    void* bW          # (T, m) Gram inner mode: X_W^T Y
+    void* qW          # (m, T) Gram inner mode: X_W^T R (column t at qW + t * m)
+    void* bW          # (m, T) Gram inner mode: X_W^T Y
     void* GW          # (m, m) Gram inner mode: G[W, W], column-major
     size_t gw_cap
     void* dW          # (m,) ||x_j||^2
@@ -363,7 +372,8 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     cdef double nz, scale
     cdef bint changed = False
     if S.gram:
-        _copy(T, (<floating*> S.qW) + <size_t> i * T, z)
+        for t in range(T):
+            z[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
     else:
         # z = R.T @ x_j
         _gemv_t(P.n, T, 1.0, <floating*> S.R, P.n, _xcol(P, S.W[i], w), 0.0, z)
@@ -383,9 +393,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         w[t] = new
     if changed:
         if S.gram:
-            # Q_W += outer(W_j_old - W_j_new, G[W, j])
-            _ger(T, S.m, 1.0, delta, (<floating*> S.GW) + <size_t> i * S.m,
-                 <floating*> S.qW, T)
+            # Q_W += outer(G[W, j], W_j_old - W_j_new)
+            _ger(S.m, T, 1.0, (<floating*> S.GW) + <size_t> i * S.m, delta,
+                 <floating*> S.qW, S.m)
         else:
             # R += outer(x_j, W_j_old - W_j_new)
             _ger(P.n, T, 1.0, _xcol(P, S.W[i], w), delta, <floating*> S.R, P.n)
@@ -405,8 +415,8 @@ cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noex
 cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
                       double* gap_A) noexcept nogil:
     """Duality gaps of the problem restricted to W and to its nonzero rows A."""
-    cdef int i, T = P.T
-    cdef floating* g
+    cdef int i, t, T = P.T
+    cdef floating* g = NULL
     cdef floating* wi
     cdef floating* gi
     cdef double v, dn_A = 0, dn_W = 0, x2_A = 0, x2_W = 0, w_l21 = 0, w_l2sq = 0
@@ -419,11 +429,15 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
                     g + <size_t> i * T)
         RR = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
         Ry = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
-    else:
-        g = <floating*> S.qW
     for i in range(S.m):
         wi = wW + <size_t> i * T
-        gi = g + <size_t> i * T
+        if S.gram:
+            # row i of Q_W, gathered
+            gi = <floating*> S.z
+            for t in range(T):
+                gi[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
+        else:
+            gi = g + <size_t> i * T
         v = _sq_shift(T, gi, P.l2, wi)
         gsq = _sq(T, gi)
         if v > dn_W:
@@ -437,7 +451,8 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             w_l21 += sqrt(wsq)
             w_l2sq += wsq
             if S.gram:
-                wb += _ddot(T, wi, (<floating*> S.bW) + <size_t> i * T)
+                for t in range(T):
+                    wb += <double> wi[t] * (<floating*> S.bW)[i + <size_t> t * S.m]
                 wq += _ddot(T, wi, gi)
     if S.gram:
         RR = P.yy - wb - wq
@@ -466,8 +481,9 @@ cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
             d += 0.5 * P.l2 * (<double> w1[k + t] - w0[k + t]) * \
                 (<double> w1[k + t] + w0[k + t])
             if S.gram:
+                # (Q_W is (m, T))
                 dw = <double> w1[k + t] - w0[k + t]
-                d -= 0.5 * dw * (<double> v0[k + t] + v1[k + t])
+                d -= 0.5 * dw * (<double> v0[i + <size_t> t * S.m] + v1[i + <size_t> t * S.m])
     if not S.gram:
         for k in range(<size_t> P.n * T):
             d += 0.5 * (<double> v1[k] - v0[k]) * (<double> v1[k] + v0[k])
@@ -574,8 +590,8 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             # R_acc += outer(x_j, W_j - W_acc_j)
             _ger(P.n, T, 1.0, _xcol(P, S.W[i], wW), delta, vacc, P.n)
         else:
-            # Q_acc += outer(W_j - W_acc_j, G[W, j])
-            _ger(T, S.m, 1.0, delta, (<floating*> S.GW) + <size_t> i * S.m, vacc, T)
+            # Q_acc += outer(G[W, j], W_j - W_acc_j)
+            _ger(S.m, T, 1.0, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc, S.m)
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
         _copy(S.m * T, wacc, wW)
         _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
@@ -802,8 +818,10 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 for i in range(m):
                     for t in range(m):
                         GW[<size_t> i * m + t] = G[<size_t> S.W[i] * P.p + S.W[t]]
-                    _copy(T, (<floating*> P.B) + <size_t> S.W[i] * T,
-                          (<floating*> S.bW) + <size_t> i * T)
+                for t in range(T):
+                    for i in range(m):
+                        (<floating*> S.bW)[i + <size_t> t * m] = \
+                            (<floating*> P.B)[S.W[i] + <size_t> t * P.p]
             else:
                 if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
                              sizeof(floating)):
@@ -813,13 +831,14 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                     _copy(P.n, _xcol(P, S.W[i], W), XW + <size_t> i * P.n)
                 # G[W, W] = X_W.T @ X_W
                 _syrk_t(m, P.n, XW, P.n, GW, m)
-                # X_W^T Y = X_W^T R + G[W, W] W_W, i.e. B_W = Q_W + W_W @ G[W, W] in
-                # the (T, m) layout
+                # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
+                for t in range(T):
+                    for i in range(m):
+                        (<floating*> S.bW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
+                _gemm_nt(m, T, m, GW, m, wW, T, 1.0, <floating*> S.bW, m)
+            for t in range(T):
                 for i in range(m):
-                    _copy(T, g + <size_t> S.W[i] * T, (<floating*> S.bW) + <size_t> i * T)
-                _gemm_nn(T, m, m, wW, T, GW, m, 1.0, <floating*> S.bW, T)
-            for i in range(m):
-                _copy(T, g + <size_t> S.W[i] * T, (<floating*> S.qW) + <size_t> i * T)
+                    (<floating*> S.qW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
 
         # inner precision: celer's 0.3 * gap while features outside W still violate the
         # optimality conditions; the final tolerance once W holds every violator
@@ -864,7 +883,7 @@ def multitask_enet_path(
     X : (n, p) Fortran array (residual updates), or None when G is given.
     Y : (n, T) Fortran targets (residual updates), or None when G is given.
     G : (p, p) Gram matrix X^T X, or None (residual updates on X).
-    B : (T, p) Fortran: (X^T Y)^T, with G; None otherwise.
+    B : (p, T) Fortran: X^T Y, with G; None otherwise.
     norms : (p,) squared column norms of X (the diagonal of G).
     yy : ||Y||_F^2.
     tol : absolute tolerance on the duality gap (scikit-learn's tol * ||Y||_F^2).
@@ -928,8 +947,8 @@ def multitask_enet_path(
     else:
         if G.shape[0] != p or G.shape[1] != p:
             raise ValueError("G must have shape (W.shape[1], W.shape[1])")
-        if B is None or B.shape[0] != T or B.shape[1] != p:
-            raise ValueError("B must have shape W.shape")
+        if B is None or B.shape[0] != p or B.shape[1] != T:
+            raise ValueError("B must have shape (W.shape[1], W.shape[0])")
         P.mode = GRAM
         P.G = <void*> &G[0, 0]     # row j of a symmetric G is its column j
         P.B = <void*> &B[0, 0]
@@ -937,6 +956,7 @@ def multitask_enet_path(
     # workspace
     R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
     g = np.zeros((T, p), dtype=dtype, order="F")
+    gT = np.zeros(p * T, dtype=dtype)
     feats = np.zeros(p, dtype=np.intc)
     supp = np.zeros(p, dtype=np.intc)
     Wi = np.zeros(p, dtype=np.intc)
@@ -953,6 +973,8 @@ def multitask_enet_path(
     vacc = np.zeros(max(n, p) * T, dtype=dtype)
     cdef floating[::1, :] R_v = R
     cdef floating[::1, :] g_v = g
+    cdef floating[::1] gT_v = gT
+    P.gT = <void*> &gT_v[0]
     cdef int[::1] feats_v = feats
     cdef int[::1] supp_v = supp
     cdef int[::1] W_v = Wi

@@ -109,7 +109,7 @@ def multitask_path_arrays(X, Y, l1_ratio, alphas, *, gram=None, XtY=None,
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
         if XtY is None:
             XtY = X.T @ Y
-        B = np.asfortranarray(np.asarray(XtY, dtype=dtype).T)
+        B = np.asfortranarray(XtY, dtype=dtype)
         X_arg, Y_arg = None, None
     else:
         norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
