@@ -102,10 +102,17 @@ cdef struct Problem:
     int p
     int T             # number of tasks
     int mode
-    void* X           # (n, p) Fortran; NULL in Gram mode
-    void* Y           # (n, T) Fortran; NULL in Gram mode
-    void* G           # (p, p) Gram mode: X^T X (symmetric, column j at G + j * p)
+    void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
+    void* Y           # (n, T) Fortran; naive mode
     void* B           # (p, T) Gram mode: X^T Y, Fortran
+    # Gram mode: the column X^T x_j of feature j starts at Gcols + slot[j] * p; either a
+    # full symmetric G (slot[j] = j) or columns computed lazily, the first time j enters
+    # a working set (or the support), and kept for the rest of the path
+    void* Gcols
+    int* slot
+    int n_cols
+    int cap
+    bint lazy
     void* gT          # (p, T) Gram mode: scratch for X^T R
     double yy         # ||Y||_F^2
     void* norms       # (p,) squared column norms of X
@@ -242,6 +249,53 @@ cdef inline floating* _xcol(Problem* P, int j, floating* dummy) noexcept nogil:
     return (<floating*> P.X) + <size_t> j * P.n
 
 
+cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
+    """Column j of the Gram matrix (requires slot[j] >= 0)."""
+    return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
+
+
+cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
+    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
+
+    Returns -1 if memory could not be allocated.
+    """
+    cdef int i, j, n_new = 0, new_cap
+    cdef floating* block
+    cdef floating* X = <floating*> P.X
+    cdef void* grown
+    if not P.lazy:
+        return 0
+    for i in range(k):
+        if P.slot[feats[i]] < 0:
+            n_new += 1
+    if n_new == 0:
+        return 0
+    if P.n_cols + n_new > P.cap:
+        new_cap = min(max(2 * P.cap, P.n_cols + n_new), P.p)
+        grown = realloc(P.Gcols, <size_t> new_cap * P.p * sizeof(floating))
+        if grown == NULL:
+            return -1
+        P.Gcols = grown
+        P.cap = new_cap
+    block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
+    if block == NULL:
+        return -1
+    n_new = 0
+    for i in range(k):
+        j = feats[i]
+        if P.slot[j] < 0:
+            # block[:, n_new] = X[:, j]
+            _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
+            P.slot[j] = P.n_cols + n_new
+            n_new += 1
+    # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
+    _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n,
+             (<floating*> P.Gcols) + <size_t> P.n_cols * P.p, P.p)
+    P.n_cols += n_new
+    free(block)
+    return 0
+
+
 cdef inline bint _row_nonzero(int T, const floating* w) noexcept nogil:
     cdef int t
     for t in range(T):
@@ -287,7 +341,7 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
         for i in range(n_supp):
             s = supp[i]
             # gT -= outer(G[:, s], W_s)
-            _ger(P.p, T, -1.0, (<floating*> P.G) + <size_t> s * P.p, W + <size_t> s * T,
+            _ger(P.p, T, -1.0, _gcol(P, s, W), W + <size_t> s * T,
                  gT, P.p)
         for t in range(T):
             for j in range(P.p):
@@ -687,7 +741,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
     cdef floating* wj
     cdef floating* GW
     cdef floating* XW
-    cdef floating* G = <floating*> P.G
+    cdef floating* col
 
     # features with a zero column are zero at the optimum
     for j in range(P.p):
@@ -698,6 +752,8 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
 
     while True:
         n_supp = _support(P, feats, n_kept, W, supp)
+        if P.mode == GRAM and _ensure_cols(P, supp, n_supp, W) < 0:
+            return -1
         if P.mode == NAIVE:
             # R = Y - X W afresh: block updates let rounding errors drift R away from
             # Y - X W, and the gap must be that of W
@@ -815,9 +871,12 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 return -1
             GW = <floating*> S.GW
             if P.mode == GRAM:
+                if _ensure_cols(P, S.W, m, W) < 0:
+                    return -1
                 for i in range(m):
+                    col = _gcol(P, S.W[i], W)
                     for t in range(m):
-                        GW[<size_t> i * m + t] = G[<size_t> S.W[i] * P.p + S.W[t]]
+                        GW[<size_t> i * m + t] = col[S.W[t]]
                 for t in range(T):
                     for i in range(m):
                         (<floating*> S.bW)[i + <size_t> t * m] = \
@@ -865,6 +924,7 @@ def multitask_enet_path(
     double yy,
     double tol,
     int max_iter,
+    bint use_gram,
     bint screening,
     bint random,
     uint32_t seed,
@@ -880,14 +940,15 @@ def multitask_enet_path(
     W : (T, p) Fortran: initial coefficients (scikit-learn's layout, the row W_j of a
         feature contiguous); holds the last solution on return.
     l1s, l2s : (k,) penalties l1, l2 of each problem (decreasing l1 on a path).
-    X : (n, p) Fortran array (residual updates), or None when G is given.
-    Y : (n, T) Fortran targets (residual updates), or None when G is given.
-    G : (p, p) Gram matrix X^T X, or None (residual updates on X).
-    B : (p, T) Fortran: X^T Y, with G; None otherwise.
+    X : (n, p) Fortran array, or None when G is given.
+    Y : (n, T) Fortran targets (residual updates), or None.
+    G : (p, p) full Gram matrix X^T X, or None (built lazily from X if use_gram).
+    B : (p, T) Fortran: X^T Y (Gram mode), or None.
     norms : (p,) squared column norms of X (the diagonal of G).
     yy : ||Y||_F^2.
     tol : absolute tolerance on the duality gap (scikit-learn's tol * ||Y||_F^2).
     max_iter : maximum number of sweeps for each problem.
+    use_gram : covariance (Gram) updates; otherwise residual (naive) updates on X.
     screening : Gap Safe screening.
     random : visit the features in random order (with replacement), not cyclically.
     seed : seed of the random order.
@@ -909,8 +970,8 @@ def multitask_enet_path(
     # every size is checked here: the nogil code below trusts them
     if p == 0 or T == 0:
         raise ValueError("at least one feature and one task are required")
-    if (X is None) == (G is None):
-        raise ValueError("exactly one of X and G is required")
+    if X is None and G is None:
+        raise ValueError("either X or G is required")
     if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
             n_iters.shape[0] != n_alphas:
         raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
@@ -936,22 +997,33 @@ def multitask_enet_path(
     P.random = random
     P.rng = seed if seed != 0 else 1
     P.norms = <void*> &norms[0]
+    P.mode = GRAM if (use_gram or G is not None) else NAIVE
     if X is not None:
         if n == 0 or X.shape[1] != p:
             raise ValueError("X must have shape (n_samples, W.shape[1]), n_samples > 0")
+        P.X = <void*> &X[0, 0]
+    if P.mode == NAIVE:
         if Y is None or Y.shape[0] != n or Y.shape[1] != T:
             raise ValueError("Y must have shape (X.shape[0], W.shape[0])")
-        P.mode = NAIVE
-        P.X = <void*> &X[0, 0]
         P.Y = <void*> &Y[0, 0]
     else:
-        if G.shape[0] != p or G.shape[1] != p:
+        if G is not None and (G.shape[0] != p or G.shape[1] != p):
             raise ValueError("G must have shape (W.shape[1], W.shape[1])")
         if B is None or B.shape[0] != p or B.shape[1] != T:
             raise ValueError("B must have shape (W.shape[1], W.shape[0])")
-        P.mode = GRAM
-        P.G = <void*> &G[0, 0]     # row j of a symmetric G is its column j
         P.B = <void*> &B[0, 0]
+    slot = np.full(p, -1, dtype=np.intc)
+    cdef int[::1] slot_v = slot
+    P.slot = &slot_v[0]
+    if G is not None:
+        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        for k in range(p):
+            slot_v[k] = k
+        P.n_cols = p
+        P.cap = p
+        P.lazy = False
+    else:
+        P.lazy = P.mode == GRAM
 
     # workspace
     R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
@@ -1015,5 +1087,7 @@ def multitask_enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
+        if P.lazy:
+            free(P.Gcols)
     if status < 0:
-        raise MemoryError("fastreg: could not allocate the working-set Gram matrix")
+        raise MemoryError("fastreg: could not allocate the Gram matrix columns")

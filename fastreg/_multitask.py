@@ -17,10 +17,12 @@ engine (``fastreg/_path.py``):
   scikit-learn's rule for the multi-task problem; gaps are reported divided by n;
 * default grid: ``alpha_max = max_j ||x_j^T Y||_2 / (n * l1_ratio)`` (the row norms of
   X^T Y), log-spaced down to ``eps * alpha_max``, as scikit-learn's ``_alpha_grid``;
-* update strategy: residual updates on X; with a Gram matrix (``precompute``, or
-  'auto' on a long path with n_samples > n_features), the outer gradient is
-  X^T Y - G W and the blocks are updated through G (scikit-learn accepts
-  ``precompute`` with a 2-D y but ignores it: the solutions are the same).
+* update strategy: residual updates on X (``precompute=False``, and 'auto' when
+  n_samples <= n_features), or covariance updates: the gradient is X^T Y - G W and
+  the blocks are updated through G, given, computed in full (``precompute=True``, and
+  'auto' on a path of 10 alphas or more) or column by column inside the kernel ('auto'
+  on a shorter path). scikit-learn accepts ``precompute`` with a 2-D y (and checks a
+  given Gram matrix) but always uses residual updates; the solutions are the same.
 
 Return shapes are scikit-learn's: coefs (n_targets, n_features, n_alphas).
 """
@@ -30,8 +32,7 @@ from ._cd_multitask import multitask_enet_path as _multitask_kernel
 from ._path import alpha_grid, check_gram, single_threaded_blas, warn_not_converged
 
 # paths of at least this many alphas with n_samples > n_features compute X^T X once
-# ('auto'); shorter ones use residual updates (with the small G[W, W] blocks the kernel
-# builds for its working sets)
+# ('auto'); shorter ones let the kernel compute the Gram columns it needs
 GRAM_MIN_ALPHAS = 10
 
 
@@ -72,13 +73,15 @@ def _validate(X, Y, Xy, check_input):
     return X, Y, Xy
 
 
-def multitask_path_arrays(X, Y, l1_ratio, alphas, *, gram=None, XtY=None,
+def multitask_path_arrays(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=None,
                           coef_init=None, tol=1e-4, max_iter=1000, selection="cyclic",
                           seed=1, screening=True, strong_rule=True):
     """Solve the multi-task elastic net on ready arrays along ``alphas``.
 
-    X (n, p) Fortran and Y (n, T) Fortran of the same floating dtype; ``gram``: X^T X
-    (p, p) for covariance updates, with ``XtY`` = X^T Y (p, T) (computed if None).
+    X (n, p) Fortran and Y (n, T) Fortran of the same floating dtype. Covariance
+    updates with ``gram`` (X^T X, (p, p)) or, with ``use_gram``, on Gram columns the
+    kernel computes when features enter a working set; ``XtY`` = X^T Y (p, T)
+    (computed if None). Residual updates on X otherwise.
     ``coef_init``: (T, p). Returns coefs (T, p, k), dual gaps (k,) on scikit-learn's
     scale, n_iter (k,), a converged mask (k,) and the absolute tolerance on
     scikit-learn's scale.
@@ -104,22 +107,26 @@ def multitask_path_arrays(X, Y, l1_ratio, alphas, *, gram=None, XtY=None,
     coefs = np.empty((n_targets, n_features, k), dtype=dtype, order="F")
     gaps = np.empty(k, dtype=np.float64)
     n_iters = np.empty(k, dtype=np.int32)
+    use_gram = use_gram or gram is not None
     if gram is not None:
         gram = np.ascontiguousarray(gram, dtype=dtype)
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
+    else:
+        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+    if use_gram:
         if XtY is None:
             XtY = X.T @ Y
         B = np.asfortranarray(XtY, dtype=dtype)
-        X_arg, Y_arg = None, None
+        Y_arg = None
     else:
-        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
         B = None
-        X_arg, Y_arg = np.asfortranarray(X), np.asfortranarray(Y)
+        Y_arg = np.asfortranarray(Y)
+    X_arg = None if gram is not None else np.asfortranarray(X)
     with single_threaded_blas:
         _multitask_kernel(
             W, l1s, l2s, X_arg, Y_arg, gram, B, norms, yy, tol * yy, int(max_iter),
-            bool(screening), selection == "random", int(seed), coefs, gaps, n_iters,
-            bool(strong_rule),
+            use_gram, bool(screening), selection == "random", int(seed), coefs, gaps,
+            n_iters, bool(strong_rule),
         )
     # scikit-learn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples
@@ -142,17 +149,23 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
     k = n_alphas if alphas is None else len(alphas)
 
     gram = None
+    use_gram = False
     if hasattr(precompute, "__array__"):
         gram = check_gram(precompute, X, X.dtype)
     elif precompute is True:
         gram = X.T @ X
     elif isinstance(precompute, str) and precompute == "auto":
-        if n_samples > n_features and k >= GRAM_MIN_ALPHAS:
+        # n > p: covariance updates, with X^T X computed once (threaded BLAS) for a
+        # long path, its columns built lazily for the features that enter a working
+        # set on a short one
+        use_gram = n_samples > n_features
+        if use_gram and k >= GRAM_MIN_ALPHAS:
             gram = X.T @ X
     elif precompute is not False:
         raise ValueError(
             f"precompute must be 'auto', a bool or a Gram matrix, got {precompute!r}.")
-    if Xy is None and (gram is not None or alphas is None):
+    use_gram = use_gram or gram is not None
+    if Xy is None and (use_gram or alphas is None):
         Xy = X.T @ Y
 
     if alphas is None:
@@ -164,7 +177,8 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
                 "every coefficient of the path is zero.", UserWarning, stacklevel=3)
     seed = check_random_state(random_state).randint(1, 2**31 - 1)
     coefs, gaps, n_iters, converged, tol_abs = multitask_path_arrays(
-        X, Y, l1_ratio, alphas, gram=gram, XtY=Xy, coef_init=coef_init, tol=tol,
+        X, Y, l1_ratio, alphas, gram=gram, use_gram=use_gram, XtY=Xy,
+        coef_init=coef_init, tol=tol,
         max_iter=max_iter, selection=selection, seed=seed,
     )
     if not np.all(converged):
