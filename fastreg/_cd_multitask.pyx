@@ -296,6 +296,24 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
     return 0
 
 
+cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
+                      floating* z) noexcept nogil:
+    """z = R.T @ x, R column-major (n, T): one dot per task (cheaper than a GEMV call
+    for the small T of multi-task problems)."""
+    cdef int t
+    for t in range(T):
+        z[t] = _dot(n, x, R + <size_t> t * n)
+
+
+cdef inline void _rank1(int n, int T, const floating* x, const floating* d,
+                        floating* R) noexcept nogil:
+    """R += outer(x, d), R column-major (n, T): one axpy per nonzero d[t]."""
+    cdef int t
+    for t in range(T):
+        if d[t] != 0:
+            _axpy(n, d[t], x, R + <size_t> t * n)
+
+
 cdef inline bint _row_nonzero(int T, const floating* w) noexcept nogil:
     cdef int t
     for t in range(T):
@@ -430,7 +448,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
             z[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
     else:
         # z = R.T @ x_j
-        _gemv_t(P.n, T, 1.0, <floating*> S.R, P.n, _xcol(P, S.W[i], w), 0.0, z)
+        _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], w), z)
     # z += ||x_j||^2 W_j
     for t in range(T):
         z[t] += d * w[t]
@@ -448,11 +466,11 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     if changed:
         if S.gram:
             # Q_W += outer(G[W, j], W_j_old - W_j_new)
-            _ger(S.m, T, 1.0, (<floating*> S.GW) + <size_t> i * S.m, delta,
-                 <floating*> S.qW, S.m)
+            _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta,
+                   <floating*> S.qW)
         else:
             # R += outer(x_j, W_j_old - W_j_new)
-            _ger(P.n, T, 1.0, _xcol(P, S.W[i], w), delta, <floating*> S.R, P.n)
+            _rank1(P.n, T, _xcol(P, S.W[i], w), delta, <floating*> S.R)
 
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
@@ -479,8 +497,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
         g = <floating*> S.gW
         for i in range(S.m):
             # g[:, i] = R.T @ x_j
-            _gemv_t(P.n, T, 1.0, <floating*> S.R, P.n, _xcol(P, S.W[i], wW), 0.0,
-                    g + <size_t> i * T)
+            _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], wW), g + <size_t> i * T)
         RR = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
         Ry = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
     for i in range(S.m):
@@ -642,10 +659,10 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             continue
         if not S.gram:
             # R_acc += outer(x_j, W_j - W_acc_j)
-            _ger(P.n, T, 1.0, _xcol(P, S.W[i], wW), delta, vacc, P.n)
+            _rank1(P.n, T, _xcol(P, S.W[i], wW), delta, vacc)
         else:
             # Q_acc += outer(G[W, j], W_j - W_acc_j)
-            _ger(S.m, T, 1.0, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc, S.m)
+            _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc)
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
         _copy(S.m * T, wacc, wW)
         _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
