@@ -5,11 +5,12 @@ coordinate descent in compiled code (see ``fastreg/_cd_fast.pyx``).
 """
 from ._cv import ElasticNetCV, LassoCV
 from ._elastic_net import ElasticNet, Lasso
+from ._multitask import MultiTaskElasticNet, MultiTaskLasso
 from ._path import enet_path, lasso_path
 from ._ridge import Ridge, RidgeCV
 
 __all__ = [
-    "ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV", "enet_path",
-    "lasso_path",
+    "ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "MultiTaskElasticNet",
+    "MultiTaskLasso", "Ridge", "RidgeCV", "enet_path", "lasso_path",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""The multi-task elastic net: paths with a 2-D target (and, later, estimators).
+"""The multi-task elastic net: paths with a 2-D target, and the estimators
+``MultiTaskElasticNet`` / ``MultiTaskLasso``.
 
 scikit-learn's ``enet_path`` / ``lasso_path`` given a 2-D ``y`` of shape
 (n_samples, n_targets) solve the *multi-task* elastic net, one problem coupling every
@@ -27,9 +28,16 @@ engine (``fastreg/_path.py``):
 Return shapes are scikit-learn's: coefs (n_targets, n_features, n_alphas).
 """
 import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cd_multitask import multitask_enet_path as _multitask_kernel
-from ._path import alpha_grid, check_gram, single_threaded_blas, warn_not_converged
+from ._elastic_net import (LinearPredictMixin, _check_bool, _check_number,
+                           _check_sample_weight)
+from ._path import (alpha_grid, check_gram, preprocess, single_threaded_blas,
+                    warn_not_converged)
 
 # paths of at least this many alphas with n_samples > n_features compute X^T X once
 # ('auto'); shorter ones let the kernel compute the Gram columns it needs
@@ -141,7 +149,6 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
     parameters arrive here checked: ``n_alphas`` or ``alphas`` (decreasing) is set)."""
     import warnings
 
-    from sklearn.utils import check_random_state
     if positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
     X, Y, Xy = _validate(X, y, Xy, check_input)
@@ -186,3 +193,229 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
     if return_n_iter:
         return alphas, coefs, gaps, [int(i) for i in n_iters]
     return alphas, coefs, gaps
+
+
+# ---------------------------------------------------------------------------------------
+# Estimators
+# ---------------------------------------------------------------------------------------
+
+class MultiTaskElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
+                          BaseEstimator):
+    """Multi-task elastic net: L1/L2 mixed-norm and L2 penalties, several targets.
+
+    Minimizes, exactly as :class:`sklearn.linear_model.MultiTaskElasticNet`, with W of
+    shape (n_features, n_targets) (``coef_`` is its transpose) and W_j its rows::
+
+        (1 / (2 * n_samples)) * ||Y - XW - b||^2_Fro
+        + alpha * l1_ratio * sum_j ||W_j||_2 + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
+
+    with sample weights entering the squared error (rescaled to sum to n_samples). A
+    feature is selected for every target or for none. Solved by block coordinate
+    descent in compiled code (working sets, active-set cycling, Gap Safe screening,
+    Anderson acceleration); it stops when the duality gap is at most
+    ``tol * ||Y||_Fro^2 / n_samples`` (Y centered when an intercept is fitted),
+    scikit-learn's rule, so a given ``tol`` certifies the same accuracy.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the penalty terms.
+    l1_ratio : float, default=0.5
+        Mixing parameter, ``0 <= l1_ratio <= 1``: 1 is the multi-task Lasso (L1/L2
+        penalty only), 0 is ridge.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, the data are assumed centered.
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never writes into X.
+    max_iter : int, default=1000
+        Maximum number of block coordinate-descent sweeps (over a working set or its
+        nonzero rows).
+    tol : float, default=1e-4
+        Tolerance on the duality gap, relative to ``||Y||_Fro^2 / n_samples``.
+    warm_start : bool, default=False
+        Start from the previous solution (``coef_``) when refitting.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random feature order when ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Visit features in order, or at random.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_targets, n_features)
+        Coefficients (W transposed); a column is zero for every target or nonzero.
+    sparse_coef_ : sparse matrix of shape (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : ndarray of shape (n_targets,) or float
+        Intercept (0.0 when ``fit_intercept=False``, as scikit-learn).
+    n_iter_ : int
+        Sweeps used.
+    dual_gap_ : float
+        Duality gap at the solution, on the scale of the objective above.
+    eps_ : float
+        The tolerance on the gap on the kernel's scale, ``tol * ||Y||_Fro^2``
+        (scikit-learn's ``eps_``).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    """
+
+    _l1_ratio_fixed = None
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
+                 selection="cyclic"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        tags.input_tags.sparse = False
+        return tags
+
+    def _l1_ratio(self):
+        return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
+
+    def _validate_params(self, l1_ratio):
+        _check_number("alpha", self.alpha, low=0)
+        _check_number("l1_ratio", l1_ratio, low=0, high=1)
+        _check_number("max_iter", self.max_iter, low=1, integer=True)
+        _check_number("tol", self.tol, low=0)
+        for name in ("fit_intercept", "copy_X", "warm_start"):
+            _check_bool(name, getattr(self, name))
+        if self.selection not in ("cyclic", "random"):
+            raise ValueError(
+                "The 'selection' parameter must be 'cyclic' or 'random', got "
+                f"{self.selection!r}.")
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by block coordinate descent.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (float32 stays float32, anything else becomes float64).
+        y : array-like of shape (n_samples, n_targets)
+            Targets (2-D; for one target use :class:`fastreg.ElasticNet`).
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, rescaled internally to sum to n_samples.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        l1_ratio = self._l1_ratio()
+        self._validate_params(l1_ratio)
+        X, y = validate_data(self, X, y, accept_sparse=False,
+                             dtype=[np.float64, np.float32], multi_output=True,
+                             y_numeric=True)
+        if y.ndim == 1:
+            name = "ElasticNet" if self._l1_ratio_fixed is None else "Lasso"
+            raise ValueError(f"For mono-task outputs, use {name}: y must be 2-D "
+                             "(n_samples, n_targets).")
+        y = np.asarray(y, dtype=X.dtype)
+        n_samples, n_features = X.shape
+        n_targets = y.shape[1]
+        sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
+        prep = preprocess(X, y, self.fit_intercept, sw)
+        if self.warm_start and hasattr(self, "coef_") and \
+                np.shape(self.coef_) == (n_targets, n_features):
+            init = self.coef_
+        else:
+            init = None
+        seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
+        # one alpha: covariance updates on lazily built Gram columns when n > p
+        coefs, gaps, n_iter, converged, tol_abs = multitask_path_arrays(
+            prep.X, np.asfortranarray(prep.y), l1_ratio, [self.alpha],
+            use_gram=n_samples > n_features, coef_init=init, tol=self.tol,
+            max_iter=self.max_iter, selection=self.selection, seed=seed)
+        if not converged[0]:
+            warn_not_converged(float(gaps[0]), tol_abs, l1_ratio)
+        self.coef_ = np.ascontiguousarray(coefs[..., 0])
+        self.dual_gap_ = float(gaps[0])
+        self.eps_ = tol_abs * n_samples
+        self.n_iter_ = int(n_iter[0])
+        if self.fit_intercept:
+            self.intercept_ = prep.y_offset - prep.X_offset @ self.coef_.T
+        else:
+            self.intercept_ = 0.0
+        if not (np.all(np.isfinite(self.coef_)) and np.all(np.isfinite(self.intercept_))):
+            raise ValueError(
+                "Coordinate descent produced non-finite coefficients: the input data "
+                "contain values too large for the floating-point type; rescale them.")
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """Sparse representation of the fitted ``coef_``."""
+        check_is_fitted(self)
+        return sparse.csr_matrix(self.coef_)
+
+
+class MultiTaskLasso(MultiTaskElasticNet):
+    """Multi-task Lasso: L1/L2 mixed-norm penalty, several targets.
+
+    Minimizes, exactly as :class:`sklearn.linear_model.MultiTaskLasso`::
+
+        (1 / (2 * n_samples)) * ||Y - XW - b||^2_Fro + alpha * sum_j ||W_j||_2
+
+    This is :class:`MultiTaskElasticNet` with ``l1_ratio=1``; see it for the solver,
+    the stopping rule and the attributes.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the L1/L2 term.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    copy_X : bool, default=True
+        Accepted for compatibility: fastreg never writes into X.
+    max_iter : int, default=1000
+        Maximum number of block coordinate-descent sweeps.
+    tol : float, default=1e-4
+        Tolerance on the duality gap, relative to ``||Y||_Fro^2 / n_samples``.
+    warm_start : bool, default=False
+        Start from the previous solution when refitting.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random feature order when ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Visit features in order, or at random.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_targets, n_features)
+        Coefficients.
+    sparse_coef_ : sparse matrix of shape (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : ndarray of shape (n_targets,) or float
+        Intercept.
+    n_iter_ : int
+        Sweeps used.
+    dual_gap_ : float
+        Duality gap at the solution.
+    eps_ : float
+        ``tol * ||Y||_Fro^2`` (scikit-learn's ``eps_``).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    """
+
+    _l1_ratio_fixed = 1.0
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
+                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
+        super().__init__(
+            alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, copy_X=copy_X,
+            max_iter=max_iter, tol=tol, warm_start=warm_start,
+            random_state=random_state, selection=selection)

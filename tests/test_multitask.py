@@ -1,5 +1,5 @@
-"""Multi-task paths: fastreg.enet_path / lasso_path with a 2-D y, against scikit-learn
-and NumPy.
+"""Multi-task problems: fastreg.enet_path / lasso_path with a 2-D y and the estimators
+MultiTaskElasticNet / MultiTaskLasso, against scikit-learn and NumPy.
 
 With y of shape (n, T) the path functions solve, for every alpha, scikit-learn's
 multi-task elastic net on X and Y as given (no centering), W of shape (p, T)::
@@ -33,6 +33,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import fastreg
@@ -267,7 +268,7 @@ def test_single_column_y(n_targets):
 def test_return_n_iter_and_shapes():
     X, Y = make_problem("wide", n_targets=4)
     out = fastreg.enet_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
-    ref = sk.enet_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
+    ref = sk_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
     assert len(out) == len(ref) == 4
     for mine, theirs in zip(out[:3], ref[:3]):
         assert np.shape(mine) == np.shape(theirs)
@@ -439,3 +440,64 @@ def test_bad_input_without_checks():
         fastreg.enet_path(X, Y[:-1], alphas=3, check_input=False)
     with pytest.raises(ValueError, match="1-D, or 2-D"):
         fastreg.enet_path(X, Y[:, :, None], alphas=3, check_input=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Estimators: MultiTaskElasticNet, MultiTaskLasso
+# ---------------------------------------------------------------------------------------
+
+@parametrize_with_checks([fastreg.MultiTaskElasticNet(), fastreg.MultiTaskLasso()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "no-intercept"])
+@pytest.mark.parametrize("kind", ["tall", "wide"])
+@pytest.mark.parametrize("name", ["MultiTaskElasticNet", "MultiTaskLasso"])
+def test_estimator_vs_sklearn(name, kind, fit_intercept, weighted):
+    X, Y = make_problem(kind, n_targets=4)
+    sw = np.random.default_rng(1).uniform(0.2, 3, X.shape[0]) if weighted else None
+    params = dict(alpha=0.05, fit_intercept=fit_intercept, tol=TOL, max_iter=MAX_ITER)
+    if name == "MultiTaskElasticNet":
+        params["l1_ratio"] = 0.6
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = getattr(sk, name)(**params).fit(X, Y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = getattr(fastreg, name)(**params).fit(X, Y, sample_weight=sw)
+    assert est.coef_.shape == ref.coef_.shape == (4, X.shape[1])
+    big = np.max(np.abs(ref.coef_))
+    assert_allclose(est.coef_, ref.coef_, rtol=COEF_RTOL, atol=COEF_RTOL * big)
+    assert np.shape(est.intercept_) == np.shape(ref.intercept_)
+    assert_allclose(est.intercept_, ref.intercept_, rtol=COEF_RTOL,
+                    atol=COEF_RTOL * max(1.0, np.max(np.abs(ref.intercept_))))
+    assert_allclose(est.eps_, ref.eps_, rtol=1e-12)
+    assert 0 <= est.dual_gap_ <= est.eps_ / X.shape[0]
+    assert isinstance(est.n_iter_, int) and est.n_iter_ > 0
+    assert_allclose(est.predict(X), ref.predict(X), rtol=1e-6,
+                    atol=1e-6 * np.max(np.abs(Y)))
+    assert_array_equal(est.sparse_coef_.toarray(), est.coef_)
+
+
+def test_estimator_float32_warm_start_and_errors():
+    X, Y = make_problem("wide")
+    est = fastreg.MultiTaskLasso(alpha=0.1, tol=TOL32).fit(X.astype(np.float32),
+                                                          Y.astype(np.float32))
+    assert est.coef_.dtype == np.float32
+    ref = sk.MultiTaskLasso(alpha=0.1, tol=TOL, max_iter=MAX_ITER).fit(X, Y)
+    big = np.max(np.abs(ref.coef_))
+    assert_allclose(est.coef_, ref.coef_, rtol=COEF_RTOL32, atol=COEF_RTOL32 * big)
+    # warm start from the solution: no sweep needed
+    warm = fastreg.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.5, tol=1e-8,
+                                       warm_start=True).fit(X, Y)
+    coef = warm.coef_.copy()
+    assert warm.fit(X, Y).n_iter_ == 0
+    assert_array_equal(warm.coef_, coef)
+    with pytest.raises(ValueError, match="mono-task"):
+        fastreg.MultiTaskLasso().fit(X, Y[:, 0])
+    with pytest.raises(ValueError, match="mono-task"):
+        fastreg.MultiTaskElasticNet().fit(X, Y[:, 0])
+    with pytest.raises(ValueError, match="l1_ratio"):
+        fastreg.MultiTaskElasticNet(l1_ratio=1.5).fit(X, Y)
