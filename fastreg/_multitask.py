@@ -172,11 +172,12 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
         raise ValueError(
             f"precompute must be 'auto', a bool or a Gram matrix, got {precompute!r}.")
     use_gram = use_gram or gram is not None
-    if Xy is None and (use_gram or alphas is None):
-        Xy = X.T @ Y
+    # scikit-learn uses a given Xy for the grid only, never in the multi-task solve:
+    # the kernel gets X^T Y computed here, so that Xy cannot change the solution
+    XtY = X.T @ Y if (use_gram or (alphas is None and Xy is None)) else None
 
     if alphas is None:
-        a_max = multitask_alpha_max(Xy, n_samples, l1_ratio)
+        a_max = multitask_alpha_max(XtY if Xy is None else Xy, n_samples, l1_ratio)
         alphas = alpha_grid(a_max, n_alphas, eps)
         if a_max <= np.finfo(np.float64).resolution:
             warnings.warn(
@@ -184,7 +185,7 @@ def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy
                 "every coefficient of the path is zero.", UserWarning, stacklevel=3)
     seed = check_random_state(random_state).randint(1, 2**31 - 1)
     coefs, gaps, n_iters, converged, tol_abs = multitask_path_arrays(
-        X, Y, l1_ratio, alphas, gram=gram, use_gram=use_gram, XtY=Xy,
+        X, Y, l1_ratio, alphas, gram=gram, use_gram=use_gram, XtY=XtY,
         coef_init=coef_init, tol=tol,
         max_iter=max_iter, selection=selection, seed=seed,
     )

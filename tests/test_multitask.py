@@ -291,6 +291,11 @@ def test_xy_and_grid():
     assert_allclose(a_mine[0], alpha_max, rtol=1e-12)
     a_xy = fr_path(X, Y, l1_ratio=0.3, alphas=8, Xy=2 * X.T @ Y, tol=1e-6)[0]
     assert_allclose(a_xy, 2 * a_ref, rtol=ALPHA_RTOL)
+    # as scikit-learn, Xy sets the grid only: the solutions are those of X and Y, also
+    # with covariance updates (n > p)
+    X, Y = make_problem("tall")
+    for precompute in ("auto", True):
+        check_path(X, Y, l1_ratio=0.3, alphas=4, Xy=-X.T @ Y, precompute=precompute)
     with pytest.raises(ValueError, match="Xy"):
         fastreg.enet_path(X, Y, Xy=X.T @ Y[:, 0])
 
