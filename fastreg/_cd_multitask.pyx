@@ -41,8 +41,13 @@ Algorithm (the single-task kernel's, ``_cd_fast.pyx``, with rows W_j as blocks):
   glmnet's active-set cycling (a sweep over W, then sweeps over the nonzero rows only
   until they are solved, then a sweep over W again), Anderson-accelerated on the
   nonzero rows (Bertrand & Massias 2021, alg. 1) with an objective check; on a small
-  working set (|W| <= n_samples, or always with a Gram matrix) the updates act on
-  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T)).
+  working set (|W| <= n_samples, or always in Gram mode) the updates act on
+  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T));
+* naive mode: residual R = Y - X W (recomputed from W at every outer iteration, so
+  that the gap is that of W), gradient X^T R by one GEMM; Gram mode: gradient
+  X^T Y - G W, with G either given in full or built lazily: the column X^T x_j is
+  computed (one GEMM for all new features of a working set) the first time j enters
+  a working set, and kept for the rest of the path.
 
 Each sweep over W or over its nonzero rows counts as one iteration (``n_iter``).
 
