@@ -144,13 +144,17 @@ def multitask_path_arrays(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, 
 
 def multitask_enet_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
                         coef_init, return_n_iter, positive, check_input, tol, max_iter,
-                        selection, random_state):
+                        selection, random_state, penalty_factor=None, lower_bounds=None,
+                        upper_bounds=None):
     """``enet_path`` for a 2-D y (called by ``fastreg._path.enet_path``, whose
     parameters arrive here checked: ``n_alphas`` or ``alphas`` (decreasing) is set)."""
     import warnings
 
     if positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
+    if not (penalty_factor is None and lower_bounds is None and upper_bounds is None):
+        raise ValueError("penalty_factor, lower_bounds and upper_bounds are not "
+                         "supported for a 2-D y (the multi-task problem).")
     X, Y, Xy = _validate(X, y, Xy, check_input)
     n_samples, n_features = X.shape
     k = n_alphas if alphas is None else len(alphas)

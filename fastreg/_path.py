@@ -472,7 +472,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
             X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas, alphas=alpha_arr,
             precompute=precompute, Xy=Xy, coef_init=coef_init,
             return_n_iter=return_n_iter, positive=positive, check_input=check_input,
-            tol=tol, max_iter=max_iter, selection=selection, random_state=random_state)
+            tol=tol, max_iter=max_iter, selection=selection, random_state=random_state,
+            penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+            upper_bounds=upper_bounds)
     X, y, Xy = _validate_path_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
     penalty = Penalty(n_features, penalty_factor, lower_bounds, upper_bounds, positive)

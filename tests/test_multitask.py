@@ -439,6 +439,18 @@ def test_bad_input(case, match):
         fastreg.enet_path(X, Y, alphas=3)
 
 
+def test_unsupported_options_raise():
+    # sparse X (scikit-learn supports it for a 2-D y; fastreg's multi-task kernel is
+    # dense only) and the single-task extensions (penalty factors, bounds)
+    from scipy import sparse
+    X, Y = make_problem("tall")
+    with pytest.raises(TypeError, match="dense data is required"):
+        fastreg.enet_path(sparse.csc_matrix(X), Y, alphas=3)
+    for name in ("penalty_factor", "lower_bounds", "upper_bounds"):
+        with pytest.raises(ValueError, match="not supported for a 2-D y"):
+            fastreg.enet_path(X, Y, alphas=3, **{name: np.ones(X.shape[1])})
+
+
 def test_bad_input_without_checks():
     # check_input=False skips finiteness checks only: shapes are still checked
     X, Y = make_problem("tall")
