@@ -7,6 +7,7 @@ BLAS is linked. All are ``noexcept nogil`` and meant to be inlined into the kern
 from cython cimport floating
 from scipy.linalg.cython_blas cimport (
     sdot, ddot, saxpy, daxpy, scopy, dcopy, sgemv, dgemv, sgemm, dgemm, ssyrk, dsyrk,
+    sger, dger,
 )
 
 
@@ -93,3 +94,28 @@ cdef inline void _syrk_t(int m, int n, const floating* A, int lda, floating* C,
     for j in range(m):
         for i in range(j + 1, m):
             C[i + j * ldc] = C[j + i * ldc]
+
+
+cdef inline void _ger(int m, int n, floating a, const floating* x, const floating* y,
+                      floating* A, int lda) noexcept nogil:
+    """A += a * outer(x, y), with A column-major (m, n)"""
+    cdef int inc = 1
+    if floating is float:
+        sger(&m, &n, &a, <float*> x, &inc, <float*> y, &inc, A, &lda)
+    else:
+        dger(&m, &n, &a, <double*> x, &inc, <double*> y, &inc, A, &lda)
+
+
+cdef inline void _gemm_nt(int m, int n, int k, const floating* A, int lda,
+                          const floating* B, int ldb, floating b,
+                          floating* C, int ldc) noexcept nogil:
+    """C = A @ B.T + b * C, with A column-major (m, k), B (n, k), C (m, n)"""
+    cdef char ta = b'N'
+    cdef char tb = b'T'
+    cdef floating one = 1.0
+    if floating is float:
+        sgemm(&ta, &tb, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
+              &b, C, &ldc)
+    else:
+        dgemm(&ta, &tb, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
+              &b, C, &ldc)

@@ -62,42 +62,14 @@ from libc.string cimport memset
 
 import numpy as np
 
-from scipy.linalg.cython_blas cimport sger, dger, sgemm, dgemm
 
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _syrk_t
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
 
 cdef enum:
     NAIVE = 0
     GRAM = 1
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
-
-
-# --- BLAS wrappers not (yet) in _blas.pxd: to move there when this branch merges ------
-
-cdef inline void _ger(int m, int n, floating a, const floating* x, const floating* y,
-                      floating* A, int lda) noexcept nogil:
-    """A += a * outer(x, y), with A column-major (m, n)"""
-    cdef int inc = 1
-    if floating is float:
-        sger(&m, &n, &a, <float*> x, &inc, <float*> y, &inc, A, &lda)
-    else:
-        dger(&m, &n, &a, <double*> x, &inc, <double*> y, &inc, A, &lda)
-
-
-cdef inline void _gemm_nt(int m, int n, int k, const floating* A, int lda,
-                          const floating* B, int ldb, floating b,
-                          floating* C, int ldc) noexcept nogil:
-    """C = A @ B.T + b * C, with A column-major (m, k), B (n, k), C (m, n)"""
-    cdef char ta = b'N'
-    cdef char tb = b'T'
-    cdef floating one = 1.0
-    if floating is float:
-        sgemm(&ta, &tb, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
-              &b, C, &ldc)
-    else:
-        dgemm(&ta, &tb, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
-              &b, C, &ldc)
 
 
 # --- small helpers --------------------------------------------------------------------

@@ -310,16 +310,6 @@ def test_float32_below_its_floor_does_not_stall():
     assert worst <= 1e-5, f"float32 path stalled: gap {worst:.2e} * ||y||^2 / n"
 
 
-def test_2d_y_raises():
-    X, y, _ = make_problem("tall")
-    with pytest.raises(ValueError, match="1-D"):
-        fastreg.lasso_path(X, np.column_stack([y, y]))
-    # a single column is a 1-D target
-    a1, c1, _ = fastreg.lasso_path(X, y[:, None], alphas=5)
-    a2, c2, _ = fastreg.lasso_path(X, y, alphas=5)
-    assert_array_equal(c1, c2)
-
-
 # ---------------------------------------------------------------------------------------
 # Degenerate paths and bad input
 # ---------------------------------------------------------------------------------------
