@@ -404,3 +404,71 @@ def test_sparse_large_means_keep_accuracy():
     dense = sk.Ridge(alpha=1e-6).fit(X, y)
     ours = _ridge.Ridge(alpha=1e-6, tol=1e-10).fit(sparse.csr_matrix(X), y)
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-5)
+
+
+# --------------------------------------------------------------------------------------
+# Dense X without a centered copy; the safe path when that would cancel digits
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("n, p", [(3000, 400), (150, 3000)])
+def test_dense_fit_does_not_copy_X(order, n, p):
+    """The Cholesky route centers inside the products (X^T X - n mu mu^T, or the
+    centered X X^T from X X^T itself): the fit allocates a Gram matrix, not a copy of
+    X, in either memory order, and the result is the exact one."""
+    import tracemalloc
+    rng = np.random.RandomState(0)
+    X = np.asarray(rng.randn(n, p) + 2.0, order=order)
+    y = X[:, :5] @ np.ones(5) + rng.randn(n)
+    est = Ridge(alpha=1.0)
+    tracemalloc.start()
+    est.fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert est.solver_ == "cholesky"
+    gram = min(n, p) ** 2 * 8
+    assert peak < gram + X.nbytes / 4, (peak, X.nbytes)
+    Xc = X - X.mean(0)
+    exact = np.linalg.solve(Xc.T @ Xc + np.eye(p), Xc.T @ (y - y.mean()))
+    assert rel_err(est.coef_, exact) < 1e-10
+    assert abs(est.intercept_ - (y.mean() - X.mean(0) @ exact)) < 1e-8
+
+
+def svd_ridge(X, y, alpha):
+    """Reference with an intercept for data with large means: centered in extended
+    precision, then the SVD solution (backward stable in the centered data)."""
+    Xl = X.astype(np.longdouble)
+    Xc = (Xl - Xl.mean(axis=0)).astype(np.float64)
+    yc = y - y.mean()
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    coef = Vt.T @ (s / (s ** 2 + alpha) * (U.T @ yc))
+    b = float(y.mean() - (Xl.mean(axis=0) @ coef.astype(np.longdouble)))
+    return coef, b
+
+
+@pytest.mark.parametrize("n, p", [(300, 6), (6, 40)])
+@pytest.mark.parametrize("offset", [1e2, 1e6])
+def test_dense_large_means_stay_exact(monkeypatch, n, p, offset):
+    """Columns whose means dwarf their spreads: the implicitly centered Gram matrix
+    loses ~(mean / spread)^2 * eps; fastreg sees it in its condition check (scaled by
+    that factor) and then centers explicitly: exact to 1e-8, where the implicitly
+    centered solve alone errs by ~1e-3 (offset 1e6)."""
+    rng = np.random.RandomState(1)
+    X = offset + rng.randn(n, p)
+    y = X @ rng.randn(p) + rng.randn(n)
+    calls = []
+    explicit = _ridge._Design.explicit
+    monkeypatch.setattr(_ridge._Design, "explicit",
+                        lambda self: calls.append(1) or explicit(self))
+    alpha = 1e-3
+    est = Ridge(alpha=alpha).fit(X, y)
+    coef, b = svd_ridge(X, y, alpha)
+    assert rel_err(est.coef_, coef) < 1e-8
+    assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
+    assert est.solver_ == "cholesky"
+    # explicit centering (one copy of X) when needed; not for moderate means on a
+    # well-conditioned problem
+    if offset == 1e6:
+        assert calls == [1]
+    elif n > p:
+        assert calls == []
