@@ -17,8 +17,8 @@ Ridge has a closed form, so fastreg solves it directly wherever it can:
 * large sparse problems: conjugate gradients (SciPy) on the normal equations;
 * ``positive=True`` and ``solver='cd'``: the compiled coordinate-descent kernel with
   l1_ratio = 0, stopped on the ridge duality gap; ``positive=True`` on sparse X with
-  many features, or with alpha = 0: projected Newton with conjugate gradients on
-  products with X (no p x p matrix).
+  many features, or with alpha = 0: gradient projection and conjugate gradients
+  (GPCG) on products with X (no p x p matrix).
 
 Everything is computed in float64; float32 input gives float32 attributes.
 
@@ -483,86 +483,167 @@ def _solve_cd(design, Y, alphas, tol, max_iter, positive):
 
 
 def _solve_positive(design, Y, alphas, tol, max_iter):
-    """Non-negative ridge by projected Newton on products with Xc only (X is never
-    densified, no p x p matrix is formed).
+    """Non-negative ridge by gradient projection and conjugate gradients (GPCG: Moré
+    and Toraldo, "On the solution of large quadratic programming problems with bound
+    constraints", SIAM J. Optim. 1(1), 1991, alg. 5.1), on products with Xc only:
+    X is never densified and no p x p matrix is formed.
 
     Minimizes f(w) = 1/2 ||y - Xc w||^2 + 1/2 a ||w||^2 subject to w >= 0 (half the
-    prepared ridge objective). Each iteration (Bertsekas, "Projected Newton methods for
-    optimization problems with simple constraints", SIAM J. Control Optim. 20(2), 1982,
-    eq. 22-27): with g the gradient and eps = ||w - P(w - g / h)|| (h the diagonal of
-    the Hessian, P the projection on w >= 0), the variables with w_j <= eps and
-    g_j > 0 are held at their bound and move along the scaled gradient -g_j / h_j;
-    the others take the Newton step of the quadratic on them, solved by conjugate
-    gradients (relative residual tightening with the gap); then a projected Armijo
-    search along w(t) = P(w + t d). Once the optimal face is found, the full step is
-    exact: the method ends in a few iterations.
+    prepared ridge objective). Each iteration: projected gradient steps (from the
+    exact minimizer along -g, projected Armijo search) while they change the set of
+    zero coefficients and still decrease f substantially; then conjugate gradients on
+    the nonzero coefficients (the others held at 0) until an iteration gains less than
+    a tenth of the best one, and a projected search along that direction. On the
+    optimal face the conjugate gradients solve the problem: the method ends exactly.
 
     Stops when the ridge duality gap (the kernel's formulation B with positive parts)
-    is at most ``tol * ||y||^2``; for a = 0 (non-negative least squares, no bounded
-    dual) when every projected gradient entry is at most ``tol * ||Xc^T y||_inf``.
+    is at most ``tol * 2 f(w)``, for a = 0 (non-negative least squares, no bounded
+    dual) when every projected gradient entry is at most ``tol * ||Xc^T y||_inf``,
+    or when no step decreases f beyond rounding; then polishes the result to the
+    exact minimizer on its face (see below).
     """
     n_samples, n_features = design.shape
-    h_all = design.col_sq_norms()
     coef = np.zeros((Y.shape[1], n_features))
     n_iter = np.zeros(Y.shape[1], dtype=np.int32)
+    eps = np.finfo(np.float64).eps
     for k, a in enumerate(alphas):
         y = Y[:, k]
         yy = float(y @ y)
-        h = np.maximum(h_all + a, np.finfo(np.float64).tiny)
         w = np.zeros(n_features)
-        r = y.copy()
-        u = design.tdot(r)
+        r = y.copy()                         # y - Xc w
+        u = design.tdot(r)                   # Xc^T r
         scale0 = float(np.max(np.abs(u))) if n_features else 0.0
         f = 0.5 * yy
-        converged = False
-        it = 0
-        while True:
-            g = a * w - u
+
+        def measure(w, u, f):
+            """Relative optimality measure: the gap over the objective 2 f(w) (for a
+            good fit much smaller than ||y||^2: stricter than the kernel's rule), or
+            the largest projected gradient entry over ||Xc^T y||_inf."""
             if a > 0:
-                gap = (0.5 * a * (w @ w) - u @ w
-                       + np.sum(np.maximum(u, 0) ** 2) / (2 * a))
-                rel = gap / yy if yy > 0 else 0.0
-            else:
-                pg = np.where(w > 0, g, np.minimum(g, 0))
-                rel = float(np.max(np.abs(pg))) / scale0 if scale0 > 0 else 0.0
-            if rel <= tol:
-                converged = True
-                break
-            if it >= max_iter:
-                break
-            it += 1
-            eps = float(np.linalg.norm(w - np.maximum(w - g / h, 0)))
-            bound = (w <= eps) & (g > 0)
-            free = np.flatnonzero(~bound)
-            d = np.where(bound, -g / h, 0.0)
-            if len(free):
-                def matvec(v, free=free):
-                    z = np.zeros(n_features)
-                    z[free] = v
-                    return design.tdot(design.dot(z))[free] + a * v
-                op = sp_linalg.LinearOperator((len(free),) * 2, matvec=matvec,
-                                              dtype=np.float64)
-                # forcing term: tighter as the gap closes (inexact Newton)
-                eta = max(min(0.1, rel), 1e-14)
-                d_free, _ = sp_linalg.cg(op, -g[free], rtol=eta,
-                                         maxiter=max(10 * len(free), 50))
-                d[free] = d_free
-            # projected Armijo search (sigma = 1e-4)
-            t = 1.0
+                gap = 0.5 * a * (w @ w) - u @ w + np.sum(np.maximum(u, 0) ** 2) / (2 * a)
+                return gap / (2 * f) if f > 0 else 0.0
+            g = -u
+            pg = np.where(w > 0, g, np.minimum(g, 0))
+            return float(np.max(np.abs(pg))) / scale0 if scale0 > 0 else 0.0
+
+        def search(w, r, f, g, d, t):
+            """Projected Armijo search along P(w + t d) (sufficient decrease 1/4 of the
+            linear model); returns (w, r, f, moved)."""
             for _ in range(60):
                 w_new = np.maximum(w + t * d, 0)
                 step = w_new - w
+                if not np.any(step):
+                    return w, r, f, False
                 z = design.dot(step)
-                f_new = 0.5 * float((r - z) @ (r - z)) + 0.5 * a * float(w_new @ w_new)
-                decrease = -(t * (g[free] @ d[free]) + g[bound] @ step[bound])
-                if f - f_new >= 1e-4 * decrease:
-                    break
+                r_new = r - z
+                f_new = 0.5 * float(r_new @ r_new) + 0.5 * a * float(w_new @ w_new)
+                if f_new <= f + 0.25 * float(g @ step):
+                    return w_new, r_new, f_new, True
                 t *= 0.5
-            else:
-                break          # no decrease left at this precision
-            w, r, f = w_new, r - z, f_new
+            return w, r, f, False
+
+        def face_matvec(free):
+            def matvec(v):
+                full = np.zeros(n_features)
+                full[free] = v
+                return design.tdot(design.dot(full))[free] + a * v
+            return matvec
+
+        rel = measure(w, u, f)
+        it = 0
+        stalled = False
+        while rel > tol and it < max_iter and not stalled:
+            it += 1
+            f_start = f
+            # gradient projection steps
+            best = 0.0
+            progress = False
+            while True:
+                g = a * w - u
+                d = np.where((w > 0) | (g < 0), -g, 0.0)
+                Xd = design.dot(d)
+                curv = float(Xd @ Xd) + a * float(d @ d)
+                if curv <= 0:
+                    stalled = True
+                    break
+                zero_before = w == 0
+                w, r, f_new, moved = search(w, r, f, g, d, float(d @ d) / curv)
+                gain, f = f - f_new, f_new
+                u = design.tdot(r)
+                best = max(best, gain)
+                progress |= moved
+                if (not moved or np.array_equal(w == 0, zero_before)
+                        or gain <= 0.1 * best):
+                    break
+            rel = measure(w, u, f)
+            if rel <= tol or stalled:
+                break
+            # conjugate gradients on the face of the nonzero coefficients
+            g = a * w - u
+            free = np.flatnonzero(w > 0)
+            if len(free) == 0:
+                stalled = not progress
+                continue
+            z = np.zeros(len(free))
+            res = -g[free]
+            p = res.copy()
+            rr = float(res @ res)
+            best = 0.0
+            matvec = face_matvec(free)
+            for _ in range(max(len(free), 1)):
+                Hp = matvec(p)
+                pHp = float(p @ Hp)
+                if pHp <= 0 or rr <= (eps * scale0) ** 2:
+                    break
+                step = rr / pHp
+                z += step * p
+                res -= step * Hp
+                gain = 0.5 * step * rr
+                best = max(best, gain)
+                rr_new = float(res @ res)
+                p = res + (rr_new / rr) * p
+                rr = rr_new
+                if gain <= 0.1 * best:
+                    break
+            d = np.zeros(n_features)
+            d[free] = z
+            w, r, f, moved = search(w, r, f, g, d, 1.0)
             u = design.tdot(r)
-        if not converged:
+            rel = measure(w, u, f)
+            # neither phase decreases f beyond rounding any more
+            stalled = not (progress or moved) or f_start - f <= 4 * eps * abs(f)
+        # polish: the exact minimizer on the face found (a tight CG solve); if it
+        # leaves the feasible set, step to the boundary, drop the coefficients that
+        # reach 0 and solve again (Lawson and Hanson, "Solving least squares
+        # problems", 1974, ch. 23); kept only if it lowers f. On the optimal face this
+        # is the solution to rounding (kept when f is equal up to rounding: near the
+        # solution f is flat while the coefficients still move).
+        free = np.flatnonzero(w > 0)
+        for _ in range(10):
+            if not len(free):
+                break
+            g = a * w - u
+            op = sp_linalg.LinearOperator((len(free),) * 2, matvec=face_matvec(free),
+                                          dtype=np.float64)
+            z, _ = sp_linalg.cg(op, -g[free], rtol=1e-14, maxiter=4 * len(free) + 20)
+            wf = w[free]
+            blocked = np.flatnonzero(wf + z <= 0)
+            ratios = wf[blocked] / -z[blocked]      # where each reaches 0, in (0, 1]
+            theta = float(np.min(ratios)) if len(blocked) else 1.0
+            w_new = w.copy()
+            w_new[free] = np.maximum(wf + theta * z, 0)
+            w_new[free[blocked[ratios <= theta]]] = 0
+            r_new = r - design.dot(w_new - w)
+            f_new = 0.5 * float(r_new @ r_new) + 0.5 * a * float(w_new @ w_new)
+            if f_new > f + 4 * eps * abs(f):       # (equal up to rounding is fine)
+                break
+            w, r, f = w_new, r_new, f_new
+            u = design.tdot(r)
+            rel = measure(w, u, f)
+            free = np.flatnonzero(w > 0)
+            if theta == 1:
+                break
+        if rel > tol:
             warnings.warn(
                 f"Non-negative ridge did not converge after {it} iterations: relative "
                 f"gap {rel:.2e}, tolerance {tol:.2e}. Increase max_iter or tol.",
@@ -570,6 +651,7 @@ def _solve_positive(design, Y, alphas, tol, max_iter):
         coef[k] = w
         n_iter[k] = max(it, 1)
     return coef, n_iter
+
 
 # --------------------------------------------------------------------------------------
 # Validation
@@ -743,10 +825,11 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
       coordinate descent in compiled code with covariance updates, stopped when the
       ridge duality gap is at most ``tol * ||y||^2`` (y centered, weighted). For
       sparse X with more than 2000 features, and for alpha = 0, ``positive=True``
-      runs projected Newton with conjugate gradients on products with X (no
-      n_features^2 matrix), stopped on the same gap (alpha = 0: when every projected
-      gradient entry is at most ``tol * ||X^T y||_inf``); ``solver='cd'`` with
-      alpha = 0 and ``positive=False`` is solved directly.
+      runs gradient projection and conjugate gradients (GPCG) on products with X
+      (no n_features^2 matrix), stopped when the gap is at most ``tol`` times the
+      objective (alpha = 0: when every projected gradient entry is at most
+      ``tol * ||X^T y||_inf``), then solved exactly on the face it found;
+      ``solver='cd'`` with alpha = 0 and ``positive=False`` is solved directly.
 
     Computations run in float64; float32 input gives float32 attributes (as
     scikit-learn's), at least as accurate as scikit-learn's float32 solves.
@@ -762,11 +845,12 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         Accepted for compatibility: fastreg never writes into X.
     max_iter : int or None, default=None
         Maximum iterations of the iterative solvers (conjugate gradients: SciPy's
-        default; coordinate descent: 1000 sweeps; projected Newton: 1000 steps).
+        default; coordinate descent: 1000 sweeps; GPCG: 1000 iterations).
         Unused by the direct solvers.
     tol : float, default=1e-4
         Tolerance of the iterative solvers: relative residual of conjugate gradients,
-        relative duality gap of coordinate descent. Unused by the direct solvers.
+        relative duality gap of coordinate descent and GPCG (see "Solvers"). Unused
+        by the direct solvers.
     solver : {'auto', 'svd', 'cholesky', 'lsqr', 'sparse_cg', 'sag', 'saga', \
 'lbfgs', 'cd'}, default='auto'
         See "Solvers" above. As in scikit-learn, 'lbfgs' requires ``positive=True``,
@@ -786,7 +870,7 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     n_iter_ : ndarray of shape (n_targets,)
         Iterations per target: 1 for a direct solve (scikit-learn gives None there).
     solver_ : str
-        The method used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'projected_newton'.
+        The method used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -837,7 +921,7 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             # coordinate descent on the Gram matrix, unless that is a large dense
             # matrix for sparse X; alpha = 0 has no ridge dual to stop the kernel on
             if np.any(alphas == 0) or (is_sparse and n_features > _SPARSE_DIRECT_MAX):
-                return "projected_newton"
+                return "gpcg"
             return "cd"
         if is_sparse and self.fit_intercept and solver in ("svd", "cholesky", "saga"):
             raise ValueError(
@@ -919,7 +1003,7 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         elif method == "cd":
             coef, n_iter = _solve_cd(design, Yc, alphas_p, self.tol, max_iter,
                                      self.positive)
-        elif method == "projected_newton":
+        elif method == "gpcg":
             coef, n_iter = _solve_positive(design, Yc, alphas_p, self.tol, max_iter)
         if not np.all(np.isfinite(coef)):
             _raise_not_finite(X)

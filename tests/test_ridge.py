@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
-from scipy.optimize import lsq_linear
+from scipy.optimize import lsq_linear, nnls
 from sklearn import linear_model as sk
 from sklearn.model_selection import KFold
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -472,3 +472,120 @@ def test_dense_large_means_stay_exact(monkeypatch, n, p, offset):
         assert calls == [1]
     elif n > p:
         assert calls == []
+
+
+# --------------------------------------------------------------------------------------
+# positive=True without a Gram matrix (sparse, many features) and with alpha = 0
+# --------------------------------------------------------------------------------------
+
+def positive_reference(X, y, alpha, sw=None):
+    """Exact non-negative ridge with an unpenalized intercept: bounded least squares
+    (BVLS, an active-set method that terminates exactly) on [Xc; sqrt(alpha) I];
+    scipy's NNLS for alpha = 0."""
+    n, p = X.shape
+    sw = np.ones(n) if sw is None else sw
+    root = np.sqrt(sw)
+    Xc = (X - sw @ X / sw.sum()) * root[:, None]
+    yc = (y - sw @ y / sw.sum()) * root
+    if alpha == 0:
+        return nnls(Xc, yc, maxiter=100 * p)[0]
+    aug = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
+    return lsq_linear(aug, np.r_[yc, np.zeros(p)], bounds=(0, np.inf), method="bvls",
+                      tol=1e-15).x
+
+
+def sparse_signed(n, p, density, seed):
+    rng = np.random.RandomState(seed)
+    X = sparse.random(n, p, density=density, random_state=seed, format="csr")
+    X.data = rng.randn(X.nnz)
+    y = X @ rng.randn(p) + 0.1 * rng.randn(n)
+    return X, y, rng.rand(n) + 0.5
+
+
+@pytest.mark.parametrize("n, p", [(80, 30), (30, 80)])
+@pytest.mark.parametrize("alpha", [1e-3, 1.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_positive_sparse_without_gram(monkeypatch, n, p, alpha, weighted):
+    """Sparse X with more features than _SPARSE_DIRECT_MAX: positive=True runs on
+    products with X only (no Gram matrix is formed) and is exact against BVLS."""
+    monkeypatch.setattr(_ridge, "_SPARSE_DIRECT_MAX", 10)
+
+    def no_gram(self):
+        raise AssertionError("a Gram matrix was formed")
+    monkeypatch.setattr(_ridge._Design, "gram_features", no_gram)
+    monkeypatch.setattr(_ridge._Design, "gram_samples", no_gram)
+    X, y, sw = sparse_signed(n, p, 0.3, seed=n + p)
+    sw = sw if weighted else None
+    ref = positive_reference(X.toarray(), y, alpha, sw)
+    assert 0 < np.sum(ref > 0) < p
+    est = Ridge(alpha, positive=True, tol=1e-12).fit(X, y, sample_weight=sw)
+    assert est.solver_ == "gpcg" and np.all(est.coef_ >= 0)
+    assert rel_err(est.coef_, ref) < 1e-9
+    # scikit-learn's L-BFGS-B on the dense copy, tight: fastreg's objective is lower
+    # or equal (scikit-learn's own solution is only accurate to its tolerance)
+    skl = sk.Ridge(alpha, positive=True, tol=1e-12).fit(X.toarray(), y, sw)
+
+    def objective(coef, b):
+        r = y - X @ coef - b
+        return (np.ones(n) if sw is None else sw) @ r ** 2 + alpha * coef @ coef
+    assert objective(est.coef_, est.intercept_) <= \
+        objective(skl.coef_, skl.intercept_) * (1 + 1e-12)
+    # at the default tolerance too
+    est = Ridge(alpha, positive=True).fit(X, y, sample_weight=sw)
+    skl = sk.Ridge(alpha, positive=True).fit(X.toarray(), y, sw)
+    assert objective(est.coef_, est.intercept_) <= \
+        objective(skl.coef_, skl.intercept_) * (1 + 1e-12)
+
+
+def test_positive_sparse_multi_target_large_means(monkeypatch):
+    """Several targets with their own alphas, and columns with means much larger than
+    their spreads (centered densely inside the design): still exact."""
+    monkeypatch.setattr(_ridge, "_SPARSE_DIRECT_MAX", 10)
+    X, _, sw = sparse_signed(70, 25, 0.3, seed=3)
+    X = sparse.hstack([X, sparse.csr_matrix(1e4 + np.random.RandomState(0).randn(70, 3))
+                       ]).tocsr()
+    rng = np.random.RandomState(4)
+    Y = np.column_stack([X @ rng.randn(28), X @ rng.rand(28)]) + rng.randn(70, 2)
+    alphas = np.array([0.5, 2.0])
+    est = Ridge(alphas, positive=True, tol=1e-12).fit(X, Y, sample_weight=sw)
+    assert est.solver_ == "gpcg"
+    for k in range(2):
+        ref = positive_reference(X.toarray(), Y[:, k], alphas[k], sw)
+        assert rel_err(est.coef_[k], ref) < 1e-8
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_positive_alpha_zero_is_nnls(scale, fmt):
+    """alpha = 0 with positive=True is non-negative least squares at any scale of X
+    (the coordinate-descent kernel has no ridge dual to stop on there)."""
+    rng = np.random.RandomState(5)
+    X = rng.randn(60, 12) * scale
+    y = X @ rng.randn(12) + 0.01 * scale * rng.randn(60)
+    ref = positive_reference(X, y, 0.0)
+    assert 0 < np.sum(ref > 0) < 12
+    Xin = X if fmt == "dense" else sparse.csr_matrix(X)
+    est = Ridge(0.0, positive=True, tol=1e-12).fit(Xin, y)
+    assert est.solver_ == "gpcg"
+    assert rel_err(est.coef_, ref) < 1e-9
+    # p > n: the solution is not unique; the objective is NNLS's
+    Xw, yw = X[:8], y[:8]
+    est = Ridge(0.0, positive=True, tol=1e-12).fit(
+        Xw if fmt == "dense" else sparse.csr_matrix(Xw), yw)
+    ref = positive_reference(Xw, yw, 0.0)
+    Xc, yc = Xw - Xw.mean(0), yw - yw.mean()
+    assert np.all(est.coef_ >= 0)
+    assert np.sum((yc - Xc @ est.coef_) ** 2) <= \
+        np.sum((yc - Xc @ ref) ** 2) + 1e-12 * (yc @ yc)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e3])
+def test_cd_alpha_zero_is_least_squares(scale):
+    """solver='cd' with alpha = 0 (no ridge dual: the kernel's least-squares stopping
+    rule is not scale-invariant) is solved directly: least squares at any scale."""
+    rng = np.random.RandomState(6)
+    X = rng.randn(50, 10) * scale
+    y = X @ rng.randn(10) + scale * rng.randn(50)
+    est = Ridge(0.0, solver="cd").fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    assert rel_err(est.coef_, np.linalg.lstsq(Xc, yc, rcond=None)[0]) < 1e-10
