@@ -589,3 +589,79 @@ def test_cd_alpha_zero_is_least_squares(scale):
     est = Ridge(0.0, solver="cd").fit(X, y)
     Xc, yc = X - X.mean(0), y - y.mean()
     assert rel_err(est.coef_, np.linalg.lstsq(Xc, yc, rcond=None)[0]) < 1e-10
+
+
+# --------------------------------------------------------------------------------------
+# RidgeCV on sparse X whose column means dwarf their spreads
+# --------------------------------------------------------------------------------------
+
+def solve_longdouble(M, b):
+    """Gaussian elimination with partial pivoting in extended precision."""
+    M, b = M.copy(), b.copy()
+    m = len(b)
+    for i in range(m):
+        piv = i + int(np.argmax(np.abs(M[i:, i])))
+        M[[i, piv]], b[[i, piv]] = M[[piv, i]], b[[piv, i]]
+        f = M[i + 1:, i] / M[i, i]
+        M[i + 1:, i:] -= np.outer(f, M[i, i:])
+        b[i + 1:] -= f * b[i]
+    x = np.zeros(m, dtype=b.dtype)
+    for i in range(m - 1, -1, -1):
+        x[i] = (b[i] - M[i, i + 1:] @ x[i + 1:]) / M[i, i]
+    return x
+
+
+def loo_longdouble(X, y, sw, alpha):
+    """sw_i (y_i - prediction without row i)^2, each fit centered and solved in
+    extended precision (primal or dual, whichever system is smaller)."""
+    L = np.longdouble
+    n, p = X.shape
+    out = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        A, b, w = X[keep].astype(L), y[keep].astype(L), sw[keep].astype(L)
+        mu, ym = w @ A / w.sum(), w @ b / w.sum()
+        Ac, bc = (A - mu) * np.sqrt(w)[:, None], (b - ym) * np.sqrt(w)
+        if p <= n - 1:
+            coef = solve_longdouble(Ac.T @ Ac + alpha * np.eye(p, dtype=L), Ac.T @ bc)
+        else:
+            coef = Ac.T @ solve_longdouble(Ac @ Ac.T + alpha * np.eye(n - 1, dtype=L), bc)
+        out[i] = float(L(sw[i]) * (L(y[i]) - (X[i].astype(L) - mu) @ coef - ym) ** 2)
+    return out
+
+
+@pytest.mark.parametrize("n, p", [(60, 12), (12, 30)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridgecv_sparse_large_means_matches_dense(n, p, weighted):
+    """Leave-one-out on sparse X with columns of mean 1e5 and spread 1 (and truly
+    sparse ones): implicit centering of those would cancel ~10 digits in the Gram
+    matrix; fastreg centers them densely (they are nearly all nonzero) and agrees
+    with scikit-learn on the dense copy, and with an extended-precision brute force
+    at least as well as scikit-learn does (at the smallest alphas both lose digits:
+    the problem is ill-conditioned there)."""
+    rng = np.random.RandomState(n)
+    dense_cols = 1e5 + rng.randn(n, 3)
+    Xs = sparse.random(n, p - 3, density=0.3, random_state=n, format="csr")
+    X = sparse.hstack([Xs, sparse.csr_matrix(dense_cols)]).tocsr()
+    Xd = X.toarray()
+    y = Xd @ rng.randn(p) + rng.randn(n)
+    sw = rng.rand(n) + 0.5 if weighted else None
+    alphas = np.logspace(-4, 2, 7)
+    kw = dict(alphas=alphas, store_cv_results=True)
+    ours = RidgeCV(**kw).fit(X, y, sample_weight=sw)
+    ref = sk.RidgeCV(**kw).fit(Xd, y, sample_weight=sw)
+    assert ours.alpha_ == ref.alpha_
+    well = alphas >= 1e-2
+    # (squared errors: compared against the largest of each alpha)
+    assert_allclose(ours.cv_results_[:, well], ref.cv_results_[:, well], rtol=1e-7,
+                    atol=1e-9 * ref.cv_results_.max())
+    for k, alpha in enumerate(alphas):
+        exact = loo_longdouble(Xd, y, np.ones(n) if sw is None else sw, alpha)
+        err_ours = np.max(np.abs(ours.cv_results_[:, k] - exact)) / exact.max()
+        err_ref = np.max(np.abs(ref.cv_results_[:, k] - exact)) / exact.max()
+        assert err_ours <= max(2 * err_ref, 1e-9), (alpha, err_ours, err_ref)
+    assert rel_err(ours.coef_, ref.coef_) < 1e-8
+    assert abs(ours.intercept_ - ref.intercept_) < 1e-8 * abs(ref.intercept_)
+    # Ridge on the same data, through the same design
+    est = Ridge(alpha=ours.alpha_).fit(X, y, sample_weight=sw)
+    assert rel_err(est.coef_, sk.Ridge(alpha=ours.alpha_).fit(Xd, y, sw).coef_) < 1e-8
