@@ -665,3 +665,118 @@ def test_ridgecv_sparse_large_means_matches_dense(n, p, weighted):
     # Ridge on the same data, through the same design
     est = Ridge(alpha=ours.alpha_).fit(X, y, sample_weight=sw)
     assert rel_err(est.coef_, sk.Ridge(alpha=ours.alpha_).fit(Xd, y, sw).coef_) < 1e-8
+
+
+# --------------------------------------------------------------------------------------
+# alpha / alphas: accepted exactly as scikit-learn accepts them
+# --------------------------------------------------------------------------------------
+
+def outcome(estimator, X, y):
+    try:
+        return estimator.fit(X, y)
+    except (ValueError, TypeError, IndexError) as exc:
+        return exc
+
+
+# factories (a generator is consumed by its first use)
+RIDGE_ALPHAS_1 = {
+    "True": lambda: True, "False": lambda: False, "int 1": lambda: 1, "int 0": lambda: 0,
+    "np.int64": lambda: np.int64(2), "np.float32": lambda: np.float32(0.5),
+    "np.float16": lambda: np.float16(1), "1.5": lambda: 1.5, "1e308": lambda: 1e308,
+    "[1.0]": lambda: [1.0], "[[1.0]]": lambda: [[1.0]], "[[[1.0]]]": lambda: [[[1.0]]],
+    "0-d array": lambda: np.array(1.0), "2-d array": lambda: np.array([[1.0]]),
+    "tuple": lambda: (2.0,), "['1.0']": lambda: ["1.0"], "range": lambda: range(1, 2),
+    "object array": lambda: np.array([1.0], dtype=object), "[True]": lambda: [True],
+    "np.bool_": lambda: np.bool_(True), "inf": lambda: np.inf, "-inf": lambda: -np.inf,
+    "nan": lambda: np.nan, "-1.0": lambda: -1.0, "'1.0'": lambda: "1.0",
+    "None": lambda: None, "complex": lambda: 1 + 0j, "[complex]": lambda: [1 + 0j],
+    "set": lambda: {1.0}, "[None]": lambda: [None], "[1.0, 'a']": lambda: [1.0, "a"],
+    "[]": lambda: [], "[[]]": lambda: [[]], "[inf]": lambda: [np.inf],
+    "[nan]": lambda: [np.nan], "generator": lambda: (a for a in [1.0]),
+    "two for one target": lambda: [1.0, 2.0],
+}
+RIDGE_ALPHAS_2 = {
+    "[1.0, 2.0]": lambda: [1.0, 2.0], "[[1.0, 2.0]]": lambda: [[1.0, 2.0]],
+    "column": lambda: np.array([[1.0], [2.0]]), "strings": lambda: ["1.0", "2"],
+    "bools": lambda: np.array([True, False]), "uint8": lambda: np.array([1, 2], np.uint8),
+    "three for two": lambda: [1.0, 2.0, 3.0], "scalar": lambda: 3.0,
+}
+# scikit-learn validates scalars only: array entries < 0 pass (fastreg: an error)
+NEGATIVE_ARRAYS = {"[-1.0]": lambda: [-1.0], "0-d -1": lambda: np.array(-1.0),
+                   "[1.0, -1.0]": lambda: [1.0, -1.0]}
+
+
+@pytest.mark.parametrize("n_targets, make_alpha", [
+    *[(1, f) for f in RIDGE_ALPHAS_1.values()], *[(2, f) for f in RIDGE_ALPHAS_2.values()]
+], ids=[*RIDGE_ALPHAS_1, *RIDGE_ALPHAS_2])
+def test_ridge_alpha_accepted_as_sklearn(n_targets, make_alpha):
+    """Each alpha is accepted (with the same coefficients) or rejected by both."""
+    X, y, _ = make(20, 4, n_targets=None if n_targets == 1 else n_targets, seed=7)
+    ours = outcome(Ridge(alpha=make_alpha()), X, y)
+    ref = outcome(sk.Ridge(alpha=make_alpha()), X, y)
+    assert isinstance(ours, Exception) == isinstance(ref, Exception), (ours, ref)
+    if isinstance(ours, Exception):
+        assert isinstance(ours, ValueError) and "alpha" in str(ours) \
+            or "penalties" in str(ours), ours
+    else:
+        assert_allclose(ours.coef_, ref.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("make_alpha", NEGATIVE_ARRAYS.values(), ids=list(NEGATIVE_ARRAYS))
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_ridge_negative_alpha_arrays_are_rejected(make_alpha, fmt):
+    """Deliberately stricter than scikit-learn, which checks scalar alphas only and
+    fits a negative penalty given in an array (an indefinite problem, or NaN on
+    sparse X): fastreg rejects it, as it rejects a negative scalar."""
+    X, Y, _ = make(20, 4, n_targets=2, seed=7)
+    Xin = X if fmt == "dense" else sparse.csr_matrix(X)
+    assert not isinstance(outcome(sk.Ridge(alpha=make_alpha()), Xin, Y), Exception)
+    with pytest.raises(ValueError, match="'alpha' parameter must be >= 0"):
+        Ridge(alpha=make_alpha()).fit(Xin, Y)
+
+
+RIDGECV_ALPHAS = {
+    "True": lambda: True, "False": lambda: False, "1": lambda: 1, "0": lambda: 0,
+    "0.0": lambda: 0.0, "0.5": lambda: 0.5, "np.bool_": lambda: np.bool_(True),
+    "inf": lambda: np.inf, "nan": lambda: np.nan, "-1.0": lambda: -1.0,
+    "[True, 2.0]": lambda: [True, 2.0], "[True]": lambda: [True],
+    "[np.bool_]": lambda: [np.bool_(True)], "[1.0, -1.0]": lambda: [1.0, -1.0],
+    "[0.0, 1.0]": lambda: [0.0, 1.0], "[[1.0, 2.0]]": lambda: [[1.0, 2.0]],
+    "[[1.0], [2.0]]": lambda: [[1.0], [2.0]], "2-d array": lambda: np.array([[0.1, 1.0]]),
+    "'1.0'": lambda: "1.0", "['1.0']": lambda: ["1.0"], "['1.0', 2.0]": lambda: ["1.0", 2.0],
+    "tuple": lambda: (0.1, 1.0), "0-d array": lambda: np.array(2.0),
+    "[np.float32]": lambda: [np.float32(1.5)], "[np.int64]": lambda: [np.int64(3)],
+    "complex": lambda: 1 + 0j, "[complex]": lambda: [1 + 0j], "None": lambda: None,
+    "[None]": lambda: [None], "object array": lambda: np.array([1.0, 2.0], dtype=object),
+    "range": lambda: range(1, 4), "[1e308]": lambda: [1e308],
+}
+
+
+@pytest.mark.parametrize("cv", [None, 3])
+@pytest.mark.parametrize("make_alphas", RIDGECV_ALPHAS.values(), ids=list(RIDGECV_ALPHAS))
+def test_ridgecv_alphas_accepted_as_sklearn(make_alphas, cv):
+    """Each alphas is accepted (same alpha_ and coefficients) or rejected by both;
+    except a scalar with K-fold, which scikit-learn documents but fails on (a
+    TypeError from its grid search): fastreg accepts it."""
+    X, y, _ = make(20, 4, seed=7)
+    ours = outcome(RidgeCV(alphas=make_alphas(), cv=cv), X, y)
+    ref = outcome(sk.RidgeCV(alphas=make_alphas(), cv=cv), X, y)
+    if cv is not None and np.ndim(make_alphas()) == 0 and not isinstance(ours, Exception):
+        assert isinstance(ref, TypeError)
+        ref = sk.RidgeCV(alphas=[make_alphas()], cv=cv).fit(X, y)
+    assert isinstance(ours, Exception) == isinstance(ref, Exception), (ours, ref)
+    if not isinstance(ours, Exception):
+        assert ours.alpha_ == ref.alpha_
+        assert_allclose(ours.coef_, ref.coef_, rtol=1e-9)
+    else:
+        assert isinstance(ours, ValueError) and "alphas" in str(ours), ours
+
+
+@pytest.mark.parametrize("cv", [None, 3])
+@pytest.mark.parametrize("alphas", [[1.0, np.inf], [np.nan, 1.0], []])
+def test_ridgecv_non_finite_or_empty_alphas_are_rejected(alphas, cv):
+    """Deliberately stricter than scikit-learn, which fits an infinite alpha (zero
+    coefficients), or returns NaN coefficients for an empty grid: clear errors."""
+    X, y, _ = make(20, 4, seed=7)
+    with pytest.raises(ValueError, match="finite|must not be empty"):
+        RidgeCV(alphas=alphas, cv=cv).fit(X, y)
