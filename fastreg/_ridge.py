@@ -985,7 +985,9 @@ class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         max_iter = 1000 if self.max_iter is None else self.max_iter
         n_iter = np.ones(Y.shape[1], dtype=np.int32)
         if method == "cholesky":
-            coef = _solve_cholesky(design, Yc, alphas_p)
+            # (X is not checked for NaN / infinity before: no warnings from them)
+            with np.errstate(over="ignore", invalid="ignore"):
+                coef = _solve_cholesky(design, Yc, alphas_p)
             if not design.finite:
                 _raise_not_finite(X)
             if X_offset is None:

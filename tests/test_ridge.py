@@ -408,6 +408,29 @@ def test_ridge_bad_inputs():
         assert_allclose(Ridge(solver=solver).fit(X, y).coef_, ref, rtol=1e-10)
 
 
+@pytest.mark.parametrize("n, p", [(30, 5), (5, 30)])
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_ridge_non_finite_X_on_the_fast_path(n, p, order, bad):
+    """Dense float64 X is checked for NaN / infinity on the diagonal of its Gram
+    matrix (no separate pass over X): the same errors as scikit-learn, no warnings."""
+    rng = np.random.RandomState(0)
+    X = np.asarray(rng.randn(n, p), order=order)
+    X[2, 3] = bad
+    y = rng.randn(n)
+    with pytest.raises(ValueError) as ours:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            Ridge().fit(X, y)
+    with pytest.raises(ValueError) as ref:
+        sk.Ridge().fit(X, y)
+    assert str(ours.value) == str(ref.value)
+    # finite values too large for the squares: a clear error, never NaN coefficients
+    X[2, 3] = 1e200
+    with pytest.raises(ValueError, match="too large for float64"):
+        Ridge().fit(X, y)
+
+
 def test_ridgecv_bad_inputs():
     X, y, _ = make(10, 3)
     with pytest.raises(ValueError, match=r"alphas\[1\] == 0.0, must be > 0"):
@@ -833,3 +856,33 @@ def test_ridgecv_non_finite_or_empty_alphas_are_rejected(alphas, cv):
     X, y, _ = make(20, 4, seed=7)
     with pytest.raises(ValueError, match="finite|must not be empty"):
         RidgeCV(alphas=alphas, cv=cv).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag",
+                                    "saga", "lbfgs"])
+@pytest.mark.parametrize("fmt", ["dense", "csr", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
+    """Every solver name of scikit-learn, on dense and sparse X, with and without an
+    intercept and positivity: fastreg raises exactly when scikit-learn does (same
+    exception type) and otherwise returns the exact solution, which scikit-learn's
+    iterative solvers approach to their tolerance."""
+    X, y, _ = make(40, 8, seed=9)
+    Xin = X if fmt == "dense" else getattr(sparse, f"{fmt}_matrix")(X)
+    kw = dict(alpha=0.7, solver=solver, fit_intercept=fit_intercept, positive=positive)
+    ours = outcome(Ridge(tol=1e-12, **kw), Xin, y)
+    ref = outcome(sk.Ridge(tol=1e-10, max_iter=100000, random_state=0, **kw), Xin, y)
+    assert type(ours) is type(ref) if isinstance(ref, Exception) else \
+        not isinstance(ours, Exception), (ours, ref)
+    if isinstance(ours, Exception):
+        return
+    if positive:
+        exact = positive_reference(X, y, 0.7) if fit_intercept else lsq_linear(
+            np.vstack([X, np.sqrt(0.7) * np.eye(8)]), np.r_[y, np.zeros(8)],
+            bounds=(0, np.inf), method="bvls", tol=1e-15).x
+    else:
+        exact = exact_ridge(X, y, 0.7, fit_intercept=fit_intercept)[0]
+    assert rel_err(ours.coef_, exact) < 1e-9
+    assert rel_err(ref.coef_, exact) < 1e-4
