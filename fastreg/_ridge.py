@@ -50,11 +50,15 @@ _SOLVERS = _SKLEARN_SOLVERS + ("cd",)
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
 # matrix is at least this: its forward error (~ eps / rcond) then stays below ~1e-8
 _RCOND_MIN = 1e-8
+# implicitly centered Gram matrices: refine the solution when its error bound
+# kappa eps / rcond exceeds _REFINE_FROM; accepted once a correction is below
+# _REFINED (relative): what is left is at most a tenth of that
+_REFINE_FROM = 1e-10
+_REFINED = 1e-10
+_REFINE_STEPS = 4
 # sparse X: Gram matrices up to this size (min(n_samples, n_features)) are formed and
 # factored; larger problems run conjugate gradients
 _SPARSE_DIRECT_MAX = 2000
-# dense Gram matrices smaller than this are formed by gemm, larger ones by syrk
-_GEMM_MAX = 128
 
 
 # --------------------------------------------------------------------------------------
@@ -63,16 +67,12 @@ _GEMM_MAX = 128
 
 def _syrk(A, features):
     """A^T A (``features``) or A A^T of dense A in either memory order, without copying
-    A: the upper triangle by BLAS syrk (half the work of a product, lower triangle
-    zero), or the full product by BLAS gemm when it is smaller than _GEMM_MAX (there
-    OpenBLAS's gemm is the faster, by ~10% on one thread, ~40% on two)."""
-    if not (A.flags.f_contiguous or A.flags.c_contiguous):
-        A = np.asfortranarray(A)
-    if A.shape[1 if features else 0] < _GEMM_MAX:
-        return A.T @ A if features else A @ A.T
-    if A.flags.f_contiguous:
-        return blas.dsyrk(1.0, A, trans=1 if features else 0)
-    return blas.dsyrk(1.0, A.T, trans=0 if features else 1)
+    A, in Fortran order (for LAPACK in place). NumPy's matmul runs BLAS syrk for the
+    product of an array with its own transpose (and mirrors the triangle); its
+    OpenBLAS build was ~10% faster than SciPy's dsyrk here. The result is symmetric:
+    the transpose of NumPy's C-ordered result is the same matrix in Fortran order."""
+    G = A.T @ A if features else A @ A.T
+    return G.T if G.flags.c_contiguous else G
 
 
 def _full(upper):
@@ -335,12 +335,21 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
 # Solvers on prepared data: each returns coef of shape (n_targets, n_features)
 # --------------------------------------------------------------------------------------
 
-def _cholesky_columns(M, B, alphas, kappa=0.0):
+def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None):
     """Z with (M + alphas[k] I) Z[:, k] = B[:, k] from the upper triangle of M: one
     LAPACK factorization per distinct alpha, the last one in place (M is consumed).
-    None when a factorization fails or its reciprocal condition estimate is below
-    _RCOND_MIN * (1 + kappa), kappa the rounding of M beyond eps (see _Design)."""
+    None when a factorization fails or is ill-conditioned (reciprocal condition
+    estimate rcond below _RCOND_MIN).
+
+    ``kappa`` is the rounding of M beyond eps (implicit centering, see _Design): the
+    solve then errs by up to ~kappa eps / rcond. Above _REFINE_FROM, the solution is
+    refined (Wilkinson's iterative refinement: residuals with ``gram_times``, the
+    exact Gram matrix applied through products with X, whose rounding grows only
+    like sqrt(kappa); corrections from the same factorization) until the correction
+    stops shrinking or reaches rounding; None if the last one is not below _REFINED
+    of the solution, or if kappa eps / rcond is too large (> 0.1) to refine."""
     m = M.shape[0]
+    eps = np.finfo(np.float64).eps
     # the 1-norm of the symmetric matrix is at most its upper triangle's largest
     # column sum plus its largest row sum (an overestimate by at most 2x)
     anorm = (lapack.dlantr("1", M, uplo="U") + lapack.dlantr("I", M, uplo="U")) \
@@ -358,11 +367,29 @@ def _cholesky_columns(M, B, alphas, kappa=0.0):
         if info != 0:
             return None
         rcond, info = lapack.dpocon(c, anorm + a, uplo="U")
-        if info != 0 or not rcond >= _RCOND_MIN * (1.0 + kappa):
+        if info != 0 or not rcond >= _RCOND_MIN:
             return None
-        Z[:, cols], info = lapack.dpotrs(c, B[:, cols], lower=0)
+        z, info = lapack.dpotrs(c, B[:, cols], lower=0)
         if info != 0:
             return None
+        error = kappa * eps / rcond
+        if error > _REFINE_FROM:
+            if gram_times is None or error > 0.1:
+                return None
+            change = np.inf
+            for _ in range(_REFINE_STEPS):
+                residual = B[:, cols] - gram_times(z) - a * z
+                dz, info = lapack.dpotrs(c, residual, lower=0)
+                z = z + dz
+                last, change = change, np.linalg.norm(dz) / max(np.linalg.norm(z),
+                                                                np.finfo(float).tiny)
+                # done: the error left is about kappa eps / rcond (< 0.1) times the
+                # last correction; or the residual's own rounding stops the progress
+                if change <= _REFINED or change > 0.5 * last:
+                    break
+            if not change <= _REFINED:
+                return None
+        Z[:, cols] = z
     return Z
 
 
@@ -374,13 +401,15 @@ def _solve_cholesky(design, Y, alphas):
         G = design.gram_features()
         if not design.finite:
             return None
-        W = _cholesky_columns(G, rhs, alphas, design.kappa)
+        W = _cholesky_columns(G, rhs, alphas, design.kappa,
+                              lambda Z: design.tdot(design.dot(Z)))
         return None if W is None else W.T
     # p > n: w = Xc^T (Xc Xc^T + alpha I)^{-1} y
     K = design.gram_samples()
     if not design.finite:
         return None
-    C = _cholesky_columns(K, Y, alphas, design.kappa)
+    C = _cholesky_columns(K, Y, alphas, design.kappa,
+                          lambda C: design.dot(design.tdot(C)))
     return None if C is None else design.tdot(C).T
 
 
@@ -721,6 +750,16 @@ def _check_cv_alphas(alphas, strict):
     if not _is_array_like(alphas):
         _check_real("alphas", alphas, strict=True)
         return np.array([float(alphas)])
+    if isinstance(alphas, np.ndarray) and alphas.ndim == 1 and \
+            alphas.dtype.kind in "iuf" and len(alphas):
+        # every entry is a numbers.Real: check the values at once, report the first
+        values = alphas.astype(np.float64)
+        bad = ~np.isfinite(values) | (values < 0) | ((values == 0) & strict)
+        if np.any(bad):
+            index = int(np.argmax(bad))
+            _check_real("alphas" if len(values) == 1 else f"alphas[{index}]",
+                        alphas[index], strict)
+        return values
     if isinstance(alphas, (np.ndarray, list, tuple)):
         if np.ndim(alphas) == 0:
             raise ValueError("alphas must be a real number or a 1-D array-like of them, "
@@ -1066,41 +1105,51 @@ class _Spectrum:
                 self.V = vectors
                 self.B = design.dot(self.V)
         M = self.Q if self.wide else self.B
-        self.M2 = M ** 2
         self.MtY = M.T @ Y
         self.Mts = M.T @ self.sqrt_sw
 
-    def loo_residuals(self, alphas):
-        """Leave-one-out residuals (n, len(alphas), t) of the prepared problem."""
+    def loo_residuals(self, alphas, rows=1 << 20):
+        """Leave-one-out residuals (n, len(alphas), t) of the prepared problem, by
+        blocks of rows of Q or B of about ``rows`` floats (their squares are formed
+        block by block, never in full)."""
         n, t = self.Y.shape
         k = len(alphas)
         D = 1.0 / (self.lam[:, None] + alphas[None, :])             # (r, k)
-        DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(len(self.lam), k * t)
+        r = len(self.lam)
+        DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(r, k * t)
         s = self.sqrt_sw
-        if self.wide:
-            Q = self.Q
-            c = (Q @ DY).reshape(n, k, t)
-            d = self.M2 @ D                                          # (n, k)
-            if self.fit_intercept:
-                d -= (Q @ (D * self.Mts[:, None])) * (s / (s @ s))[:, None]
-            return c / d[:, :, None]
-        B = self.B
-        c = self.Y[:, None, :] - (B @ DY).reshape(n, k, t)
-        d = 1.0 - self.M2 @ D
-        if self.fit_intercept:
-            d -= (s[:, None] - B @ (D * self.Mts[:, None])) * (s / (s @ s))[:, None]
-        return c / d[:, :, None]
+        # the intercept's share of the diagonal: the column s, centered out of Xc.
+        # Wide: it lies in the null space of Xc Xc^T, so it is one of Q's columns
+        # (Q^T s != 0); long: B^T s = V^T Xc^T s = 0, so only s s^T / (s^T s) is left.
+        DQs = D * self.Mts[:, None] if self.fit_intercept and self.wide else None
+        out = np.empty((n, k, t))
+        M = self.Q if self.wide else self.B
+        step = max(1, rows // max(r, 1))
+        for start in range(0, n, step):
+            i = slice(start, min(start + step, n))
+            Mi = M[i]
+            fit = (Mi @ DY).reshape(-1, k, t)
+            diag = (Mi * Mi) @ D                                      # (rows, k)
+            if self.wide:
+                c = fit
+                if DQs is not None:
+                    diag -= (Mi @ DQs) * (s[i] / (s @ s))[:, None]
+            else:
+                c = self.Y[i, None, :] - fit
+                diag = 1.0 - diag
+                if self.fit_intercept:
+                    diag -= (s[i] * s[i] / (s @ s))[:, None]
+            out[i] = c / diag[:, :, None]
+        return out
 
     def loo_blocks(self, alphas, size=1 << 22):
-        """(index, alpha, residuals (n, t)) for each alpha, computed by blocks of alphas
+        """(indices, residuals (n, len(indices), t)) for consecutive blocks of alphas
         whose residuals take about ``size`` floats."""
         n, t = self.Y.shape
         step = max(1, size // max(n * t, 1))
         for start in range(0, len(alphas), step):
-            block = alphas[start:start + step]
-            looe = self.loo_residuals(block)
-            for j, alpha in enumerate(block):
-                yield start + j, alpha, looe[:, j, :]
+            block = range(start, min(start + step, len(alphas)))
+            yield block, self.loo_residuals(alphas[start:start + step])
 
     def final_coef(self, alphas):
         """Coefficients (t, p) as accurate as Ridge's: the SVD mode's own, otherwise a
@@ -1112,10 +1161,12 @@ class _Spectrum:
             return self.coef(alphas)
         design, Y = self.design, self.Y
         if self.wide:
-            C = _cholesky_columns(self.gram, Y, alphas, self.kappa)
+            C = _cholesky_columns(self.gram, Y, alphas, self.kappa,
+                                  lambda C: design.dot(design.tdot(C)))
             coef = None if C is None else design.tdot(C).T
         else:
-            W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa)
+            W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa,
+                                  lambda Z: design.tdot(design.dot(Z)))
             coef = None if W is None else W.T
         if coef is None:
             coef = self.coef(alphas) if design.sparse else _solve_svd(design, Y, alphas)
@@ -1287,49 +1338,62 @@ class RidgeCV(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         design, Yc, X_offset, y_offset, scale = _prepare(X, Y, self.fit_intercept, sw)
         spectrum = _Spectrum(design, Yc, mode, self.fit_intercept)
         per_target = self.alpha_per_target and n_y > 1
-        if self.store_cv_results:
-            results = np.empty((n_samples * n_y, len(alphas)))
+        results = np.empty((n_samples * n_y, len(alphas))) if self.store_cv_results \
+            else None
         sqrt_sw_p = spectrum.sqrt_sw
-        best_score = best_alpha = None
+        best = {"score": None, "alpha": None}
+
+        def select(i, alpha, score, stored):
+            """Keep the first best score (per target with alpha_per_target)."""
+            if results is not None:
+                results[:, i] = np.ravel(stored)
+            if best["score"] is None:
+                if per_target:
+                    best["score"] = np.reshape(score, -1).copy()
+                    best["alpha"] = np.full(n_y, alpha)
+                else:
+                    best["score"], best["alpha"] = score, float(alpha)
+            elif per_target:
+                better = score > best["score"]
+                best["score"][better] = score[better]
+                best["alpha"][better] = alpha
+            elif score > best["score"]:
+                best["score"], best["alpha"] = score, float(alpha)
         # the prepared problem has penalty scale * alpha and residuals scaled by
         # sqrt(scale * sw): back to scikit-learn's sqrt(sw)-scaled residuals
-        for i, alpha, looe in spectrum.loo_blocks(alphas * scale):
-            alpha = alphas[i]
-            looe = looe / np.sqrt(scale)
+        for block, looe_block in spectrum.loo_blocks(alphas * scale):
+            looe_block = looe_block / np.sqrt(scale)        # (n, len(block), n_y)
             if scorer is None:
-                sq = looe ** 2
+                # squared errors and their means, for the whole block at once
+                sq_block = looe_block ** 2
                 if y.ndim == 1:
-                    sq = sq[:, 0]
-                score = np.mean(-sq, axis=0) if self.alpha_per_target else np.mean(-sq)
-                stored = sq
-            else:
-                pred = Yc - looe * np.sqrt(scale)
-                if sw is not None:
-                    pred = pred / sqrt_sw_p[:, None]
-                pred = pred + y_offset
-                if y.ndim == 1:
-                    pred = pred[:, 0]
-                kw = {} if sw is None else {"sample_weight": sw}
-                if self.alpha_per_target and y.ndim > 1:
-                    score = np.asarray([scorer(_Identity(), pred[:, j], y[:, j], **kw)
-                                        for j in range(n_y)])
+                    sq_block = sq_block[:, :, 0]
+                    scores = -np.mean(sq_block, axis=0)
+                elif self.alpha_per_target:
+                    scores = -np.mean(sq_block, axis=0)
                 else:
-                    score = scorer(_Identity(), pred, y, **kw)
-                stored = pred
-            if self.store_cv_results:
-                results[:, i] = np.ravel(stored)
-            if best_score is None:
-                if per_target:
-                    best_score = np.reshape(score, -1).copy()
-                    best_alpha = np.full(n_y, alpha)
+                    scores = -np.mean(sq_block, axis=(0, 2))
+            for j, i in enumerate(block):
+                alpha = alphas[i]
+                if scorer is None:
+                    score, stored = scores[j], sq_block[:, j]
                 else:
-                    best_score, best_alpha = score, float(alpha)
-            elif per_target:
-                better = score > best_score
-                best_score[better] = score[better]
-                best_alpha[better] = alpha
-            elif score > best_score:
-                best_score, best_alpha = score, float(alpha)
+                    looe = looe_block[:, j]
+                    pred = Yc - looe * np.sqrt(scale)
+                    if sw is not None:
+                        pred = pred / sqrt_sw_p[:, None]
+                    pred = pred + y_offset
+                    if y.ndim == 1:
+                        pred = pred[:, 0]
+                    kw = {} if sw is None else {"sample_weight": sw}
+                    if self.alpha_per_target and y.ndim > 1:
+                        score = np.asarray([scorer(_Identity(), pred[:, m], y[:, m], **kw)
+                                            for m in range(n_y)])
+                    else:
+                        score = scorer(_Identity(), pred, y, **kw)
+                    stored = pred
+                select(i, alpha, score, stored)
+        best_score, best_alpha = best["score"], best["alpha"]
         coef = spectrum.final_coef(
             scale * np.broadcast_to(best_alpha, (n_y,)).astype(float))
         one_d = "1d" if y.ndim == 1 else (n_y == 1)

@@ -523,31 +523,32 @@ def svd_ridge(X, y, alpha):
 
 
 @pytest.mark.parametrize("n, p", [(300, 6), (6, 40)])
-@pytest.mark.parametrize("offset", [1e2, 1e6])
+@pytest.mark.parametrize("offset", [1e2, 1e6, 1e9])
 def test_dense_large_means_stay_exact(monkeypatch, n, p, offset):
     """Columns whose means dwarf their spreads: the implicitly centered Gram matrix
-    loses ~(mean / spread)^2 * eps; fastreg sees it in its condition check (scaled by
-    that factor) and then centers explicitly: exact to 1e-8, where the implicitly
-    centered solve alone errs by ~1e-3 (offset 1e6)."""
+    loses ~(mean / spread)^2 * eps (1e-3 relative at offset 1e6). fastreg bounds that
+    error (kappa eps / rcond), refines the solution with residuals computed through
+    products with X (which lose only ~mean / spread), and centers X explicitly when
+    the bound is too large to refine (offset 1e9): exact to 1e-8 in all cases."""
     rng = np.random.RandomState(1)
     X = offset + rng.randn(n, p)
     y = X @ rng.randn(p) + rng.randn(n)
-    calls = []
+    explicit_calls, refine_calls = [], []
     explicit = _ridge._Design.explicit
     monkeypatch.setattr(_ridge._Design, "explicit",
-                        lambda self: calls.append(1) or explicit(self))
+                        lambda self: explicit_calls.append(1) or explicit(self))
+    dot = _ridge._Design.dot
+    monkeypatch.setattr(_ridge._Design, "dot",
+                        lambda self, V: refine_calls.append(1) or dot(self, V))
     alpha = 1e-3
     est = Ridge(alpha=alpha).fit(X, y)
     coef, b = svd_ridge(X, y, alpha)
     assert rel_err(est.coef_, coef) < 1e-8
     assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
     assert est.solver_ == "cholesky"
-    # explicit centering (one copy of X) when needed; not for moderate means on a
-    # well-conditioned problem
-    if offset == 1e6:
-        assert calls == [1]
-    elif n > p:
-        assert calls == []
+    if n > p:     # (p > n: X X^T + alpha I is itself ill-conditioned at alpha 1e-3)
+        assert bool(explicit_calls) == (offset == 1e9)
+        assert bool(refine_calls) == (offset == 1e6)
 
 
 # --------------------------------------------------------------------------------------
