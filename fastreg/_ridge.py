@@ -269,8 +269,8 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
     Dense X is copied (centered, weighted, in float64, Fortran order) unless
     ``implicit`` allows a float64 X without weights to be used as it is, centered
     inside the products (``_Design.explicit`` undoes that when it costs accuracy);
-    its means are then computed along with the first product, and X_offset is None
-    (read ``design.mu`` once a solver has run).
+    its means are then computed when first needed, and X_offset is None (read
+    ``design.mu``).
     """
     n_samples, n_features = X.shape
     scale = 1.0 if sw is None else n_samples / float(np.sum(sw))
@@ -1203,15 +1203,22 @@ class RidgeCV(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
     cross-validation: one eigendecomposition of X^T X or X X^T (the smaller), or one
     SVD of X, gives the leave-one-out residuals of every alpha at O(n_samples *
     min(n_samples, n_features)) per alpha and target, with scikit-learn's exact
-    definitions (intercept and sample weights included). Otherwise K-fold: one
+    definitions (intercept and sample weights included); the final coefficients come
+    from Ridge's solver at the selected alpha (a Cholesky solve of the same Gram
+    matrix with Ridge's condition check, else the SVD). Otherwise K-fold: one
     eigendecomposition per training fold gives the model of every alpha, scored like
     :class:`sklearn.model_selection.GridSearchCV` scores :class:`Ridge`; the final model
     is a :class:`Ridge` fit on all data with the best alpha.
 
+    Sparse X is not densified, except for the columns whose means exceed their
+    spreads (centered densely: implicit centering would cancel digits there).
+
     Parameters
     ----------
     alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
-        Penalties to try (finite; > 0 with ``cv=None``, >= 0 otherwise).
+        Penalties to try: a float > 0 or a 1-D sequence of real numbers (finite, not
+        empty; > 0 with ``cv=None``, >= 0 otherwise), as scikit-learn accepts them;
+        unlike scikit-learn, a float also works with K-fold.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     scoring : str, callable or None, default=None
