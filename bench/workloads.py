@@ -186,6 +186,7 @@ def _specs_full():
     # (5) Ridge at one alpha, RidgeCV over 100 alphas.
     for name, src in [
         ("tall20000x500", ("synthetic", 20000, 500)),
+        ("tall20000x1000", ("synthetic", 20000, 1000)),
         ("ames", ("real", "ames", None)),
         ("riboflavin", ("real", "riboflavin", None)),
     ]:
@@ -409,13 +410,27 @@ def _best_time(fn, repeat=5):
     return float(min(times))
 
 
+def bare_ridge(X, y, alpha):
+    """The bare LAPACK solve of a ridge problem on the same (uncentered) matrix: the
+    smaller Gram matrix (NumPy's matmul, BLAS syrk), Cholesky, two triangular solves,
+    and X^T c in the dual (p > n) case. No validation, centering or checks."""
+    from scipy.linalg import lapack
+    n, p = X.shape
+    G = X.T @ X if n >= p else X @ X.T
+    G.flat[:: G.shape[0] + 1] += alpha
+    c, _ = lapack.dpotrf(G, lower=0, clean=0, overwrite_a=1)
+    z, _ = lapack.dpotrs(c, X.T @ y if n >= p else y, lower=0)
+    return z if n >= p else X.T @ z
+
+
 @functools.lru_cache(maxsize=None)
 def physical_limit(spec_id):
     """(label, seconds): the time no solver of this workload can beat by much.
 
     Gram regime (n > p): forming X^T X once (BLAS syrk/gemm on F-ordered X, or the sparse
     product). Wide regime: one X^T r product per alpha of the path. Cross-validation does
-    this once per fold plus once on the full data, for each l1_ratio.
+    this once per fold plus once on the full data, for each l1_ratio. Ridge at one alpha
+    (dense): the bare LAPACK solve on the same matrix (``bare_ridge``).
     """
     wl = get(spec_id)
     X = wl.X
@@ -423,6 +438,8 @@ def physical_limit(spec_id):
     s = wl.spec
     n_alphas = max(len(wl.alphas), 1) if s.family != "cv" else N_ALPHAS
     repeats = (CV_FOLDS + 1) * len(wl.l1_ratios) if s.family == "cv" else 1
+    if s.family == "ridge" and not sp.issparse(X):
+        return "bare LAPACK", _best_time(lambda: bare_ridge(X, wl.y, wl.alphas[0]))
     if n > p:
         seconds = _best_time(lambda: X.T @ X, repeat=3)
         label = "X^T X"

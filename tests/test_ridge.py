@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
-from scipy.optimize import lsq_linear
+from scipy.optimize import lsq_linear, nnls
 from sklearn import linear_model as sk
 from sklearn.model_selection import KFold
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -124,16 +124,69 @@ def test_scalar_sample_weight_scales_the_loss():
                     rtol=1e-9)
 
 
-def test_float32():
-    X, y, sw = make(50, 10)
-    est = Ridge(alpha=1.0).fit(X.astype(np.float32), y.astype(np.float32), sw)
-    ref = sk.Ridge(alpha=1.0).fit(X, y, sw)
-    assert est.coef_.dtype == np.float32
-    # float32 data: the solve runs in float64, the error is the rounding of the input
-    assert rel_err(est.coef_, ref.coef_) < 1e-5
-    cv = RidgeCV().fit(X.astype(np.float32), y)
-    assert cv.coef_.dtype == np.float32
-    assert rel_err(cv.coef_, sk.RidgeCV().fit(X, y).coef_) < 1e-5
+F32_EPS = float(np.finfo(np.float32).eps)
+
+
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")
+@pytest.mark.parametrize("name", ["diabetes", "riboflavin", "ames", "california_housing",
+                                  "synthetic"])
+@pytest.mark.parametrize("alpha", [1.0, 1e-3])
+def test_float32_is_at_least_as_accurate_as_sklearn(load_dataset, name, alpha):
+    """float32 data: scikit-learn solves in float32 (error up to ~cond * eps32);
+    fastreg solves in float64 and rounds the result to float32, the dtype
+    scikit-learn returns. Its coefficients are the exact solution for the float32
+    data to the rounding of the output, and differ from scikit-learn's by no more
+    than scikit-learn's own error (bounded by 10 cond eps32)."""
+    if name == "synthetic":
+        rng = np.random.RandomState(0)
+        X = rng.randn(500, 50) + 3
+        y = X @ rng.randn(50) + rng.randn(500)
+    else:
+        X, y = load_dataset(name)
+    X32, y32 = np.asarray(X, np.float32), np.asarray(y, np.float32)
+    X64, y64 = X32.astype(np.float64), y32.astype(np.float64)
+    exact = sk.Ridge(alpha, solver="svd").fit(X64, y64)
+    Xc = X64 - X64.mean(0)
+    s = np.linalg.svd(Xc, compute_uv=False)
+    low = s[-1] ** 2 if Xc.shape[0] >= Xc.shape[1] else 0.0
+    cond = (s[0] ** 2 + alpha) / (low + alpha)
+    ours = Ridge(alpha).fit(X32, y32)
+    ref = sk.Ridge(alpha).fit(X32, y32)
+    assert ours.coef_.dtype == ref.coef_.dtype == np.float32
+    assert np.asarray(ours.intercept_).dtype == np.asarray(ref.intercept_).dtype
+    err_ours = rel_err(ours.coef_, exact.coef_)
+    err_ref = rel_err(ref.coef_, exact.coef_)
+    assert err_ours < F32_EPS
+    assert err_ours <= err_ref + F32_EPS
+    assert rel_err(ours.coef_, ref.coef_) < 10 * cond * F32_EPS
+    assert abs(ours.intercept_ - exact.intercept_) <= \
+        F32_EPS * (abs(exact.intercept_) + np.abs(X64.mean(0)) @ np.abs(exact.coef_))
+
+
+def test_float32_other_paths_and_ridgecv():
+    """float32 on the other paths (weights, sparse, positive, several targets) and
+    RidgeCV: float32 attributes as scikit-learn's, float64 accuracy underneath."""
+    X, Y, sw = make(50, 10, n_targets=2)
+    X32, Y32 = X.astype(np.float32), Y.astype(np.float32)
+    X64, Y64 = X32.astype(np.float64), Y32.astype(np.float64)
+    for Xin, kw in [(X32, {}), (sparse.csr_matrix(X32), {}),
+                    (X32, {"positive": True, "tol": 1e-12}), (X32, {"solver": "svd"})]:
+        ours = Ridge(alpha=1.0, **kw).fit(Xin, Y32, sample_weight=sw)
+        ref = sk.Ridge(alpha=1.0, **kw).fit(Xin, Y32, sample_weight=sw)
+        exact = sk.Ridge(alpha=1.0, **{**kw, "tol": 1e-14}).fit(X64, Y64, sw)
+        assert ours.coef_.dtype == ours.intercept_.dtype == ref.coef_.dtype
+        assert rel_err(ours.coef_, exact.coef_) < F32_EPS
+    kw = dict(alphas=np.logspace(-2, 2, 9), store_cv_results=True)
+    for Xin in (X32, sparse.csr_matrix(X32)):
+        ours = RidgeCV(**kw).fit(Xin, Y32[:, 0], sample_weight=sw)
+        ref32 = sk.RidgeCV(**kw).fit(Xin, Y32[:, 0], sample_weight=sw)
+        ref64 = sk.RidgeCV(**kw).fit(X64, Y64[:, 0], sample_weight=sw)
+        assert ours.coef_.dtype == ref32.coef_.dtype == np.float32
+        assert ours.cv_results_.dtype == ref32.cv_results_.dtype == np.float32
+        assert type(ours.alpha_) is type(ref32.alpha_)
+        assert ours.alpha_ == ref64.alpha_
+        assert rel_err(ours.coef_, ref64.coef_) < F32_EPS
+        assert_allclose(ours.cv_results_, ref64.cv_results_, rtol=F32_EPS)
 
 
 def test_positive_is_exact():
@@ -355,6 +408,29 @@ def test_ridge_bad_inputs():
         assert_allclose(Ridge(solver=solver).fit(X, y).coef_, ref, rtol=1e-10)
 
 
+@pytest.mark.parametrize("n, p", [(30, 5), (5, 30)])
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_ridge_non_finite_X_on_the_fast_path(n, p, order, bad):
+    """Dense float64 X is checked for NaN / infinity on the diagonal of its Gram
+    matrix (no separate pass over X): the same errors as scikit-learn, no warnings."""
+    rng = np.random.RandomState(0)
+    X = np.asarray(rng.randn(n, p), order=order)
+    X[2, 3] = bad
+    y = rng.randn(n)
+    with pytest.raises(ValueError) as ours:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            Ridge().fit(X, y)
+    with pytest.raises(ValueError) as ref:
+        sk.Ridge().fit(X, y)
+    assert str(ours.value) == str(ref.value)
+    # finite values too large for the squares: a clear error, never NaN coefficients
+    X[2, 3] = 1e200
+    with pytest.raises(ValueError, match="too large for float64"):
+        Ridge().fit(X, y)
+
+
 def test_ridgecv_bad_inputs():
     X, y, _ = make(10, 3)
     with pytest.raises(ValueError, match=r"alphas\[1\] == 0.0, must be > 0"):
@@ -404,3 +480,411 @@ def test_sparse_large_means_keep_accuracy():
     dense = sk.Ridge(alpha=1e-6).fit(X, y)
     ours = _ridge.Ridge(alpha=1e-6, tol=1e-10).fit(sparse.csr_matrix(X), y)
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-5)
+
+
+# --------------------------------------------------------------------------------------
+# Dense X without a centered copy; the safe path when that would cancel digits
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("n, p", [(3000, 400), (150, 3000)])
+def test_dense_fit_does_not_copy_X(order, n, p):
+    """The Cholesky route centers inside the products (X^T X - n mu mu^T, or the
+    centered X X^T from X X^T itself): the fit allocates a Gram matrix, not a copy of
+    X, in either memory order, and the result is the exact one."""
+    import tracemalloc
+    rng = np.random.RandomState(0)
+    X = np.asarray(rng.randn(n, p) + 2.0, order=order)
+    y = X[:, :5] @ np.ones(5) + rng.randn(n)
+    est = Ridge(alpha=1.0)
+    tracemalloc.start()
+    est.fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert est.solver_ == "cholesky"
+    gram = min(n, p) ** 2 * 8
+    assert peak < gram + X.nbytes / 4, (peak, X.nbytes)
+    Xc = X - X.mean(0)
+    exact = np.linalg.solve(Xc.T @ Xc + np.eye(p), Xc.T @ (y - y.mean()))
+    assert rel_err(est.coef_, exact) < 1e-10
+    assert abs(est.intercept_ - (y.mean() - X.mean(0) @ exact)) < 1e-8
+
+
+def svd_ridge(X, y, alpha):
+    """Reference with an intercept for data with large means: centered in extended
+    precision, then the SVD solution (backward stable in the centered data)."""
+    Xl = X.astype(np.longdouble)
+    Xc = (Xl - Xl.mean(axis=0)).astype(np.float64)
+    yc = y - y.mean()
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    coef = Vt.T @ (s / (s ** 2 + alpha) * (U.T @ yc))
+    b = float(y.mean() - (Xl.mean(axis=0) @ coef.astype(np.longdouble)))
+    return coef, b
+
+
+@pytest.mark.parametrize("n, p", [(300, 6), (6, 40)])
+@pytest.mark.parametrize("offset", [1e2, 1e6, 1e9])
+def test_dense_large_means_stay_exact(monkeypatch, n, p, offset):
+    """Columns whose means dwarf their spreads: the implicitly centered Gram matrix
+    loses ~(mean / spread)^2 * eps (1e-3 relative at offset 1e6). fastreg bounds that
+    error (kappa eps / rcond), refines the solution with residuals computed through
+    products with X (which lose only ~mean / spread), and centers X explicitly when
+    the bound is too large to refine (offset 1e9): exact to 1e-8 in all cases."""
+    rng = np.random.RandomState(1)
+    X = offset + rng.randn(n, p)
+    y = X @ rng.randn(p) + rng.randn(n)
+    explicit_calls, refine_calls = [], []
+    explicit = _ridge._Design.explicit
+    monkeypatch.setattr(_ridge._Design, "explicit",
+                        lambda self: explicit_calls.append(1) or explicit(self))
+    dot = _ridge._Design.dot
+    monkeypatch.setattr(_ridge._Design, "dot",
+                        lambda self, V: refine_calls.append(1) or dot(self, V))
+    alpha = 1e-3
+    est = Ridge(alpha=alpha).fit(X, y)
+    coef, b = svd_ridge(X, y, alpha)
+    assert rel_err(est.coef_, coef) < 1e-8
+    assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
+    assert est.solver_ == "cholesky"
+    if n > p:     # (p > n: X X^T + alpha I is itself ill-conditioned at alpha 1e-3)
+        assert bool(explicit_calls) == (offset == 1e9)
+        assert bool(refine_calls) == (offset == 1e6)
+
+
+# --------------------------------------------------------------------------------------
+# positive=True without a Gram matrix (sparse, many features) and with alpha = 0
+# --------------------------------------------------------------------------------------
+
+def positive_reference(X, y, alpha, sw=None):
+    """Exact non-negative ridge with an unpenalized intercept: bounded least squares
+    (BVLS, an active-set method that terminates exactly) on [Xc; sqrt(alpha) I];
+    scipy's NNLS for alpha = 0."""
+    n, p = X.shape
+    sw = np.ones(n) if sw is None else sw
+    root = np.sqrt(sw)
+    Xc = (X - sw @ X / sw.sum()) * root[:, None]
+    yc = (y - sw @ y / sw.sum()) * root
+    if alpha == 0:
+        return nnls(Xc, yc, maxiter=100 * p)[0]
+    aug = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
+    return lsq_linear(aug, np.r_[yc, np.zeros(p)], bounds=(0, np.inf), method="bvls",
+                      tol=1e-15).x
+
+
+def sparse_signed(n, p, density, seed):
+    rng = np.random.RandomState(seed)
+    X = sparse.random(n, p, density=density, random_state=seed, format="csr")
+    X.data = rng.randn(X.nnz)
+    y = X @ rng.randn(p) + 0.1 * rng.randn(n)
+    return X, y, rng.rand(n) + 0.5
+
+
+@pytest.mark.parametrize("n, p", [(80, 30), (30, 80)])
+@pytest.mark.parametrize("alpha", [1e-3, 1.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_positive_sparse_without_gram(monkeypatch, n, p, alpha, weighted):
+    """Sparse X with more features than _SPARSE_DIRECT_MAX: positive=True runs on
+    products with X only (no Gram matrix is formed) and is exact against BVLS."""
+    monkeypatch.setattr(_ridge, "_SPARSE_DIRECT_MAX", 10)
+
+    def no_gram(self):
+        raise AssertionError("a Gram matrix was formed")
+    monkeypatch.setattr(_ridge._Design, "gram_features", no_gram)
+    monkeypatch.setattr(_ridge._Design, "gram_samples", no_gram)
+    X, y, sw = sparse_signed(n, p, 0.3, seed=n + p)
+    sw = sw if weighted else None
+    ref = positive_reference(X.toarray(), y, alpha, sw)
+    assert 0 < np.sum(ref > 0) < p
+    est = Ridge(alpha, positive=True, tol=1e-12).fit(X, y, sample_weight=sw)
+    assert est.solver_ == "gpcg" and np.all(est.coef_ >= 0)
+    assert rel_err(est.coef_, ref) < 1e-9
+    # scikit-learn's L-BFGS-B on the dense copy, tight: fastreg's objective is lower
+    # or equal (scikit-learn's own solution is only accurate to its tolerance)
+    skl = sk.Ridge(alpha, positive=True, tol=1e-12).fit(X.toarray(), y, sw)
+
+    def objective(coef, b):
+        r = y - X @ coef - b
+        return (np.ones(n) if sw is None else sw) @ r ** 2 + alpha * coef @ coef
+    assert objective(est.coef_, est.intercept_) <= \
+        objective(skl.coef_, skl.intercept_) * (1 + 1e-12)
+    # at the default tolerance too
+    est = Ridge(alpha, positive=True).fit(X, y, sample_weight=sw)
+    skl = sk.Ridge(alpha, positive=True).fit(X.toarray(), y, sw)
+    assert objective(est.coef_, est.intercept_) <= \
+        objective(skl.coef_, skl.intercept_) * (1 + 1e-12)
+
+
+def test_positive_sparse_multi_target_large_means(monkeypatch):
+    """Several targets with their own alphas, and columns with means much larger than
+    their spreads (centered densely inside the design): still exact."""
+    monkeypatch.setattr(_ridge, "_SPARSE_DIRECT_MAX", 10)
+    X, _, sw = sparse_signed(70, 25, 0.3, seed=3)
+    X = sparse.hstack([X, sparse.csr_matrix(1e4 + np.random.RandomState(0).randn(70, 3))
+                       ]).tocsr()
+    rng = np.random.RandomState(4)
+    Y = np.column_stack([X @ rng.randn(28), X @ rng.rand(28)]) + rng.randn(70, 2)
+    alphas = np.array([0.5, 2.0])
+    est = Ridge(alphas, positive=True, tol=1e-12).fit(X, Y, sample_weight=sw)
+    assert est.solver_ == "gpcg"
+    for k in range(2):
+        ref = positive_reference(X.toarray(), Y[:, k], alphas[k], sw)
+        assert rel_err(est.coef_[k], ref) < 1e-8
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_positive_alpha_zero_is_nnls(scale, fmt):
+    """alpha = 0 with positive=True is non-negative least squares at any scale of X
+    (the coordinate-descent kernel has no ridge dual to stop on there)."""
+    rng = np.random.RandomState(5)
+    X = rng.randn(60, 12) * scale
+    y = X @ rng.randn(12) + 0.01 * scale * rng.randn(60)
+    ref = positive_reference(X, y, 0.0)
+    assert 0 < np.sum(ref > 0) < 12
+    Xin = X if fmt == "dense" else sparse.csr_matrix(X)
+    est = Ridge(0.0, positive=True, tol=1e-12).fit(Xin, y)
+    assert est.solver_ == "gpcg"
+    assert rel_err(est.coef_, ref) < 1e-9
+    # p > n: the solution is not unique; the objective is NNLS's
+    Xw, yw = X[:8], y[:8]
+    est = Ridge(0.0, positive=True, tol=1e-12).fit(
+        Xw if fmt == "dense" else sparse.csr_matrix(Xw), yw)
+    ref = positive_reference(Xw, yw, 0.0)
+    Xc, yc = Xw - Xw.mean(0), yw - yw.mean()
+    assert np.all(est.coef_ >= 0)
+    assert np.sum((yc - Xc @ est.coef_) ** 2) <= \
+        np.sum((yc - Xc @ ref) ** 2) + 1e-12 * (yc @ yc)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e3])
+def test_cd_alpha_zero_is_least_squares(scale):
+    """solver='cd' with alpha = 0 (no ridge dual: the kernel's least-squares stopping
+    rule is not scale-invariant) is solved directly: least squares at any scale."""
+    rng = np.random.RandomState(6)
+    X = rng.randn(50, 10) * scale
+    y = X @ rng.randn(10) + scale * rng.randn(50)
+    est = Ridge(0.0, solver="cd").fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    assert rel_err(est.coef_, np.linalg.lstsq(Xc, yc, rcond=None)[0]) < 1e-10
+
+
+# --------------------------------------------------------------------------------------
+# RidgeCV on sparse X whose column means dwarf their spreads
+# --------------------------------------------------------------------------------------
+
+def solve_longdouble(M, b):
+    """Gaussian elimination with partial pivoting in extended precision."""
+    M, b = M.copy(), b.copy()
+    m = len(b)
+    for i in range(m):
+        piv = i + int(np.argmax(np.abs(M[i:, i])))
+        M[[i, piv]], b[[i, piv]] = M[[piv, i]], b[[piv, i]]
+        f = M[i + 1:, i] / M[i, i]
+        M[i + 1:, i:] -= np.outer(f, M[i, i:])
+        b[i + 1:] -= f * b[i]
+    x = np.zeros(m, dtype=b.dtype)
+    for i in range(m - 1, -1, -1):
+        x[i] = (b[i] - M[i, i + 1:] @ x[i + 1:]) / M[i, i]
+    return x
+
+
+def loo_longdouble(X, y, sw, alpha):
+    """sw_i (y_i - prediction without row i)^2, each fit centered and solved in
+    extended precision (primal or dual, whichever system is smaller)."""
+    L = np.longdouble
+    n, p = X.shape
+    out = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        A, b, w = X[keep].astype(L), y[keep].astype(L), sw[keep].astype(L)
+        mu, ym = w @ A / w.sum(), w @ b / w.sum()
+        Ac, bc = (A - mu) * np.sqrt(w)[:, None], (b - ym) * np.sqrt(w)
+        if p <= n - 1:
+            coef = solve_longdouble(Ac.T @ Ac + alpha * np.eye(p, dtype=L), Ac.T @ bc)
+        else:
+            coef = Ac.T @ solve_longdouble(Ac @ Ac.T + alpha * np.eye(n - 1, dtype=L), bc)
+        out[i] = float(L(sw[i]) * (L(y[i]) - (X[i].astype(L) - mu) @ coef - ym) ** 2)
+    return out
+
+
+@pytest.mark.parametrize("n, p", [(60, 12), (12, 30)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridgecv_sparse_large_means_matches_dense(n, p, weighted):
+    """Leave-one-out on sparse X with columns of mean 1e5 and spread 1 (and truly
+    sparse ones): implicit centering of those would cancel ~10 digits in the Gram
+    matrix; fastreg centers them densely (they are nearly all nonzero) and agrees
+    with scikit-learn on the dense copy, and with an extended-precision brute force
+    at least as well as scikit-learn does (at the smallest alphas both lose digits:
+    the problem is ill-conditioned there)."""
+    rng = np.random.RandomState(n)
+    dense_cols = 1e5 + rng.randn(n, 3)
+    Xs = sparse.random(n, p - 3, density=0.3, random_state=n, format="csr")
+    X = sparse.hstack([Xs, sparse.csr_matrix(dense_cols)]).tocsr()
+    Xd = X.toarray()
+    y = Xd @ rng.randn(p) + rng.randn(n)
+    sw = rng.rand(n) + 0.5 if weighted else None
+    alphas = np.logspace(-4, 2, 7)
+    kw = dict(alphas=alphas, store_cv_results=True)
+    ours = RidgeCV(**kw).fit(X, y, sample_weight=sw)
+    ref = sk.RidgeCV(**kw).fit(Xd, y, sample_weight=sw)
+    assert ours.alpha_ == ref.alpha_
+    well = alphas >= 1e-2
+    # (squared errors: compared against the largest of each alpha)
+    assert_allclose(ours.cv_results_[:, well], ref.cv_results_[:, well], rtol=1e-7,
+                    atol=1e-9 * ref.cv_results_.max())
+    for k, alpha in enumerate(alphas):
+        exact = loo_longdouble(Xd, y, np.ones(n) if sw is None else sw, alpha)
+        err_ours = np.max(np.abs(ours.cv_results_[:, k] - exact)) / exact.max()
+        err_ref = np.max(np.abs(ref.cv_results_[:, k] - exact)) / exact.max()
+        assert err_ours <= max(2 * err_ref, 1e-9), (alpha, err_ours, err_ref)
+    assert rel_err(ours.coef_, ref.coef_) < 1e-8
+    assert abs(ours.intercept_ - ref.intercept_) < 1e-8 * abs(ref.intercept_)
+    # Ridge on the same data, through the same design
+    est = Ridge(alpha=ours.alpha_).fit(X, y, sample_weight=sw)
+    assert rel_err(est.coef_, sk.Ridge(alpha=ours.alpha_).fit(Xd, y, sw).coef_) < 1e-8
+
+
+# --------------------------------------------------------------------------------------
+# alpha / alphas: accepted exactly as scikit-learn accepts them
+# --------------------------------------------------------------------------------------
+
+def outcome(estimator, X, y):
+    try:
+        return estimator.fit(X, y)
+    except (ValueError, TypeError, IndexError) as exc:
+        return exc
+
+
+# factories (a generator is consumed by its first use)
+RIDGE_ALPHAS_1 = {
+    "True": lambda: True, "False": lambda: False, "int 1": lambda: 1, "int 0": lambda: 0,
+    "np.int64": lambda: np.int64(2), "np.float32": lambda: np.float32(0.5),
+    "np.float16": lambda: np.float16(1), "1.5": lambda: 1.5, "1e308": lambda: 1e308,
+    "[1.0]": lambda: [1.0], "[[1.0]]": lambda: [[1.0]], "[[[1.0]]]": lambda: [[[1.0]]],
+    "0-d array": lambda: np.array(1.0), "2-d array": lambda: np.array([[1.0]]),
+    "tuple": lambda: (2.0,), "['1.0']": lambda: ["1.0"], "range": lambda: range(1, 2),
+    "object array": lambda: np.array([1.0], dtype=object), "[True]": lambda: [True],
+    "np.bool_": lambda: np.bool_(True), "inf": lambda: np.inf, "-inf": lambda: -np.inf,
+    "nan": lambda: np.nan, "-1.0": lambda: -1.0, "'1.0'": lambda: "1.0",
+    "None": lambda: None, "complex": lambda: 1 + 0j, "[complex]": lambda: [1 + 0j],
+    "set": lambda: {1.0}, "[None]": lambda: [None], "[1.0, 'a']": lambda: [1.0, "a"],
+    "[]": lambda: [], "[[]]": lambda: [[]], "[inf]": lambda: [np.inf],
+    "[nan]": lambda: [np.nan], "generator": lambda: (a for a in [1.0]),
+    "two for one target": lambda: [1.0, 2.0],
+}
+RIDGE_ALPHAS_2 = {
+    "[1.0, 2.0]": lambda: [1.0, 2.0], "[[1.0, 2.0]]": lambda: [[1.0, 2.0]],
+    "column": lambda: np.array([[1.0], [2.0]]), "strings": lambda: ["1.0", "2"],
+    "bools": lambda: np.array([True, False]), "uint8": lambda: np.array([1, 2], np.uint8),
+    "three for two": lambda: [1.0, 2.0, 3.0], "scalar": lambda: 3.0,
+}
+# scikit-learn validates scalars only: array entries < 0 pass (fastreg: an error)
+NEGATIVE_ARRAYS = {"[-1.0]": lambda: [-1.0], "0-d -1": lambda: np.array(-1.0),
+                   "[1.0, -1.0]": lambda: [1.0, -1.0]}
+
+
+@pytest.mark.parametrize("n_targets, make_alpha", [
+    *[(1, f) for f in RIDGE_ALPHAS_1.values()], *[(2, f) for f in RIDGE_ALPHAS_2.values()]
+], ids=[*RIDGE_ALPHAS_1, *RIDGE_ALPHAS_2])
+def test_ridge_alpha_accepted_as_sklearn(n_targets, make_alpha):
+    """Each alpha is accepted (with the same coefficients) or rejected by both."""
+    X, y, _ = make(20, 4, n_targets=None if n_targets == 1 else n_targets, seed=7)
+    ours = outcome(Ridge(alpha=make_alpha()), X, y)
+    ref = outcome(sk.Ridge(alpha=make_alpha()), X, y)
+    assert isinstance(ours, Exception) == isinstance(ref, Exception), (ours, ref)
+    if isinstance(ours, Exception):
+        assert isinstance(ours, ValueError) and "alpha" in str(ours) \
+            or "penalties" in str(ours), ours
+    else:
+        assert_allclose(ours.coef_, ref.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("make_alpha", NEGATIVE_ARRAYS.values(), ids=list(NEGATIVE_ARRAYS))
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_ridge_negative_alpha_arrays_are_rejected(make_alpha, fmt):
+    """Deliberately stricter than scikit-learn, which checks scalar alphas only and
+    fits a negative penalty given in an array (an indefinite problem, or NaN on
+    sparse X): fastreg rejects it, as it rejects a negative scalar."""
+    X, Y, _ = make(20, 4, n_targets=2, seed=7)
+    Xin = X if fmt == "dense" else sparse.csr_matrix(X)
+    assert not isinstance(outcome(sk.Ridge(alpha=make_alpha()), Xin, Y), Exception)
+    with pytest.raises(ValueError, match="'alpha' parameter must be >= 0"):
+        Ridge(alpha=make_alpha()).fit(Xin, Y)
+
+
+RIDGECV_ALPHAS = {
+    "True": lambda: True, "False": lambda: False, "1": lambda: 1, "0": lambda: 0,
+    "0.0": lambda: 0.0, "0.5": lambda: 0.5, "np.bool_": lambda: np.bool_(True),
+    "inf": lambda: np.inf, "nan": lambda: np.nan, "-1.0": lambda: -1.0,
+    "[True, 2.0]": lambda: [True, 2.0], "[True]": lambda: [True],
+    "[np.bool_]": lambda: [np.bool_(True)], "[1.0, -1.0]": lambda: [1.0, -1.0],
+    "[0.0, 1.0]": lambda: [0.0, 1.0], "[[1.0, 2.0]]": lambda: [[1.0, 2.0]],
+    "[[1.0], [2.0]]": lambda: [[1.0], [2.0]], "2-d array": lambda: np.array([[0.1, 1.0]]),
+    "'1.0'": lambda: "1.0", "['1.0']": lambda: ["1.0"],
+    "['1.0', 2.0]": lambda: ["1.0", 2.0],
+    "tuple": lambda: (0.1, 1.0), "0-d array": lambda: np.array(2.0),
+    "[np.float32]": lambda: [np.float32(1.5)], "[np.int64]": lambda: [np.int64(3)],
+    "complex": lambda: 1 + 0j, "[complex]": lambda: [1 + 0j], "None": lambda: None,
+    "[None]": lambda: [None], "object array": lambda: np.array([1.0, 2.0], dtype=object),
+    "range": lambda: range(1, 4), "[1e308]": lambda: [1e308],
+}
+
+
+@pytest.mark.parametrize("cv", [None, 3])
+@pytest.mark.parametrize("make_alphas", RIDGECV_ALPHAS.values(), ids=list(RIDGECV_ALPHAS))
+def test_ridgecv_alphas_accepted_as_sklearn(make_alphas, cv):
+    """Each alphas is accepted (same alpha_ and coefficients) or rejected by both;
+    except a scalar with K-fold, which scikit-learn documents but fails on (a
+    TypeError from its grid search): fastreg accepts it."""
+    X, y, _ = make(20, 4, seed=7)
+    ours = outcome(RidgeCV(alphas=make_alphas(), cv=cv), X, y)
+    ref = outcome(sk.RidgeCV(alphas=make_alphas(), cv=cv), X, y)
+    if cv is not None and np.ndim(make_alphas()) == 0 and not isinstance(ours, Exception):
+        assert isinstance(ref, TypeError)
+        ref = sk.RidgeCV(alphas=[make_alphas()], cv=cv).fit(X, y)
+    assert isinstance(ours, Exception) == isinstance(ref, Exception), (ours, ref)
+    if not isinstance(ours, Exception):
+        assert ours.alpha_ == ref.alpha_
+        assert_allclose(ours.coef_, ref.coef_, rtol=1e-9)
+    else:
+        assert isinstance(ours, ValueError) and "alphas" in str(ours), ours
+
+
+@pytest.mark.parametrize("cv", [None, 3])
+@pytest.mark.parametrize("alphas", [[1.0, np.inf], [np.nan, 1.0], []])
+def test_ridgecv_non_finite_or_empty_alphas_are_rejected(alphas, cv):
+    """Deliberately stricter than scikit-learn, which fits an infinite alpha (zero
+    coefficients), or returns NaN coefficients for an empty grid: clear errors."""
+    X, y, _ = make(20, 4, seed=7)
+    with pytest.raises(ValueError, match="finite|must not be empty"):
+        RidgeCV(alphas=alphas, cv=cv).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag",
+                                    "saga", "lbfgs"])
+@pytest.mark.parametrize("fmt", ["dense", "csr", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
+    """Every solver name of scikit-learn, on dense and sparse X, with and without an
+    intercept and positivity: fastreg raises exactly when scikit-learn does (same
+    exception type) and otherwise returns the exact solution, which scikit-learn's
+    iterative solvers approach to their tolerance."""
+    X, y, _ = make(40, 8, seed=9)
+    Xin = X if fmt == "dense" else getattr(sparse, f"{fmt}_matrix")(X)
+    kw = dict(alpha=0.7, solver=solver, fit_intercept=fit_intercept, positive=positive)
+    ours = outcome(Ridge(tol=1e-12, **kw), Xin, y)
+    ref = outcome(sk.Ridge(tol=1e-10, max_iter=100000, random_state=0, **kw), Xin, y)
+    assert type(ours) is type(ref) if isinstance(ref, Exception) else \
+        not isinstance(ours, Exception), (ours, ref)
+    if isinstance(ours, Exception):
+        return
+    if positive:
+        exact = positive_reference(X, y, 0.7) if fit_intercept else lsq_linear(
+            np.vstack([X, np.sqrt(0.7) * np.eye(8)]), np.r_[y, np.zeros(8)],
+            bounds=(0, np.inf), method="bvls", tol=1e-15).x
+    else:
+        exact = exact_ridge(X, y, 0.7, fit_intercept=fit_intercept)[0]
+    assert rel_err(ours.coef_, exact) < 1e-9
+    assert rel_err(ref.coef_, exact) < 1e-4
