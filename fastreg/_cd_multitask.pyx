@@ -62,6 +62,10 @@ from libc.string cimport memset
 
 import numpy as np
 
+from ._cd_common cimport (
+    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
+)
+
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
 
@@ -100,62 +104,6 @@ cdef struct Problem:
     bint screening
     bint random
     uint32_t rng
-
-
-cdef struct ScoreIdx:
-    double score
-    int j
-
-
-cdef void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
-    """Reorder a[:n] so that its t smallest scores are in a[:t] (quickselect, O(n))."""
-    cdef int lo = 0, hi = n - 1, i, j, mid
-    cdef double pivot
-    cdef ScoreIdx tmp
-    if t <= 0 or t >= n:
-        return
-    while hi > lo:
-        mid = lo + (hi - lo) // 2
-        if a[mid].score < a[lo].score:
-            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
-        if a[hi].score < a[lo].score:
-            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
-        if a[hi].score < a[mid].score:
-            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
-        pivot = a[mid].score
-        i = lo
-        j = hi
-        while i <= j:
-            while a[i].score < pivot:
-                i += 1
-            while a[j].score > pivot:
-                j -= 1
-            if i <= j:
-                tmp = a[i]; a[i] = a[j]; a[j] = tmp
-                i += 1
-                j -= 1
-        if t - 1 <= j:
-            hi = j
-        elif t - 1 >= i:
-            lo = i
-        else:
-            return
-
-
-cdef int _cmp_int(const void* a, const void* b) noexcept nogil:
-    cdef int ia = (<int*> a)[0]
-    cdef int ib = (<int*> b)[0]
-    return (ia > ib) - (ia < ib)
-
-
-cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
-    """Uniform integer in [0, end) (xorshift32)."""
-    cdef uint32_t x = state[0]
-    x ^= x << 13
-    x ^= x >> 17
-    x ^= x << 5
-    state[0] = x
-    return x % end
 
 
 cdef inline double _sq(int T, const floating* a) noexcept nogil:
@@ -202,23 +150,6 @@ cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, d
     if l2 > 0:
         return RR + 0.5 * l2 * w_l2sq - Ry + XtR_sq / (2 * l2)
     return XtR_sq
-
-
-cdef bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
-                size_t itemsize) noexcept nogil:
-    """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
-    Returns False if memory ran out (buf and cap unchanged)."""
-    cdef size_t new_cap
-    cdef void* grown
-    if need <= cap[0]:
-        return True
-    new_cap = min(2 * need, limit)
-    grown = realloc(buf[0], new_cap * itemsize)
-    if grown == NULL:
-        return False
-    buf[0] = grown
-    cap[0] = new_cap
-    return True
 
 
 cdef inline floating* _xcol(Problem* P, int j, floating* dummy) noexcept nogil:
@@ -536,35 +467,6 @@ cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
         for k in range(<size_t> P.n * T):
             d += 0.5 * (<double> v1[k] - v0[k]) * (<double> v1[k] + v0[k])
     return d
-
-
-cdef bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogil:
-    """Solve C z = 1 for a small SPD matrix C (overwritten by its Cholesky factor)."""
-    cdef int i, j, k
-    cdef double s
-    for j in range(K):
-        s = C[j * K + j]
-        for k in range(j):
-            s -= C[j * K + k] * C[j * K + k]
-        if s <= 0:
-            return False
-        C[j * K + j] = sqrt(s)
-        for i in range(j + 1, K):
-            s = C[i * K + j]
-            for k in range(j):
-                s -= C[i * K + k] * C[j * K + k]
-            C[i * K + j] = s / C[j * K + j]
-    for i in range(K):  # L u = 1
-        s = 1.0
-        for k in range(i):
-            s -= C[i * K + k] * z[k]
-        z[i] = s / C[i * K + i]
-    for i in range(K - 1, -1, -1):  # L^T z = u
-        s = z[i]
-        for k in range(i + 1, K):
-            s -= C[k * K + i] * z[k]
-        z[i] = s / C[i * K + i]
-    return True
 
 
 cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:

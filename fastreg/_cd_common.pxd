@@ -1,0 +1,115 @@
+"""Helpers shared by the compiled kernels (_cd_fast, _cd_multitask): working-set
+selection, the random coordinate order, buffer growth and the small Cholesky solve of
+Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
+from libc.math cimport sqrt
+from libc.stdint cimport uint32_t
+from libc.stdlib cimport realloc
+
+
+cdef struct ScoreIdx:
+    double score
+    int j
+
+
+cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
+    """Reorder a[:n] so that its t smallest scores are in a[:t] (quickselect, O(n))."""
+    cdef int lo = 0, hi = n - 1, i, j, mid
+    cdef double pivot
+    cdef ScoreIdx tmp
+    if t <= 0 or t >= n:
+        return
+    while hi > lo:
+        mid = lo + (hi - lo) // 2
+        # median of three as pivot
+        if a[mid].score < a[lo].score:
+            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[lo].score:
+            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[mid].score:
+            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+        pivot = a[mid].score
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].score < pivot:
+                i += 1
+            while a[j].score > pivot:
+                j -= 1
+            if i <= j:
+                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                i += 1
+                j -= 1
+        # now a[lo..j] <= pivot <= a[i..hi]
+        if t - 1 <= j:
+            hi = j
+        elif t - 1 >= i:
+            lo = i
+        else:
+            return
+
+
+cdef inline int _cmp_int(const void* a, const void* b) noexcept nogil:
+    cdef int ia = (<int*> a)[0]
+    cdef int ib = (<int*> b)[0]
+    return (ia > ib) - (ia < ib)
+
+
+cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
+    """Uniform integer in [0, end) (xorshift32)."""
+    cdef uint32_t x = state[0]
+    x ^= x << 13
+    x ^= x >> 17
+    x ^= x << 5
+    state[0] = x
+    return x % end
+
+
+cdef inline bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
+                size_t itemsize) noexcept nogil:
+    """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
+    Returns False if memory ran out (buf and cap unchanged)."""
+    cdef size_t new_cap
+    cdef void* grown
+    if need <= cap[0]:
+        return True
+    new_cap = min(2 * need, limit)
+    grown = realloc(buf[0], new_cap * itemsize)
+    if grown == NULL:
+        return False
+    buf[0] = grown
+    cap[0] = new_cap
+    return True
+
+
+# Column access. Dense X: x~_j = X[:, j] - Xmean[j] (Xmean NULL: X[:, j]). Sparse X:
+# x~_j = X[:, j] - Q B[:, j], with the CSC column X[:, j] and the dense low-rank part
+# (r = 0: none). The residual mode of the kernel only touches X through these.
+
+
+cdef inline bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogil:
+    """Solve C z = 1 for a small SPD matrix C (overwritten by its Cholesky factor)."""
+    cdef int i, j, k
+    cdef double s
+    for j in range(K):
+        s = C[j * K + j]
+        for k in range(j):
+            s -= C[j * K + k] * C[j * K + k]
+        if s <= 0:
+            return False
+        C[j * K + j] = sqrt(s)
+        for i in range(j + 1, K):
+            s = C[i * K + j]
+            for k in range(j):
+                s -= C[i * K + k] * C[j * K + k]
+            C[i * K + j] = s / C[j * K + j]
+    for i in range(K):  # L u = 1
+        s = 1.0
+        for k in range(i):
+            s -= C[i * K + k] * z[k]
+        z[i] = s / C[i * K + i]
+    for i in range(K - 1, -1, -1):  # L^T z = u
+        s = z[i]
+        for k in range(i + 1, K):
+            s -= C[k * K + i] * z[k]
+        z[i] = s / C[i * K + i]
+    return True
