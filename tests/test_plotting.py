@@ -359,11 +359,13 @@ def test_geometry_needs_two_features(diabetes):
 
 # --- matplotlib stays optional --------------------------------------------------------
 
-def test_importing_fastreg_does_not_import_matplotlib():
+def test_importing_fastreg_does_not_import_matplotlib(tmp_path):
     code = ("import sys, fastreg, fastreg.plotting, fastreg.datasets, fastreg.demo; "
             "print('matplotlib' in sys.modules)")
+    # (run outside the checkout: from its root, `import fastreg` would find the
+    # source folder, whose kernels are not built, instead of the installed package)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=tmp_path)
     assert out.stdout.strip() == "False"
 
 
