@@ -102,11 +102,15 @@ class Prepared:
         self.Xmean, self.norms = Xmean, norms
 
 
-def _implicit_centering(X, X_offset):
-    """Norms of the centered columns from one pass over X, or None when subtracting
-    the means inside the kernel would lose digits (means much larger than spreads)."""
+def _implicit_centering(X, X_offset, sq=None):
+    """Norms of the centered columns from one pass over X (or from its column sums
+    of squares sq), or None when subtracting the means inside the kernel would lose
+    digits (means much larger than spreads)."""
     n_samples, n_features = X.shape
-    sq = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+    if sq is None:
+        sq = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+    if not np.all(np.isfinite(sq)):
+        return None      # (squares overflow: the explicit route reports it)
     norms = sq - n_samples * X_offset.astype(np.float64) ** 2
     # sum of squares minus n mean^2 cancels for columns whose mean dwarfs their
     # spread (more than 20 bits lost): those are recomputed exactly (centered), a
@@ -128,25 +132,30 @@ def _implicit_centering(X, X_offset):
     return norms
 
 
-def preprocess(X, y, fit_intercept, sample_weight, implicit=False):
+def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
     """Center (weighted) and scale by sqrt(weights); never writes into X or y.
 
     Returns a ``Prepared``. X and y are copied only when they have to change
     (centering, weights, memory order); otherwise the user's arrays are used read-only.
     With ``implicit`` (residual updates only), an unweighted float64 Fortran X with
-    well-scaled columns is not copied: the kernel centers it on the fly.
+    well-scaled columns is not copied: the kernel centers it on the fly. ``stats``:
+    (column sums, column sums of squares) of X from ``column_stats``, if computed.
     """
     dtype = X.dtype
     n_samples = X.shape[0]
     sw = _rescaled_weights(sample_weight, n_samples)
     if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
+        if stats is not None and sw is None:
+            X_offset = (stats[0] / n_samples).astype(dtype)
+        else:
+            X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
         y_offset = np.average(y, axis=0, weights=sw).astype(dtype, copy=False)
         yc = (y - y_offset).astype(dtype, copy=False)
         # (C-ordered X is copied: on it the kernel's column accesses are strided, and
         # measured slower than the Fortran copy saves)
         if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
-            norms = _implicit_centering(X, X_offset)
+            norms = _implicit_centering(X, X_offset,
+                                        None if stats is None else stats[1])
             if norms is not None:
                 return Prepared(X, yc, X_offset, y_offset, X_offset, norms)
         Xc = np.empty(X.shape, dtype=dtype, order="F")
@@ -259,6 +268,10 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     elif norms is None:
         norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
     norms = np.ascontiguousarray(norms, dtype=dtype)
+    if not np.all(np.isfinite(norms)):
+        raise ValueError(
+            "The squared norms of some columns of X overflow the floating-point type "
+            "(values too large, or infinite): rescale X.")
     if gram is not None or use_gram:
         if Xy is None:
             Xy = X.T @ y

@@ -149,3 +149,32 @@ def test_bad_data_in_predict(estimator):
     est = ESTIMATORS[estimator](alpha=0.1).fit(X, y)
     with pytest.raises(ValueError, match=names(X_NAME, "nan")):
         est.predict(_with(X, np.nan, (0, 0)))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_fused_statistics_pass_still_rejects_nonfinite_fortran_X(bad):
+    """Fortran float64 X with an intercept takes one fused pass (finiteness, means,
+    norms): a NaN or infinity anywhere still gives scikit-learn's error."""
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((50, 6)))
+    X[17, 4] = bad
+    with pytest.raises(ValueError, match="Input X contains"):
+        fastreg.Lasso(alpha=0.1).fit(X, rng.standard_normal(50))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_column_norms_overflowing_give_a_clear_error(order):
+    """Finite values whose squares overflow float64 (1e160): a clear error, not the
+    all-zero answer the overflowed norms used to give."""
+    rng = np.random.default_rng(1)
+    X = np.asarray(rng.standard_normal((40, 5)) * 1e160, order=order)
+    y = rng.standard_normal(40)
+    with pytest.raises(ValueError, match="rescale X"):
+        fastreg.Lasso(alpha=0.01).fit(X, y)
+    # 1e150 still fits: Lasso on c X at alpha is Lasso on X at alpha / c, coef / c
+    c = 1e150
+    Xs = np.asarray(X / 1e10, order=order)
+    b = fastreg.Lasso(alpha=1e140, tol=1e-12).fit(Xs, y)
+    a = fastreg.Lasso(alpha=1e140 / c, tol=1e-12).fit(
+        np.asarray(Xs / c, order=order), y)
+    np.testing.assert_allclose(b.coef_ * c, a.coef_, rtol=1e-6, atol=1e-12)
