@@ -10,7 +10,7 @@ from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cd_fast import column_stats
-from ._path import check_gram, preprocess, warn_not_converged
+from ._path import check_gram, preprocess, sq_norm, warn_not_converged
 from ._penalty import Penalty
 from ._problem import Problem, SparsePrepared, centering_is_safe
 
@@ -302,7 +302,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
             if sparse.issparse(X):
                 if gram is not None:
                     problem = Problem.gram(gram, prep.Xty(yk), float(
-                        yk.astype(np.float64) @ yk.astype(np.float64)), n_samples,
+                        sq_norm(yk)), n_samples,
                         penalty, X.dtype)
                 else:
                     problem = Problem.sparse(prep, yk, penalty, gram=False)

@@ -18,7 +18,7 @@ decides how the kernel sees the data:
 import numpy as np
 from scipy import sparse as sp
 
-from ._path import _rescaled_weights, enet_path_arrays
+from ._path import _rescaled_weights, enet_path_arrays, sq_norm
 
 SPARSE_GRAM_MAX_FEATURES = 4096   # largest p for which a sparse X gets a p x p Gram
 # mean^2 / spread^2 of a column beyond which implicit centering (X^T X - n m m^T, or
@@ -156,7 +156,7 @@ class Problem:
         matrix / lazily built Gram columns)."""
         from ._penalty import Unpenalized
         y = np.ascontiguousarray(y)
-        tol_yy = float(y.astype(np.float64) @ y.astype(np.float64))
+        tol_yy = sq_norm(y)
         self = cls(X.shape[0], X.shape[1], penalty, tol_yy)
         U = penalty.unpenalized
         if U.size:
@@ -210,7 +210,7 @@ class Problem:
         from ._penalty import Unpenalized
         n, p = prep.shape
         y = np.ascontiguousarray(y, dtype=prep.dtype)
-        yy = float(y.astype(np.float64) @ y.astype(np.float64))
+        yy = sq_norm(y)
         if gram == "auto":
             gram = prep.gram_pays()
         if gram:
