@@ -248,7 +248,11 @@ class Problem:
             norms = np.bincount(prep.cols, weights=(d64 - QB) ** 2, minlength=p) + \
                 np.maximum(rest, 0)
             norms[U] = 0
-            norms[norms <= 1e-12 * np.max(norms, initial=0)] = 0
+            # a column inside span(X_U) projects to rounding noise: relative to its
+            # own size (not to the largest column: features may differ in scale)
+            own = np.bincount(prep.cols, weights=d64 ** 2, minlength=p) + \
+                np.sum(B0 ** 2, axis=0)
+            norms[norms <= (64 * np.finfo(np.float64).eps) ** 2 * own] = 0
         dt = prep.dtype
         self.kw = dict(
             X=None, y=y, norms=np.ascontiguousarray(norms, dtype=dt),

@@ -263,3 +263,21 @@ def test_huge_penalty_factors_are_rescaled_without_overflow():
     a = fastreg.Lasso(alpha=0.05, tol=1e-12, penalty_factor=np.full(12, 1e308)).fit(X, y)
     b = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
     assert_allclose(a.coef_, b.coef_, rtol=1e-9, atol=1e-12)
+
+
+def test_unpenalized_with_sparse_columns_of_very_different_scales():
+    """A legitimately tiny column (1e-7 next to 1e3) keeps its coefficient when other
+    features are unpenalized (the projected norms are judged column by column)."""
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((120, 6))
+    X[:, 1] *= 1e-7
+    X[:, 2] *= 1e3
+    y = X[:, 1] * 1e7 + X[:, 3] + 0.1 * rng.standard_normal(120)
+    pf = np.ones(6)
+    pf[0] = 0
+    # (a coefficient of 1e7 costs alpha * 1e7: a small alpha keeps it)
+    dense = fastreg.Lasso(alpha=1e-9, penalty_factor=pf, tol=1e-12).fit(X, y)
+    sparse_fit = fastreg.Lasso(alpha=1e-9, penalty_factor=pf, tol=1e-12,
+                               precompute=False).fit(sp.csc_matrix(X), y)
+    assert abs(dense.coef_[1] - 1e7) < 5e5
+    assert_allclose(sparse_fit.coef_, dense.coef_, rtol=1e-6, atol=1e-6)
