@@ -114,6 +114,8 @@ cdef struct Problem:
     bint screening
     bint random
     uint32_t rng
+    bint fresh        # R (naive) and g = gradient on every nonzero column are those of
+                      #   the current w (set by the previous solve of a path)
 
 
 cdef inline floating _prox(floating z, double l1, double denom, bint positive) noexcept nogil:
@@ -1097,15 +1099,21 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         n_supp = _support(feats, n_kept, w, supp)
         if P.mode == GRAM and _ensure_cols(P, supp, n_supp, w) < 0:
             return -1
-        if P.mode == NAIVE:
-            # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
-            # errors drift R away from y - Xw (visible in float32), and the gap must
-            # be that of w
-            _copy(P.n, <floating*> P.y, R)
-            for i in range(n_supp):
-                j = supp[i]
-                _xaxpy(P, j, -w[j], R)
-        _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+        if P.fresh and outer == 0:
+            # the previous alpha of the path ended with R and the gradient of this w
+            # on every nonzero column (its final full-problem check): one pass saved
+            pass
+        else:
+            if P.mode == NAIVE:
+                # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
+                # errors drift R away from y - Xw (visible in float32), and the gap
+                # must be that of w
+                _copy(P.n, <floating*> P.y, R)
+                for i in range(n_supp):
+                    j = supp[i]
+                    _xaxpy(P, j, -w[j], R)
+            _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+        P.fresh = False
         gap = _full_gap(P, w, R, g, feats, n_kept, &s)
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
@@ -1286,6 +1294,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         # (the residual is recomputed from w at the top of the loop)
         outer += 1
     gap_out[0] = gap
+    # R and g now belong to w on every nonzero column: the next alpha starts from them
+    P.fresh = True
     return n_iter
 
 

