@@ -2,12 +2,14 @@
 
 Problem solved, for each penalty pair (l1, l2) of a path:
 
-    P(w) = 0.5 * ||y - X w||^2 + l1 * ||w||_1 + 0.5 * l2 * ||w||^2      [w >= 0 if positive]
+    P(w) = 0.5 * ||y - X w||^2 + sum_j v_j (l1 |w_j| + 0.5 l2 w_j^2),  lo_j <= w_j <= hi_j
 
+(v_j: penalty factors, default 1; bounds default (-inf, inf), [0, inf) if positive),
 which is ``n_samples`` times scikit-learn's ElasticNet objective when
 ``l1 = alpha * l1_ratio * n`` and ``l2 = alpha * (1 - l1_ratio) * n`` (the Python layer
 does this scaling, the centering and the sample-weight rescaling; X and y arrive here
-already centered / weighted).
+already centered / weighted, or, for sparse X, with the centering as a low-rank
+correction X - Q B that the column-access helpers apply).
 
 Dual and stopping rule (scikit-learn's, so that ``tol`` certifies the same accuracy):
 with R = y - X w and XtA = X^T R - l2 w,
@@ -18,9 +20,15 @@ with R = y - X w and XtA = X^T R - l2 w,
 * l1 = 0 < l2 ("formulation B", ridge): gap = ||R||^2 + 0.5 l2 ||w||^2 - R^T y
   + ||X^T R||^2 / (2 l2)   (positive parts of X^T R if positive);
 
-the solve stops when gap <= tol (the caller passes tol * ||y||^2). The gap is always that
-of the full problem: features set aside by screening are checked once more before a
-solution is returned, and readmitted if they violate the optimality conditions.
+with penalty factors and bounds (``_gap_add``, ``_gap``): l1 and l2 become v_j l1 and
+v_j l2 feature by feature; s only scales for features whose violated side is unbounded,
+and the conjugate of the bounded penalty, sum_j h*_j(s XtA_j) (zero without finite
+bounds), enters the dual; with finite bounds, the dual point scaled for every feature is
+tried too and the smaller gap kept. Formulation B uses the conjugate of the bounded
+ridge term. The solve stops when gap <= tol (the caller passes tol * ||y||^2). The gap
+is always that of the full problem: features set aside by screening are checked once
+more before a solution is returned, and readmitted if they violate the optimality
+conditions.
 
 Algorithm (one function, ``_solve``, shared by both update strategies):
 
@@ -35,7 +43,9 @@ Algorithm (one function, ``_solve``, shared by both update strategies):
   over the nonzero coordinates only until they are solved, then a sweep over W again;
   sweeps over the nonzero coordinates are Anderson-accelerated (Bertrand & Massias 2021,
   "Anderson acceleration of coordinate descent", alg. 1) with an objective check;
-* naive mode updates the residual R with columns of X (Fortran X, O(n) per update);
+* naive mode updates the residual R with columns of X (Fortran or C X, O(n) per
+  update; sparse CSC X: O(nonzeros of the column), the residual kept as R_s = y - X w
+  with t = Q^T R_s for the low-rank part, in the inner loop);
   Gram mode updates q with columns of G = X^T X (O(|W|) per update). G is either given
   in full or built lazily: the column X^T x_j is computed (one GEMM for all new
   features of a working set) the first time j enters a working set, and kept for the
