@@ -65,7 +65,7 @@ from ._cd_common cimport (
     ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
 )
 
-from scipy.linalg.cython_lapack cimport dposv
+from scipy.linalg.cython_lapack cimport dposv, dsyev
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
 
@@ -845,6 +845,26 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             _qtdot(P, cur, S.t)
 
 
+cdef bint _null_direction(double* H, int k, double* d) noexcept nogil:
+    """d = a unit vector of the null space of the symmetric positive semi-definite H
+    (k x k, destroyed), if H is singular (smallest eigenvalue <= 1e-10 of the largest)."""
+    cdef char jobz = b'V'
+    cdef char uplo = b'L'
+    cdef int info = 0, lwork = 3 * k, i
+    cdef double* evals = <double*> malloc(<size_t> k * sizeof(double))
+    cdef double* work = <double*> malloc(<size_t> lwork * sizeof(double))
+    cdef bint found = False
+    if evals != NULL and work != NULL and k > 0:
+        dsyev(&jobz, &uplo, &k, H, &k, evals, work, &lwork, &info)
+        if info == 0 and evals[0] <= 1e-10 * fabs(evals[k - 1]):
+            for i in range(k):
+                d[i] = H[i]          # eigenvector of the smallest eigenvalue
+            found = True
+    free(evals)
+    free(work)
+    return found
+
+
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     """Exact solve on the active positions, for the current sign pattern.
 
@@ -871,7 +891,8 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef double* xty = <double*> malloc(<size_t> nA * sizeof(double))
     cdef double* cur = <double*> malloc(<size_t> nA * sizeof(double))
     cdef int* idx = <int*> malloc(<size_t> nA * sizeof(int))
-    cdef double t, wi
+    cdef double t, wi, slope
+    cdef int hit
     cdef floating delta
     cdef bint ok = False
     if not S.gram:
@@ -924,7 +945,49 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         info = 0
         dposv(&uplo, &k, &one, H, &k, z, &k, &info)
         if info != 0:
-            break
+            # G_KK + l2 I is singular: l2 = 0 and more active features than the rank of
+            # X_K (e.g. n features of centered data, of rank n - 1), where coordinate
+            # descent crawls. Along a null direction d of G_KK the fit X w does not
+            # change and the L1 term is linear: step along d in its descending sense
+            # until a coefficient reaches 0 (it leaves K), then solve again.
+            for c in range(k):
+                for a in range(k):
+                    if S.gram:
+                        H[a + <size_t> c * k] = GW[S.act[idx[a]] +
+                                                   <size_t> S.act[idx[c]] * S.m]
+                    else:
+                        H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
+                H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+            if not _null_direction(H, k, z):
+                break
+            slope = 0
+            for c in range(k):
+                slope += S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0) * z[c]
+            if slope > 0:
+                for c in range(k):
+                    z[c] = -z[c]
+            t = INFINITY
+            hit = -1
+            for c in range(k):
+                wi = cur[idx[c]]
+                if wi * z[c] < 0 and -wi / z[c] < t:
+                    t = -wi / z[c]
+                    hit = c
+            if hit < 0:
+                break
+            kk = 0
+            for c in range(k):
+                if c == hit:
+                    cur[idx[c]] = 0          # reached zero: leaves the active set
+                else:
+                    cur[idx[c]] += t * z[c]
+                    idx[kk] = idx[c]
+                    kk += 1
+            k = kk
+            ok = True
+            if k == 0:
+                break
+            continue
         t = 1.0
         for c in range(k):
             wi = cur[idx[c]]
@@ -1026,15 +1089,16 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 # signs of the active coefficients (nearly all) unchanged over the block?
                 flips = 0
                 for t in range(nA):
-                    if hist[t] * hist[ANDERSON_K * nA + t] <= 0:
+                    if hist[t] * hist[ANDERSON_K * nA + t] < 0:
                         flips += 1
                 stable = flips <= nA // 100
                 _anderson(P, S, nA, wW)
                 _inner_gaps(P, S, wW, &gap_W, &gap_A)
                 if gap_W <= eps:
                     return sweeps
-                # the exact solve: when the signs hold, when it can be factored (with
-                # l2 = 0, G_AA is singular once A has more features than samples), and
+                # the exact solve: when the signs hold, when it can be factored or made
+                # so by a few null steps (with l2 = 0, G_AA is singular once A has more
+                # features than the rank of X, at most n), and
                 # once the sweeps of this phase cost a tenth of it (measured balance:
                 # tried more often it slows paths at the default tol, less often the
                 # hard p > n end at tol 1e-8)
@@ -1043,7 +1107,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 if not S.gram:
                     solve_cost += <double> nA * nA * S.col_cost / 2
                 if (stable and newton_tries < 3 and nA <= NEWTON_MAX and not P.box and
-                        not (P.l2 == 0 and nA > P.n) and sweep_cost >= 0.1 * solve_cost):
+                        not (P.l2 == 0 and nA > P.n + 4) and sweep_cost >= 0.1 * solve_cost):
                     newton_tries += 1
                     if _newton(P, S, nA, wW):
                         _inner_gaps(P, S, wW, &gap_W, &gap_A)
