@@ -63,14 +63,15 @@ def _check_sample_weight(sample_weight, n_samples, dtype):
 
 
 class LinearPredictMixin:
-    """``predict`` of a fitted linear model: X @ coef_.T + intercept_."""
+    """``predict`` of a fitted linear model: X @ coef_.T + intercept_ (dense or sparse
+    X); shared by the L1 / elastic-net and the ridge estimators."""
 
     def predict(self, X):
         """Predict with the fitted linear model.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Samples.
 
         Returns

@@ -39,9 +39,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from ._elastic_net import _check_bool, _check_number, _check_sample_weight
+from ._elastic_net import (
+    LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
+)
 from ._path import _rescaled_weights, enet_path_arrays, warn_not_converged
 
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
@@ -794,28 +796,6 @@ def _raise_not_finite(X):
                      "too large for float64; rescale them.")
 
 
-class _RidgePredictMixin:
-    """``predict`` of a fitted ridge model, dense or sparse X."""
-
-    def predict(self, X):
-        """Predict with the fitted linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=[np.float64, np.float32])
-        return np.asarray(X @ self.coef_.T) + self.intercept_
-
-
 def _finish(coef, X_offset, y_offset, fit_intercept, one_d, dtype):
     """coef_ and intercept_ in scikit-learn's shapes from coef (t, p)."""
     coef = coef.astype(dtype, copy=False)
@@ -834,7 +814,7 @@ def _finish(coef, X_offset, y_offset, fit_intercept, one_d, dtype):
 # Ridge
 # --------------------------------------------------------------------------------------
 
-class Ridge(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear least squares with L2 regularization.
 
     Minimizes, exactly as :class:`sklearn.linear_model.Ridge`::
@@ -1195,7 +1175,7 @@ def _scorer_accepts_weights(scorer):
     return "sample_weight" in inspect.signature(scorer).parameters
 
 
-class RidgeCV(_RidgePredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Ridge regression with built-in cross-validation of alpha.
 
     Same model and conventions as :class:`Ridge`; drop-in for
