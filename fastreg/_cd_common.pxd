@@ -1,6 +1,7 @@
 """Helpers shared by the compiled kernels (_cd_fast, _cd_multitask): working-set
 selection, the random coordinate order, buffer growth and the small Cholesky solve of
 Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
+from cython cimport floating
 from libc.math cimport sqrt
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport realloc
@@ -113,3 +114,13 @@ cdef inline bint _cholesky_solve_ones(double* C, int K, double* z) noexcept nogi
             s -= C[k * K + i] * z[k]
         z[i] = s / C[i * K + i]
     return True
+
+
+cdef inline int _nonzero_columns(const floating* norms, int p, int* feats) noexcept nogil:
+    """feats[:k] = the features whose squared column norm is not zero; returns k."""
+    cdef int j, k = 0
+    for j in range(p):
+        if norms[j] > 0:
+            feats[k] = j
+            k += 1
+    return k

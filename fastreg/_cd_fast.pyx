@@ -63,6 +63,7 @@ import numpy as np
 
 from ._cd_common cimport (
     ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
+    _nonzero_columns,
 )
 
 from scipy.linalg.cython_lapack cimport dposv, dsyev
@@ -1125,16 +1126,6 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             return sweeps
 
 
-cdef inline int _nonzero_columns(Problem* P, int* feats, floating* w) noexcept nogil:
-    """feats[:k] = the features whose column is not zero; returns k."""
-    cdef int j, k = 0
-    for j in range(P.p):
-        if (<floating*> P.norms)[j] > 0:
-            feats[k] = j
-            k += 1
-    return k
-
-
 cdef inline int _support(const int* feats, int k, floating* w, int* supp) noexcept nogil:
     """supp[:s] = the features of feats[:k] with a nonzero coefficient; returns s."""
     cdef int i, s = 0
@@ -1165,7 +1156,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     for j in range(P.p):
         if norms[j] == 0:
             w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
-    n_kept = _nonzero_columns(P, feats, w)
+    n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
 
     while True:
@@ -1192,7 +1183,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # KKT check of the screened features: the gap of the full problem
-            n_kept = _nonzero_columns(P, feats, w)
+            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
             n_screened = 0
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
             gap = _full_gap(P, w, R, g, feats, n_kept, &s)
@@ -1281,7 +1272,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at w and stop
-            n_kept = _nonzero_columns(P, feats, w)
+            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
             n_supp = _support(feats, n_kept, w, supp)
             if P.mode == NAIVE:
                 _copy(P.n, <floating*> P.y, R)

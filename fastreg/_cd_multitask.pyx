@@ -64,6 +64,7 @@ import numpy as np
 
 from ._cd_common cimport (
     ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
+    _nonzero_columns,
 )
 
 
@@ -602,16 +603,6 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             return sweeps
 
 
-cdef inline int _nonzero_columns(Problem* P, int* feats, floating* dummy) noexcept nogil:
-    """feats[:k] = the features whose column is not zero; returns k."""
-    cdef int j, k = 0
-    for j in range(P.p):
-        if (<floating*> P.norms)[j] > 0:
-            feats[k] = j
-            k += 1
-    return k
-
-
 cdef inline int _support(Problem* P, const int* feats, int k, floating* W,
                          int* supp) noexcept nogil:
     """supp[:s] = the features of feats[:k] with a nonzero row; returns s."""
@@ -643,7 +634,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
     for j in range(P.p):
         if norms[j] == 0:
             memset(W + <size_t> j * T, 0, T * sizeof(floating))
-    n_kept = _nonzero_columns(P, feats, W)
+    n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
 
     while True:
@@ -659,7 +650,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # check of the screened features: the gap of the full problem
-            n_kept = _nonzero_columns(P, feats, W)
+            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
             n_screened = 0
             _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
             gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
@@ -743,7 +734,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
         if m == 0:
             # every feature was screened out (W = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at W and stop
-            n_kept = _nonzero_columns(P, feats, W)
+            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
             n_supp = _support(P, feats, n_kept, W, supp)
             if P.mode == NAIVE:
                 _residual(P, W, R, supp, n_supp)
