@@ -55,9 +55,9 @@ Each sweep over W or over its nonzero part counts as one iteration (``n_iter``).
 """
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdlib cimport malloc, calloc, realloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t, int64_t
-from libc.string cimport memset
+from libc.string cimport memset, memcpy
 
 import numpy as np
 
@@ -127,6 +127,12 @@ cdef struct Problem:
     uint32_t rng
     bint fresh        # R (naive) and g = gradient on every nonzero column are those of
                       #   the current w (set by the previous solve of a path)
+    int* nz           # (p,) nz[:n_nz]: the features whose column is not zero
+    int n_nz
+    void* w_prev      # (p,) on a path: the solution two alphas back (the warm start w
+                      #   is the one of the previous alpha), or NULL
+    double extrap     # step of the linear extrapolation of the path from w_prev through
+                      #   w: (l1 - l1_prev) / (l1_prev - l1 two alphas back); 0: none
 
 
 cdef inline floating _prox(floating z, double l1, double denom, bint positive) noexcept nogil:
@@ -493,6 +499,7 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     cdef int i, j, s
     cdef floating* X = <floating*> P.X
     cdef floating* col
+    cdef floating* wc
     cdef double rsum
     if P.mode == NAIVE:
         if P.sparse:
@@ -501,7 +508,10 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
             for i in range(k):
                 j = feats[i]
                 g[j] = <floating> (_sdot(P, j, R) - _bdot(P, j, P.tbuf, R))
-        elif k == P.p:
+        elif 8 * k >= P.p:
+            # one gemv over every column beats k separate dots unless few are kept
+            # (entries outside feats are harmless: they are read only after their
+            # own recomputation)
             # g = X.T @ R - Xmean * sum(R)
             if P.rs == 1:
                 _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
@@ -520,10 +530,44 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     else:
         # g = Xy - G[:, supp] @ w[supp]
         _copy(P.p, <floating*> P.Xy, g)
+        if n_supp >= 8 and 4 * n_supp >= P.n_cols:
+            # one pass over the stored columns (gemv) instead of n_supp axpys, each
+            # reading and writing g: wc[slot[j]] = w[j] on the support, 0 elsewhere
+            wc = <floating*> calloc(P.n_cols, sizeof(floating))
+            if wc != NULL:
+                for i in range(n_supp):
+                    s = supp[i]
+                    wc[P.slot[s]] = w[s]
+                _gemv_n(P.p, P.n_cols, -1.0, <floating*> P.Gcols, P.p, wc, 1.0, g)
+                free(wc)
+                return
         for i in range(n_supp):
             s = supp[i]
             col = _gcol(P, s, w)
             _axpy(P.p, -w[s], col, g)
+
+
+cdef void _gap_plain(Problem* P, floating* w, floating* g, const int* feats, int k,
+                     GapSums* a) noexcept nogil:
+    """_gap_add over feats[:k] without penalty factors and bounds, l1 > 0: the same
+    sums (min_j l1 / v_j = l1 / max_j v_j), without a branch per feature."""
+    cdef int i, j
+    cdef double wj, v, vmax = 0, sabs = 0, ssq = 0
+    for i in range(k):
+        j = feats[i]
+        wj = w[j]
+        v = g[j] - P.l2 * wj
+        if not P.positive:
+            v = fabs(v)
+        if v > vmax:
+            vmax = v
+        sabs += fabs(wj)
+        ssq += wj * wj
+    a.w_l1 = P.l1 * sabs
+    a.w_l2 = P.l2 * ssq
+    if vmax > P.l1:
+        a.smin = P.l1 / vmax
+    a.smin_all = a.smin     # (used with bounds only)
 
 
 cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
@@ -537,11 +581,16 @@ cdef double _full_gap(Problem* P, floating* w, floating* R, floating* g,
     cdef double RR, Ry, wXy, wq, s, s2, h_box = 0, h_box2 = 0, pfj, v, gap, gap2
     cdef GapSums a
     _gap_init(&a)
-    for i in range(k):
-        j = feats[i]
-        pfj = _pf(P, j)
-        _gap_add(&a, P.l1, P.l2, w[j], g[j], P.l1 * pfj, P.l2 * pfj, _lo(P, j),
-                 _hi(P, j))
+    if P.pf == NULL and not P.box and P.l1 > 0:
+        # the common case in one branch-light pass: the dual scaling is
+        # l1 / max_j |x_j^T R - l2 w_j| (its positive part with positive=True)
+        _gap_plain(P, w, g, feats, k, &a)
+    else:
+        for i in range(k):
+            j = feats[i]
+            pfj = _pf(P, j)
+            _gap_add(&a, P.l1, P.l2, w[j], g[j], P.l1 * pfj, P.l2 * pfj, _lo(P, j),
+                     _hi(P, j))
     s = _gap_scale(&a)
     s2 = _gap_scale_all(&a)
     if P.box and P.l1 > 0:
@@ -608,16 +657,37 @@ cdef struct Inner:
     double* hiW
 
 
-cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
-    """One coordinate-descent update of working-set position i."""
-    cdef floating* dW = <floating*> S.dW
-    cdef floating old = wW[i]
-    cdef floating z, new
+cdef inline void _apply(Problem* P, Inner* S, int i, floating old,
+                        floating new) noexcept nogil:
+    """Bring the inner state (q_W, or the residual) in line with w_W[i]: old -> new."""
     cdef int j = S.W[i], k
     cdef floating* data
     cdef floating* R
     cdef floating* Bj
     cdef int64_t kk
+    if S.gram:
+        # q_W -= (new - old) * G[W, j]
+        _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m, <floating*> S.qW)
+    elif P.sparse:
+        # R_s -= (new - old) * x_j (its nonzeros only);  t -= (new - old) * B_j
+        data = <floating*> P.Xdata
+        R = <floating*> S.R
+        for kk in range(P.Xptr[j], P.Xptr[j + 1]):
+            R[P.Xind[kk]] -= (new - old) * data[kk]
+        Bj = (<floating*> P.B) + <size_t> j * P.r
+        for k in range(P.r):
+            S.t[k] -= (<double> new - old) * Bj[k]
+    else:
+        # R -= (new - old) * x_j
+        _xaxpy(P, j, old - new, <floating*> S.R)
+
+
+cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
+    """One coordinate-descent update of working-set position i."""
+    cdef floating* dW = <floating*> S.dW
+    cdef floating old = wW[i]
+    cdef floating z, new
+    cdef int j = S.W[i]
     if S.gram:
         z = (<floating*> S.qW)[i] + dW[i] * old
     elif P.sparse:
@@ -633,22 +703,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         new = <floating> _clip(new, S.loW[i], S.hiW[i])
     if new != old:
         wW[i] = new
-        if S.gram:
-            # q_W -= (new - old) * G[W, j]
-            _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m,
-                  <floating*> S.qW)
-        elif P.sparse:
-            # R_s -= (new - old) * x_j (its nonzeros only);  t -= (new - old) * B_j
-            data = <floating*> P.Xdata
-            R = <floating*> S.R
-            for kk in range(P.Xptr[j], P.Xptr[j + 1]):
-                R[P.Xind[kk]] -= (new - old) * data[kk]
-            Bj = (<floating*> P.B) + <size_t> j * P.r
-            for k in range(P.r):
-                S.t[k] -= (<double> new - old) * Bj[k]
-        else:
-            # R -= (new - old) * x_j
-            _xaxpy(P, j, old - new, <floating*> S.R)
+        _apply(P, S, i, old, new)
 
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
@@ -1126,6 +1181,41 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             return sweeps
 
 
+cdef void _extrapolate(Problem* P, Inner* S, floating* wW) noexcept nogil:
+    """Start the solve on a path from the linear extrapolation of the last two solutions.
+
+    While the support and signs hold, the lasso solution is affine in alpha
+    (w_A = G_AA^-1 (X_A^T y - n alpha s_A)), so w + extrap * (w - w_prev) is the next
+    solution exactly, and otherwise off by O(step^2) instead of the O(step) of the
+    plain warm start. A coefficient whose extrapolation crosses zero (or starts from
+    zero) starts at zero; the result is clipped to the bounds. Only the start moves:
+    the solve and its duality-gap stop are unchanged.
+    """
+    cdef floating* wp = <floating*> P.w_prev
+    cdef floating old, new
+    cdef double e
+    cdef int i
+    for i in range(S.m):
+        old = wW[i]
+        if old == 0:
+            continue
+        e = old + P.extrap * (<double> old - wp[S.W[i]])
+        if (e > 0) != (old > 0):
+            e = 0
+        if P.box:
+            e = _clip(e, S.loW[i], S.hiW[i])
+        new = <floating> e
+        if new != old:
+            wW[i] = new
+            _apply(P, S, i, old, new)
+
+
+cdef inline int _all_features(Problem* P, int* feats) noexcept nogil:
+    """feats[:k] = the features with a nonzero column (P.nz); returns k."""
+    memcpy(feats, P.nz, <size_t> P.n_nz * sizeof(int))
+    return P.n_nz
+
+
 cdef inline int _support(const int* feats, int k, floating* w, int* supp) noexcept nogil:
     """supp[:s] = the features of feats[:k] with a nonzero coefficient; returns s."""
     cdef int i, s = 0
@@ -1143,7 +1233,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     or -1 if memory ran out. R (naive) must hold y - X w on entry."""
     cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
     cdef int n_screened = 0, outer = 0, n_viol, zeroed
-    cdef bint strong, use_strong
+    cdef bint strong, use_strong, plain
     cdef double gap, s, radius, eps, v, d, pfj, l1j, l2j, lo, hi
     cdef int64_t nnz_W
     cdef floating* norms = <floating*> P.norms
@@ -1153,10 +1243,11 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef floating* col
 
     # features with a zero column take the value of their bounds closest to 0
-    for j in range(P.p):
-        if norms[j] == 0:
-            w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
-    n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
+    if P.n_nz < P.p:
+        for j in range(P.p):
+            if norms[j] == 0:
+                w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
+    n_kept = _all_features(P, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
 
     while True:
@@ -1183,7 +1274,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
             # KKT check of the screened features: the gap of the full problem
-            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
+            n_kept = _all_features(P, feats)
             n_screened = 0
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
             gap = _full_gap(P, w, R, g, feats, n_kept, &s)
@@ -1197,7 +1288,25 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             radius = sqrt(2 * gap)
             zeroed = 0
             t = 0
+            plain = P.pf == NULL and not P.box
             for i in range(n_kept):
+                if plain:
+                    # the same test without penalty factors and bounds
+                    j = feats[i]
+                    v = s * (g[j] - P.l2 * w[j])
+                    if not P.positive:
+                        v = fabs(v)
+                    if v < P.l1 and v + radius * sqrt(norms[j] + P.l2) < P.l1:
+                        n_screened += 1
+                        if w[j] != 0:
+                            if P.mode == NAIVE:
+                                _xaxpy(P, j, w[j], R)
+                            w[j] = 0
+                            zeroed += 1
+                    else:
+                        feats[t] = j
+                        t += 1
+                    continue
                 j = feats[i]
                 pfj = _pf(P, j)
                 l1j = P.l1 * pfj
@@ -1272,7 +1381,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at w and stop
-            n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
+            n_kept = _all_features(P, feats)
             n_supp = _support(feats, n_kept, w, supp)
             if P.mode == NAIVE:
                 _copy(P.n, <floating*> P.y, R)
@@ -1348,6 +1457,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 _gemv_n(m, m, 1.0, GW, m, wW, 1.0, <floating*> S.bW)
             for i in range(m):
                 (<floating*> S.qW)[i] = g[S.W[i]]
+
+        if outer == 0 and P.extrap > 0:
+            _extrapolate(P, S, wW)
 
         # inner precision: celer's 0.3 * gap while features outside W still violate the
         # optimality conditions; the final tolerance once W holds every violator
@@ -1434,6 +1546,7 @@ def enet_path(
     const double[::1] penalty_factor=None,
     const double[::1] lower=None,
     const double[::1] upper=None,
+    bint extrapolate=True,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -1473,6 +1586,8 @@ def enet_path(
     lower, upper : (p,) bounds on the coefficients (both or neither; lower <= upper,
         lower < inf, upper > -inf); w must satisfy them on entry. `positive` must then
         be False (fold it into lower).
+    extrapolate : on a decreasing path, start each solve (from the third on) at the
+        linear extrapolation of the two previous solutions (see _extrapolate).
     """
     if w.shape[0] >= 2**31 or (X is not None and X.shape[0] >= 2**31):
         raise ValueError("fastreg supports fewer than 2**31 samples and features")
@@ -1629,6 +1744,10 @@ def enet_path(
     R = np.zeros(max(n, 1), dtype=dtype)
     g = np.zeros(p, dtype=dtype)
     feats = np.zeros(p, dtype=np.intc)
+    nz = np.zeros(p, dtype=np.intc)
+    cdef int[::1] nz_v = nz
+    P.nz = &nz_v[0]
+    P.n_nz = _nonzero_columns(&norms[0], p, &nz_v[0])
     supp = np.zeros(p, dtype=np.intc)
 
     Wi = np.zeros(p, dtype=np.intc)
@@ -1685,6 +1804,11 @@ def enet_path(
                 P.l1 = l1s[k]
                 P.l2 = l2s[k]
                 P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
+                # extrapolate along a decreasing path from the last two solutions
+                P.extrap = 0
+                if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
+                    P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
+                    P.w_prev = <void*> &coefs[0, k - 2]
                 status = _solve(&P, &w[0], &R_v[0], &g_v[0], &feats_v[0],
                                 &supp_v[0], cand, &S, max_iter, &gap)
                 if status < 0:

@@ -34,7 +34,7 @@ def l1_max(X, y, positive=False):
 
 
 def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=True,
-          random=False, w0=None, max_iter=100_000, strong_rule=True):
+          random=False, w0=None, max_iter=100_000, strong_rule=True, extrapolate=True):
     """Call the kernel along (l1s, l2s); mode in {naive, lazy, gram}."""
     dtype = X.dtype
     n, p = X.shape
@@ -49,7 +49,8 @@ def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=Tru
     gaps = np.zeros(len(l1s))
     iters = np.zeros(len(l1s), np.int32)
     enet_path(w, l1s, l2s, X, y, G, Xy, norms, yy, tol * yy, max_iter, positive,
-              mode == "lazy", screening, random, 7, coefs, gaps, iters, strong_rule)
+              mode == "lazy", screening, random, 7, coefs, gaps, iters, strong_rule,
+              extrapolate=extrapolate)
     return coefs, gaps, iters
 
 
@@ -140,6 +141,46 @@ def test_path_equals_independent_solves(mode):
         assert gaps[k] <= 1e-13 * (y @ y)
     no_strong, _, _ = solve(X, y, l1s, 0.1, mode=mode, tol=1e-13, strong_rule=False)
     np.testing.assert_allclose(path, no_strong, rtol=1e-6, atol=1e-8 * np.abs(path).max())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("positive", [False, True])
+def test_path_extrapolation_moves_only_the_start(mode, positive):
+    """Each solve of a path starts from the linear extrapolation of the two previous
+    solutions; supports and signs change along this path (coefficients enter, leave
+    and, without positive, cross zero), and the answers are those of plain warm
+    starts, each certified by its NumPy gap."""
+    X, y = make_problem(80, 40, seed=5)
+    l1s = l1_max(X, y, positive) * np.geomspace(1, 1e-3, 30)
+    for l2 in (0.0, 0.5):
+        ext, gaps, _ = solve(X, y, l1s, l2, mode=mode, tol=1e-13, positive=positive)
+        plain, _, _ = solve(X, y, l1s, l2, mode=mode, tol=1e-13, positive=positive,
+                            extrapolate=False)
+        np.testing.assert_allclose(ext, plain, rtol=1e-6, atol=1e-8 * np.abs(plain).max())
+        if positive:
+            assert ext.min() >= 0
+        for k, l1 in enumerate(l1s):
+            assert gaps[k] <= 1e-13 * (y @ y)
+            assert abs(numpy_gap(X, y, ext[:, k], l1, l2, positive) - gaps[k]) <= \
+                1e-9 * (y @ y)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_path_extrapolation_is_exact_on_a_fixed_support(mode):
+    """While the support and signs hold, the lasso solution is affine in l1: the
+    extrapolated start is the solution up to the previous solutions' tolerance, so
+    each solve after the second is certified after its first sweep (from plain warm
+    starts, each takes several)."""
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((200, 6)))
+    y = X @ np.array([3.0, -2.0, 2.5, -3.5, 4.0, 1.5]) + 0.1 * rng.standard_normal(200)
+    l1s = l1_max(X, y) * np.geomspace(0.05, 0.01, 8)
+    ext, _, it_ext = solve(X, y, l1s, 0.0, mode=mode, tol=1e-12)
+    plain, _, it_plain = solve(X, y, l1s, 0.0, mode=mode, tol=1e-12, extrapolate=False)
+    assert np.all(ext != 0)      # the support is fixed: every feature, same signs
+    assert np.all(np.sign(ext) == np.sign(ext[:, :1]))
+    np.testing.assert_allclose(ext, plain, rtol=1e-7)
+    assert np.all(it_ext[2:] == 1) and np.all(it_plain[2:] > 1)
 
 
 def test_above_l1_max_gives_zero_in_no_iteration():
