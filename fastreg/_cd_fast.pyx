@@ -1141,6 +1141,13 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             k += 1
             for t in range(nA):
                 hist[k * nA + t] = wW[S.act[t]]
+            if S.gram and k < ANDERSON_K and sweeps <= 2 * ANDERSON_K:
+                # on G[W, W] the gap costs O(m), a sweep O(m nA): check it after each
+                # of the first sweeps (a solve from an extrapolated start on a path
+                # often needs one or two)
+                _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                if gap_W <= eps:
+                    return sweeps
             if k == ANDERSON_K:
                 # signs of the active coefficients (nearly all) unchanged over the block?
                 flips = 0
