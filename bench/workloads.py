@@ -176,6 +176,7 @@ def _specs_full():
     # (3) cross-validation, 100 alphas, 5 folds, n_jobs 1 and 2.
     for name, src in [
         ("leukemia", ("real", "leukemia", None)),
+        ("riboflavin", ("real", "riboflavin", None)),
         ("tall20000x500", ("synthetic", 20000, 500)),
     ]:
         for l1_ratio, model in ((1.0, "lassocv"), ((0.1, 0.5, 0.9), "enetcv")):
