@@ -54,6 +54,7 @@ Algorithm (one function, ``_solve``, shared by both update strategies):
 Each sweep over W or over its nonzero part counts as one iteration (``n_iter``).
 """
 from cython cimport floating
+from cython.parallel cimport prange
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdlib cimport malloc, calloc, realloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t, int64_t
@@ -68,7 +69,19 @@ from ._cd_common cimport (
 
 from scipy.linalg.cython_lapack cimport dposv, dsyev
 
+cdef extern from *:
+    """
+    #ifdef _OPENMP
+    #include <omp.h>
+    static int fastreg_max_threads(void) { return omp_get_max_threads(); }
+    #else
+    static int fastreg_max_threads(void) { return 1; }
+    #endif
+    """
+    int fastreg_max_threads() noexcept nogil
+
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
+from scipy.linalg.cython_blas cimport ssyrk, dsyrk
 
 cdef enum:
     NAIVE = 0
@@ -127,6 +140,7 @@ cdef struct Problem:
     uint32_t rng
     bint fresh        # R (naive) and g = gradient on every nonzero column are those of
                       #   the current w (set by the previous solve of a path)
+    int n_threads     # OpenMP threads for the passes over X (1: none)
     int* nz           # (p,) nz[:n_nz]: the features whose column is not zero
     int n_nz
     void* w_prev      # (p,) on a path: the solution two alphas back (the warm start w
@@ -493,6 +507,137 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
     return 0
 
 
+
+# ------------------------------------------------------------------ passes over X
+# The passes over all of a dense X (gradient, residual, the block G[W, W]) are split
+# into P.n_threads chunks run on OpenMP threads, each calling single-threaded BLAS
+# (the kernel runs with BLAS limited to one thread: coordinate updates are too short
+# to share). Chunks below PAR_MIN elements are not worth a thread.
+
+cdef enum:
+    PAR_MIN = 1 << 18
+
+
+cdef inline int _chunks(Problem* P, double work) noexcept nogil:
+    """How many threads a pass of `work` elements over X gets."""
+    if P.n_threads <= 1 or work < PAR_MIN:
+        return 1
+    return P.n_threads
+
+
+cdef void _grad_dense(Problem* P, floating* R, floating* g) noexcept nogil:
+    """g = X^T R for every column of a dense X (no centering)."""
+    cdef floating* X = <floating*> P.X
+    cdef int T = _chunks(P, <double> P.n * P.p), t, c0, c1
+    if T == 1:
+        if P.rs == 1:
+            _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
+        else:
+            _gemv_n(P.p, P.n, 1.0, X, P.p, R, 0.0, g)
+        return
+    for t in prange(T, num_threads=T, schedule="static"):
+        c0 = <int> ((<int64_t> P.p * t) // T)
+        c1 = <int> ((<int64_t> P.p * (t + 1)) // T)
+        if c1 > c0:
+            if P.rs == 1:
+                _gemv_t(P.n, c1 - c0, 1.0, X + <size_t> c0 * P.n, P.n, R, 0.0, g + c0)
+            else:
+                _gemv_n(c1 - c0, P.n, 1.0, X + c0, P.p, R, 0.0, g + c0)
+
+
+cdef void _residual(Problem* P, floating* w, const int* supp, int n_supp,
+                    floating* R) noexcept nogil:
+    """R = y - X~[:, supp] @ w[supp], afresh."""
+    cdef int T = 1, t, i, j, r0, r1
+    cdef double shift
+    cdef floating* X = <floating*> P.X
+    if not P.sparse and P.rs == 1:
+        T = _chunks(P, <double> P.n * n_supp)
+    if T == 1:
+        _copy(P.n, <floating*> P.y, R)
+        for i in range(n_supp):
+            j = supp[i]
+            _xaxpy(P, j, -w[j], R)
+        return
+    # dense Fortran X, by blocks of rows: R_b = y_b - X_b w + (Xmean @ w)
+    shift = 0
+    if P.Xmean != NULL:
+        for i in range(n_supp):
+            shift += <double> (<floating*> P.Xmean)[supp[i]] * w[supp[i]]
+    for t in prange(T, num_threads=T, schedule="static"):
+        r0 = <int> ((<int64_t> P.n * t) // T)
+        r1 = <int> ((<int64_t> P.n * (t + 1)) // T)
+        _row_block_residual(P, w, supp, n_supp, r0, r1, <floating> shift, R)
+
+
+cdef void _row_block_residual(Problem* P, floating* w, const int* supp, int n_supp,
+                              int r0, int r1, floating shift, floating* R) noexcept nogil:
+    cdef int i, j, r
+    cdef floating* X = <floating*> P.X
+    if r1 <= r0:
+        return
+    _copy(r1 - r0, (<floating*> P.y) + r0, R + r0)
+    for i in range(n_supp):
+        j = supp[i]
+        _axpy(r1 - r0, -w[j], X + <size_t> j * P.n + r0, R + r0)
+    if shift != 0:
+        for r in range(r0, r1):
+            R[r] += shift
+
+
+cdef void _gather_syrk(Problem* P, const int* W, int m, floating* XW,
+                       floating* GW) noexcept nogil:
+    """XW = X~[:, W] (n x m, gathered), GW = XW^T XW (m x m, full)."""
+    cdef int T = _chunks(P, <double> P.n * m), t, i, r0, r1, a, b
+    cdef floating* part = NULL
+    cdef char uplo = b'U'
+    cdef char trans = b'T'
+    if T > 1:
+        part = <floating*> malloc(<size_t> (T - 1) * m * m * sizeof(floating))
+        if part == NULL:
+            T = 1
+    if T == 1:
+        for i in range(m):
+            _xcopy(P, W[i], XW + <size_t> i * P.n)
+        _syrk_t(m, P.n, XW, P.n, GW, m)
+        return
+    for i in prange(m, num_threads=T, schedule="static"):
+        _xcopy(P, W[i], XW + <size_t> i * P.n)
+    # G = sum over row blocks b of XW_b^T XW_b: block 0 into GW, the others into part
+    for t in prange(T, num_threads=T, schedule="static"):
+        r0 = <int> ((<int64_t> P.n * t) // T)
+        r1 = <int> ((<int64_t> P.n * (t + 1)) // T)
+        _syrk_upper(m, r1 - r0, XW + r0, P.n,
+                    GW if t == 0 else part + <size_t> (t - 1) * m * m, m)
+    for t in range(1, T):
+        for b in range(m):
+            for a in range(b + 1):
+                GW[a + <size_t> b * m] += part[(t - 1) * <size_t> m * m + a + <size_t> b * m]
+    for b in range(m):
+        for a in range(b + 1, m):
+            GW[a + <size_t> b * m] = GW[b + <size_t> a * m]
+    free(part)
+
+
+cdef void _syrk_upper(int m, int k, const floating* A, int lda, floating* C,
+                      int ldc) noexcept nogil:
+    """Upper triangle of C = A^T A, A column-major (k, m)."""
+    cdef char uplo = b'U'
+    cdef char trans = b'T'
+    cdef floating one = 1.0
+    cdef floating zero = 0.0
+    cdef int a, b
+    if k <= 0:
+        for b in range(m):
+            for a in range(b + 1):
+                C[a + <size_t> b * ldc] = 0
+        return
+    if floating is float:
+        ssyrk(&uplo, &trans, &m, &k, &one, <float*> A, &lda, &zero, C, &ldc)
+    else:
+        dsyrk(&uplo, &trans, &m, &k, &one, <double*> A, &lda, &zero, C, &ldc)
+
+
 cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
                      const int* feats, int k, int n_supp, const int* supp) noexcept nogil:
     """g[j] = x_j^T R for j in feats (naive), or g = X^T y - G w (Gram, all features)."""
@@ -513,10 +658,7 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
             # (entries outside feats are harmless: they are read only after their
             # own recomputation)
             # g = X.T @ R - Xmean * sum(R)
-            if P.rs == 1:
-                _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
-            else:
-                _gemv_n(P.p, P.n, 1.0, X, P.p, R, 0.0, g)
+            _grad_dense(P, R, g)
             if P.Xmean != NULL:
                 rsum = 0
                 for i in range(P.n):
@@ -1271,10 +1413,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
                 # errors drift R away from y - Xw (visible in float32), and the gap
                 # must be that of w
-                _copy(P.n, <floating*> P.y, R)
-                for i in range(n_supp):
-                    j = supp[i]
-                    _xaxpy(P, j, -w[j], R)
+                _residual(P, w, supp, n_supp, R)
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
         P.fresh = False
         gap = _full_gap(P, w, R, g, feats, n_kept, &s)
@@ -1454,10 +1593,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                                  <size_t> P.n * P.p, sizeof(floating)):
                         return -1
                     XW = <floating*> S.XW
-                    for i in range(m):
-                        _xcopy(P, S.W[i], XW + <size_t> i * P.n)
                     # G[W, W] = X_W.T @ X_W
-                    _syrk_t(m, P.n, XW, P.n, GW, m)
+                    _gather_syrk(P, S.W, m, XW, GW)
                 # X_W^T y = X_W^T R + G[W, W] w_W
                 for i in range(m):
                     (<floating*> S.bW)[i] = g[S.W[i]]
@@ -1489,38 +1626,43 @@ def column_stats(const floating[::1, :] X):
     Returns (sums, sumsq, finite): ``finite`` is False when a sum is not finite, which
     NaN or infinity in X always cause (and, as a false alarm, squares overflowing).
     One pass replaces three (a finiteness check, the means, the norms) for the
-    implicitly centered fits of tall X, where reading X dominates.
+    implicitly centered fits of tall X, where reading X dominates; the columns are
+    shared among OpenMP threads.
     """
-    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i, j
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], j
     sums = np.empty(p, dtype=np.float64)
     sumsq = np.empty(p, dtype=np.float64)
     cdef double[::1] s_v = sums, q_v = sumsq
-    cdef double s0, s1, q0, q1, v0, v1
-    cdef bint finite = True
-    with nogil:
-        for j in range(p):
-            s0 = 0
-            s1 = 0
-            q0 = 0
-            q1 = 0
-            i = 0
-            while i + 2 <= n:
-                v0 = X[i, j]
-                v1 = X[i + 1, j]
-                s0 += v0
-                s1 += v1
-                q0 += v0 * v0
-                q1 += v1 * v1
-                i += 2
-            if i < n:
-                v0 = X[i, j]
-                s0 += v0
-                q0 += v0 * v0
-            s_v[j] = s0 + s1
-            q_v[j] = q0 + q1
-            if not (fabs(s_v[j]) < INFINITY and q_v[j] < INFINITY):
-                finite = False
+    cdef int T = fastreg_max_threads() if <double> n * p >= PAR_MIN else 1
+    if p > 0 and n > 0:
+        with nogil:
+            for j in prange(p, num_threads=T, schedule="static"):
+                _column_sums(&X[0, j], n, &s_v[j], &q_v[j])
+    else:
+        sums[:] = 0
+        sumsq[:] = 0
+    finite = bool(np.all(np.isfinite(sums)) and np.all(np.isfinite(sumsq)))
     return sums, sumsq, finite
+
+
+cdef void _column_sums(const floating* x, Py_ssize_t n, double* s_out,
+                       double* q_out) noexcept nogil:
+    cdef double s0 = 0, s1 = 0, q0 = 0, q1 = 0, v0, v1
+    cdef Py_ssize_t i = 0
+    while i + 2 <= n:
+        v0 = x[i]
+        v1 = x[i + 1]
+        s0 += v0
+        s1 += v1
+        q0 += v0 * v0
+        q1 += v1 * v1
+        i += 2
+    if i < n:
+        v0 = x[i]
+        s0 += v0
+        q0 += v0 * v0
+    s_out[0] = s0 + s1
+    q_out[0] = q0 + q1
 
 
 def enet_path(
@@ -1554,6 +1696,7 @@ def enet_path(
     const double[::1] lower=None,
     const double[::1] upper=None,
     bint extrapolate=True,
+    int n_threads=0,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -1593,6 +1736,9 @@ def enet_path(
     lower, upper : (p,) bounds on the coefficients (both or neither; lower <= upper,
         lower < inf, upper > -inf); w must satisfy them on entry. `positive` must then
         be False (fold it into lower).
+    n_threads : OpenMP threads for the passes over dense X (0: OpenMP's default, which
+        follows OMP_NUM_THREADS and threadpoolctl; 1 when the caller runs kernels in
+        parallel itself).
     extrapolate : on a decreasing path, start each solve (from the third on) at the
         linear extrapolation of the two previous solutions (see _extrapolate).
     """
@@ -1680,6 +1826,7 @@ def enet_path(
     memset(&S, 0, sizeof(Inner))
     P.n = n
     P.p = p
+    P.n_threads = n_threads if n_threads > 0 else fastreg_max_threads()
     P.mode = GRAM if (use_gram or G is not None) else NAIVE
     P.yy = yy
     P.tol = tol
