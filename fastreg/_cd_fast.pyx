@@ -67,7 +67,8 @@ from ._cd_common cimport (
     _nonzero_columns,
 )
 
-from scipy.linalg.cython_lapack cimport dposv, dsyev
+from scipy.linalg.cython_lapack cimport dposv, dsyev, dpotrf
+from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk as _dsyrk_raw
 
 cdef extern from *:
     """
@@ -140,6 +141,7 @@ cdef struct Problem:
     uint32_t rng
     bint fresh        # R (naive) and g = gradient on every nonzero column are those of
                       #   the current w (set by the previous solve of a path)
+    int rank_max      # a bound on the rank of X: n_samples (also in Gram mode)
     int n_threads     # OpenMP threads for the passes over X (1: none)
     int* nz           # (p,) nz[:n_nz]: the features whose column is not zero
     int n_nz
@@ -644,7 +646,6 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     cdef int i, j, s
     cdef floating* X = <floating*> P.X
     cdef floating* col
-    cdef floating* wc
     cdef double rsum
     if P.mode == NAIVE:
         if P.sparse:
@@ -672,17 +673,6 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
     else:
         # g = Xy - G[:, supp] @ w[supp]
         _copy(P.p, <floating*> P.Xy, g)
-        if n_supp >= 8 and 4 * n_supp >= P.n_cols:
-            # one pass over the stored columns (gemv) instead of n_supp axpys, each
-            # reading and writing g: wc[slot[j]] = w[j] on the support, 0 elsewhere
-            wc = <floating*> calloc(P.n_cols, sizeof(floating))
-            if wc != NULL:
-                for i in range(n_supp):
-                    s = supp[i]
-                    wc[P.slot[s]] = w[s]
-                _gemv_n(P.p, P.n_cols, -1.0, <floating*> P.Gcols, P.p, wc, 1.0, g)
-                free(wc)
-                return
         for i in range(n_supp):
             s = supp[i]
             col = _gcol(P, s, w)
@@ -792,6 +782,16 @@ cdef struct Inner:
     double* t         # (r,) sparse residual mode: Q^T R_s (R holds R_s = y - X w)
     double col_cost   # residual mode: flops of one column operation (2 n, or the
                       #   mean nonzeros of the sparse columns of W)
+    # Cholesky factor of G_FF + l2 I kept between exact solves (Gram inner mode), for
+    # the features F = chol_f[:chol_k] in the order they were added (see _chol_solve)
+    double* chol_L    # (chol_cap, chol_cap) column-major, lower triangle
+    int* chol_f       # (p,)
+    int* chol_pos     # (p,) position of a feature in chol_f, or -1
+    int* wpos         # (p,) position of a feature in W, or -1
+    int* inK          # (p,) scratch, all 0 between uses
+    int chol_k
+    int chol_cap
+    double chol_l2    # P.l2 the factor was built with
     # per-position penalties and bounds
     double* l1W
     double* l2W
@@ -1063,6 +1063,128 @@ cdef bint _null_direction(double* H, int k, double* d) noexcept nogil:
     return found
 
 
+
+cdef void _chol_truncate(Inner* S, int r) noexcept nogil:
+    """Keep the factor of the first r features of the cache (a leading block of a
+    Cholesky factor is the factor of the leading block)."""
+    cdef int i
+    for i in range(r, S.chol_k):
+        S.chol_pos[S.chol_f[i]] = -1
+    if r < S.chol_k:
+        S.chol_k = r
+
+
+cdef bint _chol_solve(Problem* P, Inner* S, const int* posK, int k, double* b,
+                      double* x, floating* dummy) noexcept nogil:
+    """x = (G_KK + l2 I)^-1 b for the working-set positions posK[:k] (b, x in that
+    order), from the cached factor, updated: the cache keeps its longest prefix of
+    features still in K and appends the others, one row each (a triangular solve,
+    O(k^2)), so that along a path, where the active set changes by a few features
+    per alpha, an exact solve costs O(k^2) instead of the O(k^3) of a factorization.
+    False when a pivot is not safely positive (G_KK singular or nearly so) or memory
+    runs out; the caller then factors afresh.
+    """
+    cdef floating* GW = <floating*> S.GW
+    cdef int i, c, r, j, pj, new_cap, one = 1, info, q
+    cdef double done = 1.0, dminus = -1.0
+    cdef double* L
+    cdef double* L21
+    cdef double* L22
+    cdef char rs = b'R'
+    cdef double* grown
+    cdef char lo = b'L'
+    cdef char nt = b'N'
+    cdef char tr = b'T'
+    if P.l2 != S.chol_l2:
+        _chol_truncate(S, 0)
+        S.chol_l2 = P.l2
+    # the longest prefix of the cached features that are all in K stays
+    for c in range(k):
+        S.inK[posK[c]] = 1
+    r = 0
+    while r < S.chol_k:
+        pj = S.wpos[S.chol_f[r]]
+        if pj < 0 or S.inK[pj] == 0:
+            break
+        r += 1
+    for c in range(k):
+        S.inK[posK[c]] = 0
+    _chol_truncate(S, r)
+    if k > S.chol_cap:
+        new_cap = max(k, 2 * S.chol_cap)
+        if new_cap > P.p:
+            new_cap = P.p
+        grown = <double*> malloc(<size_t> new_cap * new_cap * sizeof(double))
+        if grown == NULL:
+            return False
+        for c in range(S.chol_k):
+            for i in range(c, S.chol_k):
+                grown[i + <size_t> c * new_cap] = S.chol_L[i + <size_t> c * S.chol_cap]
+        free(S.chol_L)
+        S.chol_L = grown
+        S.chol_cap = new_cap
+    L = S.chol_L
+    if 3 * (k - S.chol_k) > k:
+        # many rows to add: one blocked factorization (LAPACK) beats row appends
+        _chol_truncate(S, 0)
+        for c in range(k):
+            pj = posK[c]
+            for i in range(c, k):
+                L[i + <size_t> c * S.chol_cap] = GW[posK[i] + <size_t> pj * S.m]
+            L[c + <size_t> c * S.chol_cap] += S.l2W[pj]
+        info = 0
+        dpotrf(&lo, &k, L, &S.chol_cap, &info)
+        if info != 0:
+            return False
+        for c in range(k):
+            j = S.W[posK[c]]
+            S.chol_f[c] = j
+            S.chol_pos[j] = c
+        S.chol_k = k
+    # append the features of K not in the cache, as one block: with the cached
+    # factor L11, L21 = G_NF L11^-T (a triangular solve, BLAS 3) and L22 the factor of
+    # G_NN + l2 I - L21 L21^T
+    r = S.chol_k
+    q = 0
+    for c in range(k):
+        j = S.W[posK[c]]
+        if S.chol_pos[j] < 0:
+            S.chol_f[r + q] = j
+            q += 1
+    if q > 0:
+        L21 = L + r
+        L22 = L + r + <size_t> r * S.chol_cap
+        for c in range(q):
+            pj = S.wpos[S.chol_f[r + c]]
+            for i in range(r):
+                L21[c + <size_t> i * S.chol_cap] = GW[S.wpos[S.chol_f[i]] + <size_t> pj * S.m]
+            for i in range(c, q):
+                L22[i + <size_t> c * S.chol_cap] = \
+                    GW[S.wpos[S.chol_f[r + i]] + <size_t> pj * S.m]
+            L22[c + <size_t> c * S.chol_cap] += S.l2W[pj]
+        if r > 0:
+            dtrsm(&rs, &lo, &tr, &nt, &q, &r, &done, L, &S.chol_cap, L21, &S.chol_cap)
+            _dsyrk_raw(&lo, &nt, &q, &r, &dminus, L21, &S.chol_cap, &done, L22, &S.chol_cap)
+        info = 0
+        dpotrf(&lo, &q, L22, &S.chol_cap, &info)
+        if info != 0:
+            return False
+        for c in range(q):
+            S.chol_pos[S.chol_f[r + c]] = r + c
+        S.chol_k = r + q
+    # K is now exactly the cached features (in cache order): solve L L^T x = b
+    for c in range(k):
+        x[S.chol_pos[S.W[posK[c]]]] = b[c]
+    dtrsv(&lo, &nt, &nt, &k, L, &S.chol_cap, x, &one)
+    dtrsv(&lo, &tr, &nt, &k, L, &S.chol_cap, x, &one)
+    # back to the order of posK (b is free now)
+    for c in range(k):
+        b[c] = x[S.chol_pos[S.W[posK[c]]]]
+    for c in range(k):
+        x[c] = b[c]
+    return True
+
+
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     """Exact solve on the active positions, for the current sign pattern.
 
@@ -1089,10 +1211,17 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef double* xty = <double*> malloc(<size_t> nA * sizeof(double))
     cdef double* cur = <double*> malloc(<size_t> nA * sizeof(double))
     cdef int* idx = <int*> malloc(<size_t> nA * sizeof(int))
+    cdef int* posK = <int*> malloc(<size_t> nA * sizeof(int))
+    cdef double* zb = <double*> malloc(<size_t> nA * sizeof(double))
     cdef double t, wi, slope
     cdef int hit
     cdef floating delta
     cdef bint ok = False
+    if posK == NULL or zb == NULL or S.chol_f == NULL:
+        free(posK)
+        free(zb)
+        posK = NULL
+        zb = NULL
     if not S.gram:
         if not P.sparse:
             XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
@@ -1100,6 +1229,7 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     if H == NULL or z == NULL or xty == NULL or cur == NULL or idx == NULL or \
             (not S.gram and ((XA == NULL and not P.sparse) or GA == NULL)):
         free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
+        free(posK); free(zb)
         return False
     if not S.gram and P.sparse:
         # G_AA from the sparse columns (idx holds their features for now)
@@ -1133,15 +1263,30 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     for r in range(NEWTON_ROUNDS):
         # (G_KK + l2 I) z = X_K^T y - l1 s_K on the remaining positions K = idx[:k]
         for c in range(k):
-            for a in range(k):
-                if S.gram:
-                    H[a + <size_t> c * k] = GW[S.act[idx[a]] + <size_t> S.act[idx[c]] * S.m]
-                else:
-                    H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
-            H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
             z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0)
-        info = 0
-        dposv(&uplo, &k, &one, H, &k, z, &k, &info)
+        info = 1
+        if S.gram and posK != NULL:
+            # from the factor kept between solves, when it can be extended
+            for c in range(k):
+                posK[c] = S.act[idx[c]]
+                zb[c] = z[c]
+            if _chol_solve(P, S, posK, k, zb, z, wW):
+                info = 0
+            else:
+                for c in range(k):
+                    z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * \
+                        (1.0 if cur[idx[c]] > 0 else -1.0)
+        if info != 0:
+            for c in range(k):
+                for a in range(k):
+                    if S.gram:
+                        H[a + <size_t> c * k] = GW[S.act[idx[a]] +
+                                                   <size_t> S.act[idx[c]] * S.m]
+                    else:
+                        H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
+                H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+            info = 0
+            dposv(&uplo, &k, &one, H, &k, z, &k, &info)
         if info != 0:
             # G_KK + l2 I is singular: l2 = 0 and more active features than the rank of
             # X_K (e.g. n features of centered data, of rank n - 1), where coordinate
@@ -1238,6 +1383,7 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         if ok:
             _copy(S.m, wacc, wW)
     free(H); free(z); free(xty); free(cur); free(idx); free(XA); free(GA)
+    free(posK); free(zb)
     return ok
 
 
@@ -1252,7 +1398,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef floating* hist = <floating*> S.hist
     cdef double gap_W, gap_A, gap_A_prev
     cdef bint stable
-    cdef int newton_tries, flips, phase_sweeps
+    cdef int newton_tries, flips, phase_sweeps, n_new
     cdef double sweep_cost, solve_cost
     for i in range(S.m):
         allpos[i] = i
@@ -1311,8 +1457,15 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 solve_cost = <double> nA * nA * nA / 3
                 if not S.gram:
                     solve_cost += <double> nA * nA * S.col_cost / 2
+                elif S.chol_f != NULL and P.l2 == S.chol_l2:
+                    # the kept factor needs a row per feature it lacks
+                    n_new = 0
+                    for t in range(nA):
+                        if S.chol_pos[S.W[S.act[t]]] < 0:
+                            n_new += 1
+                    solve_cost = min(solve_cost, (n_new + 2.0) * nA * nA)
                 if (stable and newton_tries < 3 and nA <= NEWTON_MAX and not P.box and
-                        not (P.l2 == 0 and nA > P.n + 4) and sweep_cost >= 0.1 * solve_cost):
+                        not (P.l2 == 0 and nA > P.rank_max + 4) and sweep_cost >= 0.1 * solve_cost):
                     newton_tries += 1
                     if _newton(P, S, nA, wW):
                         _inner_gaps(P, S, wW, &gap_W, &gap_A)
@@ -1480,6 +1633,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
         use_strong = strong and outer == 0
+        for i in range(S.m):
+            S.wpos[S.W[i]] = -1     # W is rebuilt below
         m = 0
         n_cand = 0
         n_viol = 0
@@ -1538,6 +1693,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             break
         qsort(S.W, m, sizeof(int), _cmp_int)
         S.m = m
+        for i in range(m):
+            S.wpos[S.W[i]] = i
         ws_size = max(ws_size, m)
 
         # compact state on W
@@ -1697,6 +1854,7 @@ def enet_path(
     const double[::1] upper=None,
     bint extrapolate=True,
     int n_threads=0,
+    int n_samples=0,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -1736,6 +1894,8 @@ def enet_path(
     lower, upper : (p,) bounds on the coefficients (both or neither; lower <= upper,
         lower < inf, upper > -inf); w must satisfy them on entry. `positive` must then
         be False (fold it into lower).
+    n_samples : rows of X behind a given Gram matrix (0: unknown, or X is given);
+        with l2 = 0 the exact active-set solve expects G_AA singular past this size.
     n_threads : OpenMP threads for the passes over dense X (0: OpenMP's default, which
         follows OMP_NUM_THREADS and threadpoolctl; 1 when the caller runs kernels in
         parallel itself).
@@ -1826,6 +1986,7 @@ def enet_path(
     memset(&S, 0, sizeof(Inner))
     P.n = n
     P.p = p
+    P.rank_max = n if (X is not None or sparse) else (n_samples if n_samples > 0 else p)
     P.n_threads = n_threads if n_threads > 0 else fastreg_max_threads()
     P.mode = GRAM if (use_gram or G is not None) else NAIVE
     P.yy = yy
@@ -1905,6 +2066,15 @@ def enet_path(
     supp = np.zeros(p, dtype=np.intc)
 
     Wi = np.zeros(p, dtype=np.intc)
+    chol_f = np.zeros(p, dtype=np.intc)
+    chol_pos = np.full(p, -1, dtype=np.intc)
+    wpos = np.full(p, -1, dtype=np.intc)
+    inK = np.zeros(p, dtype=np.intc)
+    cdef int[::1] chol_f_v = chol_f, chol_pos_v = chol_pos, wpos_v = wpos, inK_v = inK
+    S.chol_f = &chol_f_v[0]
+    S.chol_pos = &chol_pos_v[0]
+    S.wpos = &wpos_v[0]
+    S.inK = &inK_v[0]
     act = np.zeros(2 * p, dtype=np.intc)
     wW = np.zeros(p, dtype=dtype)
     qW = np.zeros(p, dtype=dtype)
@@ -1974,6 +2144,7 @@ def enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
+        free(S.chol_L)
         if P.lazy:
             free(P.Gcols)
     if status < 0:

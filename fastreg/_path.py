@@ -303,7 +303,7 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
             bool(positive), bool(use_gram), bool(screening), selection == "random",
             int(seed), coefs, gaps, n_iters, True,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
-            **extra,
+            n_samples=int(n_samples), **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples

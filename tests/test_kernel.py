@@ -183,6 +183,25 @@ def test_path_extrapolation_is_exact_on_a_fixed_support(mode):
     assert np.all(it_ext[2:] == 1) and np.all(it_plain[2:] > 1)
 
 
+@pytest.mark.parametrize("l2", [0.0, 5.0])
+def test_gram_path_with_kept_factorization(l2):
+    """Along a Gram-mode path the exact active-set solves extend one Cholesky factor
+    (features entering are appended, a feature leaving truncates it): the solutions
+    are those of residual updates, each with its NumPy gap."""
+    X, y = make_problem(400, 120, seed=8, rho=0.8)
+    l1s = l1_max(X, y) * np.geomspace(1, 1e-3, 60)
+    gram, gaps, iters = solve(X, y, l1s, l2, mode="gram", tol=1e-13)
+    naive, _, _ = solve(X, y, l1s, l2, mode="naive", tol=1e-13)
+    np.testing.assert_allclose(gram, naive, rtol=1e-6, atol=1e-8 * np.abs(naive).max())
+    supports = gram != 0
+    # the path adds and removes features (the factor is extended and truncated)
+    assert np.any(supports[:, 1:] & ~supports[:, :-1])
+    assert np.any(~supports[:, 1:] & supports[:, :-1])
+    for k, l1 in enumerate(l1s):
+        assert abs(numpy_gap(X, y, gram[:, k], l1, l2) - gaps[k]) <= 1e-9 * (y @ y)
+        assert kkt_violation(X, y, gram[:, k], l1, l2) <= 1e-6
+
+
 def test_above_l1_max_gives_zero_in_no_iteration():
     X, y = make_problem(50, 20)
     coefs, gaps, iters = solve(X, y, l1_max(X, y) * 1.0001, 0.0)
