@@ -12,7 +12,7 @@ the total Gram.
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
@@ -411,8 +411,10 @@ class ElasticNetCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             grids = np.tile(explicit, (len(l1_ratios), 1))
 
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
+        # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
         solve_kw = dict(tol=self.tol, max_iter=self.max_iter,
-                        selection=self.selection, seed=seed)
+                        selection=self.selection, seed=seed,
+                        n_threads=1 if effective_n_jobs(self.n_jobs) > 1 else 0)
         if use_gram:
             jobs = (delayed(self._gram_fold)(engine, k, train, test, l1_ratios, grids,
                                              penalty, solve_kw)

@@ -233,7 +233,8 @@ def check_gram(G, X, dtype, G_ref=None):
 def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
                      yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
                      positive=False, selection="cyclic", seed=1, screening=True,
-                     Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None):
+                     Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None,
+                     n_threads=0):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
     X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
@@ -242,7 +243,9 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     ``sparse``: dict of the kernel's sparse arguments (X_data, X_indices, X_indptr,
     Q, B; X is then None); ``penalty``: a Penalty (factors, bounds; its ``positive``
     replaces ``positive``); ``tol_yy``: the ||y||^2 that ``tol`` is relative to, when
-    it is not y @ y (unpenalized features projected out of y).
+    it is not y @ y (unpenalized features projected out of y); ``n_threads``: OpenMP
+    threads of the kernel's passes over X (0: OpenMP's default; 1 when the caller
+    runs kernels on threads itself).
     Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
     converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
@@ -303,7 +306,7 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
             bool(positive), bool(use_gram), bool(screening), selection == "random",
             int(seed), coefs, gaps, n_iters, True,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
-            n_samples=int(n_samples), **extra,
+            n_samples=int(n_samples), n_threads=int(n_threads), **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples
