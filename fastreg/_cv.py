@@ -26,7 +26,8 @@ from ._path import (
     LAZY_GRAM_MAX_ALPHAS, alpha_grid, check_path_params, preprocess, warn_not_converged,
 )
 from ._penalty import Penalty
-from ._problem import Problem, SparsePrepared, centering_is_safe
+from ._cd_fast import column_stats
+from ._problem import CANCELLATION, Problem, SparsePrepared, centering_is_safe
 
 
 def _partition(folds, n_samples):
@@ -51,7 +52,8 @@ class _GramFolds:
     mean and with its weights rescaled to sum to n_train as scikit-learn does, is
     c * (M_T - S_T m m^T) with M_T = M - M_k, S_T = S - S_k, m = (s - s_k) / S_T,
     c = n_train / S_T. Centering globally first keeps m small, so the subtraction
-    does not cancel digits.
+    does not cancel digits; without weights, when the means are already small against
+    the spread (squared ratio below CANCELLATION), X itself is used (mu = 0, no copy).
     """
 
     def __init__(self, X, y, sw, folds, fit_intercept):
@@ -60,18 +62,33 @@ class _GramFolds:
         self.fit_intercept = fit_intercept
         self.weighted = sw is not None
         self.sw = np.ones(n, dtype=dtype) if sw is None else sw
+        self.Xg = None
         if fit_intercept:
             if self.weighted:
                 self.mu = np.average(X, axis=0, weights=self.sw).astype(dtype)
                 self.ybar = dtype.type(np.average(y, weights=self.sw))
             else:
-                self.mu = X.mean(axis=0, dtype=np.float64).astype(dtype)
                 self.ybar = dtype.type(np.mean(y, dtype=np.float64))
+                if X.flags.f_contiguous:
+                    sums, sumsq, _ = column_stats(X)
+                    mean = sums / n
+                    spread = np.maximum(sumsq / n - mean ** 2, 0.0)
+                    # means small against the spread: the fold moments of X itself
+                    # lose few digits in their centering (M - S m m^T), and X is not
+                    # copied
+                    if np.all(mean ** 2 <= CANCELLATION[np.dtype(dtype)] * spread):
+                        self.Xg = X
+                        self.mu = np.zeros(X.shape[1], dtype=dtype)
+                    else:
+                        self.mu = mean.astype(dtype)
+                else:
+                    self.mu = X.mean(axis=0, dtype=np.float64).astype(dtype)
         else:
             self.mu = np.zeros(X.shape[1], dtype=dtype)
             self.ybar = dtype.type(0)
-        self.Xg = np.empty(X.shape, dtype=dtype, order="F")
-        np.subtract(X, self.mu, out=self.Xg)
+        if self.Xg is None:
+            self.Xg = np.empty(X.shape, dtype=dtype, order="F")
+            np.subtract(X, self.mu, out=self.Xg)
         self.yg = (y - self.ybar).astype(dtype)
         # a test set of consecutive rows (KFold without shuffling) is read as a view
         self.tests = [self._rows(test) for _, test in folds]

@@ -205,9 +205,19 @@ def test_cv_non_partitioning_splitter(load_dataset, precompute):
     check_cv_agreement(est, ref, X, y)
 
 
-def test_cv_gram_engine_equals_per_fold_engine(load_dataset):
+@pytest.mark.parametrize("case", ["weighted", "plain", "offset"])
+def test_cv_gram_engine_equals_per_fold_engine(load_dataset, case):
+    """The shared-Gram engine (weighted: a centered copy of X; plain: the moments of X
+    itself, its means being small against the spread; offset: means 1e3 times the
+    spread, centered copy) against fitting each fold on its own rows."""
+    from fastreg._cv import _GramFolds
     X, y = load_dataset("ames")
-    sw = weights(X.shape[0])
+    sw = weights(X.shape[0]) if case == "weighted" else None
+    X = np.asfortranarray(X - X.mean(axis=0) + 0.5 * X.std(axis=0))
+    if case == "offset":
+        X = X + 1e3 * X.std(axis=0)
+    engine = _GramFolds(X, y, sw, list(kfold().split(X)), True)
+    assert (engine.Xg is X) == (case == "plain")
     gram = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30)
     plain = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30, precompute=False)
     # measured: 4e-12 relative
