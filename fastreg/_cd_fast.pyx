@@ -1185,6 +1185,28 @@ cdef bint _chol_solve(Problem* P, Inner* S, const int* posK, int k, double* b,
     return True
 
 
+cdef inline void _system_matrix(Inner* S, floating* GW, floating* GA, const int* idx,
+                                int k, int nA, double* H) noexcept nogil:
+    """H = G_KK + l2 I for the active positions K = act[idx[:k]] (from G[W, W] in Gram
+    inner mode, else from G_AA of the active positions)."""
+    cdef int a, c
+    for c in range(k):
+        for a in range(k):
+            if S.gram:
+                H[a + <size_t> c * k] = GW[S.act[idx[a]] + <size_t> S.act[idx[c]] * S.m]
+            else:
+                H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
+        H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+
+
+cdef inline void _system_rhs(Inner* S, const double* xty, const double* cur,
+                             const int* idx, int k, double* z) noexcept nogil:
+    """z = X_K^T y - l1 s_K for the signs s of cur on K."""
+    cdef int c
+    for c in range(k):
+        z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0)
+
+
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     """Exact solve on the active positions, for the current sign pattern.
 
@@ -1262,8 +1284,7 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             k += 1
     for r in range(NEWTON_ROUNDS):
         # (G_KK + l2 I) z = X_K^T y - l1 s_K on the remaining positions K = idx[:k]
-        for c in range(k):
-            z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0)
+        _system_rhs(S, xty, cur, idx, k, z)
         info = 1
         if S.gram and posK != NULL:
             # from the factor kept between solves, when it can be extended
@@ -1273,18 +1294,9 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             if _chol_solve(P, S, posK, k, zb, z, wW):
                 info = 0
             else:
-                for c in range(k):
-                    z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * \
-                        (1.0 if cur[idx[c]] > 0 else -1.0)
+                _system_rhs(S, xty, cur, idx, k, z)
         if info != 0:
-            for c in range(k):
-                for a in range(k):
-                    if S.gram:
-                        H[a + <size_t> c * k] = GW[S.act[idx[a]] +
-                                                   <size_t> S.act[idx[c]] * S.m]
-                    else:
-                        H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
-                H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+            _system_matrix(S, GW, GA, idx, k, nA, H)
             info = 0
             dposv(&uplo, &k, &one, H, &k, z, &k, &info)
         if info != 0:
@@ -1293,14 +1305,7 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             # descent crawls. Along a null direction d of G_KK the fit X w does not
             # change and the L1 term is linear: step along d in its descending sense
             # until a coefficient reaches 0 (it leaves K), then solve again.
-            for c in range(k):
-                for a in range(k):
-                    if S.gram:
-                        H[a + <size_t> c * k] = GW[S.act[idx[a]] +
-                                                   <size_t> S.act[idx[c]] * S.m]
-                    else:
-                        H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
-                H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+            _system_matrix(S, GW, GA, idx, k, nA, H)
             if not _null_direction(H, k, z):
                 break
             slope = 0
@@ -1535,7 +1540,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     or -1 if memory ran out. R (naive) must hold y - X w on entry."""
     cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
     cdef int n_screened = 0, outer = 0, n_viol, zeroed
-    cdef bint strong, use_strong, plain
+    cdef bint strong, use_strong, plain, safe
     cdef double gap, s, radius, eps, v, d, pfj, l1j, l2j, lo, hi
     cdef int64_t nnz_W
     cdef floating* norms = <floating*> P.norms
@@ -1589,32 +1594,23 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             t = 0
             plain = P.pf == NULL and not P.box
             for i in range(n_kept):
+                j = feats[i]
                 if plain:
                     # the same test without penalty factors and bounds
-                    j = feats[i]
                     v = s * (g[j] - P.l2 * w[j])
                     if not P.positive:
                         v = fabs(v)
-                    if v < P.l1 and v + radius * sqrt(norms[j] + P.l2) < P.l1:
-                        n_screened += 1
-                        if w[j] != 0:
-                            if P.mode == NAIVE:
-                                _xaxpy(P, j, w[j], R)
-                            w[j] = 0
-                            zeroed += 1
-                    else:
-                        feats[t] = j
-                        t += 1
-                    continue
-                j = feats[i]
-                pfj = _pf(P, j)
-                l1j = P.l1 * pfj
-                lo = _lo(P, j)
-                hi = _hi(P, j)
-                v = s * (g[j] - P.l2 * pfj * w[j])
-                d = radius * sqrt(norms[j] + P.l2 * pfj)
-                if lo <= 0 and hi >= 0 and (hi == 0 or v + d < l1j) and \
-                        (lo == 0 or v - d > -l1j):
+                    safe = v < P.l1 and v + radius * sqrt(norms[j] + P.l2) < P.l1
+                else:
+                    pfj = _pf(P, j)
+                    l1j = P.l1 * pfj
+                    lo = _lo(P, j)
+                    hi = _hi(P, j)
+                    v = s * (g[j] - P.l2 * pfj * w[j])
+                    d = radius * sqrt(norms[j] + P.l2 * pfj)
+                    safe = lo <= 0 and hi >= 0 and (hi == 0 or v + d < l1j) and \
+                        (lo == 0 or v - d > -l1j)
+                if safe:
                     n_screened += 1
                     if w[j] != 0:
                         if P.mode == NAIVE:
