@@ -14,7 +14,6 @@ relative at one alpha (the fold's gap 3e-11 * ||y||^2 / n moves the weakly deter
 coefficients enough), at 1e-11 by 1.5e-11. At CV_TOL the worst difference over the cases
 below is ~1e-9 (riboflavin 1.5e-10, ames 1e-12, diabetes 7e-10).
 """
-import time
 import warnings
 
 import numpy as np
