@@ -518,11 +518,14 @@ cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noex
 # of them, and a second thread pays only when the pass is long enough to absorb the
 # start of each parallel region and a core still busy elsewhere (NumPy's BLAS threads
 # keep spinning for a while after a product: measured on leukemia, 72 x 7129, a path
-# took 2x longer split in two right after a NumPy product, 20% less on a quiet machine).
+# took 2x longer split in two right after a NumPy product, 20% less on a quiet machine;
+# a single short region can wait a whole scheduler time slice, ~7 ms in the benchmark
+# runs, for a thread whose core is taken).
 
 cdef enum:
     PAR_MIN = 1 << 21        # the gradient: a pass per alpha at least
     PAR_MIN_ONCE = 1 << 18   # passes made a few times per solve (residual, G[W, W])
+    PAR_MIN_STATS = 1 << 22  # column_stats: one pass before the solve
 
 
 cdef inline int _chunks(Problem* P, double work, double least=PAR_MIN) noexcept nogil:
@@ -1791,7 +1794,7 @@ def column_stats(const floating[::1, :] X):
     sums = np.empty(p, dtype=np.float64)
     sumsq = np.empty(p, dtype=np.float64)
     cdef double[::1] s_v = sums, q_v = sumsq
-    cdef int T = fastreg_max_threads() if <double> n * p >= PAR_MIN_ONCE else 1
+    cdef int T = fastreg_max_threads() if <double> n * p >= PAR_MIN_STATS else 1
     if p > 0 and n > 0:
         with nogil:
             for j in prange(p, num_threads=T, schedule="static"):
