@@ -1449,6 +1449,23 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 _inner_gaps(P, S, wW, &gap_W, &gap_A)
                 if gap_W <= eps:
                     return sweeps
+                if k == 2 and newton_tries == 0 and nA <= NEWTON_MAX and not P.box and \
+                        P.l2 == S.chol_l2 and S.chol_k >= nA - 2:
+                    # the kept factor covers the active set but for a row or two: an
+                    # exact solve costs about two sweeps; try it if no sign changed
+                    flips = 0
+                    n_new = 0
+                    for t in range(nA):
+                        if hist[t] * wW[S.act[t]] < 0:
+                            flips += 1
+                        if S.chol_pos[S.W[S.act[t]]] < 0:
+                            n_new += 1
+                    if flips == 0 and n_new <= 2:
+                        newton_tries += 1
+                        if _newton(P, S, nA, wW):
+                            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                            if gap_W <= eps:
+                                return sweeps
             if k == ANDERSON_K:
                 # signs of the active coefficients (nearly all) unchanged over the block?
                 flips = 0
