@@ -56,7 +56,7 @@ Each sweep over W or over its nonzero part counts as one iteration (``n_iter``).
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, calloc, realloc, free, qsort
+from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
 
@@ -68,7 +68,7 @@ from ._cd_common cimport (
 )
 
 from scipy.linalg.cython_lapack cimport dposv, dsyev, dpotrf
-from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk as _dsyrk_raw
+from scipy.linalg.cython_blas cimport dtrsv, dtrsm
 
 cdef extern from *:
     """
@@ -1172,7 +1172,7 @@ cdef bint _chol_solve(Problem* P, Inner* S, const int* posK, int k, double* b,
             L22[c + <size_t> c * S.chol_cap] += S.l2W[pj]
         if r > 0:
             dtrsm(&rs, &lo, &tr, &nt, &q, &r, &done, L, &S.chol_cap, L21, &S.chol_cap)
-            _dsyrk_raw(&lo, &nt, &q, &r, &dminus, L21, &S.chol_cap, &done, L22, &S.chol_cap)
+            dsyrk(&lo, &nt, &q, &r, &dminus, L21, &S.chol_cap, &done, L22, &S.chol_cap)
         info = 0
         dpotrf(&lo, &q, L22, &S.chol_cap, &info)
         if info != 0:
