@@ -124,3 +124,37 @@ cdef inline int _nonzero_columns(const floating* norms, int p, int* feats) noexc
             feats[k] = j
             k += 1
     return k
+
+
+cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double* C,
+                                   double* c) noexcept nogil:
+    """Anderson weights of the last K+1 iterates hist[k * L : (k + 1) * L], k = 0..K:
+    c minimizes ||sum_k c_k (x_{k+1} - x_k)|| subject to sum_k c_k = 1 (Gram matrix of
+    the differences, regularized by 1e-12 of its trace; C is K x K scratch). False when
+    no extrapolation is defined (no movement, or a singular system)."""
+    cdef int k, l
+    cdef size_t e
+    cdef double s, ctot = 0, trace = 0
+    for k in range(K):
+        for l in range(k + 1):
+            s = 0
+            for e in range(L):
+                s += (<double> hist[(k + 1) * L + e] - hist[k * L + e]) * \
+                     (<double> hist[(l + 1) * L + e] - hist[l * L + e])
+            C[k * K + l] = s
+            C[l * K + k] = s
+        trace += C[k * K + k]
+    if trace == 0:
+        return False
+    for k in range(K):
+        C[k * K + k] += 1e-12 * trace
+    if not _cholesky_solve_ones(C, K, c):
+        return False
+    for k in range(K):
+        ctot += c[k]
+    if ctot == 0:
+        return False
+    for k in range(K):
+        c[k] = c[k] / ctot
+    return True
+

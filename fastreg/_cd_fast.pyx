@@ -63,7 +63,7 @@ from libc.string cimport memset, memcpy
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
+    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _anderson_weights,
     _nonzero_columns,
 )
 
@@ -980,7 +980,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
 
     hist[k * nA + t] holds the value at position act[t] after the k-th sweep.
     """
-    cdef int k, l, t, i, K = ANDERSON_K
+    cdef int k, t, i, K = ANDERSON_K
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
@@ -988,26 +988,8 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating delta
     cdef double C[ANDERSON_K * ANDERSON_K]
     cdef double z[ANDERSON_K]
-    cdef double s, ztot, trace = 0
-    for k in range(K):
-        for l in range(k + 1):
-            s = 0
-            for t in range(nA):
-                s += (<double> hist[(k + 1) * nA + t] - hist[k * nA + t]) * \
-                     (<double> hist[(l + 1) * nA + t] - hist[l * nA + t])
-            C[k * K + l] = s
-            C[l * K + k] = s
-        trace += C[k * K + k]
-    if trace == 0:
-        return
-    for k in range(K):
-        C[k * K + k] += 1e-12 * trace
-    if not _cholesky_solve_ones(C, K, z):
-        return
-    ztot = 0
-    for k in range(K):
-        ztot += z[k]
-    if ztot == 0:
+    cdef double s
+    if not _anderson_weights(hist, <size_t> nA, K, C, z):
         return
     # w_acc = sum_k c_k w^(k+1) on the active positions, w elsewhere
     for i in range(S.m):
@@ -1019,7 +1001,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             continue
         s = 0
         for k in range(K):
-            s += z[k] / ztot * hist[(k + 1) * nA + t]
+            s += z[k] * hist[(k + 1) * nA + t]
         wacc[S.act[t]] = <floating> s
         if (P.positive and s < 0) or (P.box and (s < S.loW[S.act[t]] or
                                                  s > S.hiW[S.act[t]])):

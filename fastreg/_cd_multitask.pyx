@@ -63,7 +63,7 @@ from libc.string cimport memset
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _cholesky_solve_ones,
+    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _anderson_weights,
     _nonzero_columns,
 )
 
@@ -476,7 +476,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     hist[k * nA * T + t * T + c] holds entry c of the row at position act[t] after the
     k-th sweep.
     """
-    cdef int k, l, t, i, c, K = ANDERSON_K, T = P.T
+    cdef int k, t, i, c, K = ANDERSON_K, T = P.T
     cdef size_t L = <size_t> nA * T, e
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
@@ -486,26 +486,8 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef bint moved
     cdef double C[ANDERSON_K * ANDERSON_K]
     cdef double z[ANDERSON_K]
-    cdef double s, ztot, trace = 0
-    for k in range(K):
-        for l in range(k + 1):
-            s = 0
-            for e in range(L):
-                s += (<double> hist[(k + 1) * L + e] - hist[k * L + e]) * \
-                     (<double> hist[(l + 1) * L + e] - hist[l * L + e])
-            C[k * K + l] = s
-            C[l * K + k] = s
-        trace += C[k * K + k]
-    if trace == 0:
-        return
-    for k in range(K):
-        C[k * K + k] += 1e-12 * trace
-    if not _cholesky_solve_ones(C, K, z):
-        return
-    ztot = 0
-    for k in range(K):
-        ztot += z[k]
-    if ztot == 0:
+    cdef double s
+    if not _anderson_weights(hist, <size_t> L, K, C, z):
         return
     # W_acc = sum_k c_k W^(k+1) on the active rows, W elsewhere
     _copy(S.m * T, wW, wacc)
@@ -519,7 +501,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         for c in range(T):
             s = 0
             for k in range(K):
-                s += z[k] / ztot * hist[(k + 1) * L + <size_t> t * T + c]
+                s += z[k] * hist[(k + 1) * L + <size_t> t * T + c]
             wacc[<size_t> i * T + c] = <floating> s
     # residual (naive) or Q_W (Gram) at W_acc
     if not S.gram:
