@@ -10,7 +10,8 @@ from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cd_fast import column_stats
-from ._path import check_gram, preprocess, sq_norm, warn_not_converged
+from ._linalg import sq_norm
+from ._path import check_gram, preprocess, warn_not_converged
 from ._penalty import Penalty
 from ._problem import Problem, SparsePrepared, centering_is_safe
 

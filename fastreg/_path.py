@@ -23,6 +23,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from ._cd_fast import enet_path as _enet_path_kernel
+from ._linalg import sq_norm
 
 
 def _kernel_blas_controller():
@@ -83,15 +84,6 @@ class _SingleThreadedBlas:
 
 
 single_threaded_blas = _SingleThreadedBlas()
-
-
-def sq_norm(v):
-    """v @ v in float64, without BLAS: a BLAS dot of a long vector wakes NumPy's BLAS
-    threads, which then spin for a while and take a core from the single-threaded
-    kernel that runs next (measured on 2 cores: 40% of a tall Lasso fit's samples in
-    the spinning threads)."""
-    v = np.asarray(v, dtype=np.float64).ravel()
-    return float(np.einsum("i,i->", v, v))
 
 
 def _rescaled_weights(sample_weight, n_samples):

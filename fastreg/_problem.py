@@ -18,7 +18,8 @@ decides how the kernel sees the data:
 import numpy as np
 from scipy import sparse as sp
 
-from ._path import _rescaled_weights, enet_path_arrays, sq_norm
+from ._linalg import sq_norm
+from ._path import _rescaled_weights, enet_path_arrays
 
 SPARSE_GRAM_MAX_FEATURES = 4096   # largest p for which a sparse X gets a p x p Gram
 # mean^2 / spread^2 of a column beyond which implicit centering (X^T X - n m m^T, or

@@ -29,6 +29,7 @@ run for blocks of alphas as matrix products.
 import inspect
 import numbers
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 from scipy import linalg, sparse
@@ -46,7 +47,9 @@ from sklearn.utils.validation import (
 from ._elastic_net import (
     LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
 )
-from ._path import _rescaled_weights, enet_path_arrays, warn_not_converged
+from ._linalg import gram, matmul, sq_norm, vdot
+from ._path import (_rescaled_weights, enet_path_arrays, single_threaded_blas,
+                    warn_not_converged)
 
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                     "lbfgs")
@@ -63,21 +66,13 @@ _REFINE_STEPS = 4
 # sparse X: Gram matrices up to this size (min(n_samples, n_features)) are formed and
 # factored; larger problems run conjugate gradients
 _SPARSE_DIRECT_MAX = 2000
+# eigendecompositions of matrices smaller than this run on one thread
+_SMALL_EIGH = 256
 
 
 # --------------------------------------------------------------------------------------
 # Data: centering, weights, and products with the centered design
 # --------------------------------------------------------------------------------------
-
-def _syrk(A, features):
-    """A^T A (``features``) or A A^T of dense A in either memory order, without copying
-    A, in Fortran order (for LAPACK in place). NumPy's matmul runs BLAS syrk for the
-    product of an array with its own transpose (and mirrors the triangle); its
-    OpenBLAS build was ~10% faster than SciPy's dsyrk here. The result is symmetric:
-    the transpose of NumPy's C-ordered result is the same matrix in Fortran order."""
-    G = A.T @ A if features else A @ A.T
-    return G.T if G.flags.c_contiguous else G
-
 
 def _full(upper):
     """The full symmetric matrix whose upper triangle is that of ``upper``."""
@@ -124,7 +119,7 @@ class _Design:
         """Column means of the implicit block (None without implicit centering)."""
         if self._lazy and self._mu is None:
             n = self.shape[0]
-            self._mu = np.asarray(self.A.T @ np.full(n, 1.0 / n))
+            self._mu = matmul(self.A, np.full(n, 1.0 / n), trans_a=True)
         return self._mu
 
     # products ------------------------------------------------------------------------
@@ -137,7 +132,7 @@ class _Design:
     def dot(self, V):
         """Xc @ V (V of shape (p,) or (p, k))."""
         Vi, Ve = self._split(V)
-        out = np.asarray(self.A @ Vi)
+        out = np.asarray(self.A @ Vi) if self.sparse else matmul(self.A, Vi)
         mu = self.mu
         if mu is not None:
             out = out - np.multiply.outer(self.sqrt_sw, mu @ Vi)
@@ -151,12 +146,14 @@ class _Design:
         off s; the means are not needed."""
         if self.centered:
             s = self.sqrt_sw
-            C = C - np.multiply.outer(s, (s @ C) / (s @ s))
-        if C.ndim == 2 and C.shape[1] == 1 and not self.sparse:
-            # BLAS gemv: gemm is several times slower on a single column
-            out_i = (self.A.T @ C[:, 0])[:, None]
-        else:
+            C = C - np.multiply.outer(s, vdot(s, C) / sq_norm(s))
+        if self.sparse:
             out_i = np.asarray(self.A.T @ C)
+        elif C.ndim == 2 and C.shape[1] == 1:
+            # BLAS gemv: gemm is several times slower on a single column
+            out_i = matmul(self.A, C[:, 0], trans_a=True)[:, None]
+        else:
+            out_i = matmul(self.A, C, trans_a=True)
         if self.cols is None:
             out = out_i
         else:
@@ -173,7 +170,7 @@ class _Design:
         else:
             sq = np.einsum("ij,ij->j", A, A)
         if mu is not None:
-            sq = np.maximum(sq - (self.sqrt_sw @ self.sqrt_sw) * mu ** 2, 0)
+            sq = np.maximum(sq - sq_norm(self.sqrt_sw) * mu ** 2, 0)
         if self.cols is None:
             return sq
         out = np.empty(self.shape[1])
@@ -195,13 +192,13 @@ class _Design:
         if self.sparse:
             Gi = np.asarray((A.T @ A).toarray())
         else:
-            Gi = _syrk(A, features=True)
+            Gi = gram(A, features=True)
         mu = self.mu
         shift = 0.0
         if mu is not None and len(mu):
-            shift = float(s @ s) * float(mu @ mu)
+            shift = sq_norm(s) * sq_norm(mu)
             # Gi -= sum(s^2) mu mu^T  (upper triangle, in place)
-            Gi = blas.dsyr(-float(s @ s), mu, a=Gi, lower=0, overwrite_a=1)
+            Gi = blas.dsyr(-sq_norm(s), mu, a=Gi, lower=0, overwrite_a=1)
         if self.cols is None:
             G = Gi
         else:
@@ -226,12 +223,12 @@ class _Design:
         if self.sparse:
             K = np.asarray((A @ A.T).toarray())
         else:
-            K = _syrk(A, features=False)
+            K = gram(A, features=False)
         shift = 0.0
         if self.centered and A.shape[1]:
-            ss = float(s @ s)
+            ss = sq_norm(s)
             v = blas.dsymv(1.0 / ss, K, s, lower=0)       # A mu
-            mm = float(s @ v) / ss                          # mu @ mu
+            mm = float(vdot(s, v)) / ss                         # mu @ mu
             shift = ss * mm
             # K -= u s^T + s u^T with u = v - (mu @ mu) / 2 s
             K = blas.dsyr2(-1.0, v - 0.5 * mm * s, s, a=K, lower=0, overwrite_a=1)
@@ -320,7 +317,7 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
         X_offset = np.zeros(n_features)
     elif swr is None and X.dtype == np.float64 and X.flags.f_contiguous:
         # BLAS (X^T 1 / n): much faster than a reduction along the first axis
-        X_offset = X.T @ np.full(n_samples, 1.0 / n_samples)
+        X_offset = matmul(X, np.full(n_samples, 1.0 / n_samples), trans_a=True)
     elif swr is None:
         X_offset = np.mean(X, axis=0, dtype=np.float64)
     else:
@@ -449,10 +446,10 @@ def _solve_svd(design, Y, alphas):
         return (Vt.T @ (f * (U.T @ Y))).T
     n_samples, n_features = design.shape
     if n_samples >= n_features:
-        lam, V = linalg.eigh(design.gram_features(), lower=False)
+        lam, V = linalg.eigh(design.gram_features(), lower=False, driver="evd")
         f = _spectral_filter(lam, alphas)
         return (V @ (f * (V.T @ design.tdot(Y)))).T
-    lam, Q = linalg.eigh(design.gram_samples(), lower=False)
+    lam, Q = linalg.eigh(design.gram_samples(), lower=False, driver="evd")
     f = _spectral_filter(lam, alphas)
     return design.tdot(Q @ (f * (Q.T @ Y))).T
 
@@ -1086,17 +1083,31 @@ class _Spectrum:
                 self.B = U * s
         else:
             # (the full matrix: LAPACK's tridiagonal reduction from the lower triangle
-            # was the more accurate on badly scaled real data, e.g. ames)
+            # was the more accurate on badly scaled real data, e.g. ames). Divide and
+            # conquer (evd): the default MRRR driver (evr) took 8 ms instead of 0.3 on
+            # riboflavin's 71 x 71 centered Gram matrix (its zero eigenvalue, with
+            # OpenBLAS threads), and 1.6x evd's time at 1000 x 1000
             self.gram = _full(design.gram_samples() if self.wide
                               else design.gram_features())
             self.kappa = design.kappa
-            lam, vectors = linalg.eigh(self.gram, check_finite=False)
+            # small: SciPy's LAPACK on one thread (no gain from two, and its threads
+            # lost to NumPy's, still spinning after the Gram product: 8 ms against
+            # 0.3 on riboflavin's 71 x 71)
+            with single_threaded_blas if len(self.gram) < _SMALL_EIGH else nullcontext():
+                lam, vectors = linalg.eigh(self.gram, driver="evd", check_finite=False)
             self.lam = np.maximum(lam, 0)   # a Gram matrix: rounding made some < 0
             if self.wide:
                 self.Q = vectors
             else:
                 self.V = vectors
-                self.B = design.dot(self.V)
+                A = design.A
+                if (design.mu is None and design.D is None and not design.sparse
+                        and A.flags.f_contiguous):
+                    # B = Xc V in C order, computed as B^T = V^T Xc^T (SciPy's BLAS):
+                    # loo_residuals reads it by blocks of rows
+                    self.B = blas.dgemm(1.0, vectors, A, trans_a=1, trans_b=1).T
+                else:
+                    self.B = design.dot(self.V)
         M = self.Q if self.wide else self.B
         self.MtY = M.T @ Y
         self.Mts = M.T @ self.sqrt_sw
@@ -1121,17 +1132,17 @@ class _Spectrum:
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
             Mi = M[i]
-            fit = (Mi @ DY).reshape(-1, k, t)
-            diag = (Mi * Mi) @ D                                      # (rows, k)
+            fit = matmul(Mi, DY).reshape(-1, k, t)
+            diag = matmul(Mi * Mi, D)                                 # (rows, k)
             if self.wide:
                 c = fit
                 if DQs is not None:
-                    diag -= (Mi @ DQs) * (s[i] / (s @ s))[:, None]
+                    diag -= matmul(Mi, DQs) * (s[i] / sq_norm(s))[:, None]
             else:
                 c = self.Y[i, None, :] - fit
                 diag = 1.0 - diag
                 if self.fit_intercept:
-                    diag -= (s[i] * s[i] / (s @ s))[:, None]
+                    diag -= (s[i] * s[i] / sq_norm(s))[:, None]
             out[i] = c / diag[:, :, None]
         return out
 

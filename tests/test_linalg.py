@@ -1,0 +1,62 @@
+"""The BLAS helpers of fastreg._linalg against NumPy's products."""
+
+import numpy as np
+import pytest
+
+from fastreg._linalg import gram, matmul, sq_norm, vdot
+
+
+def _arrays(shape, dtype, rng):
+    A = rng.standard_normal(shape).astype(dtype)
+    return {"C": np.ascontiguousarray(A), "F": np.asfortranarray(A),
+            "strided": np.asfortranarray(rng.standard_normal(
+                (shape[0], 2 * shape[1])).astype(dtype))[:, ::2]}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(50, 7), (7, 50), (300, 200), (200, 300)])
+def test_gram_matches_numpy(shape, dtype):
+    rng = np.random.default_rng(0)
+    rtol = 1e-12 if dtype == np.float64 else 1e-4
+    for order, A in _arrays(shape, dtype, rng).items():
+        A64 = A.astype(np.float64)
+        for features, expected in ((True, A64.T @ A64), (False, A64 @ A64.T)):
+            G = gram(A, features)
+            assert G.dtype == dtype and G.flags.f_contiguous, order
+            # only the upper triangle is defined
+            np.testing.assert_allclose(np.triu(G), np.triu(expected), rtol=rtol,
+                                       atol=rtol * np.abs(expected).max(),
+                                       err_msg=f"{order} features={features}")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matmul_matches_numpy(dtype):
+    rng = np.random.default_rng(1)
+    rtol = 1e-12 if dtype == np.float64 else 1e-4
+    for order, A in _arrays((40, 9), dtype, rng).items():
+        for trans_a, k in ((False, 9), (True, 40)):
+            op = A.T if trans_a else A
+            for B in (rng.standard_normal(k), rng.standard_normal((k, 3)),
+                      np.ascontiguousarray(rng.standard_normal((k, 3)))):
+                out = matmul(A, B, trans_a=trans_a)
+                expected = op.astype(np.float64) @ B
+                assert out.shape == expected.shape
+                np.testing.assert_allclose(out, expected, rtol=rtol,
+                                           atol=rtol * np.abs(expected).max(),
+                                           err_msg=f"{order} trans_a={trans_a}")
+
+
+def test_empty_operands():
+    A = np.zeros((0, 4), order="F")
+    assert matmul(A, np.zeros(4)).shape == (0,)
+    assert matmul(A, np.zeros(0), trans_a=True).shape == (4,)
+    np.testing.assert_array_equal(gram(A, True), np.zeros((4, 4)))
+    assert gram(A, False).shape == (0, 0)
+
+
+def test_vector_products_without_blas():
+    rng = np.random.default_rng(2)
+    v, B = rng.standard_normal(20001), rng.standard_normal((20001, 3))
+    assert sq_norm(v) == pytest.approx(float(v @ v), rel=1e-13)
+    np.testing.assert_allclose(vdot(v, B), v @ B, rtol=1e-12)
+    assert float(vdot(v, v)) == pytest.approx(float(v @ v), rel=1e-13)
