@@ -595,57 +595,96 @@ cdef void _row_block_residual(Problem* P, floating* w, const int* supp, int n_su
             R[r] += shift
 
 
-cdef void _gather_syrk(Problem* P, const int* W, int m, floating* XW,
-                       floating* GW) noexcept nogil:
-    """XW = X~[:, W] (n x m, gathered), GW = XW^T XW (m x m, full)."""
-    cdef int T = _chunks(P, <double> P.n * m, PAR_MIN_ONCE), t, i, r0, r1, a, b
+cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
+    """GW = X~_W^T X~_W (m x m, full) for dense naive problems, from the slot cache:
+    the working set's features not yet in it are gathered and only their products
+    with the cached columns computed (X~_S^T x~_new, a GEMM split over row blocks
+    between OpenMP threads), so that a working set growing 10 -> 20 -> ... -> m pays
+    about n m^2 in all instead of n m^2 per size (the old block recomputed in full).
+    The cache is emptied when keeping it would hold more than 2 m + 64 columns
+    (working sets of a path that moved on). Returns -1 if memory ran out."""
+    cdef int n = P.n, lda = max(P.n, 1), i, j, a, b, sa, sb, s0, s1, k_new = 0
+    cdef int T, t, r0, r1, cap, new_cap
+    cdef floating* XW
+    cdef floating* GS
+    cdef floating* old_GS
     cdef floating* part = NULL
-    cdef char uplo = b'U'
-    cdef char trans = b'T'
-    if T > 1:
-        part = <floating*> malloc(<size_t> (T - 1) * m * m * sizeof(floating))
-        if part == NULL:
-            T = 1
-    if T == 1:
-        for i in range(m):
-            _xcopy(P, W[i], XW + <size_t> i * P.n)
-        _syrk_t(m, P.n, XW, P.n, GW, m)
-        return
-    for i in prange(m, num_threads=T, schedule="static"):
-        _xcopy(P, W[i], XW + <size_t> i * P.n)
-    # G = sum over row blocks b of XW_b^T XW_b: block 0 into GW, the others into part
-    for t in prange(T, num_threads=T, schedule="static"):
-        r0 = <int> ((<int64_t> P.n * t) // T)
-        r1 = <int> ((<int64_t> P.n * (t + 1)) // T)
-        _syrk_upper(m, r1 - r0, XW + r0, P.n,
-                    GW if t == 0 else part + <size_t> (t - 1) * m * m, m)
-    for t in range(1, T):
-        for b in range(m):
-            for a in range(b + 1):
-                GW[a + <size_t> b * m] += part[(t - 1) * <size_t> m * m + a + <size_t> b * m]
+    cdef floating* dest
+    cdef void* grown
+    for i in range(m):
+        if S.xslot[S.W[i]] < 0:
+            k_new += 1
+    if S.n_slots + k_new > 2 * m + 64:
+        for i in range(S.n_slots):
+            S.xslot[S.slot_feat[i]] = -1
+        S.n_slots = 0
+        k_new = m
+    s0 = S.n_slots
+    s1 = s0 + k_new
+    if s1 > S.slot_cap:
+        new_cap = min(max(2 * s1, 16), P.p)
+        grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
+        if grown == NULL:
+            return -1
+        S.XW = grown
+        old_GS = <floating*> S.GS
+        GS = <floating*> malloc(<size_t> new_cap * new_cap * sizeof(floating))
+        if GS == NULL:
+            return -1
+        for b in range(s0):
+            memcpy(GS + <size_t> b * new_cap, old_GS + <size_t> b * S.slot_cap,
+                   (b + 1) * sizeof(floating))
+        free(old_GS)
+        S.GS = <void*> GS
+        S.slot_cap = new_cap
+    XW = <floating*> S.XW
+    GS = <floating*> S.GS
+    cap = S.slot_cap
+    for i in range(m):
+        j = S.W[i]
+        if S.xslot[j] < 0:
+            S.xslot[j] = S.n_slots
+            S.slot_feat[S.n_slots] = j
+            S.n_slots += 1
+    if k_new > 0:
+        # GS[:s1, s0:s1] = XW[:, :s1]^T XW[:, s0:s1]
+        T = _chunks(P, <double> n * k_new, PAR_MIN_ONCE)
+        if T > 1:
+            part = <floating*> malloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
+            if part == NULL:
+                T = 1
+        if T == 1:
+            for i in range(s0, s1):
+                _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+            _gemm_tn(s1, k_new, n, XW, lda, XW + <size_t> s0 * lda, lda,
+                     GS + <size_t> s0 * cap, cap)
+        else:
+            for i in prange(s0, s1, num_threads=T, schedule="static"):
+                _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+            # the sum over row blocks: block 0 into GS, the others into part
+            for t in prange(T, num_threads=T, schedule="static"):
+                r0 = <int> ((<int64_t> n * t) // T)
+                r1 = <int> ((<int64_t> n * (t + 1)) // T)
+                if t == 0:
+                    _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
+                             XW + <size_t> s0 * lda + r0, lda, GS + <size_t> s0 * cap, cap)
+                else:
+                    _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
+                             XW + <size_t> s0 * lda + r0, lda,
+                             part + <size_t> (t - 1) * s1 * k_new, s1)
+            for t in range(1, T):
+                dest = part + <size_t> (t - 1) * s1 * k_new
+                for b in range(k_new):
+                    for a in range(s1):
+                        GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
+            free(part)
     for b in range(m):
-        for a in range(b + 1, m):
-            GW[a + <size_t> b * m] = GW[b + <size_t> a * m]
-    free(part)
-
-
-cdef void _syrk_upper(int m, int k, const floating* A, int lda, floating* C,
-                      int ldc) noexcept nogil:
-    """Upper triangle of C = A^T A, A column-major (k, m)."""
-    cdef char uplo = b'U'
-    cdef char trans = b'T'
-    cdef floating one = 1.0
-    cdef floating zero = 0.0
-    cdef int a, b
-    if k <= 0:
-        for b in range(m):
-            for a in range(b + 1):
-                C[a + <size_t> b * ldc] = 0
-        return
-    if floating is float:
-        ssyrk(&uplo, &trans, &m, &k, &one, <float*> A, &lda, &zero, C, &ldc)
-    else:
-        dsyrk(&uplo, &trans, &m, &k, &one, <double*> A, &lda, &zero, C, &ldc)
+        sb = S.xslot[S.W[b]]
+        for a in range(m):
+            sa = S.xslot[S.W[a]]
+            GW[a + <size_t> b * m] = GS[sa + <size_t> sb * cap] if sa <= sb else \
+                GS[sb + <size_t> sa * cap]
+    return 0
 
 
 cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
@@ -778,8 +817,16 @@ cdef struct Inner:
     void* GW          # (m, m) Gram mode: G[W, W], column-major
     size_t gw_cap     # allocated entries of GW
     void* dW          # (m,) diagonal: ||x_j||^2
-    void* XW          # (n, m) naive problem, Gram inner solve: the columns X[:, W]
-    size_t xw_cap     # allocated entries of XW
+    # naive problem, Gram inner solve: a cache of gathered columns X~[:, j] ("slots",
+    # in the order the features first entered a working set) and of their inner
+    # products, so that a growing working set computes only its new columns' share of
+    # G[W, W] (see _slot_block)
+    void* XW          # (n, slot_cap) the gathered columns, column-major
+    void* GS          # (slot_cap, slot_cap) GS[a, b] = x~_a^T x~_b for slots a <= b
+    int* xslot        # (p,) slot of a feature, or -1
+    int* slot_feat    # (p,) feature of a slot
+    int n_slots
+    int slot_cap
     void* R           # (n,) naive mode: residual y - X w
     void* gW          # (m,) naive mode: X_W^T R scratch
     # Anderson scratch
@@ -1553,7 +1600,6 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
-    cdef floating* XW
     cdef floating* col
 
     # features with a zero column take the value of their bounds closest to 0
@@ -1748,13 +1794,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 if P.sparse:
                     _sparse_block(P, S.W, m, GW)
                 else:
-                    # G[W, W] = X[:, W].T @ X[:, W], from a gathered copy of the columns
-                    if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n,
-                                 <size_t> P.n * P.p, sizeof(floating)):
+                    # G[W, W] = X~_W^T X~_W, its new columns from gathered copies
+                    if _slot_block(P, S, m, GW) < 0:
                         return -1
-                    XW = <floating*> S.XW
-                    # G[W, W] = X_W.T @ X_W
-                    _gather_syrk(P, S.W, m, XW, GW)
                 # X_W^T y = X_W^T R + G[W, W] w_W
                 for i in range(m):
                     (<floating*> S.bW)[i] = g[S.W[i]]
@@ -2073,7 +2115,12 @@ def enet_path(
     chol_pos = np.full(p, -1, dtype=np.intc)
     wpos = np.full(p, -1, dtype=np.intc)
     inK = np.zeros(p, dtype=np.intc)
+    xslot = np.full(p, -1, dtype=np.intc)
+    slot_feat = np.zeros(p, dtype=np.intc)
     cdef int[::1] chol_f_v = chol_f, chol_pos_v = chol_pos, wpos_v = wpos, inK_v = inK
+    cdef int[::1] xslot_v = xslot, slot_feat_v = slot_feat
+    S.xslot = &xslot_v[0]
+    S.slot_feat = &slot_feat_v[0]
     S.chol_f = &chol_f_v[0]
     S.chol_pos = &chol_pos_v[0]
     S.wpos = &wpos_v[0]
@@ -2147,6 +2194,7 @@ def enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
+        free(S.GS)
         free(S.chol_L)
         if P.lazy:
             free(P.Gcols)
