@@ -1597,6 +1597,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef bint strong, use_strong, plain, safe
     cdef double gap, s, radius, eps, v, d, pfj, l1j, l2j, lo, hi
     cdef int64_t nnz_W
+    cdef int n_cand_viol
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
@@ -1686,6 +1687,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             S.wpos[S.W[i]] = -1     # W is rebuilt below
         m = 0
         n_cand = 0
+        n_cand_viol = 0
         n_viol = 0
         if use_strong:
             # the strong rule keeps nothing new: rank candidates instead
@@ -1713,8 +1715,11 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 cand[n_cand].score = (P.l1 * pfj - s * v) / sqrt(norms[j] + P.l2 * pfj)
                 cand[n_cand].j = j
                 n_cand += 1
+                if v > P.l1 * pfj:
+                    n_cand_viol += 1
         if n_cand > 0:
-            ws_size = max(ws_size, max(2 * m, WS_MIN))
+            ws_size = max(ws_size, max(m + min(m, n_cand_viol + n_cand_viol / 2 + WS_MIN),
+                                       WS_MIN))
             t = ws_size - m
             if t > n_cand:
                 t = n_cand
