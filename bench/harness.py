@@ -1,13 +1,16 @@
 """Run one cell (workload x solver): build, guard the time cap, time, check accuracy, record.
 
 Each cell is one pytest-benchmark test with one timed call (`benchmark.pedantic`, several
-rounds of that one call). Peers first run once in a forked child with a time limit: a peer
-that exceeds the cap is reported "> cap" and never run in the test process. Timings are
-never asserted; fastreg's accuracy is asserted after timing.
+rounds of that one call). Peers first run once in a separate Python process with a time
+limit: a peer that exceeds the cap is reported "> cap" and never run in the test process.
+Timings are never asserted; fastreg's accuracy is asserted after timing.
 """
 import json
+import math
 import os
 import signal
+import subprocess
+import sys
 import time
 import warnings
 
@@ -34,29 +37,46 @@ def skip(wl_id, solver, reason, status="skip"):
     pytest.skip(f"{solver} on {wl_id}: {reason}")
 
 
-def _first_call_within_cap(call, cap):
-    """Run `call` once in a forked child. Returns ("ok" | "error" | "cap", seconds)."""
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# seconds a child may spend loading the workload before its first call is timed
+SETUP_ALLOWANCE = 120
+
+
+def _child_first_call(spec_id, solver_name, cap):
+    """In the child: load, build, and time the first call; SIGALRM (default action:
+    the process ends) stops it at the cap, even inside compiled code."""
+    wl = workloads.get(spec_id)
+    call = _quiet(solvers_mod.get(solver_name).build(wl))
+    signal.alarm(max(1, math.ceil(cap)))
     t0 = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # child: run, report by exit code only, never return into pytest
-        code = 1
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                call()
-            code = 0
-        finally:
-            os._exit(code)
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        elapsed = time.perf_counter() - t0
-        if done:
-            return ("ok" if os.waitstatus_to_exitcode(status) == 0 else "error"), elapsed
-        if elapsed > cap:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return "cap", elapsed
-        time.sleep(0.02)
+    call()
+    seconds = time.perf_counter() - t0
+    signal.alarm(0)
+    print(f"FIRST_CALL_SECONDS {seconds!r}")
+
+
+def _first_call_within_cap(spec_id, solver_name, cap):
+    """Run the solver's first call on the workload in a fresh Python process. Returns
+    ("ok" | "error" | "cap", seconds or None).
+
+    Not a fork of the test process: OpenBLAS shuts its threads down around a fork()
+    and restarts them afterwards, and in the parent every later switch of the BLAS
+    thread count (fastreg limits SciPy's BLAS around its kernel) then left a spinning
+    thread behind, which took ~4 ms from each of the next small fastreg cells (the
+    leukemia fits at alpha_max/100: 6.3 ms against 2.3 ms alone).
+    """
+    code = ("from bench.harness import _child_first_call; "
+            f"_child_first_call({spec_id!r}, {solver_name!r}, {float(cap)!r})")
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                              text=True, timeout=cap + SETUP_ALLOWANCE)
+    except subprocess.TimeoutExpired:
+        return "cap", float(cap)
+    if proc.returncode == -signal.SIGALRM:
+        return "cap", float(cap)
+    if proc.returncode != 0 or "FIRST_CALL_SECONDS" not in proc.stdout:
+        return "error", None
+    return "ok", float(proc.stdout.rsplit("FIRST_CALL_SECONDS", 1)[1].split()[0])
 
 
 def _quiet(call):
@@ -80,7 +100,7 @@ def run_cell(benchmark, spec, solver_name, rounds):
 
     first = None
     if solver.peer:
-        outcome, first = _first_call_within_cap(call, CAP_SECONDS)
+        outcome, first = _first_call_within_cap(spec.id, solver_name, CAP_SECONDS)
         if outcome == "cap":
             skip(spec.id, solver_name, f"> cap ({CAP_SECONDS:.0f} s)", status="cap")
     if solver.needs_warmup or not solver.peer:
