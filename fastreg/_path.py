@@ -18,7 +18,6 @@ here, in one place:
 import os
 import threading
 import warnings
-from contextlib import nullcontext
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -85,10 +84,6 @@ class _SingleThreadedBlas:
 
 
 single_threaded_blas = _SingleThreadedBlas()
-
-# single fits on dense problems with fewer elements (X, or the Gram matrix) run
-# without the BLAS limit (see enet_path_arrays)
-_SMALL_BLAS = 1 << 20
 
 
 def _rescaled_weights(sample_weight, n_samples):
@@ -297,19 +292,7 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     n_iters = np.empty(k, dtype=np.int32)
     y_arg = np.ascontiguousarray(y, dtype=dtype) \
         if (X is not None or sparse is not None) else None
-    # single fits of small dense problems: no BLAS limit. Their passes over X stay on
-    # one thread (below the OpenMP thresholds), so no BLAS call runs inside a parallel
-    # region, and OpenBLAS's own size thresholds pick its threads; switching SciPy's
-    # BLAS to one thread and back cost more than it saved there (leukemia fit at
-    # alpha_max/100: 2.3 -> 2.1 ms), and after a fork() of the process (OpenBLAS then
-    # restarts its threads) the switch left a spinning thread that took 4 ms from
-    # every such fit. Paths keep the limit: the threaded products, one or more per
-    # alpha between short single-threaded sweeps, made the leukemia path 1.5x slower
-    n_elements = (X.size if X is not None else
-                  gram.size if gram is not None else _SMALL_BLAS)
-    blas_limit = single_threaded_blas if (sparse is not None or n_elements >= _SMALL_BLAS
-                                          or len(alphas) > 1) else nullcontext()
-    with blas_limit:
+    with single_threaded_blas:
         _enet_path_kernel(
             w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, tol * tol_yy, int(max_iter),
             bool(positive), bool(use_gram), bool(screening), selection == "random",
