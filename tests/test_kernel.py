@@ -202,6 +202,28 @@ def test_gram_path_with_kept_factorization(l2):
         assert kkt_violation(X, y, gram[:, k], l1, l2) <= 1e-6
 
 
+def test_naive_block_cache_across_a_zigzag_path():
+    """Dense residual mode with a working set smaller than n solves on G[W, W] built
+    from a cache of gathered columns (only new columns' products are computed). A
+    path whose alphas jump up and down makes the working set grow, shrink (the cache
+    is then emptied and rebuilt) and grow again: every solution must be the one
+    found from scratch, with its NumPy gap and optimality conditions."""
+    X, y = make_problem(400, 120, seed=9, rho=0.7)
+    top = l1_max(X, y)
+    l1s = top * np.array([1e-3, 0.5, 3e-3, 0.7, 1e-2, 0.3, 2e-3])
+    path, gaps, _ = solve(X, y, l1s, 0.0, mode="naive", tol=1e-13)
+    supports = (path != 0).sum(0)
+    # the first solve caches at least its 100+ nonzero columns; the second one's
+    # working set (support ~6, plus at most a few candidates) allows 2 m + 64 < 100
+    assert supports[0] >= 100 and supports[1] <= 10 and supports[2] >= 80
+    for k, l1 in enumerate(l1s):
+        alone, _, _ = solve(X, y, l1, 0.0, mode="naive", tol=1e-13)
+        np.testing.assert_allclose(path[:, k], alone[:, 0], rtol=1e-7,
+                                   atol=1e-9 * np.abs(alone).max())
+        assert abs(numpy_gap(X, y, path[:, k], l1, 0.0) - gaps[k]) <= 1e-9 * (y @ y)
+        assert kkt_violation(X, y, path[:, k], l1, 0.0) <= 1e-6
+
+
 def test_above_l1_max_gives_zero_in_no_iteration():
     X, y = make_problem(50, 20)
     coefs, gaps, iters = solve(X, y, l1_max(X, y) * 1.0001, 0.0)
