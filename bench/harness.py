@@ -98,6 +98,11 @@ def run_cell(benchmark, spec, solver_name, rounds):
     except solvers_mod.Unsupported as exc:
         skip(spec.id, solver_name, str(exc))
 
+    # a pause before the first call, for every solver: generating or loading the
+    # workload (NumPy's threaded BLAS) leaves OpenBLAS threads spinning for ~0.1 s,
+    # and the calls made meanwhile measured up to 2.8x their steady time (a tall
+    # fit: 36, 31, 18 ms, then 13 ms from the fourth call on; 24, 15, 13 after 0.3 s)
+    time.sleep(0.3)
     first = None
     if solver.peer:
         outcome, first = _first_call_within_cap(spec.id, solver_name, CAP_SECONDS)
