@@ -82,7 +82,7 @@ cdef extern from *:
     int fastreg_max_threads() noexcept nogil
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
-from scipy.linalg.cython_blas cimport ssyrk, dsyrk
+from scipy.linalg.cython_blas cimport dsyrk
 
 cdef enum:
     NAIVE = 0

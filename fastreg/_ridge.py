@@ -196,9 +196,10 @@ class _Design:
         mu = self.mu
         shift = 0.0
         if mu is not None and len(mu):
-            shift = sq_norm(s) * sq_norm(mu)
+            ss = sq_norm(s)
+            shift = ss * sq_norm(mu)
             # Gi -= sum(s^2) mu mu^T  (upper triangle, in place)
-            Gi = blas.dsyr(-sq_norm(s), mu, a=Gi, lower=0, overwrite_a=1)
+            Gi = blas.dsyr(-ss, mu, a=Gi, lower=0, overwrite_a=1)
         if self.cols is None:
             G = Gi
         else:
@@ -1122,6 +1123,7 @@ class _Spectrum:
         r = len(self.lam)
         DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(r, k * t)
         s = self.sqrt_sw
+        ss = sq_norm(s)
         # the intercept's share of the diagonal: the column s, centered out of Xc.
         # Wide: it lies in the null space of Xc Xc^T, so it is one of Q's columns
         # (Q^T s != 0); long: B^T s = V^T Xc^T s = 0, so only s s^T / (s^T s) is left.
@@ -1137,12 +1139,12 @@ class _Spectrum:
             if self.wide:
                 c = fit
                 if DQs is not None:
-                    diag -= matmul(Mi, DQs) * (s[i] / sq_norm(s))[:, None]
+                    diag -= matmul(Mi, DQs) * (s[i] / ss)[:, None]
             else:
                 c = self.Y[i, None, :] - fit
                 diag = 1.0 - diag
                 if self.fit_intercept:
-                    diag -= (s[i] * s[i] / sq_norm(s))[:, None]
+                    diag -= (s[i] * s[i] / ss)[:, None]
             out[i] = c / diag[:, :, None]
         return out
 
