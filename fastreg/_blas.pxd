@@ -61,12 +61,13 @@ cdef inline void _gemv_n(int n, int p, floating a, const floating* A, int lda,
 
 
 cdef inline void _gemm_tn(int p, int m, int n, const floating* A, int lda,
-                          const floating* B, int ldb, floating* C, int ldc) noexcept nogil:
-    """C = A.T @ B, with A column-major (n, p), B column-major (n, m), C (p, m)"""
+                          const floating* B, int ldb, floating* C, int ldc,
+                          floating zero=0.0) noexcept nogil:
+    """C = A.T @ B + zero * C, with A column-major (n, p), B column-major (n, m),
+    C (p, m) (``zero`` = 1 accumulates)"""
     cdef char ta = b'T'
     cdef char tb = b'N'
     cdef floating one = 1.0
-    cdef floating zero = 0.0
     if floating is float:
         sgemm(&ta, &tb, &p, &m, &n, &one, <float*> A, &lda, <float*> B, &ldb,
               &zero, C, &ldc)

@@ -91,6 +91,8 @@ cdef enum:
     WS_MIN = 10      # smallest working set beyond the support
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
+    PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
+    PANEL_ELEMS = 1 << 17   # elements of one panel (1 MiB in float64)
 
 
 cdef struct Problem:
@@ -595,16 +597,64 @@ cdef void _row_block_residual(Problem* P, floating* w, const int* supp, int n_su
             R[r] += shift
 
 
+cdef inline void _xcopy_rows(Problem* P, int j, int r0, int r1, floating* v) noexcept nogil:
+    """v[:r1 - r0] = x~_j[r0:r1] (dense X)"""
+    cdef floating* x = (<floating*> P.X) + <size_t> j * P.cs
+    cdef floating mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    cdef size_t i, rs = P.rs
+    if mu == 0 and rs == 1:
+        memcpy(v, x + r0, <size_t> (r1 - r0) * sizeof(floating))
+        return
+    for i in range(<size_t> r0, <size_t> r1):
+        v[i - r0] = x[i * rs] - mu
+
+
+cdef void _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
+                          floating* dest, int ld) noexcept nogil:
+    """dest[:s1, :s1 - s0] = X~[r0:r1, slots]^T X~[r0:r1, slots s0:s1], by panels of
+    rows gathered into a small buffer (no copy of the columns as long as X)."""
+    cdef int b = max(PANEL_ELEMS // max(s1, 1), 64), rb, rows, c, a
+    cdef floating* buf = <floating*> malloc(<size_t> b * s1 * sizeof(floating))
+    cdef floating zero = 0
+    cdef bint first = True
+    if buf == NULL:
+        # (tiny allocation: out of memory anyway) products one pair at a time
+        for c in range(s0, s1):
+            for a in range(s1):
+                dest[a + <size_t> (c - s0) * ld] = 0
+        return
+    rb = r0
+    while rb < r1:
+        rows = min(b, r1 - rb)
+        for c in range(s1):
+            _xcopy_rows(P, S.slot_feat[c], rb, rb + rows, buf + <size_t> c * rows)
+        _gemm_tn(s1, s1 - s0, rows, buf, rows, buf + <size_t> s0 * rows, rows, dest, ld,
+                 zero)
+        zero = 1
+        first = False
+        rb += rows
+    if first:
+        for c in range(s1 - s0):
+            for a in range(s1):
+                dest[a + <size_t> c * ld] = 0
+    free(buf)
+
+
 cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
-    """GW = X~_W^T X~_W (m x m, full) for dense naive problems, from the slot cache:
-    the working set's features not yet in it are gathered and only their products
-    with the cached columns computed (X~_S^T x~_new, a GEMM split over row blocks
-    between OpenMP threads), so that a working set growing 10 -> 20 -> ... -> m pays
-    about n m^2 in all instead of n m^2 per size (the old block recomputed in full).
-    The cache is emptied when keeping it would hold more than 2 m + 64 columns
+    """GW = X~_W^T X~_W (m x m, full) for dense naive problems, from a cache of the
+    products of the "slots" (the features of the working sets so far, in the order they
+    entered): a growing working set computes only its new columns' products with the
+    slots (X~_S^T x~_new, a GEMM split over row blocks between OpenMP threads), so that
+    a working set growing 10 -> 20 -> ... -> m pays about n m^2 in all instead of
+    n m^2 per size (the old block recomputed in full). Short X (n < PANEL_MIN_ROWS)
+    keeps a copy of the slots' columns (XW); tall X gathers panels of rows of all the
+    slots at each growth instead: the copy's first touch cost a page fault per 4 KiB
+    (20000 x 500 Lasso at alpha_max/100: 10% of the fit), and a panel is reused in
+    cache. The cache is emptied when keeping it would hold more than 2 m + 64 slots
     (working sets of a path that moved on). Returns -1 if memory ran out."""
     cdef int n = P.n, lda = max(P.n, 1), i, j, a, b, sa, sb, s0, s1, k_new = 0
     cdef int T, t, r0, r1, cap, new_cap
+    cdef bint panels = P.n >= PANEL_MIN_ROWS
     cdef floating* XW
     cdef floating* GS
     cdef floating* old_GS
@@ -623,10 +673,11 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
     s1 = s0 + k_new
     if s1 > S.slot_cap:
         new_cap = min(max(2 * s1, 16), P.p)
-        grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
-        if grown == NULL:
-            return -1
-        S.XW = grown
+        if not panels:
+            grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
+            if grown == NULL:
+                return -1
+            S.XW = grown
         old_GS = <floating*> S.GS
         GS = <floating*> malloc(<size_t> new_cap * new_cap * sizeof(floating))
         if GS == NULL:
@@ -647,25 +698,36 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
             S.slot_feat[S.n_slots] = j
             S.n_slots += 1
     if k_new > 0:
-        # GS[:s1, s0:s1] = XW[:, :s1]^T XW[:, s0:s1]
+        # GS[:s1, s0:s1] = X~_slots^T X~_new
         T = _chunks(P, <double> n * k_new, PAR_MIN_ONCE)
         if T > 1:
             part = <floating*> malloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
             if part == NULL:
                 T = 1
         if T == 1:
-            for i in range(s0, s1):
-                _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
-            _gemm_tn(s1, k_new, n, XW, lda, XW + <size_t> s0 * lda, lda,
-                     GS + <size_t> s0 * cap, cap)
+            if panels:
+                _panel_products(P, S, s0, s1, 0, n, GS + <size_t> s0 * cap, cap)
+            else:
+                for i in range(s0, s1):
+                    _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+                _gemm_tn(s1, k_new, n, XW, lda, XW + <size_t> s0 * lda, lda,
+                         GS + <size_t> s0 * cap, cap)
         else:
-            for i in prange(s0, s1, num_threads=T, schedule="static"):
-                _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+            if not panels:
+                for i in prange(s0, s1, num_threads=T, schedule="static"):
+                    _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
             # the sum over row blocks: block 0 into GS, the others into part
             for t in prange(T, num_threads=T, schedule="static"):
                 r0 = <int> ((<int64_t> n * t) // T)
                 r1 = <int> ((<int64_t> n * (t + 1)) // T)
-                if t == 0:
+                if panels:
+                    if t == 0:
+                        _panel_products(P, S, s0, s1, r0, r1, GS + <size_t> s0 * cap,
+                                        cap)
+                    else:
+                        _panel_products(P, S, s0, s1, r0, r1,
+                                        part + <size_t> (t - 1) * s1 * k_new, s1)
+                elif t == 0:
                     _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
                              XW + <size_t> s0 * lda + r0, lda, GS + <size_t> s0 * cap, cap)
                 else:

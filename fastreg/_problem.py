@@ -18,7 +18,7 @@ decides how the kernel sees the data:
 import numpy as np
 from scipy import sparse as sp
 
-from ._linalg import sq_norm
+from ._linalg import matmul, sq_norm
 from ._path import _rescaled_weights, enet_path_arrays
 
 SPARSE_GRAM_MAX_FEATURES = 4096   # largest p for which a sparse X gets a p x p Gram
@@ -276,7 +276,9 @@ class Problem:
                 out = out - B.T.astype(np.float64) @ (Q.T.astype(np.float64) @ self.y)
             return np.asarray(out)
         X, y = self.kw["X"], self.kw["y"]
-        out = X.T.astype(np.float64) @ y.astype(np.float64)
+        # (through SciPy's BLAS, as the kernel: see _linalg; no copy of a float64 X)
+        out = matmul(X.astype(np.float64, copy=False), y.astype(np.float64),
+                     trans_a=True)
         if self.kw.get("Xmean") is not None:
             out = out - self.kw["Xmean"] * float(np.sum(y, dtype=np.float64))
         return out
@@ -297,13 +299,13 @@ class Problem:
                 r = r + Q @ (B @ w)
                 return np.asarray(Xs.T @ r - B.T @ (Q.T @ r))
             return np.asarray(Xs.T @ r)
-        X = self.kw["X"].astype(np.float64)
+        X = self.kw["X"].astype(np.float64, copy=False)
         Xmean = self.kw.get("Xmean")
-        r = self.kw["y"].astype(np.float64) - X @ w
+        r = self.kw["y"].astype(np.float64) - matmul(X, w)
         if Xmean is not None:
             r = r + float(Xmean @ w)
-            return X.T @ r - Xmean * float(np.sum(r))
-        return X.T @ r
+            return matmul(X, r, trans_a=True) - Xmean * float(np.sum(r))
+        return matmul(X, r, trans_a=True)
 
     def alpha_max(self, l1_ratio):
         """Smallest alpha whose solution is, on the penalized features, the box point

@@ -224,6 +224,46 @@ def test_naive_block_cache_across_a_zigzag_path():
         assert kkt_violation(X, y, path[:, k], l1, 0.0) <= 1e-6
 
 
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("centering", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_naive_block_from_row_panels_on_tall_x(order, centering, dtype):
+    """From 4096 rows on, G[W, W] of the residual kernel comes from panels of rows
+    gathered at each growth of the working set (no copy of the columns): along a path
+    whose working sets grow, shrink and grow, in either memory order and with the
+    columns centered on the fly, every solution must equal the covariance-mode one
+    (which never builds that block), with its NumPy gap."""
+    X, y = make_problem(4500, 150, seed=12, rho=0.8)
+    offset = np.random.default_rng(12).normal(scale=3.0, size=X.shape[1])
+    data = np.asarray(X + offset if centering else X, order=order, dtype=dtype)
+    Xd, yd = X.astype(dtype), y.astype(dtype)
+    top = l1_max(X, y)
+    l1s = top * np.array([2e-2, 1e-4, 0.5, 2e-4, 0.05, 1e-5])
+    tol = 1e-12 if dtype == np.float64 else 1e-6
+    ref, _, _ = solve(np.asfortranarray(Xd), yd, l1s, 0.0, mode="gram", tol=tol)
+    n, p = X.shape
+    w = np.zeros(p, dtype)
+    coefs = np.zeros((p, len(l1s)), dtype, order="F")
+    gaps = np.zeros(len(l1s))
+    iters = np.zeros(len(l1s), np.int32)
+    norms = np.einsum("ij,ij->j", X, X).astype(dtype)     # of the centered columns
+    yy = float(y @ y)
+    enet_path(w, l1s, np.zeros(len(l1s)), data, yd, None, None, norms, yy, tol * yy,
+              100_000, False, False, True, False, 7, coefs, gaps, iters, True,
+              offset.astype(dtype) if centering else None)
+    assert (ref != 0).sum(0).max() >= 100        # working sets past a panel's share
+    rtol, atol = (1e-7, 1e-9) if dtype == np.float64 else (2e-3, 1e-4)
+    for k, l1 in enumerate(l1s):
+        np.testing.assert_allclose(coefs[:, k], ref[:, k], rtol=rtol,
+                                   atol=atol * np.abs(ref).max())
+        assert gaps[k] <= tol * yy
+        assert numpy_gap(X, y, coefs[:, k], l1, 0.0) <= \
+            (2e-9 if dtype == np.float64 else 1e-5) * yy
+        if dtype == np.float64:
+            assert numpy_gap(X, y, coefs[:, k], l1, 0.0) == \
+                pytest.approx(gaps[k], rel=1e-6, abs=1e-12 * yy)
+
+
 def test_above_l1_max_gives_zero_in_no_iteration():
     X, y = make_problem(50, 20)
     coefs, gaps, iters = solve(X, y, l1_max(X, y) * 1.0001, 0.0)
