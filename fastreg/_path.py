@@ -363,10 +363,28 @@ def check_path_params(l1_ratio, eps, alphas):
     return None, np.sort(arr)[::-1]
 
 
+def _ready_dense(X, y):
+    """Whether X and y are already what check_array would return, and finite: a plain
+    float Fortran ndarray X and a 1-D contiguous y of its dtype, with finite sums (a
+    non-finite sum, from NaN, inf or overflow, goes through check_array's own
+    diagnosis). Spares a path on small data check_array's generic work (0.2 ms a call
+    on leukemia, 2% of its path)."""
+    if not (type(X) is np.ndarray and type(y) is np.ndarray and X.ndim == 2 and
+            X.dtype in (np.float32, np.float64) and y.dtype == X.dtype and
+            X.flags.f_contiguous and y.ndim == 1 and y.flags.c_contiguous and
+            X.shape[0] >= 1 and X.shape[1] >= 1 and y.shape[0] == X.shape[0]):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(np.add.reduce(X, axis=None)) and
+                    np.isfinite(np.add.reduce(y)))
+
+
 def _validate_path_input(X, y, Xy, check_input):
     from scipy import sparse as sp
     from sklearn.utils.validation import check_array, check_consistent_length
-    if check_input or sp.issparse(X):
+    if _ready_dense(X, y):
+        pass
+    elif check_input or sp.issparse(X):
         X = check_array(X, accept_sparse=["csc", "csr", "coo"],
                         dtype=[np.float64, np.float32], order="F", input_name="X",
                         ensure_all_finite=bool(check_input) or "allow-nan")

@@ -399,3 +399,33 @@ def test_path_through_a_saturated_support(load_dataset):
     ours, theirs = objective(coefs), objective(ref)
     assert np.all(ours <= theirs + 1e-10 * (yc @ yc) / n)
     assert np.all(gaps <= 1e-10 * (yc @ yc) / n)
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("where", ["X", "y"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_path_rejects_non_finite_input(order, where, bad):
+    """NaN or inf in X or y is refused with scikit-learn's message, whether X already
+    has the layout the kernel uses (Fortran float64, validated without check_array) or
+    not."""
+    rng = np.random.default_rng(3)
+    X, y = np.asarray(rng.standard_normal((30, 8)), order=order), rng.standard_normal(30)
+    if where == "X":
+        X[4, 2] = bad
+    else:
+        y[7] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        fastreg.lasso_path(X, y, alphas=[0.1, 0.01])
+
+
+def test_path_with_finite_values_whose_sum_overflows():
+    """The quick finiteness check sums X; a sum that overflows (finite values near the
+    largest float) must not be reported as NaN or infinity: such columns get the
+    error about their squared norms, which overflow too, and X is left as it was."""
+    rng = np.random.default_rng(4)
+    X, y = np.asfortranarray(rng.standard_normal((30, 8))), rng.standard_normal(30)
+    X[:, 0] = 1e308
+    Xc = X.copy()
+    with pytest.raises(ValueError, match="squared norms .* overflow"):
+        fastreg.lasso_path(X, y, alphas=[0.1, 0.01])
+    assert_array_equal(X, Xc)
