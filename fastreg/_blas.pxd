@@ -97,6 +97,19 @@ cdef inline void _syrk_t(int m, int n, const floating* A, int lda, floating* C,
             C[i + j * ldc] = C[j + i * ldc]
 
 
+cdef inline void _syrk_upper(int m, int n, const floating* A, int lda, floating beta,
+                             floating* C, int ldc) noexcept nogil:
+    """Upper triangle of C = A.T @ A + beta * C, with A column-major (n, m), C (m, m);
+    the strictly lower triangle is left as it was."""
+    cdef char uplo = b'U'
+    cdef char trans = b'T'
+    cdef floating one = 1.0
+    if floating is float:
+        ssyrk(&uplo, &trans, &m, &n, &one, <float*> A, &lda, &beta, C, &ldc)
+    else:
+        dsyrk(&uplo, &trans, &m, &n, &one, <double*> A, &lda, &beta, C, &ldc)
+
+
 cdef inline void _ger(int m, int n, floating a, const floating* x, const floating* y,
                       floating* A, int lda) noexcept nogil:
     """A += a * outer(x, y), with A column-major (m, n)"""

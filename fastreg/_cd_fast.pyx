@@ -81,7 +81,7 @@ cdef extern from *:
     """
     int fastreg_max_threads() noexcept nogil
 
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemv_n, _gemm_tn, _syrk_t, _syrk_upper
 from scipy.linalg.cython_blas cimport dsyrk
 
 cdef enum:
@@ -628,8 +628,12 @@ cdef void _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
         rows = min(b, r1 - rb)
         for c in range(s1):
             _xcopy_rows(P, S.slot_feat[c], rb, rb + rows, buf + <size_t> c * rows)
-        _gemm_tn(s1, s1 - s0, rows, buf, rows, buf + <size_t> s0 * rows, rows, dest, ld,
-                 zero)
+        # the slots before s0 against the new ones (GEMM), the new ones among
+        # themselves (upper triangle, SYRK: half the products)
+        if s0 > 0:
+            _gemm_tn(s0, s1 - s0, rows, buf, rows, buf + <size_t> s0 * rows, rows, dest,
+                     ld, zero)
+        _syrk_upper(s1 - s0, rows, buf + <size_t> s0 * rows, rows, zero, dest + s0, ld)
         zero = 1
         first = False
         rb += rows
@@ -737,7 +741,8 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
             for t in range(1, T):
                 dest = part + <size_t> (t - 1) * s1 * k_new
                 for b in range(k_new):
-                    for a in range(s1):
+                    # (rows up to the diagonal: the panels set the upper triangle only)
+                    for a in range(s0 + b + 1):
                         GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
             free(part)
     for b in range(m):
