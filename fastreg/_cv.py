@@ -82,7 +82,7 @@ class _GramFolds:
             else:
                 self.ybar = dtype.type(np.mean(y, dtype=np.float64))
                 if X.flags.f_contiguous:
-                    sums, sumsq, _ = column_stats(X)
+                    sums, sumsq, _, _ = column_stats(X)
                     mean = sums / n
                     spread = np.maximum(sumsq / n - mean ** 2, 0.0)
                     # means small against the spread: the fold moments of X itself

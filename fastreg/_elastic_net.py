@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cd_fast import column_stats
 from ._linalg import sq_norm
-from ._path import check_gram, preprocess, warn_not_converged
+from ._path import center_target, check_gram, preprocess, warn_not_converged
 from ._penalty import Penalty
 from ._problem import Problem, SparsePrepared, centering_is_safe
 
@@ -254,13 +254,17 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
             y_numeric=True, ensure_all_finite=bool(check_input) and not fused,
         )
         stats = None
+        y = np.asarray(y, dtype=X.dtype)
         if fused:
-            sums, sumsq, finite = column_stats(X)
+            # with a single target, the same pass gives X^T y~ (y~ centered exactly as
+            # preprocess centers it): the solve's first gradient, one pass fewer
+            yc = center_target(y, None, X.dtype)[1] if y.ndim == 1 else None
+            sums, sumsq, finite, Xty = column_stats(
+                X, None if yc is None else np.ascontiguousarray(yc))
             if finite:
-                stats = (sums, sumsq)
+                stats = (sums, sumsq, Xty)
             else:
                 assert_all_finite(X, input_name="X")   # raises, unless squares overflowed
-        y = np.asarray(y, dtype=X.dtype)
         n_samples, n_features = X.shape
         sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
@@ -310,7 +314,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
                     problem = Problem.sparse(prep, yk, penalty, gram=False)
             else:
                 problem = Problem.dense(prep.X, yk, penalty, prep.Xmean, prep.norms,
-                                        gram=gram)
+                                        gram=gram, Xty=prep.Xty if single else None)
             coefs, g, its, converged, tol_abs = problem.solve(
                 l1_ratio, [self.alpha],
                 coef_init=None if init is None else init[k], tol=self.tol,

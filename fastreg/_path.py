@@ -98,9 +98,19 @@ class Prepared:
     the intercept, and, for implicit centering, the column means the kernel subtracts
     itself (``Xmean``) with the norms of the centered columns (``norms``)."""
 
-    def __init__(self, X, y, X_offset, y_offset, Xmean=None, norms=None):
+    def __init__(self, X, y, X_offset, y_offset, Xmean=None, norms=None, Xty=None):
         self.X, self.y, self.X_offset, self.y_offset = X, y, X_offset, y_offset
         self.Xmean, self.norms = Xmean, norms
+        # X^T y with the columns of X as stored (implicit centering: not yet centered),
+        # when column_stats computed it; the kernel then skips its first pass over X
+        self.Xty = Xty
+
+
+def center_target(y, sample_weight, dtype):
+    """(y_offset, y - y_offset) as preprocess computes them (the fused statistics of
+    ElasticNet.fit rely on getting the very same centered y)."""
+    y_offset = np.average(y, axis=0, weights=sample_weight).astype(dtype, copy=False)
+    return y_offset, (y - y_offset).astype(dtype, copy=False)
 
 
 def _implicit_centering(X, X_offset, sq=None):
@@ -140,7 +150,8 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
     (centering, weights, memory order); otherwise the user's arrays are used read-only.
     With ``implicit`` (residual updates only), an unweighted float64 Fortran X with
     well-scaled columns is not copied: the kernel centers it on the fly. ``stats``:
-    (column sums, column sums of squares) of X from ``column_stats``, if computed.
+    (column sums, column sums of squares, X^T (y - y_offset) or None) of X from
+    ``column_stats``, if computed.
     """
     dtype = X.dtype
     n_samples = X.shape[0]
@@ -150,15 +161,15 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
             X_offset = (stats[0] / n_samples).astype(dtype)
         else:
             X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
-        y_offset = np.average(y, axis=0, weights=sw).astype(dtype, copy=False)
-        yc = (y - y_offset).astype(dtype, copy=False)
+        y_offset, yc = center_target(y, sw, dtype)
         # (C-ordered X is copied: on it the kernel's column accesses are strided, and
         # measured slower than the Fortran copy saves)
         if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
             norms = _implicit_centering(X, X_offset,
                                         None if stats is None else stats[1])
             if norms is not None:
-                return Prepared(X, yc, X_offset, y_offset, X_offset, norms)
+                return Prepared(X, yc, X_offset, y_offset, X_offset, norms,
+                                None if stats is None else stats[2])
         Xc = np.empty(X.shape, dtype=dtype, order="F")
         np.subtract(X, X_offset, out=Xc)
         if sw is not None:
@@ -226,7 +237,7 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
                      yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
                      positive=False, selection="cyclic", seed=1, screening=True,
                      Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None,
-                     n_threads=0):
+                     n_threads=0, Xty=None):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
     X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
@@ -237,7 +248,8 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
     replaces ``positive``); ``tol_yy``: the ||y||^2 that ``tol`` is relative to, when
     it is not y @ y (unpenalized features projected out of y); ``n_threads``: OpenMP
     threads of the kernel's passes over X (0: OpenMP's default; 1 when the caller
-    runs kernels on threads itself).
+    runs kernels on threads itself); ``Xty``: X^T y with X's columns as stored
+    (residual updates; spares the kernel its first pass over X when w starts at 0).
     Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
     converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
@@ -298,7 +310,9 @@ def enet_path_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=No
             bool(positive), bool(use_gram), bool(screening), selection == "random",
             int(seed), coefs, gaps, n_iters, True,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
-            n_samples=int(n_samples), n_threads=int(n_threads), **extra,
+            n_samples=int(n_samples), n_threads=int(n_threads),
+            g0=None if Xty is None or X is None or gram is not None or use_gram
+            else np.ascontiguousarray(Xty, dtype=dtype), **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     gaps /= n_samples

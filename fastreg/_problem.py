@@ -152,9 +152,11 @@ class Problem:
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
-    def dense(cls, X, y, penalty, Xmean=None, norms=None, use_gram=False, gram=None):
+    def dense(cls, X, y, penalty, Xmean=None, norms=None, use_gram=False, gram=None,
+              Xty=None):
         """Residual updates on a prepared dense X (or covariance updates on its Gram
-        matrix / lazily built Gram columns)."""
+        matrix / lazily built Gram columns). ``Xty``: X^T y with X's columns as given
+        (before the ``Xmean`` correction), if already computed."""
         from ._penalty import Unpenalized
         y = np.ascontiguousarray(y)
         tol_yy = sq_norm(y)
@@ -172,11 +174,14 @@ class Problem:
             X, y = un.project_dense(X, y)
             self.unpen = un
             norms = None
+            Xty = None
             if use_gram:
                 gram = None
         self.kind = "dense"
         self.kw = dict(X=X, y=y, Xmean=Xmean, norms=norms, gram=gram,
                        use_gram=use_gram or gram is not None)
+        if Xty is not None and gram is None and not use_gram:
+            self.kw["Xty"] = Xty
         self.X, self.y = X, y
         return self
 

@@ -10,7 +10,7 @@ path, gives the same solution.
 import numpy as np
 import pytest
 
-from fastreg._cd_fast import enet_path
+from fastreg._cd_fast import column_stats, enet_path
 
 
 def make_problem(n, p, seed=0, dtype=np.float64, rho=0.6):
@@ -357,3 +357,65 @@ def test_kernel_rejects_inconsistent_arrays():
     with pytest.raises(ValueError, match="Xmean"):
         enet_path(np.zeros(5), *args, X, y, None, X.T @ y, norms, 1.0, 1e-8, 10,
                   False, True, True, False, 1, *out, True, np.zeros(5))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [1, 7, 1001])
+def test_column_stats_match_numpy(dtype, n):
+    """column_stats: sums, sums of squares and X^T y of each column in one pass
+    (vector partial sums, any length), all in float64, equal to NumPy's."""
+    rng = np.random.default_rng(n)
+    X = np.asfortranarray(rng.normal(3.0, 2.0, size=(n, 5)), dtype=dtype)
+    y = rng.standard_normal(n).astype(dtype)
+    X64 = X.astype(np.float64)
+    sums, sumsq, finite, xty = column_stats(X, y)
+    assert finite and sums.dtype == np.float64
+    np.testing.assert_allclose(sums, X64.sum(0), rtol=1e-13, atol=1e-12)
+    np.testing.assert_allclose(sumsq, (X64 ** 2).sum(0), rtol=1e-13)
+    np.testing.assert_allclose(xty, X64.T @ y.astype(np.float64), rtol=1e-12,
+                               atol=1e-12 * np.abs(X64).sum())
+    assert column_stats(X)[3] is None
+    np.testing.assert_array_equal(column_stats(X)[0], sums)
+    X[n // 2, 3] = np.nan
+    assert not column_stats(X, y)[2]
+    with pytest.raises(ValueError, match="y must have"):
+        column_stats(X, y[:-1] if n > 1 else np.zeros(2, dtype))
+
+
+@pytest.mark.parametrize("centering", [False, True])
+def test_given_first_gradient_changes_nothing_but_a_pass(centering):
+    """g0 = X^T y (columns as stored) spares the first solve its first pass over X
+    when it starts from w = 0: the solutions and gaps of a path are those computed
+    without it; a warm start (w != 0) ignores it."""
+    X, y = make_problem(300, 40, seed=21)
+    offset = np.random.default_rng(21).normal(size=40)
+    data = X + offset if centering else X
+    l1s = l1_max(X, y) * np.array([0.3, 0.05, 0.01])
+    norms = np.einsum("ij,ij->j", X, X)
+    yy = float(y @ y)
+
+    def run(g0, w0):
+        w = w0.copy()
+        coefs = np.zeros((40, 3), order="F")
+        gaps = np.zeros(3)
+        iters = np.zeros(3, np.int32)
+        enet_path(w, l1s, np.zeros(3), np.asfortranarray(data), y, None, None, norms,
+                  yy, 1e-12 * yy, 100_000, False, False, True, False, 7, coefs, gaps,
+                  iters, True, offset if centering else None, g0=g0)
+        return coefs, gaps
+
+    g0 = np.asfortranarray(data).T @ y
+    for w0 in (np.zeros(40), 0.01 * np.ones(40)):
+        ref, ref_gaps = run(None, w0)
+        got, got_gaps = run(g0, w0)
+        np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+        for k, l1 in enumerate(l1s):
+            assert got_gaps[k] <= 1e-12 * yy
+            assert numpy_gap(X, y, got[:, k], l1, 0.0) == \
+                pytest.approx(got_gaps[k], rel=1e-6, abs=1e-13 * yy)
+    # it is trusted, not recomputed: a zero g0 makes w = 0 look optimal at the first
+    # alpha (the estimators pass the one column_stats computed)
+    bogus, _ = run(np.zeros(40), np.zeros(40))
+    assert np.all(bogus[:, 0] == 0) and np.any(ref[:, 0] != 0)
+    with pytest.raises(ValueError, match="g0"):
+        run(g0[:-1], np.zeros(40))
