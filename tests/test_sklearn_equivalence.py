@@ -284,6 +284,46 @@ def check_agreement(est, ref, X, y, alpha, l1_ratio=1.0, fit_intercept=True, pos
 
 
 # ---------------------------------------------------------------------------------------
+# Fortran X with an intercept: one pass for the column statistics and the first gradient
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("positive", [False, True], ids=["signed", "positive"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("alpha_ratio", [1e-1, 1e-2, 1e-3])
+@pytest.mark.parametrize("kind", ["tall", "wide", "correlated", "tall5000"])
+def test_fortran_x_fused_statistics(kind, alpha_ratio, l1_ratio, positive):
+    """A float64 Fortran X fitted with an intercept is centered on the fly, and its
+    means, norms, finiteness check and the first solve's gradient X^T y come from one
+    pass over X (column_stats with y); 5000 rows also build G[W, W] from panels of rows.
+    Same solution as scikit-learn, the same as from a C-ordered X (which takes the
+    other route), and a warm start (w != 0, where the given gradient does not apply)
+    gives it too."""
+    if kind == "tall5000":
+        rng = np.random.default_rng(5)
+        X = rng.normal(size=(5000, 60)) + rng.normal(scale=3.0, size=60)
+        y = X[:, :6] @ np.array([3.0, -2.0, 1.5, 1.0, 0.5, -0.5]) + 5.0 + \
+            rng.normal(size=5000)
+    else:
+        X, y, _ = make_problem(kind)
+    X = np.asfortranarray(X)
+    alpha = alpha_ratio * alpha_max(X, y, l1_ratio)
+    ref = fit_reference(X, y, l1_ratio=l1_ratio, alpha=alpha, positive=positive)
+    est = fit_fastreg(X, y, l1_ratio=l1_ratio, alpha=alpha, positive=positive)
+    check_agreement(est, ref, X, y, alpha, l1_ratio, positive=positive)
+    est_c = fit_fastreg(np.ascontiguousarray(X), y, l1_ratio=l1_ratio, alpha=alpha,
+                        positive=positive)
+    big = np.max(np.abs(est_c.coef_), initial=0.0)
+    assert_allclose(est.coef_, est_c.coef_, rtol=COEF_RTOL, atol=COEF_RTOL * big)
+    warm = fit_fastreg(X, y, l1_ratio=l1_ratio, alpha=2 * alpha, positive=positive,
+                       warm_start=True)
+    warm.set_params(alpha=alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warm.fit(X, y)
+    check_agreement(warm, ref, X, y, alpha, l1_ratio, positive=positive)
+
+
+# ---------------------------------------------------------------------------------------
 # The grid on synthetic data (float64)
 # ---------------------------------------------------------------------------------------
 
