@@ -60,6 +60,15 @@ from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
 
+cdef bint _bounds_on = True
+
+
+def _set_bounds(bint v):
+    """Tests: switch the bounds of _certify off (every left-out feature computed)."""
+    global _bounds_on
+    _bounds_on = v
+
+
 import numpy as np
 
 from ._cd_common cimport (
@@ -151,6 +160,18 @@ cdef struct Problem:
                       #   is the one of the previous alpha), or NULL
     double extrap     # step of the linear extrapolation of the path from w_prev through
                       #   w: (l1 - l1_prev) / (l1_prev - l1 two alphas back); 0: none
+    # Bounds on the correlations of the features a solve left out (dense residual
+    # mode, plain penalties, float64; see _certify): |x~_j^T R| <= cref[j] +
+    # cnorm[j] (||R - Rref|| + rnd), from the last pass over every column (at Rref)
+    bint bounds       # enabled
+    bint has_ref      # cref and Rref hold such a pass
+    double* cref      # (p,) |x~_j^T Rref|
+    double* cnorm     # (p,) ||x~_j||
+    void* Rref        # (n,)
+    double rnd        # rounding allowance of cref, in units of ||x~_j||
+    char* exact       # (p,) after a certified check: g[j] is x~_j^T R
+    bint partial      # g is exact only where exact[j] (the previous solve certified the
+                      #   others by their bounds)
 
 
 cdef inline floating _prox(floating z, double l1, double denom, bint positive) noexcept nogil:
@@ -1654,6 +1675,74 @@ cdef inline int _support(const int* feats, int k, floating* w, int* supp) noexce
     return s
 
 
+cdef void _gap_plain_scale(Problem* P, floating* w, floating* g, const int* feats,
+                           int k, double* s_out) noexcept nogil:
+    """The dual scaling s of _full_gap over feats[:k] (plain penalties, l1 > 0)."""
+    cdef GapSums a
+    _gap_init(&a)
+    _gap_plain(P, w, g, feats, k, &a)
+    s_out[0] = _gap_scale(&a)
+
+
+cdef void _ref_set(Problem* P, floating* R, floating* g) noexcept nogil:
+    """g holds x~_j^T R for every nonzero column: make (R, |g|) the bounds' reference."""
+    cdef int i, j
+    cdef double rr = 0
+    if not P.bounds:
+        return
+    _copy(P.n, R, <floating*> P.Rref)
+    for i in range(P.n_nz):
+        j = P.nz[i]
+        P.cref[j] = fabs(g[j])
+    rr = sqrt(_dsum_dot(P.n, R, R))
+    # a computed dot product x^T r is within n eps ||x|| ||r|| of the exact one
+    P.rnd = 4.0 * P.n * 1.1102230246251565e-16 * rr
+    P.has_ref = True
+
+
+cdef inline double _ref_dist(Problem* P, floating* R) noexcept nogil:
+    """||R - Rref|| plus the rounding allowance."""
+    cdef double d = 0, e
+    cdef int i
+    cdef floating* Rr = <floating*> P.Rref
+    for i in range(P.n):
+        e = <double> R[i] - Rr[i]
+        d += e * e
+    return sqrt(d) * (1 + 1e-12) + P.rnd
+
+
+cdef int _certify(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                  int n_kept, double s, double limit) noexcept nogil:
+    """The features outside feats[:n_kept] (all with w = 0): those whose bound keeps
+    s |x~_j^T R| <= l1 and |x~_j^T R| < limit are left out; the others get their exact
+    correlation in g and are appended to feats. Returns the new count, or -1 when more
+    than a quarter of the columns would need computing (a pass over all of X is then
+    cheaper: the caller makes it). exact[] marks the features of feats on return."""
+    cdef int i, j, k = n_kept
+    cdef double D = _ref_dist(P, R), b
+    for i in range(P.n_nz):
+        P.exact[P.nz[i]] = 0
+    for i in range(n_kept):
+        P.exact[feats[i]] = 1
+    # the features the bounds do not certify, listed after feats[:n_kept]
+    for i in range(P.n_nz):
+        j = P.nz[i]
+        if P.exact[j]:
+            continue
+        b = P.cref[j] + P.cnorm[j] * D
+        if s * b <= P.l1 and b < limit:
+            continue
+        feats[k] = j
+        k += 1
+    if 4 * (k - n_kept) > P.n_nz:
+        return -1
+    for i in range(n_kept, k):
+        j = feats[i]
+        g[j] = <floating> _xdot(P, j, R)
+        P.exact[j] = 1
+    return k
+
+
 cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 int* supp, ScoreIdx* cand, Inner* S, int max_iter,
                 double* gap_out) noexcept nogil:
@@ -1685,8 +1774,31 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             return -1
         if P.fresh and outer == 0:
             # the previous alpha of the path ended with R and the gradient of this w
-            # on every nonzero column (its final full-problem check): one pass saved
-            pass
+            # on every nonzero column (its final full-problem check): one pass saved;
+            # or, after a certified check, on the features it computed: the others
+            # stay out while their bounds show them feasible and below the strong
+            # rule's threshold (otherwise they are computed now)
+            if P.partial and P.l1 <= 0:
+                n_kept = _all_features(P, feats)
+                _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+                _ref_set(P, R, g)
+            elif P.partial:
+                t = 0
+                for i in range(n_kept):
+                    if P.exact[feats[i]]:
+                        feats[t] = feats[i]
+                        t += 1
+                _gap_plain_scale(P, w, g, feats, t, &s)
+                i = _certify(P, w, R, g, feats, t, s,
+                             2 * P.l1 - P.l1_prev if strong else INFINITY)
+                if i < 0:
+                    n_kept = _all_features(P, feats)
+                    _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+                    _ref_set(P, R, g)
+                else:
+                    n_screened = P.n_nz - i
+                    n_kept = i
+                n_supp = _support(feats, n_kept, w, supp)
         else:
             if P.mode == NAIVE:
                 # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
@@ -1694,14 +1806,29 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 # must be that of w
                 _residual(P, w, supp, n_supp, R)
             _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+            if n_kept == P.n_nz:
+                _ref_set(P, R, g)
         P.fresh = False
+        P.partial = False
         gap = _full_gap(P, w, R, g, feats, n_kept, &s)
 
         if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
-            # KKT check of the screened features: the gap of the full problem
-            n_kept = _all_features(P, feats)
-            n_screened = 0
-            _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+            # KKT check of the screened features: the gap of the full problem. With
+            # bounds, only the features whose bound does not show the dual point
+            # s R feasible are computed (the others cannot lower s, so the gap is the
+            # full problem's all the same); the next alpha starts from those
+            i = -1
+            if P.bounds and P.has_ref:
+                i = _certify(P, w, R, g, feats, n_kept, s, INFINITY)
+            if i >= 0:
+                n_kept = i
+                n_screened = P.n_nz - n_kept   # still out: checked again if the loop goes on
+                P.partial = True
+            else:
+                n_kept = _all_features(P, feats)
+                _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+                _ref_set(P, R, g)
+                n_screened = 0
             gap = _full_gap(P, w, R, g, feats, n_kept, &s)
         if gap <= P.tol or n_iter >= max_iter:
             break
@@ -2243,6 +2370,20 @@ def enet_path(
     cdef int[::1] nz_v = nz
     P.nz = &nz_v[0]
     P.n_nz = _nonzero_columns(&norms[0], p, &nz_v[0])
+    # bounds for the features left out of a solve (see _certify)
+    cref = np.zeros(p, dtype=np.float64)
+    cnorm = np.sqrt(np.maximum(np.asarray(norms, dtype=np.float64), 0))
+    Rref = np.zeros(max(n, 1), dtype=dtype)
+    exact = np.zeros(p, dtype=np.int8)
+    cdef double[::1] cref_v = cref, cnorm_v = cnorm
+    cdef floating[::1] Rref_v = Rref
+    cdef signed char[::1] exact_v = exact
+    P.cref = &cref_v[0]
+    P.cnorm = &cnorm_v[0]
+    P.Rref = <void*> &Rref_v[0]
+    P.exact = <char*> &exact_v[0]
+    P.bounds = (P.mode == NAIVE and not P.sparse and P.pf == NULL and not P.box and
+                floating is double and _bounds_on)
     supp = np.zeros(p, dtype=np.intc)
 
     Wi = np.zeros(p, dtype=np.intc)

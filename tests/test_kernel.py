@@ -419,3 +419,37 @@ def test_given_first_gradient_changes_nothing_but_a_pass(centering):
     assert np.all(bogus[:, 0] == 0) and np.any(ref[:, 0] != 0)
     with pytest.raises(ValueError, match="g0"):
         run(g0[:-1], np.zeros(40))
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("zigzag", [False, True])
+def test_left_out_features_certified_by_bounds(l1_ratio, positive, zigzag):
+    """On a wide path, the features a solve leaves out (Gap Safe screening, or at the
+    next alpha the strong rule) are checked at its end by a bound from the last pass
+    over every column, |x_j^T R| <= |x_j^T R_ref| + ||x_j|| ||R - R_ref||, and
+    computed only where the bound does not certify them. Every reported gap must still
+    be the NumPy gap of the full problem, every solution the one found without the
+    bounds, including along a path that goes up and down (no strong rule upwards)."""
+    from fastreg import _cd_fast
+    X, y = make_problem(50, 1500, seed=31, rho=0.5)
+    top = l1_max(X, y, positive)
+    grid = np.geomspace(1.0, 1e-3, 30)
+    if zigzag:
+        grid = grid[[0, 5, 2, 12, 8, 20, 15, 29, 25, 10, 28]]
+    l1s = top * l1_ratio * grid
+    l2s = top * (1 - l1_ratio) * grid
+    try:
+        _cd_fast._set_bounds(False)
+        ref, ref_gaps, _ = solve(X, y, l1s, l2s, positive=positive, tol=1e-12)
+    finally:
+        _cd_fast._set_bounds(True)
+    got, gaps, _ = solve(X, y, l1s, l2s, positive=positive, tol=1e-12)
+    yy = float(y @ y)
+    for k in range(len(l1s)):
+        assert gaps[k] <= 1e-12 * yy
+        assert numpy_gap(X, y, got[:, k], l1s[k], l2s[k], positive) == \
+            pytest.approx(gaps[k], rel=1e-6, abs=1e-14 * yy)
+        assert kkt_violation(X, y, got[:, k], l1s[k], l2s[k], positive) <= 1e-6
+        np.testing.assert_allclose(got[:, k], ref[:, k], rtol=1e-6,
+                                   atol=1e-8 * np.abs(ref).max())
