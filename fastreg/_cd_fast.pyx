@@ -630,20 +630,17 @@ cdef inline void _xcopy_rows(Problem* P, int j, int r0, int r1, floating* v) noe
         v[i - r0] = x[i * rs] - mu
 
 
-cdef void _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
-                          floating* dest, int ld) noexcept nogil:
-    """dest[:s1, :s1 - s0] = X~[r0:r1, slots]^T X~[r0:r1, slots s0:s1], by panels of
-    rows gathered into a small buffer (no copy of the columns as long as X)."""
+cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
+                         floating* dest, int ld) noexcept nogil:
+    """dest[:s1, :s1 - s0] = X~[r0:r1, slots]^T X~[r0:r1, slots s0:s1] (upper triangle
+    of the new block), by panels of rows gathered into a small buffer (no copy of the
+    columns as long as X). Returns -1 if the buffer could not be allocated."""
     cdef int b = max(PANEL_ELEMS // max(s1, 1), 64), rb, rows, c, a
     cdef floating* buf = <floating*> malloc(<size_t> b * s1 * sizeof(floating))
     cdef floating zero = 0
     cdef bint first = True
     if buf == NULL:
-        # (tiny allocation: out of memory anyway) products one pair at a time
-        for c in range(s0, s1):
-            for a in range(s1):
-                dest[a + <size_t> (c - s0) * ld] = 0
-        return
+        return -1
     rb = r0
     while rb < r1:
         rows = min(b, r1 - rb)
@@ -663,6 +660,7 @@ cdef void _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
             for a in range(s1):
                 dest[a + <size_t> c * ld] = 0
     free(buf)
+    return 0
 
 
 cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
@@ -678,7 +676,7 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
     cache. The cache is emptied when keeping it would hold more than 2 m + 64 slots
     (working sets of a path that moved on). Returns -1 if memory ran out."""
     cdef int n = P.n, lda = max(P.n, 1), i, j, a, b, sa, sb, s0, s1, k_new = 0
-    cdef int T, t, r0, r1, cap, new_cap
+    cdef int T, t, r0, r1, cap, new_cap, failed = 0
     cdef bint panels = P.n >= PANEL_MIN_ROWS
     cdef floating* XW
     cdef floating* GS
@@ -731,7 +729,7 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
                 T = 1
         if T == 1:
             if panels:
-                _panel_products(P, S, s0, s1, 0, n, GS + <size_t> s0 * cap, cap)
+                failed = _panel_products(P, S, s0, s1, 0, n, GS + <size_t> s0 * cap, cap)
             else:
                 for i in range(s0, s1):
                     _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
@@ -747,11 +745,12 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
                 r1 = <int> ((<int64_t> n * (t + 1)) // T)
                 if panels:
                     if t == 0:
-                        _panel_products(P, S, s0, s1, r0, r1, GS + <size_t> s0 * cap,
-                                        cap)
+                        failed += _panel_products(P, S, s0, s1, r0, r1,
+                                                  GS + <size_t> s0 * cap, cap)
                     else:
-                        _panel_products(P, S, s0, s1, r0, r1,
-                                        part + <size_t> (t - 1) * s1 * k_new, s1)
+                        failed += _panel_products(P, S, s0, s1, r0, r1,
+                                                  part + <size_t> (t - 1) * s1 * k_new,
+                                                  s1)
                 elif t == 0:
                     _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
                              XW + <size_t> s0 * lda + r0, lda, GS + <size_t> s0 * cap, cap)
@@ -766,6 +765,8 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
                     for a in range(s0 + b + 1):
                         GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
             free(part)
+        if failed != 0:
+            return -1
     for b in range(m):
         sb = S.xslot[S.W[b]]
         for a in range(m):
@@ -1711,6 +1712,16 @@ cdef inline double _ref_dist(Problem* P, floating* R) noexcept nogil:
     return sqrt(d) * (1 + 1e-12) + P.rnd
 
 
+cdef int _all_grad(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                   int n_supp, const int* supp) noexcept nogil:
+    """Every nonzero column back in feats, its correlation with R computed (one pass
+    over X), and the bounds' reference moved there. Returns the count of feats."""
+    cdef int k = _all_features(P, feats)
+    _full_grad(P, w, R, g, feats, k, n_supp, supp)
+    _ref_set(P, R, g)
+    return k
+
+
 cdef int _certify(Problem* P, floating* w, floating* R, floating* g, int* feats,
                   int n_kept, double s, double limit) noexcept nogil:
     """The features outside feats[:n_kept] (all with w = 0): those whose bound keeps
@@ -1778,23 +1789,19 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             # or, after a certified check, on the features it computed: the others
             # stay out while their bounds show them feasible and below the strong
             # rule's threshold (otherwise they are computed now)
-            if P.partial and P.l1 <= 0:
-                n_kept = _all_features(P, feats)
-                _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-                _ref_set(P, R, g)
-            elif P.partial:
-                t = 0
-                for i in range(n_kept):
-                    if P.exact[feats[i]]:
-                        feats[t] = feats[i]
-                        t += 1
-                _gap_plain_scale(P, w, g, feats, t, &s)
-                i = _certify(P, w, R, g, feats, t, s,
-                             2 * P.l1 - P.l1_prev if strong else INFINITY)
+            if P.partial:
+                i = -1
+                if P.l1 > 0:
+                    t = 0
+                    for i in range(n_kept):
+                        if P.exact[feats[i]]:
+                            feats[t] = feats[i]
+                            t += 1
+                    _gap_plain_scale(P, w, g, feats, t, &s)
+                    i = _certify(P, w, R, g, feats, t, s,
+                                 2 * P.l1 - P.l1_prev if strong else INFINITY)
                 if i < 0:
-                    n_kept = _all_features(P, feats)
-                    _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-                    _ref_set(P, R, g)
+                    n_kept = _all_grad(P, w, R, g, feats, n_supp, supp)
                 else:
                     n_screened = P.n_nz - i
                     n_kept = i
@@ -1825,9 +1832,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 n_screened = P.n_nz - n_kept   # still out: checked again if the loop goes on
                 P.partial = True
             else:
-                n_kept = _all_features(P, feats)
-                _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
-                _ref_set(P, R, g)
+                n_kept = _all_grad(P, w, R, g, feats, n_supp, supp)
                 n_screened = 0
             gap = _full_gap(P, w, R, g, feats, n_kept, &s)
         if gap <= P.tol or n_iter >= max_iter:
