@@ -10,7 +10,9 @@ from numpy.testing import assert_allclose
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from fastreg import ElasticNet, ElasticNetCV, Lasso, LassoCV
+from fastreg import (
+    ElasticNet, ElasticNetCV, Lasso, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV,
+)
 
 WEIGHT_EQUIVALENCE_REASON = (
     "Fits weighted and repeated data with the default tol=1e-4 and compares predictions "
@@ -24,7 +26,7 @@ WEIGHT_EQUIVALENCE_REASON = (
 
 
 def expected_failures(estimator):
-    if isinstance(estimator, ElasticNetCV):
+    if isinstance(estimator, (ElasticNetCV, MultiTaskElasticNetCV)):
         return {"check_sample_weight_equivalence_on_dense_data":
                 WEIGHT_EQUIVALENCE_REASON,
                 "check_sample_weight_equivalence_on_sparse_data":
@@ -32,7 +34,8 @@ def expected_failures(estimator):
     return {}
 
 
-@parametrize_with_checks([Lasso(), ElasticNet(), LassoCV(), ElasticNetCV()],
+@parametrize_with_checks([Lasso(), ElasticNet(), LassoCV(), ElasticNetCV(),
+                          MultiTaskLassoCV(), MultiTaskElasticNetCV()],
                          expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -48,15 +51,22 @@ def test_cv_weights_equal_repeated_rows():
     y = rng.randint(0, 3, size=n).astype(float)
     sw = rng.randint(0, 5, size=n)
     groups_w = np.repeat([0, 1, 2], n)
-    Xw, yw = np.vstack([X, X, X]), np.hstack([y, y, y])
+    Xw = np.vstack([X, X, X])
     sw_full = np.hstack([sw, np.ones(n), np.ones(n)])
     X_rep = np.vstack([X.repeat(sw, axis=0), X, X])
-    y_rep = np.hstack([y.repeat(sw), y, y])
     groups_r = np.hstack([np.zeros(sw.sum(), int), np.ones(n, int), np.full(n, 2)])
+    Y = np.column_stack([y, rng.randint(0, 3, size=n)])
+    Yw, Y_rep = np.vstack([Y, Y, Y]), np.vstack([Y.repeat(sw, axis=0), Y, Y])
     for est in (LassoCV(tol=1e-12, max_iter=10**5),
-                ElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5)):
-        for precompute in ("auto", False):
-            est.set_params(precompute=precompute)
+                ElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5),
+                MultiTaskLassoCV(tol=1e-12, max_iter=10**5),
+                MultiTaskElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5)):
+        multi = isinstance(est, MultiTaskElasticNetCV)
+        yw, y_rep = (Yw, Y_rep) if multi else (np.hstack([y, y, y]),
+                                               np.hstack([y.repeat(sw), y, y]))
+        for precompute in ((None,) if multi else ("auto", False)):
+            if precompute is not None:
+                est.set_params(precompute=precompute)
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 a = est.set_params(cv=list(LeaveOneGroupOut().split(Xw, groups=groups_w)))
