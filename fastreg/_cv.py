@@ -23,6 +23,7 @@ from ._engine import (
     Problem, alpha_grid, every_blas_single_threaded, gram_for, multitask_alpha_max,
     solve_multitask, update_strategy, warn_if_alpha_max_zero, warn_not_converged,
 )
+from ._path import enet_path, lasso_path
 from ._penalty import Penalty
 from ._prepare import FoldMoments, SparsePrepared, folds_partition, preprocess, test_mse
 from ._validation import (
@@ -211,6 +212,8 @@ class ElasticNetCV(_PathCV):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
     """
+
+    path = staticmethod(enet_path)
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True,
@@ -457,6 +460,7 @@ class LassoCV(ElasticNetCV):
     """
 
     _l1_ratio_fixed = 1.0
+    path = staticmethod(lasso_path)
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
@@ -568,6 +572,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
     """
+
+    path = staticmethod(enet_path)
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
                  max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None,
@@ -771,6 +777,7 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     """
 
     _l1_ratio_fixed = 1.0
+    path = staticmethod(lasso_path)
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000,
                  tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,

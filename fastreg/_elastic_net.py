@@ -11,6 +11,7 @@ from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
 from ._cd_fast import column_stats
 from ._engine import Problem, gram_for, update_strategy, warn_not_converged
 from ._linalg import sq_norm
+from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import SparsePrepared, center_target, preprocess
 from ._validation import (
@@ -98,6 +99,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     """
 
     _l1_ratio_fixed = None
+    path = staticmethod(enet_path)
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,

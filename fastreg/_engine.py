@@ -187,11 +187,13 @@ def check_gram(G, X, dtype, G_ref=None):
     expected = X.T @ X[:, j] if G_ref is None else G_ref[:, j]
     scale = max(float(np.max(np.abs(expected))), np.finfo(dtype).tiny)
     n_samples = 1 if X is None else X.shape[0]
-    if np.max(np.abs(G[:, j] - expected)) > GRAM_RTOL[np.dtype(dtype)] * scale * \
-            max(1, n_samples) ** 0.5:
+    error = float(np.max(np.abs(G[:, j] - expected)))
+    if error > GRAM_RTOL[np.dtype(dtype)] * scale * max(1, n_samples) ** 0.5:
         raise ValueError(
-            "precompute: the Gram matrix does not match X.T @ X (after centering and "
-            "sample-weight scaling, if any). Pass precompute=True to compute it."
+            "The Gram matrix passed in via 'precompute' did not pass validation: its "
+            f"column {j} differs from that of X.T @ X (after centering and "
+            f"sample-weight scaling, if any) by {error / scale:.3g} relative. Pass "
+            "precompute=True to compute it."
         )
     return G
 

@@ -8,6 +8,7 @@ from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
 from ._engine import solve_multitask, update_strategy, warn_not_converged
+from ._path import enet_path
 from ._prepare import preprocess
 from ._validation import check_bool, check_number, check_sample_weight, check_selection
 
@@ -74,6 +75,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
     """
 
     _l1_ratio_fixed = None
+    path = staticmethod(enet_path)
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, random_state=None,

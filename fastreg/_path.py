@@ -10,6 +10,8 @@ row-wise group penalty (W of shape (n_features, n_targets), W_j its row j)::
 
 with the default grid from ``alpha_max = max_j ||x_j^T Y||_2 / (n * l1_ratio)``.
 """
+import warnings
+
 import numpy as np
 from scipy import sparse as sp
 from sklearn.utils import check_random_state
@@ -26,7 +28,8 @@ from ._validation import (
 )
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
+              precompute="auto",
               Xy=None, copy_X=True, coef_init=None, verbose=False,
               return_n_iter=False, positive=False, check_input=True, **params):
     """Compute the elastic-net path with coordinate descent.
@@ -53,9 +56,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
         Mixing parameter, in [0, 1]; 0 requires an explicit array of alphas.
     eps : float, default=1e-3
         Length of the default grid: ``alpha_min / alpha_max = eps``.
-    alphas : int or array-like, default=None
-        Number of alphas of the default grid (None: 100), or the alphas themselves
-        (solved in decreasing order).
+    n_alphas : int, default='deprecated'
+        Deprecated (scikit-learn 1.9): use ``alphas=n_alphas``; warns.
+    alphas : int or array-like, default=100
+        Number of alphas of the default grid, or the alphas themselves (solved in
+        decreasing order); ``None`` means 100, with scikit-learn 1.9's FutureWarning.
     precompute : 'auto', bool or array-like of shape (n_features, n_features), \
             default='auto'
         Covariance updates on a Gram matrix ('auto' when n_samples > n_features: the
@@ -103,7 +108,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     selection = params.pop("selection", "cyclic")
     random_state = params.pop("random_state", None)
     if params:
-        raise ValueError(f"Unexpected parameters: {sorted(params)}.")
+        raise ValueError(f"Unexpected parameters in params: {sorted(params)}.")
+    alphas = _deprecated_alphas(n_alphas, alphas)
     check_solver_params(tol, max_iter, selection)
     check_precompute(precompute)
     n_alphas, alphas = check_path_params(l1_ratio, eps, alphas)
@@ -118,6 +124,28 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto",
     if return_n_iter:
         return alphas, coefs, gaps, [int(i) for i in n_iters]
     return alphas, coefs, gaps
+
+
+def _deprecated_alphas(n_alphas, alphas):
+    """scikit-learn 1.9's transition: ``n_alphas`` deprecated for ``alphas=int``, and
+    ``alphas=None`` for ``alphas=100`` (each with its FutureWarning)."""
+    if not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
+        warnings.warn(
+            "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. 'alphas' now "
+            "accepts an integer value which removes the need to pass 'n_alphas'. Pass "
+            "an explicit value to 'alphas' and leave 'n_alphas' to its default value to "
+            "silence this warning.", FutureWarning, stacklevel=3)
+        if isinstance(alphas, str) and alphas == "warn":
+            return n_alphas
+    if isinstance(alphas, str) and alphas == "warn":
+        return 100
+    if alphas is None:
+        warnings.warn(
+            "'alphas=None' is deprecated and will be removed in 1.11, at which point "
+            "the default value will be set to 100. Set 'alphas=100' to silence this "
+            "warning.", FutureWarning, stacklevel=3)
+        return 100
+    return alphas
 
 
 def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
@@ -191,9 +219,9 @@ def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, co
     return alphas, coefs, gaps, n_iters
 
 
-def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
-               copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
-               positive=False, **params):
+def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
+               precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
+               return_n_iter=False, positive=False, **params):
     """Compute the Lasso path with coordinate descent.
 
     :func:`enet_path` with ``l1_ratio=1``; same signature, return values and
@@ -209,8 +237,11 @@ def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
         Target values; 2-D: the multi-task Lasso.
     eps : float, default=1e-3
         Length of the default grid: ``alpha_min / alpha_max = eps``.
-    alphas : int or array-like, default=None
-        Number of alphas of the default grid (None: 100), or the alphas themselves.
+    n_alphas : int, default='deprecated'
+        Deprecated (scikit-learn 1.9): use ``alphas=n_alphas``; warns.
+    alphas : int or array-like, default=100
+        Number of alphas of the default grid, or the alphas themselves (``None``:
+        100, with a FutureWarning).
     precompute : 'auto', bool or array-like of shape (n_features, n_features), \
             default='auto'
         As in :func:`enet_path`.
@@ -242,7 +273,7 @@ def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", Xy=None,
     n_iters : list of int
         Sweeps of each alpha (only if ``return_n_iter``).
     """
-    return enet_path(X, y, l1_ratio=1.0, eps=eps, alphas=alphas,
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                      precompute=precompute, Xy=Xy, copy_X=copy_X,
                      coef_init=coef_init, verbose=verbose,
                      return_n_iter=return_n_iter, positive=positive, **params)

@@ -100,12 +100,21 @@ def check_path_params(l1_ratio, eps, alphas):
                 "l1_ratio=0 (no L1 penalty) has no alpha_max, so no automatic alpha "
                 "grid: pass an explicit array of alphas.")
         return n_alphas, None
-    arr = np.asarray(alphas, dtype=np.float64).ravel() if not isinstance(alphas, str) \
-        else None
-    if arr is None or arr.size == 0:
+    if isinstance(alphas, (str, bool, numbers.Number)) or not np.iterable(alphas):
         raise ValueError(f"alphas must be an int or a non-empty array, got {alphas!r}.")
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError("alphas must be finite and non-negative.")
+    values = np.asarray(alphas, dtype=object).ravel()
+    if values.size == 0:
+        raise ValueError(f"alphas must be an int or a non-empty array, got {alphas!r}.")
+    # scikit-learn's InvalidParameterError wording (a TypeError or a ValueError)
+    for index, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"alphas[{index}] must be an instance of float, not "
+                            f"{type(value).__name__}.")
+        if not value >= 0:
+            raise ValueError(f"alphas[{index}] == {value}, must be >= 0.0.")
+    arr = values.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("alphas must be finite, got an infinite value.")
     return None, np.sort(arr)[::-1]
 
 

@@ -21,7 +21,8 @@ LAYERS = [
     ["_prepare"],                                          # centering, weights, moments
     ["_engine"],                                           # strategy, problem, kernels
     ["_ridge_*"],                                          # Ridge's solvers
-    ["_path", "_elastic_net", "_multitask", "_ridge"],     # public functions, estimators
+    ["_path"],                                             # public path functions
+    ["_elastic_net", "_multitask", "_ridge"],              # estimators
     ["_cv"],                                               # cross-validation
     ["datasets", "plotting"],
     ["demo"],
