@@ -34,7 +34,6 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import fastreg
@@ -418,11 +417,6 @@ def test_bad_input_without_checks():
 # ---------------------------------------------------------------------------------------
 # Estimators: MultiTaskElasticNet, MultiTaskLasso
 # ---------------------------------------------------------------------------------------
-
-@parametrize_with_checks([fastreg.MultiTaskElasticNet(), fastreg.MultiTaskLasso()])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "no-intercept"])

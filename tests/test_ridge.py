@@ -9,7 +9,6 @@ from scipy import sparse
 from scipy.optimize import lsq_linear, nnls
 from sklearn import linear_model as sk
 from sklearn.model_selection import KFold
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fastreg import _ridge
 from fastreg._ridge import Ridge, RidgeCV
@@ -449,12 +448,6 @@ def test_ridgecv_bad_inputs():
         RidgeCV(gcv_mode="qr").fit(X, y)
     with pytest.warns(FutureWarning, match="'svd' mode is not supported for sparse"):
         RidgeCV(gcv_mode="svd").fit(sparse.csr_matrix(X), y)
-
-
-@parametrize_with_checks([Ridge(), RidgeCV(), Ridge(positive=True),
-                          Ridge(solver="cd", tol=1e-12)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def test_ridgecv_kfold_alpha_zero_is_minimum_norm():
