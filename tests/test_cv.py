@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import fastreg
-from test_sklearn_equivalence import dual_gap, make_problem, normalized_weights
+from reference import GAP_ATOL, dual_gap, enet_problem, normalized_weights
 
 REF_TOL = 1e-12
 REF_MAX_ITER = 1_000_000
@@ -36,8 +36,7 @@ CV_MAX_ITER = 1_000_000
 MSE_RTOL = 1e-6
 COEF_RTOL = 1e-6
 ALPHA_RTOL = 1e-12
-# dual_gap_ vs NumPy, absolute times ||y_s||^2 / n: 500 ulps, as test_sklearn_equivalence
-GAP_ATOL = 500 * np.finfo(np.float64).eps
+# dual_gap_ vs NumPy: absolute, reference.GAP_ATOL (500 ulps) times ||y_s||^2 / n
 
 
 def kfold(n_splits=5):
@@ -230,7 +229,7 @@ def test_cv_synthetic_float32():
     """float32 stays float32. Measured at tol 1e-6: mse_path_ within 2.8e-4 of the float64
     reference (near alpha_max, where a fold's fit stops after one sweep with a gap of
     2.4e-7 * ||y||^2 / n, inside its tolerance; sklearn's float32 overshoots to 4.7e-6)."""
-    X, y, _ = make_problem("tall", dtype=np.float32)
+    X, y, _ = enet_problem("tall", dtype=np.float32)
     est = fastreg.LassoCV(cv=kfold(), tol=1e-6, max_iter=10**5).fit(X, y)
     assert est.coef_.dtype == np.float32
     ref = fit_reference(X.astype(np.float64), y.astype(np.float64), cv=kfold())
@@ -375,7 +374,7 @@ def test_alpha_select_1se(load_dataset, l1_ratio):
 # ---------------------------------------------------------------------------------------
 
 def degenerate(case):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     if case == "y-constant":
         y = np.full_like(y, 3.0)  # zero after intercept-centering
     else:
@@ -434,7 +433,7 @@ BAD_CASES = [(cls, p, m) for cls in (fastreg.LassoCV, fastreg.ElasticNetCV)
 @pytest.mark.parametrize("cls, params, name", BAD_CASES,
                          ids=[f"{c.__name__}-{p!r}" for c, p, _ in BAD_CASES])
 def test_bad_cv_params(cls, params, name):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X, y = X[:15], y[:15]   # 15 samples: cv=20 is too many folds
     est = cls(**params)
     with pytest.raises(ValueError, match=name):
@@ -442,7 +441,7 @@ def test_bad_cv_params(cls, params, name):
 
 
 def test_l1_ratio_zero_with_explicit_alphas():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alphas = [1.0, 0.1, 0.01]
     est = fit_fastreg(X, y, l1_ratio=[0.0, 0.5], alphas=alphas, cv=kfold())
     ref = fit_reference(X, y, l1_ratio=[0.0, 0.5], alphas=alphas, cv=kfold())
@@ -453,7 +452,7 @@ def test_l1_ratio_zero_with_explicit_alphas():
 def test_explicit_alphas_give_1d_alphas_(l1_ratio):
     """scikit-learn: with an explicit alpha array, alphas_ is that array, shape (n_alphas,),
     whatever the number of l1_ratios (2-D only for default grids, one per l1_ratio)."""
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alphas = [0.5, 0.05, 0.005, 0.1]
     est = make_cv(fastreg, l1_ratio, alphas=alphas, cv=3).fit(X, y)
     ref = make_cv(sk, l1_ratio, alphas=alphas, cv=3).fit(X, y)

@@ -15,7 +15,7 @@ and return scikit-learn's shapes: coefs (T, p, n_alphas). For every path we chec
   relative to the largest reference coefficient of the same alpha; exactly zero where
   the reference is all zeros;
 * the gaps: every returned gap equals the multi-task duality gap recomputed here in
-  NumPy (``mt_dual_gap``, written from scikit-learn's definition) and is
+  NumPy (``reference.multitask_dual_gap``, written from scikit-learn's definition) and is
   <= tol * ||Y||_F^2 / n;
 * the optimality conditions, in NumPy: for a nonzero row, x_j^T R / n - a2 W_j =
   a1 W_j / ||W_j||; for a zero row, ||x_j^T R|| / n <= a1 (a1 = alpha l1_ratio,
@@ -34,20 +34,18 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import fastreg
 from fastreg._engine import solve_multitask
+from reference import GAP_ATOL, GAP_RTOL, assert_coefs_per_alpha, multitask_dual_gap, multitask_kkt
 
 TOL = 1e-10
 MAX_ITER = 1_000_000
 COEF_RTOL = 1e-6
 ALPHA_RTOL = 1e-12
 # gap recomputed in NumPy vs returned: a difference of terms of size ||Y||^2, so an
-# absolute tolerance of a few hundred ulps of ||Y||^2 / n
-GAP_ATOL = 500 * np.finfo(np.float64).eps
-GAP_RTOL = 1e-6
+# absolute tolerance of a few hundred ulps of ||Y||^2 / n (reference.GAP_ATOL, GAP_RTOL)
 # KKT residuals relative to a1, at tol 1e-10 (measured <= 5.3e-8)
 KKT_RTOL = 1e-5
 # float32: tolerance 10 eps; the coefficients then differ from the float64 solution by
@@ -81,35 +79,6 @@ def make_problem(kind, n_targets=3, seed=0):
     return X, Y
 
 
-def mt_dual_gap(X, Y, W, alpha, l1_ratio):
-    """scikit-learn's multi-task duality gap on its scale (divided by n), in NumPy, at W
-    of shape (T, p); returns (gap, ||Y||_F^2 / n)."""
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    W = np.asarray(W, dtype=np.float64)
-    n = X.shape[0]
-    l1 = alpha * l1_ratio * n
-    l2 = alpha * (1 - l1_ratio) * n
-    R = Y - X @ W.T
-    RR = np.sum(R * R)
-    Ry = np.sum(R * Y)
-    w2 = np.sum(W * W)
-    XtR = X.T @ R
-    if l1 > 0:
-        # primal P(W), and the dual at theta = s R with s making theta feasible for the
-        # group dual norm max_j ||x_j^T theta - l2 W_j / ... || (scikit-learn's choice)
-        dnorm = np.max(np.linalg.norm(XtR - l2 * W.T, axis=1))
-        s = min(1.0, l1 / dnorm) if dnorm > 0 else 1.0
-        primal = 0.5 * (RR + l2 * w2) + l1 * np.sum(np.linalg.norm(W, axis=0))
-        dual = -0.5 * s * s * (RR + l2 * w2) + s * Ry
-        gap = primal - dual
-    elif l2 > 0:
-        gap = RR + 0.5 * l2 * w2 - Ry + np.sum(XtR * XtR) / (2 * l2)
-    else:
-        gap = np.sum(XtR * XtR)
-    return gap / n, np.sum(Y * Y) / n
-
-
 def sk_path(X, Y, **params):
     """scikit-learn's enet_path with a 2-D y, at TOL (single-threaded BLAS)."""
     params.setdefault("tol", TOL)
@@ -129,22 +98,14 @@ def fr_path(X, Y, *, tol=TOL, **params):
 
 def check_coefs(coefs, ref, rtol=COEF_RTOL):
     """Alpha by alpha, relative to the largest reference coefficient of that alpha."""
-    assert coefs.shape == ref.shape
-    for k in range(ref.shape[-1]):
-        big = np.max(np.abs(ref[..., k]))
-        if big == 0:
-            assert_array_equal(coefs[..., k], 0.0,
-                               err_msg=f"alpha #{k}: the reference is all zeros")
-        else:
-            assert_allclose(coefs[..., k], ref[..., k], rtol=rtol, atol=rtol * big,
-                            err_msg=f"alpha #{k}")
+    assert_coefs_per_alpha(coefs, ref, rtol)
 
 
 def check_gaps(X, Y, alphas, coefs, gaps, l1_ratio, tol, gap_atol=GAP_ATOL):
     """Returned gaps = NumPy's, and <= tol * ||Y||^2 / n."""
     assert gaps.shape == (len(alphas),)
     for k, alpha in enumerate(alphas):
-        gap, scale = mt_dual_gap(X, Y, coefs[..., k], alpha, l1_ratio)
+        gap, scale = multitask_dual_gap(X, Y, coefs[..., k], alpha, l1_ratio)
         atol = gap_atol * scale
         assert_allclose(gaps[k], gap, rtol=GAP_RTOL, atol=atol,
                         err_msg=f"returned gap vs NumPy at alpha #{k} ({alpha:.4g})")
@@ -154,20 +115,13 @@ def check_gaps(X, Y, alphas, coefs, gaps, l1_ratio, tol, gap_atol=GAP_ATOL):
 
 def check_kkt(X, Y, alphas, coefs, l1_ratio, rtol=KKT_RTOL):
     """Optimality conditions of every solution (l1_ratio > 0)."""
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    n = X.shape[0]
     for k, alpha in enumerate(alphas):
         a1, a2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-        W = np.asarray(coefs[..., k], dtype=np.float64).T          # (p, T)
-        grad = X.T @ (Y - X @ W) / n                                # (p, T)
-        norms = np.linalg.norm(W, axis=1)
-        nz = norms > 0
-        res = grad[nz] - a2 * W[nz] - a1 * W[nz] / norms[nz, None]
-        worst = np.max(np.linalg.norm(res, axis=1)) if np.any(nz) else 0.0
+        res, zero_rows = multitask_kkt(X, Y, coefs[..., k].T, a1, a2)
+        worst = np.max(res, initial=0.0)
         assert worst <= rtol * a1, f"alpha #{k}: nonzero rows violate KKT by {worst:.3e}"
-        if np.any(~nz):
-            top = np.max(np.linalg.norm(grad[~nz], axis=1))
+        if zero_rows.size:
+            top = np.max(zero_rows)
             assert top <= a1 * (1 + rtol), (
                 f"alpha #{k}: a zero row has ||x_j^T R|| / n = {top:.6e} > a1 = {a1:.6e}")
 
@@ -463,11 +417,6 @@ def test_bad_input_without_checks():
 # ---------------------------------------------------------------------------------------
 # Estimators: MultiTaskElasticNet, MultiTaskLasso
 # ---------------------------------------------------------------------------------------
-
-@parametrize_with_checks([fastreg.MultiTaskElasticNet(), fastreg.MultiTaskLasso()])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "no-intercept"])
