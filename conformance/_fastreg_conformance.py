@@ -108,6 +108,7 @@ def _preimport(path):
 
 
 _MODULE_INFO = {}   # test file name -> what it imports from sklearn.linear_model
+_LEAKS = set()      # sklearn module attributes that ended up bound to fastreg's
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -131,6 +132,19 @@ def pytest_make_collect_report(collector):
     finally:
         for n, v in saved.items():
             setattr(_sk_lm, n, v)
+    # the imported module (pytest keeps it in _obj once the import succeeded)
+    module = getattr(collector, "_obj", None) or sys.modules.get(collector.path.stem)
+    if module is not None:
+        # the rebinding took: the module's globals are fastreg's ...
+        _MODULE_INFO[collector.path.name]["not_rebound"] = [
+            n for n in _MODULE_INFO[collector.path.name]["rebound"]
+            if getattr(module, n, None) is not REBIND[n]]
+    # ... and no scikit-learn module saw fastreg's names
+    for name, mod in list(sys.modules.items()):
+        if name == "sklearn" or name.startswith("sklearn."):
+            for n, v in REBIND.items():
+                if getattr(mod, n, None) is v:
+                    _LEAKS.add(f"{name}.{n}")
 
 
 # ----------------------------------------------------------------------------------
@@ -257,6 +271,7 @@ def pytest_collection_modifyitems(session, config, items):
         "rebound": sorted(REBIND),
         "targets_kept": [n for n in TARGETS if n not in REBIND],
         "modules": _MODULE_INFO,
+        "leaks": sorted(_LEAKS),
         "selected": len(keep),
         "auto_deselected": sorted(i.nodeid for i in auto),
         "list_deselected": sorted(i.nodeid for i in listed),

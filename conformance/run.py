@@ -66,7 +66,8 @@ def parse_junit(path):
         for child in case:
             if child.tag in ("failure", "error"):
                 outcome = "failed"
-                messages[nodeid] = (child.get("message") or "").splitlines()[0:1]
+                lines = [ln.strip() for ln in (child.get("message") or "").splitlines()]
+                messages[nodeid] = " | ".join(ln for ln in lines[:4] if ln)
                 break
             if child.tag == "skipped":
                 outcome = "xfailed" if child.get("type") == "pytest.xfail" else "skipped"
@@ -149,6 +150,12 @@ def summarize(args, junit, report_path, elapsed):
     if sel["targets_kept"]:
         print("conformance: targets fastreg lacks (tests use scikit-learn's): "
               + ", ".join(sel["targets_kept"]))
+    broken = [f"{mod}: {n} is not fastreg's" for mod, info in sorted(sel["modules"].items())
+              for n in info.get("not_rebound", [])]
+    broken += [f"{leak} was bound to fastreg's (scikit-learn itself would use it)"
+               for leak in sel["leaks"]]
+    for line in broken:
+        print(f"conformance: REBINDING FAILED: {line}")
     for mod, info in sorted(sel["modules"].items()):
         if info["kept_other"]:
             print(f"conformance: {mod}: other names stay scikit-learn's: "
@@ -156,7 +163,8 @@ def summarize(args, junit, report_path, elapsed):
     print(f"conformance: {len(sel['collected'])} collected; deselected {n_auto} that "
           f"never reach a rebound name (they test scikit-learn) and {n_list} listed in "
           f"deselect.txt")
-    if sel["deselect_stale"]:
+    subset = bool(args.pytest_args)   # e.g. -k: entries outside it are not stale
+    if sel["deselect_stale"] and not subset:
         print(f"conformance: {len(sel['deselect_stale'])} deselect.txt entries not "
               "collected (stale):")
         for t in sel["deselect_stale"]:
@@ -190,14 +198,13 @@ def summarize(args, junit, report_path, elapsed):
 
     for t in fixed:
         print(f"fixed: remove from known_failures: {t}")
-    if stale_known:
+    if stale_known and not subset:
         print(f"conformance: {len(stale_known)} known_failures entries did not run "
               "(renamed or deselected?):")
         for t in stale_known:
             print(f"  {t}")
     for t in regressions:
-        msg = messages.get(t) or [""]
-        print(f"REGRESSION: {t}  # {msg[0][:200]}")
+        print(f"REGRESSION: {t}  # {messages.get(t, '')[:300]}")
     n_run = counts["passed"] + counts["failed"]
     rate = 100.0 * counts["passed"] / n_run if n_run else 0.0
     print(f"conformance: pass rate {rate:.1f}% of the {n_run} tests run on fastreg; "
@@ -206,6 +213,8 @@ def summarize(args, junit, report_path, elapsed):
           f"({len(known_failing)} known), {n_auto + n_list} deselected")
     if n_run == 0:
         print("conformance: no test ran")
+        return 1
+    if broken:
         return 1
     if regressions:
         return 1
