@@ -113,7 +113,7 @@ def main(argv=None):
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                "-p", "sklearn.conftest", "-p", "_fastreg_conformance",
                "--junitxml", str(junit), "-o", "junit_family=xunit1",
-               "--tb=line", "-rN", "-W", "ignore", *TEST_MODULES, *args.pytest_args]
+               "--tb=line", "-rN", *TEST_MODULES, *args.pytest_args]
         print(f"conformance: scikit-learn {version} tests from {tests}")
         print("conformance: running", " ".join(cmd[2:]), flush=True)
         t0 = time.perf_counter()
