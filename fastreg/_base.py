@@ -42,5 +42,6 @@ def check_finite_fit(coef, intercept):
     """Raise when the fitted values overflowed (data too large for the dtype)."""
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
         raise ValueError(
-            "Coordinate descent produced non-finite coefficients: the input data "
-            "contain values too large for the floating-point type; rescale them.")
+            "Coordinate descent iterations resulted in non-finite parameter values: "
+            "the input data contain values too large for the floating-point type; "
+            "rescale them.")

@@ -13,9 +13,11 @@ the total Gram.
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
+from sklearn import get_config
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import LinearPredictMixin, check_finite_fit
@@ -61,6 +63,26 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         if self.n_jobs is not None:
             check_number("n_jobs", self.n_jobs, integer=True)
         return l1_ratios
+
+    def get_metadata_routing(self):
+        """scikit-learn's metadata routing: ``fit``'s extra parameters (e.g.
+        ``groups``) go to the splitter's ``split``."""
+        return MetadataRouter(owner=self).add_self_request(self).add(
+            splitter=check_cv(self.cv),
+            method_mapping=MethodMapping().add(caller="fit", callee="split"))
+
+    def _split_params(self, params):
+        """Extra ``fit`` parameters reach the splitter through scikit-learn's
+        metadata routing only, as in scikit-learn (checked before the data)."""
+        if params:
+            if not get_config().get("enable_metadata_routing", False):
+                raise ValueError(
+                    f"Passing extra keyword arguments to {type(self).__name__}.fit is "
+                    "only supported if enable_metadata_routing=True, which you can set "
+                    "using `sklearn.set_config`. Extra parameters passed are: "
+                    f"{sorted(params)}.")
+            params = process_routing(self, "fit", **params).splitter.split
+        return params
 
     def _folds(self, X, y, params):
         try:
@@ -263,7 +285,9 @@ class ElasticNetCV(_PathCV):
             Sample weights, used to fit and to weight each fold's test MSE (the CV
             error is the unweighted mean over folds, as scikit-learn).
         **params : dict
-            Passed to the CV splitter's ``split`` (e.g. ``groups``).
+            Routed to the CV splitter's ``split`` (e.g. ``groups``) with
+            scikit-learn's metadata routing (``sklearn.set_config(
+            enable_metadata_routing=True)``); an error otherwise, as scikit-learn.
 
         Returns
         -------
@@ -271,6 +295,7 @@ class ElasticNetCV(_PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_params()
+        params = self._split_params(params)
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
@@ -489,7 +514,9 @@ class LassoCV(ElasticNetCV):
         sample_weight : float or array-like of shape (n_samples,), default=None
             Sample weights.
         **params : dict
-            Passed to the CV splitter's ``split`` (e.g. ``groups``).
+            Routed to the CV splitter's ``split`` (e.g. ``groups``) with
+            scikit-learn's metadata routing (``sklearn.set_config(
+            enable_metadata_routing=True)``); an error otherwise, as scikit-learn.
 
         Returns
         -------
@@ -612,7 +639,9 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         sample_weight : float or array-like of shape (n_samples,), default=None
             Sample weights, used to fit and to weight each fold's test MSE.
         **params : dict
-            Passed to the CV splitter's ``split`` (e.g. ``groups``).
+            Routed to the CV splitter's ``split`` (e.g. ``groups``) with
+            scikit-learn's metadata routing (``sklearn.set_config(
+            enable_metadata_routing=True)``); an error otherwise, as scikit-learn.
 
         Returns
         -------
@@ -620,6 +649,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_common(("fit_intercept", "copy_X"))
+        params = self._split_params(params)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
                              dtype=[np.float64, np.float32], multi_output=True,
                              y_numeric=True)
@@ -813,7 +843,9 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         sample_weight : float or array-like of shape (n_samples,), default=None
             Sample weights.
         **params : dict
-            Passed to the CV splitter's ``split`` (e.g. ``groups``).
+            Routed to the CV splitter's ``split`` (e.g. ``groups``) with
+            scikit-learn's metadata routing (``sklearn.set_config(
+            enable_metadata_routing=True)``); an error otherwise, as scikit-learn.
 
         Returns
         -------

@@ -67,7 +67,11 @@ def check_sample_weight(sample_weight, n_samples, dtype):
             f"sample_weight must be numeric, got an array of dtype {sw.dtype}."
         )
     sw = sw.astype(dtype, copy=True)
-    if sw.ndim != 1 or sw.shape[0] != n_samples:
+    if sw.ndim != 1:
+        raise ValueError(
+            f"Sample weights must be 1D array or scalar, got an array of shape "
+            f"{sw.shape} (expected ({n_samples},): one weight per sample).")
+    if sw.shape[0] != n_samples:
         raise ValueError(
             f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight "
             "per sample."
@@ -97,8 +101,10 @@ def check_path_params(l1_ratio, eps, alphas):
                 f"alphas, as a number of alphas, must be >= 1, got {n_alphas}.")
         if l1_ratio == 0:
             raise ValueError(
-                "l1_ratio=0 (no L1 penalty) has no alpha_max, so no automatic alpha "
-                "grid: pass an explicit array of alphas.")
+                "Automatic alpha grid generation is not supported for l1_ratio=0. "
+                "Please supply a grid by providing your estimator with the "
+                "appropriate `alphas=` argument (l1_ratio=0, no L1 penalty, has no "
+                "alpha_max).")
         return n_alphas, None
     if isinstance(alphas, (str, bool, numbers.Number)) or not np.iterable(alphas):
         raise ValueError(f"alphas must be an int or a non-empty array, got {alphas!r}.")

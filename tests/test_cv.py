@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
@@ -264,8 +265,12 @@ def test_groups_reach_the_splitter(load_dataset):
     X, y = load_dataset("diabetes")
     groups = np.random.default_rng(0).integers(0, 12, size=X.shape[0])
     folds = list(GroupKFold(n_splits=4).split(X, y, groups))
-    est = fastreg.LassoCV(cv=GroupKFold(n_splits=4), tol=CV_TOL,
-                          max_iter=CV_MAX_ITER).fit(X, y, groups=groups)
+    est = fastreg.LassoCV(cv=GroupKFold(n_splits=4), tol=CV_TOL, max_iter=CV_MAX_ITER)
+    # as scikit-learn: fit parameters reach the splitter through metadata routing only
+    with pytest.raises(ValueError, match="only supported if enable_metadata_routing"):
+        est.fit(X, y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.fit(X, y, groups=groups)
     explicit = fit_fastreg(X, y, cv=folds)
     assert_array_equal(est.mse_path_, explicit.mse_path_)
     assert est.alpha_ == explicit.alpha_
