@@ -30,9 +30,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite
 
-from ._elastic_net import (
-    LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
-)
+from ._base import LinearPredictMixin
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
 from ._ridge_loo import _Spectrum
 from ._ridge_positive import _solve_positive
@@ -40,6 +38,7 @@ from ._ridge_solvers import _solve_cd, _solve_cg, _solve_cholesky, _solve_svd
 from ._ridge_validation import (
     _alphas_per_target, _check_alpha, _check_cv_alphas, _raise_not_finite, _validate_xy,
 )
+from ._validation import check_bool, check_number, check_sample_weight
 
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                     "lbfgs")
@@ -153,10 +152,10 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     def _validate_params(self):
         """Validate the parameters; returns alpha as a 1-D float64 array."""
         for name in ("fit_intercept", "copy_X", "positive"):
-            _check_bool(name, getattr(self, name))
+            check_bool(name, getattr(self, name))
         if self.max_iter is not None:
-            _check_number("max_iter", self.max_iter, low=1, integer=True)
-        _check_number("tol", self.tol, low=0)
+            check_number("max_iter", self.max_iter, low=1, integer=True)
+        check_number("tol", self.tol, low=0)
         if not (isinstance(self.solver, str) and self.solver in _SOLVERS):
             raise ValueError(f"The 'solver' parameter must be one of {_SOLVERS}, got "
                              f"{self.solver!r}.")
@@ -225,9 +224,9 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         alphas = _alphas_per_target(alpha, Y.shape[1])
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):
             sw = np.full(n_samples, float(sample_weight))
-            _check_number("sample_weight", float(sample_weight), low=0, low_open=True)
+            check_number("sample_weight", float(sample_weight), low=0, low_open=True)
         else:
-            sw = _check_sample_weight(sample_weight, n_samples, np.float64)
+            sw = check_sample_weight(sample_weight, n_samples, np.float64)
         is_sparse = sparse.issparse(X)
         method = self._method(is_sparse, min(n_samples, n_features), n_features, alphas)
         if is_sparse or method != "cholesky":
@@ -373,7 +372,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
 
     def _validate_params(self):
         for name in ("fit_intercept", "store_cv_results", "alpha_per_target"):
-            _check_bool(name, getattr(self, name))
+            check_bool(name, getattr(self, name))
         if self.gcv_mode not in (None, "auto", "svd", "eigen"):
             raise ValueError("The 'gcv_mode' parameter must be 'auto', 'svd', 'eigen' "
                              f"or None, got {self.gcv_mode!r}.")
@@ -419,7 +418,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         n_samples = X.shape[0]
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):
             sample_weight = np.full(n_samples, float(sample_weight))
-        sw = _check_sample_weight(sample_weight, n_samples, np.float64)
+        sw = check_sample_weight(sample_weight, n_samples, np.float64)
         if self.cv is None:
             self._fit_loo(X, y, sw, alphas, scorer, dtype)
         else:

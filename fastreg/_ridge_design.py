@@ -10,17 +10,13 @@ except for the few columns whose means exceed their spreads (dense, centered).
 ``_finish`` turns a solution of the prepared problem back into scikit-learn's
 ``coef_`` and ``intercept_``.
 
-The helpers Ridge shares with the Lasso / ElasticNet engine are imported here, in one
-place; the other ``_ridge_*`` modules take them from this module.
 """
 import numpy as np
 from scipy import sparse
 from scipy.linalg import blas
 
 from ._linalg import gram, matmul, sq_norm, vdot
-from ._path import (  # noqa: F401  (re-exported for the other _ridge_* modules)
-    _rescaled_weights, enet_path_arrays, single_threaded_blas, warn_not_converged,
-)
+from ._prepare import rescaled_weights
 
 # sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
 # explicit dense block of _Design: past 1 a column is more than half nonzero (its dense
@@ -229,7 +225,7 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
     """
     n_samples, n_features = X.shape
     scale = 1.0 if sw is None else n_samples / float(np.sum(sw))
-    swr = _rescaled_weights(sw, n_samples)
+    swr = rescaled_weights(sw, n_samples)
     sqrt_sw = np.ones(n_samples) if swr is None else np.sqrt(swr)
     if fit_intercept:
         if swr is None:

@@ -9,8 +9,9 @@ import numpy as np
 from scipy import linalg
 from scipy.linalg import blas
 
+from ._engine import single_threaded_blas
 from ._linalg import matmul, sq_norm
-from ._ridge_design import _full, single_threaded_blas
+from ._ridge_design import _full
 from ._ridge_solvers import _cholesky_columns, _solve_svd, _spectral_filter, _svd
 
 # eigendecompositions of matrices smaller than this run on one thread: a second thread

@@ -22,7 +22,8 @@ from scipy.linalg import lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
-from ._ridge_design import _full, enet_path_arrays, warn_not_converged
+from ._engine import solve_arrays, warn_not_converged
+from ._ridge_design import _full
 
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
 # matrix is at least this: its forward error (~ eps / rcond) then stays below ~1e-8
@@ -204,7 +205,7 @@ def _solve_cd(design, Y, alphas, tol, max_iter, positive):
         yk = np.ascontiguousarray(Y[:, k])
         # the kernel minimizes 1/2 ||y - Xw||^2 + 1/2 (alpha_enet n) ||w||^2, half of
         # the prepared ridge objective when alpha_enet = alpha / n_samples
-        coefs, gaps, its, converged, tol_abs = enet_path_arrays(
+        coefs, gaps, its, converged, tol_abs = solve_arrays(
             X, None if X is None else yk, 0.0, [a / n_samples], gram=gram,
             use_gram=use_gram, Xy=None if XtY is None else XtY[:, k],
             yy=float(yk @ yk), n_samples=n_samples, tol=tol, max_iter=max_iter,

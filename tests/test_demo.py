@@ -14,7 +14,7 @@ from sklearn.model_selection import KFold
 import fastreg
 from fastreg import demo
 from fastreg.datasets import find_data_dir, load_riboflavin, make_correlated_groups
-from test_docs import documented_names
+from reference import documented_names
 
 REPO = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\s+(Ridge|Lasso|ElasticNet \(l1_ratio=0\.5\))\s+(\S+)"

@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 import fastreg
 from fastreg.plotting import _ridge_path, plot_constraint_geometry, plot_cv, plot_path
+from reference import objective
 
 mpl = pytest.importorskip("matplotlib")
 from matplotlib.figure import Figure  # noqa: E402
@@ -292,7 +293,7 @@ def test_cv_errors():
 # --- plot_constraint_geometry ---------------------------------------------------------
 
 def loss(Xc, yc, w):
-    return np.sum((yc - Xc @ w) ** 2) / (2 * len(yc))
+    return objective(Xc, yc, w, 0.0, alpha=0.0)
 
 
 def boundary_min(Xc, yc, points):
