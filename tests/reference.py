@@ -36,7 +36,7 @@ GAP_ATOL = GAP_ATOL_ULPS * np.finfo(np.float64).eps  # times ||y_s||^2 / n
 SHAPES = {"tall": (100, 12), "wide": (40, 120), "correlated": (60, 40)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _enet_problem(kind):
     rng = np.random.default_rng(sorted(SHAPES).index(kind))
     n, p = SHAPES[kind]

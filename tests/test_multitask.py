@@ -225,7 +225,7 @@ def test_return_n_iter_and_shapes():
     out = fastreg.enet_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
     ref = sk_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
     assert len(out) == len(ref) == 4
-    for mine, theirs in zip(out[:3], ref[:3]):
+    for mine, theirs in zip(out[:3], ref[:3], strict=True):
         assert np.shape(mine) == np.shape(theirs)
     n_iters = out[3]
     assert isinstance(n_iters, list) and len(n_iters) == 6
@@ -304,7 +304,7 @@ def test_options_give_the_same_solution(kind):
     assert np.all(converged)
     runs["random"] = coefs
     ref = runs[True, True, "naive"]
-    for key, coefs in runs.items():
+    for coefs in runs.values():
         check_coefs(coefs, ref)
     check_kkt(X, Y, alphas, ref, 0.9)
 

@@ -234,7 +234,7 @@ def test_precompute_variants_agree(kind):
     results = {name: fr_path(X, y, l1_ratio=0.9, alphas=alphas, **v)
                for name, v in variants.items()}
     base = results["False"][1]
-    for name, (a, coefs, gaps) in results.items():
+    for a, coefs, gaps in results.values():
         assert_array_equal(a, alphas)
         # measured: agree to 1e-9 relative (all at tol 1e-10)
         check_coefs(coefs, base, rtol=1e-7)
