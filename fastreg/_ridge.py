@@ -44,12 +44,11 @@ from sklearn.utils.validation import (
     _check_feature_names, _check_n_features, validate_data,
 )
 
-from ._elastic_net import (
-    LinearPredictMixin, _check_bool, _check_number, _check_sample_weight,
-)
+from ._base import LinearPredictMixin
+from ._engine import single_threaded_blas, solve_arrays, warn_not_converged
 from ._linalg import gram, matmul, sq_norm, vdot
-from ._path import (_rescaled_weights, enet_path_arrays, single_threaded_blas,
-                    warn_not_converged)
+from ._prepare import rescaled_weights
+from ._validation import check_bool, check_number, check_sample_weight
 
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                     "lbfgs")
@@ -276,7 +275,7 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
     """
     n_samples, n_features = X.shape
     scale = 1.0 if sw is None else n_samples / float(np.sum(sw))
-    swr = _rescaled_weights(sw, n_samples)
+    swr = rescaled_weights(sw, n_samples)
     sqrt_sw = np.ones(n_samples) if swr is None else np.sqrt(swr)
     if fit_intercept:
         if swr is None:
@@ -500,7 +499,7 @@ def _solve_cd(design, Y, alphas, tol, max_iter, positive):
         yk = np.ascontiguousarray(Y[:, k])
         # the kernel minimizes 1/2 ||y - Xw||^2 + 1/2 (alpha_enet n) ||w||^2, half of
         # the prepared ridge objective when alpha_enet = alpha / n_samples
-        coefs, gaps, its, converged, tol_abs = enet_path_arrays(
+        coefs, gaps, its, converged, tol_abs = solve_arrays(
             X, None if X is None else yk, 0.0, [a / n_samples], gram=gram,
             use_gram=use_gram, Xy=None if XtY is None else XtY[:, k],
             yy=float(yk @ yk), n_samples=n_samples, tol=tol, max_iter=max_iter,
@@ -928,10 +927,10 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     def _validate_params(self):
         """Validate the parameters; returns alpha as a 1-D float64 array."""
         for name in ("fit_intercept", "copy_X", "positive"):
-            _check_bool(name, getattr(self, name))
+            check_bool(name, getattr(self, name))
         if self.max_iter is not None:
-            _check_number("max_iter", self.max_iter, low=1, integer=True)
-        _check_number("tol", self.tol, low=0)
+            check_number("max_iter", self.max_iter, low=1, integer=True)
+        check_number("tol", self.tol, low=0)
         if not (isinstance(self.solver, str) and self.solver in _SOLVERS):
             raise ValueError(f"The 'solver' parameter must be one of {_SOLVERS}, got "
                              f"{self.solver!r}.")
@@ -1000,9 +999,9 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         alphas = _alphas_per_target(alpha, Y.shape[1])
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):
             sw = np.full(n_samples, float(sample_weight))
-            _check_number("sample_weight", float(sample_weight), low=0, low_open=True)
+            check_number("sample_weight", float(sample_weight), low=0, low_open=True)
         else:
-            sw = _check_sample_weight(sample_weight, n_samples, np.float64)
+            sw = check_sample_weight(sample_weight, n_samples, np.float64)
         is_sparse = sparse.issparse(X)
         method = self._method(is_sparse, min(n_samples, n_features), n_features, alphas)
         if is_sparse or method != "cholesky":
@@ -1281,7 +1280,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
 
     def _validate_params(self):
         for name in ("fit_intercept", "store_cv_results", "alpha_per_target"):
-            _check_bool(name, getattr(self, name))
+            check_bool(name, getattr(self, name))
         if self.gcv_mode not in (None, "auto", "svd", "eigen"):
             raise ValueError("The 'gcv_mode' parameter must be 'auto', 'svd', 'eigen' "
                              f"or None, got {self.gcv_mode!r}.")
@@ -1327,7 +1326,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         n_samples = X.shape[0]
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):
             sample_weight = np.full(n_samples, float(sample_weight))
-        sw = _check_sample_weight(sample_weight, n_samples, np.float64)
+        sw = check_sample_weight(sample_weight, n_samples, np.float64)
         if self.cv is None:
             self._fit_loo(X, y, sw, alphas, scorer, dtype)
         else:

@@ -195,7 +195,7 @@ def test_cv_matches_sklearn(load_dataset, name, l1_ratio, extras, params):
 
 @pytest.mark.parametrize("precompute", ["auto", False])
 def test_cv_non_partitioning_splitter(load_dataset, precompute):
-    """ShuffleSplit's test sets overlap and leave samples out: the per-fold engine."""
+    """ShuffleSplit's test sets overlap and leave samples out: the per-fold moments."""
     X, y = load_dataset("ames")
     cv = ShuffleSplit(n_splits=3, test_size=0.25, random_state=0)
     ref = fit_reference(X, y, cv=cv, alphas=30)
@@ -208,14 +208,14 @@ def test_cv_gram_engine_equals_per_fold_engine(load_dataset, case):
     """The shared-Gram engine (weighted: a centered copy of X; plain: the moments of X
     itself, its means being small against the spread; offset: means 1e3 times the
     spread, centered copy) against fitting each fold on its own rows."""
-    from fastreg._cv import _GramFolds
+    from fastreg._prepare import FoldMoments
     X, y = load_dataset("ames")
     sw = weights(X.shape[0]) if case == "weighted" else None
     X = np.asfortranarray(X - X.mean(axis=0) + 0.5 * X.std(axis=0))
     if case == "offset":
         X = X + 1e3 * X.std(axis=0)
-    engine = _GramFolds(X, y, sw, list(kfold().split(X)), True)
-    assert (engine.Xg is X) == (case == "plain")
+    moments = FoldMoments(X, y, sw, list(kfold().split(X)), True)
+    assert (moments.Xg is X) == (case == "plain")
     gram = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30)
     plain = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30, precompute=False)
     # measured: 4e-12 relative
@@ -485,7 +485,7 @@ def test_overlapping_or_repeated_folds_do_not_use_the_shared_gram():
 def test_fold_blocks_recomputed_when_not_kept(monkeypatch):
     """Past a memory budget the shared-Gram engine keeps only the total and recomputes
     each fold's block from its rows: the same mse_path_ as with every block kept."""
-    from fastreg import _cv
+    from fastreg import _prepare
     rng = np.random.default_rng(4)
     X = rng.standard_normal((80, 6)) + 3.0
     y = X @ rng.standard_normal(6) + rng.standard_normal(80)
@@ -493,7 +493,7 @@ def test_fold_blocks_recomputed_when_not_kept(monkeypatch):
     cv = KFold(4, shuffle=True, random_state=0)
     kept = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
         X, y, sample_weight=sw)
-    monkeypatch.setattr(_cv._GramFolds, "MEMORY", 0)
+    monkeypatch.setattr(_prepare.FoldMoments, "MEMORY", 0)
     recomputed = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
         X, y, sample_weight=sw)
     assert_allclose(recomputed.mse_path_, kept.mse_path_, rtol=1e-10)
@@ -506,7 +506,7 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
     """The shared-Gram engine computes each fold's test MSE from the fold's moments
     (O(p^2) per alpha): equal to the MSE over the test rows, also where that sum
     cancels (a noise-free fit, whose residuals vanish), which falls back to the rows."""
-    from fastreg._cv import _GramFolds
+    from fastreg._prepare import FoldMoments
     rng = np.random.default_rng(6)
     n, p = 120, 7
     X = rng.standard_normal((n, p)) + 2.0
@@ -514,16 +514,16 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
     y = X @ w_true + 0.5
     sw = rng.uniform(0.5, 2.0, n) if weighted else None
     folds = list(KFold(4, shuffle=shuffle, random_state=0 if shuffle else None).split(X))
-    engine = _GramFolds(X, y, sw, folds, True)
+    moments = FoldMoments(X, y, sw, folds, True)
     coefs = np.column_stack([rng.standard_normal(p), 0.5 * w_true, w_true])
     for k, (_, test) in enumerate(folds):
-        Xt, yt = engine.Xg[test], engine.yg[test]
+        Xt, yt = moments.Xg[test], moments.yg[test]
         # intercepts in the engine's centered frame; the last column fits exactly
-        b = np.array([0.3, -0.2, float(np.average(engine.yg - engine.Xg @ w_true))])
+        b = np.array([0.3, -0.2, float(np.average(moments.yg - moments.Xg @ w_true))])
         res = Xt @ coefs + b - yt[:, None]
         expected = np.average(res ** 2, axis=0,
                               weights=None if sw is None else sw[test])
-        got = engine.test_mse(k, coefs, b)
+        got = moments.test_mse(k, coefs, b)
         assert_allclose(got[:2], expected[:2], rtol=1e-10)
         # the cancelling case: both are rounding noise of the exact 0 (the moments
         # alone would give noise of the size of y'y, about 1e-14 here)

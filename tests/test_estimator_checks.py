@@ -18,7 +18,7 @@ from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import fastreg
-from fastreg import ElasticNetCV, LassoCV, Ridge
+from fastreg import ElasticNetCV, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV, Ridge
 
 PUBLIC_ESTIMATORS = [
     obj for obj in (getattr(fastreg, name) for name in fastreg.__all__)
@@ -49,6 +49,8 @@ _WEIGHT_EQUIVALENCE = {
 EXPECTED_FAILED_CHECKS = {
     "ElasticNetCV": _WEIGHT_EQUIVALENCE,
     "LassoCV": _WEIGHT_EQUIVALENCE,
+    "MultiTaskElasticNetCV": _WEIGHT_EQUIVALENCE,
+    "MultiTaskLassoCV": _WEIGHT_EQUIVALENCE,
 }
 
 
@@ -86,15 +88,22 @@ def test_cv_weights_equal_repeated_rows():
     y = rng.randint(0, 3, size=n).astype(float)
     sw = rng.randint(0, 5, size=n)
     groups_w = np.repeat([0, 1, 2], n)
-    Xw, yw = np.vstack([X, X, X]), np.hstack([y, y, y])
+    Xw = np.vstack([X, X, X])
     sw_full = np.hstack([sw, np.ones(n), np.ones(n)])
     X_rep = np.vstack([X.repeat(sw, axis=0), X, X])
-    y_rep = np.hstack([y.repeat(sw), y, y])
     groups_r = np.hstack([np.zeros(sw.sum(), int), np.ones(n, int), np.full(n, 2)])
+    Y = np.column_stack([y, rng.randint(0, 3, size=n)])
+    Yw, Y_rep = np.vstack([Y, Y, Y]), np.vstack([Y.repeat(sw, axis=0), Y, Y])
     for est in (LassoCV(tol=1e-12, max_iter=10**5),
-                ElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5)):
-        for precompute in ("auto", False):
-            est.set_params(precompute=precompute)
+                ElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5),
+                MultiTaskLassoCV(tol=1e-12, max_iter=10**5),
+                MultiTaskElasticNetCV(l1_ratio=[0.3, 0.9], tol=1e-12, max_iter=10**5)):
+        multi = isinstance(est, MultiTaskElasticNetCV)
+        yw, y_rep = (Yw, Y_rep) if multi else (np.hstack([y, y, y]),
+                                               np.hstack([y.repeat(sw), y, y]))
+        for precompute in ((None,) if multi else ("auto", False)):
+            if precompute is not None:
+                est.set_params(precompute=precompute)
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 a = est.set_params(cv=list(LeaveOneGroupOut().split(Xw, groups=groups_w)))

@@ -37,7 +37,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 import fastreg
-from fastreg._multitask import multitask_path_arrays
+from fastreg._engine import solve_multitask
 from reference import GAP_ATOL, GAP_RTOL, assert_coefs_per_alpha, multitask_dual_gap, multitask_kkt
 
 TOL = 1e-10
@@ -292,14 +292,14 @@ def test_options_give_the_same_solution(kind):
     for screening in (True, False):
         for strong_rule in (True, False):
             for mode in ("naive", "lazy", "gram"):
-                coefs, gaps, n_iter, converged, tol_abs = multitask_path_arrays(
+                coefs, gaps, n_iter, converged, tol_abs = solve_multitask(
                     X, Y, 0.9, alphas, gram=X.T @ X if mode == "gram" else None,
                     use_gram=mode == "lazy", tol=TOL, max_iter=MAX_ITER,
                     screening=screening, strong_rule=strong_rule)
                 assert np.all(converged)
                 check_gaps(X, Y, alphas, coefs, gaps, 0.9, TOL)
                 runs[screening, strong_rule, mode] = coefs
-    coefs, gaps, _, converged, _ = multitask_path_arrays(
+    coefs, gaps, _, converged, _ = solve_multitask(
         X, Y, 0.9, alphas, tol=TOL, max_iter=MAX_ITER, selection="random", seed=3)
     assert np.all(converged)
     runs["random"] = coefs

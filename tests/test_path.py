@@ -429,3 +429,56 @@ def test_path_with_finite_values_whose_sum_overflows():
     with pytest.raises(ValueError, match="squared norms .* overflow"):
         fastreg.lasso_path(X, y, alphas=[0.1, 0.01])
     assert_array_equal(X, Xc)
+
+
+@pytest.mark.parametrize("path", [fastreg.lasso_path, fastreg.enet_path])
+def test_deprecated_n_alphas_and_alphas_none(path):
+    """scikit-learn 1.9's transition: n_alphas and alphas=None warn (FutureWarning)
+    and give the same grid as alphas=int; the defaults warn about nothing."""
+    X, y, _ = enet_problem("tall")
+    with pytest.warns(FutureWarning, match="'n_alphas' was deprecated in 1.9"):
+        a_dep, c_dep, _ = path(X, y, n_alphas=7)
+    a_int, c_int, _ = path(X, y, alphas=7)
+    assert_array_equal(a_dep, a_int)
+    assert_array_equal(c_dep, c_int)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        a_none, _, _ = path(X, y, alphas=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a_default, _, _ = path(X, y)
+    assert len(a_none) == len(a_default) == 100
+    assert_array_equal(a_none, a_default)
+
+
+@pytest.mark.parametrize("alphas, error, match", [
+    ((1, -1, -100), ValueError, r"alphas\[1\] == -1, must be >= 0.0."),
+    ((1, 1.0, "1"), TypeError, r"alphas\[2\] must be an instance of float, not str"),
+    ([1.0, np.inf], ValueError, "finite"),
+])
+def test_alphas_errors_in_sklearn_wording(alphas, error, match):
+    X, y, _ = enet_problem("tall")
+    with pytest.raises(error, match=match):
+        fastreg.lasso_path(X, y, alphas=alphas)
+    with pytest.raises(error, match=match):
+        fastreg.LassoCV(alphas=alphas).fit(X, y)
+
+
+def test_unknown_path_parameter_and_wrong_gram_wording():
+    X, y, _ = enet_problem("tall")
+    with pytest.raises(ValueError, match="Unexpected parameters in params"):
+        fastreg.enet_path(X, y, not_a_parameter=1)
+    G = np.eye(X.shape[1])
+    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+        fastreg.lasso_path(X, y, precompute=G)
+    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+        fastreg.Lasso(precompute=G, fit_intercept=False).fit(X, y)
+
+
+def test_estimators_expose_their_path_function():
+    """As scikit-learn: ``Estimator.path`` is the path function its CV uses."""
+    for cls in (fastreg.ElasticNet, fastreg.Lasso, fastreg.MultiTaskElasticNet,
+                fastreg.MultiTaskLasso, fastreg.ElasticNetCV,
+                fastreg.MultiTaskElasticNetCV):
+        assert cls.path is fastreg.enet_path
+    for cls in (fastreg.LassoCV, fastreg.MultiTaskLassoCV):
+        assert cls.path is fastreg.lasso_path
