@@ -21,7 +21,8 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from ._base import LinearPredictMixin, check_finite_fit
 from ._engine import (
     Problem, alpha_grid, every_blas_single_threaded, gram_for, multitask_alpha_max,
-    solve_multitask, update_strategy, warn_if_alpha_max_zero, warn_not_converged,
+    multitask_arrays, multitask_gram_fits, solve_multitask, update_strategy,
+    warn_if_alpha_max_zero, warn_not_converged,
 )
 from ._path import enet_path, lasso_path
 from ._penalty import Penalty
@@ -596,6 +597,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
+        tags.input_tags.sparse = True
         return tags
 
     def fit(self, X, y, sample_weight=None, **params):
@@ -618,7 +620,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_common(("fit_intercept", "copy_X"))
-        X, y = validate_data(self, X, y, accept_sparse=False,
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
                              dtype=[np.float64, np.float32], multi_output=True,
                              y_numeric=True)
         if y.ndim == 1:
@@ -633,7 +635,15 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         folds = self._folds(X, y, params)
         n_train_max = max(len(train) for train, _ in folds)
         moments = None
-        if update_strategy("auto", n_train_max, n_features) != "residual" and \
+        if sparse.issparse(X):
+            # the multi-task kernel takes a sparse X in Gram form (or a dense copy)
+            X = sparse.csr_matrix(X)     # rows are cut into folds
+            prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            if not multitask_gram_fits(prep):
+                X = X.toarray()
+        if sparse.issparse(X):
+            XtY = prep.Xty(prep.y)
+        elif update_strategy("auto", n_train_max, n_features) != "residual" and \
                 folds_partition(folds, n_samples):
             moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
             G, XtY, yy, m_all, my_all = moments.training_moments(None, n_samples)
@@ -664,8 +674,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         else:
             strategy = update_strategy("auto", n_samples, n_features, 1)
             coefs, gaps, its, conv, tol_abs = solve_multitask(
-                prep.X, np.asfortranarray(prep.y), self.l1_ratio_, [self.alpha_],
-                use_gram=strategy == "lazy", **solve_kw)
+                l1_ratio=self.l1_ratio_, alphas=[self.alpha_],
+                **multitask_arrays(prep, strategy), **solve_kw)
             coef = np.ascontiguousarray(coefs[..., 0])
             intercept = prep.y_offset - coef @ prep.X_offset
         if not self.fit_intercept:
@@ -700,14 +710,17 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
                           solve_kw):
     """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
     sw_train = None if sw is None else sw[train]
-    prep = preprocess(X[train], y[train], fit_intercept, sw_train)
-    strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
-    gram = gram_for(strategy, prep)
-    Y = np.asfortranarray(prep.y)
+    if sparse.issparse(X):
+        prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
+        strategy = "full"
+    else:
+        prep = preprocess(X[train], y[train], fit_intercept, sw_train)
+        strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
+    arrays = multitask_arrays(prep, strategy)
     out = []
     for r, grid in zip(l1_ratios, grids):
-        coefs = solve_multitask(prep.X, Y, float(r), grid, gram=gram,
-                                use_gram=strategy != "residual", **solve_kw)[0]
+        coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
+                                **solve_kw)[0]
         intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)
         out.append(test_mse(X[test], y[test], None if sw is None else sw[test], coefs,
                             intercepts))

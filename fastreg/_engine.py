@@ -337,6 +337,30 @@ def warn_if_alpha_max_zero(a_max, stacklevel=3):
             "every coefficient of the path is zero.", UserWarning, stacklevel=stacklevel)
 
 
+def multitask_gram_fits(prep):
+    """Whether a prepared sparse X goes to the multi-task kernel in Gram form (that
+    kernel has no sparse column access): p small enough for a dense p x p matrix and
+    no cancellation in its centering. Otherwise the front end densifies X."""
+    return prep.shape[1] <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
+
+
+def multitask_arrays(prep, strategy, gram=None):
+    """The data arguments of ``solve_multitask`` for prepared data: a ``Prepared``
+    dense X (with the Gram matrix the strategy needs), or a ``SparsePrepared`` X in
+    Gram form (X^T X, X^T Y, ||Y||^2 from the sparse products; see
+    ``multitask_gram_fits``). ``gram``: a checked user Gram matrix, if any."""
+    if hasattr(prep, "X"):
+        if gram is None:
+            gram = gram_for(strategy, prep)
+        return dict(X=prep.X, Y=np.asfortranarray(prep.y), gram=gram,
+                    use_gram=strategy != "residual")
+    Y64 = prep.y.astype(np.float64)
+    G = prep.gram() if gram is None else gram
+    return dict(X=None, Y=None, gram=np.ascontiguousarray(G, dtype=prep.dtype),
+                XtY=prep.Xty(prep.y).astype(prep.dtype),
+                yy=float(np.einsum("it,it->", Y64, Y64)), n_samples=prep.shape[0])
+
+
 def multitask_alpha_max(XtY, n_samples, l1_ratio):
     """Smallest alpha whose solution is all zeros: max_j ||(X^T Y)_j||_2 / (n l1_ratio),
     XtY of shape (n_features, n_targets)."""

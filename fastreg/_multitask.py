@@ -2,14 +2,18 @@
 coupling every target through a row-wise group penalty (see ``fastreg/_path.py`` for
 the objective), solved by the engine's ``solve_multitask``."""
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
-from ._engine import solve_multitask, update_strategy, warn_not_converged
+from ._engine import (
+    multitask_arrays, multitask_gram_fits, solve_multitask, update_strategy,
+    warn_not_converged,
+)
 from ._path import enet_path
-from ._prepare import preprocess
+from ._prepare import SparsePrepared, preprocess
 from ._validation import check_bool, check_number, check_sample_weight, check_selection
 
 
@@ -94,7 +98,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags
 
     def _l1_ratio(self):
@@ -114,8 +118,11 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data (float32 stays float32, anything else becomes float64).
+            Sparse X is solved in Gram form (its X^T X from the sparse products,
+            centering implicit) when it has at most 4096 features, on a dense copy
+            otherwise.
         y : array-like of shape (n_samples, n_targets)
             Targets (2-D; for one target use :class:`fastreg.ElasticNet`).
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -128,7 +135,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         """
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
-        X, y = validate_data(self, X, y, accept_sparse=False,
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
                              dtype=[np.float64, np.float32], multi_output=True,
                              y_numeric=True)
         if y.ndim == 1:
@@ -139,7 +146,12 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         n_samples, n_features = X.shape
         n_targets = y.shape[1]
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
-        prep = preprocess(X, y, self.fit_intercept, sw)
+        if sparse.issparse(X):
+            prep = SparsePrepared(X, y, self.fit_intercept, sw)
+            if not multitask_gram_fits(prep):
+                X = X.toarray(order="F")
+        if not sparse.issparse(X):
+            prep = preprocess(X, y, self.fit_intercept, sw)
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == (n_targets, n_features):
             init = self.coef_
@@ -149,9 +161,9 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         # one alpha: covariance updates on lazily built Gram columns when n > p
         strategy = update_strategy("auto", n_samples, n_features, 1)
         coefs, gaps, n_iter, converged, tol_abs = solve_multitask(
-            prep.X, np.asfortranarray(prep.y), l1_ratio, [self.alpha],
-            use_gram=strategy == "lazy", coef_init=init, tol=self.tol,
-            max_iter=self.max_iter, selection=self.selection, seed=seed)
+            l1_ratio=l1_ratio, alphas=[self.alpha], **multitask_arrays(prep, strategy),
+            coef_init=init, tol=self.tol, max_iter=self.max_iter,
+            selection=self.selection, seed=seed)
         if not converged[0]:
             warn_not_converged(float(gaps[0]), tol_abs, l1_ratio)
         self.coef_ = np.ascontiguousarray(coefs[..., 0])

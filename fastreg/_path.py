@@ -17,8 +17,9 @@ from scipy import sparse as sp
 from sklearn.utils import check_random_state
 
 from ._engine import (
-    Problem, alpha_grid, check_gram, gram_for, multitask_alpha_max, solve_multitask,
-    update_strategy, warn_if_alpha_max_zero, warn_not_converged,
+    Problem, alpha_grid, check_gram, gram_for, multitask_alpha_max, multitask_arrays,
+    multitask_gram_fits, solve_multitask, update_strategy, warn_if_alpha_max_zero,
+    warn_not_converged,
 )
 from ._penalty import Penalty
 from ._prepare import Prepared, SparsePrepared
@@ -200,20 +201,34 @@ def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, co
                          "supported for a 2-D y (the multi-task problem).")
     X, Y, Xy = validate_multitask_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
-    strategy = update_strategy(precompute, n_samples, n_features,
-                               n_alphas if alphas is None else len(alphas))
-    gram = gram_for(strategy, Prepared(X, Y, None, None), precompute)
-    use_gram = strategy != "residual"
-    # scikit-learn uses a given Xy for the grid only, never in the multi-task solve:
-    # the kernel gets X^T Y computed here, so that Xy cannot change the solution
-    XtY = X.T @ Y if (use_gram or (alphas is None and Xy is None)) else None
+    n_path = n_alphas if alphas is None else len(alphas)
+    if sp.issparse(X):
+        # the multi-task kernel has no sparse column access: the Gram form, from the
+        # sparse products (or a dense copy of a very wide X)
+        prep = SparsePrepared(X, Y, False, None)
+        if multitask_gram_fits(prep):
+            user = update_strategy(precompute, n_samples, n_features) == "user"
+            gram = check_gram(precompute, None, X.dtype, G_ref=prep.gram()) if user \
+                else None
+            arrays = multitask_arrays(prep, "full", gram)
+        else:
+            X = X.toarray(order="F")
+    if not sp.issparse(X):
+        strategy = update_strategy(precompute, n_samples, n_features, n_path)
+        gram = gram_for(strategy, Prepared(X, Y, None, None), precompute)
+        arrays = multitask_arrays(Prepared(X, Y, None, None), strategy, gram)
+        # scikit-learn uses a given Xy for the grid only, never in the multi-task
+        # solve: the kernel gets X^T Y computed here, so that Xy cannot change it
+        if arrays["use_gram"] or (alphas is None and Xy is None):
+            arrays["XtY"] = X.T @ Y
     if alphas is None:
-        a_max = multitask_alpha_max(XtY if Xy is None else Xy, n_samples, l1_ratio)
+        a_max = multitask_alpha_max(arrays["XtY"] if Xy is None else Xy, n_samples,
+                                    l1_ratio)
         alphas = alpha_grid(a_max, n_alphas, eps)
         warn_if_alpha_max_zero(a_max, stacklevel=4)
     coefs, gaps, n_iters, converged, tol_abs = solve_multitask(
-        X, Y, l1_ratio, alphas, gram=gram, use_gram=use_gram, XtY=XtY,
-        coef_init=coef_init, tol=tol, max_iter=max_iter, selection=selection, seed=seed)
+        l1_ratio=l1_ratio, alphas=alphas, **arrays, coef_init=coef_init, tol=tol,
+        max_iter=max_iter, selection=selection, seed=seed)
     if not np.all(converged):
         warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio)
     return alphas, coefs, gaps, n_iters

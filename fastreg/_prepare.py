@@ -221,10 +221,11 @@ class SparsePrepared:
         return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
     def Xty(self, y):
-        """X~^T y (float64)."""
+        """X~^T y (float64; y 1-D, or 2-D (n, T) giving (p, T))."""
         out = self.matrix().T @ y.astype(np.float64)
         if self.q is not None:
-            out = out - self.b * float(self.q @ y)
+            out = out - (np.outer(self.b, self.q @ y) if y.ndim == 2
+                         else self.b * float(self.q @ y))
         return np.asarray(out, dtype=np.float64)
 
     def gram(self):

@@ -164,10 +164,14 @@ def validate_path_input(X, y, Xy, check_input):
 
 def validate_multitask_input(X, Y, Xy, check_input):
     """X (n, p) Fortran float32/float64, Y (n, T) Fortran of X's dtype, Xy (p, T)."""
-    if check_input:
-        X = check_array(X, accept_sparse=False, dtype=[np.float64, np.float32],
-                        order="F", input_name="X")
-        Y = check_array(Y, dtype=X.dtype, order="F", ensure_2d=True, input_name="y")
+    if check_input or sp.issparse(X):
+        X = check_array(X, accept_sparse=["csc", "csr", "coo"],
+                        dtype=[np.float64, np.float32], order="F", input_name="X",
+                        ensure_all_finite=bool(check_input) or "allow-nan")
+        if sp.issparse(X) and not np.all(np.isfinite(X.data)):
+            raise ValueError("Input X contains NaN or infinity.")
+        Y = check_array(Y, dtype=X.dtype, order="F", ensure_2d=True, input_name="y",
+                        ensure_all_finite=bool(check_input))
     else:
         X = np.asfortranarray(X)
         if X.dtype not in (np.float32, np.float64):

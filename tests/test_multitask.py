@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
@@ -396,12 +397,8 @@ def test_bad_input(case, match):
 
 
 def test_unsupported_options_raise():
-    # sparse X (scikit-learn supports it for a 2-D y; fastreg's multi-task kernel is
-    # dense only) and the single-task extensions (penalty factors, bounds)
-    from scipy import sparse
+    # the single-task extensions (penalty factors, bounds)
     X, Y = make_problem("tall")
-    with pytest.raises(TypeError, match="dense data is required"):
-        fastreg.enet_path(sparse.csc_matrix(X), Y, alphas=3)
     for name in ("penalty_factor", "lower_bounds", "upper_bounds"):
         with pytest.raises(ValueError, match="not supported for a 2-D y"):
             fastreg.enet_path(X, Y, alphas=3, **{name: np.ones(X.shape[1])})
@@ -470,3 +467,57 @@ def test_estimator_float32_warm_start_and_errors():
         fastreg.MultiTaskElasticNet().fit(X, Y[:, 0])
     with pytest.raises(ValueError, match="l1_ratio"):
         fastreg.MultiTaskElasticNet(l1_ratio=1.5).fit(X, Y)
+
+
+@pytest.mark.parametrize("container", [sparse.csr_matrix, sparse.csc_matrix])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(200, 30), (40, 80)])
+def test_sparse_X_equals_dense_and_sklearn(container, fit_intercept, weighted, shape):
+    """Sparse X for the multi-task estimator (solved in Gram form from the sparse
+    products, centering implicit): the dense fit's solution and scikit-learn's, and a
+    duality gap recomputed in NumPy on the dense data."""
+    rng = np.random.default_rng(11)
+    n, p = shape
+    dense = np.where(rng.random((n, p)) < 0.2, rng.standard_normal((n, p)) + 2.0, 0.0)
+    W = np.zeros((p, 3))
+    W[:5] = rng.standard_normal((5, 3))
+    Y = dense @ W + 0.1 * rng.standard_normal((n, 3)) + 2.0
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    kw = dict(alpha=0.01, l1_ratio=0.7, tol=1e-12, fit_intercept=fit_intercept)
+    ours = fastreg.MultiTaskElasticNet(**kw).fit(container(dense), Y, sample_weight=sw)
+    ref_dense = fastreg.MultiTaskElasticNet(**kw).fit(dense, Y, sample_weight=sw)
+    ref = sk.MultiTaskElasticNet(**kw, max_iter=10**6).fit(dense, Y, sample_weight=sw)
+    scale = np.max(np.abs(ref.coef_))
+    assert_allclose(ours.coef_, ref_dense.coef_, atol=1e-8 * scale)
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-7 * scale)
+    assert_allclose(ours.intercept_, ref.intercept_, atol=1e-7 * max(scale, 1))
+    assert_array_equal(np.all(ours.coef_ == 0, axis=0),
+                       np.all(ref_dense.coef_ == 0, axis=0))
+    # the gap recomputed on the centered, weighted dense data
+    swn = np.ones(n) if sw is None else sw * n / sw.sum()
+    Xc, Yc = dense, Y
+    if fit_intercept:
+        Xc = dense - np.average(dense, axis=0, weights=swn)
+        Yc = Y - np.average(Y, axis=0, weights=swn)
+    root = np.sqrt(swn)[:, None]
+    gap, yy = multitask_dual_gap(root * Xc, root * Yc, ours.coef_, kw["alpha"],
+                                 kw["l1_ratio"])
+    assert gap <= 1e-12 * yy + GAP_ATOL * yy
+    assert_allclose(gap, ours.dual_gap_, rtol=GAP_RTOL, atol=GAP_ATOL * yy)
+
+
+@pytest.mark.parametrize("shape", [(150, 20), (30, 60)])
+def test_sparse_X_path(shape):
+    """A 2-D y with sparse X: the path of the dense X, and scikit-learn's grid."""
+    rng = np.random.default_rng(12)
+    n, p = shape
+    dense = np.where(rng.random((n, p)) < 0.3, rng.standard_normal((n, p)), 0.0)
+    Y = dense[:, :3] @ rng.standard_normal((3, 2)) + 0.1 * rng.standard_normal((n, 2))
+    a_s, c_s, g_s = fastreg.lasso_path(sparse.csc_matrix(dense), Y, alphas=12, tol=1e-12)
+    a_d, c_d, _ = fastreg.lasso_path(dense, Y, alphas=12, tol=1e-12)
+    a_r, _, _ = sk.lasso_path(dense, Y, alphas=12)
+    assert_allclose(a_s, a_d, rtol=1e-12)
+    assert_allclose(a_s, a_r, rtol=1e-12)
+    assert_allclose(c_s, c_d, atol=1e-8 * np.max(np.abs(c_d)))
+    assert np.all(g_s <= 1e-12 * np.sum(Y ** 2) / n * (1 + 1e-6))

@@ -132,6 +132,29 @@ def test_threads_equal_serial():
     assert_array_equal(one.coef_, two.coef_)
 
 
+@pytest.mark.parametrize("container", [sparse.csr_matrix, sparse.csc_matrix])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_X(container, weighted):
+    """Sparse X (Gram form per fold from the sparse products): the dense X's CV and
+    scikit-learn's."""
+    rng = np.random.default_rng(9)
+    n, p = 120, 25
+    dense = np.where(rng.random((n, p)) < 0.3, rng.standard_normal((n, p)) + 1.0, 0.0)
+    Y = dense[:, :4] @ rng.standard_normal((4, 3)) + 0.3 * rng.standard_normal((n, 3))
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    ours = make(fastreg, "MultiTaskElasticNetCV", cv=3).fit(container(dense), Y,
+                                                            sample_weight=sw)
+    dense_fit = make(fastreg, "MultiTaskElasticNetCV", cv=3).fit(dense, Y,
+                                                                 sample_weight=sw)
+    ref = make(sk, "MultiTaskElasticNetCV", cv=3).fit(container(dense), Y,
+                                                      sample_weight=sw)
+    for other in (dense_fit, ref):
+        assert_allclose(ours.mse_path_, other.mse_path_, rtol=MSE_RTOL)
+        assert_allclose(ours.alpha_, other.alpha_, rtol=1e-12)
+        assert_allclose(ours.coef_, other.coef_, atol=COEF_ATOL)
+        assert_allclose(ours.intercept_, other.intercept_, atol=COEF_ATOL)
+
+
 @pytest.mark.parametrize("cv", list(CVS))
 def test_float32(cv):
     X, Y, _ = problem(150, 20, seed=8)
@@ -150,8 +173,6 @@ def test_bad_input():
         fastreg.MultiTaskLassoCV().fit(X, Y[:, 0])
     with pytest.raises(ValueError, match="For mono-task outputs, use ElasticNetCV"):
         fastreg.MultiTaskElasticNetCV().fit(X, Y[:, 0])
-    with pytest.raises(TypeError, match="[Ss]parse"):
-        fastreg.MultiTaskLassoCV().fit(sparse.csr_matrix(X), Y)
     with pytest.raises(ValueError, match="l1_ratio"):
         fastreg.MultiTaskElasticNetCV(l1_ratio=1.5).fit(X, Y)
     with pytest.raises(ValueError, match="alpha_select"):
