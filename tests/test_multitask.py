@@ -41,6 +41,7 @@ import fastreg
 from fastreg._engine import solve_multitask
 from reference import (
     GAP_ATOL,
+    GAP_RTOL,
     assert_coefs_per_alpha,
     assert_gap,
     multitask_dual_gap,
