@@ -78,7 +78,9 @@ def extension(name):
 
 setup(
     ext_modules=cythonize(
-        [extension("_cd_fast"), extension("_cd_multitask")],
+        [extension("_cd_fast"), extension("_cd_multitask"),
+         # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
+         extension("_blas_check")],
         compiler_directives=DIRECTIVES,
     ),
     cmdclass={"build_ext": BuildExt},

@@ -36,7 +36,7 @@ GAP_ATOL = GAP_ATOL_ULPS * np.finfo(np.float64).eps  # times ||y_s||^2 / n
 SHAPES = {"tall": (100, 12), "wide": (40, 120), "correlated": (60, 40)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _enet_problem(kind):
     rng = np.random.default_rng(sorted(SHAPES).index(kind))
     n, p = SHAPES[kind]
@@ -203,6 +203,17 @@ def multitask_dual_gap(X, Y, W, alpha, l1_ratio):
     else:
         gap = np.sum(XtR * XtR)
     return gap / n, np.sum(Y * Y) / n
+
+
+def assert_gap(reported, gap, scale, tol, atol_factor=GAP_ATOL, where=""):
+    """A reported gap equals the NumPy recomputation ``gap`` (to GAP_RTOL, plus
+    ``atol_factor * scale``) and the recomputed gap is below ``tol * scale``, to the same
+    absolute slack; ``scale`` is the problem's ||y_s||^2 / n."""
+    atol = atol_factor * scale
+    assert_allclose(reported, gap, rtol=GAP_RTOL, atol=atol,
+                    err_msg=f"{where}reported gap vs NumPy recomputation (scale {scale:.3e})")
+    assert gap <= tol * scale + atol, (
+        f"{where}gap {gap:.3e} > tol * ||y_s||^2 / n = {tol * scale:.3e}")
 
 
 # ---------------------------------------------------------------------------------------

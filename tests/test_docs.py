@@ -1,7 +1,6 @@
 """Every public function and class documents every parameter of its signature
 (numpydoc "Parameters" section), and its attributes for estimators."""
 import inspect
-import re
 
 import pytest
 

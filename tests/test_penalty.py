@@ -51,7 +51,7 @@ def check_kkt(X, y, coef, alpha, l1_ratio, pf, lower, upper, atol):
     r = kkt_residuals(Xc, yc, coef, alpha * l1_ratio * pf, alpha * (1 - l1_ratio) * pf,
                       lower=lower, upper=upper, bound_atol=1e-12, per_sample=True)
     bad = np.flatnonzero(np.abs(r) > atol)
-    assert bad.size == 0, list(zip(bad, coef[bad], r[bad]))
+    assert bad.size == 0, list(zip(bad, coef[bad], r[bad], strict=True))
 
 
 CASES = {

@@ -332,7 +332,7 @@ def test_geometry_solutions_are_where_the_balls_touch_the_contour(diabetes, seed
     r1 = np.abs(w_l1).sum()
     diamond = np.concatenate([(1 - t) * a + t * b for a, b in zip(
         r1 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]]),
-        r1 * np.array([[0, 1], [-1, 0], [0, -1], [1, 0]]))])
+        r1 * np.array([[0, 1], [-1, 0], [0, -1], [1, 0]]), strict=True)])
     assert boundary_min(Xc, yc, diamond) >= loss(Xc, yc, w_l1) * (1 - 1e-9)
     theta = np.linspace(0, 2 * np.pi, 20001)
     circle = np.linalg.norm(w_l2) * np.stack([np.cos(theta), np.sin(theta)], axis=1)

@@ -80,7 +80,7 @@ def test_sparse_user_matrix_untouched():
     fastreg.ElasticNet(alpha=0.01).fit(X, y, sample_weight=sw)
     fastreg.LassoCV(cv=3).fit(X, y, sample_weight=sw)
     fastreg.lasso_path(X, y)
-    for a, b in zip(before, (X.data, X.indices, X.indptr)):
+    for a, b in zip(before, (X.data, X.indices, X.indptr), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
