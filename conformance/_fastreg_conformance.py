@@ -26,9 +26,9 @@ import sys
 import types
 
 import pytest
+import sklearn.linear_model as _sk_lm
 
 import fastreg
-import sklearn.linear_model as _sk_lm
 
 # the drop-in targets: what fastreg replaces (or will); a target fastreg lacks stays
 # scikit-learn's and is reported

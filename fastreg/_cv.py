@@ -22,15 +22,27 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import LinearPredictMixin, check_finite_fit
 from ._engine import (
-    Problem, alpha_grid, every_blas_single_threaded, gram_for, multitask_alpha_max,
-    multitask_arrays, multitask_gram_fits, solve_multitask, update_strategy,
-    warn_if_alpha_max_zero, warn_not_converged,
+    Problem,
+    alpha_grid,
+    every_blas_single_threaded,
+    gram_for,
+    multitask_alpha_max,
+    multitask_arrays,
+    multitask_gram_fits,
+    solve_multitask,
+    update_strategy,
+    warn_if_alpha_max_zero,
+    warn_not_converged,
 )
 from ._path import enet_path, lasso_path
 from ._penalty import Penalty
 from ._prepare import FoldMoments, SparsePrepared, folds_partition, preprocess, test_mse
 from ._validation import (
-    check_bool, check_number, check_path_params, check_precompute, check_sample_weight,
+    check_bool,
+    check_number,
+    check_path_params,
+    check_precompute,
+    check_sample_weight,
     check_selection,
 )
 
@@ -381,7 +393,7 @@ class ElasticNetCV(_PathCV):
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
-        for r, grid in zip(l1_ratios, grids):
+        for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = my - m @ coefs
             out.append(moments.test_mse(k, coefs, intercepts))
@@ -407,7 +419,7 @@ class ElasticNetCV(_PathCV):
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
-        for r, grid in zip(l1_ratios, grids):
+        for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
@@ -729,7 +741,7 @@ def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw):
     """Test MSE along every grid for fold k, solved from the shared moments."""
     G, XtY, yy, m, my = moments.training_moments(k, n_train)
     out = []
-    for r, grid in zip(l1_ratios, grids):
+    for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(None, None, float(r), grid, gram=G, XtY=XtY, yy=yy,
                                 n_samples=n_train, **solve_kw)[0]
         out.append(moments.test_mse(k, coefs, _multitask_intercepts(my, m, coefs)))
@@ -748,7 +760,7 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
     out = []
-    for r, grid in zip(l1_ratios, grids):
+    for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
                                 **solve_kw)[0]
         intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)

@@ -15,7 +15,11 @@ from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import SparsePrepared, center_target, preprocess
 from ._validation import (
-    check_bool, check_number, check_precompute, check_sample_weight, check_selection,
+    check_bool,
+    check_number,
+    check_precompute,
+    check_sample_weight,
+    check_selection,
 )
 
 

@@ -9,7 +9,10 @@ from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
 from ._engine import (
-    multitask_arrays, multitask_gram_fits, solve_multitask, update_strategy,
+    multitask_arrays,
+    multitask_gram_fits,
+    solve_multitask,
+    update_strategy,
     warn_not_converged,
 )
 from ._path import enet_path

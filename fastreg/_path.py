@@ -17,14 +17,25 @@ from scipy import sparse as sp
 from sklearn.utils import check_random_state
 
 from ._engine import (
-    Problem, alpha_grid, check_gram, gram_for, multitask_alpha_max, multitask_arrays,
-    multitask_gram_fits, solve_multitask, update_strategy, warn_if_alpha_max_zero,
+    Problem,
+    alpha_grid,
+    check_gram,
+    gram_for,
+    multitask_alpha_max,
+    multitask_arrays,
+    multitask_gram_fits,
+    solve_multitask,
+    update_strategy,
+    warn_if_alpha_max_zero,
     warn_not_converged,
 )
 from ._penalty import Penalty
 from ._prepare import Prepared, SparsePrepared
 from ._validation import (
-    check_path_params, check_precompute, check_solver_params, validate_multitask_input,
+    check_path_params,
+    check_precompute,
+    check_solver_params,
+    validate_multitask_input,
     validate_path_input,
 )
 

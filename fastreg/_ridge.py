@@ -36,7 +36,11 @@ from ._ridge_loo import _Spectrum
 from ._ridge_positive import _solve_positive
 from ._ridge_solvers import _solve_cd, _solve_cg, _solve_cholesky, _solve_svd
 from ._ridge_validation import (
-    _alphas_per_target, _check_alpha, _check_cv_alphas, _raise_not_finite, _validate_xy,
+    _alphas_per_target,
+    _check_alpha,
+    _check_cv_alphas,
+    _raise_not_finite,
+    _validate_xy,
 )
 from ._validation import check_bool, check_number, check_sample_weight
 

@@ -277,7 +277,7 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         if marks:
             ax.add_artist(legend)            # kept when the next legend replaces it
         names = [Line2D([], [], color=c, lw=1, label=str(f))
-                 for c, f in zip(colors, feature_names)]
+                 for c, f in zip(colors, feature_names, strict=True)]
         ax.legend(handles=names, fontsize="x-small", loc="center left",
                   bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
