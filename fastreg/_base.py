@@ -38,6 +38,15 @@ class SparseCoefMixin:
         return sparse.csr_matrix(np.atleast_2d(self.coef_))
 
 
+def fitted_intercept(prep, coef, fit_intercept):
+    """The intercept of coefficients fitted on prepared (centered) data: y_offset -
+    X_offset @ coef.T (scikit-learn's shapes: a scalar for 1-D y, (n_targets,) for 2-D
+    y), 0.0 without an intercept."""
+    if not fit_intercept:
+        return 0.0
+    return prep.y_offset - prep.X_offset @ coef.T
+
+
 def check_finite_fit(coef, intercept):
     """Raise when the fitted values overflowed (data too large for the dtype)."""
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
+from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
 from ._cd_fast import column_stats
 from ._engine import Problem, gram_for, update_strategy, warn_not_converged
 from ._linalg import sq_norm
@@ -269,11 +269,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             self.coef_ = coef
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
-        if self.fit_intercept:
-            # shape as sklearn: scalar for 1-D y, (n_targets,) for 2-D y, even (1,)
-            self.intercept_ = prep.y_offset - prep.X_offset @ self.coef_.T
-        else:
-            self.intercept_ = 0.0
+        self.intercept_ = fitted_intercept(prep, self.coef_, self.fit_intercept)
         check_finite_fit(self.coef_, self.intercept_)
         return self
 

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
+from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
 from ._engine import (
     multitask_arrays,
     multitask_gram_fits,
@@ -173,10 +173,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         self.dual_gap_ = float(gaps[0])
         self.eps_ = tol_abs * n_samples
         self.n_iter_ = int(n_iter[0])
-        if self.fit_intercept:
-            self.intercept_ = prep.y_offset - prep.X_offset @ self.coef_.T
-        else:
-            self.intercept_ = 0.0
+        self.intercept_ = fitted_intercept(prep, self.coef_, self.fit_intercept)
         check_finite_fit(self.coef_, self.intercept_)
         return self
 

@@ -139,16 +139,24 @@ def _ready_dense(X, y):
                     np.isfinite(np.add.reduce(y)))
 
 
+def _checked_X(X, check_input):
+    """check_array for the path functions: dense (Fortran) or sparse X of a float
+    dtype; sparse values are always checked for finiteness (the kernel would read
+    them as they are), dense ones unless ``check_input`` is False."""
+    X = check_array(X, accept_sparse=["csc", "csr", "coo"],
+                    dtype=[np.float64, np.float32], order="F", input_name="X",
+                    ensure_all_finite=bool(check_input) or "allow-nan")
+    if sp.issparse(X) and not np.all(np.isfinite(X.data)):
+        raise ValueError("Input X contains NaN or infinity.")
+    return X
+
+
 def validate_path_input(X, y, Xy, check_input):
     """X (dense Fortran or sparse) and 1-D y of X's float dtype, and Xy (p,)."""
     if _ready_dense(X, y):
         pass
     elif check_input or sp.issparse(X):
-        X = check_array(X, accept_sparse=["csc", "csr", "coo"],
-                        dtype=[np.float64, np.float32], order="F", input_name="X",
-                        ensure_all_finite=bool(check_input) or "allow-nan")
-        if sp.issparse(X) and not np.all(np.isfinite(X.data)):
-            raise ValueError("Input X contains NaN or infinity.")
+        X = _checked_X(X, check_input)
         y = check_array(y, dtype=X.dtype, ensure_2d=False, input_name="y",
                         ensure_all_finite=bool(check_input))
         check_consistent_length(X, y)
@@ -171,11 +179,7 @@ def validate_path_input(X, y, Xy, check_input):
 def validate_multitask_input(X, Y, Xy, check_input):
     """X (n, p) Fortran float32/float64, Y (n, T) Fortran of X's dtype, Xy (p, T)."""
     if check_input or sp.issparse(X):
-        X = check_array(X, accept_sparse=["csc", "csr", "coo"],
-                        dtype=[np.float64, np.float32], order="F", input_name="X",
-                        ensure_all_finite=bool(check_input) or "allow-nan")
-        if sp.issparse(X) and not np.all(np.isfinite(X.data)):
-            raise ValueError("Input X contains NaN or infinity.")
+        X = _checked_X(X, check_input)
         Y = check_array(Y, dtype=X.dtype, order="F", ensure_2d=True, input_name="y",
                         ensure_all_finite=bool(check_input))
     else:
