@@ -163,8 +163,10 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         sample_weight : float or array-like of shape (n_samples,), default=None
             Sample weights, rescaled internally to sum to n_samples.
         check_input : bool, default=True
-            If False, skip the finiteness checks of X and y (they are still converted
-            to a supported dtype and layout, so the kernel is always safe).
+            If False, skip the finiteness checks of X and y. Without sample weights
+            a dense X must then be Fortran-ordered (column-major), as scikit-learn
+            requires (ValueError otherwise); layouts and dtypes are otherwise still
+            converted, so the kernel is always safe.
 
         Returns
         -------
@@ -173,6 +175,13 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         """
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
+        check_bool("check_input", check_input)
+        if not check_input and sample_weight is None and isinstance(X, np.ndarray) \
+                and X.ndim == 2 and not X.flags.f_contiguous:
+            raise ValueError(
+                "With check_input=False, X must be a Fortran-ordered (column-major) "
+                "array, as scikit-learn requires; got a C-ordered one. Pass "
+                "np.asfortranarray(X), or check_input=True.")
         # A float64 Fortran X fitted with an intercept and residual updates is centered
         # implicitly: its finiteness check, means and norms come from one pass over X
         # (column_stats), instead of three (measured: 20000 x 500, Lasso at

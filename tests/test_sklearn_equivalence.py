@@ -776,6 +776,9 @@ def test_check_input_false():
     b = fastreg.Lasso(alpha=alpha, tol=FIT_TOL, max_iter=FIT_MAX_ITER).fit(
         X, y, check_input=False)
     assert_allclose(b.coef_, a.coef_, rtol=1e-12, atol=1e-12 * np.max(np.abs(a.coef_)))
+    # as scikit-learn: a C-ordered X without checks is refused, not misread
+    with pytest.raises(ValueError, match="Fortran-ordered"):
+        fastreg.Lasso(alpha=alpha).fit(np.ascontiguousarray(X), y, check_input=False)
 
 
 def test_pipeline():
