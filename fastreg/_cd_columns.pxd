@@ -24,9 +24,10 @@ cdef inline double _dsum_dot(int n, const floating* a, const floating* b) noexce
     return s
 
 
-cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
-    """Column j of the Gram matrix (requires slot[j] >= 0)."""
-    return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
+cdef inline floating* _gcol(Problem* P, floating* Gcols, int j) noexcept nogil:
+    """Column j of the Gram matrix, from the columns Gcols (P.Gcols; requires
+    slot[j] >= 0)."""
+    return Gcols + <size_t> P.slot[j] * P.p
 
 
 cdef inline double _sdot(Problem* P, int j, const floating* v) noexcept nogil:
@@ -48,10 +49,10 @@ cdef inline double _sdot(Problem* P, int j, const floating* v) noexcept nogil:
     return (a0 + a1) + (a2 + a3)
 
 
-cdef inline double _bdot(Problem* P, int j, const double* t,
-                         const floating* dummy) noexcept nogil:
-    """B[:, j] @ t  (dummy: selects the floating type)"""
-    cdef floating* b = (<floating*> P.B) + <size_t> j * P.r
+cdef inline double _bdot(Problem* P, const floating* B, int j,
+                         const double* t) noexcept nogil:
+    """B[:, j] @ t, with B = P.B (r, p)"""
+    cdef const floating* b = B + <size_t> j * P.r
     cdef double acc = 0
     cdef int k
     for k in range(P.r):
@@ -81,6 +82,7 @@ cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
         return acc
     x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
+        # x @ v
         return _dot(P.n, x, v)
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
     for i in range(<size_t> P.n):
@@ -95,7 +97,8 @@ cdef inline void _xdots(Problem* P, const int* feats, int k, const floating* v,
     if P.sparse:
         _qtdot(P, v, P.tbuf)
         for i in range(k):
-            out[i] = <floating> (_sdot(P, feats[i], v) - _bdot(P, feats[i], P.tbuf, v))
+            out[i] = <floating> (_sdot(P, feats[i], v) -
+                                 _bdot(P, <floating*> P.B, feats[i], P.tbuf))
     else:
         for i in range(k):
             out[i] = <floating> _xdot(P, feats[i], v)
@@ -128,6 +131,7 @@ cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nog
         return
     x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
+        # v += a * x
         _axpy(P.n, a, x, v)
         return
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
@@ -146,6 +150,7 @@ cdef inline void _xcopy(Problem* P, int j, floating* v) noexcept nogil:
         return
     x = (<floating*> P.X) + <size_t> j * P.cs
     if P.Xmean == NULL and rs == 1:
+        # v[:] = x
         _copy(P.n, x, v)
         return
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]

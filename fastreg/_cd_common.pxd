@@ -23,11 +23,17 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
         mid = lo + (hi - lo) // 2
         # median of three as pivot
         if a[mid].score < a[lo].score:
-            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+            tmp = a[mid]
+            a[mid] = a[lo]
+            a[lo] = tmp
         if a[hi].score < a[lo].score:
-            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+            tmp = a[hi]
+            a[hi] = a[lo]
+            a[lo] = tmp
         if a[hi].score < a[mid].score:
-            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+            tmp = a[hi]
+            a[hi] = a[mid]
+            a[mid] = tmp
         pivot = a[mid].score
         i = lo
         j = hi
@@ -37,7 +43,9 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
             while a[j].score > pivot:
                 j -= 1
             if i <= j:
-                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                tmp = a[i]
+                a[i] = a[j]
+                a[j] = tmp
                 i += 1
                 j -= 1
         # now a[lo..j] <= pivot <= a[i..hi]
@@ -66,7 +74,7 @@ cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
 
 
 cdef inline bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
-                size_t itemsize) noexcept nogil:
+                       size_t itemsize) noexcept nogil:
     """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
     Returns False if memory ran out (buf and cap unchanged)."""
     cdef size_t new_cap
@@ -132,17 +140,17 @@ cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double
     c minimizes ||sum_k c_k (x_{k+1} - x_k)|| subject to sum_k c_k = 1 (Gram matrix of
     the differences, regularized by 1e-12 of its trace; C is K x K scratch). False when
     no extrapolation is defined (no movement, or a singular system)."""
-    cdef int k, l
+    cdef int k, q
     cdef size_t e
     cdef double s, ctot = 0, trace = 0
     for k in range(K):
-        for l in range(k + 1):
+        for q in range(k + 1):
             s = 0
             for e in range(L):
                 s += (<double> hist[(k + 1) * L + e] - hist[k * L + e]) * \
-                     (<double> hist[(l + 1) * L + e] - hist[l * L + e])
-            C[k * K + l] = s
-            C[l * K + k] = s
+                     (<double> hist[(q + 1) * L + e] - hist[q * L + e])
+            C[k * K + q] = s
+            C[q * K + k] = s
         trace += C[k * K + k]
     if trace == 0:
         return False
@@ -157,4 +165,3 @@ cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double
     for k in range(K):
         c[k] = c[k] / ctot
     return True
-

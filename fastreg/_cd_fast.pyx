@@ -67,7 +67,224 @@ from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
-from ._cd_passes import column_stats  # noqa: F401 (part of this module's API)
+from ._cd_passes import column_stats  # no-cython-lint (re-exported)
+
+
+cdef int _set_sparse(Problem* P, const floating[::1] X_data, const int32_t[::1] X_indices,
+                     const int64_t[::1] X_indptr, const floating[::1, :] Q,
+                     const floating[::1, :] B) except -1:
+    """Sparse X into P, its CSC structure checked (the nogil code trusts its indices),
+    and the low-rank correction Q B of rank r (0: none)."""
+    cdef int64_t kk, nnz
+    cdef int k, n = P.n, p = P.p
+    if X_indptr.shape[0] != p + 1 or X_indptr[0] != 0:
+        raise ValueError("X_indptr must have p + 1 entries, starting at 0")
+    for k in range(p):
+        if X_indptr[k + 1] < X_indptr[k]:
+            raise ValueError("X_indptr must be non-decreasing")
+    nnz = X_indptr[p]
+    if X_data.shape[0] != nnz or X_indices.shape[0] != nnz:
+        raise ValueError("X_data and X_indices must have X_indptr[-1] entries")
+    for kk in range(nnz):
+        if X_indices[kk] < 0 or X_indices[kk] >= n:
+            raise ValueError("X_indices out of range [0, n_samples)")
+    if (Q is None) != (B is None):
+        raise ValueError("Q and B go together")
+    if Q is not None and (Q.shape[1] < 1 or Q.shape[0] != n or B.shape[0] != Q.shape[1] or
+                          B.shape[1] != p):
+        raise ValueError("Q must have shape (n, r) and B (r, p), r >= 1")
+    P.sparse = True
+    P.Xdata = <void*> &X_data[0] if nnz > 0 else NULL
+    P.Xind = <int*> &X_indices[0] if nnz > 0 else NULL
+    P.Xptr = <int64_t*> &X_indptr[0]
+    if Q is not None:
+        P.r = Q.shape[1]
+        P.Q = <void*> &Q[0, 0]
+        P.B = <void*> &B[0, 0]
+    return 0
+
+
+cdef int _set_penalty(Problem* P, floating[::1] w, const double[::1] penalty_factor,
+                      const double[::1] lower, const double[::1] upper) except -1:
+    """Penalty factors and bounds into P, checked: factors positive and finite; bounds
+    ordered, feasible and holding w."""
+    cdef int k, p = w.shape[0]
+    if penalty_factor is not None:
+        if penalty_factor.shape[0] != p:
+            raise ValueError("penalty_factor must have shape (p,)")
+        for k in range(p):
+            if not (penalty_factor[k] > 0 and penalty_factor[k] < INFINITY):
+                raise ValueError("penalty_factor must be positive and finite")
+        P.pf = <double*> &penalty_factor[0]
+    if (lower is None) != (upper is None):
+        raise ValueError("lower and upper go together")
+    if lower is None:
+        return 0
+    if P.positive:
+        raise ValueError("fold positive into lower")
+    if lower.shape[0] != p or upper.shape[0] != p:
+        raise ValueError("lower and upper must have shape (p,)")
+    for k in range(p):
+        if not (lower[k] <= upper[k] and lower[k] < INFINITY and upper[k] > -INFINITY):
+            raise ValueError("bounds must satisfy lower <= upper, lower < inf, "
+                             "upper > -inf")
+        if not (lower[k] <= w[k] <= upper[k]):
+            raise ValueError("w must satisfy the bounds on entry")
+    P.box = True
+    P.lb = <double*> &lower[0]
+    P.ub = <double*> &upper[0]
+    return 0
+
+
+cdef int _check_sizes(int n, int p, const double[::1] l1s, const double[::1] l2s,
+                      floating[::1, :] coefs, double[::1] gaps, int32_t[::1] n_iters,
+                      const floating[::1] norms, const floating[:, ::1] G,
+                      const floating[::1] Xy, const floating[::1] g0,
+                      const floating[::1] y, bint y_of_X) except -1:
+    """The sizes of the per-alpha and per-feature arrays (O(1))."""
+    cdef int n_alphas = l1s.shape[0]
+    if p == 0:
+        raise ValueError("at least one feature is required")
+    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
+            n_iters.shape[0] != n_alphas:
+        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
+    if coefs.shape[0] != p or coefs.shape[1] != n_alphas:
+        raise ValueError("coefs must have shape (w.shape[0], len(l1s))")
+    if norms.shape[0] != p:
+        raise ValueError("norms must have shape (w.shape[0],)")
+    if G is not None and (G.shape[0] != p or G.shape[1] != p):
+        raise ValueError("G must have shape (w.shape[0], w.shape[0])")
+    if Xy is not None and Xy.shape[0] != p:
+        raise ValueError("Xy must have shape (w.shape[0],)")
+    if g0 is not None and g0.shape[0] != p:
+        raise ValueError("g0 must have shape (w.shape[0],)")
+    if y is not None and y_of_X and y.shape[0] != n:
+        raise ValueError("y must have shape (X.shape[0],)")
+    return 0
+
+
+cdef void _start_from_g0(Problem* P, const floating[::1] y, const floating[::1] g0,
+                         floating[::1] R, floating[::1] g) noexcept:
+    """The first solve starts from w = 0 with the gradient given (g0 = X^T y, X as
+    stored): R = y, g = X~^T y = g0 - Xmean * sum(y), as _full_grad computes it."""
+    cdef double rsum = 0
+    cdef int k
+    # R = y
+    _copy(P.n, &y[0], &R[0])
+    for k in range(P.n):
+        rsum += y[k]
+    for k in range(P.p):
+        g[k] = g0[k]
+        if P.Xmean != NULL:
+            g[k] -= <floating> ((<floating*> P.Xmean)[k] * rsum)
+    P.fresh = True
+
+
+cdef int _set_dense(Problem* P, const floating[:, :] X, bint use_gram,
+                    const floating[::1] Xmean) except -1:
+    """Dense X into P: its pointer and strides (unit stride along the columns, Fortran,
+    or along the rows, C), and the column means of implicit centering."""
+    cdef int n = X.shape[0], p = P.p
+    cdef size_t item = sizeof(floating)
+    if X.shape[0] == 0 or X.shape[1] != p:
+        raise ValueError("X must have shape (n_samples, w.shape[0]), n_samples > 0")
+    P.X = <void*> &X[0, 0]
+    if <size_t> X.strides[0] == item and (p == 1 or <size_t> X.strides[1] == n * item):
+        P.rs, P.cs = 1, n
+    elif <size_t> X.strides[1] == item and (n == 1 or <size_t> X.strides[0] == p * item):
+        P.rs, P.cs = p, 1
+        if n == 1:
+            P.rs, P.cs = 1, 1
+    else:
+        raise ValueError("X must be Fortran or C contiguous")
+    if use_gram and P.rs != 1 and n > 1:
+        raise ValueError("X must be Fortran contiguous in Gram mode")
+    return 0
+
+
+cdef object _ints(list keep, object shape, int fill=0):
+    """An int array filled with `fill`, appended to keep"""
+    a = np.full(shape, fill, dtype=np.intc)
+    keep.append(a)
+    return a
+
+
+cdef object _zeros(list keep, object shape, object dtype):
+    """A zero array, appended to keep"""
+    a = np.zeros(shape, dtype=dtype)
+    keep.append(a)
+    return a
+
+
+cdef list _workspace(Problem* P, Inner* S, floating[::1] w, const floating[::1] norms,
+                     const floating[:, ::1] G):
+    """Allocate the workspace of a path (one array per buffer) and point P and S into
+    it; returns the arrays, to be kept alive while P and S are in use."""
+    cdef int n = max(P.n, 1), p = P.p, r = max(P.r, 1), k
+    dt = np.float32 if floating is float else np.float64
+    f64 = np.float64
+    cdef list keep = []
+    cdef int[::1] slot = _ints(keep, p, -1)
+    P.slot = &slot[0]
+    if G is not None:
+        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        for k in range(p):
+            slot[k] = k
+        P.n_cols = p
+        P.cap = p
+        P.lazy = False
+    else:
+        P.lazy = P.mode == GRAM
+    cdef int[::1] nz = _ints(keep, p)
+    P.nz = &nz[0]
+    P.n_nz = _nonzero_columns(&norms[0], p, &nz[0])
+    # bounds for the features left out of a solve (see _certify)
+    cdef double[::1] cref = _zeros(keep, p, f64)
+    cdef double[::1] cnorm = np.sqrt(np.maximum(np.asarray(norms, dtype=f64), 0))
+    cdef floating[::1] Rref = _zeros(keep, n, dt)
+    cdef signed char[::1] exact = _zeros(keep, p, np.int8)
+    keep.append(cnorm)
+    P.cref = &cref[0]
+    P.cnorm = &cnorm[0]
+    P.Rref = <void*> &Rref[0]
+    P.exact = <char*> &exact[0]
+    # the inner solve's state
+    cdef int[::1] W = _ints(keep, p), chol_f = _ints(keep, p)
+    cdef int[::1] chol_pos = _ints(keep, p, -1), wpos = _ints(keep, p, -1)
+    cdef int[::1] inK = _ints(keep, p), xslot = _ints(keep, p, -1)
+    cdef int[::1] slot_feat = _ints(keep, p), act = _ints(keep, 2 * p)
+    S.W = &W[0]
+    S.chol_f = &chol_f[0]
+    S.chol_pos = &chol_pos[0]
+    S.wpos = &wpos[0]
+    S.inK = &inK[0]
+    S.xslot = &xslot[0]
+    S.slot_feat = &slot_feat[0]
+    S.act = &act[0]
+    cdef floating[::1] wW = _zeros(keep, p, dt), qW = _zeros(keep, p, dt)
+    cdef floating[::1] bW = _zeros(keep, p, dt), dW = _zeros(keep, p, dt)
+    cdef floating[::1] gW = _zeros(keep, p, dt)
+    cdef floating[::1] hist = _zeros(keep, (ANDERSON_K + 1) * p, dt)
+    cdef floating[::1] wacc = _zeros(keep, p, dt), vacc = _zeros(keep, max(n, p), dt)
+    S.wW = <void*> &wW[0]
+    S.qW = <void*> &qW[0]
+    S.bW = <void*> &bW[0]
+    S.dW = <void*> &dW[0]
+    S.gW = <void*> &gW[0]
+    S.hist = <void*> &hist[0]
+    S.wacc = <void*> &wacc[0]
+    S.vacc = <void*> &vacc[0]
+    cdef double[:, ::1] per_pos = _zeros(keep, (4, p), f64)
+    S.l1W = &per_pos[0, 0]
+    S.l2W = &per_pos[1, 0]
+    S.loW = &per_pos[2, 0]
+    S.hiW = &per_pos[3, 0]
+    cdef double[::1] tbuf = _zeros(keep, 2 * r, f64), tinner = _zeros(keep, r, f64)
+    cdef floating[::1] scat = _zeros(keep, n, dt)
+    P.tbuf = &tbuf[0]
+    S.t = &tinner[0]
+    P.scat = <void*> &scat[0]
+    return keep
 
 
 def enet_path(
@@ -158,88 +375,37 @@ def enet_path(
         from the last pass over every column (see _certify; dense residual mode with
         plain penalties, float64); False computes every left-out feature (tests).
     """
+    # O(1) checks of every size here (the nogil code trusts them); _set_sparse and
+    # _set_penalty check the contents of sparse X, penalty factors and bounds
     if w.shape[0] >= 2**31 or (X is not None and X.shape[0] >= 2**31):
         raise ValueError("fastreg supports fewer than 2**31 samples and features")
     cdef int n_alphas = l1s.shape[0]
     cdef int p = w.shape[0]
     cdef bint sparse = X_data is not None
     cdef int n = X.shape[0] if X is not None else (y.shape[0] if sparse else 0)
-    cdef int64_t kk, nnz
-    cdef int r = 0
     cdef int k, status = 0
     cdef Problem P
     cdef Inner S
-    cdef double gap, rsum
-    dtype = np.float32 if floating is float else np.float64
-
-    # every size is checked here: the nogil code below trusts them
+    cdef double gap
     if G is None and X is None and not sparse:
         raise ValueError("either X, X_data or G is required")
-    if p == 0:
-        raise ValueError("at least one feature is required")
-    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
-            n_iters.shape[0] != n_alphas:
-        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
-    if coefs.shape[0] != p or coefs.shape[1] != n_alphas:
-        raise ValueError("coefs must have shape (w.shape[0], len(l1s))")
-    if norms.shape[0] != p:
-        raise ValueError("norms must have shape (w.shape[0],)")
-    if G is not None and (G.shape[0] != p or G.shape[1] != p):
-        raise ValueError("G must have shape (w.shape[0], w.shape[0])")
-    if Xy is not None and Xy.shape[0] != p:
-        raise ValueError("Xy must have shape (w.shape[0],)")
-    if g0 is not None and g0.shape[0] != p:
-        raise ValueError("g0 must have shape (w.shape[0],)")
-    if y is not None and X is not None and y.shape[0] != n:
-        raise ValueError("y must have shape (X.shape[0],)")
+    _check_sizes(n, p, l1s, l2s, coefs, gaps, n_iters, norms, G, Xy, g0, y, X is not None)
     if max_iter < 1:
         raise ValueError("max_iter must be >= 1")
+    if Xmean is not None and (use_gram or G is not None):
+        raise ValueError("Xmean (implicit centering) is for residual updates only")
+    if Xmean is not None and Xmean.shape[0] != p:
+        raise ValueError("Xmean must have shape (p,)")
     if sparse:
         if X is not None or G is not None or use_gram or Xmean is not None:
             raise ValueError("sparse X (X_data) is for residual updates, without X, G "
                              "or Xmean")
         if X_indices is None or X_indptr is None or y is None or n == 0:
             raise ValueError("sparse X needs X_indices, X_indptr and a non-empty y")
-        if X_indptr.shape[0] != p + 1 or X_indptr[0] != 0:
-            raise ValueError("X_indptr must have p + 1 entries, starting at 0")
-        for k in range(p):
-            if X_indptr[k + 1] < X_indptr[k]:
-                raise ValueError("X_indptr must be non-decreasing")
-        nnz = X_indptr[p]
-        if X_data.shape[0] != nnz or X_indices.shape[0] != nnz:
-            raise ValueError("X_data and X_indices must have X_indptr[-1] entries")
-        for kk in range(nnz):
-            if X_indices[kk] < 0 or X_indices[kk] >= n:
-                raise ValueError("X_indices out of range [0, n_samples)")
-        if (Q is None) != (B is None):
-            raise ValueError("Q and B go together")
-        if Q is not None:
-            r = Q.shape[1]
-            if r < 1 or Q.shape[0] != n or B.shape[0] != r or B.shape[1] != p:
-                raise ValueError("Q must have shape (n, r) and B (r, p), r >= 1")
     elif X_indices is not None or X_indptr is not None or Q is not None or \
             B is not None:
         raise ValueError("X_indices, X_indptr, Q and B are for sparse X (X_data)")
-    if penalty_factor is not None:
-        if penalty_factor.shape[0] != p:
-            raise ValueError("penalty_factor must have shape (p,)")
-        for k in range(p):
-            if not (penalty_factor[k] > 0 and penalty_factor[k] < INFINITY):
-                raise ValueError("penalty_factor must be positive and finite")
-    if (lower is None) != (upper is None):
-        raise ValueError("lower and upper go together")
-    if lower is not None:
-        if positive:
-            raise ValueError("fold positive into lower")
-        if lower.shape[0] != p or upper.shape[0] != p:
-            raise ValueError("lower and upper must have shape (p,)")
-        for k in range(p):
-            if not (lower[k] <= upper[k] and lower[k] < INFINITY and
-                    upper[k] > -INFINITY):
-                raise ValueError("bounds must satisfy lower <= upper, lower < inf, "
-                                 "upper > -inf")
-            if not (lower[k] <= w[k] <= upper[k]):
-                raise ValueError("w must satisfy the bounds on entry")
+
     memset(&P, 0, sizeof(Problem))
     memset(&S, 0, sizeof(Inner))
     P.n = n
@@ -255,41 +421,11 @@ def enet_path(
     P.rng = seed if seed != 0 else 1
     P.norms = <void*> &norms[0]
     if sparse:
-        P.sparse = True
-        P.Xdata = <void*> &X_data[0] if nnz > 0 else NULL
-        P.Xind = <int*> &X_indices[0] if nnz > 0 else NULL
-        P.Xptr = <int64_t*> &X_indptr[0]
-        P.r = r
-        if r > 0:
-            P.Q = <void*> &Q[0, 0]
-            P.B = <void*> &B[0, 0]
-    if penalty_factor is not None:
-        P.pf = <double*> &penalty_factor[0]
-    if lower is not None:
-        P.box = True
-        P.lb = <double*> &lower[0]
-        P.ub = <double*> &upper[0]
-    cdef size_t item = sizeof(floating)
+        _set_sparse(&P, X_data, X_indices, X_indptr, Q, B)
+    _set_penalty(&P, w, penalty_factor, lower, upper)
     if X is not None:
-        if X.shape[0] == 0 or X.shape[1] != p:
-            raise ValueError("X must have shape (n_samples, w.shape[0]), n_samples > 0")
-        P.X = <void*> &X[0, 0]
-        # unit stride along the columns (Fortran) or along the rows (C)
-        if <size_t> X.strides[0] == item and (p == 1 or <size_t> X.strides[1] == n * item):
-            P.rs, P.cs = 1, n
-        elif <size_t> X.strides[1] == item and (n == 1 or <size_t> X.strides[0] == p * item):
-            P.rs, P.cs = p, 1
-            if n == 1:
-                P.rs, P.cs = 1, 1
-        else:
-            raise ValueError("X must be Fortran or C contiguous")
-        if use_gram and G is None and P.rs != 1 and n > 1:
-            raise ValueError("X must be Fortran contiguous in Gram mode")
+        _set_dense(&P, X, use_gram and G is None, Xmean)
     if Xmean is not None:
-        if use_gram or G is not None:
-            raise ValueError("Xmean (implicit centering) is for residual updates only")
-        if Xmean.shape[0] != p:
-            raise ValueError("Xmean must have shape (p,)")
         P.Xmean = <void*> &Xmean[0]
     if P.mode == NAIVE:
         if y is None:
@@ -299,117 +435,22 @@ def enet_path(
         raise ValueError("Xy is required in Gram mode")
     else:
         P.Xy = <void*> &Xy[0]
-
-    slot = np.full(p, -1, dtype=np.intc)
-    cdef int[::1] slot_v = slot
-    P.slot = &slot_v[0]
-    if G is not None:
-        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
-        for k in range(p):
-            slot_v[k] = k
-        P.n_cols = p
-        P.cap = p
-        P.lazy = False
-    else:
-        P.lazy = P.mode == GRAM
-
-    # workspace
-    R = np.zeros(max(n, 1), dtype=dtype)
-    g = np.zeros(p, dtype=dtype)
-    feats = np.zeros(p, dtype=np.intc)
-    nz = np.zeros(p, dtype=np.intc)
-    cdef int[::1] nz_v = nz
-    P.nz = &nz_v[0]
-    P.n_nz = _nonzero_columns(&norms[0], p, &nz_v[0])
-    # bounds for the features left out of a solve (see _certify)
-    cref = np.zeros(p, dtype=np.float64)
-    cnorm = np.sqrt(np.maximum(np.asarray(norms, dtype=np.float64), 0))
-    Rref = np.zeros(max(n, 1), dtype=dtype)
-    exact = np.zeros(p, dtype=np.int8)
-    cdef double[::1] cref_v = cref, cnorm_v = cnorm
-    cdef floating[::1] Rref_v = Rref
-    cdef signed char[::1] exact_v = exact
-    P.cref = &cref_v[0]
-    P.cnorm = &cnorm_v[0]
-    P.Rref = <void*> &Rref_v[0]
-    P.exact = <char*> &exact_v[0]
     P.bounds = (P.mode == NAIVE and not P.sparse and P.pf == NULL and not P.box and
                 floating is double and bounds)
-    supp = np.zeros(p, dtype=np.intc)
 
-    Wi = np.zeros(p, dtype=np.intc)
-    chol_f = np.zeros(p, dtype=np.intc)
-    chol_pos = np.full(p, -1, dtype=np.intc)
-    wpos = np.full(p, -1, dtype=np.intc)
-    inK = np.zeros(p, dtype=np.intc)
-    xslot = np.full(p, -1, dtype=np.intc)
-    slot_feat = np.zeros(p, dtype=np.intc)
-    cdef int[::1] chol_f_v = chol_f, chol_pos_v = chol_pos, wpos_v = wpos, inK_v = inK
-    cdef int[::1] xslot_v = xslot, slot_feat_v = slot_feat
-    S.xslot = &xslot_v[0]
-    S.slot_feat = &slot_feat_v[0]
-    S.chol_f = &chol_f_v[0]
-    S.chol_pos = &chol_pos_v[0]
-    S.wpos = &wpos_v[0]
-    S.inK = &inK_v[0]
-    act = np.zeros(2 * p, dtype=np.intc)
-    wW = np.zeros(p, dtype=dtype)
-    qW = np.zeros(p, dtype=dtype)
-    bW = np.zeros(p, dtype=dtype)
-    dW = np.zeros(p, dtype=dtype)
-    gW = np.zeros(p, dtype=dtype)
-    hist = np.zeros((ANDERSON_K + 1) * p, dtype=dtype)
-    wacc = np.zeros(p, dtype=dtype)
-    vacc = np.zeros(max(n, p), dtype=dtype)
-    cdef floating[::1] R_v = R
-    cdef floating[::1] g_v = g
-    cdef int[::1] feats_v = feats
-    cdef int[::1] supp_v = supp
+    keep = _workspace(&P, &S, w, norms, G)
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] R = np.zeros(max(n, 1), dtype=dtype)
+    cdef floating[::1] g = np.zeros(p, dtype=dtype)
+    cdef int[::1] feats = np.zeros(p, dtype=np.intc)
+    cdef int[::1] supp = np.zeros(p, dtype=np.intc)
+    S.R = <void*> &R[0]     # the inner solve updates the residual in place
+    if g0 is not None and P.mode == NAIVE and not P.sparse and not P.box and n > 0 \
+            and not np.any(w):
+        _start_from_g0(&P, y, g0, R, g)
     cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
     if cand == NULL:
         raise MemoryError("fastreg: could not allocate the working-set candidates")
-    cdef int[::1] W_v = Wi
-    cdef int[::1] act_v = act
-    cdef floating[::1] wW_v = wW, qW_v = qW, bW_v = bW, dW_v = dW, gW_v = gW
-    cdef floating[::1] hist_v = hist, wacc_v = wacc, vacc_v = vacc
-    S.W = &W_v[0]
-    S.act = &act_v[0]
-    S.wW = <void*> &wW_v[0]
-    S.qW = <void*> &qW_v[0]
-    S.bW = <void*> &bW_v[0]
-    S.dW = <void*> &dW_v[0]
-    S.gW = <void*> &gW_v[0]
-    S.R = <void*> &R_v[0]
-    S.hist = <void*> &hist_v[0]
-    S.wacc = <void*> &wacc_v[0]
-    S.vacc = <void*> &vacc_v[0]
-    per_pos = np.zeros((4, p), dtype=np.float64)
-    cdef double[:, ::1] per_pos_v = per_pos
-    S.l1W = &per_pos_v[0, 0]
-    S.l2W = &per_pos_v[1, 0]
-    S.loW = &per_pos_v[2, 0]
-    S.hiW = &per_pos_v[3, 0]
-    tbuf = np.zeros(2 * max(r, 1), dtype=np.float64)
-    scat = np.zeros(max(n, 1), dtype=dtype)
-    cdef double[::1] tbuf_v = tbuf
-    cdef floating[::1] scat_v = scat
-    P.tbuf = &tbuf_v[0]
-    tinner = np.zeros(max(r, 1), dtype=np.float64)
-    cdef double[::1] tinner_v = tinner
-    S.t = &tinner_v[0]
-    P.scat = <void*> &scat_v[0]
-    if g0 is not None and P.mode == NAIVE and not P.sparse and not P.box and n > 0 \
-            and not np.any(w):
-        # the gradient at w = 0 is given: R = y, g = X~^T y, as _full_grad computes it
-        _copy(n, &y[0], &R_v[0])
-        rsum = 0
-        for k in range(n):
-            rsum += y[k]
-        for k in range(p):
-            g_v[k] = g0[k]
-            if P.Xmean != NULL:
-                g_v[k] -= <floating> ((<floating*> P.Xmean)[k] * rsum)
-        P.fresh = True
     try:
         with nogil:
             # (the residual R = y - X w is computed by _solve)
@@ -422,10 +463,11 @@ def enet_path(
                 if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
                     P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
                     P.w_prev = <void*> &coefs[0, k - 2]
-                status = _solve(&P, &w[0], &R_v[0], &g_v[0], &feats_v[0],
-                                &supp_v[0], cand, &S, max_iter, &gap)
+                status = _solve(&P, &w[0], &R[0], &g[0], &feats[0], &supp[0], cand, &S,
+                                max_iter, &gap)
                 if status < 0:
                     break
+                # coefs[:, k] = w
                 _copy(p, &w[0], &coefs[0, k])
                 gaps[k] = gap
                 n_iters[k] = status
@@ -437,5 +479,6 @@ def enet_path(
         free(S.chol_L)
         if P.lazy:
             free(P.Gcols)
+    del keep
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

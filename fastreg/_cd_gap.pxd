@@ -48,10 +48,12 @@ cdef struct GapSums:
     double w_l1       # sum_j l1_j |w_j|
     double w_l2       # sum_j l2_j w_j^2
     double smin       # l1 > 0: min_j of the dual scaling limits (_dual_limit)
-    double smin_all   # l1 > 0: the same, as if every bound were infinite (with far
-                      #   finite bounds, scaling beats paying h*_l1 at the bound)
-    double h          # l1 = 0 < l2: sum_j h*_l2(x_j^T R); l1 = l2 = 0: squared
-                      #   gradient along the feasible directions
+    # l1 > 0: the same, as if every bound were infinite (with far finite bounds, scaling
+    # beats paying h*_l1 at the bound)
+    double smin_all
+    # l1 = 0 < l2: sum_j h*_l2(x_j^T R); l1 = l2 = 0: squared gradient along the
+    # feasible directions
+    double h
 
 
 cdef inline void _gap_init(GapSums* a) noexcept nogil:

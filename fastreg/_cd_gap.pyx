@@ -1,7 +1,6 @@
 """Duality gap and certification (see _cd_gap.pxd)."""
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.string cimport memcpy
 
 from ._blas cimport _copy
 from ._cd_problem cimport Problem, Inner, NAIVE
@@ -119,7 +118,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
     cdef int i
     cdef floating* g
     cdef floating wi
-    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, hv, c
+    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, s_W, s_A, h_W = 0, h_A = 0, v, c
     cdef double s_W2, s_A2, h_W2 = 0, h_A2 = 0
     cdef int k
     cdef GapSums aW, aA
@@ -130,7 +129,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
         _qtdot(P, <floating*> S.R, S.t)      # t = Q^T R_s afresh (no drift)
         for i in range(S.m):
             g[i] = <floating> (_sdot(P, S.W[i], <floating*> S.R) -
-                               _bdot(P, S.W[i], S.t, g))
+                               _bdot(P, <floating*> P.B, S.W[i], S.t))
         RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
         Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
         for k in range(P.r):
@@ -195,6 +194,7 @@ cdef void _ref_set(Problem* P, floating* R, floating* g) noexcept nogil:
     cdef double rr = 0
     if not P.bounds:
         return
+    # Rref = R
     _copy(P.n, R, <floating*> P.Rref)
     for i in range(P.n_nz):
         j = P.nz[i]

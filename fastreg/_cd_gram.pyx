@@ -35,14 +35,14 @@ cdef void _sparse_block(Problem* P, const int* W, int m, floating* GW) noexcept 
             scat[P.Xind[kk]] = 0
 
 
-cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
-    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
+cdef int _ensure_cols(Problem* P, const floating* X, const int* feats, int k) noexcept nogil:
+    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM
+    (X = P.X).
 
     Returns -1 if memory could not be allocated.
     """
     cdef int i, j, n_new = 0, new_cap
     cdef floating* block
-    cdef floating* X = <floating*> P.X
     cdef floating* dest
     cdef void* grown
     if not P.lazy:
@@ -98,8 +98,10 @@ cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
         # the slots before s0 against the new ones (GEMM), the new ones among
         # themselves (upper triangle, SYRK: half the products)
         if s0 > 0:
+            # dest[:s0, :] (+)= buf[:, :s0].T @ buf[:, s0:s1]
             _gemm_tn(s0, s1 - s0, rows, buf, rows, buf + <size_t> s0 * rows, rows, dest,
                      ld, zero)
+        # dest[s0:s1, :] (+)= buf[:, s0:s1].T @ buf[:, s0:s1]  (upper triangle)
         _syrk_upper(s1 - s0, rows, buf + <size_t> s0 * rows, rows, zero, dest + s0, ld)
         zero = 1
         first = False
@@ -112,27 +114,101 @@ cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
     return 0
 
 
+cdef int _slot_reserve(Problem* P, Inner* S, const floating* old_GS, int s0, int s1,
+                       bint panels) noexcept nogil:
+    """Room for s1 slots (the gathered columns XW unless panels, the products GS, the
+    upper triangles of the first s0 columns of old_GS = S.GS kept). Returns -1 if
+    memory ran out."""
+    cdef int lda = max(P.n, 1), b
+    cdef int new_cap = min(max(2 * s1, 16), P.p)
+    cdef floating* GS
+    cdef void* grown
+    if not panels:
+        grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
+        if grown == NULL:
+            return -1
+        S.XW = grown
+    GS = <floating*> malloc(<size_t> new_cap * new_cap * sizeof(floating))
+    if GS == NULL:
+        return -1
+    for b in range(s0):
+        memcpy(GS + <size_t> b * new_cap, old_GS + <size_t> b * S.slot_cap,
+               (b + 1) * sizeof(floating))
+    free(S.GS)
+    S.GS = <void*> GS
+    S.slot_cap = new_cap
+    return 0
+
+
+cdef int _slot_products(Problem* P, Inner* S, floating* XW, floating* GS, int s0, int s1,
+                        bint panels) noexcept nogil:
+    """GS[:s1, s0:s1] = X~_slots^T X~_new (upper triangle), for the new slots s0:s1
+    (GS = S.GS; XW = S.XW, the gathered columns, unless panels): one product, or a
+    sum over row blocks split between OpenMP threads (block 0 into GS, the others into
+    a buffer added afterwards). Returns -1 if memory ran out."""
+    cdef int n = P.n, lda = max(P.n, 1), k_new = s1 - s0, cap = S.slot_cap
+    cdef int T = _chunks(P, <double> n * k_new, PAR_MIN_ONCE), t, r0, r1, a, b, i
+    cdef int failed = 0
+    cdef floating* part = NULL
+    cdef floating* dest
+    if T > 1:
+        part = <floating*> malloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
+        if part == NULL:
+            T = 1
+    if T == 1:
+        if panels:
+            return _panel_products(P, S, s0, s1, 0, n, GS + <size_t> s0 * cap, cap)
+        for i in range(s0, s1):
+            _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+        # GS[:s1, s0:s1] = XW[:, :s1].T @ XW[:, s0:s1]
+        _gemm_tn(s1, k_new, n, XW, lda, XW + <size_t> s0 * lda, lda,
+                 GS + <size_t> s0 * cap, cap)
+        return 0
+    if not panels:
+        for i in prange(s0, s1, num_threads=T, schedule="static"):
+            _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
+    for t in prange(T, num_threads=T, schedule="static"):
+        r0 = <int> ((<int64_t> n * t) // T)
+        r1 = <int> ((<int64_t> n * (t + 1)) // T)
+        if panels:
+            if t == 0:
+                failed += _panel_products(P, S, s0, s1, r0, r1, GS + <size_t> s0 * cap, cap)
+            else:
+                failed += _panel_products(P, S, s0, s1, r0, r1,
+                                          part + <size_t> (t - 1) * s1 * k_new, s1)
+        elif t == 0:
+            # GS[:s1, s0:s1] = XW[r0:r1, :s1].T @ XW[r0:r1, s0:s1]
+            _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
+                     XW + <size_t> s0 * lda + r0, lda, GS + <size_t> s0 * cap, cap)
+        else:
+            # part[t - 1] = XW[r0:r1, :s1].T @ XW[r0:r1, s0:s1]
+            _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
+                     XW + <size_t> s0 * lda + r0, lda,
+                     part + <size_t> (t - 1) * s1 * k_new, s1)
+    for t in range(1, T):
+        dest = part + <size_t> (t - 1) * s1 * k_new
+        for b in range(k_new):
+            # (rows up to the diagonal: the panels set the upper triangle only)
+            for a in range(s0 + b + 1):
+                GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
+    free(part)
+    return -1 if failed != 0 else 0
+
+
 cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
     """GW = X~_W^T X~_W (m x m, full) for dense naive problems, from a cache of the
     products of the "slots" (the features of the working sets so far, in the order they
     entered): a growing working set computes only its new columns' products with the
-    slots (X~_S^T x~_new, a GEMM split over row blocks between OpenMP threads), so that
-    a working set growing 10 -> 20 -> ... -> m pays about n m^2 in all instead of
-    n m^2 per size (the old block recomputed in full). Short X (n < PANEL_MIN_ROWS)
-    keeps a copy of the slots' columns (XW); tall X gathers panels of rows of all the
-    slots at each growth instead: the copy's first touch cost a page fault per 4 KiB
-    (20000 x 500 Lasso at alpha_max/100: 10% of the fit), and a panel is reused in
-    cache. The cache is emptied when keeping it would hold more than 2 m + 64 slots
-    (working sets of a path that moved on). Returns -1 if memory ran out."""
-    cdef int n = P.n, lda = max(P.n, 1), i, j, a, b, sa, sb, s0, s1, k_new = 0
-    cdef int T, t, r0, r1, cap, new_cap, failed = 0
+    slots (X~_S^T x~_new), so that a working set growing 10 -> 20 -> ... -> m pays
+    about n m^2 in all instead of n m^2 per size. Short X (n < PANEL_MIN_ROWS) keeps a
+    copy of the slots' columns (XW); tall X gathers panels of rows of all the slots at
+    each growth instead (no first touch of a copy as long as X, a page fault per 4 KiB;
+    a panel is reused in cache). The cache is emptied when keeping it would hold more
+    than 2 m + 64 slots (working sets of a path that moved on). Returns -1 if memory
+    ran out."""
+    cdef int i, j, a, b, sa, sb, s0, s1, k_new = 0, cap
     cdef bint panels = P.n >= PANEL_MIN_ROWS
-    cdef floating* XW
     cdef floating* GS
-    cdef floating* old_GS
-    cdef floating* part = NULL
-    cdef floating* dest
-    cdef void* grown
     for i in range(m):
         if S.xslot[S.W[i]] < 0:
             k_new += 1
@@ -143,79 +219,20 @@ cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil:
         k_new = m
     s0 = S.n_slots
     s1 = s0 + k_new
-    if s1 > S.slot_cap:
-        new_cap = min(max(2 * s1, 16), P.p)
-        if not panels:
-            grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
-            if grown == NULL:
-                return -1
-            S.XW = grown
-        old_GS = <floating*> S.GS
-        GS = <floating*> malloc(<size_t> new_cap * new_cap * sizeof(floating))
-        if GS == NULL:
-            return -1
-        for b in range(s0):
-            memcpy(GS + <size_t> b * new_cap, old_GS + <size_t> b * S.slot_cap,
-                   (b + 1) * sizeof(floating))
-        free(old_GS)
-        S.GS = <void*> GS
-        S.slot_cap = new_cap
-    XW = <floating*> S.XW
-    GS = <floating*> S.GS
-    cap = S.slot_cap
+    if s1 > S.slot_cap and _slot_reserve(P, S, <floating*> S.GS, s0, s1, panels) < 0:
+        return -1
     for i in range(m):
         j = S.W[i]
         if S.xslot[j] < 0:
             S.xslot[j] = S.n_slots
             S.slot_feat[S.n_slots] = j
             S.n_slots += 1
-    if k_new > 0:
-        # GS[:s1, s0:s1] = X~_slots^T X~_new
-        T = _chunks(P, <double> n * k_new, PAR_MIN_ONCE)
-        if T > 1:
-            part = <floating*> malloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
-            if part == NULL:
-                T = 1
-        if T == 1:
-            if panels:
-                failed = _panel_products(P, S, s0, s1, 0, n, GS + <size_t> s0 * cap, cap)
-            else:
-                for i in range(s0, s1):
-                    _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
-                _gemm_tn(s1, k_new, n, XW, lda, XW + <size_t> s0 * lda, lda,
-                         GS + <size_t> s0 * cap, cap)
-        else:
-            if not panels:
-                for i in prange(s0, s1, num_threads=T, schedule="static"):
-                    _xcopy(P, S.slot_feat[i], XW + <size_t> i * lda)
-            # the sum over row blocks: block 0 into GS, the others into part
-            for t in prange(T, num_threads=T, schedule="static"):
-                r0 = <int> ((<int64_t> n * t) // T)
-                r1 = <int> ((<int64_t> n * (t + 1)) // T)
-                if panels:
-                    if t == 0:
-                        failed += _panel_products(P, S, s0, s1, r0, r1,
-                                                  GS + <size_t> s0 * cap, cap)
-                    else:
-                        failed += _panel_products(P, S, s0, s1, r0, r1,
-                                                  part + <size_t> (t - 1) * s1 * k_new,
-                                                  s1)
-                elif t == 0:
-                    _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
-                             XW + <size_t> s0 * lda + r0, lda, GS + <size_t> s0 * cap, cap)
-                else:
-                    _gemm_tn(s1, k_new, r1 - r0, XW + r0, lda,
-                             XW + <size_t> s0 * lda + r0, lda,
-                             part + <size_t> (t - 1) * s1 * k_new, s1)
-            for t in range(1, T):
-                dest = part + <size_t> (t - 1) * s1 * k_new
-                for b in range(k_new):
-                    # (rows up to the diagonal: the panels set the upper triangle only)
-                    for a in range(s0 + b + 1):
-                        GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
-            free(part)
-        if failed != 0:
-            return -1
+    if k_new > 0 and _slot_products(P, S, <floating*> S.XW, <floating*> S.GS, s0, s1,
+                                    panels) < 0:
+        return -1
+    # GW[a, b] = GS[slot a, slot b] (from the upper triangle)
+    GS = <floating*> S.GS
+    cap = S.slot_cap
     for b in range(m):
         sb = S.xslot[S.W[b]]
         for a in range(m):

@@ -46,7 +46,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     elif P.sparse:
         # sparse residual R_s = y - X w with t = Q^T R_s (the residual is R_s + Q B w):
         # x~_j @ R = x_j @ R_s - B_j @ t
-        z = <floating> (_sdot(P, j, <floating*> S.R) - _bdot(P, j, S.t, dW)) + \
+        z = <floating> (_sdot(P, j, <floating*> S.R) - _bdot(P, <floating*> P.B, j, S.t)) + \
             dW[i] * old
     else:
         # z = x_j @ (R + w_j x_j)
@@ -61,9 +61,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of coordinate descent over the working-set positions pos[:k]."""
-    cdef int t
+    cdef int t, _t
     if P.random:
-        for t in range(k):
+        for _t in range(k):
             _update(P, S, pos[_rand_int(k, &P.rng)], wW)
     else:
         for t in range(k):
@@ -145,6 +145,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     # residual (naive) or q_W (Gram) at w_acc
     if not S.gram:
         cur = <floating*> S.R
+        # vacc = R
         _copy(P.n, cur, vacc)
         for t in range(nA):
             i = S.act[t]
@@ -156,13 +157,16 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
                     _xaxpy(P, S.W[i], -delta, vacc)
     else:
         cur = <floating*> S.qW
+        # vacc = qW
         _copy(S.m, cur, vacc)
         for t in range(nA):
             i = S.act[t]
             delta = wacc[i] - wW[i]
             if delta != 0:
+                # vacc -= delta * G[W, W[i]]
                 _axpy(S.m, -delta, (<floating*> S.GW) + <size_t> i * S.m, vacc)
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
+        # wW = wacc;  R (or qW) = vacc
         _copy(S.m, wacc, wW)
         _copy(P.n if not S.gram else S.m, vacc, cur)
         if P.sparse and not S.gram:

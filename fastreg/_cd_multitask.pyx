@@ -384,9 +384,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of block coordinate descent over the working-set positions pos[:k]."""
-    cdef int t
+    cdef int t, _t
     if P.random:
-        for t in range(k):
+        for _t in range(k):
             _update(P, S, pos[_rand_int(k, &P.rng)], wW)
     else:
         for t in range(k):
@@ -477,7 +477,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     k-th sweep.
     """
     cdef int k, t, i, c, K = ANDERSON_K, T = P.T
-    cdef size_t L = <size_t> nA * T, e
+    cdef size_t L = <size_t> nA * T
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
@@ -601,7 +601,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 double* gap_out) noexcept nogil:
     """Solve one problem from the warm start W. Returns the number of sweeps,
     or -1 if memory ran out."""
-    cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps, c
+    cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps
     cdef int n_screened = 0, outer = 0, n_viol, zeroed, T = P.T
     cdef bint strong, use_strong
     cdef double gap, dnorm, dmax, radius, eps, thresh, v, d

@@ -26,8 +26,10 @@ cdef void _grad_dense(Problem* P, floating* R, floating* g) noexcept nogil:
     cdef int T = _chunks(P, <double> P.n * P.p), t, c0, c1
     if T == 1:
         if P.rs == 1:
+            # g = X.T @ R  (Fortran X)
             _gemv_t(P.n, P.p, 1.0, X, P.n, R, 0.0, g)
         else:
+            # g = X.T @ R  (C X: the Fortran view X.T of shape (p, n))
             _gemv_n(P.p, P.n, 1.0, X, P.p, R, 0.0, g)
         return
     for t in prange(T, num_threads=T, schedule="static"):
@@ -35,8 +37,10 @@ cdef void _grad_dense(Problem* P, floating* R, floating* g) noexcept nogil:
         c1 = <int> ((<int64_t> P.p * (t + 1)) // T)
         if c1 > c0:
             if P.rs == 1:
+                # g[c0:c1] = X[:, c0:c1].T @ R
                 _gemv_t(P.n, c1 - c0, 1.0, X + <size_t> c0 * P.n, P.n, R, 0.0, g + c0)
             else:
+                # g[c0:c1] = X[:, c0:c1].T @ R  (C X)
                 _gemv_n(c1 - c0, P.n, 1.0, X + c0, P.p, R, 0.0, g + c0)
 
 
@@ -45,10 +49,10 @@ cdef void _residual(Problem* P, floating* w, const int* supp, int n_supp,
     """R = y - X~[:, supp] @ w[supp], afresh."""
     cdef int T = 1, t, i, j, r0, r1
     cdef double shift
-    cdef floating* X = <floating*> P.X
     if not P.sparse and P.rs == 1:
         T = _chunks(P, <double> P.n * n_supp, PAR_MIN_ONCE)
     if T == 1:
+        # R = y
         _copy(P.n, <floating*> P.y, R)
         for i in range(n_supp):
             j = supp[i]
@@ -71,9 +75,11 @@ cdef void _row_block_residual(Problem* P, floating* w, const int* supp, int n_su
     cdef floating* X = <floating*> P.X
     if r1 <= r0:
         return
+    # R[r0:r1] = y[r0:r1]
     _copy(r1 - r0, (<floating*> P.y) + r0, R + r0)
     for i in range(n_supp):
         j = supp[i]
+        # R[r0:r1] -= w[j] * X[r0:r1, j]
         _axpy(r1 - r0, -w[j], X + <size_t> j * P.n + r0, R + r0)
     if shift != 0:
         for r in range(r0, r1):
@@ -84,7 +90,6 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
                      const int* feats, int k, int n_supp, const int* supp) noexcept nogil:
     """g[j] = x_j^T R for j in feats (naive), or g = X^T y - G w (Gram, all features)."""
     cdef int i, j, s
-    cdef floating* X = <floating*> P.X
     cdef floating* col
     cdef double rsum
     if P.mode == NAIVE:
@@ -93,7 +98,7 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
             _qtdot(P, R, P.tbuf)
             for i in range(k):
                 j = feats[i]
-                g[j] = <floating> (_sdot(P, j, R) - _bdot(P, j, P.tbuf, R))
+                g[j] = <floating> (_sdot(P, j, R) - _bdot(P, <floating*> P.B, j, P.tbuf))
         elif 8 * k >= P.p:
             # one gemv over every column beats k separate dots unless few are kept
             # (entries outside feats are harmless: they are read only after their
@@ -115,7 +120,8 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
         _copy(P.p, <floating*> P.Xy, g)
         for i in range(n_supp):
             s = supp[i]
-            col = _gcol(P, s, w)
+            col = _gcol(P, <floating*> P.Gcols, s)
+            # g -= w[s] * G[:, s]
             _axpy(P.p, -w[s], col, g)
 
 

@@ -30,10 +30,13 @@ cdef struct Problem:
     int p
     int mode
     void* X           # (n, p); NULL when a full Gram matrix is given
-    size_t rs         # X[i, j] is at X + i * rs + j * cs: Fortran (1, n) or C (p, 1);
-    size_t cs         #   Gram mode requires Fortran
-    void* Xmean       # (p,) naive mode: column means to subtract (implicit centering),
-                      #   or NULL when X is used as it is
+    # X[i, j] is at X + i * rs + j * cs: Fortran (1, n) or C (p, 1); Gram mode requires
+    # Fortran
+    size_t rs
+    size_t cs
+    # (p,) naive mode: column means to subtract (implicit centering), or NULL when X is
+    # used as it is
+    void* Xmean
     void* y           # (n,) naive mode
     void* Xy          # (p,) Gram mode
     double yy         # y @ y
@@ -70,16 +73,19 @@ cdef struct Problem:
     bint screening
     bint random
     uint32_t rng
-    bint fresh        # R (naive) and g = gradient on every nonzero column are those of
-                      #   the current w (set by the previous solve of a path)
+    # R (naive) and g = gradient on every nonzero column are those of the current w (set
+    # by the previous solve of a path)
+    bint fresh
     int rank_max      # a bound on the rank of X: n_samples (also in Gram mode)
     int n_threads     # OpenMP threads for the passes over X (1: none)
     int* nz           # (p,) nz[:n_nz]: the features whose column is not zero
     int n_nz
-    void* w_prev      # (p,) on a path: the solution two alphas back (the warm start w
-                      #   is the one of the previous alpha), or NULL
-    double extrap     # step of the linear extrapolation of the path from w_prev through
-                      #   w: (l1 - l1_prev) / (l1_prev - l1 two alphas back); 0: none
+    # (p,) on a path: the solution two alphas back (the warm start w is the one of the
+    # previous alpha), or NULL
+    void* w_prev
+    # step of the linear extrapolation of the path from w_prev through w: (l1 - l1_prev)
+    # / (l1_prev - l1 two alphas back); 0: none
+    double extrap
     # Bounds on the correlations of the features a solve left out (dense residual
     # mode, plain penalties, float64; see _certify): |x~_j^T R| <= cref[j] +
     # cnorm[j] (||R - Rref|| + rnd), from the last pass over every column (at Rref)
@@ -90,8 +96,9 @@ cdef struct Problem:
     void* Rref        # (n,)
     double rnd        # rounding allowance of cref, in units of ||x~_j||
     char* exact       # (p,) after a certified check: g[j] is x~_j^T R
-    bint partial      # g is exact only where exact[j] (the previous solve certified the
-                      #   others by their bounds)
+    # g is exact only where exact[j] (the previous solve certified the others by their
+    # bounds)
+    bint partial
 
 
 cdef struct Inner:
@@ -123,8 +130,9 @@ cdef struct Inner:
     void* vacc        # (max(n, m),)  R or q at the extrapolated point
     int* act          # (m,) positions of the nonzero coefficients
     double* t         # (r,) sparse residual mode: Q^T R_s (R holds R_s = y - X w)
-    double col_cost   # residual mode: flops of one column operation (2 n, or the
-                      #   mean nonzeros of the sparse columns of W)
+    # residual mode: flops of one column operation (2 n, or the mean nonzeros of the
+    # sparse columns of W)
+    double col_cost
     # Cholesky factor of G_FF + l2 I kept between exact solves (Gram inner mode), for
     # the features F = chol_f[:chol_k] in the order they were added (see _chol_solve)
     double* chol_L    # (chol_cap, chol_cap) column-major, lower triangle
