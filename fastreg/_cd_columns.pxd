@@ -5,29 +5,15 @@ Also the feature lists of a solve (nonzero columns, support).
 Dense X: x~_j = X[:, j] - Xmean[j] (Xmean NULL: X[:, j]), Fortran or C order (the
 strides P.rs, P.cs). Sparse X: x~_j = X[:, j] - Q B[:, j], with the CSC column X[:, j]
 and the dense low-rank part Q B (r = 0: none). Lazy Gram matrix: column j of G at
-slot[j].
+slot[j] (GramCache, _cd_common.pxd).
 """
 from cython cimport floating
 from libc.stdint cimport int64_t
 from libc.string cimport memset, memcpy
 
 from ._blas cimport _dot, _axpy, _copy
+from ._cd_common cimport _dsum_dot
 from ._cd_problem cimport Problem
-
-
-cdef inline double _dsum_dot(int n, const floating* a, const floating* b) noexcept nogil:
-    """a @ b accumulated in double precision."""
-    cdef double s = 0
-    cdef int i
-    for i in range(n):
-        s += <double> a[i] * b[i]
-    return s
-
-
-cdef inline floating* _gcol(Problem* P, floating* Gcols, int j) noexcept nogil:
-    """Column j of the Gram matrix, from the columns Gcols (P.Gcols; requires
-    slot[j] >= 0)."""
-    return Gcols + <size_t> P.slot[j] * P.p
 
 
 cdef inline double _sdot(Problem* P, int j, const floating* v) noexcept nogil:

@@ -1,5 +1,6 @@
-"""Helpers shared by the compiled kernels (_cd_fast, _cd_multitask): working-set
-selection, the random coordinate order, buffer growth and the small Cholesky solve of
+"""Helpers shared by the single-task and the multi-task kernels: the Gram matrix
+columns (``GramCache``, filled by _cd_gram._ensure_cols), working-set selection, the
+random coordinate order, buffer growth, double-precision dot products and the weights of
 Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
 from cython cimport floating
 from libc.math cimport sqrt
@@ -10,6 +11,34 @@ from libc.stdlib cimport realloc
 cdef struct ScoreIdx:
     double score
     int j
+
+
+cdef struct GramCache:
+    # columns of the Gram matrix X^T X: the column of feature j starts at
+    # Gcols + slot[j] * p; either a full symmetric G (slot[j] = j) or columns computed
+    # lazily (lazy = True), the first time j enters a working set, and kept for the
+    # rest of the path (n_cols of them, room for cap)
+    void* Gcols
+    int* slot
+    int p
+    int n_cols
+    int cap
+    bint lazy
+
+
+cdef inline floating* _gcol(GramCache* C, floating* Gcols, int j) noexcept nogil:
+    """Column j of the Gram matrix, from its columns Gcols = C.Gcols (requires
+    slot[j] >= 0)."""
+    return Gcols + <size_t> C.slot[j] * C.p
+
+
+cdef inline double _dsum_dot(size_t n, const floating* a, const floating* b) noexcept nogil:
+    """a @ b accumulated in double precision."""
+    cdef double s = 0
+    cdef size_t i
+    for i in range(n):
+        s += <double> a[i] * b[i]
+    return s
 
 
 cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
@@ -55,6 +84,21 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
             lo = i
         else:
             return
+
+
+cdef inline int _take_best(ScoreIdx* cand, int n_cand, int t, int* W,
+                           int m) noexcept nogil:
+    """Append the t best-ranked candidates (smallest scores; t clipped to [0, n_cand])
+    to the working set W[:m]. Returns that t: cand[t:n_cand] hold the others."""
+    cdef int i
+    if t > n_cand:
+        t = n_cand
+    if t < 0:
+        t = 0
+    _select_smallest(cand, n_cand, t)
+    for i in range(t):
+        W[m + i] = cand[i].j
+    return t
 
 
 cdef inline int _cmp_int(const void* a, const void* b) noexcept nogil:

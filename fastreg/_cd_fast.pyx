@@ -225,16 +225,17 @@ cdef list _workspace(Problem* P, Inner* S, floating[::1] w, const floating[::1] 
     f64 = np.float64
     cdef list keep = []
     cdef int[::1] slot = _ints(keep, p, -1)
-    P.slot = &slot[0]
+    P.G.slot = &slot[0]
+    P.G.p = p
     if G is not None:
-        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        P.G.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
         for k in range(p):
             slot[k] = k
-        P.n_cols = p
-        P.cap = p
-        P.lazy = False
+        P.G.n_cols = p
+        P.G.cap = p
+        P.G.lazy = False
     else:
-        P.lazy = P.mode == GRAM
+        P.G.lazy = P.mode == GRAM
     cdef int[::1] nz = _ints(keep, p)
     P.nz = &nz[0]
     P.n_nz = _nonzero_columns(&norms[0], p, &nz[0])
@@ -477,8 +478,8 @@ def enet_path(
         free(S.XW)
         free(S.GS)
         free(S.chol_L)
-        if P.lazy:
-            free(P.Gcols)
+        if P.G.lazy:
+            free(P.G.Gcols)
     del keep
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

@@ -5,7 +5,8 @@ from libc.math cimport fabs, sqrt, INFINITY
 from ._blas cimport _copy
 from ._cd_problem cimport Problem, Inner, NAIVE
 from ._cd_prox cimport _pf, _lo, _hi
-from ._cd_columns cimport _dsum_dot, _sdot, _bdot, _qtdot, _xdot, _xdots, _all_features
+from ._cd_common cimport _dsum_dot
+from ._cd_columns cimport _sdot, _bdot, _qtdot, _xdot, _xdots, _all_features
 from ._cd_passes cimport _full_grad
 
 

@@ -6,6 +6,7 @@ from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memcpy
 
 from ._blas cimport _copy, _gemm_tn, _syrk_upper
+from ._cd_common cimport GramCache
 from ._cd_problem cimport Problem, Inner, PANEL_MIN_ROWS, PANEL_ELEMS, PAR_MIN_ONCE
 from ._cd_columns cimport _sdot, _xcopy, _xcopy_rows
 from ._cd_passes cimport _chunks
@@ -35,46 +36,47 @@ cdef void _sparse_block(Problem* P, const int* W, int m, floating* GW) noexcept 
             scat[P.Xind[kk]] = 0
 
 
-cdef int _ensure_cols(Problem* P, const floating* X, const int* feats, int k) noexcept nogil:
+cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
+                      int k) noexcept nogil:
     """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM
-    (X = P.X).
+    (X: (n, C.p) Fortran).
 
     Returns -1 if memory could not be allocated.
     """
-    cdef int i, j, n_new = 0, new_cap
+    cdef int i, j, n_new = 0, new_cap, p = C.p
     cdef floating* block
     cdef floating* dest
     cdef void* grown
-    if not P.lazy:
+    if not C.lazy:
         return 0
     for i in range(k):
-        if P.slot[feats[i]] < 0:
+        if C.slot[feats[i]] < 0:
             n_new += 1
     if n_new == 0:
         return 0
-    if P.n_cols + n_new > P.cap:
-        new_cap = max(2 * P.cap, P.n_cols + n_new)
-        new_cap = min(new_cap, P.p)
-        grown = realloc(P.Gcols, <size_t> new_cap * P.p * sizeof(floating))
+    if C.n_cols + n_new > C.cap:
+        new_cap = max(2 * C.cap, C.n_cols + n_new)
+        new_cap = min(new_cap, p)
+        grown = realloc(C.Gcols, <size_t> new_cap * p * sizeof(floating))
         if grown == NULL:
             return -1
-        P.Gcols = grown
-        P.cap = new_cap
-    block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
+        C.Gcols = grown
+        C.cap = new_cap
+    block = <floating*> malloc(<size_t> n_new * n * sizeof(floating))
     if block == NULL:
         return -1
     n_new = 0
     for i in range(k):
         j = feats[i]
-        if P.slot[j] < 0:
+        if C.slot[j] < 0:
             # block[:, n_new] = X[:, j]
-            _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
-            P.slot[j] = P.n_cols + n_new
+            _copy(n, X + <size_t> j * n, block + <size_t> n_new * n)
+            C.slot[j] = C.n_cols + n_new
             n_new += 1
-    dest = (<floating*> P.Gcols) + <size_t> P.n_cols * P.p
+    dest = (<floating*> C.Gcols) + <size_t> C.n_cols * p
     # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
-    _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n, dest, P.p)
-    P.n_cols += n_new
+    _gemm_tn(p, n_new, n, X, n, block, n, dest, p)
+    C.n_cols += n_new
     free(block)
     return 0
 

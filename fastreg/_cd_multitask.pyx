@@ -56,16 +56,17 @@ stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
 from libc.math cimport sqrt, INFINITY
-from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdlib cimport malloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
 
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _anderson_weights,
-    _nonzero_columns,
+    ScoreIdx, GramCache, _take_best, _cmp_int, _rand_int, _grow, _anderson_weights,
+    _nonzero_columns, _gcol, _dsum_dot,
 )
+from ._cd_gram cimport _ensure_cols
 
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
@@ -87,14 +88,7 @@ cdef struct Problem:
     void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
     void* Y           # (n, T) Fortran; naive mode
     void* B           # (p, T) Gram mode: X^T Y, Fortran
-    # Gram mode: the column X^T x_j of feature j starts at Gcols + slot[j] * p; either a
-    # full symmetric G (slot[j] = j) or columns computed lazily, the first time j enters
-    # a working set (or the support), and kept for the rest of the path
-    void* Gcols
-    int* slot
-    int n_cols
-    int cap
-    bint lazy
+    GramCache G       # Gram mode: the columns of X^T X (_cd_common.pxd)
     void* gT          # (p, T) Gram mode: scratch for X^T R
     double yy         # ||Y||_F^2
     void* norms       # (p,) squared column norms of X
@@ -113,15 +107,6 @@ cdef inline double _sq(int T, const floating* a) noexcept nogil:
     cdef int t
     for t in range(T):
         s += <double> a[t] * a[t]
-    return s
-
-
-cdef inline double _ddot(size_t n, const floating* a, const floating* b) noexcept nogil:
-    """a @ b accumulated in double precision."""
-    cdef double s = 0
-    cdef size_t i
-    for i in range(n):
-        s += <double> a[i] * b[i]
     return s
 
 
@@ -153,56 +138,9 @@ cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, d
     return XtR_sq
 
 
-cdef inline floating* _xcol(Problem* P, int j, floating* dummy) noexcept nogil:
-    """Column j of X."""
-    return (<floating*> P.X) + <size_t> j * P.n
-
-
-cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
-    """Column j of the Gram matrix (requires slot[j] >= 0)."""
-    return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
-
-
-cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
-    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
-
-    Returns -1 if memory could not be allocated.
-    """
-    cdef int i, j, n_new = 0, new_cap
-    cdef floating* block
-    cdef floating* X = <floating*> P.X
-    cdef void* grown
-    if not P.lazy:
-        return 0
-    for i in range(k):
-        if P.slot[feats[i]] < 0:
-            n_new += 1
-    if n_new == 0:
-        return 0
-    if P.n_cols + n_new > P.cap:
-        new_cap = min(max(2 * P.cap, P.n_cols + n_new), P.p)
-        grown = realloc(P.Gcols, <size_t> new_cap * P.p * sizeof(floating))
-        if grown == NULL:
-            return -1
-        P.Gcols = grown
-        P.cap = new_cap
-    block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
-    if block == NULL:
-        return -1
-    n_new = 0
-    for i in range(k):
-        j = feats[i]
-        if P.slot[j] < 0:
-            # block[:, n_new] = X[:, j]
-            _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
-            P.slot[j] = P.n_cols + n_new
-            n_new += 1
-    # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
-    _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n,
-             (<floating*> P.Gcols) + <size_t> P.n_cols * P.p, P.p)
-    P.n_cols += n_new
-    free(block)
-    return 0
+cdef inline floating* _xcol(Problem* P, floating* X, int j) noexcept nogil:
+    """Column j of X = P.X."""
+    return X + <size_t> j * P.n
 
 
 cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
@@ -241,7 +179,7 @@ cdef void _residual(Problem* P, floating* W, floating* R, const int* supp,
     for i in range(n_supp):
         j = supp[i]
         # R -= outer(x_j, W_j)
-        _ger(P.n, P.T, -1.0, _xcol(P, j, W), W + <size_t> j * P.T, R, P.n)
+        _ger(P.n, P.T, -1.0, _xcol(P, <floating*> P.X, j), W + <size_t> j * P.T, R, P.n)
 
 
 cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
@@ -260,7 +198,7 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
             for i in range(k):
                 j = feats[i]
                 # g[:, j] = R.T @ x_j
-                _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, j, W), 0.0, g + <size_t> j * T)
+                _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, <floating*> P.X, j), 0.0, g + <size_t> j * T)
     else:
         # g.T = B - G[:, supp] @ W[supp], in the (p, T) layout (long BLAS vectors)
         gT = <floating*> P.gT
@@ -268,7 +206,7 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
         for i in range(n_supp):
             s = supp[i]
             # gT -= outer(G[:, s], W_s)
-            _ger(P.p, T, -1.0, _gcol(P, s, W), W + <size_t> s * T,
+            _ger(P.p, T, -1.0, _gcol(&P.G, <floating*> P.G.Gcols, s), W + <size_t> s * T,
                  gT, P.p)
         for t in range(T):
             for j in range(P.p):
@@ -301,11 +239,11 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
             if P.mode == GRAM:
                 for t in range(T):
                     wB += <double> wj[t] * (<floating*> P.B)[<size_t> t * P.p + j]
-                wq += _ddot(T, wj, gj)
+                wq += _dsum_dot(T, wj, gj)
     dnorm = sqrt(dnorm)
     if P.mode == NAIVE:
-        RR = _ddot(<size_t> P.n * T, R, R)
-        Ry = _ddot(<size_t> P.n * T, R, <floating*> P.Y)
+        RR = _dsum_dot(<size_t> P.n * T, R, R)
+        Ry = _dsum_dot(<size_t> P.n * T, R, <floating*> P.Y)
     else:
         # ||Y - XW||^2 = <Y, Y> - <W, B> - <W, Q> and <R, Y> = <Y, Y> - <W, B>
         RR = P.yy - wB - wq
@@ -357,7 +295,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
             z[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
     else:
         # z = R.T @ x_j
-        _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], w), z)
+        _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), z)
     # z += ||x_j||^2 W_j
     for t in range(T):
         z[t] += d * w[t]
@@ -379,7 +317,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
                    <floating*> S.qW)
         else:
             # R += outer(x_j, W_j_old - W_j_new)
-            _rank1(P.n, T, _xcol(P, S.W[i], w), delta, <floating*> S.R)
+            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, <floating*> S.R)
 
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
@@ -406,9 +344,9 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
         g = <floating*> S.gW
         for i in range(S.m):
             # g[:, i] = R.T @ x_j
-            _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], wW), g + <size_t> i * T)
-        RR = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
-        Ry = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
+            _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), g + <size_t> i * T)
+        RR = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
+        Ry = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
     for i in range(S.m):
         wi = wW + <size_t> i * T
         if S.gram:
@@ -433,7 +371,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             if S.gram:
                 for t in range(T):
                     wb += <double> wi[t] * (<floating*> S.bW)[i + <size_t> t * S.m]
-                wq += _ddot(T, wi, gi)
+                wq += _dsum_dot(T, wi, gi)
     if S.gram:
         RR = P.yy - wb - wq
         Ry = P.yy - wb
@@ -521,7 +459,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             continue
         if not S.gram:
             # R_acc += outer(x_j, W_j - W_acc_j)
-            _rank1(P.n, T, _xcol(P, S.W[i], wW), delta, vacc)
+            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, vacc)
         else:
             # Q_acc += outer(G[W, j], W_j - W_acc_j)
             _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc)
@@ -621,7 +559,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
 
     while True:
         n_supp = _support(P, feats, n_kept, W, supp)
-        if P.mode == GRAM and _ensure_cols(P, supp, n_supp, W) < 0:
+        if P.mode == GRAM and _ensure_cols(&P.G, <floating*> P.X, P.n, supp, n_supp) < 0:
             return -1
         if P.mode == NAIVE:
             # R = Y - X W afresh: block updates let rounding errors drift R away from
@@ -656,7 +594,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                     if _row_nonzero(T, wj):
                         if P.mode == NAIVE:
                             # R += outer(x_j, W_j)
-                            _ger(P.n, T, 1.0, _xcol(P, j, W), wj, R, P.n)
+                            _ger(P.n, T, 1.0, _xcol(P, <floating*> P.X, j), wj, R, P.n)
                         memset(wj, 0, T * sizeof(floating))
                         zeroed += 1
                 else:
@@ -700,15 +638,8 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 n_cand += 1
         if n_cand > 0:
             ws_size = max(ws_size, max(2 * m, WS_MIN))
-            t = ws_size - m
-            if t > n_cand:
-                t = n_cand
-            if t < 0:
-                t = 0
-            _select_smallest(cand, n_cand, t)
-            for i in range(t):
-                S.W[m] = cand[i].j
-                m += 1
+            t = _take_best(cand, n_cand, ws_size - m, S.W, m)
+            m += t
             for i in range(t, n_cand):
                 j = cand[i].j
                 if _sq(T, g + <size_t> j * T) > P.l1 * P.l1:
@@ -740,10 +671,10 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 return -1
             GW = <floating*> S.GW
             if P.mode == GRAM:
-                if _ensure_cols(P, S.W, m, W) < 0:
+                if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
                     return -1
                 for i in range(m):
-                    col = _gcol(P, S.W[i], W)
+                    col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
                     for t in range(m):
                         GW[<size_t> i * m + t] = col[S.W[t]]
                 for t in range(T):
@@ -756,7 +687,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                     return -1
                 XW = <floating*> S.XW
                 for i in range(m):
-                    _copy(P.n, _xcol(P, S.W[i], W), XW + <size_t> i * P.n)
+                    _copy(P.n, _xcol(P, <floating*> P.X, S.W[i]), XW + <size_t> i * P.n)
                 # G[W, W] = X_W.T @ X_W
                 _syrk_t(m, P.n, XW, P.n, GW, m)
                 # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
@@ -883,16 +814,17 @@ def multitask_enet_path(
         P.B = <void*> &B[0, 0]
     slot = np.full(p, -1, dtype=np.intc)
     cdef int[::1] slot_v = slot
-    P.slot = &slot_v[0]
+    P.G.slot = &slot_v[0]
+    P.G.p = p
     if G is not None:
-        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        P.G.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
         for k in range(p):
             slot_v[k] = k
-        P.n_cols = p
-        P.cap = p
-        P.lazy = False
+        P.G.n_cols = p
+        P.G.cap = p
+        P.G.lazy = False
     else:
-        P.lazy = P.mode == GRAM
+        P.G.lazy = P.mode == GRAM
 
     # workspace
     R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
@@ -956,7 +888,7 @@ def multitask_enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
-        if P.lazy:
-            free(P.Gcols)
+        if P.G.lazy:
+            free(P.G.Gcols)
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

@@ -17,7 +17,8 @@ import numpy as np
 
 from ._blas cimport _axpy, _copy, _gemv_t, _gemv_n
 from ._cd_problem cimport Problem, NAIVE, PAR_MIN_ONCE, PAR_MIN_STATS
-from ._cd_columns cimport _gcol, _sdot, _bdot, _qtdot, _xdot, _xaxpy
+from ._cd_common cimport _gcol
+from ._cd_columns cimport _sdot, _bdot, _qtdot, _xdot, _xaxpy
 
 
 cdef void _grad_dense(Problem* P, floating* R, floating* g) noexcept nogil:
@@ -120,7 +121,7 @@ cdef void _full_grad(Problem* P, floating* w, floating* R, floating* g,
         _copy(P.p, <floating*> P.Xy, g)
         for i in range(n_supp):
             s = supp[i]
-            col = _gcol(P, <floating*> P.Gcols, s)
+            col = _gcol(&P.G, <floating*> P.G.Gcols, s)
             # g -= w[s] * G[:, s]
             _axpy(P.p, -w[s], col, g)
 

@@ -4,6 +4,8 @@ working-set state of an inner solve (``Inner``), as C structs, and the tuning
 constants. Pointers to the problem's data are ``void*`` of its floating type."""
 from libc.stdint cimport uint32_t, int64_t
 
+from ._cd_common cimport GramCache
+
 
 cdef enum:
     NAIVE = 0
@@ -58,12 +60,7 @@ cdef struct Problem:
     double* lb
     double* ub
     bint box          # lb / ub given (then `positive` is folded into them)
-    # Gram columns: the column of feature j starts at Gcols + slot[j] * p
-    void* Gcols
-    int* slot
-    int n_cols
-    int cap
-    bint lazy
+    GramCache G       # columns of the Gram matrix (Gram mode)
     # penalties and options
     double l1
     double l2

@@ -7,12 +7,12 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport qsort
 
 from ._blas cimport _axpy, _copy, _gemv_n
-from ._cd_common cimport ScoreIdx, _select_smallest, _cmp_int, _grow
+from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow, _gcol
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
 )
 from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
-from ._cd_columns cimport _gcol, _qtdot, _xaxpy, _all_features, _support
+from ._cd_columns cimport _qtdot, _xaxpy, _all_features, _support
 from ._cd_passes cimport _residual, _full_grad
 from ._cd_gram cimport _sparse_block, _ensure_cols, _slot_block
 from ._cd_gap cimport (
@@ -179,7 +179,8 @@ cdef int _gradient(Problem* P, floating* w, floating* R, floating* g, int* feats
     cdef int i, t
     cdef double s
     n_supp[0] = _support(feats, n_kept, w, supp)
-    if P.mode == GRAM and _ensure_cols(P, <floating*> P.X, supp, n_supp[0]) < 0:
+    if P.mode == GRAM and \
+            _ensure_cols(&P.G, <floating*> P.X, P.n, supp, n_supp[0]) < 0:
         return -1
     if P.fresh and first:
         # the previous alpha of the path ended with R and the gradient of this w on
@@ -338,15 +339,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     if n_cand > 0:
         ws_size[0] = max(ws_size[0], max(m + min(m, n_cand_viol + n_cand_viol / 2 + WS_MIN),
                                          WS_MIN))
-        t = ws_size[0] - m
-        if t > n_cand:
-            t = n_cand
-        if t < 0:
-            t = 0
-        _select_smallest(cand, n_cand, t)
-        for i in range(t):
-            S.W[m] = cand[i].j
-            m += 1
+        t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
+        m += t
         for i in range(t, n_cand):
             j = cand[i].j
             if _veff(g[j], _lo(P, j), _hi(P, j)) > P.l1 * _pf(P, j):
@@ -387,11 +381,11 @@ cdef int _gram_block(Problem* P, Inner* S, floating* w, floating* g) noexcept no
         return -1
     GW = <floating*> S.GW
     if P.mode == GRAM:
-        if _ensure_cols(P, <floating*> P.X, S.W, m) < 0:
+        if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
             return -1
         for i in range(m):
             # GW[:, i] = G[W, W[i]];  bW[i] = Xy[W[i]]
-            col = _gcol(P, <floating*> P.Gcols, S.W[i])
+            col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
             for t in range(m):
                 GW[<size_t> i * m + t] = col[S.W[t]]
             (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
