@@ -87,7 +87,9 @@ def extension(name):
 
 setup(
     ext_modules=cythonize(
-        [extension(name) for name in KERNELS],
+        [extension(name) for name in KERNELS] +
+        # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
+        [extension("_blas_check")],
         compiler_directives=DIRECTIVES,
     ),
     cmdclass={"build_ext": BuildExt},

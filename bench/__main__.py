@@ -177,7 +177,7 @@ def bar_chart(records, path):
             capped.append(bool(r and r["status"] == "cap"))
         x = np.arange(len(wls)) + (i - (len(names) - 1) / 2) * width
         bars = ax.bar(x, times, width, label=name)
-        for bar, c in zip(bars, capped):
+        for bar, c in zip(bars, capped, strict=True):
             if c:
                 bar.set_hatch("//")
                 bar.set_alpha(0.5)

@@ -8,6 +8,7 @@ measurement starts. (The dense copy is Fortran-ordered, as scipy's CSC ``toarray
 returns it, so its fit centers implicitly and copies nothing.)
 """
 import argparse
+import functools
 import tracemalloc
 
 import numpy as np
@@ -40,7 +41,7 @@ def main(argv=None):
     for label, data in (("sparse CSC", X), ("dense copy", Xd)):
         for precompute in ("auto", False):
             est = fastreg.Lasso(alpha=alpha, tol=1e-8, precompute=precompute)
-            peak = peak_bytes(lambda: est.fit(data, y))
+            peak = peak_bytes(functools.partial(est.fit, data, y))
             rows.append((label, precompute, peak, np.count_nonzero(est.coef_)))
     nnz = X.nnz
     print(f"{args.dataset}: {n} x {p}, {nnz} nonzeros ({nnz / (n * p):.2%}); "

@@ -194,7 +194,8 @@ class Celer(Solver):
             else:
                 est = self.module.ElasticNetCV(l1_ratio=list(wl.l1_ratios), **common)
         except TypeError as exc:
-            raise Unsupported(f"celer CV does not run with this scikit-learn: {exc}")
+            raise Unsupported(
+                f"celer CV does not run with this scikit-learn: {exc}") from exc
 
         def call():
             est.fit(wl.X, wl.y)

@@ -50,7 +50,7 @@ def data_dir():
     return os.path.abspath(os.environ.get("FASTREG_DATA", default))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _loader():
     path = os.path.join(data_dir(), "load.py")
     if not os.path.exists(path):
@@ -65,7 +65,7 @@ class DataMissing(Exception):
     """A real dataset is not available: the workload is skipped with this reason."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def real(name):
     loader = _loader()
     if loader is None:
@@ -73,11 +73,12 @@ def real(name):
     try:
         X, y = loader.load(name)
     except OSError as exc:
-        raise DataMissing(f"dataset {name!r} not loadable from {data_dir()}: {exc}")
+        raise DataMissing(
+            f"dataset {name!r} not loadable from {data_dir()}: {exc}") from exc
     return X, np.asarray(y, dtype=np.float64)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def synthetic(n, p, rho=0.6, density=0.1, snr=3.0, seed=0):
     """Gaussian design whose columns follow an AR(1) correlation rho^|i-j|; sparse truth.
 
@@ -255,7 +256,7 @@ def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True):
     return np.max(np.abs(corr)) / (n * max(l1_ratio, 1e-3))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get(spec_id):
     s = SPECS[spec_id]
     X, y = dataset(s.source)
@@ -439,7 +440,7 @@ def bare_ridge(X, y, alpha, blas_lib="numpy"):
     return X.T @ z if blas_lib == "numpy" else blas.dgemv(1.0, Xf, z, trans=1)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def physical_limit(spec_id):
     """(label, seconds): the time no solver of this workload can beat by much.
 
@@ -456,7 +457,7 @@ def physical_limit(spec_id):
     repeats = (CV_FOLDS + 1) * len(wl.l1_ratios) if s.family == "cv" else 1
     if s.family == "ridge" and not sp.issparse(X):
         return "bare LAPACK", min(
-            _best_time(lambda: bare_ridge(X, wl.y, wl.alphas[0], lib))
+            _best_time(functools.partial(bare_ridge, X, wl.y, wl.alphas[0], lib))
             for lib in ("numpy", "scipy"))
     if n > p:
         seconds = _best_time(lambda: X.T @ X, repeat=3)

@@ -3,7 +3,7 @@
 Drop-in replacements for scikit-learn's estimators and path functions, solved by
 coordinate descent in compiled code (see ``fastreg/_cd_fast.pyx``).
 """
-from ._cv import ElasticNetCV, LassoCV
+from ._cv import ElasticNetCV, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV
 from ._elastic_net import ElasticNet, Lasso
 from ._multitask import MultiTaskElasticNet, MultiTaskLasso
 from ._path import enet_path, lasso_path
@@ -11,6 +11,7 @@ from ._ridge import Ridge, RidgeCV
 
 __all__ = [
     "ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "MultiTaskElasticNet",
-    "MultiTaskLasso", "Ridge", "RidgeCV", "enet_path", "lasso_path",
+    "MultiTaskElasticNetCV", "MultiTaskLasso", "MultiTaskLassoCV", "Ridge", "RidgeCV",
+    "enet_path", "lasso_path",
 ]
 __version__ = "0.1.0"

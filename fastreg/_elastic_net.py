@@ -1,92 +1,29 @@
 """`ElasticNet` and `Lasso`: drop-in replacements for scikit-learn's estimators."""
-import numbers
 import warnings
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils import check_random_state
-from sklearn.utils import assert_all_finite
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils.validation import validate_data
 
+from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
 from ._cd_fast import column_stats
+from ._engine import Problem, gram_for, update_strategy, warn_not_converged
 from ._linalg import sq_norm
-from ._path import center_target, check_gram, preprocess, warn_not_converged
+from ._path import enet_path
 from ._penalty import Penalty
-from ._problem import Problem, SparsePrepared, centering_is_safe
+from ._prepare import SparsePrepared, center_target, preprocess
+from ._validation import (
+    check_bool,
+    check_number,
+    check_precompute,
+    check_sample_weight,
+    check_selection,
+)
 
 
-def _check_number(name, value, *, low=None, high=None, integer=False,
-                  low_open=False):
-    """Raise a ValueError naming the parameter unless value is a number in range."""
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise ValueError(
-            f"The '{name}' parameter must be {'an int' if integer else 'a real number'}"
-            f", got {value!r} of type {type(value).__name__}."
-        )
-    if not np.isfinite(value):
-        raise ValueError(f"The '{name}' parameter must be finite, got {value!r}.")
-    if low is not None and (value < low or (low_open and value == low)):
-        bound = f"> {low}" if low_open else f">= {low}"
-        raise ValueError(f"The '{name}' parameter must be {bound}, got {value!r}.")
-    if high is not None and value > high:
-        raise ValueError(f"The '{name}' parameter must be <= {high}, got {value!r}.")
-
-
-def _check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"The '{name}' parameter must be a bool, got {value!r}.")
-
-
-def _check_sample_weight(sample_weight, n_samples, dtype):
-    """Validated 1-D weights (None if absent or a scalar, as scikit-learn)."""
-    if sample_weight is None or isinstance(sample_weight, numbers.Number):
-        return None
-    sw = np.asarray(sample_weight)
-    if sw.dtype.kind not in "biuf":
-        raise ValueError(
-            f"sample_weight must be numeric, got an array of dtype {sw.dtype}."
-        )
-    sw = sw.astype(dtype, copy=True)
-    if sw.ndim != 1 or sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight "
-            "per sample."
-        )
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("sample_weight contains NaN or infinity.")
-    if np.any(sw < 0):
-        raise ValueError("Negative values in sample_weight are not allowed.")
-    if not np.sum(sw) > 0:
-        raise ValueError("sample_weight must not be all zero: its sum must be positive.")
-    return sw
-
-
-class LinearPredictMixin:
-    """``predict`` of a fitted linear model: X @ coef_.T + intercept_ (dense or sparse
-    X); shared by the L1 / elastic-net and the ridge estimators."""
-
-    def predict(self, X):
-        """Predict with the fitted linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predicted values.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=[np.float64, np.float32])
-        return np.asarray(X @ self.coef_.T) + self.intercept_
-
-
-class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
+class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, RegressorMixin,
                  BaseEstimator):
     """Linear regression with combined L1 and L2 priors as regularizer.
 
@@ -166,6 +103,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
     """
 
     _l1_ratio_fixed = None
+    path = staticmethod(enet_path)
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
@@ -194,24 +132,21 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         return tags
 
     def _validate_params(self, l1_ratio):
-        _check_number("alpha", self.alpha, low=0)
-        _check_number("l1_ratio", l1_ratio, low=0, high=1)
-        _check_number("max_iter", self.max_iter, low=1, integer=True)
-        _check_number("tol", self.tol, low=0)
+        check_number("alpha", self.alpha, low=0)
+        check_number("l1_ratio", l1_ratio, low=0, high=1)
+        check_number("max_iter", self.max_iter, low=1, integer=True)
+        check_number("tol", self.tol, low=0)
         for name in ("fit_intercept", "copy_X", "warm_start", "positive"):
-            _check_bool(name, getattr(self, name))
-        if self.selection not in ("cyclic", "random"):
-            raise ValueError(
-                "The 'selection' parameter must be 'cyclic' or 'random', got "
-                f"{self.selection!r}."
-            )
-        pre = self.precompute
-        if not (isinstance(pre, (bool, np.bool_)) or (isinstance(pre, str) and
-                pre == "auto") or hasattr(pre, "__array__")):
-            raise ValueError(
-                "The 'precompute' parameter must be a bool, 'auto' or an array of "
-                f"shape (n_features, n_features), got {pre!r}."
-            )
+            check_bool(name, getattr(self, name))
+        check_selection(self.selection)
+        check_precompute(self.precompute)
+
+    def _strategy(self, n_samples, n_features, n_targets, sparse_prep=None):
+        """The engine's update strategy for this fit (one alpha, each target on its
+        own)."""
+        return update_strategy(self.precompute, n_samples, n_features, 1,
+                               n_fits=n_targets, single_alpha_fit=True,
+                               sparse=sparse_prep)
 
     def _l1_ratio(self):
         return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
@@ -228,8 +163,10 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         sample_weight : float or array-like of shape (n_samples,), default=None
             Sample weights, rescaled internally to sum to n_samples.
         check_input : bool, default=True
-            If False, skip the finiteness checks of X and y (they are still converted
-            to a supported dtype and layout, so the kernel is always safe).
+            If False, skip the finiteness checks of X and y. Without sample weights
+            a dense X must then be Fortran-ordered (column-major), as scikit-learn
+            requires (ValueError otherwise); layouts and dtypes are otherwise still
+            converted, so the kernel is always safe.
 
         Returns
         -------
@@ -238,6 +175,13 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         """
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
+        check_bool("check_input", check_input)
+        if not check_input and sample_weight is None and isinstance(X, np.ndarray) \
+                and X.ndim == 2 and not X.flags.f_contiguous:
+            raise ValueError(
+                "With check_input=False, X must be a Fortran-ordered (column-major) "
+                "array, as scikit-learn requires; got a C-ordered one. Pass "
+                "np.asfortranarray(X), or check_input=True.")
         # A float64 Fortran X fitted with an intercept and residual updates is centered
         # implicitly: its finiteness check, means and norms come from one pass over X
         # (column_stats), instead of three (measured: 20000 x 500, Lasso at
@@ -246,7 +190,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
                  isinstance(X, np.ndarray) and X.dtype == np.float64 and
                  X.ndim == 2 and X.flags.f_contiguous and
                  self._strategy(X.shape[0], X.shape[1],
-                                1 if np.ndim(y) == 1 else np.shape(y)[1]) == "naive")
+                                1 if np.ndim(y) == 1 else np.shape(y)[1]) == "residual")
         # no order requested: preprocess() writes the centered Fortran copy in one pass
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
@@ -266,7 +210,7 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
             else:
                 assert_all_finite(X, input_name="X")   # raises, unless squares overflowed
         n_samples, n_features = X.shape
-        sw = _check_sample_weight(sample_weight, n_samples, X.dtype)
+        sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive)
         if self.alpha == 0:
@@ -278,19 +222,19 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
         n_targets = 1 if y.ndim == 1 else y.shape[1]
         # a single target, even as a column (n, 1), gives 1-D attributes (as sklearn)
         single = n_targets == 1
-        strategy = self._strategy(n_samples, n_features, n_targets)
         if sparse.issparse(X):
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
-            if not centering_is_safe(prep):
+            if not prep.centering_is_safe():
                 # columns with means far above their spread are dense anyway, and
                 # their implicit centering would lose digits: center explicitly
                 X = X.toarray(order="F")
         if sparse.issparse(X):
-            gram = self._gram_sparse(prep, strategy)
+            strategy = self._strategy(n_samples, n_features, n_targets, prep)
         else:
+            strategy = self._strategy(n_samples, n_features, n_targets)
             prep = preprocess(X, y, self.fit_intercept, sw,
-                              implicit=strategy == "naive", stats=stats)
-            gram = self._gram(prep, strategy)
+                              implicit=strategy == "residual", stats=stats)
+        gram = gram_for(strategy, prep, self.precompute, self.fit_intercept)
         Y = prep.y[:, None] if prep.y.ndim == 1 else prep.y
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == ((n_features,) if single
@@ -334,79 +278,10 @@ class ElasticNet(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
             self.coef_ = coef
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
-        if self.fit_intercept:
-            # shape as sklearn: scalar for 1-D y, (n_targets,) for 2-D y, even (1,)
-            self.intercept_ = prep.y_offset - prep.X_offset @ self.coef_.T
-        else:
-            self.intercept_ = 0.0
-        if not (np.all(np.isfinite(self.coef_)) and np.all(np.isfinite(self.intercept_))):
-            raise ValueError(
-                "Coordinate descent produced non-finite coefficients: the input data "
-                "contain values too large for the floating-point type; rescale them."
-            )
+        self.intercept_ = fitted_intercept(prep, self.coef_, self.fit_intercept)
+        check_finite_fit(self.coef_, self.intercept_)
         return self
 
-    def _strategy(self, n_samples, n_features, n_targets):
-        """'naive' (residual updates; covariance updates inside each working set, on
-        the block G[W, W] the kernel forms), 'user' (the given Gram matrix) or 'full'
-        (a full Gram matrix computed here)."""
-        pre = self.precompute
-        if isinstance(pre, (bool, np.bool_)):
-            return "full" if pre else "naive"
-        if hasattr(pre, "__array__"):
-            return "user"
-        # 'auto': for one alpha, residual updates need a few passes over X instead of
-        # a Gram matrix; several targets share one full Gram matrix when n > p
-        if isinstance(pre, str) and n_targets > 1 and n_samples > n_features:
-            return "full"
-        return "naive"
-
-    def _gram_sparse(self, prep, strategy):
-        """The Gram matrix (float64) for sparse X, or None for residual updates.
-        'auto' takes it when n > p, p is small and centering does not cancel."""
-        n, p = prep.shape
-        if strategy == "user":
-            G = np.asarray(self.precompute, dtype=np.float64)
-            if G.shape != (p, p) or not np.all(np.isfinite(G)):
-                raise ValueError(
-                    f"precompute: the Gram matrix must be finite with shape ({p}, {p}).")
-            if self.fit_intercept and not np.allclose(prep.X_offset, 0):
-                warnings.warn(
-                    "Gram matrix was provided but X was centered to fit intercept: "
-                    "recomputing Gram matrix.", UserWarning, stacklevel=3)
-                return prep.gram()
-            expected = prep.gram()
-            if not np.allclose(G, expected, rtol=1e-6,
-                               atol=1e-9 * max(1.0, float(np.max(np.abs(expected))))):
-                raise ValueError(
-                    "precompute: the Gram matrix does not match X.T @ X (after "
-                    "centering and sample-weight scaling, if any).")
-            return G
-        if strategy == "full" or (strategy == "naive" and isinstance(
-                self.precompute, str) and prep.gram_pays()):
-            return prep.gram()
-        return None
-
-    def _gram(self, prep, strategy):
-        """The Gram matrix for the covariance strategies, None for 'naive'."""
-        Xc = prep.X
-        if strategy == "user":
-            if self.fit_intercept and not np.allclose(prep.X_offset, 0):
-                warnings.warn(
-                    "Gram matrix was provided but X was centered to fit intercept: "
-                    "recomputing Gram matrix.", UserWarning, stacklevel=3,
-                )
-                return np.ascontiguousarray(Xc.T @ Xc)
-            return check_gram(self.precompute, Xc, Xc.dtype)
-        if strategy == "full":
-            return np.ascontiguousarray(Xc.T @ Xc)
-        return None
-
-    @property
-    def sparse_coef_(self):
-        """Sparse representation of the fitted ``coef_``."""
-        check_is_fitted(self)
-        return sparse.csr_matrix(np.atleast_2d(self.coef_))
 
 class Lasso(ElasticNet):
     """Linear model trained with an L1 prior as regularizer (the Lasso).

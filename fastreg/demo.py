@@ -35,7 +35,11 @@ from ._cv import ElasticNetCV, LassoCV
 from ._ridge import RidgeCV
 from .datasets import find_data_dir, load_riboflavin, make_correlated_groups
 from .plotting import (
-    _ridge_alpha_grid, _ridge_path, plot_constraint_geometry, plot_cv, plot_path,
+    _ridge_alpha_grid,
+    _ridge_path,
+    plot_constraint_geometry,
+    plot_cv,
+    plot_path,
 )
 
 __all__ = ["main"]

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._cv import ElasticNetCV
 from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
+from ._prepare import preprocess
 from ._ridge import Ridge, RidgeCV
 
 __all__ = ["plot_constraint_geometry", "plot_cv", "plot_path"]
@@ -54,9 +55,8 @@ def _center(X, y, fit_intercept):
     if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
         raise ValueError(f"X must be 2-D and y 1-D with as many rows; got shapes "
                          f"{X.shape} and {y.shape}.")
-    if fit_intercept:
-        return X - X.mean(axis=0), y - y.mean()
-    return X, y
+    prep = preprocess(X, y, fit_intercept, None)
+    return prep.X, prep.y
 
 
 def _ridge_path(X, y, alphas):
@@ -277,7 +277,7 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         if marks:
             ax.add_artist(legend)            # kept when the next legend replaces it
         names = [Line2D([], [], color=c, lw=1, label=str(f))
-                 for c, f in zip(colors, feature_names)]
+                 for c, f in zip(colors, feature_names, strict=True)]
         ax.legend(handles=names, fontsize="x-small", loc="center left",
                   bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax

@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
@@ -27,7 +28,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import fastreg
-from test_sklearn_equivalence import dual_gap, make_problem, normalized_weights
+from reference import GAP_ATOL, assert_gap, dual_gap, enet_problem, normalized_weights
 
 REF_TOL = 1e-12
 REF_MAX_ITER = 1_000_000
@@ -36,8 +37,7 @@ CV_MAX_ITER = 1_000_000
 MSE_RTOL = 1e-6
 COEF_RTOL = 1e-6
 ALPHA_RTOL = 1e-12
-# dual_gap_ vs NumPy, absolute times ||y_s||^2 / n: 500 ulps, as test_sklearn_equivalence
-GAP_ATOL = 500 * np.finfo(np.float64).eps
+# dual_gap_ vs NumPy: absolute, reference.GAP_ATOL (500 ulps) times ||y_s||^2 / n
 
 
 def kfold(n_splits=5):
@@ -107,9 +107,7 @@ def check_final_gap(est, X, y, sample_weight, fit_intercept, positive, tol):
     l1_ratio = getattr(est, "l1_ratio_", 1.0)
     gap, scale = dual_gap(X, y, est.coef_, est.alpha_, l1_ratio, fit_intercept, positive,
                           sample_weight)
-    assert_allclose(est.dual_gap_, gap, rtol=1e-6, atol=GAP_ATOL * scale,
-                    err_msg="dual_gap_ vs NumPy recomputation")
-    assert gap <= tol * scale + GAP_ATOL * scale
+    assert_gap(est.dual_gap_, gap, scale, tol, GAP_ATOL, where="dual_gap_: ")
 
 
 def check_cv_agreement(est, ref, X, y, sample_weight=None, fit_intercept=True,
@@ -196,7 +194,7 @@ def test_cv_matches_sklearn(load_dataset, name, l1_ratio, extras, params):
 
 @pytest.mark.parametrize("precompute", ["auto", False])
 def test_cv_non_partitioning_splitter(load_dataset, precompute):
-    """ShuffleSplit's test sets overlap and leave samples out: the per-fold engine."""
+    """ShuffleSplit's test sets overlap and leave samples out: the per-fold moments."""
     X, y = load_dataset("ames")
     cv = ShuffleSplit(n_splits=3, test_size=0.25, random_state=0)
     ref = fit_reference(X, y, cv=cv, alphas=30)
@@ -209,14 +207,14 @@ def test_cv_gram_engine_equals_per_fold_engine(load_dataset, case):
     """The shared-Gram engine (weighted: a centered copy of X; plain: the moments of X
     itself, its means being small against the spread; offset: means 1e3 times the
     spread, centered copy) against fitting each fold on its own rows."""
-    from fastreg._cv import _GramFolds
+    from fastreg._prepare import FoldMoments
     X, y = load_dataset("ames")
     sw = weights(X.shape[0]) if case == "weighted" else None
     X = np.asfortranarray(X - X.mean(axis=0) + 0.5 * X.std(axis=0))
     if case == "offset":
         X = X + 1e3 * X.std(axis=0)
-    engine = _GramFolds(X, y, sw, list(kfold().split(X)), True)
-    assert (engine.Xg is X) == (case == "plain")
+    moments = FoldMoments(X, y, sw, list(kfold().split(X)), True)
+    assert (moments.Xg is X) == (case == "plain")
     gram = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30)
     plain = fit_fastreg(X, y, sw, [0.5, 1.0], cv=kfold(), alphas=30, precompute=False)
     # measured: 4e-12 relative
@@ -230,7 +228,7 @@ def test_cv_synthetic_float32():
     """float32 stays float32. Measured at tol 1e-6: mse_path_ within 2.8e-4 of the float64
     reference (near alpha_max, where a fold's fit stops after one sweep with a gap of
     2.4e-7 * ||y||^2 / n, inside its tolerance; sklearn's float32 overshoots to 4.7e-6)."""
-    X, y, _ = make_problem("tall", dtype=np.float32)
+    X, y, _ = enet_problem("tall", dtype=np.float32)
     est = fastreg.LassoCV(cv=kfold(), tol=1e-6, max_iter=10**5).fit(X, y)
     assert est.coef_.dtype == np.float32
     ref = fit_reference(X.astype(np.float64), y.astype(np.float64), cv=kfold())
@@ -265,8 +263,12 @@ def test_groups_reach_the_splitter(load_dataset):
     X, y = load_dataset("diabetes")
     groups = np.random.default_rng(0).integers(0, 12, size=X.shape[0])
     folds = list(GroupKFold(n_splits=4).split(X, y, groups))
-    est = fastreg.LassoCV(cv=GroupKFold(n_splits=4), tol=CV_TOL,
-                          max_iter=CV_MAX_ITER).fit(X, y, groups=groups)
+    est = fastreg.LassoCV(cv=GroupKFold(n_splits=4), tol=CV_TOL, max_iter=CV_MAX_ITER)
+    # as scikit-learn: fit parameters reach the splitter through metadata routing only
+    with pytest.raises(ValueError, match="only supported if enable_metadata_routing"):
+        est.fit(X, y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.fit(X, y, groups=groups)
     explicit = fit_fastreg(X, y, cv=folds)
     assert_array_equal(est.mse_path_, explicit.mse_path_)
     assert est.alpha_ == explicit.alpha_
@@ -375,7 +377,7 @@ def test_alpha_select_1se(load_dataset, l1_ratio):
 # ---------------------------------------------------------------------------------------
 
 def degenerate(case):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     if case == "y-constant":
         y = np.full_like(y, 3.0)  # zero after intercept-centering
     else:
@@ -434,7 +436,7 @@ BAD_CASES = [(cls, p, m) for cls in (fastreg.LassoCV, fastreg.ElasticNetCV)
 @pytest.mark.parametrize("cls, params, name", BAD_CASES,
                          ids=[f"{c.__name__}-{p!r}" for c, p, _ in BAD_CASES])
 def test_bad_cv_params(cls, params, name):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X, y = X[:15], y[:15]   # 15 samples: cv=20 is too many folds
     est = cls(**params)
     with pytest.raises(ValueError, match=name):
@@ -442,7 +444,7 @@ def test_bad_cv_params(cls, params, name):
 
 
 def test_l1_ratio_zero_with_explicit_alphas():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alphas = [1.0, 0.1, 0.01]
     est = fit_fastreg(X, y, l1_ratio=[0.0, 0.5], alphas=alphas, cv=kfold())
     ref = fit_reference(X, y, l1_ratio=[0.0, 0.5], alphas=alphas, cv=kfold())
@@ -453,7 +455,7 @@ def test_l1_ratio_zero_with_explicit_alphas():
 def test_explicit_alphas_give_1d_alphas_(l1_ratio):
     """scikit-learn: with an explicit alpha array, alphas_ is that array, shape (n_alphas,),
     whatever the number of l1_ratios (2-D only for default grids, one per l1_ratio)."""
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alphas = [0.5, 0.05, 0.005, 0.1]
     est = make_cv(fastreg, l1_ratio, alphas=alphas, cv=3).fit(X, y)
     ref = make_cv(sk, l1_ratio, alphas=alphas, cv=3).fit(X, y)
@@ -486,7 +488,7 @@ def test_overlapping_or_repeated_folds_do_not_use_the_shared_gram():
 def test_fold_blocks_recomputed_when_not_kept(monkeypatch):
     """Past a memory budget the shared-Gram engine keeps only the total and recomputes
     each fold's block from its rows: the same mse_path_ as with every block kept."""
-    from fastreg import _cv
+    from fastreg import _prepare
     rng = np.random.default_rng(4)
     X = rng.standard_normal((80, 6)) + 3.0
     y = X @ rng.standard_normal(6) + rng.standard_normal(80)
@@ -494,7 +496,7 @@ def test_fold_blocks_recomputed_when_not_kept(monkeypatch):
     cv = KFold(4, shuffle=True, random_state=0)
     kept = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
         X, y, sample_weight=sw)
-    monkeypatch.setattr(_cv._GramFolds, "MEMORY", 0)
+    monkeypatch.setattr(_prepare.FoldMoments, "MEMORY", 0)
     recomputed = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(
         X, y, sample_weight=sw)
     assert_allclose(recomputed.mse_path_, kept.mse_path_, rtol=1e-10)
@@ -507,7 +509,7 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
     """The shared-Gram engine computes each fold's test MSE from the fold's moments
     (O(p^2) per alpha): equal to the MSE over the test rows, also where that sum
     cancels (a noise-free fit, whose residuals vanish), which falls back to the rows."""
-    from fastreg._cv import _GramFolds
+    from fastreg._prepare import FoldMoments
     rng = np.random.default_rng(6)
     n, p = 120, 7
     X = rng.standard_normal((n, p)) + 2.0
@@ -515,16 +517,16 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
     y = X @ w_true + 0.5
     sw = rng.uniform(0.5, 2.0, n) if weighted else None
     folds = list(KFold(4, shuffle=shuffle, random_state=0 if shuffle else None).split(X))
-    engine = _GramFolds(X, y, sw, folds, True)
+    moments = FoldMoments(X, y, sw, folds, True)
     coefs = np.column_stack([rng.standard_normal(p), 0.5 * w_true, w_true])
     for k, (_, test) in enumerate(folds):
-        Xt, yt = engine.Xg[test], engine.yg[test]
+        Xt, yt = moments.Xg[test], moments.yg[test]
         # intercepts in the engine's centered frame; the last column fits exactly
-        b = np.array([0.3, -0.2, float(np.average(engine.yg - engine.Xg @ w_true))])
+        b = np.array([0.3, -0.2, float(np.average(moments.yg - moments.Xg @ w_true))])
         res = Xt @ coefs + b - yt[:, None]
         expected = np.average(res ** 2, axis=0,
                               weights=None if sw is None else sw[test])
-        got = engine.test_mse(k, coefs, b)
+        got = moments.test_mse(k, coefs, b)
         assert_allclose(got[:2], expected[:2], rtol=1e-10)
         # the cancelling case: both are rounding noise of the exact 0 (the moments
         # alone would give noise of the size of y'y, about 1e-14 here)

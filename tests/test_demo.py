@@ -14,7 +14,7 @@ from sklearn.model_selection import KFold
 import fastreg
 from fastreg import demo
 from fastreg.datasets import find_data_dir, load_riboflavin, make_correlated_groups
-from test_docs import documented_names
+from reference import documented_names
 
 REPO = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\s+(Ridge|Lasso|ElasticNet \(l1_ratio=0\.5\))\s+(\S+)"
@@ -97,7 +97,7 @@ def test_demo_figures_show_its_cv_fits(tmp_path, monkeypatch):
         return [line.get_xdata()[0] for line in ax.get_lines() if line.get_gid() == gid]
 
     paths_axes = saved["groups-paths.png"].axes[:3]
-    for ax, model in zip(paths_axes, (lasso, enet, ridge)):
+    for ax, model in zip(paths_axes, (lasso, enet, ridge), strict=True):
         (lines,) = [c for c in ax.collections if c.get_gid() == "coef"]
         assert len(lines.get_segments()) == 100
         assert marks(ax, "alpha_min") == [model.alpha_]

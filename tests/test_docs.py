@@ -1,27 +1,13 @@
 """Every public function and class documents every parameter of its signature
 (numpydoc "Parameters" section), and its attributes for estimators."""
 import inspect
-import re
 
 import pytest
 
 import fastreg
+from reference import documented_names
 
 PUBLIC = [getattr(fastreg, name) for name in fastreg.__all__]
-
-
-def documented_names(doc, section):
-    """Names listed in a numpydoc section ('name : type' lines)."""
-    match = re.search(rf"\n\s*{section}\n\s*-+\n(.*?)(\n\s*\n\s*[A-Z][a-z]+\n\s*-+\n|\Z)",
-                      doc, flags=re.S)
-    if match is None:
-        return set()
-    names = set()
-    for line in match.group(1).splitlines():
-        m = re.match(r"\s*(\*{0,2}[A-Za-z_][A-Za-z0-9_]*)\s*:", line)
-        if m:
-            names.add(m.group(1).lstrip("*"))
-    return names
 
 
 @pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: o.__name__)

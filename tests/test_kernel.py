@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from fastreg._cd_fast import column_stats, enet_path
+from reference import kkt_violation, l1_max, primal_dual_gap
 
 
 def make_problem(n, p, seed=0, dtype=np.float64, rho=0.6):
@@ -26,11 +27,6 @@ def make_problem(n, p, seed=0, dtype=np.float64, rho=0.6):
     X -= X.mean(0)
     y -= y.mean()
     return np.asfortranarray(X, dtype=dtype), y.astype(dtype)
-
-
-def l1_max(X, y, positive=False):
-    Xty = X.astype(np.float64).T @ y.astype(np.float64)
-    return np.max(Xty) if positive else np.max(np.abs(Xty))
 
 
 def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=True,
@@ -55,38 +51,6 @@ def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=Tru
     return coefs, gaps, iters
 
 
-def numpy_gap(X, y, w, l1, l2, positive=False):
-    """The duality gap, written out in NumPy (float64) from its definition."""
-    X = X.astype(np.float64)
-    y = y.astype(np.float64)
-    w = w.astype(np.float64)
-    R = y - X @ w
-    XtR = X.T @ R
-    primal = 0.5 * R @ R + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
-    if l1 > 0:
-        XtA = XtR - l2 * w
-        dnorm = np.max(XtA) if positive else np.max(np.abs(XtA))
-        s = min(1.0, l1 / dnorm) if dnorm > 0 else 1.0
-        dual = -0.5 * s**2 * (R @ R + l2 * w @ w) + s * R @ y
-        return primal - dual
-    v = np.maximum(XtR, 0) if positive else XtR
-    return R @ R + 0.5 * l2 * w @ w - R @ y + v @ v / (2 * l2)
-
-
-def kkt_violation(X, y, w, l1, l2, positive=False):
-    """Largest violation of the optimality conditions, relative to max |x_j^T y|."""
-    X = X.astype(np.float64)
-    grad = X.T @ (y - X @ w.astype(np.float64)) - l2 * w  # -(smooth gradient)
-    viol = np.where(w > 0, np.abs(grad - l1), 0.0)
-    viol = np.where(w < 0, np.abs(grad + l1), viol)
-    at_zero = w == 0
-    if positive:
-        viol = np.where(at_zero, np.maximum(grad - l1, 0), viol)
-    else:
-        viol = np.where(at_zero, np.maximum(np.abs(grad) - l1, 0), viol)
-    return np.max(viol) / max(l1_max(X, y), 1e-300)
-
-
 SHAPES = [(120, 30), (40, 200)]
 MODES = ["naive", "lazy", "gram"]
 
@@ -103,7 +67,7 @@ def test_reported_gap_is_the_numpy_gap_and_kkt_hold(shape, mode, l1_ratio, posit
         l1, l2 = total * l1_ratio, total * (1 - l1_ratio)
         coefs, gaps, iters = solve(X, y, l1, l2, mode=mode, positive=positive)
         w = coefs[:, 0]
-        gap = numpy_gap(X, y, w, l1, l2, positive)
+        gap = primal_dual_gap(X, y, w, l1, l2, positive)
         yy = y @ y
         assert gaps[0] <= 1e-10 * yy, "solve did not reach the tolerance"
         assert gap == pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * yy)
@@ -162,7 +126,7 @@ def test_path_extrapolation_moves_only_the_start(mode, positive):
             assert ext.min() >= 0
         for k, l1 in enumerate(l1s):
             assert gaps[k] <= 1e-13 * (y @ y)
-            assert abs(numpy_gap(X, y, ext[:, k], l1, l2, positive) - gaps[k]) <= \
+            assert abs(primal_dual_gap(X, y, ext[:, k], l1, l2, positive) - gaps[k]) <= \
                 1e-9 * (y @ y)
 
 
@@ -199,7 +163,7 @@ def test_gram_path_with_kept_factorization(l2):
     assert np.any(supports[:, 1:] & ~supports[:, :-1])
     assert np.any(~supports[:, 1:] & supports[:, :-1])
     for k, l1 in enumerate(l1s):
-        assert abs(numpy_gap(X, y, gram[:, k], l1, l2) - gaps[k]) <= 1e-9 * (y @ y)
+        assert abs(primal_dual_gap(X, y, gram[:, k], l1, l2) - gaps[k]) <= 1e-9 * (y @ y)
         assert kkt_violation(X, y, gram[:, k], l1, l2) <= 1e-6
 
 
@@ -221,7 +185,7 @@ def test_naive_block_cache_across_a_zigzag_path():
         alone, _, _ = solve(X, y, l1, 0.0, mode="naive", tol=1e-13)
         np.testing.assert_allclose(path[:, k], alone[:, 0], rtol=1e-7,
                                    atol=1e-9 * np.abs(alone).max())
-        assert abs(numpy_gap(X, y, path[:, k], l1, 0.0) - gaps[k]) <= 1e-9 * (y @ y)
+        assert abs(primal_dual_gap(X, y, path[:, k], l1, 0.0) - gaps[k]) <= 1e-9 * (y @ y)
         assert kkt_violation(X, y, path[:, k], l1, 0.0) <= 1e-6
 
 
@@ -258,10 +222,10 @@ def test_naive_block_from_row_panels_on_tall_x(order, centering, dtype):
         np.testing.assert_allclose(coefs[:, k], ref[:, k], rtol=rtol,
                                    atol=atol * np.abs(ref).max())
         assert gaps[k] <= tol * yy
-        assert numpy_gap(X, y, coefs[:, k], l1, 0.0) <= \
+        assert primal_dual_gap(X, y, coefs[:, k], l1, 0.0) <= \
             (2e-9 if dtype == np.float64 else 1e-5) * yy
         if dtype == np.float64:
-            assert numpy_gap(X, y, coefs[:, k], l1, 0.0) == \
+            assert primal_dual_gap(X, y, coefs[:, k], l1, 0.0) == \
                 pytest.approx(gaps[k], rel=1e-6, abs=1e-12 * yy)
 
 
@@ -301,7 +265,7 @@ def test_zero_columns_stay_zero():
     for mode in MODES:
         coefs, gaps, _ = solve(X, y, l1_max(X, y) * 0.01, 0.0, mode=mode, w0=w0)
         assert coefs[3, 0] == 0 and coefs[11, 0] == 0
-        assert numpy_gap(X, y, coefs[:, 0], l1_max(X, y) * 0.01, 0.0) == \
+        assert primal_dual_gap(X, y, coefs[:, 0], l1_max(X, y) * 0.01, 0.0) == \
             pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * (y @ y))
 
 
@@ -340,7 +304,7 @@ def test_memory_order_and_implicit_centering(order, shape):
                   7, coefs, gaps, iters, True, Xmean)
         np.testing.assert_allclose(coefs[:, 0], ref[:, 0], rtol=1e-6,
                                    atol=1e-8 * np.abs(ref).max())
-        assert numpy_gap(X, y, coefs[:, 0], l1, 0.3) == \
+        assert primal_dual_gap(X, y, coefs[:, 0], l1, 0.3) == \
             pytest.approx(gaps[0], rel=1e-6, abs=1e-12 * (y @ y))
 
 
@@ -412,7 +376,7 @@ def test_given_first_gradient_changes_nothing_but_a_pass(centering):
         np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
         for k, l1 in enumerate(l1s):
             assert got_gaps[k] <= 1e-12 * yy
-            assert numpy_gap(X, y, got[:, k], l1, 0.0) == \
+            assert primal_dual_gap(X, y, got[:, k], l1, 0.0) == \
                 pytest.approx(got_gaps[k], rel=1e-6, abs=1e-13 * yy)
     # it is trusted, not recomputed: a zero g0 makes w = 0 look optimal at the first
     # alpha (the estimators pass the one column_stats computed)
@@ -444,7 +408,7 @@ def test_left_out_features_certified_by_bounds(l1_ratio, positive, zigzag):
     yy = float(y @ y)
     for k in range(len(l1s)):
         assert gaps[k] <= 1e-12 * yy
-        assert numpy_gap(X, y, got[:, k], l1s[k], l2s[k], positive) == \
+        assert primal_dual_gap(X, y, got[:, k], l1s[k], l2s[k], positive) == \
             pytest.approx(gaps[k], rel=1e-6, abs=1e-14 * yy)
         assert kkt_violation(X, y, got[:, k], l1s[k], l2s[k], positive) <= 1e-6
         np.testing.assert_allclose(got[:, k], ref[:, k], rtol=1e-6,

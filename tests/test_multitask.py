@@ -15,7 +15,7 @@ and return scikit-learn's shapes: coefs (T, p, n_alphas). For every path we chec
   relative to the largest reference coefficient of the same alpha; exactly zero where
   the reference is all zeros;
 * the gaps: every returned gap equals the multi-task duality gap recomputed here in
-  NumPy (``mt_dual_gap``, written from scikit-learn's definition) and is
+  NumPy (``reference.multitask_dual_gap``, written from scikit-learn's definition) and is
   <= tol * ||Y||_F^2 / n;
 * the optimality conditions, in NumPy: for a nonzero row, x_j^T R / n - a2 W_j =
   a1 W_j / ||W_j||; for a zero row, ||x_j^T R|| / n <= a1 (a1 = alpha l1_ratio,
@@ -32,22 +32,28 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import fastreg
-from fastreg._multitask import multitask_path_arrays
+from fastreg._engine import solve_multitask
+from reference import (
+    GAP_ATOL,
+    GAP_RTOL,
+    assert_coefs_per_alpha,
+    assert_gap,
+    multitask_dual_gap,
+    multitask_kkt,
+)
 
 TOL = 1e-10
 MAX_ITER = 1_000_000
 COEF_RTOL = 1e-6
 ALPHA_RTOL = 1e-12
 # gap recomputed in NumPy vs returned: a difference of terms of size ||Y||^2, so an
-# absolute tolerance of a few hundred ulps of ||Y||^2 / n
-GAP_ATOL = 500 * np.finfo(np.float64).eps
-GAP_RTOL = 1e-6
+# absolute tolerance of a few hundred ulps of ||Y||^2 / n (reference.GAP_ATOL, GAP_RTOL)
 # KKT residuals relative to a1, at tol 1e-10 (measured <= 5.3e-8)
 KKT_RTOL = 1e-5
 # float32: tolerance 10 eps; the coefficients then differ from the float64 solution by
@@ -81,35 +87,6 @@ def make_problem(kind, n_targets=3, seed=0):
     return X, Y
 
 
-def mt_dual_gap(X, Y, W, alpha, l1_ratio):
-    """scikit-learn's multi-task duality gap on its scale (divided by n), in NumPy, at W
-    of shape (T, p); returns (gap, ||Y||_F^2 / n)."""
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    W = np.asarray(W, dtype=np.float64)
-    n = X.shape[0]
-    l1 = alpha * l1_ratio * n
-    l2 = alpha * (1 - l1_ratio) * n
-    R = Y - X @ W.T
-    RR = np.sum(R * R)
-    Ry = np.sum(R * Y)
-    w2 = np.sum(W * W)
-    XtR = X.T @ R
-    if l1 > 0:
-        # primal P(W), and the dual at theta = s R with s making theta feasible for the
-        # group dual norm max_j ||x_j^T theta - l2 W_j / ... || (scikit-learn's choice)
-        dnorm = np.max(np.linalg.norm(XtR - l2 * W.T, axis=1))
-        s = min(1.0, l1 / dnorm) if dnorm > 0 else 1.0
-        primal = 0.5 * (RR + l2 * w2) + l1 * np.sum(np.linalg.norm(W, axis=0))
-        dual = -0.5 * s * s * (RR + l2 * w2) + s * Ry
-        gap = primal - dual
-    elif l2 > 0:
-        gap = RR + 0.5 * l2 * w2 - Ry + np.sum(XtR * XtR) / (2 * l2)
-    else:
-        gap = np.sum(XtR * XtR)
-    return gap / n, np.sum(Y * Y) / n
-
-
 def sk_path(X, Y, **params):
     """scikit-learn's enet_path with a 2-D y, at TOL (single-threaded BLAS)."""
     params.setdefault("tol", TOL)
@@ -129,45 +106,26 @@ def fr_path(X, Y, *, tol=TOL, **params):
 
 def check_coefs(coefs, ref, rtol=COEF_RTOL):
     """Alpha by alpha, relative to the largest reference coefficient of that alpha."""
-    assert coefs.shape == ref.shape
-    for k in range(ref.shape[-1]):
-        big = np.max(np.abs(ref[..., k]))
-        if big == 0:
-            assert_array_equal(coefs[..., k], 0.0,
-                               err_msg=f"alpha #{k}: the reference is all zeros")
-        else:
-            assert_allclose(coefs[..., k], ref[..., k], rtol=rtol, atol=rtol * big,
-                            err_msg=f"alpha #{k}")
+    assert_coefs_per_alpha(coefs, ref, rtol)
 
 
 def check_gaps(X, Y, alphas, coefs, gaps, l1_ratio, tol, gap_atol=GAP_ATOL):
     """Returned gaps = NumPy's, and <= tol * ||Y||^2 / n."""
     assert gaps.shape == (len(alphas),)
     for k, alpha in enumerate(alphas):
-        gap, scale = mt_dual_gap(X, Y, coefs[..., k], alpha, l1_ratio)
-        atol = gap_atol * scale
-        assert_allclose(gaps[k], gap, rtol=GAP_RTOL, atol=atol,
-                        err_msg=f"returned gap vs NumPy at alpha #{k} ({alpha:.4g})")
-        assert gap <= tol * scale + atol, (
-            f"alpha #{k}: gap {gap:.3e} > tol * ||Y||^2 / n = {tol * scale:.3e}")
+        gap, scale = multitask_dual_gap(X, Y, coefs[..., k], alpha, l1_ratio)
+        assert_gap(gaps[k], gap, scale, tol, gap_atol, where=f"alpha #{k} ({alpha:.4g}): ")
 
 
 def check_kkt(X, Y, alphas, coefs, l1_ratio, rtol=KKT_RTOL):
     """Optimality conditions of every solution (l1_ratio > 0)."""
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    n = X.shape[0]
     for k, alpha in enumerate(alphas):
         a1, a2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-        W = np.asarray(coefs[..., k], dtype=np.float64).T          # (p, T)
-        grad = X.T @ (Y - X @ W) / n                                # (p, T)
-        norms = np.linalg.norm(W, axis=1)
-        nz = norms > 0
-        res = grad[nz] - a2 * W[nz] - a1 * W[nz] / norms[nz, None]
-        worst = np.max(np.linalg.norm(res, axis=1)) if np.any(nz) else 0.0
+        res, zero_rows = multitask_kkt(X, Y, coefs[..., k].T, a1, a2)
+        worst = np.max(res, initial=0.0)
         assert worst <= rtol * a1, f"alpha #{k}: nonzero rows violate KKT by {worst:.3e}"
-        if np.any(~nz):
-            top = np.max(np.linalg.norm(grad[~nz], axis=1))
+        if zero_rows.size:
+            top = np.max(zero_rows)
             assert top <= a1 * (1 + rtol), (
                 f"alpha #{k}: a zero row has ||x_j^T R|| / n = {top:.6e} > a1 = {a1:.6e}")
 
@@ -271,7 +229,7 @@ def test_return_n_iter_and_shapes():
     out = fastreg.enet_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
     ref = sk_path(X, Y, alphas=6, return_n_iter=True, tol=1e-8)
     assert len(out) == len(ref) == 4
-    for mine, theirs in zip(out[:3], ref[:3]):
+    for mine, theirs in zip(out[:3], ref[:3], strict=True):
         assert np.shape(mine) == np.shape(theirs)
     n_iters = out[3]
     assert isinstance(n_iters, list) and len(n_iters) == 6
@@ -338,19 +296,19 @@ def test_options_give_the_same_solution(kind):
     for screening in (True, False):
         for strong_rule in (True, False):
             for mode in ("naive", "lazy", "gram"):
-                coefs, gaps, n_iter, converged, tol_abs = multitask_path_arrays(
+                coefs, gaps, n_iter, converged, tol_abs = solve_multitask(
                     X, Y, 0.9, alphas, gram=X.T @ X if mode == "gram" else None,
                     use_gram=mode == "lazy", tol=TOL, max_iter=MAX_ITER,
                     screening=screening, strong_rule=strong_rule)
                 assert np.all(converged)
                 check_gaps(X, Y, alphas, coefs, gaps, 0.9, TOL)
                 runs[screening, strong_rule, mode] = coefs
-    coefs, gaps, _, converged, _ = multitask_path_arrays(
+    coefs, gaps, _, converged, _ = solve_multitask(
         X, Y, 0.9, alphas, tol=TOL, max_iter=MAX_ITER, selection="random", seed=3)
     assert np.all(converged)
     runs["random"] = coefs
     ref = runs[True, True, "naive"]
-    for key, coefs in runs.items():
+    for coefs in runs.values():
         check_coefs(coefs, ref)
     check_kkt(X, Y, alphas, ref, 0.9)
 
@@ -440,12 +398,8 @@ def test_bad_input(case, match):
 
 
 def test_unsupported_options_raise():
-    # sparse X (scikit-learn supports it for a 2-D y; fastreg's multi-task kernel is
-    # dense only) and the single-task extensions (penalty factors, bounds)
-    from scipy import sparse
+    # the single-task extensions (penalty factors, bounds)
     X, Y = make_problem("tall")
-    with pytest.raises(TypeError, match="dense data is required"):
-        fastreg.enet_path(sparse.csc_matrix(X), Y, alphas=3)
     for name in ("penalty_factor", "lower_bounds", "upper_bounds"):
         with pytest.raises(ValueError, match="not supported for a 2-D y"):
             fastreg.enet_path(X, Y, alphas=3, **{name: np.ones(X.shape[1])})
@@ -463,11 +417,6 @@ def test_bad_input_without_checks():
 # ---------------------------------------------------------------------------------------
 # Estimators: MultiTaskElasticNet, MultiTaskLasso
 # ---------------------------------------------------------------------------------------
-
-@parametrize_with_checks([fastreg.MultiTaskElasticNet(), fastreg.MultiTaskLasso()])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "no-intercept"])
@@ -519,3 +468,57 @@ def test_estimator_float32_warm_start_and_errors():
         fastreg.MultiTaskElasticNet().fit(X, Y[:, 0])
     with pytest.raises(ValueError, match="l1_ratio"):
         fastreg.MultiTaskElasticNet(l1_ratio=1.5).fit(X, Y)
+
+
+@pytest.mark.parametrize("container", [sparse.csr_matrix, sparse.csc_matrix])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(200, 30), (40, 80)])
+def test_sparse_X_equals_dense_and_sklearn(container, fit_intercept, weighted, shape):
+    """Sparse X for the multi-task estimator (solved in Gram form from the sparse
+    products, centering implicit): the dense fit's solution and scikit-learn's, and a
+    duality gap recomputed in NumPy on the dense data."""
+    rng = np.random.default_rng(11)
+    n, p = shape
+    dense = np.where(rng.random((n, p)) < 0.2, rng.standard_normal((n, p)) + 2.0, 0.0)
+    W = np.zeros((p, 3))
+    W[:5] = rng.standard_normal((5, 3))
+    Y = dense @ W + 0.1 * rng.standard_normal((n, 3)) + 2.0
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    kw = dict(alpha=0.01, l1_ratio=0.7, tol=1e-12, fit_intercept=fit_intercept)
+    ours = fastreg.MultiTaskElasticNet(**kw).fit(container(dense), Y, sample_weight=sw)
+    ref_dense = fastreg.MultiTaskElasticNet(**kw).fit(dense, Y, sample_weight=sw)
+    ref = sk.MultiTaskElasticNet(**kw, max_iter=10**6).fit(dense, Y, sample_weight=sw)
+    scale = np.max(np.abs(ref.coef_))
+    assert_allclose(ours.coef_, ref_dense.coef_, atol=1e-8 * scale)
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-7 * scale)
+    assert_allclose(ours.intercept_, ref.intercept_, atol=1e-7 * max(scale, 1))
+    assert_array_equal(np.all(ours.coef_ == 0, axis=0),
+                       np.all(ref_dense.coef_ == 0, axis=0))
+    # the gap recomputed on the centered, weighted dense data
+    swn = np.ones(n) if sw is None else sw * n / sw.sum()
+    Xc, Yc = dense, Y
+    if fit_intercept:
+        Xc = dense - np.average(dense, axis=0, weights=swn)
+        Yc = Y - np.average(Y, axis=0, weights=swn)
+    root = np.sqrt(swn)[:, None]
+    gap, yy = multitask_dual_gap(root * Xc, root * Yc, ours.coef_, kw["alpha"],
+                                 kw["l1_ratio"])
+    assert gap <= 1e-12 * yy + GAP_ATOL * yy
+    assert_allclose(gap, ours.dual_gap_, rtol=GAP_RTOL, atol=GAP_ATOL * yy)
+
+
+@pytest.mark.parametrize("shape", [(150, 20), (30, 60)])
+def test_sparse_X_path(shape):
+    """A 2-D y with sparse X: the path of the dense X, and scikit-learn's grid."""
+    rng = np.random.default_rng(12)
+    n, p = shape
+    dense = np.where(rng.random((n, p)) < 0.3, rng.standard_normal((n, p)), 0.0)
+    Y = dense[:, :3] @ rng.standard_normal((3, 2)) + 0.1 * rng.standard_normal((n, 2))
+    a_s, c_s, g_s = fastreg.lasso_path(sparse.csc_matrix(dense), Y, alphas=12, tol=1e-12)
+    a_d, c_d, _ = fastreg.lasso_path(dense, Y, alphas=12, tol=1e-12)
+    a_r, _, _ = sk.lasso_path(dense, Y, alphas=12)
+    assert_allclose(a_s, a_d, rtol=1e-12)
+    assert_allclose(a_s, a_r, rtol=1e-12)
+    assert_allclose(c_s, c_d, atol=1e-8 * np.max(np.abs(c_d)))
+    assert np.all(g_s <= 1e-12 * np.sum(Y ** 2) / n * (1 + 1e-6))

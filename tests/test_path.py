@@ -12,8 +12,8 @@ For every path we check
 * the coefficients: every column equal to scikit-learn's (run at ``REF_TOL``) to
   ``COEF_RTOL`` relative to the column's largest reference coefficient; exactly zero where
   the reference column is all zeros;
-* the gaps: every returned gap equals the gap recomputed in NumPy (``dual_gap`` of
-  test_sklearn_equivalence, without intercept) and is <= tol * ||y||^2 / n.
+* the gaps: every returned gap equals the gap recomputed in NumPy (``reference.dual_gap``,
+  without intercept) and is <= tol * ||y||^2 / n.
 
 Measured (fastreg at PATH_TOL, scikit-learn at REF_TOL): the worst column differs by 1.7e-7
 relative (synthetic "wide", lasso), 1.7e-8 on riboflavin, 4e-9 on leukemia, <= 5e-9 on
@@ -29,7 +29,14 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 import fastreg
-from test_sklearn_equivalence import GAP_ATOL_ULPS, GAP_RTOL, dual_gap, make_problem
+from reference import (
+    GAP_ATOL,
+    assert_coefs_per_alpha,
+    assert_gap,
+    dual_gap,
+    enet_problem,
+    objective,
+)
 
 REF_TOL = 1e-12
 REF_MAX_ITER = 1_000_000
@@ -37,10 +44,10 @@ PATH_TOL = 1e-10
 PATH_MAX_ITER = 1_000_000
 COEF_RTOL = 1e-6
 ALPHA_RTOL = 1e-12  # same formula, different summation order
-# returned gap vs the NumPy recomputation: absolute, times ||y||^2 / n, as in
-# test_sklearn_equivalence (500 ulps). Measured on the synthetic grid: <= 13 ulps (an earlier
-# kernel build reached 884 ulps on "wide" with l1_ratio 0.1).
-PATH_GAP_ATOL = GAP_ATOL_ULPS * np.finfo(np.float64).eps
+# returned gap vs the NumPy recomputation: absolute, reference.GAP_ATOL (500 ulps) times
+# ||y||^2 / n. Measured on the synthetic grid: <= 13 ulps (an earlier kernel build reached
+# 884 ulps on "wide" with l1_ratio 0.1).
+PATH_GAP_ATOL = GAP_ATOL
 
 
 def sk_path(X, y, **params):
@@ -67,24 +74,13 @@ def check_gaps(X, y, alphas, coefs, gaps, l1_ratio, positive, tol, atol_factor=N
         atol_factor = PATH_GAP_ATOL
     for k, alpha in enumerate(alphas):
         gap, scale = dual_gap(X, y, coefs[:, k], alpha, l1_ratio, False, positive)
-        atol = atol_factor * scale
-        assert_allclose(gaps[k], gap, rtol=GAP_RTOL, atol=atol,
-                        err_msg=f"returned gap vs NumPy at alpha #{k} ({alpha:.4g})")
-        assert gap <= tol * scale + atol, (
-            f"alpha #{k}: gap {gap:.3e} > tol * ||y||^2 / n = {tol * scale:.3e}")
+        assert_gap(gaps[k], gap, scale, tol, atol_factor, where=f"alpha #{k} ({alpha:.4g}): ")
 
 
 def check_coefs(coefs, coefs_ref, rtol=COEF_RTOL):
     """Column by column, relative to the column's largest reference coefficient."""
-    assert coefs.shape == coefs_ref.shape
-    for k in range(coefs_ref.shape[1]):
-        big = np.max(np.abs(coefs_ref[:, k]))
-        if big == 0:
-            assert_array_equal(coefs[:, k], 0.0,
-                               err_msg=f"alpha #{k}: sklearn's solution is all zeros")
-        else:
-            assert_allclose(coefs[:, k], coefs_ref[:, k], rtol=rtol, atol=rtol * big,
-                            err_msg=f"alpha #{k}")
+    assert coefs.ndim == 2
+    assert_coefs_per_alpha(coefs, coefs_ref, rtol)
 
 
 def check_path(X, y, **params):
@@ -113,7 +109,7 @@ def centered(X, y):
 @pytest.mark.parametrize("kind", ["tall", "wide", "correlated"])
 def test_synthetic_path(kind, l1_ratio, positive):
     # uncentered data with column means and an offset in y: the path must not center
-    X, y, _ = make_problem(kind)
+    X, y, _ = enet_problem(kind)
     _, coefs, _ = check_path(X, y, l1_ratio=l1_ratio, positive=positive)
     if positive:
         assert np.all(coefs >= 0)
@@ -122,7 +118,7 @@ def test_synthetic_path(kind, l1_ratio, positive):
 
 
 def test_lasso_path_is_enet_path_with_l1_ratio_1():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     a_ref, c_ref, _ = sk_path(X, y, l1_ratio=1.0, alphas=30)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
@@ -166,7 +162,7 @@ def test_real_path(load_dataset, name, params):
 @pytest.mark.parametrize("positive", [False, True], ids=["signed", "positive"])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.3])
 def test_default_grid(positive, l1_ratio):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     y = y - 2 * X[:, 1]  # makes the largest |x_j^T y| negative: positive changes alpha_max
     a_ref = sk_path(X, y, l1_ratio=l1_ratio, positive=positive, alphas=7, eps=1e-2)[0]
     alphas = fastreg.enet_path(X, y, l1_ratio=l1_ratio, positive=positive, alphas=7,
@@ -183,14 +179,14 @@ def test_default_grid(positive, l1_ratio):
 
 
 def test_default_alphas_is_100():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alphas, coefs, gaps = fastreg.lasso_path(X, y)
     assert alphas.shape == (100,) and coefs.shape == (X.shape[1], 100)
     assert gaps.shape == (100,)
 
 
 def test_unsorted_alphas_are_sorted_decreasing():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     a_max = np.max(np.abs(X.T @ y)) / X.shape[0]
     given = a_max * np.array([0.01, 0.5, 0.002, 0.1, 0.05])
     alphas, coefs, gaps = fr_path(X, y, l1_ratio=1.0, alphas=given)
@@ -202,7 +198,7 @@ def test_unsorted_alphas_are_sorted_decreasing():
 
 
 def test_return_n_iter():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     out = fastreg.enet_path(X, y, l1_ratio=0.8, alphas=10, tol=1e-8, return_n_iter=True)
     assert len(out) == 4
     alphas, coefs, gaps, n_iters = out
@@ -223,7 +219,7 @@ def test_return_n_iter():
 
 @pytest.mark.parametrize("kind", ["tall", "wide"])
 def test_precompute_variants_agree(kind):
-    X, y, _ = make_problem(kind)
+    X, y, _ = enet_problem(kind)
     X, y = centered(X, y)
     alphas = fr_path(X, y, l1_ratio=0.9, alphas=30)[0]
     G = X.T @ X
@@ -234,7 +230,7 @@ def test_precompute_variants_agree(kind):
     results = {name: fr_path(X, y, l1_ratio=0.9, alphas=alphas, **v)
                for name, v in variants.items()}
     base = results["False"][1]
-    for name, (a, coefs, gaps) in results.items():
+    for a, coefs, gaps in results.values():
         assert_array_equal(a, alphas)
         # measured: agree to 1e-9 relative (all at tol 1e-10)
         check_coefs(coefs, base, rtol=1e-7)
@@ -242,7 +238,7 @@ def test_precompute_variants_agree(kind):
 
 
 def test_precompute_wrong_gram_raises():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     with pytest.raises(ValueError, match="precompute"):
         fastreg.lasso_path(X, y, precompute=np.eye(X.shape[1]))
     with pytest.raises(ValueError, match="precompute"):
@@ -250,7 +246,7 @@ def test_precompute_wrong_gram_raises():
 
 
 def test_coef_init_is_used():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     alphas, coefs, _ = fr_path(X, y, l1_ratio=1.0, alphas=20)
     target = alphas[[-1]]
     w_star = coefs[:, -1].copy()
@@ -283,7 +279,7 @@ def test_coef_init_is_used():
 # ones ("wide"): the float32 tolerance F32_GAP_ATOL of test_sklearn_equivalence is 5e-6.
 @pytest.mark.parametrize("kind", ["tall", "wide"])
 def test_float32_stays_float32(kind):
-    X, y, _ = make_problem(kind, dtype=np.float32)
+    X, y, _ = enet_problem(kind, dtype=np.float32)
     alphas, coefs, gaps = fastreg.enet_path(X, y, l1_ratio=0.8, alphas=20, tol=1e-6,
                                             max_iter=10**5)
     assert coefs.dtype == np.float32
@@ -301,7 +297,7 @@ def test_float32_below_its_floor_does_not_stall():
     <= 8e-7 * ||y||^2 / n; fastreg (at the time of writing) stalled at 1.1e-2, 2.9e-3 and
     1.7e-3 at three alphas after 100000 sweeps each.
     """
-    X, y, _ = make_problem("wide", dtype=np.float32)
+    X, y, _ = enet_problem("wide", dtype=np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         alphas, coefs, _ = fastreg.enet_path(X, y, l1_ratio=0.8, alphas=20, tol=1e-7,
@@ -318,7 +314,7 @@ def test_float32_below_its_floor_does_not_stall():
 @pytest.mark.parametrize("case", ["y-zero", "X-zero"])
 @pytest.mark.parametrize("path", [fastreg.lasso_path, fastreg.enet_path])
 def test_alpha_max_zero(path, case):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X, y = centered(X, y)
     if case == "y-zero":
         y = np.zeros_like(y)   # a constant y after intercept-centering
@@ -355,13 +351,13 @@ BAD_PATH_PARAMS = [
 @pytest.mark.parametrize("params, name", BAD_PATH_PARAMS,
                          ids=[repr(p) for p, _ in BAD_PATH_PARAMS])
 def test_bad_path_params(params, name):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     with pytest.raises(ValueError, match=name):
         fastreg.enet_path(X, y, **params)
 
 
 def test_l1_ratio_zero_with_explicit_alphas_works():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X, y = centered(X, y)
     alphas = np.array([1.0, 0.1])
     # (a gap of tol ||y||^2 allows a coefficient error of ~sqrt(2 tol ||y||^2 / (n alpha))
@@ -392,11 +388,11 @@ def test_path_through_a_saturated_support(load_dataset):
         _, ref, _ = sk.lasso_path(Xc, yc, alphas=alphas, tol=1e-12, max_iter=200000)
     n = len(yc)
 
-    def objective(c):
-        r = yc[:, None] - Xc @ c
-        return 0.5 * np.sum(r * r, axis=0) / n + alphas * np.abs(c).sum(axis=0)
+    def objectives(c):
+        return np.array([objective(Xc, yc, c[:, k], 0.0, alpha)
+                         for k, alpha in enumerate(alphas)])
 
-    ours, theirs = objective(coefs), objective(ref)
+    ours, theirs = objectives(coefs), objectives(ref)
     assert np.all(ours <= theirs + 1e-10 * (yc @ yc) / n)
     assert np.all(gaps <= 1e-10 * (yc @ yc) / n)
 
@@ -429,3 +425,56 @@ def test_path_with_finite_values_whose_sum_overflows():
     with pytest.raises(ValueError, match="squared norms .* overflow"):
         fastreg.lasso_path(X, y, alphas=[0.1, 0.01])
     assert_array_equal(X, Xc)
+
+
+@pytest.mark.parametrize("path", [fastreg.lasso_path, fastreg.enet_path])
+def test_deprecated_n_alphas_and_alphas_none(path):
+    """scikit-learn 1.9's transition: n_alphas and alphas=None warn (FutureWarning)
+    and give the same grid as alphas=int; the defaults warn about nothing."""
+    X, y, _ = enet_problem("tall")
+    with pytest.warns(FutureWarning, match="'n_alphas' was deprecated in 1.9"):
+        a_dep, c_dep, _ = path(X, y, n_alphas=7)
+    a_int, c_int, _ = path(X, y, alphas=7)
+    assert_array_equal(a_dep, a_int)
+    assert_array_equal(c_dep, c_int)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        a_none, _, _ = path(X, y, alphas=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a_default, _, _ = path(X, y)
+    assert len(a_none) == len(a_default) == 100
+    assert_array_equal(a_none, a_default)
+
+
+@pytest.mark.parametrize("alphas, error, match", [
+    ((1, -1, -100), ValueError, r"alphas\[1\] == -1, must be >= 0.0."),
+    ((1, 1.0, "1"), TypeError, r"alphas\[2\] must be an instance of float, not str"),
+    ([1.0, np.inf], ValueError, "finite"),
+])
+def test_alphas_errors_in_sklearn_wording(alphas, error, match):
+    X, y, _ = enet_problem("tall")
+    with pytest.raises(error, match=match):
+        fastreg.lasso_path(X, y, alphas=alphas)
+    with pytest.raises(error, match=match):
+        fastreg.LassoCV(alphas=alphas).fit(X, y)
+
+
+def test_unknown_path_parameter_and_wrong_gram_wording():
+    X, y, _ = enet_problem("tall")
+    with pytest.raises(ValueError, match="Unexpected parameters in params"):
+        fastreg.enet_path(X, y, not_a_parameter=1)
+    G = np.eye(X.shape[1])
+    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+        fastreg.lasso_path(X, y, precompute=G)
+    with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
+        fastreg.Lasso(precompute=G, fit_intercept=False).fit(X, y)
+
+
+def test_estimators_expose_their_path_function():
+    """As scikit-learn: ``Estimator.path`` is the path function its CV uses."""
+    for cls in (fastreg.ElasticNet, fastreg.Lasso, fastreg.MultiTaskElasticNet,
+                fastreg.MultiTaskLasso, fastreg.ElasticNetCV,
+                fastreg.MultiTaskElasticNetCV):
+        assert cls.path is fastreg.enet_path
+    for cls in (fastreg.LassoCV, fastreg.MultiTaskLassoCV):
+        assert cls.path is fastreg.lasso_path

@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 import fastreg
 from fastreg.plotting import _ridge_path, plot_constraint_geometry, plot_cv, plot_path
+from reference import objective
 
 mpl = pytest.importorskip("matplotlib")
 from matplotlib.figure import Figure  # noqa: E402
@@ -292,7 +293,7 @@ def test_cv_errors():
 # --- plot_constraint_geometry ---------------------------------------------------------
 
 def loss(Xc, yc, w):
-    return np.sum((yc - Xc @ w) ** 2) / (2 * len(yc))
+    return objective(Xc, yc, w, 0.0, alpha=0.0)
 
 
 def boundary_min(Xc, yc, points):
@@ -331,7 +332,7 @@ def test_geometry_solutions_are_where_the_balls_touch_the_contour(diabetes, seed
     r1 = np.abs(w_l1).sum()
     diamond = np.concatenate([(1 - t) * a + t * b for a, b in zip(
         r1 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]]),
-        r1 * np.array([[0, 1], [-1, 0], [0, -1], [1, 0]]))])
+        r1 * np.array([[0, 1], [-1, 0], [0, -1], [1, 0]]), strict=True)])
     assert boundary_min(Xc, yc, diamond) >= loss(Xc, yc, w_l1) * (1 - 1e-9)
     theta = np.linspace(0, 2 * np.pi, 20001)
     circle = np.linalg.norm(w_l2) * np.stack([np.cos(theta), np.sin(theta)], axis=1)

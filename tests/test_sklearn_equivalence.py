@@ -15,7 +15,6 @@ two. For every fit we check
 Everything below is computed in float64 from the user's data, independently of both
 libraries: alpha_max, the objective and the gap follow the formulas in the docstrings.
 """
-import functools
 import pickle
 import warnings
 
@@ -32,6 +31,18 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import fastreg
+from reference import (
+    GAP_ATOL_ULPS,
+    SHAPES,
+    alpha_max,
+    assert_gap,
+    centered_scaled,
+    correlation,
+    dual_gap,
+    enet_problem,
+    normalized_weights,
+    objective,
+)
 
 # scikit-learn, the reference: converged far beyond fastreg's stopping point.
 REF_TOL = 1e-12
@@ -41,12 +52,9 @@ FIT_TOL = 1e-10
 FIT_MAX_ITER = 1_000_000
 COEF_RTOL = 1e-6
 OBJ_RTOL = 1e-10
-# dual_gap_ vs the NumPy recomputation: relative, plus an absolute slack of a few hundred
-# ulps of the gap's natural scale ||y_s||^2 / n (the gap is a difference of terms of that
-# size, so its rounding error is absolute, not relative to the tiny gap itself).
-# Measured: |difference| <= 2e-15 * scale on the synthetic grid.
-GAP_RTOL = 1e-6
-GAP_ATOL_ULPS = 500
+# dual_gap_ vs the NumPy recomputation: reference.GAP_RTOL, plus GAP_ATOL_ULPS ulps of the
+# gap's natural scale ||y_s||^2 / n. Measured: |difference| <= 2e-15 * scale on the
+# synthetic grid.
 
 # float32: float32 arithmetic floors the reachable duality gap near eps32 * ||y||^2 (sklearn's
 # float32 solver already fails to converge at tol=1e-8 on most problems below), so fastreg runs
@@ -63,112 +71,8 @@ F32_GAP_ATOL = 5e-6  # times ||y_s||^2 / n
 
 
 # ---------------------------------------------------------------------------------------
-# Reference formulas (float64, from the user's data)
+# Fitting
 # ---------------------------------------------------------------------------------------
-
-def normalized_weights(n_samples, sample_weight):
-    """sklearn's convention: weights rescaled to sum to n_samples; ones when None."""
-    if sample_weight is None:
-        return np.ones(n_samples)
-    sw = np.asarray(sample_weight, dtype=np.float64)
-    return sw * (n_samples / sw.sum())
-
-
-def centered_scaled(X, y, fit_intercept, sample_weight):
-    """(X_s, y_s): weighted-centered when fitting an intercept, rows scaled by sqrt(sw)."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    sw = normalized_weights(X.shape[0], sample_weight)
-    if fit_intercept:
-        X = X - np.average(X, axis=0, weights=sw)
-        y = y - np.average(y, weights=sw)
-    root = np.sqrt(sw)
-    return root[:, None] * X, root * y
-
-
-def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True, sample_weight=None):
-    """Smallest alpha with an all-zero solution: max_j |x_j^T sw (y - ybar)| / (n l1_ratio)."""
-    Xs, ys = centered_scaled(X, y, fit_intercept, sample_weight)
-    return np.max(np.abs(Xs.T @ ys)) / (X.shape[0] * l1_ratio)
-
-
-def objective(X, y, coef, intercept, alpha, l1_ratio=1.0, sample_weight=None):
-    """sklearn's objective with sw summing to n:
-    (1/2n) sum_i sw_i (y_i - x_i w - b)^2 + alpha l1_ratio |w|_1 + alpha (1 - l1_ratio)/2 |w|^2
-    """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    w = np.asarray(coef, dtype=np.float64)
-    n = X.shape[0]
-    sw = normalized_weights(n, sample_weight)
-    r = y - X @ w - float(intercept)
-    return (sw @ r**2 / (2 * n) + alpha * l1_ratio * np.abs(w).sum()
-            + 0.5 * alpha * (1 - l1_ratio) * (w @ w))
-
-
-def dual_gap(X, y, coef, alpha, l1_ratio=1.0, fit_intercept=True, positive=False,
-             sample_weight=None):
-    """The duality gap that ``dual_gap_`` reports, and its scale ||y_s||^2 / n.
-
-    With X_s, y_s from ``centered_scaled``, l1 = alpha l1_ratio n, l2 = alpha (1-l1_ratio) n,
-    R = y_s - X_s w and XtA = X_s^T R - l2 w:
-      l1 > 0 (formulation A): rescale the dual point R by s = min(1, l1 / ||XtA||_inf)
-        (max(XtA) instead of the inf-norm when positive);
-        P = (R.R + l2 w.w)/2 + l1 |w|_1,  D = -s^2 (R.R + l2 w.w)/2 + s R.y_s.
-      l1 = 0 (ridge, formulation B): P - D = R.R + l2 w.w/2 - R.y_s + |X_s^T R|^2 / (2 l2).
-    Both divided by n.
-    """
-    Xs, ys = centered_scaled(X, y, fit_intercept, sample_weight)
-    n = Xs.shape[0]
-    w = np.asarray(coef, dtype=np.float64)
-    l1 = alpha * l1_ratio * n
-    l2 = alpha * (1 - l1_ratio) * n
-    R = ys - Xs @ w
-    if l1 == 0:
-        XtR = Xs.T @ R
-        gap = R @ R + 0.5 * l2 * (w @ w) - R @ ys + XtR @ XtR / (2 * l2)
-    else:
-        XtA = Xs.T @ R - l2 * w
-        dnorm = np.max(XtA) if positive else np.max(np.abs(XtA))
-        scale = l1 / dnorm if dnorm > l1 else 1.0
-        quad = R @ R + l2 * (w @ w)
-        primal = 0.5 * quad + l1 * np.abs(w).sum()
-        dual = -0.5 * scale**2 * quad + scale * (R @ ys)
-        gap = primal - dual
-    return gap / n, (ys @ ys) / n
-
-
-# ---------------------------------------------------------------------------------------
-# Problems and fitting
-# ---------------------------------------------------------------------------------------
-
-SHAPES = {"tall": (100, 12), "wide": (40, 120), "correlated": (60, 40)}
-
-
-@functools.lru_cache(maxsize=None)
-def _problem(kind):
-    rng = np.random.default_rng(sorted(SHAPES).index(kind))
-    n, p = SHAPES[kind]
-    if kind == "correlated":
-        # equicorrelated columns (rho = 0.9) plus a nearly duplicated pair
-        factor = rng.normal(size=(n, 1))
-        X = np.sqrt(0.9) * factor + np.sqrt(0.1) * rng.normal(size=(n, p))
-        X[:, 5] = X[:, 4] + 0.01 * rng.normal(size=n)
-    else:
-        X = rng.normal(size=(n, p))
-    X += rng.normal(scale=3.0, size=p)  # column means: the intercept matters
-    w = np.zeros(p)
-    w[:4] = [3.0, -2.0, 1.5, 1.0]
-    y = X @ w + 5.0 + 0.5 * rng.normal(size=n)
-    sw = rng.uniform(0.2, 3.0, size=n)
-    return X, y, sw
-
-
-def make_problem(kind, dtype=np.float64):
-    """Fresh (writeable) copies of a fixed synthetic problem: X, y, sample weights."""
-    X, y, sw = _problem(kind)
-    return X.astype(dtype), y.astype(dtype), sw.astype(dtype)
-
 
 def make(module, l1_ratio, **params):
     """Lasso when l1_ratio == 1 (so both classes are exercised), ElasticNet otherwise."""
@@ -206,11 +110,7 @@ def check_gap(est, X, y, alpha, l1_ratio, fit_intercept, positive, sample_weight
                           sample_weight)
     if atol_factor is None:
         atol_factor = GAP_ATOL_ULPS * np.finfo(np.float64).eps
-    atol = atol_factor * scale
-    assert_allclose(est.dual_gap_, gap, rtol=GAP_RTOL, atol=atol,
-                    err_msg=f"dual_gap_ vs NumPy recomputation (scale {scale:.3e})")
-    assert gap <= tol * scale + atol, (
-        f"converged fit has gap {gap:.3e} > tol * ||y_s||^2 / n = {tol * scale:.3e}")
+    assert_gap(est.dual_gap_, gap, scale, tol, atol_factor, where="dual_gap_: ")
     return gap
 
 
@@ -224,9 +124,8 @@ def check_support(est, ref, X, y, alpha, l1_ratio, fit_intercept, positive, samp
     counts agree.
     """
     Xs, ys = centered_scaled(X, y, fit_intercept, sample_weight)
-    n = Xs.shape[0]
     w_ref = np.asarray(ref.coef_, dtype=np.float64)
-    corr = Xs.T @ (ys - Xs @ w_ref) / n - alpha * (1 - l1_ratio) * w_ref
+    corr = correlation(Xs, ys, w_ref, alpha * (1 - l1_ratio), per_sample=True)
     if not positive:
         corr = np.abs(corr)
     bound = alpha * l1_ratio
@@ -304,7 +203,7 @@ def test_fortran_x_fused_statistics(kind, alpha_ratio, l1_ratio, positive):
         y = X[:, :6] @ np.array([3.0, -2.0, 1.5, 1.0, 0.5, -0.5]) + 5.0 + \
             rng.normal(size=5000)
     else:
-        X, y, _ = make_problem(kind)
+        X, y, _ = enet_problem(kind)
     X = np.asfortranarray(X)
     alpha = alpha_ratio * alpha_max(X, y, l1_ratio)
     ref = fit_reference(X, y, l1_ratio=l1_ratio, alpha=alpha, positive=positive)
@@ -334,7 +233,7 @@ def test_fortran_x_fused_statistics(kind, alpha_ratio, l1_ratio, positive):
 @pytest.mark.parametrize("alpha_ratio", [1.0, 1e-1, 1e-2, 1e-3])
 @pytest.mark.parametrize("kind", ["tall", "wide", "correlated"])
 def test_synthetic_grid(kind, alpha_ratio, l1_ratio, fit_intercept, positive, weighted):
-    X, y, sw = make_problem(kind)
+    X, y, sw = enet_problem(kind)
     sw = sw if weighted else None
     alpha = alpha_ratio * alpha_max(X, y, l1_ratio, fit_intercept, sw)
     if alpha_ratio == 1.0:
@@ -440,7 +339,7 @@ def test_real_data(load_dataset, name, alpha_ratio, l1_ratio, extra):
 @pytest.mark.parametrize("kind", ["tall", "correlated", "diabetes"])
 def test_float32(request, kind, alpha_ratio, l1_ratio, weighted):
     if kind in SHAPES:
-        X, y, sw = make_problem(kind)
+        X, y, sw = enet_problem(kind)
     else:
         X, y = request.getfixturevalue("load_dataset")(kind)
         sw = np.random.default_rng(0).uniform(0.2, 3.0, size=X.shape[0])
@@ -462,7 +361,7 @@ def test_float32(request, kind, alpha_ratio, l1_ratio, weighted):
 # ---------------------------------------------------------------------------------------
 
 def _targets(n_targets, kind="tall"):
-    X, y, sw = make_problem(kind)
+    X, y, sw = enet_problem(kind)
     rng = np.random.default_rng(7)
     Y = np.column_stack([y] + [X @ rng.normal(size=X.shape[1]) * (k % 2)
                                + rng.normal(size=X.shape[0]) for k in range(n_targets - 1)])
@@ -504,7 +403,7 @@ class _Target:
 @pytest.mark.parametrize("shape", ["1d", "column"])
 def test_single_target_shapes(shape):
     """y of shape (n,) and (n, 1) give the attribute and prediction shapes sklearn gives."""
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     if shape == "column":
         y = y[:, None]
     alpha = 0.1 * alpha_max(X, y.ravel())
@@ -522,7 +421,7 @@ def test_single_target_shapes(shape):
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
 def test_warm_start(l1_ratio):
-    X, y, _ = make_problem("wide")
+    X, y, _ = enet_problem("wide")
     amax = alpha_max(X, y, l1_ratio)
     alpha1, alpha2 = 0.05 * amax, 0.04 * amax
     est = make(fastreg, l1_ratio, alpha=alpha1, tol=FIT_TOL, max_iter=FIT_MAX_ITER,
@@ -553,7 +452,7 @@ def test_warm_start(l1_ratio):
 
 
 def test_no_warm_start_ignores_previous_fit():
-    X, y, _ = make_problem("wide")
+    X, y, _ = enet_problem("wide")
     alpha = 0.05 * alpha_max(X, y)
     est = fastreg.Lasso(alpha=alpha, tol=FIT_TOL, max_iter=FIT_MAX_ITER).fit(X, y)
     first, n_iter = est.coef_.copy(), est.n_iter_
@@ -563,7 +462,7 @@ def test_no_warm_start_ignores_previous_fit():
 
 
 def test_random_selection():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     alpha = 0.01 * alpha_max(X, y, 0.7)
     params = dict(alpha=alpha, l1_ratio=0.7, tol=FIT_TOL, max_iter=FIT_MAX_ITER)
     a = fastreg.ElasticNet(selection="random", random_state=0, **params).fit(X, y)
@@ -578,7 +477,7 @@ def test_random_selection():
 # ---------------------------------------------------------------------------------------
 
 def test_integer_weights_equal_repeated_rows():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     counts = np.random.default_rng(3).integers(0, 4, size=X.shape[0])
     alpha = 0.01 * alpha_max(X, y)
     weighted = fit_fastreg(X, y, counts.astype(float), 0.7, alpha=alpha)
@@ -590,7 +489,7 @@ def test_integer_weights_equal_repeated_rows():
 
 
 def test_weights_scale_invariance():
-    X, y, sw = make_problem("wide")
+    X, y, sw = enet_problem("wide")
     alpha = 0.01 * alpha_max(X, y, sample_weight=sw)
     a = fit_fastreg(X, y, sw, alpha=alpha)
     b = fit_fastreg(X, y, 1000.0 * sw, alpha=alpha)
@@ -633,7 +532,7 @@ FORMS = ["C", "F", "column-strided", "row-strided", "read-only", "memmap-readonl
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("precompute", [False, True], ids=["cd", "gram"])
 def test_x_forms(form, precompute, tmp_path):
-    X, y, sw = make_problem("tall")
+    X, y, sw = enet_problem("tall")
     alpha = 0.01 * alpha_max(X, y, 0.7, True, sw)
     params = dict(alpha=alpha, precompute=precompute)
     base = fit_fastreg(np.ascontiguousarray(X), y, sw, 0.7, **params)
@@ -647,7 +546,7 @@ def test_x_forms(form, precompute, tmp_path):
 
 @pytest.mark.parametrize("form", ["strided", "read-only", "list", "column"])
 def test_y_forms(form):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     alpha = 0.01 * alpha_max(X, y)
     base = fit_fastreg(X, y, alpha=alpha)
     if form == "strided":
@@ -665,7 +564,7 @@ def test_y_forms(form):
 
 
 def test_integer_x():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     Xi = np.round(X * 10).astype(np.int64)
     alpha = 0.01 * alpha_max(Xi, y)
     est = fit_fastreg(Xi, y, alpha=alpha)
@@ -676,7 +575,7 @@ def test_integer_x():
 
 @pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
 def test_single_sample(fit_intercept):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X1, y1 = X[:1], y[:1]
     alpha = 0.1
     est = fit_fastreg(X1, y1, alpha=alpha, fit_intercept=fit_intercept)
@@ -692,7 +591,7 @@ def test_single_sample(fit_intercept):
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.7, 0.1])
 def test_single_feature(l1_ratio, fit_intercept):
     """Closed form for p = 1: w = S(x.y / n, alpha l1) / (x.x / n + alpha (1 - l1))."""
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     x = X[:, :1]
     alpha = 0.3 * alpha_max(x, y, l1_ratio, fit_intercept)
     est = fit_fastreg(x, y, None, l1_ratio, alpha=alpha, fit_intercept=fit_intercept)
@@ -709,7 +608,7 @@ def test_single_feature(l1_ratio, fit_intercept):
 @pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
 @pytest.mark.parametrize("precompute", [False, True], ids=["cd", "gram"])
 def test_constant_and_zero_columns(fit_intercept, precompute):
-    X, y, sw = make_problem("tall")
+    X, y, sw = enet_problem("tall")
     n = X.shape[0]
     Xz = np.column_stack([X[:, :3], np.full(n, 3.0), X[:, 3:6], np.zeros(n), X[:, 6:]])
     const, zero = 3, 7
@@ -733,7 +632,7 @@ def test_constant_and_zero_columns(fit_intercept, precompute):
 
 def test_alpha_zero_correct_or_warned():
     """alpha=0 is least squares: either the exact answer or a clear warning about alpha."""
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         est = fastreg.Lasso(alpha=0.0, tol=1e-12, max_iter=100_000).fit(X, y)
@@ -751,7 +650,7 @@ def test_ridge_limit_gap():
     The objective is alpha-strongly convex, so |w - w*|^2 <= 2 gap / alpha: the distance to
     the closed-form ridge solution is bounded by the recomputed gap.
     """
-    X, y, _ = make_problem("wide")
+    X, y, _ = enet_problem("wide")
     alpha = 0.1
     est = fit_fastreg(X, y, None, 0.0, alpha=alpha)
     gap = check_gap(est, X, y, alpha, 0.0, True, False, None, FIT_TOL)
@@ -773,7 +672,7 @@ def test_ridge_limit_gap():
 @pytest.mark.parametrize("copy_X", [True, False], ids=["copy", "nocopy"])
 def test_user_data_not_modified(copy_X, fit_intercept, weighted, precompute):
     # Fortran-ordered float64: the layout the solver could work on in place
-    X, y, sw = make_problem("tall")
+    X, y, sw = enet_problem("tall")
     X = np.asfortranarray(X)
     sw = sw if weighted else None
     X0, y0, sw0 = X.copy(), y.copy(), None if sw is None else sw.copy()
@@ -789,7 +688,7 @@ def test_user_data_not_modified(copy_X, fit_intercept, weighted, precompute):
 
 
 def test_user_gram_not_modified():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     G = X.T @ X
     G0 = G.copy()
     alpha = 0.01 * alpha_max(X, y, fit_intercept=False)
@@ -806,7 +705,7 @@ def test_user_gram_not_modified():
 @pytest.mark.parametrize("precompute", [False, True, "auto", "gram-array"])
 @pytest.mark.parametrize("kind", ["tall", "wide"])
 def test_precompute(kind, precompute, fit_intercept, weighted):
-    X, y, sw = make_problem(kind)
+    X, y, sw = enet_problem(kind)
     sw = sw if weighted else None
     if precompute == "gram-array":
         # sklearn's contract for a user Gram: that of the data the solver sees, i.e. X
@@ -837,7 +736,7 @@ def test_precompute(kind, precompute, fit_intercept, weighted):
 # ---------------------------------------------------------------------------------------
 
 def test_predict_and_score():
-    X, y, sw = make_problem("tall")
+    X, y, sw = enet_problem("tall")
     est = fit_fastreg(X, y, sw, 0.7, alpha=0.05)
     Xt = X[::3] + 0.1
     assert_allclose(est.predict(Xt), Xt @ est.coef_ + est.intercept_, rtol=1e-12)
@@ -849,7 +748,7 @@ def test_predict_and_score():
 
 
 def test_sparse_coef():
-    X, y, _ = make_problem("wide")
+    X, y, _ = enet_problem("wide")
     est = fit_fastreg(X, y, alpha=0.05 * alpha_max(X, y))
     S = est.sparse_coef_
     assert sp.issparse(S)
@@ -860,7 +759,7 @@ def test_sparse_coef():
 
 def test_feature_names():
     pd = pytest.importorskip("pandas")
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     names = [f"gene_{j}" for j in range(X.shape[1])]
     est = fit_fastreg(pd.DataFrame(X, columns=names), y, alpha=0.05)
     assert_array_equal(est.feature_names_in_, names)
@@ -870,17 +769,20 @@ def test_feature_names():
 
 
 def test_check_input_false():
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     X = np.asfortranarray(X)
     alpha = 0.01 * alpha_max(X, y)
     a = fastreg.Lasso(alpha=alpha, tol=FIT_TOL, max_iter=FIT_MAX_ITER).fit(X, y)
     b = fastreg.Lasso(alpha=alpha, tol=FIT_TOL, max_iter=FIT_MAX_ITER).fit(
         X, y, check_input=False)
     assert_allclose(b.coef_, a.coef_, rtol=1e-12, atol=1e-12 * np.max(np.abs(a.coef_)))
+    # as scikit-learn: a C-ordered X without checks is refused, not misread
+    with pytest.raises(ValueError, match="Fortran-ordered"):
+        fastreg.Lasso(alpha=alpha).fit(np.ascontiguousarray(X), y, check_input=False)
 
 
 def test_pipeline():
-    X, y, _ = make_problem("correlated")
+    X, y, _ = enet_problem("correlated")
     ours = make_pipeline(StandardScaler(), fastreg.ElasticNet(alpha=0.01, l1_ratio=0.7,
                                                               tol=FIT_TOL, max_iter=FIT_MAX_ITER))
     theirs = make_pipeline(StandardScaler(), sk.ElasticNet(alpha=0.01, l1_ratio=0.7,
@@ -892,7 +794,7 @@ def test_pipeline():
 
 
 def test_grid_search():
-    X, y, _ = make_problem("wide")
+    X, y, _ = enet_problem("wide")
     alphas = alpha_max(X, y) * np.array([0.3, 0.1, 0.03, 0.01, 0.003])
     cv = KFold(n_splits=3, shuffle=True, random_state=0)
     ours = GridSearchCV(fastreg.Lasso(tol=FIT_TOL, max_iter=FIT_MAX_ITER),
@@ -928,7 +830,7 @@ def test_params_and_clone(cls):
     assert all(ours.pop(k) is None for k in extra)
     assert {k: v for k, v in ours.items() if k != "precompute"} == {
         k: v for k, v in theirs.items() if k != "precompute"}
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(np.abs(X), y)
@@ -939,7 +841,7 @@ def test_params_and_clone(cls):
 
 @pytest.mark.parametrize("cls", ["Lasso", "ElasticNet"])
 def test_pickle_round_trip(cls):
-    X, y, _ = make_problem("tall")
+    X, y, _ = enet_problem("tall")
     est = getattr(fastreg, cls)(alpha=0.05, tol=FIT_TOL, max_iter=FIT_MAX_ITER).fit(X, y)
     back = pickle.loads(pickle.dumps(est))
     assert type(back) is type(est)

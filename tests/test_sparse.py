@@ -11,7 +11,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold
 
 import fastreg
-from fastreg._problem import SparsePrepared
+from fastreg._engine import sparse_gram_pays
+from fastreg._prepare import SparsePrepared
+from reference import objective
 
 TOL = 1e-12
 
@@ -24,14 +26,6 @@ def sparse_problem(n, p, density=0.1, seed=0, dtype=np.float64, offset=0.0):
     w[: max(1, p // 10)] = rng.standard_normal(max(1, p // 10)) * 3
     y = X @ w + rng.standard_normal(n) + 1.5
     return X.astype(dtype), y.astype(dtype)
-
-
-def objective(X, y, coef, intercept, alpha, l1_ratio, sw=None):
-    n = X.shape[0]
-    sw = np.ones(n) if sw is None else sw * (n / np.sum(sw))
-    r = y - X @ coef - intercept
-    return 0.5 * np.sum(sw * r * r) / n + alpha * l1_ratio * np.abs(coef).sum() + \
-        0.5 * alpha * (1 - l1_ratio) * coef @ coef
 
 
 @pytest.mark.parametrize("shape", [(300, 40), (40, 300)])
@@ -86,7 +80,7 @@ def test_sparse_user_matrix_untouched():
     fastreg.ElasticNet(alpha=0.01).fit(X, y, sample_weight=sw)
     fastreg.LassoCV(cv=3).fit(X, y, sample_weight=sw)
     fastreg.lasso_path(X, y)
-    for a, b in zip(before, (X.data, X.indices, X.indptr)):
+    for a, b in zip(before, (X.data, X.indices, X.indptr), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -97,7 +91,7 @@ def test_sparse_large_means_implicit_centering_is_exact():
     prep = SparsePrepared(X, y, True, None)
     dense_norms = np.sum((X.toarray() - X.toarray().mean(0)) ** 2, axis=0)
     assert_allclose(prep.norms, dense_norms, rtol=1e-9)
-    assert not prep.gram_pays()
+    assert not sparse_gram_pays(prep)
     ours = fastreg.Lasso(alpha=0.01, tol=1e-12).fit(X, y)
     dense = fastreg.Lasso(alpha=0.01, tol=1e-12).fit(X.toarray(), y)
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-6,

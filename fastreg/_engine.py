@@ -1,0 +1,652 @@
+"""The engine: the one place that decides how the kernel solves a problem, builds
+the problem and calls the compiled kernel.
+
+Front ends (the estimators, the path functions, cross-validation) validate their
+parameters (``_validation``), prepare the data (``_prepare``), then come here:
+
+* ``update_strategy`` reads ``precompute`` (and nothing else does): residual updates
+  on X, or covariance updates on a Gram matrix given by the user, computed in full, or
+  built lazily column by column inside the kernel;
+* ``check_gram`` / ``gram_for``: the one check of a user-given Gram matrix and the
+  Gram matrix a strategy needs;
+* ``Problem``: one single-target problem in the kernel's terms (dense, sparse or Gram
+  form, with penalty factors, bounds and unpenalized features projected out), and
+  ``Problem.solve`` for a grid of alphas; ``solve_multitask`` for the multi-task one;
+* scaling: the kernel minimizes n_samples times scikit-learn's objective, so it gets
+  ``l1 = alpha * l1_ratio * n`` and ``l2 = alpha * (1 - l1_ratio) * n``; it stops when
+  its duality gap is <= ``tol * ||y||^2`` (y centered and weighted), scikit-learn's
+  rule, and gaps are reported divided by n_samples, the scale of ``dual_gap_``.
+"""
+import os
+import threading
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
+
+from ._cd_fast import enet_path as _enet_path_kernel
+from ._cd_multitask import multitask_enet_path as _multitask_kernel
+from ._linalg import matmul, sq_norm
+from ._penalty import Unpenalized
+
+# paths of at least this many alphas with n_samples > n_features compute X^T X once:
+# they end up needing most Gram columns, and one threaded SYRK is several times
+# cheaper than computing them a working set at a time; shorter ones build the columns
+# lazily, only for the features that enter a working set
+FULL_GRAM_MIN_ALPHAS = 10
+# a sparse X gets a dense p x p Gram matrix ('auto') only up to this many features
+# (memory p^2, and its cost p per update against a column's nonzeros for residual
+# updates) ...
+SPARSE_GRAM_MAX_FEATURES = 4096
+# ... and only when its columns hold at least p / SPARSE_GRAM_DENSITY nonzeros on
+# average (a covariance update costs p, a residual update a column's nonzeros)
+SPARSE_GRAM_DENSITY = 16
+# the kernels solve EXTRA_DIGITS beyond the requested relative gap, but not below
+# TIGHTEN_FLOOR unless asked (see working_tol): at scikit-learn's default tol = 1e-4
+# their results are then at least as close to the exact solution as scikit-learn's,
+# which stops well past its own certificate (tests/test_default_accuracy.py)
+EXTRA_DIGITS = 1e-3
+TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
+# relative tolerance (times sqrt(n_samples)) of the check of a user-given Gram matrix
+GRAM_RTOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4}
+
+
+# ---------------------------------------------------------------------------------------
+# BLAS threads around the kernels
+# ---------------------------------------------------------------------------------------
+
+def _kernel_blas_controller():
+    """Threadpool controller of the BLAS the kernels call: SciPy's (through
+    scipy.linalg.cython_blas). Limiting only that one leaves NumPy's BLAS alone:
+    toggling its thread count around every kernel call leaves its worker threads
+    spinning, taking a core from the kernel."""
+    import scipy
+    controller = ThreadpoolController()
+    scipy_dir = os.path.dirname(os.path.dirname(scipy.__file__))
+    own = controller.select(user_api="blas")
+    scipy_libs = [lib for lib in own.lib_controllers
+                  if os.path.realpath(lib.filepath).startswith(
+                      os.path.realpath(os.path.join(scipy_dir, "scipy")))]
+    if not scipy_libs:
+        # SciPy linked against a shared BLAS (e.g. conda's): limit that one
+        return own
+    own.lib_controllers = scipy_libs
+    return own
+
+
+class _SingleThreadedBlas:
+    """Context manager: BLAS on one thread while kernels run (thread-safe).
+
+    The kernels call BLAS on small blocks between cheap coordinate updates; a threaded
+    BLAS then spends more time waking and synchronizing its threads than computing
+    (measured: a 20000 x 500 x 10 GEMM took 10x longer on two threads than on one on a
+    busy 2-core machine). Large one-off products (full Gram matrices) are computed
+    outside the kernels with NumPy's threaded BLAS. Kernels may run on several Python
+    threads at once (cross-validation folds): the limit is set by the first to enter
+    and lifted by the last to leave.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._controller = None
+        self._restore = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._depth == 0:
+                if self._controller is None:
+                    # created once: inspecting the loaded libraries is slow
+                    self._controller = _kernel_blas_controller()
+                self._restore = self._controller.limit(limits=1, user_api="blas")
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                self._restore.restore_original_limits()
+                self._restore = None
+        return False
+
+
+single_threaded_blas = _SingleThreadedBlas()
+
+
+_EVERY_BLAS = []
+
+
+def every_blas_single_threaded():
+    """Every loaded BLAS on one thread (a threadpoolctl context manager): for folds
+    running on parallel threads, whose NumPy products, each on all cores, would
+    oversubscribe the machine. The controller is made once (inspecting the loaded
+    libraries is slow)."""
+    if not _EVERY_BLAS:
+        _EVERY_BLAS.append(ThreadpoolController())
+    return _EVERY_BLAS[0].limit(limits=1, user_api="blas")
+
+
+# ---------------------------------------------------------------------------------------
+# Update strategy and Gram matrices
+# ---------------------------------------------------------------------------------------
+
+def sparse_gram_pays(prep):
+    """Whether covariance updates on a dense p x p Gram matrix beat sparse residual
+    updates for a SparsePrepared X: n > p, p small enough, no cancellation in the
+    centering X^T X - b b^T, and columns dense enough."""
+    n, p = prep.shape
+    return bool(n > p and p <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
+                and SPARSE_GRAM_DENSITY * prep.mean_nnz() >= p)
+
+
+def update_strategy(precompute, n_samples, n_features, n_alphas=1, *, n_fits=1,
+                    single_alpha_fit=False, sparse=None):
+    """How the kernel updates: 'user' (the given Gram matrix), 'full' (X^T X computed
+    once), 'lazy' (Gram columns built inside the kernel as features enter a working
+    set; dense X only) or 'residual' (residual updates on X; the single-task kernel
+    still uses covariance updates on the block G[W, W] of each working set).
+
+    ``precompute``: True, False, 'auto' or an array (already checked). 'auto':
+
+    * sparse X (``sparse``: its SparsePrepared): 'full' when ``sparse_gram_pays``, or
+      when ``n_fits`` > 1 independent targets share it with n > p; else 'residual';
+    * dense X, n <= p: 'residual';
+    * dense X, n > p: 'full' when ``n_fits`` > 1 targets share it or the path has
+      ``FULL_GRAM_MIN_ALPHAS`` alphas or more; 'residual' for a
+      ``single_alpha_fit`` (an estimator's one alpha from a cold start: the
+      single-task kernel's G[W, W] blocks serve it best); 'lazy' otherwise.
+    """
+    if isinstance(precompute, (bool, np.bool_)):
+        return "full" if precompute else "residual"
+    if hasattr(precompute, "__array__"):
+        return "user"
+    shared = n_fits > 1 and n_samples > n_features
+    if sparse is not None:
+        return "full" if shared or sparse_gram_pays(sparse) else "residual"
+    if n_samples <= n_features:
+        return "residual"
+    if shared:
+        return "full"
+    if single_alpha_fit:
+        return "residual"
+    return "full" if n_alphas >= FULL_GRAM_MIN_ALPHAS else "lazy"
+
+
+def check_gram(G, X, dtype, G_ref=None):
+    """A user-given Gram matrix checked against the prepared (centered, weighted)
+    dense X, or against the Gram matrix G_ref of a prepared sparse X: its shape, its
+    finiteness and one column (the one of the largest diagonal entry), enough to catch
+    the Gram matrix of other data. Returns it C-contiguous in dtype."""
+    n_features = X.shape[1] if G_ref is None else G_ref.shape[0]
+    G = np.asarray(G)
+    if G.shape != (n_features, n_features):
+        raise ValueError(
+            f"precompute: the Gram matrix has shape {G.shape}, expected "
+            f"({n_features}, {n_features}) for X with {n_features} features."
+        )
+    if not np.all(np.isfinite(G)):
+        raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
+    G = np.ascontiguousarray(G, dtype=dtype)
+    j = int(np.argmax(np.diag(G))) if n_features else 0
+    expected = X.T @ X[:, j] if G_ref is None else G_ref[:, j]
+    scale = max(float(np.max(np.abs(expected))), np.finfo(dtype).tiny)
+    n_samples = 1 if X is None else X.shape[0]
+    error = float(np.max(np.abs(G[:, j] - expected)))
+    if error > GRAM_RTOL[np.dtype(dtype)] * scale * max(1, n_samples) ** 0.5:
+        raise ValueError(
+            "The Gram matrix passed in via 'precompute' did not pass validation: its "
+            f"column {j} differs from that of X.T @ X (after centering and "
+            f"sample-weight scaling, if any) by {error / scale:.3g} relative. Pass "
+            "precompute=True to compute it."
+        )
+    return G
+
+
+def gram_for(strategy, prep, precompute=None, fit_intercept=False):
+    """The Gram matrix of prepared data (a ``Prepared`` or ``SparsePrepared``) that the
+    strategy needs, or None ('residual', 'lazy'). A user-given matrix is checked; when
+    the data were centered for an intercept it cannot be the centered data's, and is
+    recomputed with scikit-learn's warning."""
+    sparse = not hasattr(prep, "X")
+    if strategy not in ("user", "full"):
+        return None
+    if strategy == "user" and fit_intercept and not np.allclose(prep.X_offset, 0):
+        warnings.warn(
+            "Gram matrix was provided but X was centered to fit intercept: "
+            "recomputing Gram matrix.", UserWarning, stacklevel=3)
+        strategy = "full"
+    if sparse:
+        G = prep.gram()
+        if strategy == "user":
+            return check_gram(precompute, None, prep.dtype, G_ref=G)
+        return G
+    if strategy == "user":
+        return check_gram(precompute, prep.X, prep.X.dtype)
+    return np.ascontiguousarray(prep.X.T @ prep.X)
+
+
+# ---------------------------------------------------------------------------------------
+# The kernels
+# ---------------------------------------------------------------------------------------
+
+def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
+                     yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
+                     positive=False, selection="cyclic", seed=1, screening=True,
+                     Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None,
+                     n_threads=0, Xty=None):
+    """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
+
+    X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
+    together with ``Xy``, ``yy`` (= y @ y) and ``n_samples``; y is 1-D (may be None
+    with a Gram matrix). ``Xmean``/``norms``: implicit centering (see preprocess).
+    ``sparse``: dict of the kernel's sparse arguments (X_data, X_indices, X_indptr,
+    Q, B; X is then None); ``penalty``: a Penalty (factors, bounds; its ``positive``
+    replaces ``positive``); ``tol_yy``: the ||y||^2 that ``tol`` is relative to, when
+    it is not y @ y (unpenalized features projected out of y); ``n_threads``: OpenMP
+    threads of the kernel's passes over X (0: OpenMP's default; 1 when the caller
+    runs kernels on threads itself); ``Xty``: X^T y with X's columns as stored
+    (residual updates; spares the kernel its first pass over X when w starts at 0).
+    Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
+    converged mask (k,) and the absolute tolerance on scikit-learn's scale.
+    """
+    if sparse is not None:
+        dtype = sparse["X_data"].dtype
+        n_features = sparse["X_indptr"].shape[0] - 1
+    else:
+        dtype = (gram if X is None else X).dtype
+        n_features = gram.shape[0] if X is None else X.shape[1]
+    extra = {} if sparse is None else dict(sparse)
+    if penalty is not None:
+        positive = penalty.positive
+        extra.update(penalty.kernel_kwargs(dtype))
+    if n_samples is None:
+        n_samples = y.shape[0]
+    alphas = np.asarray(alphas, dtype=np.float64)
+    l1s = np.ascontiguousarray(alphas * l1_ratio * n_samples)
+    l2s = np.ascontiguousarray(alphas * (1.0 - l1_ratio) * n_samples)
+    w = np.zeros(n_features, dtype=dtype) if coef_init is None else \
+        np.array(coef_init, dtype=dtype, copy=True).ravel()
+    if w.shape != (n_features,):
+        raise ValueError(f"coef_init has shape {np.shape(coef_init)}, expected "
+                         f"({n_features},).")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("coef_init contains NaN or infinity.")
+    if penalty is not None and penalty.lower is not None:
+        w = penalty.clip(w)
+    elif positive:
+        w = np.maximum(w, 0)
+    if gram is not None:
+        norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
+    elif norms is None:
+        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+    norms = np.ascontiguousarray(norms, dtype=dtype)
+    if not np.all(np.isfinite(norms)):
+        raise ValueError(
+            "The squared norms of some columns of X overflow the floating-point type "
+            "(values too large, or infinite): rescale X.")
+    if gram is not None or use_gram:
+        if Xy is None:
+            Xy = X.T @ y
+        Xy = np.ascontiguousarray(Xy, dtype=dtype)
+    else:
+        Xy = None
+    if yy is None:
+        yy = sq_norm(y)
+    if tol_yy is None:
+        tol_yy = yy
+    k = len(alphas)
+    coefs = np.empty((n_features, k), dtype=dtype, order="F")
+    gaps = np.empty(k, dtype=np.float64)
+    n_iters = np.empty(k, dtype=np.int32)
+    y_arg = np.ascontiguousarray(y, dtype=dtype) \
+        if (X is not None or sparse is not None) else None
+    with single_threaded_blas:
+        _enet_path_kernel(
+            w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, working_tol(tol, dtype) * tol_yy,
+            int(max_iter),
+            bool(positive), bool(use_gram), bool(screening), selection == "random",
+            int(seed), coefs, gaps, n_iters, True,
+            None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
+            n_samples=int(n_samples), n_threads=int(n_threads),
+            g0=None if Xty is None or X is None or gram is not None or use_gram
+            else np.ascontiguousarray(Xty, dtype=dtype), **extra,
+        )
+    # sklearn reports the gap of its objective, which is the kernel's divided by n
+    # a computed gap below 0 is rounding (the exact gap is >= 0): reported as 0
+    gaps = np.maximum(gaps / n_samples, 0.0)
+    tol_abs = tol * tol_yy / n_samples
+    return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
+
+
+def working_tol(tol, dtype):
+    """The relative duality gap the kernel is asked for, given the user's ``tol``:
+    ``min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR))``. Every solution the kernel
+    returns as converged also meets ``tol`` itself, which is what ``converged`` and the
+    ConvergenceWarning refer to."""
+    return min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR[np.dtype(dtype)]))
+
+
+def warn_not_converged(gap, tol_abs, l1_ratio):
+    message = (
+        "Objective did not converge. You might want to increase the number of "
+        f"iterations (max_iter). Duality gap: {gap:.6e}, tolerance: {tol_abs:.3e}."
+    )
+    if l1_ratio == 0:
+        message += (" With no L1 penalty, fastreg.Ridge-style direct solvers are "
+                    "faster and exact.")
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)
+
+
+def alpha_grid(a_max, n_alphas, eps):
+    """scikit-learn's default grid: n_alphas values log-spaced from a_max to eps*a_max."""
+    if a_max <= np.finfo(np.float64).resolution:
+        return np.full(n_alphas, np.finfo(np.float64).resolution)
+    return np.geomspace(a_max, a_max * eps, num=n_alphas)
+
+
+def warn_if_alpha_max_zero(a_max, stacklevel=3):
+    if a_max <= np.finfo(np.float64).resolution:
+        warnings.warn(
+            "alpha_max is 0 (y is constant or orthogonal to every column of X): "
+            "every coefficient of the path is zero.", UserWarning, stacklevel=stacklevel)
+
+
+def multitask_gram_fits(prep):
+    """Whether a prepared sparse X goes to the multi-task kernel in Gram form (that
+    kernel has no sparse column access): p small enough for a dense p x p matrix and
+    no cancellation in its centering. Otherwise the front end densifies X."""
+    return prep.shape[1] <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
+
+
+def multitask_arrays(prep, strategy, gram=None):
+    """The data arguments of ``solve_multitask`` for prepared data: a ``Prepared``
+    dense X (with the Gram matrix the strategy needs), or a ``SparsePrepared`` X in
+    Gram form (X^T X, X^T Y, ||Y||^2 from the sparse products; see
+    ``multitask_gram_fits``). ``gram``: a checked user Gram matrix, if any."""
+    if hasattr(prep, "X"):
+        if gram is None:
+            gram = gram_for(strategy, prep)
+        return dict(X=prep.X, Y=np.asfortranarray(prep.y), gram=gram,
+                    use_gram=strategy != "residual")
+    Y64 = prep.y.astype(np.float64)
+    G = prep.gram() if gram is None else gram
+    return dict(X=None, Y=None, gram=np.ascontiguousarray(G, dtype=prep.dtype),
+                XtY=prep.Xty(prep.y).astype(prep.dtype),
+                yy=float(np.einsum("it,it->", Y64, Y64)), n_samples=prep.shape[0])
+
+
+def multitask_alpha_max(XtY, n_samples, l1_ratio):
+    """Smallest alpha whose solution is all zeros: max_j ||(X^T Y)_j||_2 / (n l1_ratio),
+    XtY of shape (n_features, n_targets)."""
+    if XtY.size == 0:
+        return 0.0
+    top = float(np.sqrt(np.max(np.einsum("jt,jt->j", XtY, XtY))))
+    return top / (n_samples * l1_ratio)
+
+
+def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=None,
+                    yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
+                    selection="cyclic", seed=1, screening=True, strong_rule=True):
+    """Solve the multi-task elastic net on ready arrays along ``alphas``.
+
+    X (n, p) Fortran and Y (n, T) Fortran of the same floating dtype. Covariance
+    updates with ``gram`` (X^T X, (p, p)) or, with ``use_gram``, on Gram columns the
+    kernel computes when features enter a working set; ``XtY`` = X^T Y (p, T)
+    (computed if None). Residual updates on X otherwise. From sufficient statistics
+    alone: X = Y = None with ``gram``, ``XtY``, ``yy`` (= ||Y||_F^2) and
+    ``n_samples``. ``coef_init``: (T, p). Returns coefs (T, p, k), dual gaps (k,) on scikit-learn's
+    scale, n_iter (k,), a converged mask (k,) and the absolute tolerance on
+    scikit-learn's scale.
+    """
+    if X is None:
+        dtype = gram.dtype
+        n_features, n_targets = XtY.shape
+    else:
+        dtype = X.dtype
+        n_samples, n_features = X.shape
+        n_targets = Y.shape[1]
+    alphas = np.asarray(alphas, dtype=np.float64)
+    l1s = np.ascontiguousarray(alphas * l1_ratio * n_samples)
+    l2s = np.ascontiguousarray(alphas * (1.0 - l1_ratio) * n_samples)
+    if coef_init is None:
+        W = np.zeros((n_targets, n_features), dtype=dtype, order="F")
+    else:
+        W = np.array(coef_init, dtype=dtype, order="F", copy=True)
+        if W.shape != (n_targets, n_features):
+            raise ValueError(f"coef_init has shape {np.shape(coef_init)}, expected "
+                             f"({n_targets}, {n_features}) = (n_targets, n_features).")
+        if not np.all(np.isfinite(W)):
+            raise ValueError("coef_init contains NaN or infinity.")
+    if yy is None:
+        Y64 = Y.astype(np.float64, copy=False)
+        yy = float(np.einsum("it,it->", Y64, Y64))
+    k = len(alphas)
+    coefs = np.empty((n_targets, n_features, k), dtype=dtype, order="F")
+    gaps = np.empty(k, dtype=np.float64)
+    n_iters = np.empty(k, dtype=np.int32)
+    use_gram = use_gram or gram is not None
+    if gram is not None:
+        gram = np.ascontiguousarray(gram, dtype=dtype)
+        norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
+    else:
+        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+    if use_gram:
+        if XtY is None:
+            XtY = X.T @ Y
+        B = np.asfortranarray(XtY, dtype=dtype)
+        Y_arg = None
+    else:
+        B = None
+        Y_arg = np.asfortranarray(Y)
+    X_arg = None if gram is not None else np.asfortranarray(X)
+    with single_threaded_blas:
+        # (W: (T, p) start, updated in place; coefs (T, p, k) out)
+        _multitask_kernel(
+            W, l1s, l2s, X_arg, Y_arg, gram, B, norms, yy, working_tol(tol, dtype) * yy,
+            int(max_iter),
+            use_gram, bool(screening), selection == "random", int(seed), coefs, gaps,
+            n_iters, bool(strong_rule),
+        )
+    # scikit-learn reports the gap of its objective, which is the kernel's divided by n
+    gaps = np.maximum(gaps / n_samples, 0.0)      # (rounding below 0 reported as 0)
+    tol_abs = tol * yy / n_samples
+    return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
+
+
+class Problem:
+    """A single-target problem in the kernel's terms. Build it with ``dense``,
+    ``sparse`` or ``gram``; then ``alpha_max`` and ``solve``."""
+
+    kind = None
+
+    def __init__(self, n_samples, n_features, penalty, tol_yy):
+        self.n_samples = n_samples
+        self.n_features = n_features
+        self.penalty = penalty
+        self.tol_yy = tol_yy
+        self.unpen = None
+        self.kw = {}
+        self.Xy = None
+
+    # -- constructors ---------------------------------------------------------------
+    @classmethod
+    def dense(cls, X, y, penalty, Xmean=None, norms=None, use_gram=False, gram=None,
+              Xty=None):
+        """Residual updates on a prepared dense X (or covariance updates on its Gram
+        matrix / lazily built Gram columns). ``Xty``: X^T y with X's columns as given
+        (before the ``Xmean`` correction), if already computed."""
+        y = np.ascontiguousarray(y)
+        tol_yy = sq_norm(y)
+        self = cls(X.shape[0], X.shape[1], penalty, tol_yy)
+        U = penalty.unpenalized
+        if U.size:
+            if Xmean is not None:
+                X = np.asfortranarray(X - Xmean)
+                Xmean = norms = None
+            XU = X[:, U].astype(np.float64)
+            un = Unpenalized(U, X.T.astype(np.float64) @ XU, XU.T @ y)
+            if gram is not None:
+                G, Xy, yy = un.project_gram(gram, X.T @ y, tol_yy)
+                return cls._from_gram(self, G, Xy, yy, X.dtype, un)
+            X, y = un.project_dense(X, y)
+            self.unpen = un
+            norms = None
+            Xty = None
+            if use_gram:
+                gram = None
+        self.kind = "dense"
+        self.kw = dict(X=X, y=y, Xmean=Xmean, norms=norms, gram=gram,
+                       use_gram=use_gram or gram is not None)
+        if Xty is not None and gram is None and not use_gram:
+            self.kw["Xty"] = Xty
+        self.X, self.y = X, y
+        return self
+
+    @classmethod
+    def gram(cls, G, Xy, yy, n_samples, penalty, dtype):
+        """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2."""
+        self = cls(n_samples, G.shape[0], penalty, float(yy))
+        U = penalty.unpenalized
+        un = None
+        if U.size:
+            un = Unpenalized(U, np.asarray(G, dtype=np.float64)[:, U],
+                             np.asarray(Xy, dtype=np.float64)[U])
+            G, Xy, yy = un.project_gram(G, Xy, yy)
+        return cls._from_gram(self, G, Xy, yy, dtype, un)
+
+    @staticmethod
+    def _from_gram(self, G, Xy, yy, dtype, un):
+        self.kind = "gram"
+        self.unpen = un
+        G = np.ascontiguousarray(G, dtype=dtype)
+        Xy = np.ascontiguousarray(Xy, dtype=dtype)
+        self.kw = dict(X=None, y=None, gram=G, Xy=Xy, yy=float(yy),
+                       n_samples=self.n_samples, use_gram=True)
+        self.Xy = Xy
+        return self
+
+    @classmethod
+    def sparse(cls, prep, y, penalty, gram=False):
+        """A SparsePrepared X with one target y (prepared: centered, weighted);
+        with ``gram``, covariance updates on its dense Gram matrix."""
+        n, p = prep.shape
+        y = np.ascontiguousarray(y, dtype=prep.dtype)
+        yy = sq_norm(y)
+        if gram:
+            return cls.gram(prep.gram(), prep.Xty(y), yy, n, penalty, prep.dtype)
+        self = cls(n, p, penalty, yy)
+        self.kind = "sparse"
+        U = penalty.unpenalized
+        Q = None if prep.q is None else prep.q[:, None]
+        B = None if prep.b is None else prep.b[None, :]
+        norms = prep.norms
+        if U.size:
+            XU = prep.columns(U)
+            un = Unpenalized(U, prep.matrix().T.astype(np.float64) @ XU -
+                             (0 if prep.b is None else np.outer(prep.b, prep.q @ XU)),
+                             XU.T @ y)
+            self.unpen = un
+            # orthonormal basis of span(X~_U) (orthogonal to q: X~_U is centered)
+            Uq, sv, _ = np.linalg.svd(XU, full_matrices=False)
+            keep = sv > np.finfo(np.float64).eps * max(XU.shape) * (sv[0] if sv.size else 0)
+            QU = Uq[:, keep]
+            Q = QU if Q is None else np.hstack([Q, QU])
+            if Q.shape[1] == 0:
+                Q = None                      # (unpenalized columns all zero)
+                B = None
+            else:
+                B = np.asarray(prep.matrix().T.astype(np.float64) @ Q).T
+            y = (y - (QU @ (QU.T @ y.astype(np.float64))).astype(y.dtype)).astype(y.dtype)
+            # norms of x_j - Q B_j, without cancellation on the nonzeros
+            QB = np.zeros(prep.data.shape[0]) if Q is None else \
+                np.einsum("kr,rk->k", Q[prep.indices], B[:, prep.cols])
+            B0 = np.zeros((0, p)) if B is None else B
+            d64 = prep.data.astype(np.float64)
+            rest = np.sum(B0 ** 2, axis=0) - np.bincount(prep.cols, weights=QB ** 2,
+                                                         minlength=p)
+            norms = np.bincount(prep.cols, weights=(d64 - QB) ** 2, minlength=p) + \
+                np.maximum(rest, 0)
+            norms[U] = 0
+            # a column inside span(X_U) projects to rounding noise: relative to its
+            # own size (not to the largest column: features may differ in scale)
+            own = np.bincount(prep.cols, weights=d64 ** 2, minlength=p) + \
+                np.sum(B0 ** 2, axis=0)
+            norms[norms <= (64 * np.finfo(np.float64).eps) ** 2 * own] = 0
+        dt = prep.dtype
+        self.kw = dict(
+            X=None, y=y, norms=np.ascontiguousarray(norms, dtype=dt),
+            sparse=dict(X_data=prep.data, X_indices=prep.indices, X_indptr=prep.indptr,
+                        Q=None if Q is None else np.asfortranarray(Q, dtype=dt),
+                        B=None if B is None else np.asfortranarray(B, dtype=dt)))
+        self.prep, self.y = prep, y
+        return self
+
+    # -- queries ----------------------------------------------------------------------
+    def Xty(self):
+        """X~^T y~ of the (projected) problem, float64."""
+        if self.Xy is not None:
+            return np.asarray(self.Xy, dtype=np.float64)
+        if self.kind == "sparse":
+            B = self.kw["sparse"]["B"]
+            Q = self.kw["sparse"]["Q"]
+            out = self.prep.matrix().T.astype(np.float64) @ self.y.astype(np.float64)
+            if Q is not None:
+                out = out - B.T.astype(np.float64) @ (Q.T.astype(np.float64) @ self.y)
+            return np.asarray(out)
+        X, y = self.kw["X"], self.kw["y"]
+        # (through SciPy's BLAS, as the kernel: see _linalg; no copy of a float64 X)
+        out = matmul(X.astype(np.float64, copy=False), y.astype(np.float64),
+                     trans_a=True)
+        if self.kw.get("Xmean") is not None:
+            out = out - self.kw["Xmean"] * float(np.sum(y, dtype=np.float64))
+        return out
+
+    def gradient_at(self, w):
+        """X~^T (y~ - X~ w) of the (projected) problem, float64."""
+        if not np.any(w):
+            return self.Xty()
+        w = np.asarray(w, dtype=np.float64)
+        if self.kind == "gram":
+            return self.Xty() - np.asarray(self.kw["gram"], dtype=np.float64) @ w
+        if self.kind == "sparse":
+            Xs = self.prep.matrix().astype(np.float64)
+            Q, B = self.kw["sparse"]["Q"], self.kw["sparse"]["B"]
+            r = self.y.astype(np.float64) - Xs @ w
+            if Q is not None:
+                Q, B = Q.astype(np.float64), B.astype(np.float64)
+                r = r + Q @ (B @ w)
+                return np.asarray(Xs.T @ r - B.T @ (Q.T @ r))
+            return np.asarray(Xs.T @ r)
+        X = self.kw["X"].astype(np.float64, copy=False)
+        Xmean = self.kw.get("Xmean")
+        r = self.kw["y"].astype(np.float64) - matmul(X, w)
+        if Xmean is not None:
+            r = r + float(Xmean @ w)
+            return matmul(X, r, trans_a=True) - Xmean * float(np.sum(r))
+        return matmul(X, r, trans_a=True)
+
+    def alpha_max(self, l1_ratio):
+        """Smallest alpha whose solution is, on the penalized features, the box point
+        closest to 0 (w = 0 without bounds)."""
+        w0 = self.penalty.start()
+        if self.unpen is not None:
+            w0[self.unpen.U] = 0
+        return self.penalty.alpha_max(self.gradient_at(w0), self.n_samples, l1_ratio)
+
+    def solve(self, l1_ratio, alphas, **kw):
+        """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
+        tol_abs. Unpenalized coefficients are filled in."""
+        coef_init = kw.pop("coef_init", None)
+        if coef_init is not None and self.unpen is not None:
+            coef_init = np.array(coef_init, copy=True).ravel()
+            coef_init[self.unpen.U] = 0
+        args = dict(self.kw)
+        X, y = args.pop("X"), args.pop("y")
+        coefs, gaps, its, conv, tol_abs = solve_arrays(
+            X, y, l1_ratio, alphas, coef_init=coef_init, penalty=self.penalty,
+            tol_yy=self.tol_yy, **args, **kw)
+        if self.unpen is not None:
+            self.unpen.recover(coefs)
+        return coefs, gaps, its, conv, tol_abs

@@ -1,0 +1,442 @@
+"""Data preparation: centering, sample weights and their moments, in one place.
+
+Every front end hands its validated arrays to these functions and gets back what the
+engine solves on:
+
+* dense X (``preprocess``): centered on the weighted means when an intercept is fitted
+  and rows scaled by sqrt(weights), the weights rescaled to sum to n_samples exactly as
+  scikit-learn does (so that ``alpha`` means the same thing); or, for residual updates
+  on a well-scaled float64 Fortran X, centered implicitly by the kernel (no copy);
+* sparse X (``SparsePrepared``): never densified; rows scaled by sqrt(weights) (a
+  copy of the values only) and the centering as a rank-one correction X - q b^T;
+* cross-validation folds (``FoldMoments``): the weighted moments of each test block
+  and of all the data, from which the Gram form of every training set follows.
+
+Subtracting means inside a sum of squares (implicit centering, X^T X - n m m^T, fold
+moments) loses digits when a column's mean dwarfs its spread: ``CANCELLATION`` is the
+one threshold, and such data are centered explicitly instead.
+"""
+import numpy as np
+from scipy import sparse as sp
+
+from ._cd_fast import column_stats
+
+# mean^2 / spread^2 of a column beyond which centering inside a sum of squares loses
+# too many digits (float64: 4 of 16 digits; float32: 1 of 7)
+CANCELLATION = {np.dtype(np.float64): 1e4, np.dtype(np.float32): 10.0}
+
+
+def cancels(mean2, spread, dtype):
+    """Whether centering inside a sum of squares loses too many digits for any column
+    (mean2: squared means, spread: variances)."""
+    return bool(np.any(mean2 > CANCELLATION[np.dtype(dtype)] * spread))
+
+
+def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
+    """Columns whose centered squared norm is rounding noise of their mean (constant
+    columns center to ~eps * mean, not to 0): zero spread up to the rounding of the
+    values, for weights at most ``scale``."""
+    eps = np.finfo(dtype).eps
+    return norms <= n_samples * scale * (4 * eps * X_offset) ** 2
+
+
+def rescaled_weights(sample_weight, n_samples):
+    """Weights rescaled to sum to n_samples (None stays None)."""
+    if sample_weight is None:
+        return None
+    return sample_weight * (n_samples / np.sum(sample_weight))
+
+
+class Prepared:
+    """Data ready for the kernel: X (Fortran, or C in residual mode), y, the offsets of
+    the intercept, and, for implicit centering, the column means the kernel subtracts
+    itself (``Xmean``) with the norms of the centered columns (``norms``)."""
+
+    def __init__(self, X, y, X_offset, y_offset, Xmean=None, norms=None, Xty=None):
+        self.X, self.y, self.X_offset, self.y_offset = X, y, X_offset, y_offset
+        self.Xmean, self.norms = Xmean, norms
+        # X^T y with the columns of X as stored (implicit centering: not yet centered),
+        # when column_stats computed it; the kernel then skips its first pass over X
+        self.Xty = Xty
+
+
+def center_target(y, sample_weight, dtype):
+    """(y_offset, y - y_offset) as preprocess computes them (the fused statistics of
+    ElasticNet.fit rely on getting the very same centered y)."""
+    y_offset = np.average(y, axis=0, weights=sample_weight).astype(dtype, copy=False)
+    return y_offset, (y - y_offset).astype(dtype, copy=False)
+
+
+def _implicit_centering(X, X_offset, sq=None):
+    """Norms of the centered columns from one pass over X (or from its column sums
+    of squares sq), or None when subtracting the means inside the kernel would lose
+    digits (means much larger than spreads)."""
+    n_samples, n_features = X.shape
+    if sq is None:
+        sq = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+    if not np.all(np.isfinite(sq)):
+        return None      # (squares overflow: the explicit route reports it)
+    norms = sq - n_samples * X_offset.astype(np.float64) ** 2
+    # sum of squares minus n mean^2 cancels for columns whose mean dwarfs their
+    # spread (more than 20 bits lost): those are recomputed exactly (centered), a
+    # block at a time, to tell constant columns from merely offset ones
+    suspect = np.flatnonzero(norms <= 1e-6 * sq)
+    step = max(1, 2**20 // max(n_samples, 1))
+    for start in range(0, suspect.size, step):
+        cols = suspect[start:start + step]
+        block = X[:, cols] - X_offset[cols]
+        norms[cols] = np.einsum("ij,ij->j", block, block, dtype=np.float64)
+    norms = norms.astype(X.dtype)
+    mean2 = X_offset.astype(np.float64) ** 2
+    constant = norms <= n_samples * (4 * np.finfo(X.dtype).eps) ** 2 * mean2
+    if cancels(mean2[~constant], (norms / n_samples)[~constant], X.dtype):
+        return None
+    norms[constant | (norms < 0)] = 0
+    return norms
+
+
+def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
+    """Center (weighted) and scale by sqrt(weights); never writes into X or y.
+
+    Returns a ``Prepared``. X and y are copied only when they have to change
+    (centering, weights, memory order); otherwise the user's arrays are used read-only.
+    With ``implicit`` (residual updates only), an unweighted float64 Fortran X with
+    well-scaled columns is not copied: the kernel centers it on the fly. ``stats``:
+    (column sums, column sums of squares, X^T (y - y_offset) or None) of X from
+    ``column_stats``, if computed.
+    """
+    dtype = X.dtype
+    n_samples = X.shape[0]
+    sw = rescaled_weights(sample_weight, n_samples)
+    if fit_intercept:
+        if stats is not None and sw is None:
+            X_offset = (stats[0] / n_samples).astype(dtype)
+        else:
+            X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
+        y_offset, yc = center_target(y, sw, dtype)
+        # (C-ordered X is copied: on it the kernel's column accesses are strided)
+        if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
+            norms = _implicit_centering(X, X_offset,
+                                        None if stats is None else stats[1])
+            if norms is not None:
+                return Prepared(X, yc, X_offset, y_offset, X_offset, norms,
+                                None if stats is None else stats[2])
+        Xc = np.empty(X.shape, dtype=dtype, order="F")
+        np.subtract(X, X_offset, out=Xc)
+        if sw is not None:
+            root = np.sqrt(sw).astype(dtype, copy=False)
+            Xc *= root[:, None]
+            yc = yc * (root[:, None] if yc.ndim > 1 else root)
+        norms = np.einsum("ij,ij->j", Xc, Xc)
+        norms[constant_columns(norms, n_samples, X_offset, dtype,
+                               1 if sw is None else np.max(sw))] = 0
+        return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset,
+                        norms=norms)
+    X_offset = np.zeros(X.shape[1], dtype=dtype)
+    y_offset = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 else dtype.type(0)
+    Xc = np.asfortranarray(X)
+    yc = y
+    if sw is not None:
+        root = np.sqrt(sw).astype(dtype, copy=False)
+        if Xc is X:
+            Xc = np.asfortranarray(X * root[:, None])
+        else:
+            Xc *= root[:, None]
+        yc = yc * (root[:, None] if yc.ndim > 1 else root)
+    return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset)
+
+
+class SparsePrepared:
+    """Sparse X with its rows scaled by sqrt(weights), in the kernel's CSC arrays,
+    with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,))."""
+
+    def __init__(self, X, y, fit_intercept, sample_weight):
+        dtype = X.dtype
+        X = sp.csc_matrix(X)
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        n, p = X.shape
+        self.shape = (n, p)
+        sw = rescaled_weights(sample_weight, n)
+        self.indptr = np.ascontiguousarray(X.indptr, dtype=np.int64)
+        self.indices = np.ascontiguousarray(X.indices, dtype=np.int32)
+        data = np.asarray(X.data, dtype=dtype)
+        self.cols = np.repeat(np.arange(p), np.diff(self.indptr))
+        root = None if sw is None else np.sqrt(sw)
+        if root is not None:
+            data = data * root[self.indices].astype(dtype)
+        self.data = np.ascontiguousarray(data, dtype=dtype)
+        data64 = self.data.astype(np.float64)
+        if fit_intercept:
+            s = np.ones(n) if root is None else root
+            ss = float(s @ s)
+            colsum = np.bincount(self.cols, weights=data64 * s[self.indices],
+                                 minlength=p)
+            self.X_offset = (colsum / ss).astype(dtype)
+            self.y_offset = np.average(y, axis=0, weights=sw).astype(dtype)
+            yc = y - self.y_offset
+            if root is not None:
+                yc = yc * (root[:, None] if yc.ndim > 1 else root)
+            self.q = s / np.sqrt(ss)
+            self.b = colsum / np.sqrt(ss)
+            # exact norms of x_j - q b_j, without cancellation: sum over the nonzeros
+            # of (x_ij - q_i b_j)^2, plus b_j^2 times the squared weight of the rows
+            # where column j is zero (counted exactly without weights)
+            qb = self.q[self.indices] * self.b[self.cols]
+            if root is None:
+                zero_share = (n - np.diff(self.indptr)) / n
+            else:
+                zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
+                                               minlength=p)
+            rest = self.b ** 2 * zero_share
+            norms = np.bincount(self.cols, weights=(data64 - qb) ** 2, minlength=p) + \
+                np.maximum(rest, 0)
+            norms[constant_columns(norms, n, self.X_offset.astype(np.float64), dtype,
+                                   1.0 if sw is None else float(np.max(sw)))] = 0
+            spread = np.where(norms > 0, norms, np.inf)
+            self.cancellation = float(np.max(self.b ** 2 / spread)) if p else 0.0
+        else:
+            self.X_offset = np.zeros(p, dtype=dtype)
+            self.y_offset = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 \
+                else dtype.type(0)
+            yc = y if root is None else y * (root[:, None] if y.ndim > 1 else root)
+            self.q = self.b = None
+            norms = np.bincount(self.cols, weights=data64 ** 2, minlength=p)
+            self.cancellation = 0.0
+        self.y = np.asarray(yc, dtype=dtype)
+        self.norms = norms
+        self.dtype = dtype
+
+    def centering_is_safe(self):
+        """Whether X can be centered implicitly without losing digits."""
+        return self.cancellation <= CANCELLATION[np.dtype(self.dtype)]
+
+    def mean_nnz(self):
+        """Mean number of stored values per column."""
+        return self.data.shape[0] / max(self.shape[1], 1)
+
+    def matrix(self):
+        """The scaled (uncentered) sparse X as a CSC matrix."""
+        return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def Xty(self, y):
+        """X~^T y (float64; y 1-D, or 2-D (n, T) giving (p, T))."""
+        out = self.matrix().T @ y.astype(np.float64)
+        if self.q is not None:
+            out = out - (np.outer(self.b, self.q @ y) if y.ndim == 2
+                         else self.b * float(self.q @ y))
+        return np.asarray(out, dtype=np.float64)
+
+    def gram(self):
+        """X~^T X~ (float64, dense p x p)."""
+        Xs = self.matrix().astype(np.float64)
+        G = (Xs.T @ Xs).toarray()
+        if self.q is not None:
+            G -= np.outer(self.b, self.b)
+        return G
+
+    def columns(self, U):
+        """X~[:, U] as a dense float64 array."""
+        XU = self.matrix()[:, U].astype(np.float64).toarray()
+        if self.q is not None:
+            XU -= np.outer(self.q, self.b[U])
+        return XU
+
+
+# ---------------------------------------------------------------------------------------
+# Cross-validation folds
+# ---------------------------------------------------------------------------------------
+
+def folds_partition(folds, n_samples):
+    """Whether the test sets partition the samples and each train set is the rest
+    (exactly: no repeated index, no overlap)."""
+    counts = np.zeros(n_samples, dtype=np.int64)
+    for train, test in folds:
+        test_count = np.bincount(np.asarray(test, dtype=np.intp), minlength=n_samples)
+        train_count = np.bincount(np.asarray(train, dtype=np.intp),
+                                  minlength=n_samples)
+        if np.any(test_count > 1) or np.any(train_count + test_count != 1):
+            return False
+        counts += test_count
+    return bool(np.all(counts == 1))
+
+
+def test_mse(X_test, y_test, sw_test, coefs, intercepts):
+    """Weighted mean squared error of each column of coefs on the test set (1-D y),
+    or of each (T, p) slice coefs[..., k] with intercepts (T, k) (2-D y: the mean
+    over samples and targets, as scikit-learn's multi-task CV)."""
+    if y_test.ndim == 2:
+        pred = np.einsum("ij,tjk->itk", np.asarray(X_test), coefs) if not \
+            sp.issparse(X_test) else np.stack(
+                [np.asarray(X_test @ coefs[..., k].T) for k in range(coefs.shape[2])],
+                axis=2)
+        residues = (pred + intercepts[None] - y_test[:, :, None]) ** 2
+        residues = residues.mean(axis=1)
+    else:
+        residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
+    if sw_test is None:
+        return np.mean(residues, axis=0)
+    return np.average(residues, axis=0, weights=sw_test)
+
+
+class FoldMoments:
+    """Weighted moments of the globally centered data, per test block and in total.
+
+    With X_g = X - mu (mu the weighted mean over all samples when fitting an
+    intercept, 0 otherwise), the training Gram of a fold, centered on the training
+    mean and with its weights rescaled to sum to n_train as scikit-learn does, is
+    c * (M_T - S_T m m^T) with M_T = M - M_k, S_T = S - S_k, m = (s - s_k) / S_T,
+    c = n_train / S_T. Centering globally first keeps m small, so the subtraction
+    does not cancel digits; without weights, when the means are already small against
+    the spread (see ``CANCELLATION``), X itself is used (mu = 0, no copy).
+    y is 1-D, or 2-D (n, T) for the multi-task problem (moments X^T Y, Y^T Y summed).
+    """
+
+    MEMORY = 2 * 2**30   # bytes of p x p blocks kept between the folds
+
+    def __init__(self, X, y, sw, folds, fit_intercept):
+        n = X.shape[0]
+        dtype = X.dtype
+        self.fit_intercept = fit_intercept
+        self.weighted = sw is not None
+        self.sw = np.ones(n, dtype=dtype) if sw is None else sw
+        self.Xg = None
+        if fit_intercept:
+            if self.weighted:
+                self.mu = np.average(X, axis=0, weights=self.sw).astype(dtype)
+                self.ybar = np.average(y, axis=0, weights=self.sw).astype(dtype)
+            else:
+                self.ybar = np.mean(y, axis=0, dtype=np.float64).astype(dtype)
+                if X.flags.f_contiguous:
+                    sums, sumsq, _, _ = column_stats(X)
+                    mean = sums / n
+                    spread = np.maximum(sumsq / n - mean ** 2, 0.0)
+                    # means small against the spread: the fold moments of X itself
+                    # lose few digits in their centering (M - S m m^T), and X is not
+                    # copied
+                    if not cancels(mean ** 2, spread, dtype):
+                        self.Xg = X
+                        self.mu = np.zeros(X.shape[1], dtype=dtype)
+                    else:
+                        self.mu = mean.astype(dtype)
+                else:
+                    self.mu = X.mean(axis=0, dtype=np.float64).astype(dtype)
+        else:
+            self.mu = np.zeros(X.shape[1], dtype=dtype)
+            self.ybar = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 \
+                else dtype.type(0)
+        if y.ndim == 1:
+            self.ybar = dtype.type(self.ybar)
+        if self.Xg is None:
+            self.Xg = np.empty(X.shape, dtype=dtype, order="F")
+            np.subtract(X, self.mu, out=self.Xg)
+        self.yg = (y - self.ybar).astype(dtype)
+        # a test set of consecutive rows (KFold without shuffling) is read as a view
+        self.tests = [self._rows(test) for _, test in folds]
+        self.blocks = [self._moments(test) for test in self.tests]
+        self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
+        p = X.shape[1]
+        if (len(folds) + 1) * p * p * dtype.itemsize > self.MEMORY:
+            # keep only the total Gram; a fold's block is recomputed from its rows
+            # when the fold runs (the same flops, n_jobs blocks in memory at a time)
+            self.blocks = [(None,) + b[1:] for b in self.blocks]
+
+    @staticmethod
+    def _rows(idx):
+        idx = np.asarray(idx, dtype=np.intp)
+        if idx.size > 0 and idx[-1] - idx[0] == idx.size - 1 and \
+                np.all(np.diff(idx) == 1):
+            return slice(int(idx[0]), int(idx[-1]) + 1)
+        return idx
+
+    def _moments(self, rows):
+        """(M, v, s, sy, syy, S): X^T W X, X^T W y, column sums, target sums, sum of
+        squared targets and total weight of the rows (W their weights)."""
+        Xr = self.Xg[rows]
+        yr = self.yg[rows]
+        multi = yr.ndim == 2
+        if self.weighted:
+            sw = self.sw[rows]
+            Xw = Xr * np.sqrt(sw)[:, None]
+            M = Xw.T @ Xw
+            v = Xr.T @ (sw[:, None] * yr if multi else sw * yr)
+            s = sw @ Xr
+            S = float(np.sum(sw, dtype=np.float64))
+            if multi:
+                syy = float(np.einsum("i,it,it->", sw.astype(np.float64), yr, yr))
+                sy = (sw @ yr).astype(np.float64)
+            else:
+                syy = float(sw.astype(np.float64) @ yr ** 2)
+                sy = float(sw @ yr)
+        else:
+            M = Xr.T @ Xr       # (a syrk; on a view of consecutive rows, no copy)
+            v = Xr.T @ yr
+            s = Xr.sum(axis=0)
+            S = float(Xr.shape[0])
+            if multi:
+                y64 = yr.astype(np.float64)
+                syy = float(np.einsum("it,it->", y64, y64))
+                sy = np.sum(yr, axis=0, dtype=np.float64)
+            else:
+                syy = float(yr.astype(np.float64) @ yr)
+                sy = float(np.sum(yr, dtype=np.float64))
+        return (M, v, s, sy, syy, S)
+
+    def test_mse(self, k, coefs, intercepts):
+        """Weighted mean squared test error of fold k for each column of coefs (1-D
+        y; for 2-D y each slice coefs[..., a], from the rows), with intercepts in the
+        globally centered frame (y_g ~ X_g w + b).
+
+        In float64 from the fold's moments (sum_i s_i r_i^2 = y'y - 2 w'v + w'M w
+        - 2 b (s_y - s'w) + b^2 S, O(p^2) per alpha instead of a pass over the test
+        rows), except where that sum cancels more than a millionth of its terms'
+        size (nearly perfect fits): those columns are computed from the rows.
+        """
+        M, v, s, sy, syy, S = self.blocks[k]
+        rows = self.tests[k]
+        sw = self.sw[rows] if self.weighted else None
+        if M is None or self.Xg.dtype != np.float64 or self.yg.ndim == 2:
+            return test_mse(self.Xg[rows], self.yg[rows], sw, coefs, intercepts)
+        coefs = np.asarray(coefs, dtype=np.float64)
+        Mw = M @ coefs
+        quad = np.einsum("ij,ij->j", coefs, Mw)
+        lin = v @ coefs
+        sw_ = s @ coefs
+        b = np.asarray(intercepts, dtype=np.float64)
+        total = syy - 2 * lin + quad - 2 * b * (sy - sw_) + b * b * S
+        scale = syy + np.abs(2 * lin) + np.abs(quad) + np.abs(2 * b * (sy - sw_)) + \
+            b * b * S
+        bad = ~(total >= 1e-6 * scale)
+        if np.any(bad):
+            total[bad] = S * test_mse(self.Xg[rows], self.yg[rows], sw, coefs[:, bad],
+                                      b[bad] if b.ndim else b)
+        return total / S
+
+    def training_moments(self, k, n_train):
+        """(G, Xy, yy, mean shift of X, mean shift of y) of fold k's training set,
+        centered and weighted as ``preprocess`` would; k=None for all samples."""
+        M, v, s, sy, syy, S = self.total
+        if k is not None:
+            Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
+            if Mk is None:
+                Mk = self._moments(self.tests[k])[0]
+            M, v, s, sy, syy, S = M - Mk, v - vk, s - sk, sy - syk, syy - syyk, S - Sk
+        c = n_train / S
+        if self.fit_intercept:
+            m = s / S
+            my = sy / S
+            G = c * (M - S * np.outer(m, m))
+            if np.ndim(my):
+                Xy = c * (v - S * np.outer(m, my))
+                yy = c * (syy - S * float(my @ my))
+            else:
+                Xy = c * (v - S * m * my)
+                yy = c * (syy - S * my * my)
+        else:
+            m = np.zeros_like(s)
+            my = np.zeros_like(sy) if np.ndim(sy) else 0.0
+            G, Xy, yy = c * M, c * v, c * syy
+        dtype = self.Xg.dtype
+        return (np.ascontiguousarray(G, dtype=dtype), Xy.astype(dtype), float(yy),
+                m.astype(dtype), my)

@@ -1,0 +1,297 @@
+"""Ridge's data preparation: centering, sample weights and products with the centered
+design, without copying or densifying the caller's X where that can be avoided.
+
+``_prepare`` centers the data (weighted means) and scales rows by sqrt(sample_weight)
+(weights rescaled to sum to n_samples; the penalty is rescaled to match) into a
+``_Design``: dense float64 X without weights is not copied (the centering is applied
+inside the products, and the Gram matrix is X^T X - n mu mu^T), other dense X is
+centered into one float64 copy; sparse X is never densified (implicit centering),
+except for the few columns whose means exceed their spreads (dense, centered).
+``_finish`` turns a solution of the prepared problem back into scikit-learn's
+``coef_`` and ``intercept_``.
+
+"""
+import numpy as np
+from scipy import sparse
+from scipy.linalg import blas
+
+from ._linalg import gram, matmul, sq_norm, vdot
+from ._prepare import rescaled_weights
+
+# sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
+# explicit dense block of _Design: past 1 a column is more than half nonzero (its dense
+# copy is cheap) and its implicit centering cancels digits (see _Design)
+_SPLIT_RATIO = 1.0
+
+
+def _full(upper):
+    """The full symmetric matrix whose upper triangle is that of ``upper``."""
+    upper = np.triu(upper)
+    return upper + np.triu(upper, 1).T
+
+
+class _Design:
+    """The centered, weighted design Xc = diag(s) (X - 1 mu^T), s = sqrt(sample_weight),
+    in the form each solver needs, never written into the caller's X.
+
+    Held as two column blocks (``cols`` = their column indices; None: one block, the
+    implicit one, holds every column):
+
+    * implicit block ``A`` = diag(s) X (dense: Fortran or C, possibly the caller's own
+      array; sparse: CSR): its centering by the (weighted) column means ``mu`` (None:
+      already centered, or no intercept) is applied inside every product, so sparse X
+      stays sparse and dense X is not copied. With ``lazy_mean`` (dense X, no
+      weights) the means are computed on first need (by BLAS: X^T 1 / n);
+    * explicit block ``D`` (sparse X only): the columns whose mean exceeds their spread,
+      densified and centered. Implicit centering of those would cancel digits (the
+      Gram matrix X^T X - n mu mu^T loses ~(mean / spread)^2 digits); they are at least
+      half nonzero, so their dense copy costs at most 4/3 of their sparse storage.
+
+    Forming a Gram matrix sets ``kappa``: sum(s^2) ||mu||^2 over its largest diagonal
+    entry, the factor by which the rounding error of the implicitly centered Gram
+    matrix exceeds that of explicitly centered data; and ``finite``: whether its
+    diagonal is finite (NaN or infinity anywhere in X makes it NaN or infinite).
+    """
+
+    def __init__(self, A, mu=None, sqrt_sw=None, D=None, cols=None, lazy_mean=False):
+        n = A.shape[0]
+        self.A, self._mu, self.D, self.cols = A, mu, D, cols
+        self.sparse = sparse.issparse(A)
+        self._lazy = lazy_mean and mu is None and not self.sparse
+        self.centered = mu is not None or self._lazy   # centering is implicit
+        self.sqrt_sw = np.ones(n) if sqrt_sw is None else sqrt_sw
+        p = A.shape[1] + (0 if D is None else D.shape[1])
+        self.shape = (n, p)
+        self.kappa, self.finite = 0.0, True
+
+    @property
+    def mu(self):
+        """Column means of the implicit block (None without implicit centering)."""
+        if self._lazy and self._mu is None:
+            n = self.shape[0]
+            self._mu = matmul(self.A, np.full(n, 1.0 / n), trans_a=True)
+        return self._mu
+
+    # products ------------------------------------------------------------------------
+
+    def _split(self, V):
+        if self.cols is None:
+            return V, None
+        return V[self.cols[0]], V[self.cols[1]]
+
+    def dot(self, V):
+        """Xc @ V (V of shape (p,) or (p, k))."""
+        Vi, Ve = self._split(V)
+        out = np.asarray(self.A @ Vi) if self.sparse else matmul(self.A, Vi)
+        mu = self.mu
+        if mu is not None:
+            out = out - np.multiply.outer(self.sqrt_sw, mu @ Vi)
+        if self.D is not None:
+            out = out + self.D @ Ve
+        return out
+
+    def tdot(self, C):
+        """Xc^T @ C (C of shape (n,) or (n, k)) as A^T (C - s (s^T C) / (s^T s)): with mu
+        the weighted means, Xc^T C = A^T C - mu (s^T C) = A^T P C, P the projection
+        off s; the means are not needed."""
+        if self.centered:
+            s = self.sqrt_sw
+            C = C - np.multiply.outer(s, vdot(s, C) / sq_norm(s))
+        if self.sparse:
+            out_i = np.asarray(self.A.T @ C)
+        elif C.ndim == 2 and C.shape[1] == 1:
+            # BLAS gemv: gemm is several times slower on a single column
+            out_i = matmul(self.A, C[:, 0], trans_a=True)[:, None]
+        else:
+            out_i = matmul(self.A, C, trans_a=True)
+        if self.cols is None:
+            out = out_i
+        else:
+            out = np.empty((self.shape[1],) + np.shape(C)[1:])
+            out[self.cols[0]] = out_i
+            out[self.cols[1]] = self.D.T @ C
+        return out
+
+    def col_sq_norms(self):
+        """Squared norms of the columns of Xc (the diagonal of Xc^T Xc)."""
+        A, mu = self.A, self.mu
+        if self.sparse:
+            sq = np.asarray(A.multiply(A).sum(axis=0)).ravel()
+        else:
+            sq = np.einsum("ij,ij->j", A, A)
+        if mu is not None:
+            sq = np.maximum(sq - sq_norm(self.sqrt_sw) * mu ** 2, 0)
+        if self.cols is None:
+            return sq
+        out = np.empty(self.shape[1])
+        out[self.cols[0]] = sq
+        out[self.cols[1]] = np.einsum("ij,ij->j", self.D, self.D)
+        return out
+
+    # Gram matrices (upper triangle valid; set kappa and finite) -----------------------
+
+    def _check(self, M, shift):
+        diag = np.diag(M)
+        self.finite = bool(np.all(np.isfinite(diag)))
+        top = float(np.max(diag)) if len(diag) else 0.0
+        self.kappa = shift / top if top > 0 else (np.inf if shift else 0.0)
+
+    def gram_features(self):
+        """Xc^T Xc (n_features, n_features); its upper triangle is valid."""
+        A, s = self.A, self.sqrt_sw
+        if self.sparse:
+            Gi = np.asarray((A.T @ A).toarray())
+        else:
+            Gi = gram(A, features=True)
+        mu = self.mu
+        shift = 0.0
+        if mu is not None and len(mu):
+            ss = sq_norm(s)
+            shift = ss * sq_norm(mu)
+            # Gi -= sum(s^2) * np.outer(mu, mu)  (upper triangle, in place)
+            Gi = blas.dsyr(-ss, mu, a=Gi, lower=0, overwrite_a=1)
+        if self.cols is None:
+            G = Gi
+        else:
+            imp, exp = self.cols
+            G = np.empty((self.shape[1],) * 2)
+            G[np.ix_(imp, imp)] = _full(Gi)
+            cross = np.asarray(A.T @ self.D)
+            if mu is not None:
+                cross -= np.outer(mu, s @ self.D)
+            G[np.ix_(imp, exp)] = cross
+            G[np.ix_(exp, imp)] = cross.T
+            G[np.ix_(exp, exp)] = self.D.T @ self.D
+        self._check(G, shift)
+        return G
+
+    def gram_samples(self):
+        """Xc Xc^T (n_samples, n_samples); its upper triangle is valid. The centering
+        is done on the Gram matrix of the implicit block itself: with K = A A^T and
+        v = A mu = K s / (s @ s) (mu being the weighted means), Xc Xc^T = K - v s^T
+        - s v^T + (mu @ mu) s s^T, one rank-2 update, no further pass over X."""
+        A, s = self.A, self.sqrt_sw
+        if self.sparse:
+            K = np.asarray((A @ A.T).toarray())
+        else:
+            K = gram(A, features=False)
+        shift = 0.0
+        if self.centered and A.shape[1]:
+            ss = sq_norm(s)
+            # v = K @ s / ss = A mu  (K symmetric, upper triangle)
+            v = blas.dsymv(1.0 / ss, K, s, lower=0)
+            mm = float(vdot(s, v)) / ss                         # mu @ mu
+            shift = ss * mm
+            # K -= np.outer(u, s) + np.outer(s, u) with u = v - (mu @ mu) / 2 s
+            # (upper triangle, in place)
+            K = blas.dsyr2(-1.0, v - 0.5 * mm * s, s, a=K, lower=0, overwrite_a=1)
+        if self.D is not None:
+            K = _full(K) + self.D @ self.D.T
+        self._check(K, shift)
+        return K
+
+    # explicit forms -------------------------------------------------------------------
+
+    def fortran(self):
+        """Xc as a dense Fortran array (dense designs only), copied only if needed."""
+        A, mu = self.A, self.mu
+        if mu is None:
+            return np.asfortranarray(A)
+        Xc = np.empty(self.shape, order="F")
+        np.subtract(A, np.multiply.outer(self.sqrt_sw, mu), out=Xc)
+        return Xc
+
+    def explicit(self):
+        """The same design with dense X centered explicitly (no cancellation)."""
+        if self.sparse or not self.centered:
+            return self
+        return _Design(self.fortran(), None, self.sqrt_sw)
+
+
+# sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
+
+def _prepare(X, Y, fit_intercept, sw, implicit=False):
+    """Center and weight the data. Returns (design, Yc (n, t), X_offset, y_offset (t,),
+    scale) where ``scale = n_samples / sum(sw)``: the prepared problem carries the
+    weights rescaled to sum to n_samples, so it solves scikit-learn's ridge with
+    penalty ``scale * alpha``, and its squared residuals are ``scale`` times the
+    weighted ones.
+
+    Dense X is copied (centered, weighted, in float64, Fortran order) unless
+    ``implicit`` allows a float64 X without weights to be used as it is, centered
+    inside the products (``_Design.explicit`` undoes that when it costs accuracy);
+    its means are then computed when first needed, and X_offset is None (read
+    ``design.mu``).
+    """
+    n_samples, n_features = X.shape
+    scale = 1.0 if sw is None else n_samples / float(np.sum(sw))
+    swr = rescaled_weights(sw, n_samples)
+    sqrt_sw = np.ones(n_samples) if swr is None else np.sqrt(swr)
+    if fit_intercept:
+        if swr is None:
+            y_offset = Y.mean(axis=0)
+        else:
+            y_offset = (swr @ Y) / n_samples
+        Yc = Y - y_offset
+    else:
+        y_offset = np.zeros(Y.shape[1])
+        Yc = Y
+    if swr is not None:
+        Yc = Yc * sqrt_sw[:, None]
+
+    if sparse.issparse(X):
+        X = sparse.csr_matrix(X, dtype=np.float64)
+        Xs = X if swr is None else sparse.csr_matrix(sparse.diags(sqrt_sw) @ X)
+        if not fit_intercept:
+            return (_Design(Xs, None, sqrt_sw), Yc, np.zeros(n_features), y_offset,
+                    scale)
+        w = np.ones(n_samples) if swr is None else swr
+        X_offset = np.asarray(w @ X).ravel() / n_samples
+        sq = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() / n_samples
+        var = np.maximum(sq - X_offset ** 2, 0)
+        exp = np.flatnonzero(X_offset ** 2 > _SPLIT_RATIO * var)
+        if len(exp) == 0:
+            return _Design(Xs, X_offset, sqrt_sw), Yc, X_offset, y_offset, scale
+        imp = np.setdiff1d(np.arange(n_features), exp)
+        D = np.asfortranarray(Xs[:, exp].toarray())
+        D -= np.multiply.outer(sqrt_sw, X_offset[exp])
+        design = _Design(sparse.csr_matrix(Xs[:, imp]), X_offset[imp], sqrt_sw, D,
+                         (imp, exp))
+        return design, Yc, X_offset, y_offset, scale
+
+    if implicit and swr is None and X.dtype == np.float64:
+        # X as it is; its means come with the first product (X_offset: design.mu)
+        return (_Design(X, lazy_mean=fit_intercept), Yc,
+                None if fit_intercept else np.zeros(n_features), y_offset, scale)
+    if not fit_intercept:
+        X_offset = np.zeros(n_features)
+    elif swr is None and X.dtype == np.float64 and X.flags.f_contiguous:
+        # BLAS (X^T 1 / n): much faster than a reduction along the first axis
+        X_offset = matmul(X, np.full(n_samples, 1.0 / n_samples), trans_a=True)
+    elif swr is None:
+        X_offset = np.mean(X, axis=0, dtype=np.float64)
+    else:
+        X_offset = np.asarray(swr @ X, dtype=np.float64) / n_samples
+    Xc = np.empty(X.shape, order="F")
+    if fit_intercept:
+        np.subtract(X, X_offset, out=Xc)
+    else:
+        Xc[...] = X
+    if swr is not None:
+        Xc *= sqrt_sw[:, None]
+    return _Design(Xc, None, sqrt_sw), Yc, X_offset, y_offset, scale
+
+
+def _finish(coef, X_offset, y_offset, fit_intercept, one_d, dtype):
+    """coef_ and intercept_ in scikit-learn's shapes from coef (t, p)."""
+    coef = coef.astype(dtype, copy=False)
+    if one_d:
+        coef = coef[0]
+    if fit_intercept:
+        y_off = y_offset[0] if y_offset.ndim == 1 and one_d == "1d" else y_offset
+        intercept = (np.asarray(y_off, dtype=dtype)
+                     - X_offset.astype(dtype) @ coef.T)
+    else:
+        intercept = 0.0
+    return coef, intercept
+
