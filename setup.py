@@ -66,10 +66,19 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+# The single-task kernel is split by concern into modules that share inline helpers
+# through .pxd files and call each other's cdef functions (listed lowest layer first).
+KERNELS = [
+    "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_solver",
+    "_cd_fast", "_cd_multitask",
+]
+
+
 def extension(name):
     return Extension(
         f"fastreg.{name}",
         [f"fastreg/{name}.pyx"],
+        depends=["fastreg/_cd_passes.h"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=list(BASE_FLAGS),
@@ -78,9 +87,9 @@ def extension(name):
 
 setup(
     ext_modules=cythonize(
-        [extension("_cd_fast"), extension("_cd_multitask"),
-         # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
-         extension("_blas_check")],
+        [extension(name) for name in KERNELS] +
+        # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
+        [extension("_blas_check")],
         compiler_directives=DIRECTIVES,
     ),
     cmdclass={"build_ext": BuildExt},

@@ -1,5 +1,6 @@
-"""Helpers shared by the compiled kernels (_cd_fast, _cd_multitask): working-set
-selection, the random coordinate order, buffer growth and the small Cholesky solve of
+"""Helpers shared by the single-task and the multi-task kernels: the Gram matrix
+columns (``GramCache``, filled by _cd_gram._ensure_cols), working-set selection, the
+random coordinate order, buffer growth, double-precision dot products and the weights of
 Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
 from cython cimport floating
 from libc.math cimport sqrt
@@ -10,6 +11,34 @@ from libc.stdlib cimport realloc
 cdef struct ScoreIdx:
     double score
     int j
+
+
+cdef struct GramCache:
+    # columns of the Gram matrix X^T X: the column of feature j starts at
+    # Gcols + slot[j] * p; either a full symmetric G (slot[j] = j) or columns computed
+    # lazily (lazy = True), the first time j enters a working set, and kept for the
+    # rest of the path (n_cols of them, room for cap)
+    void* Gcols
+    int* slot
+    int p
+    int n_cols
+    int cap
+    bint lazy
+
+
+cdef inline floating* _gcol(GramCache* C, floating* Gcols, int j) noexcept nogil:
+    """Column j of the Gram matrix, from its columns Gcols = C.Gcols (requires
+    slot[j] >= 0)."""
+    return Gcols + <size_t> C.slot[j] * C.p
+
+
+cdef inline double _dsum_dot(size_t n, const floating* a, const floating* b) noexcept nogil:
+    """a @ b accumulated in double precision."""
+    cdef double s = 0
+    cdef size_t i
+    for i in range(n):
+        s += <double> a[i] * b[i]
+    return s
 
 
 cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
@@ -23,11 +52,17 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
         mid = lo + (hi - lo) // 2
         # median of three as pivot
         if a[mid].score < a[lo].score:
-            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+            tmp = a[mid]
+            a[mid] = a[lo]
+            a[lo] = tmp
         if a[hi].score < a[lo].score:
-            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+            tmp = a[hi]
+            a[hi] = a[lo]
+            a[lo] = tmp
         if a[hi].score < a[mid].score:
-            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+            tmp = a[hi]
+            a[hi] = a[mid]
+            a[mid] = tmp
         pivot = a[mid].score
         i = lo
         j = hi
@@ -37,7 +72,9 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
             while a[j].score > pivot:
                 j -= 1
             if i <= j:
-                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                tmp = a[i]
+                a[i] = a[j]
+                a[j] = tmp
                 i += 1
                 j -= 1
         # now a[lo..j] <= pivot <= a[i..hi]
@@ -47,6 +84,21 @@ cdef inline void _select_smallest(ScoreIdx* a, int n, int t) noexcept nogil:
             lo = i
         else:
             return
+
+
+cdef inline int _take_best(ScoreIdx* cand, int n_cand, int t, int* W,
+                           int m) noexcept nogil:
+    """Append the t best-ranked candidates (smallest scores; t clipped to [0, n_cand])
+    to the working set W[:m]. Returns that t: cand[t:n_cand] hold the others."""
+    cdef int i
+    if t > n_cand:
+        t = n_cand
+    if t < 0:
+        t = 0
+    _select_smallest(cand, n_cand, t)
+    for i in range(t):
+        W[m + i] = cand[i].j
+    return t
 
 
 cdef inline int _cmp_int(const void* a, const void* b) noexcept nogil:
@@ -66,7 +118,7 @@ cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
 
 
 cdef inline bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
-                size_t itemsize) noexcept nogil:
+                       size_t itemsize) noexcept nogil:
     """Make buf hold at least `need` items: twice that, at most `limit` (>= need).
     Returns False if memory ran out (buf and cap unchanged)."""
     cdef size_t new_cap
@@ -132,17 +184,17 @@ cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double
     c minimizes ||sum_k c_k (x_{k+1} - x_k)|| subject to sum_k c_k = 1 (Gram matrix of
     the differences, regularized by 1e-12 of its trace; C is K x K scratch). False when
     no extrapolation is defined (no movement, or a singular system)."""
-    cdef int k, l
+    cdef int k, q
     cdef size_t e
     cdef double s, ctot = 0, trace = 0
     for k in range(K):
-        for l in range(k + 1):
+        for q in range(k + 1):
             s = 0
             for e in range(L):
                 s += (<double> hist[(k + 1) * L + e] - hist[k * L + e]) * \
-                     (<double> hist[(l + 1) * L + e] - hist[l * L + e])
-            C[k * K + l] = s
-            C[l * K + k] = s
+                     (<double> hist[(q + 1) * L + e] - hist[q * L + e])
+            C[k * K + q] = s
+            C[q * K + k] = s
         trace += C[k * K + k]
     if trace == 0:
         return False
@@ -157,4 +209,3 @@ cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double
     for k in range(K):
         c[k] = c[k] / ctot
     return True
-

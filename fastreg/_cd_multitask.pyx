@@ -56,16 +56,17 @@ stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
 from libc.math cimport sqrt, INFINITY
-from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdlib cimport malloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
 
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, _select_smallest, _cmp_int, _rand_int, _grow, _anderson_weights,
-    _nonzero_columns,
+    ScoreIdx, GramCache, _take_best, _cmp_int, _rand_int, _grow, _anderson_weights,
+    _nonzero_columns, _gcol, _dsum_dot,
 )
+from ._cd_gram cimport _ensure_cols
 
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
@@ -87,14 +88,7 @@ cdef struct Problem:
     void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
     void* Y           # (n, T) Fortran; naive mode
     void* B           # (p, T) Gram mode: X^T Y, Fortran
-    # Gram mode: the column X^T x_j of feature j starts at Gcols + slot[j] * p; either a
-    # full symmetric G (slot[j] = j) or columns computed lazily, the first time j enters
-    # a working set (or the support), and kept for the rest of the path
-    void* Gcols
-    int* slot
-    int n_cols
-    int cap
-    bint lazy
+    GramCache G       # Gram mode: the columns of X^T X (_cd_common.pxd)
     void* gT          # (p, T) Gram mode: scratch for X^T R
     double yy         # ||Y||_F^2
     void* norms       # (p,) squared column norms of X
@@ -113,15 +107,6 @@ cdef inline double _sq(int T, const floating* a) noexcept nogil:
     cdef int t
     for t in range(T):
         s += <double> a[t] * a[t]
-    return s
-
-
-cdef inline double _ddot(size_t n, const floating* a, const floating* b) noexcept nogil:
-    """a @ b accumulated in double precision."""
-    cdef double s = 0
-    cdef size_t i
-    for i in range(n):
-        s += <double> a[i] * b[i]
     return s
 
 
@@ -153,56 +138,9 @@ cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, d
     return XtR_sq
 
 
-cdef inline floating* _xcol(Problem* P, int j, floating* dummy) noexcept nogil:
-    """Column j of X."""
-    return (<floating*> P.X) + <size_t> j * P.n
-
-
-cdef inline floating* _gcol(Problem* P, int j, floating* dummy) noexcept nogil:
-    """Column j of the Gram matrix (requires slot[j] >= 0)."""
-    return (<floating*> P.Gcols) + <size_t> P.slot[j] * P.p
-
-
-cdef int _ensure_cols(Problem* P, const int* feats, int k, floating* dummy) noexcept nogil:
-    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM.
-
-    Returns -1 if memory could not be allocated.
-    """
-    cdef int i, j, n_new = 0, new_cap
-    cdef floating* block
-    cdef floating* X = <floating*> P.X
-    cdef void* grown
-    if not P.lazy:
-        return 0
-    for i in range(k):
-        if P.slot[feats[i]] < 0:
-            n_new += 1
-    if n_new == 0:
-        return 0
-    if P.n_cols + n_new > P.cap:
-        new_cap = min(max(2 * P.cap, P.n_cols + n_new), P.p)
-        grown = realloc(P.Gcols, <size_t> new_cap * P.p * sizeof(floating))
-        if grown == NULL:
-            return -1
-        P.Gcols = grown
-        P.cap = new_cap
-    block = <floating*> malloc(<size_t> n_new * P.n * sizeof(floating))
-    if block == NULL:
-        return -1
-    n_new = 0
-    for i in range(k):
-        j = feats[i]
-        if P.slot[j] < 0:
-            # block[:, n_new] = X[:, j]
-            _copy(P.n, X + <size_t> j * P.n, block + <size_t> n_new * P.n)
-            P.slot[j] = P.n_cols + n_new
-            n_new += 1
-    # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
-    _gemm_tn(P.p, n_new, P.n, X, P.n, block, P.n,
-             (<floating*> P.Gcols) + <size_t> P.n_cols * P.p, P.p)
-    P.n_cols += n_new
-    free(block)
-    return 0
+cdef inline floating* _xcol(Problem* P, floating* X, int j) noexcept nogil:
+    """Column j of X = P.X."""
+    return X + <size_t> j * P.n
 
 
 cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
@@ -211,6 +149,7 @@ cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
     for the small T of multi-task problems)."""
     cdef int t
     for t in range(T):
+        # z[t] = x @ R[:, t]
         z[t] = _dot(n, x, R + <size_t> t * n)
 
 
@@ -220,6 +159,7 @@ cdef inline void _rank1(int n, int T, const floating* x, const floating* d,
     cdef int t
     for t in range(T):
         if d[t] != 0:
+            # R[:, t] += d[t] * x
             _axpy(n, d[t], x, R + <size_t> t * n)
 
 
@@ -237,11 +177,12 @@ cdef void _residual(Problem* P, floating* W, floating* R, const int* supp,
                     int n_supp) noexcept nogil:
     """R = Y - X[:, supp] @ W[supp] (naive mode), afresh."""
     cdef int i, j
+    # R = Y
     _copy(P.n * P.T, <floating*> P.Y, R)
     for i in range(n_supp):
         j = supp[i]
         # R -= outer(x_j, W_j)
-        _ger(P.n, P.T, -1.0, _xcol(P, j, W), W + <size_t> j * P.T, R, P.n)
+        _ger(P.n, P.T, -1.0, _xcol(P, <floating*> P.X, j), W + <size_t> j * P.T, R, P.n)
 
 
 cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
@@ -260,15 +201,16 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
             for i in range(k):
                 j = feats[i]
                 # g[:, j] = R.T @ x_j
-                _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, j, W), 0.0, g + <size_t> j * T)
+                _gemv_t(P.n, T, 1.0, R, P.n, _xcol(P, <floating*> P.X, j), 0.0, g + <size_t> j * T)
     else:
         # g.T = B - G[:, supp] @ W[supp], in the (p, T) layout (long BLAS vectors)
         gT = <floating*> P.gT
+        # gT = B  (X^T Y)
         _copy(T * P.p, <floating*> P.B, gT)
         for i in range(n_supp):
             s = supp[i]
             # gT -= outer(G[:, s], W_s)
-            _ger(P.p, T, -1.0, _gcol(P, s, W), W + <size_t> s * T,
+            _ger(P.p, T, -1.0, _gcol(&P.G, <floating*> P.G.Gcols, s), W + <size_t> s * T,
                  gT, P.p)
         for t in range(T):
             for j in range(P.p):
@@ -301,11 +243,11 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
             if P.mode == GRAM:
                 for t in range(T):
                     wB += <double> wj[t] * (<floating*> P.B)[<size_t> t * P.p + j]
-                wq += _ddot(T, wj, gj)
+                wq += _dsum_dot(T, wj, gj)
     dnorm = sqrt(dnorm)
     if P.mode == NAIVE:
-        RR = _ddot(<size_t> P.n * T, R, R)
-        Ry = _ddot(<size_t> P.n * T, R, <floating*> P.Y)
+        RR = _dsum_dot(<size_t> P.n * T, R, R)
+        Ry = _dsum_dot(<size_t> P.n * T, R, <floating*> P.Y)
     else:
         # ||Y - XW||^2 = <Y, Y> - <W, B> - <W, Q> and <R, Y> = <Y, Y> - <W, B>
         RR = P.yy - wB - wq
@@ -357,7 +299,7 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
             z[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
     else:
         # z = R.T @ x_j
-        _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], w), z)
+        _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), z)
     # z += ||x_j||^2 W_j
     for t in range(T):
         z[t] += d * w[t]
@@ -379,14 +321,14 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
                    <floating*> S.qW)
         else:
             # R += outer(x_j, W_j_old - W_j_new)
-            _rank1(P.n, T, _xcol(P, S.W[i], w), delta, <floating*> S.R)
+            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, <floating*> S.R)
 
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of block coordinate descent over the working-set positions pos[:k]."""
-    cdef int t
+    cdef int t, _t
     if P.random:
-        for t in range(k):
+        for _t in range(k):
             _update(P, S, pos[_rand_int(k, &P.rng)], wW)
     else:
         for t in range(k):
@@ -406,9 +348,9 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
         g = <floating*> S.gW
         for i in range(S.m):
             # g[:, i] = R.T @ x_j
-            _xtr(P.n, T, <floating*> S.R, _xcol(P, S.W[i], wW), g + <size_t> i * T)
-        RR = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
-        Ry = _ddot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
+            _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), g + <size_t> i * T)
+        RR = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
+        Ry = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
     for i in range(S.m):
         wi = wW + <size_t> i * T
         if S.gram:
@@ -433,7 +375,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             if S.gram:
                 for t in range(T):
                     wb += <double> wi[t] * (<floating*> S.bW)[i + <size_t> t * S.m]
-                wq += _ddot(T, wi, gi)
+                wq += _dsum_dot(T, wi, gi)
     if S.gram:
         RR = P.yy - wb - wq
         Ry = P.yy - wb
@@ -477,7 +419,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     k-th sweep.
     """
     cdef int k, t, i, c, K = ANDERSON_K, T = P.T
-    cdef size_t L = <size_t> nA * T, e
+    cdef size_t L = <size_t> nA * T
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
@@ -506,9 +448,11 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     # residual (naive) or Q_W (Gram) at W_acc
     if not S.gram:
         cur = <floating*> S.R
+        # vacc = R
         _copy(P.n * T, cur, vacc)
     else:
         cur = <floating*> S.qW
+        # vacc = Q_W
         _copy(S.m * T, cur, vacc)
     for t in range(nA):
         i = S.act[t]
@@ -521,11 +465,12 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
             continue
         if not S.gram:
             # R_acc += outer(x_j, W_j - W_acc_j)
-            _rank1(P.n, T, _xcol(P, S.W[i], wW), delta, vacc)
+            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, vacc)
         else:
             # Q_acc += outer(G[W, j], W_j - W_acc_j)
             _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc)
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
+        # wW = wacc;  R (or Q_W) = vacc
         _copy(S.m * T, wacc, wW)
         _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
 
@@ -560,6 +505,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         L = <size_t> nA * T
         k = 0
         for t in range(nA):
+            # hist[0][t] = wW[act[t]]  (row of T)
             _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
         gap_A_prev = INFINITY
         while sweeps < budget:
@@ -567,6 +513,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             sweeps += 1
             k += 1
             for t in range(nA):
+                # hist[k][t] = wW[act[t]]
                 _copy(T, wW + <size_t> S.act[t] * T, hist + k * L + <size_t> t * T)
             if k == ANDERSON_K:
                 _anderson(P, S, nA, wW)
@@ -575,6 +522,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                     return sweeps
                 k = 0
                 for t in range(nA):
+                    # hist[0][t] = wW[act[t]]  (row of T)
                     _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
                 if gap_A <= eps or gap_A >= gap_A_prev:
                     # the nonzero rows are solved, or as solved as rounding allows:
@@ -596,21 +544,159 @@ cdef inline int _support(Problem* P, const int* feats, int k, floating* W,
     return s
 
 
+cdef int _screen(Problem* P, floating* W, floating* R, floating* g, int* feats,
+                 int n_kept, int* supp, double gap, double dmax,
+                 int* n_screened) noexcept nogil:
+    """Gap Safe screening of feats[:n_kept]: ||x~_j^T theta*|| < 1 is certain when
+    (1 - ||x_j^T theta||) / ||x~_j|| > sqrt(2 gap) / l1, x~_j = [x_j; sqrt(l2) e_j].
+    Returns the count of features kept (compacted in feats)."""
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wj
+    cdef double radius = sqrt(2 * gap) / P.l1, v, d
+    cdef int i, j, t = 0, zeroed = 0, n_supp, T = P.T
+    for i in range(n_kept):
+        j = feats[i]
+        wj = W + <size_t> j * T
+        v = sqrt(_sq_shift(T, g + <size_t> j * T, P.l2, wj)) / dmax
+        d = (1 - v) / sqrt(norms[j] + P.l2)
+        if d > radius:
+            n_screened[0] += 1
+            if _row_nonzero(T, wj):
+                if P.mode == NAIVE:
+                    # R += outer(x_j, W_j)
+                    _ger(P.n, T, 1.0, _xcol(P, <floating*> P.X, j), wj, R, P.n)
+                memset(wj, 0, T * sizeof(floating))
+                zeroed += 1
+        else:
+            feats[t] = j
+            t += 1
+    if zeroed > 0:
+        # a screened feature was nonzero: the gradient of the others changed
+        n_supp = _support(P, feats, t, W, supp)
+        _full_grad(P, W, R, g, feats, t, supp, n_supp)
+    return t
+
+
+cdef int _working_set(Problem* P, Inner* S, floating* W, floating* g, const int* feats,
+                      int n_kept, ScoreIdx* cand, double dmax, bint use_strong,
+                      int* ws_size, int* n_viol) noexcept nogil:
+    """S.W[:m] = the nonzero rows + the strong rule's survivors (use_strong), or + the
+    best-ranked candidates (distance of ||x_j^T R|| to the dual constraint in units of
+    the column norm); n_viol receives the violators left out. Returns m (sorted in
+    S.W) and sets S.m."""
+    cdef floating* norms = <floating*> P.norms
+    cdef double thresh = 2 * P.l1 - P.l1_prev, v
+    cdef int i, j, t, m = 0, n_cand = 0, T = P.T
+    n_viol[0] = 0
+    for i in range(n_kept):
+        j = feats[i]
+        if P.l1 == 0 or _row_nonzero(T, W + <size_t> j * T):
+            S.W[m] = j
+            m += 1
+            continue
+        v = sqrt(_sq(T, g + <size_t> j * T))
+        if use_strong:
+            if v >= thresh:
+                S.W[m] = j
+                m += 1
+        else:
+            cand[n_cand].score = (dmax - v) / sqrt(norms[j] + P.l2)
+            cand[n_cand].j = j
+            n_cand += 1
+    if n_cand > 0:
+        ws_size[0] = max(ws_size[0], max(2 * m, WS_MIN))
+        t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
+        m += t
+        for i in range(t, n_cand):
+            j = cand[i].j
+            if _sq(T, g + <size_t> j * T) > P.l1 * P.l1:
+                n_viol[0] += 1
+    if m == 0:
+        return 0
+    qsort(S.W, m, sizeof(int), _cmp_int)
+    S.m = m
+    ws_size[0] = max(ws_size[0], m)
+    return m
+
+
+cdef inline bint _strong_rule_keeps(Problem* P, floating* W, floating* g,
+                                    const int* feats, int n_kept) noexcept nogil:
+    """Whether the sequential strong rule keeps a feature of feats[:n_kept] (a nonzero
+    row, or ||x_j^T R|| >= 2 l1 - l1_prev); if not, candidates are ranked instead."""
+    cdef int i, j, T = P.T
+    for i in range(n_kept):
+        j = feats[i]
+        if _row_nonzero(T, W + <size_t> j * T) or \
+                sqrt(_sq(T, g + <size_t> j * T)) >= 2 * P.l1 - P.l1_prev:
+            return True
+    return False
+
+
+cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept nogil:
+    """The compact state of the working set S.W[:S.m]: updates of Q_W through G[W, W]
+    whenever that block is smaller than X[:, W] (always with a Gram matrix), residual
+    updates on X otherwise. Returns -1 if memory ran out."""
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wW = <floating*> S.wW
+    cdef floating* GW
+    cdef floating* XW
+    cdef floating* col
+    cdef int i, t, m = S.m, T = P.T
+    for i in range(m):
+        # wW[i] = W[W_i]  (row of T)
+        _copy(T, W + <size_t> S.W[i] * T, wW + <size_t> i * T)
+        (<floating*> S.dW)[i] = norms[S.W[i]]
+    S.gram = P.mode == GRAM or m <= P.n
+    if not S.gram:
+        return 0
+    if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p, sizeof(floating)):
+        return -1
+    GW = <floating*> S.GW
+    if P.mode == GRAM:
+        if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
+            return -1
+        for i in range(m):
+            # GW[:, i] = G[W, W[i]]
+            col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
+            for t in range(m):
+                GW[<size_t> i * m + t] = col[S.W[t]]
+        for t in range(T):
+            for i in range(m):
+                (<floating*> S.bW)[i + <size_t> t * m] = \
+                    (<floating*> P.B)[S.W[i] + <size_t> t * P.p]
+    else:
+        if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
+                     sizeof(floating)):
+            return -1
+        XW = <floating*> S.XW
+        for i in range(m):
+            # XW[:, i] = X[:, W[i]]
+            _copy(P.n, _xcol(P, <floating*> P.X, S.W[i]), XW + <size_t> i * P.n)
+        # G[W, W] = X_W.T @ X_W
+        _syrk_t(m, P.n, XW, P.n, GW, m)
+        # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
+        for t in range(T):
+            for i in range(m):
+                (<floating*> S.bW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
+        # bW += GW @ wW.T
+        _gemm_nt(m, T, m, GW, m, wW, T, 1.0, <floating*> S.bW, m)
+    for t in range(T):
+        for i in range(m):
+            (<floating*> S.qW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
+    return 0
+
+
 cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 int* supp, ScoreIdx* cand, Inner* S, int max_iter,
                 double* gap_out) noexcept nogil:
     """Solve one problem from the warm start W. Returns the number of sweeps,
     or -1 if memory ran out."""
-    cdef int n_iter = 0, n_kept, n_supp, n_cand, ws_size = 0, i, j, t, m, sweeps, c
-    cdef int n_screened = 0, outer = 0, n_viol, zeroed, T = P.T
+    cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
+    cdef int n_screened = 0, outer = 0, n_viol, T = P.T
     cdef bint strong, use_strong
-    cdef double gap, dnorm, dmax, radius, eps, thresh, v, d
+    cdef double gap, dnorm, dmax, eps
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
-    cdef floating* wj
-    cdef floating* GW
-    cdef floating* XW
-    cdef floating* col
 
     # features with a zero column are zero at the optimum
     for j in range(P.p):
@@ -621,7 +707,8 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
 
     while True:
         n_supp = _support(P, feats, n_kept, W, supp)
-        if P.mode == GRAM and _ensure_cols(P, supp, n_supp, W) < 0:
+        if P.mode == GRAM and \
+                _ensure_cols(&P.G, <floating*> P.X, P.n, supp, n_supp) < 0:
             return -1
         if P.mode == NAIVE:
             # R = Y - X W afresh: block updates let rounding errors drift R away from
@@ -638,81 +725,14 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
             gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
         if gap <= P.tol or n_iter >= max_iter:
             break
-
-        # Gap Safe screening: ||x~_j^T theta*|| < 1 is certain when
-        # (1 - ||x_j^T theta||) / ||x~_j|| > sqrt(2 gap) / l1, x~_j = [x_j; sqrt(l2) e_j]
         dmax = dnorm if dnorm > P.l1 else P.l1
         if P.screening and P.l1 > 0:
-            radius = sqrt(2 * gap) / P.l1
-            zeroed = 0
-            t = 0
-            for i in range(n_kept):
-                j = feats[i]
-                wj = W + <size_t> j * T
-                v = sqrt(_sq_shift(T, g + <size_t> j * T, P.l2, wj)) / dmax
-                d = (1 - v) / sqrt(norms[j] + P.l2)
-                if d > radius:
-                    n_screened += 1
-                    if _row_nonzero(T, wj):
-                        if P.mode == NAIVE:
-                            # R += outer(x_j, W_j)
-                            _ger(P.n, T, 1.0, _xcol(P, j, W), wj, R, P.n)
-                        memset(wj, 0, T * sizeof(floating))
-                        zeroed += 1
-                else:
-                    feats[t] = j
-                    t += 1
-            n_kept = t
-            if zeroed > 0:
-                # a screened feature was nonzero: the gradient of the others changed
-                n_supp = _support(P, feats, n_kept, W, supp)
-                _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+            n_kept = _screen(P, W, R, g, feats, n_kept, supp, gap, dmax, &n_screened)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
-        use_strong = strong and outer == 0
-        thresh = 2 * P.l1 - P.l1_prev
-        m = 0
-        n_cand = 0
-        n_viol = 0
-        if use_strong:
-            # the strong rule keeps nothing: rank candidates instead
-            for i in range(n_kept):
-                j = feats[i]
-                if _row_nonzero(T, W + <size_t> j * T) or \
-                        sqrt(_sq(T, g + <size_t> j * T)) >= thresh:
-                    break
-            else:
-                use_strong = False
-        for i in range(n_kept):
-            j = feats[i]
-            if P.l1 == 0 or _row_nonzero(T, W + <size_t> j * T):
-                S.W[m] = j
-                m += 1
-                continue
-            v = sqrt(_sq(T, g + <size_t> j * T))
-            if use_strong:
-                if v >= thresh:
-                    S.W[m] = j
-                    m += 1
-            else:
-                cand[n_cand].score = (dmax - v) / sqrt(norms[j] + P.l2)
-                cand[n_cand].j = j
-                n_cand += 1
-        if n_cand > 0:
-            ws_size = max(ws_size, max(2 * m, WS_MIN))
-            t = ws_size - m
-            if t > n_cand:
-                t = n_cand
-            if t < 0:
-                t = 0
-            _select_smallest(cand, n_cand, t)
-            for i in range(t):
-                S.W[m] = cand[i].j
-                m += 1
-            for i in range(t, n_cand):
-                j = cand[i].j
-                if _sq(T, g + <size_t> j * T) > P.l1 * P.l1:
-                    n_viol += 1
+        use_strong = strong and outer == 0 and _strong_rule_keeps(P, W, g, feats, n_kept)
+        m = _working_set(P, S, W, g, feats, n_kept, cand, dmax, use_strong, &ws_size,
+                         &n_viol)
         if m == 0:
             # every feature was screened out (W = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at W and stop
@@ -723,62 +743,74 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
             _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
             gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
             break
-        qsort(S.W, m, sizeof(int), _cmp_int)
-        S.m = m
-        ws_size = max(ws_size, m)
-
-        # compact state on W
-        for i in range(m):
-            _copy(T, W + <size_t> S.W[i] * T, wW + <size_t> i * T)
-            (<floating*> S.dW)[i] = norms[S.W[i]]
-        # inner strategy: updates of Q_W through G[W, W] whenever that block is smaller
-        # than X[:, W] (always with a Gram matrix); residual updates on X otherwise
-        S.gram = P.mode == GRAM or m <= P.n
-        if S.gram:
-            if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p,
-                         sizeof(floating)):
-                return -1
-            GW = <floating*> S.GW
-            if P.mode == GRAM:
-                if _ensure_cols(P, S.W, m, W) < 0:
-                    return -1
-                for i in range(m):
-                    col = _gcol(P, S.W[i], W)
-                    for t in range(m):
-                        GW[<size_t> i * m + t] = col[S.W[t]]
-                for t in range(T):
-                    for i in range(m):
-                        (<floating*> S.bW)[i + <size_t> t * m] = \
-                            (<floating*> P.B)[S.W[i] + <size_t> t * P.p]
-            else:
-                if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
-                             sizeof(floating)):
-                    return -1
-                XW = <floating*> S.XW
-                for i in range(m):
-                    _copy(P.n, _xcol(P, S.W[i], W), XW + <size_t> i * P.n)
-                # G[W, W] = X_W.T @ X_W
-                _syrk_t(m, P.n, XW, P.n, GW, m)
-                # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
-                for t in range(T):
-                    for i in range(m):
-                        (<floating*> S.bW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
-                _gemm_nt(m, T, m, GW, m, wW, T, 1.0, <floating*> S.bW, m)
-            for t in range(T):
-                for i in range(m):
-                    (<floating*> S.qW)[i + <size_t> t * m] = g[<size_t> S.W[i] * T + t]
+        if _inner_setup(P, S, W, g) < 0:
+            return -1
 
         # inner precision: celer's 0.3 * gap while features outside W still violate the
         # optimality conditions; the final tolerance once W holds every violator
         eps = P.tol if (use_strong or n_viol == 0) else max(0.3 * gap, P.tol)
-        sweeps = _inner_solve(P, S, eps, max_iter - n_iter, wW)
-        n_iter += sweeps
+        n_iter += _inner_solve(P, S, eps, max_iter - n_iter, wW)
         for i in range(m):
+            # W[W_i] = wW[i]  (row of T)
             _copy(T, wW + <size_t> i * T, W + <size_t> S.W[i] * T)
         # (the residual is recomputed from W at the top of the loop)
         outer += 1
     gap_out[0] = gap
     return n_iter
+
+
+cdef object _kept(list keep, object a):
+    """a, appended to keep"""
+    keep.append(a)
+    return a
+
+
+cdef list _workspace(Problem* P, Inner* S, floating[::1, :] W, const floating[:, ::1] G):
+    """Allocate the workspace of a path (one array per buffer) and point P and S into
+    it (the Gram columns: G's rows, or room for the lazy ones); returns the arrays, to
+    be kept alive while P and S are in use."""
+    cdef int n = max(P.n, 1), p = P.p, T = P.T, k
+    dt = np.float32 if floating is float else np.float64
+    cdef list keep = []
+    cdef int[::1] slot = _kept(keep, np.full(p, -1, dtype=np.intc))
+    P.G.slot = &slot[0]
+    P.G.p = p
+    if G is not None:
+        P.G.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
+        for k in range(p):
+            slot[k] = k
+        P.G.n_cols = p
+        P.G.cap = p
+        P.G.lazy = False
+    else:
+        P.G.lazy = P.mode == GRAM
+    cdef floating[::1] gT = _kept(keep, np.zeros(p * T, dtype=dt))
+    P.gT = <void*> &gT[0]
+    cdef int[::1] Wi = _kept(keep, np.zeros(p, dtype=np.intc))
+    cdef int[::1] act = _kept(keep, np.zeros(2 * p, dtype=np.intc))
+    S.W = &Wi[0]
+    S.act = &act[0]
+    cdef floating[::1] wW = _kept(keep, np.zeros(p * T, dtype=dt))
+    cdef floating[::1] qW = _kept(keep, np.zeros(p * T, dtype=dt))
+    cdef floating[::1] bW = _kept(keep, np.zeros(p * T, dtype=dt))
+    cdef floating[::1] gW = _kept(keep, np.zeros(p * T, dtype=dt))
+    cdef floating[::1] dW = _kept(keep, np.zeros(p, dtype=dt))
+    cdef floating[::1] z = _kept(keep, np.zeros(T, dtype=dt))
+    cdef floating[::1] delta = _kept(keep, np.zeros(T, dtype=dt))
+    cdef floating[::1] hist = _kept(keep, np.zeros((ANDERSON_K + 1) * p * T, dtype=dt))
+    cdef floating[::1] wacc = _kept(keep, np.zeros(p * T, dtype=dt))
+    cdef floating[::1] vacc = _kept(keep, np.zeros(max(n, p) * T, dtype=dt))
+    S.wW = <void*> &wW[0]
+    S.qW = <void*> &qW[0]
+    S.bW = <void*> &bW[0]
+    S.gW = <void*> &gW[0]
+    S.dW = <void*> &dW[0]
+    S.z = <void*> &z[0]
+    S.delta = <void*> &delta[0]
+    S.hist = <void*> &hist[0]
+    S.wacc = <void*> &wacc[0]
+    S.vacc = <void*> &vacc[0]
+    return keep
 
 
 def multitask_enet_path(
@@ -881,64 +913,19 @@ def multitask_enet_path(
         if B is None or B.shape[0] != p or B.shape[1] != T:
             raise ValueError("B must have shape (W.shape[1], W.shape[0])")
         P.B = <void*> &B[0, 0]
-    slot = np.full(p, -1, dtype=np.intc)
-    cdef int[::1] slot_v = slot
-    P.slot = &slot_v[0]
-    if G is not None:
-        P.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
-        for k in range(p):
-            slot_v[k] = k
-        P.n_cols = p
-        P.cap = p
-        P.lazy = False
-    else:
-        P.lazy = P.mode == GRAM
-
-    # workspace
+    keep = _workspace(&P, &S, W, G)
     R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
     g = np.zeros((T, p), dtype=dtype, order="F")
-    gT = np.zeros(p * T, dtype=dtype)
     feats = np.zeros(p, dtype=np.intc)
     supp = np.zeros(p, dtype=np.intc)
-    Wi = np.zeros(p, dtype=np.intc)
-    act = np.zeros(2 * p, dtype=np.intc)
-    wW = np.zeros(p * T, dtype=dtype)
-    qW = np.zeros(p * T, dtype=dtype)
-    bW = np.zeros(p * T, dtype=dtype)
-    gW = np.zeros(p * T, dtype=dtype)
-    dW = np.zeros(p, dtype=dtype)
-    zz = np.zeros(T, dtype=dtype)
-    delta = np.zeros(T, dtype=dtype)
-    hist = np.zeros((ANDERSON_K + 1) * p * T, dtype=dtype)
-    wacc = np.zeros(p * T, dtype=dtype)
-    vacc = np.zeros(max(n, p) * T, dtype=dtype)
     cdef floating[::1, :] R_v = R
     cdef floating[::1, :] g_v = g
-    cdef floating[::1] gT_v = gT
-    P.gT = <void*> &gT_v[0]
     cdef int[::1] feats_v = feats
     cdef int[::1] supp_v = supp
-    cdef int[::1] W_v = Wi
-    cdef int[::1] act_v = act
-    cdef floating[::1] wW_v = wW, qW_v = qW, bW_v = bW, gW_v = gW, dW_v = dW
-    cdef floating[::1] z_v = zz, delta_v = delta
-    cdef floating[::1] hist_v = hist, wacc_v = wacc, vacc_v = vacc
+    S.R = <void*> &R_v[0, 0]      # the inner residual updates act on R itself
     cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
     if cand == NULL:
         raise MemoryError("fastreg: could not allocate the working-set candidates")
-    S.W = &W_v[0]
-    S.act = &act_v[0]
-    S.wW = <void*> &wW_v[0]
-    S.qW = <void*> &qW_v[0]
-    S.bW = <void*> &bW_v[0]
-    S.gW = <void*> &gW_v[0]
-    S.dW = <void*> &dW_v[0]
-    S.z = <void*> &z_v[0]
-    S.delta = <void*> &delta_v[0]
-    S.R = <void*> &R_v[0, 0]      # the inner residual updates act on R itself
-    S.hist = <void*> &hist_v[0]
-    S.wacc = <void*> &wacc_v[0]
-    S.vacc = <void*> &vacc_v[0]
     try:
         with nogil:
             for k in range(n_alphas):
@@ -949,6 +936,7 @@ def multitask_enet_path(
                                 &supp_v[0], cand, &S, max_iter, &gap)
                 if status < 0:
                     break
+                # coefs[:, :, k] = W
                 _copy(p * T, &W[0, 0], &coefs[0, 0, k])
                 gaps[k] = gap
                 n_iters[k] = status
@@ -956,7 +944,8 @@ def multitask_enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
-        if P.lazy:
-            free(P.Gcols)
+        if P.G.lazy:
+            free(P.G.Gcols)
+    del keep
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

@@ -48,6 +48,10 @@ SPARSE_GRAM_DENSITY = 16
 # which stops well past its own certificate (tests/test_default_accuracy.py)
 EXTRA_DIGITS = 1e-3
 TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
+# without an L1 term (l1_ratio=0) the problem is a ridge, solved exactly: from one SVD
+# of X while it costs at most this many flops (n p min(n, p)), else from one
+# eigendecomposition of the Gram matrix
+RIDGE_SVD_MAX_FLOPS = 2e8
 # relative tolerance (times sqrt(n_samples)) of the check of a user-given Gram matrix
 GRAM_RTOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4}
 
@@ -320,6 +324,68 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
     return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
 
 
+def ridge_solve(l2s, *, X=None, Y=None, gram=None, XY=None, yy=None, pf=None):
+    """Exact solutions of the kernel's problem without an L1 term, for each l2 in l2s:
+    argmin_W 1/2 ||Y - X W||^2 + l2/2 sum_j pf_j ||W_j||^2 (Y (n,) or (n, T)).
+
+    With D = diag(pf), W = D^-1/2 V diag(s / (s^2 + l2)) U^T Y from one SVD
+    U diag(s) V^T of X D^-1/2 (X given and small enough, see RIDGE_SVD_MAX_FLOPS), or
+    from one eigendecomposition of D^-1/2 X^T X D^-1/2 (``gram`` and ``XY`` = X^T Y,
+    ``yy`` = ||Y||^2). Directions of singular values below rounding get 0 (the
+    minimum-norm answer at l2 = 0). Returns float64 coefs (p, [T,] k) and the duality
+    gaps (k,) on the kernel's scale: ||R||^2 - <R, Y> + l2 sum_j pf_j ||W_j||^2.
+    """
+    l2s = np.asarray(l2s, dtype=np.float64)
+    p = gram.shape[0] if X is None else X.shape[1]
+    if X is not None and gram is None and \
+            X.shape[0] * p * min(X.shape[0], p) > RIDGE_SVD_MAX_FLOPS:
+        X64 = np.asarray(X, dtype=np.float64)
+        Y64 = np.asarray(Y, dtype=np.float64)
+        gram, XY, yy = X64.T @ X64, X64.T @ Y64, float(np.sum(Y64 * Y64))
+    root = np.ones(p) if pf is None else np.sqrt(np.asarray(pf, dtype=np.float64))
+    n = None if X is None else X.shape[0]
+    if X is not None and (gram is None or n * p * min(n, p) <= RIDGE_SVD_MAX_FLOPS):
+        X64 = np.asarray(X, dtype=np.float64)
+        Y64 = np.asarray(Y, dtype=np.float64)
+        U, s, Vt = np.linalg.svd(X64 / root, full_matrices=False)
+        keep = s > (s[0] if s.size else 0) * max(n, p) * np.finfo(np.float64).eps
+        U, s, Vt = U[:, keep], s[keep], Vt[keep]
+        filt = s[:, None] / (s[:, None] ** 2 + l2s)         # (r, k)
+        if Y64.ndim == 1:
+            coefs = (Vt.T @ (filt * (U.T @ Y64)[:, None])) / root[:, None]
+            R = Y64[:, None] - X64 @ coefs
+            RR = np.einsum("ik,ik->k", R, R)
+            RY = Y64 @ R
+        else:
+            coefs = np.einsum("jr,rk,rt->jtk", Vt.T, filt, U.T @ Y64) / root[:, None, None]
+            R = Y64[:, :, None] - np.einsum("ij,jtk->itk", X64, coefs)
+            RR = np.einsum("itk,itk->k", R, R)
+            RY = np.einsum("it,itk->k", Y64, R)
+    else:
+        G = np.asarray(gram, dtype=np.float64) / np.outer(root, root)
+        XY = np.asarray(XY, dtype=np.float64)
+        XYs = XY / (root if XY.ndim == 1 else root[:, None])
+        lam, Q = np.linalg.eigh(G)
+        top = max(float(lam[-1]), 0.0) if lam.size else 0.0
+        keep = lam > top * p * np.finfo(np.float64).eps
+        lam, Q = lam[keep], Q[:, keep]
+        inv = 1.0 / (lam[:, None] + l2s)                   # (r, k)
+        if XY.ndim == 1:
+            V = Q @ (inv * (Q.T @ XYs)[:, None])            # D^1/2 W, (p, k)
+            a = XYs @ V
+            q = np.einsum("jk,jk->k", V, G @ V)
+            coefs = V / root[:, None]
+        else:
+            V = np.einsum("jr,rk,rt->jtk", Q, inv, Q.T @ XYs)
+            a = np.einsum("jt,jtk->k", XYs, V)
+            q = np.einsum("jtk,jtk->k", V, np.einsum("ij,jtk->itk", G, V))
+            coefs = V / root[:, None, None]
+        RR = yy - 2 * a + q                                 # ||Y - X W||^2
+        RY = yy - a                                         # <Y - X W, Y>
+    penalty = root ** 2 @ (coefs ** 2).reshape(p, -1, len(l2s)).sum(axis=1)
+    return coefs, np.maximum(RR - RY + l2s * penalty, 0.0)
+
+
 def working_tol(tol, dtype):
     """The relative duality gap the kernel is asked for, given the user's ``tol``:
     ``min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR))``. Every solution the kernel
@@ -423,6 +489,26 @@ def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=No
         Y64 = Y.astype(np.float64, copy=False)
         yy = float(np.einsum("it,it->", Y64, Y64))
     k = len(alphas)
+    if l1_ratio == 0:
+        # no group penalty: a ridge on every target, solved exactly
+        ridge, gaps = ridge_solve(l2s, X=X, Y=Y, gram=gram, XY=XtY, yy=yy)
+        coefs = np.asfortranarray(ridge.transpose(1, 0, 2), dtype=dtype)
+        n_iters = np.ones(k, dtype=np.int32)
+    else:
+        coefs, gaps, n_iters = _multitask_solve(
+            W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max_iter, screening,
+            selection, seed, strong_rule)
+    # scikit-learn reports the gap of its objective, which is the kernel's divided by n
+    gaps = np.maximum(gaps / n_samples, 0.0)      # (rounding below 0 reported as 0)
+    tol_abs = tol * yy / n_samples
+    return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
+
+
+def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max_iter,
+                     screening, selection, seed, strong_rule):
+    """The multi-task kernel's call: (coefs (T, p, k), gaps on its scale, sweeps)."""
+    n_targets, n_features = W.shape
+    k = len(l1s)
     coefs = np.empty((n_targets, n_features, k), dtype=dtype, order="F")
     gaps = np.empty(k, dtype=np.float64)
     n_iters = np.empty(k, dtype=np.int32)
@@ -449,10 +535,7 @@ def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=No
             use_gram, bool(screening), selection == "random", int(seed), coefs, gaps,
             n_iters, bool(strong_rule),
         )
-    # scikit-learn reports the gap of its objective, which is the kernel's divided by n
-    gaps = np.maximum(gaps / n_samples, 0.0)      # (rounding below 0 reported as 0)
-    tol_abs = tol * yy / n_samples
-    return coefs, gaps, n_iters, gaps <= tol_abs, tol_abs
+    return coefs, gaps, n_iters
 
 
 class Problem:
@@ -637,7 +720,15 @@ class Problem:
 
     def solve(self, l1_ratio, alphas, **kw):
         """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
-        tol_abs. Unpenalized coefficients are filled in."""
+        tol_abs. Unpenalized coefficients are filled in. Without an L1 term and
+        without bounds (l1_ratio=0: a ridge), the problem is solved exactly by
+        ``ridge_solve`` instead (n_iter 1); sparse X through its Gram matrix, when it
+        is small and no feature is unpenalized."""
+        if l1_ratio == 0 and self.penalty.lower is None and not self.penalty.positive \
+                and (self.kind in ("dense", "gram") or (
+                    self.kind == "sparse" and self.unpen is None and
+                    self.n_features <= SPARSE_GRAM_MAX_FEATURES)):
+            return self._solve_ridge(alphas, kw.get("tol", 1e-4))
         coef_init = kw.pop("coef_init", None)
         if coef_init is not None and self.unpen is not None:
             coef_init = np.array(coef_init, copy=True).ravel()
@@ -650,3 +741,29 @@ class Problem:
         if self.unpen is not None:
             self.unpen.recover(coefs)
         return coefs, gaps, its, conv, tol_abs
+
+    def _solve_ridge(self, alphas, tol):
+        """The exact ridge solution of each alpha (l1_ratio = 0, no bounds)."""
+        l2s = np.asarray(alphas, dtype=np.float64) * self.n_samples
+        kw = self.kw
+        if self.kind == "gram":
+            coefs, gaps = ridge_solve(l2s, gram=kw["gram"], XY=kw["Xy"], yy=kw["yy"],
+                                      pf=self.penalty.pf)
+            dtype = kw["gram"].dtype
+        elif self.kind == "sparse":
+            # (the Gram form of the sparse X, centered implicitly: no densified copy)
+            coefs, gaps = ridge_solve(l2s, gram=self.prep.gram(),
+                                      XY=self.prep.Xty(self.y), yy=self.tol_yy,
+                                      pf=self.penalty.pf)
+            dtype = self.prep.dtype
+        else:
+            X = kw["X"] if kw.get("Xmean") is None else kw["X"] - kw["Xmean"]
+            coefs, gaps = ridge_solve(l2s, X=X, Y=kw["y"], pf=self.penalty.pf)
+            dtype = kw["X"].dtype
+        coefs = np.asfortranarray(coefs, dtype=dtype)
+        if self.unpen is not None:
+            self.unpen.recover(coefs)
+        gaps = gaps / self.n_samples
+        tol_abs = tol * self.tol_yy / self.n_samples
+        return (coefs, gaps, np.ones(len(l2s), dtype=np.int32), gaps <= tol_abs,
+                tol_abs)

@@ -30,7 +30,8 @@ def make_problem(n, p, seed=0, dtype=np.float64, rho=0.6):
 
 
 def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=True,
-          random=False, w0=None, max_iter=100_000, strong_rule=True, extrapolate=True):
+          random=False, w0=None, max_iter=100_000, strong_rule=True, extrapolate=True,
+          bounds=True):
     """Call the kernel along (l1s, l2s); mode in {naive, lazy, gram}."""
     dtype = X.dtype
     n, p = X.shape
@@ -46,7 +47,7 @@ def solve(X, y, l1s, l2s, mode="naive", tol=1e-10, positive=False, screening=Tru
     iters = np.zeros(len(l1s), np.int32)
     enet_path(w, l1s, l2s, X, y, G, Xy, norms, yy, tol * yy, max_iter, positive,
               mode == "lazy", screening, random, 7, coefs, gaps, iters, strong_rule,
-              extrapolate=extrapolate)
+              extrapolate=extrapolate, bounds=bounds)
     return coefs, gaps, iters
 
 
@@ -395,7 +396,6 @@ def test_left_out_features_certified_by_bounds(l1_ratio, positive, zigzag):
     computed only where the bound does not certify them. Every reported gap must still
     be the NumPy gap of the full problem, every solution the one found without the
     bounds, including along a path that goes up and down (no strong rule upwards)."""
-    from fastreg import _cd_fast
     X, y = make_problem(50, 1500, seed=31, rho=0.5)
     top = l1_max(X, y, positive)
     grid = np.geomspace(1.0, 1e-3, 30)
@@ -403,11 +403,7 @@ def test_left_out_features_certified_by_bounds(l1_ratio, positive, zigzag):
         grid = grid[[0, 5, 2, 12, 8, 20, 15, 29, 25, 10, 28]]
     l1s = top * l1_ratio * grid
     l2s = top * (1 - l1_ratio) * grid
-    try:
-        _cd_fast._set_bounds(False)
-        ref, ref_gaps, _ = solve(X, y, l1s, l2s, positive=positive, tol=1e-12)
-    finally:
-        _cd_fast._set_bounds(True)
+    ref, ref_gaps, _ = solve(X, y, l1s, l2s, positive=positive, tol=1e-12, bounds=False)
     got, gaps, _ = solve(X, y, l1s, l2s, positive=positive, tol=1e-12)
     yy = float(y @ y)
     for k in range(len(l1s)):

@@ -893,3 +893,41 @@ def test_columns_with_huge_means_are_not_mistaken_for_constants(order):
     ref = sk.Lasso(alpha=0.01, tol=1e-10, max_iter=100000).fit(X, y)
     assert np.count_nonzero(ours.coef_) == np.count_nonzero(ref.coef_) > 5
     assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csc_matrix])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(300, 100), (40, 120)])
+def test_l1_ratio_zero_is_an_exact_ridge(container, fit_intercept, weighted, shape):
+    """l1_ratio=0 (no L1 term) is solved exactly: scikit-learn's Ridge(solver='svd')
+    with alpha * sum(weights), to rounding, on an effective-rank-10 design (the
+    kernel's gap certificate alone bounds a ridge coefficient only to
+    sqrt(2 gap / alpha)); the multi-task estimator and the path agree."""
+    from sklearn.datasets import make_regression
+    n, p = shape
+    X, y = make_regression(n_samples=n, n_features=p, effective_rank=10,
+                           n_informative=30, random_state=0)
+    sw = np.random.default_rng(0).uniform(0.01, 10, n) if weighted else np.ones(n)
+    for ridge_alpha in (1e-6, 1.0, 1e3):
+        ref = sk.Ridge(alpha=ridge_alpha, solver="svd", fit_intercept=fit_intercept).fit(
+            X, y, sample_weight=sw)
+        est = fastreg.ElasticNet(alpha=ridge_alpha / sw.sum(), l1_ratio=0,
+                                 fit_intercept=fit_intercept).fit(
+            container(X), y, sample_weight=sw if weighted else None)
+        scale = np.max(np.abs(ref.coef_))
+        assert_allclose(est.coef_, ref.coef_, rtol=1e-7, atol=1e-9 * scale)
+        assert_allclose(est.intercept_, ref.intercept_, atol=1e-9 * max(scale, 1))
+        assert 0 <= est.dual_gap_ <= 1e-12 * np.sum((y - y.mean()) ** 2) / n
+        assert est.n_iter_ == 1
+    if container is np.asarray and not weighted and not fit_intercept:
+        Y = np.column_stack([y, 2 * y + X[:, 0]])
+        mt = fastreg.MultiTaskElasticNet(alpha=1.0 / n, l1_ratio=0,
+                                         fit_intercept=False).fit(X, Y)
+        ref = sk.Ridge(alpha=1.0, solver="svd", fit_intercept=False).fit(X, Y)
+        assert_allclose(mt.coef_, ref.coef_, rtol=1e-7, atol=1e-9 * np.max(np.abs(ref.coef_)))
+        alphas, coefs, gaps = fastreg.enet_path(X, y, l1_ratio=0, alphas=[1.0, 0.1])
+        for k, a in enumerate(alphas):
+            ref = sk.Ridge(alpha=a * n, solver="svd", fit_intercept=False).fit(X, y)
+            assert_allclose(coefs[:, k], ref.coef_, rtol=1e-7,
+                            atol=1e-9 * np.max(np.abs(ref.coef_)))

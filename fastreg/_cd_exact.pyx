@@ -1,0 +1,456 @@
+"""The exact active-set solve (see _cd_exact.pxd).
+
+Once the support and the signs s of w_A settle, the solution on a working set solves
+the linear system (G_AA + l2 I) w_A = X_A^T y - l1 s_A (w = 0 elsewhere on W), solved by
+Cholesky in double precision: from a factor kept and extended between solves in Gram
+inner mode (_chol_solve), else by LAPACK's dposv.
+"""
+from cython cimport floating
+from libc.math cimport fabs, INFINITY
+from libc.stdlib cimport malloc, free
+
+from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk
+from scipy.linalg.cython_lapack cimport dposv, dsyev, dpotrf
+
+from ._blas cimport _dot, _axpy, _copy, _syrk_t
+from ._cd_problem cimport Problem, Inner, NEWTON_ROUNDS
+from ._cd_columns cimport _sdot, _bdot, _qtdot, _saxpy, _xcopy
+from ._cd_gram cimport _sparse_block
+from ._cd_inner cimport _objective_change
+
+
+cdef bint _null_direction(double* H, int k, double* d) noexcept nogil:
+    """d = a unit vector of the null space of the symmetric positive semi-definite H
+    (k x k, destroyed), if H is singular (smallest eigenvalue <= 1e-10 of the largest)."""
+    cdef char jobz = b'V'
+    cdef char uplo = b'L'
+    cdef int info = 0, lwork = 3 * k, i
+    cdef double* evals = <double*> malloc(<size_t> k * sizeof(double))
+    cdef double* work = <double*> malloc(<size_t> lwork * sizeof(double))
+    cdef bint found = False
+    if evals != NULL and work != NULL and k > 0:
+        # evals, H[:, :] = numpy.linalg.eigh(H)  (ascending eigenvalues)
+        dsyev(&jobz, &uplo, &k, H, &k, evals, work, &lwork, &info)
+        if info == 0 and evals[0] <= 1e-10 * fabs(evals[k - 1]):
+            for i in range(k):
+                d[i] = H[i]          # eigenvector of the smallest eigenvalue
+            found = True
+    free(evals)
+    free(work)
+    return found
+
+
+# ------------------------------------------------------------------ kept Cholesky factor
+
+cdef void _chol_truncate(Inner* S, int r) noexcept nogil:
+    """Keep the factor of the first r features of the cache (a leading block of a
+    Cholesky factor is the factor of the leading block)."""
+    cdef int i
+    for i in range(r, S.chol_k):
+        S.chol_pos[S.chol_f[i]] = -1
+    if r < S.chol_k:
+        S.chol_k = r
+
+
+cdef void _chol_keep_prefix(Inner* S, const int* posK, int k) noexcept nogil:
+    """Truncate the cache to its longest prefix of features that are all in K."""
+    cdef int c, r = 0, pj
+    for c in range(k):
+        S.inK[posK[c]] = 1
+    while r < S.chol_k:
+        pj = S.wpos[S.chol_f[r]]
+        if pj < 0 or S.inK[pj] == 0:
+            break
+        r += 1
+    for c in range(k):
+        S.inK[posK[c]] = 0
+    _chol_truncate(S, r)
+
+
+cdef bint _chol_reserve(Problem* P, Inner* S, int k) noexcept nogil:
+    """Room for a k x k factor (the kept part copied over). False if memory ran out."""
+    cdef int c, i, new_cap
+    cdef double* grown
+    if k <= S.chol_cap:
+        return True
+    new_cap = max(k, 2 * S.chol_cap)
+    if new_cap > P.p:
+        new_cap = P.p
+    grown = <double*> malloc(<size_t> new_cap * new_cap * sizeof(double))
+    if grown == NULL:
+        return False
+    for c in range(S.chol_k):
+        for i in range(c, S.chol_k):
+            grown[i + <size_t> c * new_cap] = S.chol_L[i + <size_t> c * S.chol_cap]
+    free(S.chol_L)
+    S.chol_L = grown
+    S.chol_cap = new_cap
+    return True
+
+
+cdef bint _chol_factor(Inner* S, const floating* GW, const int* posK,
+                       int k) noexcept nogil:
+    """The factor of G_KK + l2 I afresh (one blocked factorization, LAPACK), in the
+    order of posK. False if it is not positive definite."""
+    cdef double* L = S.chol_L
+    cdef int c, i, j, pj, info = 0
+    cdef char lo = b'L'
+    _chol_truncate(S, 0)
+    for c in range(k):
+        pj = posK[c]
+        for i in range(c, k):
+            L[i + <size_t> c * S.chol_cap] = GW[posK[i] + <size_t> pj * S.m]
+        L[c + <size_t> c * S.chol_cap] += S.l2W[pj]
+    # L[:k, :k] = numpy.linalg.cholesky(G_KK + l2 I)  (lower triangle)
+    dpotrf(&lo, &k, L, &S.chol_cap, &info)
+    if info != 0:
+        return False
+    for c in range(k):
+        j = S.W[posK[c]]
+        S.chol_f[c] = j
+        S.chol_pos[j] = c
+    S.chol_k = k
+    return True
+
+
+cdef bint _chol_append(Inner* S, const floating* GW, const int* posK,
+                       int k) noexcept nogil:
+    """Append the features of K not in the cache, as one block: with the cached factor
+    L11 of the features F, L21 = G_NF L11^-T (a triangular solve, BLAS 3) and L22 the
+    factor of G_NN + l2 I - L21 L21^T. False if a pivot is not positive."""
+    cdef double* L = S.chol_L
+    cdef double* L21
+    cdef double* L22
+    cdef int c, i, j, pj, q = 0, info = 0, r = S.chol_k, ld = S.chol_cap
+    cdef double done = 1.0, dminus = -1.0
+    cdef char rs = b'R'
+    cdef char lo = b'L'
+    cdef char nt = b'N'
+    cdef char tr = b'T'
+    for c in range(k):
+        j = S.W[posK[c]]
+        if S.chol_pos[j] < 0:
+            S.chol_f[r + q] = j
+            q += 1
+    if q == 0:
+        return True
+    L21 = L + r
+    L22 = L + r + <size_t> r * ld
+    for c in range(q):
+        pj = S.wpos[S.chol_f[r + c]]
+        for i in range(r):
+            L21[c + <size_t> i * ld] = GW[S.wpos[S.chol_f[i]] + <size_t> pj * S.m]
+        for i in range(c, q):
+            L22[i + <size_t> c * ld] = GW[S.wpos[S.chol_f[r + i]] + <size_t> pj * S.m]
+        L22[c + <size_t> c * ld] += S.l2W[pj]
+    if r > 0:
+        # L21 = L21 @ inv(L11).T
+        dtrsm(&rs, &lo, &tr, &nt, &q, &r, &done, L, &ld, L21, &ld)
+        # L22 -= L21 @ L21.T  (lower triangle)
+        dsyrk(&lo, &nt, &q, &r, &dminus, L21, &ld, &done, L22, &ld)
+    # L22 = numpy.linalg.cholesky(L22)  (lower triangle)
+    dpotrf(&lo, &q, L22, &ld, &info)
+    if info != 0:
+        return False
+    for c in range(q):
+        S.chol_pos[S.chol_f[r + c]] = r + c
+    S.chol_k = r + q
+    return True
+
+
+cdef bint _chol_solve(Problem* P, Inner* S, const floating* GW, const int* posK, int k,
+                      double* b, double* x) noexcept nogil:
+    """x = (G_KK + l2 I)^-1 b for the working-set positions posK[:k] (b, x in that
+    order; GW = G[W, W]), from the cached factor, updated: the cache keeps its longest
+    prefix of features still in K and appends the others (_chol_append, O(k^2) per
+    row), so that along a path, where the active set changes by a few features per
+    alpha, an exact solve costs O(k^2) instead of the O(k^3) of a factorization.
+    False when a pivot is not safely positive (G_KK singular or nearly so) or memory
+    runs out; the caller then factors afresh.
+    """
+    cdef int c, one = 1
+    cdef char lo = b'L'
+    cdef char nt = b'N'
+    cdef char tr = b'T'
+    if P.l2 != S.chol_l2:
+        _chol_truncate(S, 0)
+        S.chol_l2 = P.l2
+    _chol_keep_prefix(S, posK, k)
+    if not _chol_reserve(P, S, k):
+        return False
+    if 3 * (k - S.chol_k) > k and not _chol_factor(S, GW, posK, k):
+        # (many rows to add: one blocked factorization beats row appends)
+        return False
+    if not _chol_append(S, GW, posK, k):
+        return False
+    # K is now exactly the cached features (in cache order): solve L L^T x = b
+    for c in range(k):
+        x[S.chol_pos[S.W[posK[c]]]] = b[c]
+    # x = inv(L) @ x;  x = inv(L.T) @ x
+    dtrsv(&lo, &nt, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+    dtrsv(&lo, &tr, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+    # back to the order of posK (b is free now)
+    for c in range(k):
+        b[c] = x[S.chol_pos[S.W[posK[c]]]]
+    for c in range(k):
+        x[c] = b[c]
+    return True
+
+
+# ------------------------------------------------------------------ active-set rounds
+
+cdef inline void _system_matrix(Inner* S, const floating* GW, const floating* GA,
+                                const int* idx, int k, int nA, double* H) noexcept nogil:
+    """H = G_KK + l2 I for the active positions K = act[idx[:k]] (from G[W, W] in Gram
+    inner mode, else from G_AA of the active positions)."""
+    cdef int a, c
+    for c in range(k):
+        for a in range(k):
+            if S.gram:
+                H[a + <size_t> c * k] = GW[S.act[idx[a]] + <size_t> S.act[idx[c]] * S.m]
+            else:
+                H[a + <size_t> c * k] = GA[idx[a] + <size_t> idx[c] * nA]
+        H[c + <size_t> c * k] += S.l2W[S.act[idx[c]]]
+
+
+cdef inline void _system_rhs(Inner* S, const double* xty, const double* cur,
+                             const int* idx, int k, double* z) noexcept nogil:
+    """z = X_K^T y - l1 s_K for the signs s of cur on K."""
+    cdef int c
+    for c in range(k):
+        z[c] = xty[idx[c]] - S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0)
+
+
+cdef void _active_system(Problem* P, Inner* S, int nA, floating* wW, floating* XA,
+                         floating* GA, double* xty, int* feats) noexcept nogil:
+    """xty = X_A^T y for the active positions S.act[:nA], and in residual inner mode
+    G_AA (GA, and the dense columns XA): X_A^T y = X_A^T R + G_AA w_A. feats: (nA,)
+    scratch."""
+    cdef int a, b
+    if not S.gram and P.sparse:
+        # G_AA from the sparse columns
+        for b in range(nA):
+            feats[b] = S.W[S.act[b]]
+        _sparse_block(P, feats, nA, GA)
+    elif not S.gram:
+        for b in range(nA):
+            _xcopy(P, S.W[S.act[b]], XA + <size_t> b * P.n)
+        # GA = XA.T @ XA
+        _syrk_t(nA, P.n, XA, P.n, GA, nA)
+    for b in range(nA):
+        if S.gram:
+            xty[b] = (<floating*> S.bW)[S.act[b]]
+            continue
+        if P.sparse:
+            # x~_j^T R = x_j^T R_s - B_j^T t
+            xty[b] = _sdot(P, S.W[S.act[b]], <floating*> S.R) - \
+                _bdot(P, <floating*> P.B, S.W[S.act[b]], S.t)
+        else:
+            # xty[b] = XA[:, b] @ R
+            xty[b] = _dot(P.n, XA + <size_t> b * P.n, <floating*> S.R)
+        for a in range(nA):
+            xty[b] += <double> GA[a + <size_t> b * nA] * wW[S.act[a]]
+
+
+cdef int _null_step(Inner* S, double* H, double* z, double* cur, int* idx,
+                    int k) noexcept nogil:
+    """G_KK + l2 I (in H) is singular: l2 = 0 and more active features than the rank
+    of X_K (e.g. n features of centered data, of rank n - 1), where coordinate descent
+    crawls. Along a null direction d of G_KK the fit X w does not change and the L1
+    term is linear: step along d in its descending sense until a coefficient reaches 0
+    (it leaves K). Returns the new size of K, or -1 when there is no such step."""
+    cdef int c, hit = -1, kk = 0
+    cdef double slope = 0, t = INFINITY, wi
+    if not _null_direction(H, k, z):
+        return -1
+    for c in range(k):
+        slope += S.l1W[S.act[idx[c]]] * (1.0 if cur[idx[c]] > 0 else -1.0) * z[c]
+    if slope > 0:
+        for c in range(k):
+            z[c] = -z[c]
+    for c in range(k):
+        wi = cur[idx[c]]
+        if wi * z[c] < 0 and -wi / z[c] < t:
+            t = -wi / z[c]
+            hit = c
+    if hit < 0:
+        return -1
+    for c in range(k):
+        if c == hit:
+            cur[idx[c]] = 0          # reached zero: leaves the active set
+        else:
+            cur[idx[c]] += t * z[c]
+            idx[kk] = idx[c]
+            kk += 1
+    return kk
+
+
+cdef int _partial_step(const double* z, double* cur, int* idx, int k,
+                       double* t_out) noexcept nogil:
+    """Step from cur towards the system's solution z on K = idx[:k], stopping where a
+    coefficient would change sign (the objective is that system's quadratic along the
+    step, so the partial step decreases it too); that coefficient leaves K. Returns
+    the new size of K; t_out receives the step (1: the full step)."""
+    cdef int c, kk = 0
+    cdef double t = 1.0, wi
+    for c in range(k):
+        wi = cur[idx[c]]
+        if z[c] * wi <= 0:
+            t = min(t, wi / (wi - z[c]))
+    for c in range(k):
+        wi = cur[idx[c]]
+        wi = wi + t * (z[c] - wi)
+        if t < 1 and wi * cur[idx[c]] <= 1e-14 * cur[idx[c]] * cur[idx[c]]:
+            cur[idx[c]] = 0          # reached zero: leaves the active set
+        else:
+            cur[idx[c]] = wi
+            idx[kk] = idx[c]
+            kk += 1
+    t_out[0] = t
+    return kk
+
+
+cdef bint _accept(Problem* P, Inner* S, int nA, const double* cur, const floating* XA,
+                  floating* wW) noexcept nogil:
+    """Move w_W to the exact solve's point (cur on the active positions) if that lowers
+    the objective, with q_W (Gram) or the residual (naive) brought along."""
+    cdef floating* GW = <floating*> S.GW
+    cdef floating* wacc = <floating*> S.wacc
+    cdef floating* vacc = <floating*> S.vacc
+    cdef floating delta
+    cdef int b, i
+    cdef bint ok
+    for i in range(S.m):
+        wacc[i] = wW[i]
+    for b in range(nA):
+        wacc[S.act[b]] = <floating> cur[b]
+    if S.gram:
+        # vacc = qW (q_W at the new point below)
+        _copy(S.m, <floating*> S.qW, vacc)
+        for b in range(nA):
+            i = S.act[b]
+            delta = wacc[i] - wW[i]
+            if delta != 0:
+                # vacc -= delta * G[W, W[i]]
+                _axpy(S.m, -delta, GW + <size_t> i * S.m, vacc)
+        ok = _objective_change(P, S, wW, wacc, <floating*> S.qW, vacc) < 0
+        if ok:
+            # qW = vacc
+            _copy(S.m, vacc, <floating*> S.qW)
+    else:
+        # vacc = R (the residual at the new point below)
+        _copy(P.n, <floating*> S.R, vacc)
+        for b in range(nA):
+            delta = wacc[S.act[b]] - wW[S.act[b]]
+            if delta != 0:
+                if P.sparse:
+                    _saxpy(P, S.W[S.act[b]], -delta, vacc)   # sparse residual R_s
+                else:
+                    # vacc -= delta * XA[:, b]
+                    _axpy(P.n, -delta, XA + <size_t> b * P.n, vacc)
+        ok = _objective_change(P, S, wW, wacc, <floating*> S.R, vacc) < 0
+        if ok:
+            # R = vacc
+            _copy(P.n, vacc, <floating*> S.R)
+            if P.sparse:
+                _qtdot(P, <floating*> S.R, S.t)
+    if ok:
+        # wW = wacc
+        _copy(S.m, wacc, wW)
+    return ok
+
+
+cdef inline void _free_scratch(double* H, double* z, double* xty, double* cur, double* zb,
+                               int* idx, int* posK, void* XA, void* GA) noexcept nogil:
+    free(H)
+    free(z)
+    free(xty)
+    free(cur)
+    free(zb)
+    free(idx)
+    free(posK)
+    free(XA)
+    free(GA)
+
+
+cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Exact solve on the active positions S.act[:nA], for the current sign pattern.
+
+    The system (G_AA + l2 I) w_A = X_A^T y - l1 s_A is solved (kept factor, else
+    dposv); the step towards its solution stops where a coefficient would change sign,
+    that coefficient leaves A and the system is solved again, up to NEWTON_ROUNDS times
+    (an active-set method); a singular system takes a null step instead. The result is
+    kept if the objective decreased; the duality gap checked after it decides whether
+    it is the solution (the caller goes on with coordinate descent otherwise). G_AA
+    comes from G[W, W] (Gram inner mode) or from X_A^T X_A (residual inner mode).
+    """
+    cdef int b, c, _round, info = 0, one = 1, k
+    cdef char uplo = b'L'
+    cdef floating* GW = <floating*> S.GW
+    cdef floating* XA = NULL
+    cdef floating* GA = NULL
+    cdef double* H = <double*> malloc(<size_t> nA * nA * sizeof(double))
+    cdef double* z = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double* xty = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double* cur = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef int* idx = <int*> malloc(<size_t> nA * sizeof(int))
+    cdef int* posK = <int*> malloc(<size_t> nA * sizeof(int))
+    cdef double* zb = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double t
+    cdef bint ok = False
+    if posK == NULL or zb == NULL or S.chol_f == NULL:
+        free(posK)
+        free(zb)
+        posK = NULL
+        zb = NULL
+    if not S.gram:
+        if not P.sparse:
+            XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
+        GA = <floating*> malloc(<size_t> nA * nA * sizeof(floating))
+    if H == NULL or z == NULL or xty == NULL or cur == NULL or idx == NULL or \
+            (not S.gram and ((XA == NULL and not P.sparse) or GA == NULL)):
+        _free_scratch(H, z, xty, cur, zb, idx, posK, XA, GA)
+        return False
+    _active_system(P, S, nA, wW, XA, GA, xty, idx)
+    # the starting point, and K = its nonzero positions
+    k = 0
+    for b in range(nA):
+        cur[b] = wW[S.act[b]]
+        if cur[b] != 0:
+            idx[k] = b
+            k += 1
+    for _round in range(NEWTON_ROUNDS):
+        # (G_KK + l2 I) z = X_K^T y - l1 s_K on the remaining positions K = idx[:k]
+        _system_rhs(S, xty, cur, idx, k, z)
+        info = 1
+        if S.gram and posK != NULL:
+            # from the factor kept between solves, when it can be extended
+            for c in range(k):
+                posK[c] = S.act[idx[c]]
+                zb[c] = z[c]
+            if _chol_solve(P, S, GW, posK, k, zb, z):
+                info = 0
+            else:
+                _system_rhs(S, xty, cur, idx, k, z)
+        if info != 0:
+            _system_matrix(S, GW, GA, idx, k, nA, H)
+            info = 0
+            # z = numpy.linalg.solve(H, z)  (Cholesky)
+            dposv(&uplo, &k, &one, H, &k, z, &k, &info)
+        if info != 0:
+            _system_matrix(S, GW, GA, idx, k, nA, H)
+            k = _null_step(S, H, z, cur, idx, k)
+            if k < 0:
+                break
+            ok = True
+            if k == 0:
+                break
+            continue
+        k = _partial_step(z, cur, idx, k, &t)
+        ok = True
+        if t >= 1 or k == 0:
+            break
+    if ok:
+        ok = _accept(P, S, nA, cur, XA, wW)
+    _free_scratch(H, z, xty, cur, zb, idx, posK, XA, GA)
+    return ok

@@ -1,0 +1,147 @@
+"""The state of a single-task solve, shared by the compiled kernel modules: the problem
+(``Problem``: data, penalties, options and the caches kept along a path) and the
+working-set state of an inner solve (``Inner``), as C structs, and the tuning
+constants. Pointers to the problem's data are ``void*`` of its floating type."""
+from libc.stdint cimport uint32_t, int64_t
+
+from ._cd_common cimport GramCache
+
+
+cdef enum:
+    NAIVE = 0
+    GRAM = 1
+    ANDERSON_K = 5   # iterates used by Anderson extrapolation
+    WS_MIN = 10      # smallest working set beyond the support
+    NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
+    NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
+    PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
+    PANEL_ELEMS = 1 << 17   # elements of one panel (1 MiB in float64)
+
+
+# Passes over all of a dense X below these sizes (elements) stay on one thread (see
+# _cd_passes.pyx)
+cdef enum:
+    PAR_MIN = 1 << 21        # the gradient: a pass per alpha at least
+    PAR_MIN_ONCE = 1 << 18   # passes made a few times per solve (residual, G[W, W])
+    PAR_MIN_STATS = 1 << 22  # column_stats: one pass before the solve
+
+
+cdef struct Problem:
+    # data, as void pointers of the problem's floating type
+    int n
+    int p
+    int mode
+    void* X           # (n, p); NULL when a full Gram matrix is given
+    # X[i, j] is at X + i * rs + j * cs: Fortran (1, n) or C (p, 1); Gram mode requires
+    # Fortran
+    size_t rs
+    size_t cs
+    # (p,) naive mode: column means to subtract (implicit centering), or NULL when X is
+    # used as it is
+    void* Xmean
+    void* y           # (n,) naive mode
+    void* Xy          # (p,) Gram mode
+    double yy         # y @ y
+    void* norms       # (p,) squared column norms (diagonal of G)
+    # sparse X (naive mode): CSC arrays, and the low-rank correction of the columns:
+    # the kernel works with X~ = X - Q B (Q (n, r) orthonormal, Fortran; B = Q^T X,
+    # (r, p) Fortran), i.e. centering (r = 1) and unpenalized features projected out
+    bint sparse
+    void* Xdata
+    int* Xind
+    int64_t* Xptr
+    void* Q
+    void* B
+    int r
+    double* tbuf      # (r,) scratch: Q^T v
+    void* scat        # (n,) scratch, all zero between uses
+    # per-feature penalty factors (> 0) and bounds; NULL: all 1 / no bounds
+    double* pf
+    double* lb
+    double* ub
+    bint box          # lb / ub given (then `positive` is folded into them)
+    GramCache G       # columns of the Gram matrix (Gram mode)
+    # penalties and options
+    double l1
+    double l2
+    double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
+    double tol        # absolute tolerance on the duality gap
+    bint positive
+    bint screening
+    bint random
+    uint32_t rng
+    # R (naive) and g = gradient on every nonzero column are those of the current w (set
+    # by the previous solve of a path)
+    bint fresh
+    int rank_max      # a bound on the rank of X: n_samples (also in Gram mode)
+    int n_threads     # OpenMP threads for the passes over X (1: none)
+    int* nz           # (p,) nz[:n_nz]: the features whose column is not zero
+    int n_nz
+    # (p,) on a path: the solution two alphas back (the warm start w is the one of the
+    # previous alpha), or NULL
+    void* w_prev
+    # step of the linear extrapolation of the path from w_prev through w: (l1 - l1_prev)
+    # / (l1_prev - l1 two alphas back); 0: none
+    double extrap
+    # Bounds on the correlations of the features a solve left out (dense residual
+    # mode, plain penalties, float64; see _certify): |x~_j^T R| <= cref[j] +
+    # cnorm[j] (||R - Rref|| + rnd), from the last pass over every column (at Rref)
+    bint bounds       # enabled
+    bint has_ref      # cref and Rref hold such a pass
+    double* cref      # (p,) |x~_j^T Rref|
+    double* cnorm     # (p,) ||x~_j||
+    void* Rref        # (n,)
+    double rnd        # rounding allowance of cref, in units of ||x~_j||
+    char* exact       # (p,) after a certified check: g[j] is x~_j^T R
+    # g is exact only where exact[j] (the previous solve certified the others by their
+    # bounds)
+    bint partial
+
+
+cdef struct Inner:
+    # compact working-set state, as void pointers of the problem's floating type
+    bint gram         # covariance updates on G[W, W] (else residual updates on X)
+    int m             # |W|
+    int* W            # feature index of each working-set position
+    void* wW          # (m,) coefficients on W
+    void* qW          # (m,) Gram mode: X_W^T R;   unused in naive mode
+    void* bW          # (m,) Gram mode: X_W^T y
+    void* GW          # (m, m) Gram mode: G[W, W], column-major
+    size_t gw_cap     # allocated entries of GW
+    void* dW          # (m,) diagonal: ||x_j||^2
+    # naive problem, Gram inner solve: a cache of gathered columns X~[:, j] ("slots",
+    # in the order the features first entered a working set) and of their inner
+    # products, so that a growing working set computes only its new columns' share of
+    # G[W, W] (see _slot_block)
+    void* XW          # (n, slot_cap) the gathered columns, column-major
+    void* GS          # (slot_cap, slot_cap) GS[a, b] = x~_a^T x~_b for slots a <= b
+    int* xslot        # (p,) slot of a feature, or -1
+    int* slot_feat    # (p,) feature of a slot
+    int n_slots
+    int slot_cap
+    void* R           # (n,) naive mode: residual y - X w
+    void* gW          # (m,) naive mode: X_W^T R scratch
+    # Anderson scratch
+    void* hist        # ((K + 1) * m)
+    void* wacc        # (m,)
+    void* vacc        # (max(n, m),)  R or q at the extrapolated point
+    int* act          # (m,) positions of the nonzero coefficients
+    double* t         # (r,) sparse residual mode: Q^T R_s (R holds R_s = y - X w)
+    # residual mode: flops of one column operation (2 n, or the mean nonzeros of the
+    # sparse columns of W)
+    double col_cost
+    # Cholesky factor of G_FF + l2 I kept between exact solves (Gram inner mode), for
+    # the features F = chol_f[:chol_k] in the order they were added (see _chol_solve)
+    double* chol_L    # (chol_cap, chol_cap) column-major, lower triangle
+    int* chol_f       # (p,)
+    int* chol_pos     # (p,) position of a feature in chol_f, or -1
+    int* wpos         # (p,) position of a feature in W, or -1
+    int* inK          # (p,) scratch, all 0 between uses
+    int chol_k
+    int chol_cap
+    double chol_l2    # P.l2 the factor was built with
+    # per-position penalties and bounds
+    double* l1W
+    double* l2W
+    double* loW
+    double* hiW

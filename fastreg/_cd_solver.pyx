@@ -1,0 +1,513 @@
+"""The solver loop of one problem (see _cd_solver.pxd): the outer loop (gradient,
+gap, check of the features left out, screening, working set) and the inner solve on
+the working set (sweeps, Anderson, exact solves)."""
+from cython cimport floating
+from libc.math cimport fabs, sqrt, INFINITY
+from libc.stdint cimport int64_t
+from libc.stdlib cimport qsort
+
+from ._blas cimport _axpy, _copy, _gemv_n
+from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow, _gcol
+from ._cd_problem cimport (
+    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
+)
+from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
+from ._cd_columns cimport _qtdot, _xaxpy, _all_features, _support
+from ._cd_passes cimport _residual, _full_grad
+from ._cd_gram cimport _sparse_block, _ensure_cols, _slot_block
+from ._cd_gap cimport (
+    _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
+)
+from ._cd_inner cimport _sweep, _anderson, _extrapolate
+from ._cd_exact cimport _newton
+
+
+# ------------------------------------------------------------------ inner solve
+
+cdef inline int _active_positions(Inner* S, floating* wW) noexcept nogil:
+    """S.act[:nA] = the working-set positions with a nonzero coefficient; returns nA."""
+    cdef int i, nA = 0
+    for i in range(S.m):
+        if wW[i] != 0:
+            S.act[nA] = i
+            nA += 1
+    return nA
+
+
+cdef inline int _sign_flips(int nA, const floating* a, const floating* b) noexcept nogil:
+    """The positions t < nA where a[t] and b[t] have opposite signs."""
+    cdef int t, flips = 0
+    for t in range(nA):
+        if a[t] * b[t] < 0:
+            flips += 1
+    return flips
+
+
+cdef inline int _rows_missing(Inner* S, int nA) noexcept nogil:
+    """The active features the kept Cholesky factor has no row for."""
+    cdef int t, n_new = 0
+    for t in range(nA):
+        if S.chol_pos[S.W[S.act[t]]] < 0:
+            n_new += 1
+    return n_new
+
+
+cdef inline bint _exact_early(Problem* P, Inner* S, int nA, floating* hist,
+                              floating* wW) noexcept nogil:
+    """Whether to try the exact solve after the second sweep of an active phase (Gram
+    inner mode): when the kept factor covers the active set but for a row or two, it
+    costs about two sweeps; tried if no sign changed since the phase started."""
+    cdef int t, flips = 0
+    if not (nA <= NEWTON_MAX and not P.box and P.l2 == S.chol_l2 and
+            S.chol_k >= nA - 2):
+        return False
+    for t in range(nA):
+        if hist[t] * wW[S.act[t]] < 0:
+            flips += 1
+    return flips == 0 and _rows_missing(S, nA) <= 2
+
+
+cdef inline bint _exact_worth_it(Problem* P, Inner* S, int nA, int phase_sweeps,
+                                 bint stable, int tries) noexcept nogil:
+    """Whether to try the exact solve at the end of an Anderson block: when the signs
+    hold, when G_AA can be factored or made so by a few null steps (with l2 = 0, G_AA
+    is singular once A has more features than the rank of X, at most n), and once the
+    sweeps of this phase cost a tenth of it (tried more often, it slows paths at the
+    default tol; less often, the hard p > n end at tol 1e-8)."""
+    cdef double sweep_cost = <double> phase_sweeps * nA * (S.m if S.gram else S.col_cost)
+    cdef double solve_cost = <double> nA * nA * nA / 3
+    if not S.gram:
+        solve_cost += <double> nA * nA * S.col_cost / 2
+    elif S.chol_f != NULL and P.l2 == S.chol_l2:
+        # the kept factor needs a row per feature it lacks
+        solve_cost = min(solve_cost, (_rows_missing(S, nA) + 2.0) * nA * nA)
+    return (stable and tries < 3 and nA <= NEWTON_MAX and not P.box and
+            not (P.l2 == 0 and nA > P.rank_max + 4) and sweep_cost >= 0.1 * solve_cost)
+
+
+cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
+                        int* sweeps, floating* wW) noexcept nogil:
+    """Sweeps over the nonzero positions S.act[:nA] only (glmnet's active-set cycling),
+    Anderson-accelerated every ANDERSON_K sweeps, with exact solves when they pay,
+    until that part is solved (or as solved as rounding allows). Returns True when the
+    gap on all of W reached eps (the inner solve is over)."""
+    cdef floating* hist = <floating*> S.hist
+    cdef double gap_W, gap_A, gap_A_prev = INFINITY
+    cdef int k = 0, t, newton_tries = 0, phase_sweeps = 0
+    cdef bint stable
+    for t in range(nA):
+        hist[t] = wW[S.act[t]]
+    while sweeps[0] < budget:
+        _sweep(P, S, S.act, nA, wW)
+        sweeps[0] += 1
+        phase_sweeps += 1
+        k += 1
+        for t in range(nA):
+            hist[k * nA + t] = wW[S.act[t]]
+        if S.gram and k < ANDERSON_K and sweeps[0] <= 2 * ANDERSON_K:
+            # on G[W, W] the gap costs O(m), a sweep O(m nA): check it after each of
+            # the first sweeps (a solve from an extrapolated start on a path often
+            # needs one or two)
+            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            if gap_W <= eps:
+                return True
+            if k == 2 and newton_tries == 0 and _exact_early(P, S, nA, hist, wW):
+                newton_tries += 1
+                if _newton(P, S, nA, wW):
+                    _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                    if gap_W <= eps:
+                        return True
+        if k == ANDERSON_K:
+            # signs of the active coefficients (nearly all) unchanged over the block?
+            stable = _sign_flips(nA, hist, hist + ANDERSON_K * nA) <= nA // 100
+            _anderson(P, S, nA, wW)
+            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            if gap_W <= eps:
+                return True
+            if _exact_worth_it(P, S, nA, phase_sweeps, stable, newton_tries):
+                newton_tries += 1
+                if _newton(P, S, nA, wW):
+                    _inner_gaps(P, S, wW, &gap_W, &gap_A)
+                    if gap_W <= eps:
+                        return True
+            k = 0
+            for t in range(nA):
+                hist[t] = wW[S.act[t]]
+            if gap_A <= eps or gap_A >= gap_A_prev:
+                # the nonzero part is solved, or as solved as rounding allows: back
+                # to a sweep over W
+                return False
+            gap_A_prev = gap_A
+    return False
+
+
+cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
+                      floating* wW) noexcept nogil:
+    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
+
+    A sweep over W, then sweeps over its nonzero part (_active_phase), then a sweep
+    over W again. At least one sweep is always made.
+    """
+    cdef int sweeps = 0, nA, i
+    cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
+    cdef double gap_W, gap_A
+    for i in range(S.m):
+        allpos[i] = i
+    while True:
+        _sweep(P, S, allpos, S.m, wW)
+        sweeps += 1
+        _inner_gaps(P, S, wW, &gap_W, &gap_A)
+        if gap_W <= eps or sweeps >= budget:
+            return sweeps
+        nA = _active_positions(S, wW)
+        if nA == 0:
+            continue
+        if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
+            return sweeps
+        if sweeps >= budget:
+            return sweeps
+
+
+# ------------------------------------------------------------------ outer loop
+
+cdef int _gradient(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                   int n_kept, int* supp, int* n_supp, bint first, bint strong,
+                   int* n_screened) noexcept nogil:
+    """The residual and the gradient on the kept features feats[:n_kept], at the top
+    of an outer iteration. Returns the new count of kept features, or -1 if memory ran
+    out; n_supp receives the support's size (supp[:n_supp])."""
+    cdef int i, t
+    cdef double s
+    n_supp[0] = _support(feats, n_kept, w, supp)
+    if P.mode == GRAM and \
+            _ensure_cols(&P.G, <floating*> P.X, P.n, supp, n_supp[0]) < 0:
+        return -1
+    if P.fresh and first:
+        # the previous alpha of the path ended with R and the gradient of this w on
+        # every nonzero column (its final full-problem check): one pass saved; or,
+        # after a certified check, on the features it computed: the others stay out
+        # while their bounds show them feasible and below the strong rule's threshold
+        # (otherwise they are computed now)
+        if P.partial:
+            i = -1
+            if P.l1 > 0:
+                t = 0
+                for i in range(n_kept):
+                    if P.exact[feats[i]]:
+                        feats[t] = feats[i]
+                        t += 1
+                _gap_plain_scale(P, w, g, feats, t, &s)
+                i = _certify(P, w, R, g, feats, t, s,
+                             2 * P.l1 - P.l1_prev if strong else INFINITY)
+            if i < 0:
+                n_kept = _all_grad(P, w, R, g, feats, n_supp[0], supp)
+            else:
+                n_screened[0] = P.n_nz - i
+                n_kept = i
+            n_supp[0] = _support(feats, n_kept, w, supp)
+    else:
+        if P.mode == NAIVE:
+            # R = y - X[:, supp] @ w[supp], afresh: coordinate updates let rounding
+            # errors drift R away from y - Xw (visible in float32), and the gap must
+            # be that of w
+            _residual(P, w, supp, n_supp[0], R)
+        _full_grad(P, w, R, g, feats, n_kept, n_supp[0], supp)
+        if n_kept == P.n_nz:
+            _ref_set(P, R, g)
+    P.fresh = False
+    P.partial = False
+    return n_kept
+
+
+cdef double _check_left_out(Problem* P, floating* w, floating* R, floating* g,
+                            int* feats, int* n_kept, int n_supp, const int* supp,
+                            int* n_screened, double* s) noexcept nogil:
+    """KKT check of the screened features: the gap of the full problem. With bounds,
+    only the features whose bound does not show the dual point s R feasible are
+    computed (the others cannot lower s, so the gap is the full problem's all the
+    same); the next alpha starts from those."""
+    cdef int i = -1
+    if P.bounds and P.has_ref:
+        i = _certify(P, w, R, g, feats, n_kept[0], s[0], INFINITY)
+    if i >= 0:
+        n_kept[0] = i
+        n_screened[0] = P.n_nz - i    # still out: checked again if the loop goes on
+        P.partial = True
+    else:
+        n_kept[0] = _all_grad(P, w, R, g, feats, n_supp, supp)
+        n_screened[0] = 0
+    return _full_gap(P, w, R, g, feats, n_kept[0], s)
+
+
+cdef int _screen(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                 int n_kept, int* supp, double gap, double s,
+                 int* n_screened) noexcept nogil:
+    """Gap Safe screening of feats[:n_kept]: theta* is within sqrt(2 gap) of
+    theta = s R, so w*_j = 0 is certain when s |x_j^T R - l2_j w_j| + sqrt(2 gap)
+    ||x~_j|| < l1_j (one-sided at a bound 0), x~_j = [x_j; sqrt(l2_j) e_j]. Returns
+    the count of features kept (compacted in feats)."""
+    cdef floating* norms = <floating*> P.norms
+    cdef double radius = sqrt(2 * gap), radius2 = 2 * gap, v, d, pfj, l1j, lo, hi
+    cdef bint plain = P.pf == NULL and not P.box, safe
+    cdef int i, j, t = 0, zeroed = 0, n_supp
+    for i in range(n_kept):
+        j = feats[i]
+        if plain:
+            # the same test without penalty factors and bounds
+            v = s * (g[j] - P.l2 * w[j])
+            if not P.positive:
+                v = fabs(v)
+            # v + radius ||x~_j|| < l1, squared (no square root per feature: the loop
+            # runs over every kept feature at each outer iteration)
+            safe = v < P.l1 and radius2 * (norms[j] + P.l2) < (P.l1 - v) * (P.l1 - v)
+        else:
+            pfj = _pf(P, j)
+            l1j = P.l1 * pfj
+            lo = _lo(P, j)
+            hi = _hi(P, j)
+            v = s * (g[j] - P.l2 * pfj * w[j])
+            d = radius * sqrt(norms[j] + P.l2 * pfj)
+            safe = lo <= 0 and hi >= 0 and (hi == 0 or v + d < l1j) and \
+                (lo == 0 or v - d > -l1j)
+        if safe:
+            n_screened[0] += 1
+            if w[j] != 0:
+                if P.mode == NAIVE:
+                    # R += w_j x_j
+                    _xaxpy(P, j, w[j], R)
+                w[j] = 0
+                zeroed += 1
+        else:
+            feats[t] = j
+            t += 1
+    if zeroed > 0:
+        # a screened feature was nonzero: the gradient of the others changed
+        n_supp = _support(feats, t, w, supp)
+        _full_grad(P, w, R, g, feats, t, n_supp, supp)
+    return t
+
+
+cdef inline bint _strong_rule_keeps(Problem* P, floating* w, floating* g,
+                                    const int* feats, int n_kept) noexcept nogil:
+    """Whether the sequential strong rule keeps a feature of feats[:n_kept] (a nonzero
+    one, or one with |x_j^T R| >= v_j (2 l1 - l1_prev)); if not, candidates are
+    ranked instead."""
+    cdef int i, j
+    for i in range(n_kept):
+        j = feats[i]
+        if w[j] != 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
+                _pf(P, j) * (2 * P.l1 - P.l1_prev):
+            return True
+    return False
+
+
+cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int* feats,
+                      int n_kept, ScoreIdx* cand, double s, bint use_strong,
+                      int* ws_size, int* n_viol) noexcept nogil:
+    """S.W[:m] = the support + the strong rule's survivors (use_strong), or + the
+    best-ranked candidates: the features closest to violating the optimality
+    conditions, by their distance to the dual constraint in units of the column norm
+    (celer's ranking), as many as the working set may grow to. n_viol receives the
+    violators left out. Returns m (sorted in S.W) and sets S.m, S.wpos."""
+    cdef floating* norms = <floating*> P.norms
+    cdef int i, j, t, m = 0, n_cand = 0, n_cand_viol = 0
+    cdef double v, d, pfj
+    for i in range(S.m):
+        S.wpos[S.W[i]] = -1     # W is rebuilt below
+    n_viol[0] = 0
+    for i in range(n_kept):
+        j = feats[i]
+        if w[j] != 0 or P.l1 == 0:
+            S.W[m] = j
+            m += 1
+            continue
+        pfj = _pf(P, j)
+        v = _veff(g[j], _lo(P, j), _hi(P, j))
+        if use_strong:
+            if v >= pfj * (2 * P.l1 - P.l1_prev):
+                S.W[m] = j
+                m += 1
+        else:
+            # ranked by the signed square of the distance, the same order without a
+            # square root
+            d = P.l1 * pfj - s * v
+            cand[n_cand].score = d * fabs(d) / (norms[j] + P.l2 * pfj)
+            cand[n_cand].j = j
+            n_cand += 1
+            if v > P.l1 * pfj:
+                n_cand_viol += 1
+    if n_cand > 0:
+        ws_size[0] = max(ws_size[0], max(m + min(m, n_cand_viol + n_cand_viol / 2 + WS_MIN),
+                                         WS_MIN))
+        t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
+        m += t
+        for i in range(t, n_cand):
+            j = cand[i].j
+            if _veff(g[j], _lo(P, j), _hi(P, j)) > P.l1 * _pf(P, j):
+                n_viol[0] += 1
+    if m == 0:
+        return 0
+    qsort(S.W, m, sizeof(int), _cmp_int)
+    S.m = m
+    for i in range(m):
+        S.wpos[S.W[i]] = i
+    ws_size[0] = max(ws_size[0], m)
+    return m
+
+
+cdef double _gap_at(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                    int* supp) noexcept nogil:
+    """The gap of the full problem at w, from a fresh residual and gradient."""
+    cdef int i, n_kept = _all_features(P, feats)
+    cdef int n_supp = _support(feats, n_kept, w, supp)
+    cdef double s
+    if P.mode == NAIVE:
+        # R = y - X[:, supp] @ w[supp]
+        _copy(P.n, <floating*> P.y, R)
+        for i in range(n_supp):
+            _xaxpy(P, supp[i], -w[supp[i]], R)
+    _full_grad(P, w, R, g, feats, n_kept, n_supp, supp)
+    return _full_gap(P, w, R, g, feats, n_kept, &s)
+
+
+cdef int _gram_block(Problem* P, Inner* S, floating* w, floating* g) noexcept nogil:
+    """G[W, W], X_W^T y (bW) and X_W^T R (qW) of the working set, for covariance
+    updates. Returns -1 if memory ran out."""
+    cdef int i, t, m = S.m
+    cdef floating* GW
+    cdef floating* col
+    # G[W, W] grows geometrically, never beyond p x p
+    if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p, sizeof(floating)):
+        return -1
+    GW = <floating*> S.GW
+    if P.mode == GRAM:
+        if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
+            return -1
+        for i in range(m):
+            # GW[:, i] = G[W, W[i]];  bW[i] = Xy[W[i]]
+            col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
+            for t in range(m):
+                GW[<size_t> i * m + t] = col[S.W[t]]
+            (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
+    else:
+        if P.sparse:
+            _sparse_block(P, S.W, m, GW)
+        elif _slot_block(P, S, m, GW) < 0:
+            # G[W, W] = X~_W^T X~_W, its new columns from gathered copies
+            return -1
+        for i in range(m):
+            (<floating*> S.bW)[i] = g[S.W[i]]
+        # bW = X_W^T y = X_W^T R + G[W, W] @ w_W
+        _gemv_n(m, m, 1.0, GW, m, <floating*> S.wW, 1.0, <floating*> S.bW)
+    for i in range(m):
+        (<floating*> S.qW)[i] = g[S.W[i]]
+    return 0
+
+
+cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
+                      floating* g) noexcept nogil:
+    """The compact state of the working set S.W[:S.m] and the inner strategy:
+    covariance updates on G[W, W] whenever that block is smaller than X[:, W] (always
+    in Gram mode), residual updates on X otherwise. Returns -1 if memory ran out."""
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wW = <floating*> S.wW
+    cdef int i, j, t, m = S.m
+    cdef int64_t nnz_W = 0
+    cdef double v, pfj
+    for i in range(m):
+        j = S.W[i]
+        wW[i] = w[j]
+        (<floating*> S.dW)[i] = norms[j]
+        pfj = _pf(P, j)
+        S.l1W[i] = P.l1 * pfj
+        S.l2W[i] = P.l2 * pfj
+        S.loW[i] = _lo(P, j)
+        S.hiW[i] = _hi(P, j)
+    S.gram = P.mode == GRAM or m <= P.n
+    if P.sparse:
+        # covariance updates cost m per update, sparse residual updates the column's
+        # nonzeros: the block pays off while m^2 < nnz(X_W)
+        for i in range(m):
+            nnz_W += P.Xptr[S.W[i] + 1] - P.Xptr[S.W[i]]
+        S.gram = S.gram and <double> m * m <= <double> nnz_W + <double> m * P.r
+    S.col_cost = 2.0 * P.n
+    if P.sparse and not S.gram:
+        S.col_cost = 2.0 * nnz_W / m + P.r
+        # R_s = R - Q (B_W w_W), the residual of the sparse part alone
+        for t in range(P.r):
+            v = 0
+            for i in range(m):
+                v += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + t] * wW[i]
+            # R -= v * Q[:, t]
+            _axpy(P.n, <floating> -v, (<floating*> P.Q) + <size_t> t * P.n, R)
+        _qtdot(P, R, S.t)
+    if S.gram:
+        return _gram_block(P, S, w, g)
+    return 0
+
+
+cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
+                int* supp, ScoreIdx* cand, Inner* S, int max_iter,
+                double* gap_out) noexcept nogil:
+    """Solve one problem from the warm start w. Returns the number of sweeps,
+    or -1 if memory ran out. R (naive) must hold y - X w on entry."""
+    cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
+    cdef int n_screened = 0, outer = 0, n_viol
+    cdef bint strong, use_strong
+    cdef double gap, s, eps
+    cdef floating* norms = <floating*> P.norms
+    cdef floating* wW = <floating*> S.wW
+
+    # features with a zero column take the value of their bounds closest to 0
+    if P.n_nz < P.p:
+        for j in range(P.p):
+            if norms[j] == 0:
+                w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
+    n_kept = _all_features(P, feats)
+    strong = P.l1_prev > P.l1 and P.l1 > 0
+
+    while True:
+        n_kept = _gradient(P, w, R, g, feats, n_kept, supp, &n_supp, outer == 0, strong,
+                           &n_screened)
+        if n_kept < 0:
+            return -1
+        gap = _full_gap(P, w, R, g, feats, n_kept, &s)
+        if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
+            gap = _check_left_out(P, w, R, g, feats, &n_kept, n_supp, supp, &n_screened,
+                                  &s)
+        if gap <= P.tol or n_iter >= max_iter:
+            break
+        if P.screening and P.l1 > 0:
+            n_kept = _screen(P, w, R, g, feats, n_kept, supp, gap, s, &n_screened)
+
+        # working set: support + strong-rule survivors, or the best-ranked candidates
+        use_strong = strong and outer == 0 and _strong_rule_keeps(P, w, g, feats, n_kept)
+        m = _working_set(P, S, w, g, feats, n_kept, cand, s, use_strong, &ws_size,
+                         &n_viol)
+        if m == 0:
+            # every feature was screened out (w = 0 is optimal), or nothing can enter
+            # (rounding): report the gap of the full problem at w and stop
+            gap = _gap_at(P, w, R, g, feats, supp)
+            break
+        if _inner_setup(P, S, w, R, g) < 0:
+            return -1
+        if outer == 0 and P.extrap > 0:
+            _extrapolate(P, S, wW)
+
+        # inner precision: celer's 0.3 * gap while features outside W still violate
+        # the optimality conditions; the final tolerance once W holds every violator.
+        # The strong rule's set is solved to 0.3 * gap too with residual updates (it
+        # can miss features at every alpha of a path, found out only after the solve)
+        if n_viol == 0 and not (use_strong and P.mode == NAIVE):
+            eps = P.tol
+        else:
+            eps = max(0.3 * gap, P.tol)
+        n_iter += _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        for i in range(m):
+            w[S.W[i]] = wW[i]
+        # (the residual is recomputed from w at the top of the loop)
+        outer += 1
+    gap_out[0] = gap
+    # R and g now belong to w on every nonzero column: the next alpha starts from them
+    P.fresh = True
+    return n_iter
