@@ -296,6 +296,7 @@ def _scorer_accepts_weights(scorer):
         return "sample_weight" in score.requests
     return "sample_weight" in inspect.signature(scorer).parameters
 
+
 class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Ridge regression with built-in cross-validation of alpha.
 

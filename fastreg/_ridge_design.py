@@ -69,7 +69,7 @@ class _Design:
         """Column means of the implicit block (None without implicit centering)."""
         if self._lazy and self._mu is None:
             n = self.shape[0]
-            self._mu = matmul(self.A, np.full(n, 1.0 / n), trans_a=True)
+            self._mu = matmul(self.A, np.full(n, 1.0 / n), trans_a=True)  # A.T @ 1 / n
         return self._mu
 
     # products ------------------------------------------------------------------------
@@ -100,10 +100,10 @@ class _Design:
         if self.sparse:
             out_i = np.asarray(self.A.T @ C)
         elif C.ndim == 2 and C.shape[1] == 1:
-            # BLAS gemv: gemm is several times slower on a single column
+            # A.T @ C[:, 0] by BLAS gemv: gemm is several times slower on one column
             out_i = matmul(self.A, C[:, 0], trans_a=True)[:, None]
         else:
-            out_i = matmul(self.A, C, trans_a=True)
+            out_i = matmul(self.A, C, trans_a=True)                 # A.T @ C
         if self.cols is None:
             out = out_i
         else:
@@ -142,7 +142,7 @@ class _Design:
         if self.sparse:
             Gi = np.asarray((A.T @ A).toarray())
         else:
-            Gi = gram(A, features=True)
+            Gi = gram(A, features=True)          # A.T @ A (upper triangle)
         mu = self.mu
         shift = 0.0
         if mu is not None and len(mu):
@@ -174,7 +174,7 @@ class _Design:
         if self.sparse:
             K = np.asarray((A @ A.T).toarray())
         else:
-            K = gram(A, features=False)
+            K = gram(A, features=False)          # A @ A.T (upper triangle)
         shift = 0.0
         if self.centered and A.shape[1]:
             ss = sq_norm(s)
@@ -207,8 +207,6 @@ class _Design:
             return self
         return _Design(self.fortran(), None, self.sqrt_sw)
 
-
-# sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
 
 def _prepare(X, Y, fit_intercept, sw, implicit=False):
     """Center and weight the data. Returns (design, Yc (n, t), X_offset, y_offset (t,),

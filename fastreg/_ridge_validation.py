@@ -101,6 +101,9 @@ def _check_cv_alphas(alphas, strict):
 
 
 def _validate_xy(estimator, X, y, accept_sparse, dtype, ensure_all_finite=True):
+    """validate_data for (X, y) with scikit-learn's conversions (multi-output numeric
+    y), resetting n_features_in_ / feature_names_in_. Without the finiteness check of
+    X, plain float arrays (y finite) are returned as they are."""
     if (not ensure_all_finite and type(X) is np.ndarray and type(y) is np.ndarray
             and X.ndim == 2 and X.dtype in (np.float64, np.float32)
             and min(X.shape) >= 1 and y.dtype.kind == "f" and y.ndim in (1, 2)

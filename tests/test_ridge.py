@@ -884,3 +884,40 @@ def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
         exact = exact_ridge(X, y, 0.7, fit_intercept=fit_intercept)[0]
     assert rel_err(ours.coef_, exact) < 1e-9
     assert rel_err(ref.coef_, exact) < 1e-4
+
+
+def test_kfold_scores_weighted_when_the_scorer_takes_weights():
+    """K-fold RidgeCV weights the test scores exactly when the scorer takes
+    sample_weight (as GridSearchCV decides it), and warns otherwise: 'r2' and a
+    function with a sample_weight parameter get the weights, 'neg_max_error' (whose
+    metric has none) and a function without one are called unweighted, with
+    scikit-learn's warning."""
+    X, y, sw = make(48, 5, seed=4)
+    cv = KFold(4)
+    alphas = [0.1, 3.0, 100.0]
+    seen = []
+
+    def weighted_mse(est, X_test, y_test, sample_weight=None):
+        seen.append(sample_weight)
+        return -np.average((est.predict(X_test) - y_test) ** 2, weights=sample_weight)
+
+    def unweighted_mse(est, X_test, y_test):
+        return -np.mean((est.predict(X_test) - y_test) ** 2)
+
+    def fold_scores(score):
+        """Mean over the folds of score(model at alpha, test fold) per alpha."""
+        return [np.mean([score(Ridge(alpha=a).fit(X[tr], y[tr], sample_weight=sw[tr]), te)
+                         for tr, te in cv.split(X)]) for a in alphas]
+
+    for scoring, weighted in [("r2", True), (weighted_mse, True),
+                              ("neg_max_error", False), (unweighted_mse, False)]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            est = RidgeCV(alphas=alphas, cv=cv, scoring=scoring).fit(X, y, sample_weight=sw)
+        warned = [w for w in caught if "does not support sample_weight" in str(w.message)]
+        assert len(warned) == (0 if weighted else 1), scoring
+        if scoring == "r2":
+            expected = fold_scores(lambda m, te: m.score(X[te], y[te], sample_weight=sw[te]))
+            assert_allclose(est.best_score_, max(expected), rtol=1e-12)
+    assert len(seen) == 4 * len(alphas)
+    assert all(s is not None and len(s) == 12 for s in seen)
