@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
+from ._validation import InvalidParameterError
+
 
 def _is_array_like(value):
     """scikit-learn's "array-like" parameter type: anything with a length, a shape or
@@ -18,12 +20,12 @@ def _check_real(name, value, strict):
     """An alpha of RidgeCV: a finite real >= 0 (> 0 if strict); Python bools count, as
     numbers.Real (scikit-learn's wording)."""
     if not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r} of type "
-                         f"{type(value).__name__}.")
+        raise InvalidParameterError(f"{name} must be an instance of float, not "
+                                    f"{type(value).__name__}.")
     if not np.isfinite(value):
         raise ValueError(f"{name} == {value!r}, must be finite.")
     if value < 0 or (strict and value == 0):
-        raise ValueError(f"{name} == {value!r}, must be {'>' if strict else '>='} 0.")
+        raise ValueError(f"{name} == {value!r}, must be {'>' if strict else '>='} 0.0.")
 
 
 def _check_alpha(alpha):

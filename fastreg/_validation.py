@@ -11,6 +11,11 @@ from scipy import sparse as sp
 from sklearn.utils.validation import check_array, check_consistent_length
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter of the wrong type or value: both a ValueError and a TypeError, as
+    scikit-learn's error of the same name, so that code catching either works."""
+
+
 def check_number(name, value, *, low=None, high=None, integer=False, low_open=False):
     """Raise a ValueError naming the parameter unless value is a number in range."""
     kind = numbers.Integral if integer else numbers.Real
@@ -114,8 +119,9 @@ def check_path_params(l1_ratio, eps, alphas):
     # scikit-learn's InvalidParameterError wording (a TypeError or a ValueError)
     for index, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"alphas[{index}] must be an instance of float, not "
-                            f"{type(value).__name__}.")
+            raise InvalidParameterError(
+                f"alphas[{index}] must be an instance of float, not "
+                f"{type(value).__name__}.")
         if not value >= 0:
             raise ValueError(f"alphas[{index}] == {value}, must be >= 0.0.")
     arr = values.astype(np.float64)
