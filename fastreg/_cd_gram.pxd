@@ -11,6 +11,8 @@ from ._cd_problem cimport Problem, Inner
 cdef void _sparse_block(Problem* P, const int* W, int m, floating* GW) noexcept nogil
 cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
                       int k) noexcept nogil
+cdef int _gram_gather(GramCache* C, const floating* X, int n, const int* W, int m,
+                      floating* GW) noexcept nogil
 cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
                          floating* dest, int ld) noexcept nogil
 cdef int _slot_block(Problem* P, Inner* S, int m, floating* GW) noexcept nogil

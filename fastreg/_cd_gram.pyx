@@ -6,7 +6,7 @@ from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memcpy
 
 from ._blas cimport _copy, _gemm_tn, _syrk_upper
-from ._cd_common cimport GramCache
+from ._cd_common cimport GramCache, _gcol
 from ._cd_problem cimport Problem, Inner, PANEL_MIN_ROWS, PANEL_ELEMS, PAR_MIN_ONCE
 from ._cd_columns cimport _sdot, _xcopy, _xcopy_rows
 from ._cd_passes cimport _chunks
@@ -34,6 +34,22 @@ cdef void _sparse_block(Problem* P, const int* W, int m, floating* GW) noexcept 
             GW[<size_t> b * m + a] = <floating> acc
         for kk in range(P.Xptr[ja], P.Xptr[ja + 1]):
             scat[P.Xind[kk]] = 0
+
+
+cdef int _gram_gather(GramCache* C, const floating* X, int n, const int* W, int m,
+                      floating* GW) noexcept nogil:
+    """G[W, W] (m x m, column-major) from the lazy Gram columns, computing the missing
+    ones first. Returns -1 if memory ran out."""
+    cdef int i, t
+    cdef floating* col
+    if _ensure_cols(C, X, n, W, m) < 0:
+        return -1
+    for i in range(m):
+        # GW[:, i] = G[W, W[i]]
+        col = _gcol(C, <floating*> C.Gcols, W[i])
+        for t in range(m):
+            GW[<size_t> i * m + t] = col[W[t]]
+    return 0
 
 
 cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,

@@ -66,7 +66,7 @@ from ._cd_common cimport (
     ScoreIdx, GramCache, _take_best, _cmp_int, _rand_int, _grow, _anderson_weights,
     _nonzero_columns, _gcol, _dsum_dot,
 )
-from ._cd_gram cimport _ensure_cols
+from ._cd_gram cimport _ensure_cols, _gram_gather
 
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
@@ -640,7 +640,6 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
     cdef floating* XW
-    cdef floating* col
     cdef int i, t, m = S.m, T = P.T
     for i in range(m):
         # wW[i] = W[W_i]  (row of T)
@@ -653,13 +652,8 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
         return -1
     GW = <floating*> S.GW
     if P.mode == GRAM:
-        if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
+        if _gram_gather(&P.G, <floating*> P.X, P.n, S.W, m, GW) < 0:
             return -1
-        for i in range(m):
-            # GW[:, i] = G[W, W[i]]
-            col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
-            for t in range(m):
-                GW[<size_t> i * m + t] = col[S.W[t]]
         for t in range(T):
             for i in range(m):
                 (<floating*> S.bW)[i + <size_t> t * m] = \

@@ -7,14 +7,14 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport qsort
 
 from ._blas cimport _axpy, _copy, _gemv_n
-from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow, _gcol
+from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
 )
 from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
 from ._cd_columns cimport _qtdot, _xaxpy, _all_features, _support
 from ._cd_passes cimport _residual, _full_grad
-from ._cd_gram cimport _sparse_block, _ensure_cols, _slot_block
+from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_gather, _slot_block
 from ._cd_gap cimport (
     _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
 )
@@ -373,21 +373,17 @@ cdef double _gap_at(Problem* P, floating* w, floating* R, floating* g, int* feat
 cdef int _gram_block(Problem* P, Inner* S, floating* w, floating* g) noexcept nogil:
     """G[W, W], X_W^T y (bW) and X_W^T R (qW) of the working set, for covariance
     updates. Returns -1 if memory ran out."""
-    cdef int i, t, m = S.m
+    cdef int i, m = S.m
     cdef floating* GW
-    cdef floating* col
     # G[W, W] grows geometrically, never beyond p x p
     if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p, sizeof(floating)):
         return -1
     GW = <floating*> S.GW
     if P.mode == GRAM:
-        if _ensure_cols(&P.G, <floating*> P.X, P.n, S.W, m) < 0:
+        if _gram_gather(&P.G, <floating*> P.X, P.n, S.W, m, GW) < 0:
             return -1
         for i in range(m):
-            # GW[:, i] = G[W, W[i]];  bW[i] = Xy[W[i]]
-            col = _gcol(&P.G, <floating*> P.G.Gcols, S.W[i])
-            for t in range(m):
-                GW[<size_t> i * m + t] = col[S.W[t]]
+            # bW[i] = Xy[W[i]]
             (<floating*> S.bW)[i] = (<floating*> P.Xy)[S.W[i]]
     else:
         if P.sparse:
