@@ -489,8 +489,9 @@ def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=No
         Y64 = Y.astype(np.float64, copy=False)
         yy = float(np.einsum("it,it->", Y64, Y64))
     k = len(alphas)
-    if l1_ratio == 0:
-        # no group penalty: a ridge on every target, solved exactly
+    if l1_ratio == 0 or not np.any(l1s):
+        # no group penalty (l1_ratio 0 or every alpha 0): a ridge on every target (least
+        # squares at 0), solved exactly
         ridge, gaps = ridge_solve(l2s, X=X, Y=Y, gram=gram, XY=XtY, yy=yy)
         coefs = np.asfortranarray(ridge.transpose(1, 0, 2), dtype=dtype)
         n_iters = np.ones(k, dtype=np.int32)
@@ -721,14 +722,17 @@ class Problem:
     def solve(self, l1_ratio, alphas, **kw):
         """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
         tol_abs. Unpenalized coefficients are filled in. Without an L1 term and
-        without bounds (l1_ratio=0: a ridge), the problem is solved exactly by
+        without bounds (l1_ratio=0, or every alpha 0: a ridge, or least squares), the
+        problem is solved exactly by
         ``ridge_solve`` instead (n_iter 1); sparse X through its Gram matrix, when it
         is small and no feature is unpenalized."""
-        if l1_ratio == 0 and self.penalty.lower is None and not self.penalty.positive \
+        no_l1 = l1_ratio == 0 or not np.any(np.asarray(alphas, dtype=np.float64))
+        if no_l1 and self.penalty.lower is None and not self.penalty.positive \
                 and (self.kind in ("dense", "gram") or (
                     self.kind == "sparse" and self.unpen is None and
                     self.n_features <= SPARSE_GRAM_MAX_FEATURES)):
-            return self._solve_ridge(alphas, kw.get("tol", 1e-4))
+            return self._solve_ridge(np.asarray(alphas, dtype=np.float64) * (1 - l1_ratio),
+                                     kw.get("tol", 1e-4))
         coef_init = kw.pop("coef_init", None)
         if coef_init is not None and self.unpen is not None:
             coef_init = np.array(coef_init, copy=True).ravel()
@@ -743,7 +747,8 @@ class Problem:
         return coefs, gaps, its, conv, tol_abs
 
     def _solve_ridge(self, alphas, tol):
-        """The exact ridge solution of each alpha (l1_ratio = 0, no bounds)."""
+        """The exact ridge solution for each L2 weight in ``alphas`` (alpha times
+        (1 - l1_ratio); no L1 term, no bounds); at 0 the minimum-norm least squares."""
         l2s = np.asarray(alphas, dtype=np.float64) * self.n_samples
         kw = self.kw
         if self.kind == "gram":
