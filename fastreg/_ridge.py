@@ -128,7 +128,11 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     n_iter_ : ndarray of shape (n_targets,)
         Iterations per target: 1 for a direct solve (scikit-learn gives None there).
     solver_ : str
-        The method used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
+        The solver name scikit-learn's ``Ridge`` reports for the same call (the
+        requested solver, 'auto' resolved as scikit-learn resolves it), so that code
+        reading it keeps working; what fastreg computed is in ``method_``.
+    method_ : str
+        The method fastreg used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -196,6 +200,27 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         if is_sparse and n_small > _SPARSE_DIRECT_MAX:
             return "sparse_cg"
         return "cholesky"
+
+    def _sklearn_solver(self, is_sparse, method):
+        """The name scikit-learn 1.9 gives ``solver_`` for this call: the requested
+        solver, 'auto' resolved as scikit-learn resolves it ('lbfgs' with
+        ``positive``; for sparse X with an intercept 'sparse_cg', or 'sag' where
+        scikit-learn keeps it; 'sparse_cg' for other sparse X, 'cholesky' for dense),
+        and 'svd' where a Cholesky solve fell back to the SVD. fastreg's own solver
+        'cd' reports the method it ran."""
+        solver = self.solver
+        if solver == "cd":
+            return method
+        if self.positive:
+            return "lbfgs"
+        if is_sparse and self.fit_intercept and solver in ("auto", "sag", "sparse_cg"):
+            keeps_sag = solver == "sag" and self.max_iter is None and self.tol > 1e-4
+            return "sag" if keeps_sag else "sparse_cg"
+        if solver == "auto":
+            solver = "sparse_cg" if is_sparse else "cholesky"
+        if solver == "cholesky" and method == "svd":
+            return "svd"
+        return solver
 
     def fit(self, X, y, sample_weight=None):
         """Fit the ridge regression model.
@@ -270,7 +295,8 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         self.coef_, self.intercept_ = _finish(coef, X_offset, y_offset,
                                               self.fit_intercept, one_d, dtype)
         self.n_iter_ = n_iter
-        self.solver_ = method
+        self.method_ = method
+        self.solver_ = self._sklearn_solver(is_sparse, method)
         return self
 
 

@@ -70,7 +70,7 @@ def test_ridge_exact_all_solvers(n, p, fit_intercept, weighted):
         "sparse_cd": Ridge(0.3, fit_intercept=fit_intercept, solver="cd", tol=1e-15,
                            max_iter=100000).fit(sparse.csc_matrix(X), y, sw),
     }
-    assert fits["cholesky"].solver_ == "cholesky"
+    assert fits["cholesky"].method_ == "cholesky"
     for name, est in fits.items():
         tol = 1e-7 if "cd" in name else 1e-9
         assert rel_err(est.coef_, coef) < tol, name
@@ -88,7 +88,7 @@ def test_sparse_conjugate_gradients(monkeypatch):
             sparse.csr_matrix(X * (np.abs(X) > 3.5))
         coef, b = exact_ridge(Xs.toarray(), y, 2.0, sw)
         est = Ridge(2.0, tol=1e-12).fit(Xs, y, sample_weight=sw)
-        assert est.solver_ == "sparse_cg" and np.all(est.n_iter_ >= 1)
+        assert est.method_ == "sparse_cg" and np.all(est.n_iter_ >= 1)
         assert rel_err(est.coef_, coef) < 1e-8
         assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
         # the default tol=1e-4 is looser, but not wildly
@@ -205,7 +205,7 @@ def test_positive_is_exact():
         for solver in ("auto", "lbfgs"):
             est = Ridge(alpha, positive=True, solver=solver, tol=1e-14,
                         max_iter=10**5).fit(Xin, y)
-            assert est.solver_ == "cd" and np.all(est.coef_ >= 0)
+            assert est.method_ == "cd" and np.all(est.coef_ >= 0)
             assert_allclose(est.coef_, ref, atol=1e-8)
     skl = sk.Ridge(alpha, positive=True, tol=1e-12).fit(X, y)
     assert_allclose(est.coef_, skl.coef_, atol=1e-5)
@@ -227,7 +227,7 @@ def test_alpha_zero_rank_deficient_is_minimum_norm():
             assert_allclose(est.coef_, np.linalg.pinv(Xc) @ yc, atol=1e-10)
             # (3 rows without intercept: X X^T is regular, the dual Cholesky solve
             # is already the minimum-norm solution)
-            assert est.solver_ == ("cholesky" if (len(Xin), fi) == (3, False)
+            assert est.method_ == ("cholesky" if (len(Xin), fi) == (3, False)
                                    else "svd")
 
 
@@ -240,7 +240,7 @@ def test_ill_conditioned_falls_back_to_svd():
     X = U @ np.diag(np.logspace(0, -7, 8)) @ V.T
     y = rng.randn(200)
     est = Ridge(alpha=1e-12, fit_intercept=False).fit(X, y)
-    assert est.solver_ == "svd"
+    assert est.method_ == "svd"
     s = np.logspace(0, -7, 8)
     exact = V @ (s / (s ** 2 + 1e-12) * (U.T @ y))
     assert rel_err(est.coef_, exact) < 1e-8
@@ -495,7 +495,7 @@ def test_dense_fit_does_not_copy_X(order, n, p):
     est.fit(X, y)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert est.solver_ == "cholesky"
+    assert est.method_ == "cholesky"
     gram = min(n, p) ** 2 * 8
     assert peak < gram + X.nbytes / 4, (peak, X.nbytes)
     Xc = X - X.mean(0)
@@ -539,7 +539,7 @@ def test_dense_large_means_stay_exact(monkeypatch, n, p, offset):
     coef, b = svd_ridge(X, y, alpha)
     assert rel_err(est.coef_, coef) < 1e-8
     assert abs(est.intercept_ - b) < 1e-8 * (1 + abs(b))
-    assert est.solver_ == "cholesky"
+    assert est.method_ == "cholesky"
     if n > p:     # (p > n: X X^T + alpha I is itself ill-conditioned at alpha 1e-3)
         assert bool(explicit_calls) == (offset == 1e9)
         assert bool(refine_calls) == (offset == 1e6)
@@ -590,7 +590,7 @@ def test_positive_sparse_without_gram(monkeypatch, n, p, alpha, weighted):
     ref = positive_reference(X.toarray(), y, alpha, sw)
     assert 0 < np.sum(ref > 0) < p
     est = Ridge(alpha, positive=True, tol=1e-12).fit(X, y, sample_weight=sw)
-    assert est.solver_ == "gpcg" and np.all(est.coef_ >= 0)
+    assert est.method_ == "gpcg" and np.all(est.coef_ >= 0)
     assert rel_err(est.coef_, ref) < 1e-9
     # scikit-learn's L-BFGS-B on the dense copy, tight: fastreg's objective is lower
     # or equal (scikit-learn's own solution is only accurate to its tolerance)
@@ -618,7 +618,7 @@ def test_positive_sparse_multi_target_large_means(monkeypatch):
     Y = np.column_stack([X @ rng.randn(28), X @ rng.rand(28)]) + rng.randn(70, 2)
     alphas = np.array([0.5, 2.0])
     est = Ridge(alphas, positive=True, tol=1e-12).fit(X, Y, sample_weight=sw)
-    assert est.solver_ == "gpcg"
+    assert est.method_ == "gpcg"
     for k in range(2):
         ref = positive_reference(X.toarray(), Y[:, k], alphas[k], sw)
         assert rel_err(est.coef_[k], ref) < 1e-8
@@ -636,7 +636,7 @@ def test_positive_alpha_zero_is_nnls(scale, fmt):
     assert 0 < np.sum(ref > 0) < 12
     Xin = X if fmt == "dense" else sparse.csr_matrix(X)
     est = Ridge(0.0, positive=True, tol=1e-12).fit(Xin, y)
-    assert est.solver_ == "gpcg"
+    assert est.method_ == "gpcg"
     assert rel_err(est.coef_, ref) < 1e-9
     # p > n: the solution is not unique; the objective is NNLS's
     Xw, yw = X[:8], y[:8]
@@ -876,6 +876,8 @@ def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
         not isinstance(ours, Exception), (ours, ref)
     if isinstance(ours, Exception):
         return
+    # solver_ is scikit-learn's name for the call (what fastreg ran is method_)
+    assert ours.solver_ == ref.solver_
     if positive:
         exact = positive_reference(X, y, 0.7) if fit_intercept else lsq_linear(
             np.vstack([X, np.sqrt(0.7) * np.eye(8)]), np.r_[y, np.zeros(8)],
@@ -884,6 +886,18 @@ def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
         exact = exact_ridge(X, y, 0.7, fit_intercept=fit_intercept)[0]
     assert rel_err(ours.coef_, exact) < 1e-9
     assert rel_err(ref.coef_, exact) < 1e-4
+
+
+@pytest.mark.filterwarnings("ignore:.*sag.*solver requires:UserWarning")
+@pytest.mark.parametrize("solver", ["auto", "sag", "sparse_cg", "lsqr"])
+def test_solver_name_sparse_intercept_loose_tol(solver):
+    """scikit-learn keeps 'sag' for sparse X with an intercept only at max_iter=None
+    and tol > 1e-4 (and says 'sparse_cg' for 'auto'): solver_ follows it."""
+    X, y, _ = make(30, 5, seed=2)
+    Xs = sparse.csr_matrix(X)
+    ours = Ridge(solver=solver, tol=1e-3).fit(Xs, y)
+    ref = sk.Ridge(solver=solver, tol=1e-3).fit(Xs, y)
+    assert ours.solver_ == ref.solver_
 
 
 def test_kfold_scores_weighted_when_the_scorer_takes_weights():
