@@ -421,9 +421,11 @@ def warn_if_alpha_max_zero(a_max, stacklevel=3):
 
 def multitask_gram_fits(prep):
     """Whether a prepared sparse X goes to the multi-task kernel in Gram form (that
-    kernel has no sparse column access): p small enough for a dense p x p matrix and
-    no cancellation in its centering. Otherwise the front end densifies X."""
-    return prep.shape[1] <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
+    kernel has no sparse column access): p small enough for a dense p x p matrix, no
+    larger than a dense copy of X (n >= p), and no cancellation in its centering.
+    Otherwise the front end densifies X (n x p, then the smaller of the two)."""
+    n, p = prep.shape
+    return n >= p and p <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
 
 
 def multitask_arrays(prep, strategy, gram=None):
