@@ -3,6 +3,14 @@
 Drop-in replacements for scikit-learn's estimators and path functions, solved by
 coordinate descent in compiled code (see ``fastreg/_cd_fast.pyx``).
 """
+import numpy  # noqa: F401  (loaded first, with its own settings)
+
+from ._openmp import passive_waits
+
+with passive_waits():
+    # the kernels, which load GNU OpenMP: it reads its waiting policy then, once
+    from . import _cd_fast  # noqa: F401
+
 from ._cv import ElasticNetCV, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV
 from ._elastic_net import ElasticNet, Lasso
 from ._multitask import MultiTaskElasticNet, MultiTaskLasso

@@ -5,6 +5,9 @@ The policy's counts must come back to zero and the BLAS limits to what they were
 whatever the order in which scopes of different threads enter and leave; a kernel must
 learn that other kernels run beside it; concurrent fits must give the serial answers.
 """
+import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -156,3 +159,64 @@ def test_cv_with_threads_inside_concurrent_fits(two_blas_threads):
     assert threaded == serial
     assert (policy.kernels, policy.folds) == (0, 0)
     assert blas_threads() == two_blas_threads
+
+
+OPENMP_PROBE = r"""
+import importlib.abc, os, sys
+
+def gomp_loaded():
+    with open("/proc/self/maps") as f:
+        return any("libgomp" in line and "scikit_learn" not in line for line in f)
+
+seen = {}
+
+class Spy(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "fastreg._cd_fast":
+            seen["policy"] = os.environ.get("OMP_WAIT_POLICY")
+            seen["gomp_before"] = gomp_loaded()
+        return None
+
+sys.meta_path.insert(0, Spy())
+import fastreg
+print("POLICY", seen.get("policy"), "GOMP_BEFORE", seen.get("gomp_before"),
+      "GOMP_AFTER", gomp_loaded(), "ENV", os.environ.get("OMP_WAIT_POLICY"))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+@pytest.mark.parametrize("user", [None, "ACTIVE"])
+def test_openmp_loads_with_passive_waits_unless_the_user_chose(user):
+    """GNU OpenMP reads OMP_WAIT_POLICY when it loads, with fastreg's first compiled
+    module: at that moment the policy is PASSIVE (waiting threads sleep instead of
+    spinning, see fastreg/_openmp.py), unless the user chose one, and the environment is
+    as the user left it afterwards."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY",
+                                                            "GOMP_SPINCOUNT")}
+    if user:
+        env["OMP_WAIT_POLICY"] = user
+    out = subprocess.run([sys.executable, "-c", OPENMP_PROBE], env=env, text=True,
+                         capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    if "GOMP_AFTER False" in out.stdout:
+        pytest.skip("fastreg built without GNU OpenMP")
+    assert "GOMP_BEFORE False" in out.stdout, out.stdout   # loaded by fastreg's import
+    assert f"POLICY {user or 'PASSIVE'} " in out.stdout, out.stdout
+    assert out.stdout.strip().endswith(f"ENV {user}"), out.stdout
+
+
+def test_passive_waits_leaves_the_environment():
+    from fastreg._openmp import passive_waits
+    saved = {k: os.environ.pop(k) for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+             if k in os.environ}
+    try:
+        with passive_waits():
+            assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+        assert "OMP_WAIT_POLICY" not in os.environ
+        os.environ["GOMP_SPINCOUNT"] = "5"
+        with passive_waits():
+            assert "OMP_WAIT_POLICY" not in os.environ
+        assert os.environ["GOMP_SPINCOUNT"] == "5"
+    finally:
+        os.environ.pop("GOMP_SPINCOUNT", None)
+        os.environ.update(saved)
