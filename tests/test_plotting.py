@@ -107,8 +107,7 @@ def test_path_of_lassocv_is_drawn_through_its_fit(diabetes):
     texts = sorted(t.get_text() for legend in ax.findobj(mpl.legend.Legend)
                    for t in legend.get_texts())
     assert texts == sorted([f"x{j}" for j in range(10)] + [
-        f"minimum CV error: {cv.alpha_min_:.3g}",
-        f"one-standard-error rule: {cv.alpha_1se_:.3g}"])
+        f"min CV error: {cv.alpha_min_:.3g}", f"1-SE rule: {cv.alpha_1se_:.3g}"])
 
 
 def test_path_of_lasso_path_tuple_and_explicit_arrays(diabetes):
