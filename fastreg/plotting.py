@@ -156,7 +156,7 @@ def _with_alpha(grid, alpha):
 def _alpha_lines(model):
     """[(alpha, gid, label)] of the alphas a fitted estimator chose or was given."""
     if hasattr(model, "alpha_min_") and hasattr(model, "alpha_1se_"):
-        return [(model.alpha_min_, "alpha_min", "min CV error"),
+        return [(model.alpha_min_, "alpha_min", "min CV"),
                 (model.alpha_1se_, "alpha_1se", "1-SE rule")]
     if hasattr(model, "alpha_"):
         if np.ndim(model.alpha_) != 0:
@@ -270,9 +270,10 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         The features drawn in color (at most 18), the others thin and gray: an int
         k for the k features that enter the path first (by the first alpha, from
         the largest, at which their coefficient is nonzero; ties, as on a Ridge path
-        where all are nonzero at once, broken by the larger coefficient there), or
-        feature indices or names. None: every feature in color for at most 10
-        features, else the first 8 to enter.
+        where all are nonzero at once, broken by the larger coefficient there;
+        features that are zero all along stay gray), or feature indices or names.
+        None: every feature in color for at most 10 features, else the first 8 to
+        enter.
     groups : sequence, default=None
         One group label per feature (e.g. ``["g0", "g0", "g1", None, ...]``): the
         features of a group share a color and a legend entry, those labelled None
@@ -370,8 +371,8 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         ax.set_ylim(low - 0.05 * span,
                     low + 1.02 * span / (0.8 if len(marks) > 1 else 0.88))
         mark_legend = ax.legend(handles=marks, fontsize=_legend_size(),
-                                loc="upper right", handlelength=1.6,
-                                borderaxespad=0.3)
+                                loc="upper right", handlelength=1.4,
+                                handletextpad=0.5, borderaxespad=0.3)
     if legend and entries:
         if marks:
             ax.add_artist(mark_legend)       # kept when the next legend replaces it
@@ -415,7 +416,8 @@ def _line_styles(coefs, names, colors, highlight, groups):
         if highlight < 0:
             raise ValueError(f"highlight={highlight}: expected a number of features "
                              ">= 0 or a sequence of feature indices or names.")
-        chosen = [int(j) for j in _entry_order(coefs)[:highlight]]
+        entered = np.any(coefs != 0, axis=1)     # a feature that never enters: gray
+        chosen = [int(j) for j in _entry_order(coefs)[:highlight] if entered[j]]
     else:
         chosen = []
         for h in highlight:
@@ -557,7 +559,7 @@ def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
                        label=f"mean CV MSE ± 1 SE ({n_folds} folds)")
     bars.lines[0].set_gid("cv_mean")
     ax.axvline(alpha_min, color="k", ls="--", lw=1.2, gid="alpha_min", zorder=3,
-               label=f"minimum: {alpha_min:.3g}")
+               label=f"min CV: {alpha_min:.3g}")
     ax.axvline(alpha_1se, color="k", ls=":", lw=1.2, gid="alpha_1se", zorder=3,
                label=f"1-SE rule: {alpha_1se:.3g}")
     _set_log_xlim(ax, alphas, [alpha_min, alpha_1se])

@@ -180,6 +180,7 @@ def test_demo_skips_riboflavin_when_data_are_missing(tmp_path, monkeypatch, caps
 
 def test_demo_on_riboflavin(data_dir, tmp_path, capsys, monkeypatch):
     saved = capture_figures(monkeypatch)
+    import matplotlib as mpl
     assert demo.main(["--quick", "--datasets", "riboflavin", "--data", str(data_dir),
                       "--out", str(tmp_path)]) == 0
     rows = tables(capsys.readouterr().out)["riboflavin"]
@@ -200,6 +201,12 @@ def test_demo_on_riboflavin(data_dir, tmp_path, capsys, monkeypatch):
     assert colors[1] == colors[2] == colors[0]
     texts = [t.get_text() for t in fig.axes[3].get_legend().get_texts()]
     assert len(texts) == 9 and texts[-1] == "other features (4080)"
+    # the legends of the marked alphas stay inside their (narrow) panels
+    fig.draw_without_rendering()
+    for ax in fig.axes[:3]:
+        (legend,) = ax.findobj(mpl.legend.Legend)
+        box, frame = legend.get_window_extent(), ax.get_window_extent()
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1
     for name in ("riboflavin-paths.png", "riboflavin-cv.png"):
         assert (tmp_path / name).stat().st_size < 200_000
 

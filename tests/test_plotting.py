@@ -107,7 +107,7 @@ def test_path_of_lassocv_is_drawn_through_its_fit(diabetes):
     texts = sorted(t.get_text() for legend in ax.findobj(mpl.legend.Legend)
                    for t in legend.get_texts())
     assert texts == sorted([f"x{j}" for j in range(10)] + [
-        f"min CV error: {cv.alpha_min_:.3g}", f"1-SE rule: {cv.alpha_1se_:.3g}"])
+        f"min CV: {cv.alpha_min_:.3g}", f"1-SE rule: {cv.alpha_1se_:.3g}"])
 
 
 def test_path_of_lasso_path_tuple_and_explicit_arrays(diabetes):
@@ -666,3 +666,15 @@ def test_riboflavin_paths_read_well(data_dir):
         _, counts = top_ticks(ax)
         if isinstance(model, fastreg.Ridge):
             assert counts == [4088] * 4          # wide labels: fewer ticks
+
+
+def test_features_that_never_enter_stay_gray():
+    alphas = np.logspace(0, -2, 6)
+    coefs = np.zeros((20, 6))
+    coefs[4, 1:] = [1, 2, 3, 4, 5]                 # enters first
+    coefs[11, 3:] = [-1, -2, -3]
+    coefs[7, 3:] = [0.5, 1, 1.5]                   # same alpha, smaller: after 11
+    ax = plot_path((alphas, coefs), ax=new_ax())
+    assert names_legend(ax) == ["x4", "x11", "x7", "other features (17)"]
+    ax = plot_path((alphas, coefs), highlight=2, ax=new_ax())
+    assert names_legend(ax) == ["x4", "x11", "other features (18)"]
