@@ -2,19 +2,23 @@
 
 * :func:`plot_path`: coefficients along the regularization path against alpha (log
   scale), one line per feature, with the number of nonzero coefficients on a top axis
-  (as glmnet's ``plot``);
-* :func:`plot_cv`: the cross-validation error curve with one-standard-error bars and
-  the chosen alphas marked (as glmnet's ``plot.cv.glmnet``);
+  (as glmnet's ``plot``); with many features, the first to enter (or chosen ones, or
+  groups) in color and the rest thin and gray;
+* :func:`plot_cv`: the cross-validation error curve with one-standard-error bars,
+  the chosen alphas marked and the nonzero counts on a top axis (as glmnet's
+  ``plot.cv.glmnet``);
 * :func:`plot_constraint_geometry`: on a two-feature problem, the least-squares
   contours with the L1 ball (a diamond) and the L2 ball (a circle), and where the
   Lasso and Ridge solutions, computed by fastreg, touch them.
 
 matplotlib is an optional dependency (``pip install "fastreg[plot]"``). This module
 imports without it; the functions need it only to draw. Each function draws on the
-given Axes (or on a new figure from :mod:`matplotlib.pyplot`) and returns the Axes.
-Artists that carry data have a ``gid`` (``"coef"``, ``"alpha"``, ``"alpha_min"``,
-``"alpha_1se"``, ``"cv_mean"``, ``"ols"``, ``"lasso"``, ``"ridge"``, ``"l1_ball"``,
-``"l2_ball"``), so that a program (or a test) can find them again.
+given Axes (or on a new figure from :mod:`matplotlib.pyplot`, with constrained layout)
+and returns the Axes. Artists that carry data have a ``gid`` (``"coef"``,
+``"coef_highlight"``, ``"alpha"``, ``"alpha_min"``, ``"alpha_1se"``, ``"cv_mean"``,
+``"ols"``, ``"lasso"``, ``"ridge"``, ``"l1_ball"``, ``"l2_ball"``,
+``"lasso_contour"``, ``"ridge_contour"``, ``"contour"``), so that a program (or a
+test) can find them again.
 """
 import numpy as np
 from scipy.optimize import brentq
