@@ -603,8 +603,10 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
     meets the L2 ball (a circle). An ellipse meets a diamond most often at a corner,
     where one coefficient is exactly zero; it meets a circle at a point where
     neither is. This draws the contours of ``||y - X w||^2 / (2 n)`` around the
-    least-squares point, the L1 ball of radius ``||w_lasso||_1`` and the L2 ball of
-    radius ``||w_ridge||_2``, and the three solutions: all computed, the Lasso
+    least-squares point (exact ellipses), among them the two that touch the balls at
+    the solutions (the loss at the Lasso and at the Ridge solution), the L1 ball of
+    radius ``||w_lasso||_1`` and the L2 ball of radius ``||w_ridge||_2``, and the
+    three solutions: all computed, the Lasso
     and Ridge ones by :class:`fastreg.Lasso` and :class:`fastreg.Ridge`
     (``fit_intercept=False`` on the centered data).
 
