@@ -12,14 +12,21 @@ the same fits with scikit-learn's estimators (same folds, same alphas, same
 tolerance), and prints a table: chosen alpha, number of coefficients that are exactly
 zero, CV error, both fit times. With matplotlib installed it writes, into ``--out``:
 
-* ``<dataset>-paths.png``: coefficient paths of Lasso, ElasticNet and Ridge;
-* ``<dataset>-cv.png``: their CV error curves with one-standard-error bars;
-* ``geometry.png``: the L1 diamond and the L2 circle on two diabetes features.
+* ``<dataset>-paths.png``: coefficient paths of Lasso, ElasticNet and Ridge (on the
+  correlated groups, the three groups that drive y in color and the noise in gray;
+  on riboflavin, the 8 genes the Lasso selects first in color), one legend beside;
+* ``<dataset>-cv.png``: their CV error curves with one-standard-error bars and the
+  number of nonzero coefficients along the top;
+* ``geometry.png``: the L1 diamond and the L2 circle on two diabetes features, with
+  the loss contour that touches them at the Lasso and Ridge solutions.
+
+The PNGs have at most 256 colors (about 50 to 120 KB each).
 
 The shared data folder is ``--data``, else ``$FASTREG_DATA``, else ``../shared/data``
 relative to the current directory (see :mod:`fastreg.datasets`).
 """
 import argparse
+import io
 import sys
 import time
 import warnings
@@ -229,55 +236,111 @@ def _format_table(ds, result):
     return "\n".join(lines)
 
 
+FIG_DPI = 150
+FIG_FONT = 11        # points: the README shows the paths figure ~900 px wide
+
+
+def _figure(width, height):
+    """A constrained-layout Figure, drawn with FIG_FONT as the base font size (the
+    texts' sizes are fixed when they are created)."""
+    from matplotlib.figure import Figure
+    return Figure(figsize=(width, height), layout="constrained", dpi=FIG_DPI)
+
+
+def _save(fig, path):
+    """Save the figure as a PNG of at most 256 colors (a third of the size of a
+    full-color one, no visible difference for line plots); return the path."""
+    from PIL import Image  # a dependency of matplotlib
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        image.convert("RGB").quantize(256).save(path, optimize=True)
+    return path
+
+
+def _path_groups(ds):
+    """The group label of each feature of the correlated-groups data (None for the
+    pure-noise features), else None."""
+    if ds.coef is None:
+        return None
+    return [f"group {j // GROUP_SIZE + 1} (drives y)" if ds.coef[j] != 0 else None
+            for j in range(len(ds.coef))]
+
+
+def _shared_legend(axes, slot, noise):
+    """Move the lines' legend of the first panel into the last column (the same
+    colors in every panel), and drop those of the other panels; `noise`: the gray
+    features are the pure-noise ones."""
+    first = axes[0].get_legend()
+    handles = list(first.legend_handles)
+    labels = [t.get_text() for t in first.get_texts()]
+    if noise:
+        labels = [label.replace("other features", "pure noise") for label in labels]
+    for ax in axes:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    slot.axis("off")
+    slot.legend(handles, labels, loc="center left", frameon=False,
+                title="features", alignment="left")
+
+
 def _draw_dataset(ds, result, out):
     """Write <name>-paths.png and <name>-cv.png; return their paths."""
-    from matplotlib.figure import Figure
+    import matplotlib as mpl
 
     X, y, names = ds.X, ds.y, ds.feature_names
-    colors = None
-    if ds.coef is not None:
-        # the informative groups in one color each, the noise features in gray
-        colors = [f"C{j // GROUP_SIZE}" if ds.coef[j] != 0 else "0.8"
-                  for j in range(len(ds.coef))]
-    fig = Figure(figsize=(15, 4.8), layout="constrained")
-    axes = fig.subplots(1, 3)
-    kw = dict(feature_names=names, colors=colors)
-    plot_path(result["Lasso"]["fastreg"], X, y, ax=axes[0], **kw)
-    plot_path(result["ElasticNet"]["fastreg"], X, y, ax=axes[1], **kw)
-    plot_path(result["Ridge"]["fastreg"], X, y, alphas=result["ridge_alphas"],
-              ax=axes[2], **kw)
-    fig.suptitle(f"{ds.name}: coefficient paths (one line per feature; dashed: alpha "
-                 "chosen by CV)")
-    paths = out / f"{ds.name}-paths.png"
-    fig.savefig(paths, dpi=100)
+    with mpl.rc_context({"font.size": FIG_FONT}):
+        fig = _figure(10.5, 4.4)
+        *axes, slot = fig.subplots(1, 4, width_ratios=[1, 1, 1, 0.5])
+        groups = _path_groups(ds)
+        lasso = result["Lasso"]["fastreg"]
+        plot_path(lasso, X, y, ax=axes[0], feature_names=names, groups=groups)
+        # the features the Lasso picks first, in the same colors in every panel
+        highlight = None
+        if groups is None and len(names) > 10:
+            highlight = [t.get_text() for t in axes[0].get_legend().get_texts()
+                         if t.get_text() in names]
+        kw = dict(feature_names=names, groups=groups, highlight=highlight)
+        plot_path(result["ElasticNet"]["fastreg"], X, y, ax=axes[1], **kw)
+        plot_path(result["Ridge"]["fastreg"], X, y, alphas=result["ridge_alphas"],
+                  ax=axes[2], **kw)
+        axes[2].set_title("Ridge (alpha on Ridge's scale)")
+        _shared_legend(axes, slot, noise=groups is not None)
+        what = ("; in color, the 3 groups of correlated features that drive y"
+                if groups is not None else "" if highlight is None else
+                f"; in color, the {len(highlight)} features the Lasso selects first")
+        fig.suptitle(f"{ds.name}: coefficient paths{what}")
+        paths = _save(fig, out / f"{ds.name}-paths.png")
 
-    fig = Figure(figsize=(15, 4.4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    plot_cv(result["Lasso"]["fastreg"], ax=axes[0])
-    plot_cv(result["ElasticNet"]["fastreg"], ax=axes[1])
-    ridge_mse = _ridge_fold_mse(X, y, result["folds"], result["ridge_alphas"])
-    plot_cv((result["ridge_alphas"], ridge_mse), ax=axes[2])
-    axes[2].set_title("Ridge")
-    fig.suptitle(f"{ds.name}: {len(result['folds'])}-fold cross-validation error")
-    cv = out / f"{ds.name}-cv.png"
-    fig.savefig(cv, dpi=100)
+        fig = _figure(10.5, 4)
+        axes = fig.subplots(1, 3)
+        plot_cv(lasso, X, y, ax=axes[0])
+        plot_cv(result["ElasticNet"]["fastreg"], X, y, ax=axes[1])
+        ridge_mse = _ridge_fold_mse(X, y, result["folds"], result["ridge_alphas"])
+        plot_cv((result["ridge_alphas"], ridge_mse), ax=axes[2],
+                nonzero=np.full(len(result["ridge_alphas"]), X.shape[1]))
+        axes[2].set_title("Ridge (alpha on Ridge's scale)")
+        fig.suptitle(f"{ds.name}: {len(result['folds'])}-fold cross-validation error "
+                     "(top axis: nonzero coefficients)")
+        cv = _save(fig, out / f"{ds.name}-cv.png")
     return [paths, cv]
 
 
 def _draw_geometry(out):
     """Write geometry.png (two standardized diabetes features); return its path."""
-    from matplotlib.figure import Figure
+    import matplotlib as mpl
 
     data = load_diabetes()
     cols = [data.feature_names.index(f) for f in GEOMETRY_FEATURES]
     X = data.data[:, cols]
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    fig = Figure(figsize=(6.4, 6.4), layout="constrained")
-    plot_constraint_geometry(X, data.target, feature_names=GEOMETRY_FEATURES,
-                             ax=fig.subplots())
-    path = out / "geometry.png"
-    fig.savefig(path, dpi=100)
-    return path
+    with mpl.rc_context({"font.size": FIG_FONT}):
+        fig = _figure(7, 6.4)
+        plot_constraint_geometry(X, data.target, feature_names=GEOMETRY_FEATURES,
+                                 ax=fig.subplots())
+    return _save(fig, out / "geometry.png")
 
 
 def _warm_up():

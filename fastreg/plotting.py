@@ -2,19 +2,23 @@
 
 * :func:`plot_path`: coefficients along the regularization path against alpha (log
   scale), one line per feature, with the number of nonzero coefficients on a top axis
-  (as glmnet's ``plot``);
-* :func:`plot_cv`: the cross-validation error curve with one-standard-error bars and
-  the chosen alphas marked (as glmnet's ``plot.cv.glmnet``);
+  (as glmnet's ``plot``); with many features, the first to enter (or chosen ones, or
+  groups) in color and the rest thin and gray;
+* :func:`plot_cv`: the cross-validation error curve with one-standard-error bars,
+  the chosen alphas marked and the nonzero counts on a top axis (as glmnet's
+  ``plot.cv.glmnet``);
 * :func:`plot_constraint_geometry`: on a two-feature problem, the least-squares
   contours with the L1 ball (a diamond) and the L2 ball (a circle), and where the
   Lasso and Ridge solutions, computed by fastreg, touch them.
 
 matplotlib is an optional dependency (``pip install "fastreg[plot]"``). This module
 imports without it; the functions need it only to draw. Each function draws on the
-given Axes (or on a new figure from :mod:`matplotlib.pyplot`) and returns the Axes.
-Artists that carry data have a ``gid`` (``"coef"``, ``"alpha"``, ``"alpha_min"``,
-``"alpha_1se"``, ``"cv_mean"``, ``"ols"``, ``"lasso"``, ``"ridge"``, ``"l1_ball"``,
-``"l2_ball"``), so that a program (or a test) can find them again.
+given Axes (or on a new figure from :mod:`matplotlib.pyplot`, with constrained layout)
+and returns the Axes. Artists that carry data have a ``gid`` (``"coef"``,
+``"coef_highlight"``, ``"alpha"``, ``"alpha_min"``, ``"alpha_1se"``, ``"cv_mean"``,
+``"ols"``, ``"lasso"``, ``"ridge"``, ``"l1_ball"``, ``"l2_ball"``,
+``"lasso_contour"``, ``"ridge_contour"``, ``"contour"``), so that a program (or a
+test) can find them again.
 """
 import numpy as np
 from scipy.optimize import brentq
@@ -32,12 +36,23 @@ __all__ = ["plot_constraint_geometry", "plot_cv", "plot_path"]
 _L1_MODELS = (ElasticNet, ElasticNetCV, _sk.ElasticNet, _sk.ElasticNetCV, _sk.LassoCV)
 _CV_L1_MODELS = (ElasticNetCV, _sk.ElasticNetCV, _sk.LassoCV)
 _L2_MODELS = (Ridge, RidgeCV, _sk.Ridge, _sk.RidgeCV)
-_LEGEND_MAX_FEATURES = 12
-_TOP_TICKS = 8
+_ALL_COLORED_MAX = 10        # up to this many features: every line in color
+_N_HIGHLIGHT = 8             # beyond it: the first features to enter, in color
+_TOP_TICKS = 6
+_LOG_PAD = 0.03              # x-range padding, as a fraction of its log length
+_GRAY = "0.72"
+# distinct colors for highlighted lines and groups: tab10 without its gray, then
+# tab20's light shades without theirs (the gray lines are the other features)
+_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+            "#e377c2", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a",
+            "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5"]
+_MARK_GIDS = ("alpha", "alpha_min", "alpha_1se")
 
 
 def _axes(ax):
-    """The given Axes, or a new one from pyplot (which needs matplotlib)."""
+    """The given Axes, or a new one from pyplot (which needs matplotlib) on a figure
+    with constrained layout, so that titles, the top axis and legends beside the
+    plot are never cut off."""
     if ax is not None:
         return ax
     try:
@@ -46,7 +61,62 @@ def _axes(ax):
         raise ImportError(
             "fastreg.plotting needs matplotlib: pip install \"fastreg[plot]\" (or "
             "pip install matplotlib)") from exc
-    return plt.subplots()[1]
+    return plt.subplots(layout="constrained")[1]
+
+
+def _legend_size():
+    """Legend text: 9 pt at matplotlib's default 10 pt font, readable in print."""
+    import matplotlib as mpl
+    return 0.9 * mpl.rcParams["font.size"]
+
+
+def _set_log_xlim(ax, grid, marks=()):
+    """x-limits holding the grid and the marked alphas, padded on both sides (on
+    the log scale) so that no vertical line sits on the frame."""
+    lo = min(np.min(grid), *marks) if len(marks) else np.min(grid)
+    hi = max(np.max(grid), *marks) if len(marks) else np.max(grid)
+    pad = (hi / lo) ** _LOG_PAD if hi > lo else 2.0
+    ax.set_xscale("log")
+    ax.set_xlim(lo / pad, hi * pad)
+
+
+def _top_nonzero_axis(ax, grid, nonzero):
+    """Number of nonzero coefficients at a few alphas of the grid on a top axis
+    (glmnet's "df" along the top of its plots)."""
+    order = np.argsort(grid)
+    grid, nonzero = np.asarray(grid)[order], np.asarray(nonzero)[order]
+    # fewer ticks for wide labels (thousands of features), so that they never touch
+    n_ticks = _TOP_TICKS - max(0, len(str(int(np.max(nonzero, initial=0)))) - 2)
+    ticks = np.unique(np.linspace(0, len(grid) - 1, min(len(grid), n_ticks))
+                      .round().astype(int))
+    top = ax.secondary_xaxis("top")
+    top.set_xticks(grid[ticks], labels=[str(int(nonzero[i])) for i in ticks])
+    top.minorticks_off()
+    top.tick_params(labelsize="small")
+    top.set_xlabel("nonzero coefficients", fontsize="small")
+    return top
+
+
+def _scale_label(X):
+    """What the coefficients are per: standardized features or X as given."""
+    std = np.std(X, axis=0)
+    std = std[std > 0]
+    if std.size and np.allclose(std, 1.0, rtol=1e-3):
+        return "coefficient (standardized features)"
+    return "coefficient (features as given, unstandardized)"
+
+
+def _entry_order(coefs):
+    """Features in the order they enter the path as alpha decreases: by the first
+    alpha (from the largest) at which the coefficient is nonzero, ties (as on a Ridge
+    path, where all are nonzero at once) broken by the larger coefficient there;
+    features that never enter come last. coefs: (n_features, n_alphas), alphas
+    decreasing."""
+    nonzero = coefs != 0
+    first = np.where(nonzero.any(axis=1), np.argmax(nonzero, axis=1), coefs.shape[1])
+    at_entry = np.abs(coefs[np.arange(len(coefs)),
+                            np.minimum(first, coefs.shape[1] - 1)])
+    return np.lexsort((-at_entry, first))
 
 
 def _center(X, y, fit_intercept):
@@ -90,8 +160,8 @@ def _with_alpha(grid, alpha):
 def _alpha_lines(model):
     """[(alpha, gid, label)] of the alphas a fitted estimator chose or was given."""
     if hasattr(model, "alpha_min_") and hasattr(model, "alpha_1se_"):
-        return [(model.alpha_min_, "alpha_min", "minimum CV error"),
-                (model.alpha_1se_, "alpha_1se", "one-standard-error rule")]
+        return [(model.alpha_min_, "alpha_min", "min CV"),
+                (model.alpha_1se_, "alpha_1se", "1-SE rule")]
     if hasattr(model, "alpha_"):
         if np.ndim(model.alpha_) != 0:
             return []
@@ -108,7 +178,8 @@ def _l1_ratio_index(model):
 
 
 def _path_of_model(model, X, y, alphas):
-    """(alphas, coefs, kind, lines) of the path through a fitted estimator's fit."""
+    """(alphas, coefs, kind, lines, y label) of the path through a fitted
+    estimator's fit."""
     if not isinstance(model, _L1_MODELS + _L2_MODELS):
         raise TypeError(
             "plot_path accepts a (alphas, coefs) pair or a fitted Lasso, ElasticNet, "
@@ -130,7 +201,7 @@ def _path_of_model(model, X, y, alphas):
             for alpha, _, _ in lines:
                 alphas = _with_alpha(alphas, alpha)
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
-        return alphas, _ridge_path(Xc, yc, alphas), "Ridge", lines
+        return alphas, _ridge_path(Xc, yc, alphas), "Ridge", lines, _scale_label(Xc)
     if isinstance(model, _CV_L1_MODELS):
         l1_ratio = float(getattr(model, "l1_ratio_", 1.0))
         if alphas is None:
@@ -148,18 +219,25 @@ def _path_of_model(model, X, y, alphas):
         Xc, yc, l1_ratio=l1_ratio, alphas=np.asarray(alphas, dtype=np.float64),
         positive=model.positive, tol=model.tol, max_iter=model.max_iter)
     kind = "Lasso" if l1_ratio == 1 else f"ElasticNet (l1_ratio={l1_ratio:g})"
-    return alphas, coefs, kind, lines
+    return alphas, coefs, kind, lines, _scale_label(Xc)
 
 
 def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
-              colors=None, ax=None):
+              colors=None, highlight=None, groups=None, legend=True, ax=None):
     """Plot the coefficients along a regularization path (glmnet's ``plot``).
 
     One line per feature: its coefficient against alpha on a log axis, penalty
     growing to the right, so that the Lasso's lines reach exactly zero one after
     another while Ridge's shrink together without reaching it. The top axis shows the
     number of nonzero coefficients; the alphas chosen by a cross-validated estimator
-    (or a single estimator's alpha) are marked with vertical lines.
+    (or a single estimator's alpha) are marked with vertical lines, inside the
+    x-range (padded so that no line sits on the frame).
+
+    With up to 10 features every line has its own color and a legend names them.
+    With more, colors would repeat and identify nothing: the features that enter the
+    path first (or those of ``highlight``) are drawn in distinct colors and named in
+    the legend, the others thin and gray. ``groups`` colors features by group
+    instead, with one legend entry per group.
 
     Parameters
     ----------
@@ -169,8 +247,10 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         of shape (n_features, n_alphas) works), or a fitted estimator: ``Lasso``,
         ``ElasticNet``, ``LassoCV``, ``ElasticNetCV``, ``Ridge`` or ``RidgeCV``, from
         fastreg or scikit-learn. For an estimator, the path is computed on ``X, y``
-        (centered when the estimator fits an intercept; unweighted) with its
-        l1_ratio (the chosen one for ``ElasticNetCV``), ``positive``, ``tol`` and
+        (centered when the estimator fits an intercept; unweighted; not
+        standardized, so the coefficients are those of the estimator, on the scale
+        of X as given: the y label says whether X's features are standardized) with
+        its l1_ratio (the chosen one for ``ElasticNetCV``), ``positive``, ``tol`` and
         ``max_iter``: by :func:`fastreg.enet_path` for the L1 models and exactly
         from one SVD of X for Ridge.
     X : array-like of shape (n_samples, n_features), default=None
@@ -186,21 +266,38 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         the chosen alpha.
     feature_names : sequence of str, default=None
         Names of the lines (None: the estimator's ``feature_names_in_`` if any,
-        else ``x0, x1, ...``). For at most 12 features, a legend names the lines.
+        else ``x0, x1, ...``), used in the legend.
     colors : sequence of matplotlib colors, default=None
-        One color per feature (None: matplotlib's color cycle), e.g. to draw the
-        features of a known group in one color and the rest in gray.
+        One color per feature, drawn as given (then ``highlight`` and ``groups``
+        are not used; a legend names the lines for at most 10 features).
+    highlight : int or sequence of int or str, default=None
+        The features drawn in color (at most 18), the others thin and gray: an int
+        k for the k features that enter the path first (by the first alpha, from
+        the largest, at which their coefficient is nonzero; ties, as on a Ridge path
+        where all are nonzero at once, broken by the larger coefficient there;
+        features that are zero all along stay gray), or feature indices or names.
+        None: every feature in color for at most 10 features, else the first 8 to
+        enter.
+    groups : sequence, default=None
+        One group label per feature (e.g. ``["g0", "g0", "g1", None, ...]``): the
+        features of a group share a color and a legend entry, those labelled None
+        are thin and gray ("other features"). Overrides ``highlight``.
+    legend : bool, default=True
+        Whether to name the colored lines in a legend beside the plot (the marked
+        alphas always have a small legend inside it).
     ax : matplotlib Axes, default=None
-        Where to draw (None: a new figure).
+        Where to draw (None: a new figure, with constrained layout).
 
     Returns
     -------
     ax : matplotlib Axes
         The Axes drawn on. The coefficient lines are one
         :class:`~matplotlib.collections.LineCollection` with ``gid="coef"`` (segment
-        j: feature j, alphas increasing); the vertical lines have ``gid``
-        ``"alpha_min"``, ``"alpha_1se"`` or ``"alpha"``; the top axis is
-        ``ax.child_axes[0]``.
+        j: feature j, alphas increasing; its colors are the lines' colors); the
+        colored lines are drawn again on top of the gray ones by a second collection
+        with ``gid="coef_highlight"`` (absent when no line is gray); the vertical
+        lines have ``gid`` ``"alpha_min"``, ``"alpha_1se"`` or ``"alpha"``; the top
+        axis is ``ax.child_axes[0]``; ``ax.get_legend()`` is the legend of the lines.
 
     Examples
     --------
@@ -215,9 +312,9 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         if len(path) < 2:
             raise ValueError("a path tuple must start with (alphas, coefs).")
         grid, coefs = np.asarray(path[0], dtype=float), np.asarray(path[1], dtype=float)
-        kind, lines = None, []
+        kind, lines, ylabel = None, [], "coefficient"
     else:
-        grid, coefs, kind, lines = _path_of_model(path, X, y, alphas)
+        grid, coefs, kind, lines, ylabel = _path_of_model(path, X, y, alphas)
         if feature_names is None and hasattr(path, "feature_names_in_"):
             feature_names = path.feature_names_in_
     if coefs.ndim != 2 or grid.ndim != 1 or coefs.shape[1] != grid.shape[0]:
@@ -228,59 +325,133 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
     n_features = coefs.shape[0]
     if feature_names is None:
         feature_names = [f"x{j}" for j in range(n_features)]
+    feature_names = [str(f) for f in feature_names]
     if len(feature_names) != n_features:
         raise ValueError(f"{len(feature_names)} feature names for {n_features} "
                          "features.")
-
     if colors is not None and len(colors) != n_features:
         raise ValueError(f"{len(colors)} colors for {n_features} features.")
+    if groups is not None and len(groups) != n_features:
+        raise ValueError(f"{len(groups)} group labels for {n_features} features.")
 
+    order = np.argsort(grid)[::-1]                      # alphas decreasing
+    colors, widths, entries = _line_styles(coefs[:, order], feature_names, colors,
+                                           highlight, groups)
     ax = _axes(ax)
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    order = np.argsort(grid)
+    order = order[::-1]                                 # alphas increasing
     grid, coefs = grid[order], coefs[:, order]
-    if colors is None:
-        colors = [f"C{j % 10}" for j in range(n_features)]
     # one collection rather than one Line2D per feature: thousands of features draw
     # in a fraction of a second
     segments = np.stack([np.broadcast_to(grid, coefs.shape), coefs], axis=-1)
-    ax.add_collection(LineCollection(segments, colors=colors, linewidths=1,
-                                     gid="coef"))
+    ax.add_collection(LineCollection(segments, colors=colors, linewidths=widths,
+                                     gid="coef", zorder=2))
+    gray = np.array([c == _GRAY for c in colors], dtype=bool)
+    if gray.any() and not gray.all():
+        colored = np.flatnonzero(~gray)
+        ax.add_collection(LineCollection(segments[colored],
+                                         colors=[colors[j] for j in colored],
+                                         linewidths=widths[colored],
+                                         gid="coef_highlight", zorder=2.5))
     ax.autoscale_view()
-    ax.axhline(0, color="0.5", lw=0.5, zorder=0)
+    ax.axhline(0, color="0.5", lw=0.5, zorder=1)
     for alpha, gid, label in lines:
-        ax.axvline(alpha, color="k", lw=1, ls="--" if gid != "alpha_1se" else ":",
-                   gid=gid, label=f"{label}: {alpha:.3g}")
-    ax.set_xscale("log")
-    ax.set_xlim(grid[0], grid[-1])
+        ax.axvline(alpha, color="k", lw=1.2, ls="--" if gid != "alpha_1se" else ":",
+                   gid=gid, label=f"{label}: {alpha:.3g}", zorder=3)
+    _set_log_xlim(ax, grid, [alpha for alpha, _, _ in lines])
     ax.set_xlabel("alpha (log scale)")
-    ax.set_ylabel("coefficient")
+    ax.set_ylabel(ylabel)
     if kind is not None:
         ax.set_title(kind)
-
-    # nonzero counts at a few alphas of the grid, on a top axis (glmnet's "df")
-    nonzero = np.count_nonzero(coefs, axis=0)
-    ticks = np.unique(np.linspace(0, len(grid) - 1, min(len(grid), _TOP_TICKS))
-                      .round().astype(int))
-    top = ax.secondary_xaxis("top")
-    top.set_xticks(grid[ticks], labels=[str(nonzero[i]) for i in ticks])
-    top.minorticks_off()
-    top.set_xlabel("nonzero coefficients", fontsize="small")
-    # the lines' names beside the plot (for a few features), the alphas inside it
-    marks = [h for h in ax.get_lines() if h.get_gid() in ("alpha", "alpha_min",
-                                                           "alpha_1se")]
+    _top_nonzero_axis(ax, grid, np.count_nonzero(coefs, axis=0))
+    # the alphas inside the plot, the lines' names beside it
+    marks = [h for h in ax.get_lines() if h.get_gid() in _MARK_GIDS]
     if marks:
-        legend = ax.legend(handles=marks, fontsize="x-small", loc="upper right")
-    if n_features <= _LEGEND_MAX_FEATURES:
+        # in room left above the lines: they fill the lower 80% (one mark: 88%)
+        low, high = float(np.min(coefs)), float(np.max(coefs))
+        span = high - low if high > low else max(abs(high), 1.0)
+        ax.set_ylim(low - 0.05 * span,
+                    low + 1.02 * span / (0.8 if len(marks) > 1 else 0.88))
+        mark_legend = ax.legend(handles=marks, fontsize=_legend_size(),
+                                loc="upper right", handlelength=1.4,
+                                handletextpad=0.5, borderaxespad=0.3)
+    if legend and entries:
         if marks:
-            ax.add_artist(legend)            # kept when the next legend replaces it
-        names = [Line2D([], [], color=c, lw=1, label=str(f))
-                 for c, f in zip(colors, feature_names, strict=True)]
-        ax.legend(handles=names, fontsize="x-small", loc="center left",
-                  bbox_to_anchor=(1.01, 0.5), frameon=False)
+            ax.add_artist(mark_legend)       # kept when the next legend replaces it
+        handles = [Line2D([], [], color=c, lw=max(w, 1.5) if c != _GRAY else 1.5,
+                          label=text) for text, c, w in entries]
+        ax.legend(handles=handles, fontsize=_legend_size(), loc="center left",
+                  bbox_to_anchor=(1.01, 0.5), frameon=False,
+                  handlelength=1.5)
     return ax
+
+
+def _line_styles(coefs, names, colors, highlight, groups):
+    """(colors, line widths, legend entries [(text, color, width)]) of the lines;
+    coefs: (n_features, n_alphas), alphas decreasing."""
+    n = len(names)
+    thin = 0.8 if n <= 200 else 0.5
+    if colors is not None:
+        colors = list(colors)
+        entries = [(f, c, 1.0) for f, c in zip(names, colors, strict=True)] \
+            if n <= _ALL_COLORED_MAX else []
+        return colors, np.ones(n), entries
+    if groups is not None:
+        labels = []
+        for g in groups:
+            if g is not None and g not in labels:
+                labels.append(g)
+        if len(labels) > len(_PALETTE):
+            raise ValueError(f"{len(labels)} groups; at most {len(_PALETTE)} can have "
+                             "distinct colors (pass colors= to choose them).")
+        color_of = {g: _PALETTE[i] for i, g in enumerate(labels)}
+        colors = [color_of[g] if g is not None else _GRAY for g in groups]
+        widths = np.array([1.4 if g is not None else thin for g in groups])
+        entries = [(str(g), color_of[g], 1.4) for g in labels]
+        n_other = sum(g is None for g in groups)
+        if n_other:
+            entries.append((f"other features ({n_other})", _GRAY, thin))
+        return colors, widths, entries
+    if highlight is None:
+        highlight = list(range(n)) if n <= _ALL_COLORED_MAX else _N_HIGHLIGHT
+    if isinstance(highlight, (int, np.integer)) and not isinstance(highlight, bool):
+        if highlight < 0:
+            raise ValueError(f"highlight={highlight}: expected a number of features "
+                             ">= 0 or a sequence of feature indices or names.")
+        entered = np.any(coefs != 0, axis=1)     # a feature that never enters: gray
+        chosen = [int(j) for j in _entry_order(coefs)[:highlight] if entered[j]]
+    else:
+        chosen = []
+        for h in highlight:
+            if isinstance(h, str):
+                if h not in names:
+                    raise ValueError(f"highlight: no feature named {h!r}.")
+                j = names.index(h)
+            elif isinstance(h, (int, np.integer)) and -n <= h < n:
+                j = int(h) % n
+            else:
+                raise ValueError(f"highlight: {h!r} is neither a feature name nor a "
+                                 f"feature index in [0, {n}).")
+            if j not in chosen:
+                chosen.append(j)
+    if n <= _ALL_COLORED_MAX and len(chosen) == n:
+        palette = [f"C{j}" for j in range(n)]          # matplotlib's own cycle
+    elif len(chosen) > len(_PALETTE):
+        raise ValueError(f"highlight: {len(chosen)} features; at most {len(_PALETTE)} "
+                         "can have distinct colors (pass colors= to choose them).")
+    else:
+        palette = _PALETTE
+    colors, widths = [_GRAY] * n, np.full(n, thin)
+    entries = []
+    for k, j in enumerate(chosen):
+        colors[j], widths[j] = palette[k], 1.5 if len(chosen) < n else 1.2
+        entries.append((names[j], palette[k], widths[j]))
+    n_other = n - len(chosen)
+    if n_other and chosen:
+        entries.append((f"other features ({n_other})", _GRAY, thin))
+    return colors, widths, entries
 
 
 def _cv_curve(cv):
@@ -316,14 +487,17 @@ def _cv_curve(cv):
     return alphas, mse, marks[0], marks[1], title
 
 
-def plot_cv(cv, *, ax=None):
+def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
     """Plot the cross-validation error curve (glmnet's ``plot.cv.glmnet``).
 
     The mean test MSE over the folds against alpha (log scale), with bars of one
     standard error (standard deviation over the folds / sqrt(n_folds)), and vertical
     lines at the alpha of minimum mean error and at the largest alpha whose mean
     error is within one standard error of that minimum (the one-standard-error rule:
-    a simpler model that cross-validation cannot tell apart from the best).
+    a simpler model that cross-validation cannot tell apart from the best). As in
+    glmnet, a top axis gives the number of nonzero coefficients of the model fitted
+    on all the data at each alpha: pass the data (``X, y``) of a fitted estimator,
+    or the counts (``nonzero``).
 
     Parameters
     ----------
@@ -333,15 +507,24 @@ def plot_cv(cv, *, ax=None):
         ``(alphas, mse_path)`` with mse_path of shape (n_alphas, n_folds). The marked
         alphas are the estimator's ``alpha_min_`` and ``alpha_1se_`` when it has
         them (fastreg), else computed from the curve by the same rule.
+    X : array-like of shape (n_samples, n_features), default=None
+        The data the estimator was fitted on: the nonzero counts of the top axis are
+        those of its path on ``X, y`` at the CV alphas (computed as by
+        :func:`plot_path`). None: no top axis, unless ``nonzero`` is given.
+    y : array-like of shape (n_samples,), default=None
+        The target the estimator was fitted on.
+    nonzero : array-like of int, shape (n_alphas,), default=None
+        The number of nonzero coefficients at each alpha of the curve (e.g. with a
+        ``(alphas, mse_path)`` pair), for the top axis; instead of ``X, y``.
     ax : matplotlib Axes, default=None
-        Where to draw (None: a new figure).
+        Where to draw (None: a new figure, with constrained layout).
 
     Returns
     -------
     ax : matplotlib Axes
         The Axes drawn on; the line of mean errors has ``gid="cv_mean"`` (its error
         bars are ``ax.containers[0]``), the vertical lines ``gid="alpha_min"`` and
-        ``gid="alpha_1se"``.
+        ``gid="alpha_1se"``; the top axis, when drawn, is ``ax.child_axes[0]``.
 
     Examples
     --------
@@ -349,30 +532,52 @@ def plot_cv(cv, *, ax=None):
     >>> from fastreg.plotting import plot_cv
     >>> from sklearn.datasets import load_diabetes
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> ax = plot_cv(fastreg.LassoCV(cv=5).fit(X, y))
+    >>> ax = plot_cv(fastreg.LassoCV(cv=5).fit(X, y), X, y)
     """
     alphas, mse, alpha_min, alpha_1se, title = _cv_curve(cv)
     if not np.all(alphas > 0):
         raise ValueError("alphas must be positive to be drawn on a log axis.")
+    if nonzero is not None:
+        if X is not None or y is not None:
+            raise ValueError("pass either X, y or nonzero, not both.")
+        nonzero = np.asarray(nonzero)
+        if nonzero.shape != alphas.shape:
+            raise ValueError(f"nonzero must have shape (n_alphas,) = {alphas.shape}, "
+                             f"got {nonzero.shape}.")
+    elif X is not None or y is not None:
+        if isinstance(cv, (tuple, list)):
+            raise ValueError("X, y give the nonzero counts of a fitted estimator's "
+                             "path; with an (alphas, mse_path) pair pass nonzero=.")
+        if X is None or y is None:
+            raise ValueError("plot_cv needs both X and y for the nonzero counts.")
+        grid, coefs, _, _, _ = _path_of_model(cv, X, y, alphas)
+        counts = dict(zip(grid, np.count_nonzero(coefs, axis=0), strict=True))
+        nonzero = np.array([counts[a] for a in alphas])
     ax = _axes(ax)
     n_folds = mse.shape[1]
     mean = mse.mean(axis=1)
     se = mse.std(axis=1, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else \
         np.zeros_like(mean)
-    bars = ax.errorbar(alphas, mean, yerr=se, fmt="o", ms=3, color="C3", ecolor="0.65",
-                       elinewidth=1, capsize=2,
+    bars = ax.errorbar(alphas, mean, yerr=se, fmt="o", ms=3.5, color="C3",
+                       ecolor="0.6", elinewidth=1, capsize=2, zorder=2,
                        label=f"mean CV MSE ± 1 SE ({n_folds} folds)")
     bars.lines[0].set_gid("cv_mean")
-    ax.axvline(alpha_min, color="k", ls="--", lw=1, gid="alpha_min",
-               label=f"minimum: {alpha_min:.3g}")
-    ax.axvline(alpha_1se, color="k", ls=":", lw=1, gid="alpha_1se",
+    ax.axvline(alpha_min, color="k", ls="--", lw=1.2, gid="alpha_min", zorder=3,
+               label=f"min CV: {alpha_min:.3g}")
+    ax.axvline(alpha_1se, color="k", ls=":", lw=1.2, gid="alpha_1se", zorder=3,
                label=f"1-SE rule: {alpha_1se:.3g}")
-    ax.set_xscale("log")
+    _set_log_xlim(ax, alphas, [alpha_min, alpha_1se])
+    # room above the curve for the legend: the bars fill the lower 70%
+    low, high = np.min(mean - se), np.max(mean + se)
+    span = high - low if high > low else max(abs(high), 1.0)
+    ax.set_ylim(low - 0.05 * span, low + span / 0.7)
     ax.set_xlabel("alpha (log scale)")
-    ax.set_ylabel("mean squared error")
+    ax.set_ylabel("mean squared error (CV)")
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize="x-small", loc="best")
+    if nonzero is not None:
+        _top_nonzero_axis(ax, alphas, nonzero)
+    ax.legend(fontsize=_legend_size(), loc="best")
     return ax
 
 
@@ -398,8 +603,10 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
     meets the L2 ball (a circle). An ellipse meets a diamond most often at a corner,
     where one coefficient is exactly zero; it meets a circle at a point where
     neither is. This draws the contours of ``||y - X w||^2 / (2 n)`` around the
-    least-squares point, the L1 ball of radius ``||w_lasso||_1`` and the L2 ball of
-    radius ``||w_ridge||_2``, and the three solutions: all computed, the Lasso
+    least-squares point (exact ellipses), among them the two that touch the balls at
+    the solutions (the loss at the Lasso and at the Ridge solution), the L1 ball of
+    radius ``||w_lasso||_1`` and the L2 ball of radius ``||w_ridge||_2``, and the
+    three solutions: all computed, the Lasso
     and Ridge ones by :class:`fastreg.Lasso` and :class:`fastreg.Ridge`
     (``fit_intercept=False`` on the centered data).
 
@@ -429,7 +636,10 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
     -------
     ax : matplotlib Axes
         The Axes drawn on; the markers have ``gid`` ``"ols"``, ``"lasso"`` and
-        ``"ridge"``, the balls ``gid`` ``"l1_ball"`` and ``"l2_ball"``.
+        ``"ridge"``, the balls ``gid`` ``"l1_ball"`` and ``"l2_ball"``, the loss
+        contours that touch them at the solutions ``gid`` ``"lasso_contour"`` and
+        ``"ridge_contour"`` (one ellipse when their levels are equal, as with the
+        default ``ridge_alpha``), the other contours ``gid="contour"``.
 
     Examples
     --------
@@ -474,31 +684,45 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
     high = np.maximum(radius, w_ols)
     pad = 0.15 * np.max(high - low)
     center, half = (low + high) / 2, np.max(high - low) / 2 + pad
-    W0, W1 = np.meshgrid(np.linspace(center[0] - half, center[0] + half, 301),
-                         np.linspace(center[1] - half, center[1] + half, 301))
-    W = np.stack([W0.ravel(), W1.ravel()])
-    L = (np.sum(yc ** 2) - 2 * (yc @ Xc) @ W
-         + np.einsum("ik,ij,jk->k", W, Xc.T @ Xc, W)).reshape(W0.shape) / (2 * n)
     l_ols, l_lasso, l_ridge = loss(w_ols), loss(w_lasso), loss(w_ridge)
+    # the loss is l_ols + (w - w_ols)^T H (w - w_ols) / 2 with H = X^T X / n: its
+    # contour at level c is the ellipse w_ols + sqrt(2 (c - l_ols)) C^-T u, u on the
+    # unit circle and H = C C^T (Cholesky), drawn exactly rather than from a grid
+    chol = np.linalg.cholesky(Xc.T @ Xc / n)
+    theta = np.linspace(0, 2 * np.pi, 721)
+    unit = np.linalg.solve(chol.T, np.stack([np.cos(theta), np.sin(theta)]))
+
+    def ellipse(level):
+        return w_ols[:, None] + np.sqrt(2 * max(level - l_ols, 0.0)) * unit
+
     step = l_lasso - l_ols
-    levels = np.unique(np.concatenate(
-        [l_ols + step * np.array([0.1, 0.35, 2, 3.5, 5.5]), [l_lasso, l_ridge]]))
-    ax.contour(W0, W1, L, levels=levels, colors="0.6", linewidths=0.7)
-    ax.contour(W0, W1, L, levels=sorted({l_lasso, l_ridge}), colors="0.3",
-               linewidths=1.2)
-    ax.axhline(0, color="0.8", lw=0.6, zorder=0)
-    ax.axvline(0, color="0.8", lw=0.6, zorder=0)
-    ax.plot([r1, 0, -r1, 0, r1], [0, r1, 0, -r1, 0], color="C0", lw=1.8,
+    for level in l_ols + step * np.array([0.1, 0.35, 2, 3.5, 5.5]):
+        ax.plot(*ellipse(level), color="0.7", lw=0.7, zorder=1, gid="contour")
+    ax.axhline(0, color="0.85", lw=0.6, zorder=0)
+    ax.axvline(0, color="0.85", lw=0.6, zorder=0)
+    ax.plot([r1, 0, -r1, 0, r1], [0, r1, 0, -r1, 0], color="C0", lw=2, zorder=2,
             gid="l1_ball", label=f"L1 ball, radius {r1:.3g}")
-    theta = np.linspace(0, 2 * np.pi, 361)
-    ax.plot(r2 * np.cos(theta), r2 * np.sin(theta), color="C1", lw=1.8,
+    ax.plot(r2 * np.cos(theta), r2 * np.sin(theta), color="C1", lw=2, zorder=2,
             gid="l2_ball", label=f"L2 ball, radius {r2:.3g}")
-    ax.plot(*w_ols, "k*", ms=11, gid="ols",
+    if np.isclose(l_ridge, l_lasso, rtol=1e-9):      # one contour touches both
+        lasso_style = ridge_style = dict(color="0.2", lw=1.3, ls="-")
+        lasso_label = f"the loss contour touching both (loss {l_lasso:.4g})"
+        ridge_label = "_same contour"                  # no second legend entry
+    else:
+        lasso_style = dict(color="0.2", lw=1.3, ls="--")
+        ridge_style = dict(color="0.2", lw=1.3, ls=":")
+        lasso_label = f"contour touching the diamond (loss {l_lasso:.4g})"
+        ridge_label = f"contour touching the circle (loss {l_ridge:.4g})"
+    ax.plot(*ellipse(l_lasso), zorder=3, gid="lasso_contour", label=lasso_label,
+            **lasso_style)
+    ax.plot(*ellipse(l_ridge), zorder=3.1, gid="ridge_contour", label=ridge_label,
+            **ridge_style)
+    ax.plot(*w_ols, "k*", ms=12, gid="ols", zorder=4,
             label=f"least squares ({w_ols[0]:.3g}, {w_ols[1]:.3g})")
-    ax.plot(*w_lasso, "o", color="C0", ms=9, mec="k", gid="lasso",
-            label=f"Lasso, alpha={alpha:.3g}: ({w_lasso[0]:.3g}, {w_lasso[1]:.3g})")
-    ax.plot(*w_ridge, "s", color="C1", ms=8, mec="k", gid="ridge",
-            label=f"Ridge, alpha={ridge_alpha:.3g}: ({w_ridge[0]:.3g}, "
+    ax.plot(*w_lasso, "o", color="C0", ms=9, mec="k", gid="lasso", zorder=4,
+            label=f"Lasso, alpha {alpha:.3g}: ({w_lasso[0]:.3g}, {w_lasso[1]:.3g})")
+    ax.plot(*w_ridge, "s", color="C1", ms=8, mec="k", gid="ridge", zorder=4,
+            label=f"Ridge, alpha {ridge_alpha:.3g}: ({w_ridge[0]:.3g}, "
                   f"{w_ridge[1]:.3g})")
     names = feature_names if feature_names is not None else ("w0", "w1")
     ax.set_xlabel(f"coefficient of {names[0]}")
@@ -506,6 +730,7 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
     ax.set_xlim(center[0] - half, center[0] + half)
     ax.set_ylim(center[1] - half, center[1] + half)
     ax.set_aspect("equal")
-    ax.set_title("L1 ball (diamond) and L2 ball (circle)")
-    ax.legend(fontsize="x-small", loc="lower left")
+    ax.set_title("L1 ball (diamond), L2 ball (circle)")
+    ax.legend(fontsize=_legend_size(), loc="upper center", frameon=False,
+              bbox_to_anchor=(0.5, -0.14), ncols=2, handlelength=1.8)
     return ax

@@ -76,16 +76,8 @@ def test_quick_demo_runs_as_a_module(tmp_path):
 def test_demo_figures_show_its_cv_fits(tmp_path, monkeypatch):
     """The saved figures are drawn from the demo's own CV fits (checked on the Axes
     of each figure as it is saved)."""
-    pytest.importorskip("matplotlib")
-    from matplotlib.figure import Figure
-    saved = {}
-    original = Figure.savefig
-
-    def capture(fig, path, *args, **kwargs):
-        saved[Path(path).name] = fig
-        return original(fig, path, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", capture)
+    saved = capture_figures(monkeypatch)
+    import matplotlib as mpl
     ds, _ = demo._load("groups", None)
     result = demo._run_dataset(ds, n_alphas=15, n_folds=3, repeat=1)
     demo._draw_dataset(ds, result, tmp_path)
@@ -101,14 +93,42 @@ def test_demo_figures_show_its_cv_fits(tmp_path, monkeypatch):
         (lines,) = [c for c in ax.collections if c.get_gid() == "coef"]
         assert len(lines.get_segments()) == 100
         assert marks(ax, "alpha_min") == [model.alpha_]
-    # the informative groups in color, the noise features in gray
+    # the informative groups in color, the noise features in gray, and a legend
+    # (one column beside the three panels) saying which is which
     colors = paths_axes[0].collections[0].get_colors()
     assert len({tuple(c) for c in colors[:15]}) == 3
     assert len({tuple(c) for c in colors[15:]}) == 1
+    legend = saved["groups-paths.png"].axes[3].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "group 1 (drives y)", "group 2 (drives y)", "group 3 (drives y)",
+        "pure noise (85)"]
+    assert [tuple(mpl.colors.to_rgba(h.get_color())) for h in legend.legend_handles] \
+        == [tuple(colors[0]), tuple(colors[5]), tuple(colors[10]), tuple(colors[15])]
+    assert all(ax.get_legend() is None for ax in paths_axes)
     cv_axes = saved["groups-cv.png"].axes
     assert marks(cv_axes[0], "alpha_1se") == [lasso.alpha_1se_]
     assert marks(cv_axes[1], "alpha_1se") == [enet.alpha_1se_]
     assert marks(cv_axes[2], "alpha_min") == [ridge.alpha_]        # same folds
+    # the nonzero counts along the top, Ridge's all 100
+    for ax in cv_axes[:3]:
+        assert len(ax.child_axes) == 1
+    assert {t.get_text() for t in cv_axes[2].child_axes[0].get_xticklabels()} == {"100"}
+    for name in ("groups-paths.png", "groups-cv.png"):
+        assert (tmp_path / name).stat().st_size < 200_000
+
+
+def capture_figures(monkeypatch):
+    """{file name: Figure} of the figures the demo saves (it still writes them)."""
+    pytest.importorskip("matplotlib")
+    saved = {}
+    original = demo._save
+
+    def capture(fig, path):
+        saved[Path(path).name] = fig
+        return original(fig, path)
+
+    monkeypatch.setattr(demo, "_save", capture)
+    return saved
 
 
 def test_ridge_fold_mse_is_what_ridgecv_averages():
@@ -158,12 +178,37 @@ def test_demo_skips_riboflavin_when_data_are_missing(tmp_path, monkeypatch, caps
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["geometry.png"]
 
 
-def test_demo_on_riboflavin(data_dir, tmp_path, capsys):
+def test_demo_on_riboflavin(data_dir, tmp_path, capsys, monkeypatch):
+    saved = capture_figures(monkeypatch)
+    import matplotlib as mpl
     assert demo.main(["--quick", "--datasets", "riboflavin", "--data", str(data_dir),
                       "--out", str(tmp_path)]) == 0
     rows = tables(capsys.readouterr().out)["riboflavin"]
     assert rows["Ridge"][1:3] == (0, 4088)
     assert rows["Lasso"][1] > 3900 and rows["ElasticNet"][1] > 3900   # p >> n: sparse
+    # 4088 lines per panel: the 8 genes the Lasso selects first in color, the same
+    # (same color) in every panel, named once beside them; the rest gray
+    fig = saved["riboflavin-paths.png"]
+    colors = []
+    for ax in fig.axes[:3]:
+        (lines,) = [c for c in ax.collections if c.get_gid() == "coef"]
+        assert len(lines.get_segments()) == 4088
+        colors.append([tuple(c) for c in lines.get_colors()])
+    gray = {c for c in colors[0] if colors[0].count(c) > 8}
+    assert len(gray) == 1
+    colored = [j for j, c in enumerate(colors[0]) if c not in gray]
+    assert len(colored) == 8 and len({colors[0][j] for j in colored}) == 8
+    assert colors[1] == colors[2] == colors[0]
+    texts = [t.get_text() for t in fig.axes[3].get_legend().get_texts()]
+    assert len(texts) == 9 and texts[-1] == "other features (4080)"
+    # the legends of the marked alphas stay inside their (narrow) panels
+    fig.draw_without_rendering()
+    for ax in fig.axes[:3]:
+        (legend,) = ax.findobj(mpl.legend.Legend)
+        box, frame = legend.get_window_extent(), ax.get_window_extent()
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1
+    for name in ("riboflavin-paths.png", "riboflavin-cv.png"):
+        assert (tmp_path / name).stat().st_size < 200_000
 
 
 # --- fastreg.datasets -----------------------------------------------------------------

@@ -107,8 +107,7 @@ def test_path_of_lassocv_is_drawn_through_its_fit(diabetes):
     texts = sorted(t.get_text() for legend in ax.findobj(mpl.legend.Legend)
                    for t in legend.get_texts())
     assert texts == sorted([f"x{j}" for j in range(10)] + [
-        f"minimum CV error: {cv.alpha_min_:.3g}",
-        f"one-standard-error rule: {cv.alpha_1se_:.3g}"])
+        f"min CV: {cv.alpha_min_:.3g}", f"1-SE rule: {cv.alpha_1se_:.3g}"])
 
 
 def test_path_of_lasso_path_tuple_and_explicit_arrays(diabetes):
@@ -375,3 +374,307 @@ def test_plotting_without_matplotlib_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"fastreg\[plot\]"):
         plot_path((np.ones(2), np.ones((1, 2))))
+
+
+# --- readability: layout, colors, legends, scales (issue 18) --------------------------
+
+GRAY_RGBA = mpl.colors.to_rgba("0.72")
+
+
+def names_legend(ax):
+    """Texts of the legend of the lines (the Axes' own legend)."""
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def entry_order(coefs):
+    """Features by the first alpha (alphas decreasing) at which they are nonzero,
+    ties by the larger |coefficient| there, never-nonzero last: a plain loop."""
+    keys = []
+    for j, row in enumerate(coefs):
+        nz = np.flatnonzero(row)
+        first = nz[0] if nz.size else coefs.shape[1]
+        size = abs(row[first]) if nz.size else abs(row[-1])
+        keys.append((first, -size, j))
+    return [j for _, _, j in sorted(keys)]
+
+
+def inside_figure(fig, artists):
+    """Every artist's rendered extent lies inside the figure (1 px tolerance)."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    out = []
+    for artist in artists:
+        if not artist.get_visible() or (hasattr(artist, "get_text")
+                                        and not artist.get_text()):
+            continue
+        box = artist.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            out.append((artist, box))
+    return out
+
+
+def shown_ticklabels(axis):
+    """The labels of the ticks inside the view (matplotlib keeps a few outside)."""
+    lo, hi = sorted(axis.get_view_interval())
+    return [t.label1 for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi] + \
+        [t.label2 for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi]
+
+
+def texts_of(ax):
+    artists = [ax.title, ax.xaxis.label, ax.yaxis.label]
+    artists += shown_ticklabels(ax.xaxis) + shown_ticklabels(ax.yaxis)
+    for child in ax.child_axes:
+        artists += [child.xaxis.label] + shown_ticklabels(child.xaxis)
+    artists += [leg for leg in ax.findobj(mpl.legend.Legend)]
+    return artists
+
+
+def test_new_figures_keep_titles_labels_and_legends_inside(diabetes):
+    """ax=None: a pyplot figure with constrained layout; nothing is cut off at the
+    figure's edges (the title above the top axis, the legend beside the plot)."""
+    plt = pytest.importorskip("matplotlib.pyplot")
+    X, y = load_diabetes(return_X_y=True)
+    cv = fastreg.LassoCV(cv=3, alphas=30).fit(X, y)
+    try:
+        for ax in (plot_path(cv, X, y), plot_cv(cv, X, y),
+                   plot_path(fastreg.RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y),
+                             X, y),
+                   plot_constraint_geometry(diabetes[0][:, [2, 3]], y)):
+            fig = render(ax).figure
+            assert ax.get_title()
+            assert inside_figure(fig, texts_of(ax)) == []
+            assert fig.get_layout_engine() is not None
+    finally:
+        plt.close("all")
+
+
+def test_legends_are_readable(diabetes):
+    """9 pt at matplotlib's default 10 pt (x-small, 6.9 pt, before)."""
+    X, y = diabetes
+    cv = fastreg.LassoCV(cv=3, alphas=20).fit(X, y)
+    for ax in (plot_path(cv, X, y, ax=new_ax()), plot_cv(cv, ax=new_ax()),
+               plot_constraint_geometry(X[:, [2, 3]], y, ax=new_ax())):
+        legends = ax.findobj(mpl.legend.Legend)
+        assert legends
+        for legend in legends:
+            for text in legend.get_texts():
+                assert text.get_fontsize() >= 9 * mpl.rcParams["font.size"] / 10
+
+
+def test_many_features_color_the_first_to_enter_and_gray_the_rest():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 300))
+    y = X[:, :4] @ np.array([3.0, -2.0, 1.5, 1.0]) + rng.standard_normal(40)
+    cv = fastreg.LassoCV(cv=3, alphas=25).fit(X, y)
+    ax = render(plot_path(cv, X, y, ax=new_ax()))
+    (collection,) = [c for c in ax.collections if c.get_gid() == "coef"]
+    rgba = collection.get_colors()
+    widths = np.asarray(collection.get_linewidths())
+    gray = np.all(np.isclose(rgba, GRAY_RGBA), axis=1)
+    assert gray.sum() == 292 and (~gray).sum() == 8
+    colored = np.flatnonzero(~gray)
+    assert len({tuple(rgba[j]) for j in colored}) == 8              # all distinct
+    assert not any(np.allclose(rgba[j][:3], rgba[j][0]) for j in colored)  # not gray
+    assert widths[colored].min() > widths[gray].max()
+    # the 8 are the first to enter the Lasso path (recomputed, then ranked here)
+    _, coefs, _ = fastreg.lasso_path(X - X.mean(0), y - y.mean(), alphas=cv.alphas_,
+                                     tol=cv.tol)
+    first8 = entry_order(coefs)[:8]
+    assert sorted(first8) == sorted(colored)
+    assert names_legend(ax) == [f"x{j}" for j in first8] + ["other features (292)"]
+    # the colored lines are drawn again above the gray ones
+    (top,) = [c for c in ax.collections if c.get_gid() == "coef_highlight"]
+    assert len(top.get_segments()) == 8 and top.get_zorder() > collection.get_zorder()
+
+
+def test_highlight_by_index_name_or_count(diabetes):
+    X, y = diabetes
+    names = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    model = fastreg.Ridge(alpha=10.0).fit(X, y)
+
+    def colored(ax):
+        (c,) = [c for c in ax.collections if c.get_gid() == "coef"]
+        return list(np.flatnonzero(~np.all(np.isclose(c.get_colors(), GRAY_RGBA),
+                                           axis=1)))
+
+    ax = plot_path(model, X, y, feature_names=names, highlight=["bmi", 8], ax=new_ax())
+    assert colored(ax) == [2, 8]
+    assert names_legend(ax) == ["bmi", "s5", "other features (8)"]
+    ax = plot_path(model, X, y, feature_names=names, highlight=3, ax=new_ax())
+    # Ridge: every coefficient is nonzero at once; the largest at the largest alpha
+    grid = coef_segments(ax)[0][:, 0]
+    at_max = np.abs(_ridge_path(X - X.mean(0), y - y.mean(), [grid.max()])[:, 0])
+    assert colored(ax) == sorted(np.argsort(-at_max)[:3])
+    # up to 10 features: all in color (nothing gray), named
+    ax = plot_path(model, X, y, feature_names=names, ax=new_ax())
+    assert colored(ax) == list(range(10)) and names_legend(ax) == names
+    with pytest.raises(ValueError, match="no feature named 'bogus'"):
+        plot_path(model, X, y, feature_names=names, highlight=["bogus"], ax=new_ax())
+    with pytest.raises(ValueError, match="highlight: 12"):
+        plot_path(model, X, y, highlight=[12], ax=new_ax())
+    rng = np.random.default_rng(0)
+    wide = rng.standard_normal((30, 40))
+    with pytest.raises(ValueError, match="at most 18"):
+        plot_path(fastreg.Ridge().fit(wide, y[:30]), wide, y[:30], highlight=20,
+                  ax=new_ax())
+
+
+def test_group_colors_and_legend():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 12))
+    y = X[:, :6].sum(axis=1) + rng.standard_normal(50)
+    groups = ["a"] * 3 + ["b"] * 3 + [None] * 6
+    ax = plot_path(fastreg.LassoCV(cv=3, alphas=15).fit(X, y), X, y, groups=groups,
+                   ax=new_ax())
+    (c,) = [c for c in ax.collections if c.get_gid() == "coef"]
+    rgba = [tuple(v) for v in c.get_colors()]
+    assert len(set(rgba[:3])) == len(set(rgba[3:6])) == 1 and rgba[0] != rgba[3]
+    assert set(rgba[6:]) == {GRAY_RGBA}
+    assert names_legend(ax) == ["a", "b", "other features (6)"]
+    handles = ax.get_legend().legend_handles
+    assert [mpl.colors.to_rgba(h.get_color()) for h in handles] == [
+        rgba[0], rgba[3], GRAY_RGBA]
+    with pytest.raises(ValueError, match="group labels"):
+        plot_path(fastreg.Lasso().fit(X, y), X, y, groups=groups[:5], ax=new_ax())
+
+
+def test_y_label_says_the_scale(diabetes):
+    X, y = diabetes                                       # standardized here
+    raw, _ = load_diabetes(return_X_y=True)               # unit-norm columns
+    model = fastreg.Lasso(alpha=1.0)
+    assert plot_path(model.fit(X, y), X, y, ax=new_ax()).get_ylabel() == \
+        "coefficient (standardized features)"
+    assert plot_path(model.fit(raw, y), raw, y, ax=new_ax()).get_ylabel() == \
+        "coefficient (features as given, unstandardized)"
+    assert plot_path(fastreg.lasso_path(X, y - y.mean(), alphas=5),
+                     ax=new_ax()).get_ylabel() == "coefficient"
+
+
+def test_alpha_lines_strictly_inside_the_x_range(diabetes):
+    """On standardized diabetes the ElasticNet's minimum is the smallest alpha of its
+    grid: the line used to sit on the frame."""
+    X, y = diabetes
+    cv = fastreg.ElasticNetCV(l1_ratio=0.5, cv=5).fit(X, y)
+    assert cv.alpha_min_ == np.min(cv.alphas_)              # the case of the issue
+    for ax in (render(plot_path(cv, X, y, ax=new_ax())),
+               render(plot_cv(cv, ax=new_ax()))):
+        lo, hi = ax.get_xlim()
+        frame = ax.get_window_extent()
+        for gid in ("alpha_min", "alpha_1se"):
+            (alpha,) = vlines(ax, gid)
+            assert lo < alpha < hi
+            x_px = ax.transData.transform((alpha, 1.0))[0]
+            assert frame.x0 + 2 < x_px < frame.x1 - 2        # pixels off the frame
+    ridge = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 5)).fit(X, y)
+    ax = render(plot_path(ridge, X, y, alphas=np.logspace(-2, 2, 30), ax=new_ax()))
+    (alpha,) = vlines(ax, "alpha_min")
+    assert ax.get_xlim()[0] < alpha < ax.get_xlim()[1]
+
+
+def test_cv_top_axis_counts_the_nonzero_coefficients(diabetes):
+    X, y = diabetes
+    cv = fastreg.LassoCV(cv=4, alphas=30, tol=1e-10).fit(X, y)
+    ax = render(plot_cv(cv, X, y, ax=new_ax()))
+    ticks, counts = top_ticks(ax)
+    assert len(ticks) >= 5
+    # scikit-learn's own path at those alphas, counted in NumPy
+    _, ref, _ = sk.lasso_path(X - X.mean(0), y - y.mean(), alphas=ticks[::-1],
+                              tol=1e-12, max_iter=100_000)
+    assert counts == [int(np.count_nonzero(ref[:, i])) for i in range(len(ticks))][::-1]
+    assert counts[0] > counts[-1] == 0                     # all zero at alpha_max
+    # ... and the counts at the curve's alphas come from the estimator's path
+    _, coefs, _ = fastreg.lasso_path(X - X.mean(0), y - y.mean(), alphas=cv.alphas_,
+                                     tol=1e-10)
+    by_alpha = dict(zip(cv.alphas_, np.count_nonzero(coefs, axis=0), strict=True))
+    assert counts == [by_alpha[t] for t in ticks]
+    # given counts, with an (alphas, mse_path) pair
+    nonzero = np.arange(len(cv.alphas_))
+    ax = render(plot_cv((cv.alphas_, cv.mse_path_), nonzero=nonzero, ax=new_ax()))
+    ticks, counts = top_ticks(ax)
+    position = {a: i for i, a in enumerate(cv.alphas_)}
+    assert counts == [nonzero[position[t]] for t in ticks]
+    # no data, no counts: no top axis
+    assert not plot_cv(cv, ax=new_ax()).child_axes
+    with pytest.raises(ValueError, match="nonzero must have shape"):
+        plot_cv(cv, nonzero=[1, 2], ax=new_ax())
+    with pytest.raises(ValueError, match="not both"):
+        plot_cv(cv, X, y, nonzero=nonzero, ax=new_ax())
+    with pytest.raises(ValueError, match="pass nonzero="):
+        plot_cv((cv.alphas_, cv.mse_path_), X, y, ax=new_ax())
+
+
+def test_cv_top_axis_of_elasticnetcv_with_several_ratios(diabetes):
+    X, y = diabetes
+    cv = fastreg.ElasticNetCV(l1_ratio=[0.3, 0.9], cv=3, alphas=15).fit(X, y)
+    k = [0.3, 0.9].index(cv.l1_ratio_)
+    ticks, counts = top_ticks(render(plot_cv(cv, X, y, ax=new_ax())))
+    _, coefs, _ = fastreg.enet_path(X - X.mean(0), y - y.mean(), l1_ratio=cv.l1_ratio_,
+                                    alphas=cv.alphas_[k], tol=cv.tol)
+    by_alpha = dict(zip(cv.alphas_[k], np.count_nonzero(coefs, axis=0), strict=True))
+    assert counts == [by_alpha[t] for t in ticks]
+
+
+def ellipse_points(ax, gid):
+    (line,) = [li for li in ax.get_lines() if li.get_gid() == gid]
+    return line.get_xydata()
+
+
+@pytest.mark.parametrize("ridge_alpha", [None, 300.0])
+def test_geometry_draws_the_contours_that_touch_the_balls(diabetes, ridge_alpha):
+    X, y = diabetes
+    X2 = X[:, [2, 3]]
+    Xc, yc = X2 - X2.mean(0), y - y.mean()
+    ax = plot_constraint_geometry(X2, y, ridge_alpha=ridge_alpha, ax=new_ax())
+    w_l1 = one(ax, "lasso").get_xydata()[0]
+    w_l2 = one(ax, "ridge").get_xydata()[0]
+    for gid, w, norm in (("lasso_contour", w_l1, 1), ("ridge_contour", w_l2, 2)):
+        points = ellipse_points(ax, gid)
+        level = loss(Xc, yc, w)                  # the objective at the solution
+        # every point of the drawn curve is on that level set of the loss ...
+        np.testing.assert_allclose([loss(Xc, yc, p) for p in points], level,
+                                   rtol=1e-9)
+        # ... which passes through the solution (closed, finely sampled) ...
+        radius = np.linalg.norm(w, ord=norm)
+        assert np.min(np.linalg.norm(points - w, axis=1)) < 0.01 * radius
+        # ... and stays outside the ball: it touches it, it does not cut it
+        assert np.min(np.linalg.norm(points, ord=norm, axis=1)) >= radius * (1 - 1e-6)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    if ridge_alpha is None:                  # one contour touches both balls
+        np.testing.assert_allclose(ellipse_points(ax, "lasso_contour"),
+                                   ellipse_points(ax, "ridge_contour"), rtol=1e-7)
+        assert sum("contour" in t for t in texts) == 1
+    else:
+        assert loss(Xc, yc, w_l2) < loss(Xc, yc, w_l1)
+        assert sum("contour" in t for t in texts) == 2
+
+
+def test_riboflavin_paths_read_well(data_dir):
+    from fastreg.datasets import load_riboflavin
+    X, y, names = load_riboflavin(data_dir)
+    X = (X - X.mean(0)) / X.std(0)
+    for model in (fastreg.LassoCV(cv=3, alphas=20), fastreg.Ridge(alpha=10.0)):
+        ax = render(plot_path(model.fit(X, y), X, y, feature_names=names,
+                              ax=new_ax()))
+        (c,) = [c for c in ax.collections if c.get_gid() == "coef"]
+        assert len(c.get_segments()) == 4088
+        gray = np.all(np.isclose(c.get_colors(), GRAY_RGBA), axis=1)
+        assert (~gray).sum() == 8
+        assert len({tuple(v) for v in c.get_colors()[~gray]}) == 8
+        legend = names_legend(ax)
+        assert legend[-1] == "other features (4080)"
+        assert set(legend[:-1]) == {str(names[j]) for j in np.flatnonzero(~gray)}
+        _, counts = top_ticks(ax)
+        if isinstance(model, fastreg.Ridge):
+            assert counts == [4088] * 4          # wide labels: fewer ticks
+
+
+def test_features_that_never_enter_stay_gray():
+    alphas = np.logspace(0, -2, 6)
+    coefs = np.zeros((20, 6))
+    coefs[4, 1:] = [1, 2, 3, 4, 5]                 # enters first
+    coefs[11, 3:] = [-1, -2, -3]
+    coefs[7, 3:] = [0.5, 1, 1.5]                   # same alpha, smaller: after 11
+    ax = plot_path((alphas, coefs), ax=new_ax())
+    assert names_legend(ax) == ["x4", "x11", "x7", "other features (17)"]
+    ax = plot_path((alphas, coefs), highlight=2, ax=new_ax())
+    assert names_legend(ax) == ["x4", "x11", "other features (18)"]
