@@ -10,7 +10,10 @@ output only with ``pip install -v``.
 Environment switches:
     FASTREG_DEBUG=1    build with bounds checking and wraparound on, -O0 and debug
                        information (for debugging); otherwise -O3 and no debug
-                       information (the extension modules are stripped on Linux)
+                       information (the extension modules are stripped on Linux).
+                       Cython retranslates only changed .pyx files: after switching,
+                       rebuild with `setup.py build_ext --inplace --force` (or delete
+                       fastreg/*.c)
     FASTREG_NO_OPENMP=1  build without OpenMP even if the compiler supports it
     FASTREG_BUILD_JOBS=N  Cython and compiler processes (default: the number of cores)
 """
