@@ -383,7 +383,109 @@ class PythonGlmnet(Glmnet):
         return -est.cv_mean_score_[idx], idx, est.coef_path_[:, idx]
 
 
-ALL = [Fastreg, Sklearn, Celer, Skglm, GlmnetRS, PythonGlmnet]
+# ----------------------------------------------------------------------------- sklearnex
+
+
+class Sklearnex(Solver):
+    """scikit-learn-intelex: oneDAL's coordinate descent for Lasso / ElasticNet (the
+    daal4py estimators, which are what `sklearnex.patch_sklearn` has for them) and
+    sklearnex's Ridge. Same parameters and objective as scikit-learn's (checked in
+    test_peer_mapping.py). oneDAL takes dense X only (sparse X falls back to
+    scikit-learn's own solver) and has no path or CV of its own."""
+
+    name = "sklearnex"
+    module_name = "sklearnex"
+
+    def build(self, wl):
+        if self.unavailable:
+            raise Unsupported(self.unavailable)
+        from scipy import sparse
+        if sparse.issparse(wl.X):
+            raise Unsupported("oneDAL takes dense X only (sparse falls back to sklearn)")
+        return super().build(wl)
+
+    def _fit(self, wl):
+        from daal4py.sklearn.linear_model import ElasticNet, Lasso
+        l1 = wl.l1_ratios[0]
+        if l1 == 1.0:
+            est = Lasso(alpha=wl.alphas[0], tol=wl.tol, max_iter=MAX_ITER)
+        else:
+            est = ElasticNet(alpha=wl.alphas[0], l1_ratio=l1, tol=wl.tol, max_iter=MAX_ITER)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, l1)
+        return call
+
+    def _ridge(self, wl):
+        from sklearnex.linear_model import Ridge
+        est = Ridge(alpha=wl.alphas[0])
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, 0.0)
+        return call
+
+
+# ----------------------------------------------------------------------------- glum
+
+
+class Glum(Solver):
+    """glum's GeneralizedLinearRegressor (normal family, identity link: its objective is
+    scikit-learn's, checked in test_peer_mapping.py). glum stops on the largest entry
+    of the gradient (an absolute number, as skglm): it gets gradient_tol = tol *
+    alpha_max, and its achieved accuracy is reported."""
+
+    name = "glum"
+    module_name = "glum"
+
+    def _estimator(self, wl, l1, **kw):
+        amax = alpha_max(wl.X64, wl.y64, max(l1, 1e-3))
+        return self.module.GeneralizedLinearRegressor(
+            family="normal", l1_ratio=l1, fit_intercept=wl.spec.fit_intercept,
+            gradient_tol=wl.tol * amax, max_iter=MAX_ITER, **kw)
+
+    def _path(self, wl):
+        l1 = wl.l1_ratios[0]
+        est = self._estimator(wl, l1, alpha_search=True, alphas=wl.alphas)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(np.asarray(est.coef_path_).T, wl.alphas, l1)
+        return call
+
+    def _fit(self, wl):
+        l1 = wl.l1_ratios[0]
+        est = self._estimator(wl, l1, alpha=wl.alphas[0])
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, l1)
+        return call
+
+    def _ridge(self, wl):
+        # Ridge: ||r||^2 + a ||w||^2 is 2n times the elastic net at alpha = a / n, l1_ratio 0
+        est = self._estimator(wl, 0.0, alpha=wl.alphas[0] / len(wl.y))
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, 0.0)
+        return call
+
+    def _cv(self, wl):
+        amax = alpha_max(wl.X64, wl.y64, min(wl.l1_ratios))
+        est = self.module.GeneralizedLinearRegressorCV(
+            family="normal", l1_ratio=list(wl.l1_ratios), n_alphas=N_ALPHAS,
+            min_alpha_ratio=1e-3, cv=_cv_folds(len(wl.y)), n_jobs=wl.spec.n_jobs,
+            gradient_tol=wl.tol * amax, max_iter=MAX_ITER)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, np.array([est.alpha_]), float(est.l1_ratio_))
+        return call
+
+
+ALL = [Fastreg, Sklearn, Celer, Skglm, GlmnetRS, PythonGlmnet, Sklearnex, Glum]
 NAMES = [cls.name for cls in ALL]
 _instances = {}
 

@@ -24,7 +24,6 @@ from ._base import LinearPredictMixin, check_finite_fit
 from ._engine import (
     Problem,
     alpha_grid,
-    every_blas_single_threaded,
     gram_for,
     multitask_alpha_max,
     multitask_arrays,
@@ -37,6 +36,7 @@ from ._engine import (
 from ._path import enet_path, lasso_path
 from ._penalty import Penalty
 from ._prepare import FoldMoments, SparsePrepared, folds_partition, preprocess, test_mse
+from ._threads import parallel_folds
 from ._validation import (
     check_bool,
     check_number,
@@ -129,7 +129,7 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
             # oversubscribe the machine)
-            with every_blas_single_threaded():
+            with parallel_folds:
                 per_fold = parallel(jobs)
         else:
             per_fold = parallel(jobs)

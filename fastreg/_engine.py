@@ -17,18 +17,16 @@ parameters (``_validation``), prepare the data (``_prepare``), then come here:
   its duality gap is <= ``tol * ||y||^2`` (y centered and weighted), scikit-learn's
   rule, and gaps are reported divided by n_samples, the scale of ``dual_gap_``.
 """
-import os
-import threading
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import ThreadpoolController
 
 from ._cd_fast import enet_path as _enet_path_kernel
 from ._cd_multitask import multitask_enet_path as _multitask_kernel
 from ._linalg import matmul, sq_norm
 from ._penalty import Unpenalized
+from ._threads import kernel_scope, kernel_threads
 
 # paths of at least this many alphas with n_samples > n_features compute X^T X once:
 # they end up needing most Gram columns, and one threaded SYRK is several times
@@ -54,82 +52,6 @@ TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
 RIDGE_SVD_MAX_FLOPS = 2e8
 # relative tolerance (times sqrt(n_samples)) of the check of a user-given Gram matrix
 GRAM_RTOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4}
-
-
-# ---------------------------------------------------------------------------------------
-# BLAS threads around the kernels
-# ---------------------------------------------------------------------------------------
-
-def _kernel_blas_controller():
-    """Threadpool controller of the BLAS the kernels call: SciPy's (through
-    scipy.linalg.cython_blas). Limiting only that one leaves NumPy's BLAS alone:
-    toggling its thread count around every kernel call leaves its worker threads
-    spinning, taking a core from the kernel."""
-    import scipy
-    controller = ThreadpoolController()
-    scipy_dir = os.path.dirname(os.path.dirname(scipy.__file__))
-    own = controller.select(user_api="blas")
-    scipy_libs = [lib for lib in own.lib_controllers
-                  if os.path.realpath(lib.filepath).startswith(
-                      os.path.realpath(os.path.join(scipy_dir, "scipy")))]
-    if not scipy_libs:
-        # SciPy linked against a shared BLAS (e.g. conda's): limit that one
-        return own
-    own.lib_controllers = scipy_libs
-    return own
-
-
-class _SingleThreadedBlas:
-    """Context manager: BLAS on one thread while kernels run (thread-safe).
-
-    The kernels call BLAS on small blocks between cheap coordinate updates; a threaded
-    BLAS then spends more time waking and synchronizing its threads than computing
-    (measured: a 20000 x 500 x 10 GEMM took 10x longer on two threads than on one on a
-    busy 2-core machine). Large one-off products (full Gram matrices) are computed
-    outside the kernels with NumPy's threaded BLAS. Kernels may run on several Python
-    threads at once (cross-validation folds): the limit is set by the first to enter
-    and lifted by the last to leave.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._controller = None
-        self._restore = None
-
-    def __enter__(self):
-        with self._lock:
-            if self._depth == 0:
-                if self._controller is None:
-                    # created once: inspecting the loaded libraries is slow
-                    self._controller = _kernel_blas_controller()
-                self._restore = self._controller.limit(limits=1, user_api="blas")
-            self._depth += 1
-        return self
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0:
-                self._restore.restore_original_limits()
-                self._restore = None
-        return False
-
-
-single_threaded_blas = _SingleThreadedBlas()
-
-
-_EVERY_BLAS = []
-
-
-def every_blas_single_threaded():
-    """Every loaded BLAS on one thread (a threadpoolctl context manager): for folds
-    running on parallel threads, whose NumPy products, each on all cores, would
-    oversubscribe the machine. The controller is made once (inspecting the loaded
-    libraries is slow)."""
-    if not _EVERY_BLAS:
-        _EVERY_BLAS.append(ThreadpoolController())
-    return _EVERY_BLAS[0].limit(limits=1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------------------
@@ -306,14 +228,14 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
     n_iters = np.empty(k, dtype=np.int32)
     y_arg = np.ascontiguousarray(y, dtype=dtype) \
         if (X is not None or sparse is not None) else None
-    with single_threaded_blas:
+    with kernel_scope as others:
         _enet_path_kernel(
             w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, working_tol(tol, dtype) * tol_yy,
             int(max_iter),
             bool(positive), bool(use_gram), bool(screening), selection == "random",
             int(seed), coefs, gaps, n_iters, True,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
-            n_samples=int(n_samples), n_threads=int(n_threads),
+            n_samples=int(n_samples), n_threads=kernel_threads(int(n_threads), others),
             g0=None if Xty is None or X is None or gram is not None or use_gram
             else np.ascontiguousarray(Xty, dtype=dtype), **extra,
         )
@@ -421,9 +343,11 @@ def warn_if_alpha_max_zero(a_max, stacklevel=3):
 
 def multitask_gram_fits(prep):
     """Whether a prepared sparse X goes to the multi-task kernel in Gram form (that
-    kernel has no sparse column access): p small enough for a dense p x p matrix and
-    no cancellation in its centering. Otherwise the front end densifies X."""
-    return prep.shape[1] <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
+    kernel has no sparse column access): p small enough for a dense p x p matrix, no
+    larger than a dense copy of X (n >= p), and no cancellation in its centering.
+    Otherwise the front end densifies X (n x p, then the smaller of the two)."""
+    n, p = prep.shape
+    return n >= p and p <= SPARSE_GRAM_MAX_FEATURES and prep.centering_is_safe()
 
 
 def multitask_arrays(prep, strategy, gram=None):
@@ -528,7 +452,7 @@ def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max
         B = None
         Y_arg = np.asfortranarray(Y)
     X_arg = None if gram is not None else np.asfortranarray(X)
-    with single_threaded_blas:
+    with kernel_scope:
         # (W: (T, p) start, updated in place; coefs (T, p, k) out)
         _multitask_kernel(
             W, l1s, l2s, X_arg, Y_arg, gram, B, norms, yy, working_tol(tol, dtype) * yy,

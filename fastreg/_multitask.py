@@ -124,8 +124,8 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data (float32 stays float32, anything else becomes float64).
             Sparse X is solved in Gram form (its X^T X from the sparse products,
-            centering implicit) when it has at most 4096 features, on a dense copy
-            otherwise.
+            centering implicit) when it has no more features than samples and at
+            most 4096 features, on a dense copy otherwise.
         y : array-like of shape (n_samples, n_targets)
             Targets (2-D; for one target use :class:`fastreg.ElasticNet`).
         sample_weight : float or array-like of shape (n_samples,), default=None

@@ -9,10 +9,10 @@ import numpy as np
 from scipy import linalg
 from scipy.linalg import blas
 
-from ._engine import single_threaded_blas
 from ._linalg import matmul, sq_norm
 from ._ridge_design import _full
 from ._ridge_solvers import _cholesky_columns, _solve_svd, _spectral_filter, _svd
+from ._threads import kernel_scope
 
 # eigendecompositions of matrices smaller than this run on one thread: a second thread
 # gains nothing there, and SciPy's threads compete with NumPy's, still spinning after
@@ -60,7 +60,7 @@ class _Spectrum:
                               else design.gram_features())
             self.kappa = design.kappa
             # small: SciPy's LAPACK on one thread (see _SMALL_EIGH)
-            with single_threaded_blas if len(self.gram) < _SMALL_EIGH else nullcontext():
+            with kernel_scope if len(self.gram) < _SMALL_EIGH else nullcontext():
                 lam, vectors = linalg.eigh(self.gram, driver="evd", check_finite=False)
             self.lam = np.maximum(lam, 0)   # a Gram matrix: rounding made some < 0
             if self.wide:

@@ -1,0 +1,135 @@
+"""Threads: how many BLAS threads and kernel (OpenMP) threads fastreg uses, and when.
+
+One owner, ``policy``, decides the BLAS thread limit of the process from what runs:
+
+* while a kernel runs (``with kernel_scope as others``), SciPy's BLAS, which the
+  kernels call on small blocks between cheap coordinate updates, is on one thread: a
+  threaded BLAS would spend more time waking and synchronizing its threads than
+  computing (measured: a 20000 x 500 x 10 GEMM took 10x longer on two threads than on
+  one on a busy 2-core machine). Large one-off products (full Gram matrices) are
+  computed outside the kernels with NumPy's threaded BLAS.
+* while cross-validation folds run on parallel threads (``with parallel_folds``),
+  every BLAS is on one thread: the NumPy products of several folds at once, each on
+  every core, would oversubscribe the machine.
+
+The limit is taken when the first of these starts and lifted when the last ends, whatever
+the order in which threads enter and leave: kernels run on several Python threads at
+once (CV folds, or fits called from a user's thread pool), and threadpoolctl's own
+context managers restore what they saw at entry, which is wrong once scopes of different
+threads interleave. OpenBLAS built with pthreads has one thread pool for the process,
+and threadpoolctl lets only one Python thread change its size (the first to do so; the
+others' calls do nothing): each change here is made under the policy's lock by whichever
+thread makes it, which takes that control for the change and gives it up afterwards.
+
+A kernel also learns how many other kernels run beside it (``kernel_threads``): it then
+starts no OpenMP team of its own, which would take every core again (concurrent fits
+from a user's threads).
+"""
+import os
+import threading
+
+from threadpoolctl import ThreadpoolController
+
+
+def _kernel_blas_controller():
+    """Threadpool controller of the BLAS the kernels call: SciPy's (through
+    scipy.linalg.cython_blas). Limiting only that one leaves NumPy's BLAS alone when it is
+    a library of its own: toggling its thread count around every kernel call leaves its
+    worker threads spinning, taking a core from the kernel."""
+    import scipy
+    controller = ThreadpoolController()
+    scipy_dir = os.path.dirname(os.path.dirname(scipy.__file__))
+    own = controller.select(user_api="blas")
+    scipy_libs = [lib for lib in own.lib_controllers
+                  if os.path.realpath(lib.filepath).startswith(
+                      os.path.realpath(os.path.join(scipy_dir, "scipy")))]
+    if not scipy_libs:
+        # SciPy linked against a shared BLAS (e.g. conda's): limit that one
+        return own
+    own.lib_controllers = scipy_libs
+    return own
+
+
+def _release_openblas():
+    """No Python thread controls OpenBLAS's thread pool size (threadpoolctl's rule for a
+    pool shared by the process): the next change, from any thread, takes effect."""
+    try:
+        from threadpoolctl import OpenBLASController
+    except ImportError:                      # an older threadpoolctl: no such rule
+        return
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+
+
+class _Policy:
+    """Counts running kernels and parallel fold sections; sets the BLAS limit they
+    need."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.kernels = 0
+        self.folds = 0
+        self._mode = None
+        self._limit = None
+        self._controllers = {}
+
+    def _controller(self, mode):
+        # created once: inspecting the loaded libraries is slow
+        if mode not in self._controllers:
+            self._controllers[mode] = (_kernel_blas_controller() if mode == "kernel"
+                                       else ThreadpoolController())
+        return self._controllers[mode]
+
+    def _apply(self):
+        """Under the lock: the limit for the current counts ('all': every BLAS on one
+        thread; 'kernel': SciPy's; None: the limits as they were)."""
+        mode = "all" if self.folds > 0 else "kernel" if self.kernels > 0 else None
+        if mode == self._mode:
+            return
+        _release_openblas()
+        if self._limit is not None:
+            self._limit.restore_original_limits()
+            self._limit = None
+        if mode is not None:
+            self._limit = self._controller(mode).limit(limits=1, user_api="blas")
+        _release_openblas()
+        self._mode = mode
+
+    def change(self, counter, step):
+        """Add ``step`` to ``counter``; returns how many kernels ran before."""
+        with self._lock:
+            before = self.kernels
+            setattr(self, counter, getattr(self, counter) + step)
+            self._apply()
+        return before
+
+
+policy = _Policy()
+
+
+class _Scope:
+    def __init__(self, counter):
+        self._counter = counter
+
+    def __enter__(self):
+        return policy.change(self._counter, +1)
+
+    def __exit__(self, *exc):
+        policy.change(self._counter, -1)
+        return False
+
+
+# ``with kernel_scope as others``: around a kernel call; ``others``: the kernels that
+# were running already
+kernel_scope = _Scope("kernels")
+# around cross-validation folds that run on parallel threads
+parallel_folds = _Scope("folds")
+
+
+def kernel_threads(n_threads, others):
+    """OpenMP threads for a kernel: the caller's ``n_threads`` (0: OpenMP's default,
+    every core), but one when ``others`` kernels run beside it in this process:
+    concurrent fits from several Python threads would otherwise each start a team on
+    every core and oversubscribe them."""
+    return 1 if n_threads == 0 and others > 0 else n_threads
