@@ -246,6 +246,56 @@ class ElasticNetCV(_PathCV):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    LassoCV : The same with ``l1_ratio=1``.
+    ElasticNet : The model of one alpha (the final model is one).
+    enet_path : The solutions along a grid of alphas, without cross-validation.
+    MultiTaskElasticNetCV : Several targets that share one set of features.
+    RidgeCV : The L2 penalty alone, with efficient leave-one-out.
+    sklearn.linear_model.ElasticNetCV : The scikit-learn estimator this one
+        replaces. R's ``cv.glmnet(x, y, alpha=l1_ratio)`` is the glmnet
+        counterpart (its ``lambda.min`` and ``lambda.1se`` are ``alpha_min_`` and
+        ``alpha_1se_``).
+
+    Notes
+    -----
+    Each fit minimizes :class:`ElasticNet`'s objective (``n`` = n_samples of the
+    fit, ``b`` the intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2
+            + alpha * l1_ratio * ||w||_1
+            + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||y||_2^2 / n`` (y centered when an intercept is fitted), scikit-learn's rule.
+
+    The default grid, for each l1_ratio, has ``alphas`` values from ``alpha_max =
+    max_j |x_j^T (y - mean(y))| / (n * l1_ratio)`` (where every coefficient is
+    zero) down to ``eps * alpha_max``, evenly spaced on a log scale, computed on
+    all the data, as scikit-learn's. For every fold and l1_ratio the whole grid is
+    solved on the training samples, warm-started from one alpha to the next, and
+    the mean squared error on the test samples recorded (``mse_path_``). The CV
+    error of an alpha is the mean over the folds; ``alpha_min_`` minimizes it, and
+    ``alpha_1se_`` is the largest alpha whose CV error is at most the minimum plus
+    one standard error (the folds' standard deviation at the minimum, divided by
+    the square root of the number of folds): glmnet's one-standard-error rule, a
+    sparser model that cross-validation cannot tell apart from the best one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from fastreg.datasets import make_correlated_groups
+    >>> X, y, coef = make_correlated_groups(random_state=0)   # 100 x 100, 15 informative
+    >>> cv = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
+    (2, 100, 5)
+    >>> print(cv.l1_ratio_, round(cv.alpha_, 3), round(cv.alpha_1se_, 3))
+    1.0 0.484 0.846
+    >>> int(np.count_nonzero(cv.coef_))      # features in the final model
+    12
     """
 
     path = staticmethod(enet_path)
@@ -495,6 +545,45 @@ class LassoCV(ElasticNetCV):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    ElasticNetCV : Cross-validates l1_ratio too.
+    Lasso : The model of one alpha (the final model is one).
+    lasso_path : The solutions along a grid of alphas, without cross-validation.
+    MultiTaskLassoCV : Several targets that share one set of features.
+    sklearn.linear_model.LassoCV : The scikit-learn estimator this one replaces.
+        R's ``cv.glmnet(x, y)`` is the glmnet counterpart (its ``lambda.min`` and
+        ``lambda.1se`` are ``alpha_min_`` and ``alpha_1se_``).
+
+    Notes
+    -----
+    Each fit minimizes :class:`Lasso`'s objective (``n`` = n_samples of the fit,
+    ``b`` the intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2 + alpha * ||w||_1
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||y||_2^2 / n`` (y centered when an intercept is fitted), scikit-learn's rule.
+    The grid, the folds and the choice of alpha are :class:`ElasticNetCV`'s:
+    ``alpha_min_`` minimizes the mean CV error, ``alpha_1se_`` is the largest alpha
+    within one standard error of that minimum (glmnet's ``lambda.1se``), and
+    ``alpha_select`` says which of the two the final model uses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> cv = fastreg.LassoCV(cv=5).fit(X, y)
+    >>> print(f"{cv.alpha_min_:.3g} {cv.alpha_1se_:.3g}")
+    0.00375 0.187
+    >>> int(np.count_nonzero(cv.coef_))       # at alpha_min_ (scikit-learn's choice)
+    9
+    >>> sparse = fastreg.LassoCV(cv=5, alpha_select="1se").fit(X, y)
+    >>> int(np.count_nonzero(sparse.coef_))   # at alpha_1se_: a sparser model
+    6
     """
 
     _l1_ratio_fixed = 1.0
@@ -611,6 +700,48 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskLassoCV : The same with ``l1_ratio=1``.
+    MultiTaskElasticNet : The model of one alpha (the final model is one).
+    ElasticNetCV : One target.
+    sklearn.linear_model.MultiTaskElasticNetCV : The scikit-learn estimator this
+        one replaces. R's ``cv.glmnet(x, y, family="mgaussian", alpha=l1_ratio)``
+        is the glmnet counterpart.
+
+    Notes
+    -----
+    Each fit minimizes :class:`MultiTaskElasticNet`'s objective (W of shape
+    (n_features, n_targets), ``coef_`` its transpose, W_j its row j, ``n`` =
+    n_samples of the fit, ``b`` the intercepts)::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2
+            + alpha * l1_ratio * sum_j ||W_j||_2
+            + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||Y||_Fro^2 / n`` (Y centered when an intercept is fitted), scikit-learn's rule.
+    The default grid runs from ``alpha_max = max_j ||x_j^T (Y - mean(Y))||_2 / (n *
+    l1_ratio)`` down to ``eps * alpha_max``; ``alpha_min_``, ``alpha_1se_`` and
+    ``alpha_select`` are as in :class:`ElasticNetCV`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> cv = fastreg.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, Y)
+    >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
+    (2, 100, 5)
+    >>> cv.coef_.shape                        # (targets, features)
+    (3, 8)
+    >>> bool(cv.alpha_1se_ >= cv.alpha_min_)
+    True
     """
 
     path = staticmethod(enet_path)
@@ -829,6 +960,40 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskElasticNetCV : Cross-validates l1_ratio too.
+    MultiTaskLasso : The model of one alpha (the final model is one).
+    LassoCV : One target.
+    sklearn.linear_model.MultiTaskLassoCV : The scikit-learn estimator this one
+        replaces. R's ``cv.glmnet(x, y, family="mgaussian")`` is the glmnet
+        counterpart.
+
+    Notes
+    -----
+    Each fit minimizes :class:`MultiTaskLasso`'s objective (W of shape
+    (n_features, n_targets), ``coef_`` its transpose, W_j its row j, ``n`` =
+    n_samples of the fit, ``b`` the intercepts)::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2 + alpha * sum_j ||W_j||_2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||Y||_Fro^2 / n`` (Y centered when an intercept is fitted). The grid, the folds
+    and the choice of alpha are :class:`MultiTaskElasticNetCV`'s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> cv = fastreg.MultiTaskLassoCV(cv=5, alpha_select="1se").fit(X, Y)
+    >>> np.flatnonzero(np.any(cv.coef_ != 0, axis=0))   # kept for every target
+    array([0, 1])
     """
 
     _l1_ratio_fixed = 1.0

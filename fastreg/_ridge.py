@@ -56,12 +56,9 @@ _SPARSE_DIRECT_MAX = 2000
 class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear least squares with L2 regularization.
 
-    Minimizes, exactly as :class:`sklearn.linear_model.Ridge`::
-
-        ||y - Xw - b||^2_2 + alpha * ||w||^2_2
-
-    with sample weights multiplying the squared errors (not rescaled: multiplying them
-    by k is the same as dividing alpha by k). Each target may have its own alpha.
+    A drop-in replacement for :class:`sklearn.linear_model.Ridge`: the same objective
+    (see Notes, and mind its scale: not divided by 2 n as for the Lasso), parameters
+    and attributes, solved exactly. Each target may have its own alpha.
 
     Solvers. Every name scikit-learn accepts is accepted; fastreg serves them with its
     exact solvers:
@@ -137,6 +134,49 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    RidgeCV : Chooses alpha by (efficient leave-one-out) cross-validation.
+    ElasticNet : Adds an L1 penalty, which sets coefficients exactly to zero (its
+        ``alpha`` is on another scale: ``ElasticNet(alpha=a, l1_ratio=0)`` is
+        ``Ridge(alpha=a * n_samples)``).
+    fastreg.plotting.plot_path : Draws the exact Ridge path of a fitted Ridge.
+    sklearn.linear_model.Ridge : The scikit-learn estimator this one replaces. R's
+        ``glmnet(x, y, alpha=0)`` fits a ridge on the elastic net's scale.
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's (``b`` the intercept)::
+
+        ||y - X w - b||_2^2 + alpha * ||w||_2^2
+
+    the squared error summed, not averaged, so that alpha is not on the scale of
+    :class:`Lasso` and :class:`ElasticNet` (there, ``(1 / (2 n)) * ||y - X w -
+    b||^2 + 0.5 * alpha * ||w||^2`` for ``l1_ratio=0``). With ``sample_weight`` s,
+    the squared error is ``sum_i s_i * (y_i - x_i w - b)^2`` (weights not
+    rescaled). With 2-D y, each target is its own ridge problem, with its own alpha
+    when ``alpha`` is an array. Without ``positive``, the solution is ``w = (Xc^T Xc
+    + alpha I)^-1 Xc^T yc`` (Xc, yc centered when an intercept is fitted), computed
+    directly; ``tol`` and ``max_iter`` matter only for the iterative solvers (see
+    "Solvers" above).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> ridge = fastreg.Ridge(alpha=1.0).fit(X, y)
+    >>> print(np.round(ridge.coef_, 1))
+    [  29.5  -83.2  306.4  201.6    5.9  -29.5 -152.   117.3  262.9  111.9]
+    >>> ridge.solver_
+    'cholesky'
+    >>> # the closed form of the objective, on the centered data
+    >>> Xc, yc = X - X.mean(axis=0), y - y.mean()
+    >>> w = np.linalg.solve(Xc.T @ Xc + 1.0 * np.eye(10), Xc.T @ yc)
+    >>> bool(np.allclose(ridge.coef_, w))
+    True
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None,
@@ -382,6 +422,41 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    Ridge : The model of one alpha (the final model is one).
+    ElasticNetCV : Cross-validated L1 + L2 penalties (on the elastic net's scale).
+    sklearn.linear_model.RidgeCV : The scikit-learn estimator this one replaces.
+        R's ``cv.glmnet(x, y, alpha=0)`` is the glmnet counterpart (K-fold, on
+        the elastic net's scale).
+
+    Notes
+    -----
+    Each alpha's model minimizes :class:`Ridge`'s objective (``b`` the
+    intercept)::
+
+        ||y - X w - b||_2^2 + alpha * ||w||_2^2
+
+    With ``cv=None``, the score of an alpha is, by default, minus the mean squared
+    leave-one-out error (weighted with sample weights): the error on sample i of
+    the model fitted without sample i, obtained for every i and every alpha from
+    one decomposition of X, ``e_i = (y_i - yhat_i) / (1 - h_ii)`` with h the
+    diagonal of the hat matrix (intercept included). The selected alpha maximizes
+    the score (the first of equal scores).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> cv = fastreg.RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
+    >>> print(f"{cv.alpha_:.3g} {cv.best_score_:.1f}")   # leave-one-out
+    0.00316 -2999.8
+    >>> cv5 = fastreg.RidgeCV(alphas=np.logspace(-3, 3, 13), cv=5).fit(X, y)
+    >>> print(f"{cv5.alpha_:.3g} {cv5.best_score_:.3f}")  # 5-fold, R^2
+    0.001 0.482
     """
 
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
