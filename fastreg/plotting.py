@@ -299,6 +299,21 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         lines have ``gid`` ``"alpha_min"``, ``"alpha_1se"`` or ``"alpha"``; the top
         axis is ``ax.child_axes[0]``; ``ax.get_legend()`` is the legend of the lines.
 
+    See Also
+    --------
+    plot_cv : The cross-validation curve that chose the alpha marked here.
+    fastreg.lasso_path, fastreg.enet_path : The paths this function draws.
+    sklearn.linear_model.lasso_path : scikit-learn computes paths but draws none;
+        R's ``plot(glmnet(x, y))`` is the figure this one follows.
+
+    Notes
+    -----
+    For an L1 model the path is the solutions of the estimator's objective,
+    ``(1 / (2 n)) ||y - X w||^2 + alpha * l1_ratio * ||w||_1 + 0.5 * alpha * (1 -
+    l1_ratio) * ||w||^2`` on the centered data; for Ridge, of ``||y - X w||^2 +
+    alpha * ||w||^2``, on Ridge's own alpha scale. The coefficients are on the
+    scale of X as given: standardize X first to compare features with each other.
+
     Examples
     --------
     >>> import fastreg
@@ -526,6 +541,21 @@ def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
         bars are ``ax.containers[0]``), the vertical lines ``gid="alpha_min"`` and
         ``gid="alpha_1se"``; the top axis, when drawn, is ``ax.child_axes[0]``.
 
+    See Also
+    --------
+    plot_path : The coefficients along the same grid.
+    fastreg.LassoCV, fastreg.ElasticNetCV : The estimators whose curve this draws.
+    sklearn.linear_model.LassoCV : scikit-learn records the same ``mse_path_`` but
+        draws nothing; R's ``plot(cv.glmnet(x, y))`` is the figure this one follows.
+
+    Notes
+    -----
+    The standard error of an alpha is the standard deviation of its fold errors
+    (``ddof=1``) divided by ``sqrt(n_folds)``; the one-standard-error alpha is the
+    largest alpha whose mean error is at most the minimum mean plus the standard
+    error at the minimum, as in :class:`fastreg.LassoCV` (glmnet's
+    ``lambda.1se``).
+
     Examples
     --------
     >>> import fastreg
@@ -640,6 +670,21 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
         contours that touch them at the solutions ``gid`` ``"lasso_contour"`` and
         ``"ridge_contour"`` (one ellipse when their levels are equal, as with the
         default ``ridge_alpha``), the other contours ``gid="contour"``.
+
+    See Also
+    --------
+    plot_path : What the two penalties do along a whole path, for any number of
+        features.
+    fastreg.Lasso, fastreg.Ridge : The estimators whose solutions are drawn.
+
+    Notes
+    -----
+    The Lasso with ``alpha`` minimizes ``(1 / (2 n)) ||y - X w||^2 + alpha *
+    ||w||_1``, and its solution w_L also minimizes ``||y - X w||^2`` over the L1
+    ball ``||w||_1 <= ||w_L||_1``; Ridge with ``ridge_alpha`` minimizes ``||y - X
+    w||^2 + ridge_alpha * ||w||^2``, and its solution w_R also minimizes the
+    squared error over the L2 ball ``||w||_2 <= ||w_R||_2``. So each solution is
+    where a contour of the squared error touches its ball.
 
     Examples
     --------
