@@ -10,6 +10,10 @@ centering correction from the column sums, so that 5-fold CV costs about one Gra
 computation instead of five, and no copy of X[train] is made. The final refit reuses
 the total Gram.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
@@ -45,6 +49,14 @@ from ._validation import (
     check_sample_weight,
     check_selection,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from sklearn.model_selection import BaseCrossValidator
+    from typing_extensions import Self
 
 
 class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
@@ -244,7 +256,7 @@ class ElasticNetCV(_PathCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -300,11 +312,19 @@ class ElasticNetCV(_PathCV):
 
     path = staticmethod(enet_path)
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
-                 precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True,
-                 verbose=0, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, alpha_select="min"):
+    def __init__(self, *, l1_ratio: float | ArrayLike = 0.5, eps: float = 1e-3,
+                 alphas: int | ArrayLike = 100, fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, tol: float = 1e-4,
+                 cv: int | BaseCrossValidator | Iterable | None = None, copy_X: bool = True,
+                 verbose: bool | int = 0, n_jobs: int | None = None,
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -334,7 +354,8 @@ class ElasticNetCV(_PathCV):
         check_precompute(self.precompute)
         return l1_ratios
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid(s).
 
         Parameters
@@ -543,7 +564,7 @@ class LassoCV(ElasticNetCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -589,11 +610,19 @@ class LassoCV(ElasticNetCV):
     _l1_ratio_fixed = 1.0
     path = staticmethod(lasso_path)
 
-    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True,
-                 precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
-                 verbose=False, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, alpha_select="min"):
+    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
+                 fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, tol: float = 1e-4, copy_X: bool = True,
+                 cv: int | BaseCrossValidator | Iterable | None = None,
+                 verbose: bool | int = False, n_jobs: int | None = None,
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -603,7 +632,8 @@ class LassoCV(ElasticNetCV):
             upper_bounds=upper_bounds, alpha_select=alpha_select,
         )
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid.
 
         Parameters
@@ -698,7 +728,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -746,9 +776,14 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
 
     path = staticmethod(enet_path)
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
-                 max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None,
-                 random_state=None, selection="cyclic", alpha_select="min"):
+    def __init__(self, *, l1_ratio: float | ArrayLike = 0.5, eps: float = 1e-3,
+                 alphas: int | ArrayLike = 100, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4,
+                 cv: int | BaseCrossValidator | Iterable | None = None, copy_X: bool = True,
+                 verbose: bool | int = 0, n_jobs: int | None = None,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -770,7 +805,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid(s).
 
         Parameters
@@ -958,7 +994,7 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -999,16 +1035,21 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     _l1_ratio_fixed = 1.0
     path = staticmethod(lasso_path)
 
-    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
-                 random_state=None, selection="cyclic", alpha_select="min"):
+    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 copy_X: bool = True, cv: int | BaseCrossValidator | Iterable | None = None,
+                 verbose: bool | int = False, n_jobs: int | None = None,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose,
             n_jobs=n_jobs, random_state=random_state, selection=selection,
             alpha_select=alpha_select)
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid.
 
         Parameters

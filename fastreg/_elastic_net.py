@@ -1,5 +1,8 @@
 """`ElasticNet` and `Lasso`: drop-in replacements for scikit-learn's estimators."""
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from scipy import sparse
@@ -21,6 +24,11 @@ from ._validation import (
     check_sample_weight,
     check_selection,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from typing_extensions import Self
 
 
 class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, RegressorMixin,
@@ -92,7 +100,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         Duality gap at the solution, on the scale of the objective above.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -165,11 +173,16 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     _l1_ratio_fixed = None
     path = staticmethod(enet_path)
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
-                 precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
-                 warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5,
+                 fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, copy_X: bool = True, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -211,7 +224,9 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     def _l1_ratio(self):
         return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None,
+            check_input: bool = True) -> Self:
         """Fit the model by coordinate descent.
 
         Parameters
@@ -398,7 +413,7 @@ class Lasso(ElasticNet):
         Duality gap at the solution, on the scale of the objective.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -452,10 +467,15 @@ class Lasso(ElasticNet):
 
     _l1_ratio_fixed = 1.0
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
-                 copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
-                 positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 copy_X: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None) -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,

@@ -1,6 +1,10 @@
 """The multi-task estimators ``MultiTaskElasticNet`` / ``MultiTaskLasso``: one problem
 coupling every target through a row-wise group penalty (see ``fastreg/_path.py`` for
 the objective), solved by the engine's ``solve_multitask``."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
@@ -18,6 +22,11 @@ from ._engine import (
 from ._path import enet_path
 from ._prepare import SparsePrepared, preprocess
 from ._validation import check_bool, check_number, check_sample_weight, check_selection
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from typing_extensions import Self
 
 
 class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
@@ -69,7 +78,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         (scikit-learn's ``eps_``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -124,9 +133,11 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
     _l1_ratio_fixed = None
     path = staticmethod(enet_path)
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
-                 max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic"):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5,
+                 fit_intercept: bool = True, copy_X: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4, warm_start: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic") -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -156,7 +167,8 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
             check_bool(name, getattr(self, name))
         check_selection(self.selection)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None) -> Self:
         """Fit the model by block coordinate descent.
 
         Parameters
@@ -260,7 +272,7 @@ class MultiTaskLasso(MultiTaskElasticNet):
         ``tol * ||Y||_Fro^2`` (scikit-learn's ``eps_``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -306,8 +318,11 @@ class MultiTaskLasso(MultiTaskElasticNet):
 
     _l1_ratio_fixed = 1.0
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 copy_X: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic") -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, copy_X=copy_X,
             max_iter=max_iter, tol=tol, warm_start=warm_start,

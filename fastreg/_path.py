@@ -10,7 +10,10 @@ row-wise group penalty (W of shape (n_features, n_targets), W_j its row j)::
 
 with the default grid from ``alpha_max = max_j ||x_j^T Y||_2 / (n * l1_ratio)``.
 """
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy import sparse as sp
@@ -39,11 +42,21 @@ from ._validation import (
     validate_path_input,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+    from scipy.sparse import sparray, spmatrix
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
-              precompute="auto",
-              Xy=None, copy_X=True, coef_init=None, verbose=False,
-              return_n_iter=False, positive=False, check_input=True, **params):
+
+def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: float = 0.5,
+              eps: float = 1e-3, n_alphas: int | str = "deprecated",
+              alphas: int | ArrayLike | None | str = "warn",
+              precompute: bool | Literal["auto"] | ArrayLike = "auto",
+              Xy: ArrayLike | None = None, copy_X: bool = True,
+              coef_init: ArrayLike | None = None, verbose: bool | int = False,
+              return_n_iter: bool = False, positive: bool = False,
+              check_input: bool = True, **params: Any,
+              ) -> (tuple[NDArray, NDArray, NDArray]
+                    | tuple[NDArray, NDArray, NDArray, list[int]]):
     """Compute the elastic-net path with coordinate descent.
 
     Same signature, return values and objective as
@@ -306,9 +319,15 @@ def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, co
     return alphas, coefs, gaps, n_iters
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
-               precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
-               return_n_iter=False, positive=False, **params):
+def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 1e-3,
+               n_alphas: int | str = "deprecated",
+               alphas: int | ArrayLike | None | str = "warn",
+               precompute: bool | Literal["auto"] | ArrayLike = "auto",
+               Xy: ArrayLike | None = None, copy_X: bool = True,
+               coef_init: ArrayLike | None = None, verbose: bool | int = False,
+               return_n_iter: bool = False, positive: bool = False, **params: Any,
+               ) -> (tuple[NDArray, NDArray, NDArray]
+                     | tuple[NDArray, NDArray, NDArray, list[int]]):
     """Compute the Lasso path with coordinate descent.
 
     :func:`enet_path` with ``l1_ratio=1``; same signature, return values and

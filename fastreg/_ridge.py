@@ -19,9 +19,12 @@ the order of a fit:
 This module chooses the method (``Ridge._method``) and holds the estimators.
 Everything is computed in float64; float32 input gives float32 attributes.
 """
+from __future__ import annotations
+
 import inspect
 import numbers
 import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy import sparse
@@ -43,6 +46,14 @@ from ._ridge_validation import (
     _validate_xy,
 )
 from ._validation import check_bool, check_number, check_sample_weight
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from sklearn.model_selection import BaseCrossValidator
+    from typing_extensions import Self
 
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                     "lbfgs")
@@ -132,7 +143,7 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         The method fastreg used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -179,8 +190,12 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     True
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None,
-                 tol=1e-4, solver="auto", positive=False, random_state=None):
+    def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
+                 copy_X: bool = True, max_iter: int | None = None, tol: float = 1e-4,
+                 solver: Literal["auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag",
+                                 "saga", "lbfgs", "cd"] = "auto",
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -262,7 +277,8 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             return "svd"
         return solver
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None) -> Self:
         """Fit the ridge regression model.
 
         Parameters
@@ -420,7 +436,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         Intercept; 0.0 when ``fit_intercept=False``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -459,9 +475,12 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
     0.001 0.482
     """
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
-                 cv=None, gcv_mode=None, store_cv_results=False,
-                 alpha_per_target=False):
+    def __init__(self, alphas: float | ArrayLike = (0.1, 1.0, 10.0), *,
+                 fit_intercept: bool = True, scoring: str | Callable | None = None,
+                 cv: int | BaseCrossValidator | Iterable | None = None,
+                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None,
+                 store_cv_results: bool = False,
+                 alpha_per_target: bool = False) -> None:
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.scoring = scoring
@@ -493,7 +512,8 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         return _check_cv_alphas(self.alphas, strict=self.cv is None)
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the ridge model, choosing alpha by cross-validation.
 
         Parameters

@@ -6,18 +6,26 @@ is found, in this order, at the ``data_home`` argument, at ``$FASTREG_DATA``, at
 ``../shared/data`` relative to the current directory, and at ``../shared/data`` next to
 a source checkout of fastreg.
 """
+from __future__ import annotations
+
 import importlib.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["find_data_dir", "load_riboflavin", "make_correlated_groups"]
 
 
-def make_correlated_groups(n_samples=100, *, n_groups=20, group_size=5,
-                           correlation=0.9, n_informative_groups=3, noise=4.0,
-                           random_state=0):
+def make_correlated_groups(n_samples: int = 100, *, n_groups: int = 20,
+                           group_size: int = 5, correlation: float = 0.9,
+                           n_informative_groups: int = 3, noise: float = 4.0,
+                           random_state: int | None = 0,
+                           ) -> tuple[NDArray, NDArray, NDArray]:
     """Regression data whose features come in groups of strongly correlated columns.
 
     Each group shares one latent standard normal factor: feature j of group g is
@@ -115,7 +123,7 @@ def _candidate_data_dirs(data_home=None):
     return candidates
 
 
-def find_data_dir(data_home=None):
+def find_data_dir(data_home: str | os.PathLike | None = None) -> Path | None:
     """The shared data folder (the one holding ``load.py``), or None.
 
     Parameters
@@ -155,7 +163,8 @@ def find_data_dir(data_home=None):
     return None
 
 
-def load_riboflavin(data_home=None):
+def load_riboflavin(data_home: str | os.PathLike | None = None,
+                    ) -> tuple[NDArray, NDArray, NDArray]:
     """The riboflavin data (71 samples, 4088 gene expressions) of the shared folder.
 
     The target is the log riboflavin production rate of Bacillus subtilis; the
