@@ -101,5 +101,18 @@ def _changelog(app, docname, source):
             source[0] = CHANGELOG.read_text(encoding="utf-8")
 
 
+def _skip_member(app, what, name, obj, skip, options):
+    """On the estimators' pages, the methods fastreg defines (``fit``, ``predict``,
+    ``score``, ...), not scikit-learn's generic ones (``get_params``,
+    ``set_fit_request``, ...), nor ``path`` (the path function, documented once)."""
+    if what == "class":
+        func = obj.fget if isinstance(obj, property) else obj
+        module = getattr(func, "__module__", None) or ""
+        if name == "path" or not module.startswith("fastreg"):
+            return True
+    return None
+
+
 def setup(app):
     app.connect("source-read", _changelog)
+    app.connect("autodoc-skip-member", _skip_member)

@@ -300,7 +300,7 @@ class ElasticNetCV(_PathCV):
     >>> import numpy as np
     >>> import fastreg
     >>> from fastreg.datasets import make_correlated_groups
-    >>> X, y, coef = make_correlated_groups(random_state=0)   # 100 x 100, 15 informative
+    >>> X, y, coef = make_correlated_groups(random_state=0)  # 15 of 100 informative
     >>> cv = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
     >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
     (2, 100, 5)
@@ -600,7 +600,7 @@ class LassoCV(ElasticNetCV):
     >>> cv = fastreg.LassoCV(cv=5).fit(X, y)
     >>> print(f"{cv.alpha_min_:.3g} {cv.alpha_1se_:.3g}")
     0.00375 0.187
-    >>> int(np.count_nonzero(cv.coef_))       # at alpha_min_ (scikit-learn's choice)
+    >>> int(np.count_nonzero(cv.coef_))       # at alpha_min_, scikit-learn's choice
     9
     >>> sparse = fastreg.LassoCV(cv=5, alpha_select="1se").fit(X, y)
     >>> int(np.count_nonzero(sparse.coef_))   # at alpha_1se_: a sparser model
@@ -763,7 +763,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 8))
     >>> W = np.zeros((8, 3))
-    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
     >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
     >>> cv = fastreg.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, Y)
     >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
@@ -1025,7 +1025,7 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 8))
     >>> W = np.zeros((8, 3))
-    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
     >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
     >>> cv = fastreg.MultiTaskLassoCV(cv=5, alpha_select="1se").fit(X, Y)
     >>> np.flatnonzero(np.any(cv.coef_ != 0, axis=0))   # kept for every target

@@ -117,7 +117,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 8))
     >>> W = np.zeros((8, 3))
-    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
     >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
     >>> model = fastreg.MultiTaskElasticNet(alpha=0.5, l1_ratio=0.5).fit(X, Y)
     >>> model.coef_.shape                     # (targets, features)
@@ -305,7 +305,7 @@ class MultiTaskLasso(MultiTaskElasticNet):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 8))
     >>> W = np.zeros((8, 3))
-    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0 and 1 drive all 3 targets
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
     >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
     >>> model = fastreg.MultiTaskLasso(alpha=0.1).fit(X, Y)
     >>> np.flatnonzero(np.any(model.coef_ != 0, axis=0))   # kept for every target

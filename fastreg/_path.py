@@ -167,13 +167,13 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
     >>> import fastreg
     >>> from sklearn.datasets import load_diabetes
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: the path has no intercept
+    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: no intercept here
     >>> alphas, coefs, gaps = fastreg.enet_path(X, y, l1_ratio=0.5, alphas=5)
     >>> np.round(alphas, 3).tolist()      # from alpha_max down to alpha_max / 1000
     [4.296, 0.764, 0.136, 0.024, 0.004]
     >>> coefs.shape                              # (features, alphas)
     (10, 5)
-    >>> (coefs != 0).sum(axis=0)                 # nonzero coefficients along the path
+    >>> (coefs != 0).sum(axis=0)                 # nonzero coefficients
     array([ 0,  9, 10, 10, 10])
     >>> bool(np.all(gaps <= 1e-4 * (y @ y) / len(y)))   # every gap within tol
     True
@@ -409,7 +409,7 @@ def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 
     >>> import fastreg
     >>> from sklearn.datasets import load_diabetes
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: the path has no intercept
+    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: no intercept here
     >>> alphas, coefs, gaps = fastreg.lasso_path(X, y, alphas=5)
     >>> np.round(alphas, 3).tolist()
     [2.148, 0.382, 0.068, 0.012, 0.002]
