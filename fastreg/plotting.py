@@ -20,6 +20,10 @@ and returns the Axes. Artists that carry data have a ``gid`` (``"coef"``,
 ``"lasso_contour"``, ``"ridge_contour"``, ``"contour"``), so that a program (or a
 test) can find them again.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from scipy.optimize import brentq
 from sklearn import linear_model as _sk
@@ -30,6 +34,13 @@ from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
 from ._prepare import preprocess
 from ._ridge import Ridge, RidgeCV
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
 
 __all__ = ["plot_constraint_geometry", "plot_cv", "plot_path"]
 
@@ -222,8 +233,13 @@ def _path_of_model(model, X, y, alphas):
     return alphas, coefs, kind, lines, _scale_label(Xc)
 
 
-def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
-              colors=None, highlight=None, groups=None, legend=True, ax=None):
+def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
+              y: ArrayLike | None = None, *, alphas: ArrayLike | None = None,
+              feature_names: Sequence[str] | None = None,
+              colors: Sequence[Any] | None = None,
+              highlight: int | Sequence[int | str] | None = None,
+              groups: Sequence[Any] | None = None, legend: bool = True,
+              ax: Axes | None = None) -> Axes:
     """Plot the coefficients along a regularization path (glmnet's ``plot``).
 
     One line per feature: its coefficient against alpha on a log axis, penalty
@@ -502,7 +518,9 @@ def _cv_curve(cv):
     return alphas, mse, marks[0], marks[1], title
 
 
-def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
+def plot_cv(cv: tuple | BaseEstimator, X: ArrayLike | None = None,
+            y: ArrayLike | None = None, *, nonzero: ArrayLike | None = None,
+            ax: Axes | None = None) -> Axes:
     """Plot the cross-validation error curve (glmnet's ``plot.cv.glmnet``).
 
     The mean test MSE over the folds against alpha (log scale), with bars of one
@@ -623,8 +641,10 @@ def _lasso_corner_alpha(Xc, yc):
     return float(np.exp(0.8 * np.log(one.min()) + 0.2 * np.log(one.max())))
 
 
-def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
-                             feature_names=None, ax=None):
+def plot_constraint_geometry(X: ArrayLike, y: ArrayLike, *, alpha: float | None = None,
+                             ridge_alpha: float | None = None,
+                             feature_names: Sequence[str] | None = None,
+                             ax: Axes | None = None) -> Axes:
     """Plot why the Lasso zeroes coefficients and Ridge does not, on two features.
 
     A penalized least-squares solution is also the least-squares solution

@@ -8,19 +8,21 @@ checkers only (under ``TYPE_CHECKING``), to real types.
 import inspect
 import sys
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import sparray, spmatrix
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import BaseCrossValidator
 
 import fastreg
-from fastreg import datasets
+from fastreg import datasets, plotting
 
 PUBLIC = [getattr(fastreg, name) for name in fastreg.__all__] + \
-    [getattr(datasets, name) for name in datasets.__all__]
+    [getattr(datasets, name) for name in datasets.__all__] + \
+    [getattr(plotting, name) for name in plotting.__all__]
 METHODS = ("__init__", "fit", "predict", "score")
 
 # what the modules import under TYPE_CHECKING
@@ -30,7 +32,8 @@ else:                                   # typing_extensions is no dependency of 
     SELF = typing.TypeVar("Self")
 TYPE_CHECKING_NAMES = {"ArrayLike": ArrayLike, "NDArray": NDArray, "spmatrix": spmatrix,
                        "sparray": sparray, "Self": SELF, "Iterable": Iterable,
-                       "Callable": Callable, "BaseCrossValidator": BaseCrossValidator}
+                       "Callable": Callable, "BaseCrossValidator": BaseCrossValidator,
+                       "Sequence": Sequence, "BaseEstimator": BaseEstimator}
 
 
 def _functions():
@@ -63,7 +66,10 @@ def test_public_signatures_are_annotated(name, func):
 @pytest.mark.parametrize("name, func", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
 def test_annotations_evaluate(name, func):
     module = sys.modules[func.__module__]
-    hints = typing.get_type_hints(func, globalns={**vars(module), **TYPE_CHECKING_NAMES})
+    names = dict(TYPE_CHECKING_NAMES)
+    if module.__name__ == "fastreg.plotting":
+        names["Axes"] = pytest.importorskip("matplotlib.axes").Axes
+    hints = typing.get_type_hints(func, globalns={**vars(module), **names})
     params = [p for p in inspect.signature(func).parameters if p != "self"]
     assert set(params) | {"return"} == set(hints), name
 
