@@ -70,7 +70,6 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "min_reported_time": 1,
     "show_memory": False,
-    "reference_url": {"fastreg": None},
     "doc_module": ("fastreg",),
     "backreferences_dir": "generated/backreferences",
     "matplotlib_animations": False,
