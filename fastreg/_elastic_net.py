@@ -137,8 +137,9 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     1000, 1e-8))`` (``1e-5`` in float32), so that at the default ``tol`` the
     results are at least as close to the exact solution as scikit-learn's. A
     ``ConvergenceWarning`` is raised when ``max_iter`` sweeps do not reach ``tol``.
-    Without an L1 term (``l1_ratio=0``, no bounds) the problem is a ridge and is
-    solved exactly (``n_iter_`` is 1), whatever ``tol``.
+    Without an L1 term (``l1_ratio=0`` or ``alpha=0``, and no bounds) the problem is
+    a ridge, or least squares, and is solved exactly (``n_iter_`` is 1), whatever
+    ``tol``.
 
     glmnet minimizes the same objective for its gaussian family, but by default
     standardizes x, and it scales y to unit variance before it computes its

@@ -181,7 +181,7 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     >>> ridge = fastreg.Ridge(alpha=1.0).fit(X, y)
     >>> print(np.round(ridge.coef_, 1))
     [  29.5  -83.2  306.4  201.6    5.9  -29.5 -152.   117.3  262.9  111.9]
-    >>> ridge.solver_
+    >>> ridge.method_                     # what fastreg ran
     'cholesky'
     >>> # the closed form of the objective, on the centered data
     >>> Xc, yc = X - X.mean(axis=0), y - y.mean()
