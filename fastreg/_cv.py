@@ -10,6 +10,10 @@ centering correction from the column sums, so that 5-fold CV costs about one Gra
 computation instead of five, and no copy of X[train] is made. The final refit reuses
 the total Gram.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
@@ -45,6 +49,14 @@ from ._validation import (
     check_sample_weight,
     check_selection,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from sklearn.model_selection import BaseCrossValidator
+    from typing_extensions import Self
 
 
 class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
@@ -244,17 +256,75 @@ class ElasticNetCV(_PathCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    LassoCV : The same with ``l1_ratio=1``.
+    ElasticNet : The model of one alpha (the final model is one).
+    enet_path : The solutions along a grid of alphas, without cross-validation.
+    MultiTaskElasticNetCV : Several targets that share one set of features.
+    RidgeCV : The L2 penalty alone, with efficient leave-one-out.
+    sklearn.linear_model.ElasticNetCV : The scikit-learn estimator this one
+        replaces. R's ``cv.glmnet(x, y, alpha=l1_ratio)`` is the glmnet
+        counterpart (its ``lambda.min`` and ``lambda.1se`` are ``alpha_min_`` and
+        ``alpha_1se_``).
+
+    Notes
+    -----
+    Each fit minimizes :class:`ElasticNet`'s objective (``n`` = n_samples of the
+    fit, ``b`` the intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2
+            + alpha * l1_ratio * ||w||_1
+            + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||y||_2^2 / n`` (y centered when an intercept is fitted), scikit-learn's rule.
+
+    The default grid, for each l1_ratio, has ``alphas`` values from ``alpha_max =
+    max_j |x_j^T (y - mean(y))| / (n * l1_ratio)`` (where every coefficient is
+    zero) down to ``eps * alpha_max``, evenly spaced on a log scale, computed on
+    all the data, as scikit-learn's. For every fold and l1_ratio the whole grid is
+    solved on the training samples, warm-started from one alpha to the next, and
+    the mean squared error on the test samples recorded (``mse_path_``). The CV
+    error of an alpha is the mean over the folds; ``alpha_min_`` minimizes it, and
+    ``alpha_1se_`` is the largest alpha whose CV error is at most the minimum plus
+    one standard error (the folds' standard deviation at the minimum, divided by
+    the square root of the number of folds): glmnet's one-standard-error rule, a
+    sparser model that cross-validation cannot tell apart from the best one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from fastreg.datasets import make_correlated_groups
+    >>> X, y, coef = make_correlated_groups(random_state=0)  # 15 of 100 informative
+    >>> cv = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
+    (2, 100, 5)
+    >>> print(cv.l1_ratio_, round(cv.alpha_, 3), round(cv.alpha_1se_, 3))
+    1.0 0.484 0.846
+    >>> int(np.count_nonzero(cv.coef_))      # features in the final model
+    12
     """
 
     path = staticmethod(enet_path)
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
-                 precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True,
-                 verbose=0, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, alpha_select="min"):
+    def __init__(self, *, l1_ratio: float | ArrayLike = 0.5, eps: float = 1e-3,
+                 alphas: int | ArrayLike = 100, fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, tol: float = 1e-4,
+                 cv: int | BaseCrossValidator | Iterable | None = None, copy_X: bool = True,
+                 verbose: bool | int = 0, n_jobs: int | None = None,
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -284,7 +354,8 @@ class ElasticNetCV(_PathCV):
         check_precompute(self.precompute)
         return l1_ratios
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid(s).
 
         Parameters
@@ -493,18 +564,65 @@ class LassoCV(ElasticNetCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    ElasticNetCV : Cross-validates l1_ratio too.
+    Lasso : The model of one alpha (the final model is one).
+    lasso_path : The solutions along a grid of alphas, without cross-validation.
+    MultiTaskLassoCV : Several targets that share one set of features.
+    sklearn.linear_model.LassoCV : The scikit-learn estimator this one replaces.
+        R's ``cv.glmnet(x, y)`` is the glmnet counterpart (its ``lambda.min`` and
+        ``lambda.1se`` are ``alpha_min_`` and ``alpha_1se_``).
+
+    Notes
+    -----
+    Each fit minimizes :class:`Lasso`'s objective (``n`` = n_samples of the fit,
+    ``b`` the intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2 + alpha * ||w||_1
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||y||_2^2 / n`` (y centered when an intercept is fitted), scikit-learn's rule.
+    The grid, the folds and the choice of alpha are :class:`ElasticNetCV`'s:
+    ``alpha_min_`` minimizes the mean CV error, ``alpha_1se_`` is the largest alpha
+    within one standard error of that minimum (glmnet's ``lambda.1se``), and
+    ``alpha_select`` says which of the two the final model uses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> cv = fastreg.LassoCV(cv=5).fit(X, y)
+    >>> print(f"{cv.alpha_min_:.3g} {cv.alpha_1se_:.3g}")
+    0.00375 0.187
+    >>> int(np.count_nonzero(cv.coef_))       # at alpha_min_, scikit-learn's choice
+    9
+    >>> sparse = fastreg.LassoCV(cv=5, alpha_select="1se").fit(X, y)
+    >>> int(np.count_nonzero(sparse.coef_))   # at alpha_1se_: a sparser model
+    6
     """
 
     _l1_ratio_fixed = 1.0
     path = staticmethod(lasso_path)
 
-    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True,
-                 precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
-                 verbose=False, n_jobs=None, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, alpha_select="min"):
+    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
+                 fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, tol: float = 1e-4, copy_X: bool = True,
+                 cv: int | BaseCrossValidator | Iterable | None = None,
+                 verbose: bool | int = False, n_jobs: int | None = None,
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -514,7 +632,8 @@ class LassoCV(ElasticNetCV):
             upper_bounds=upper_bounds, alpha_select=alpha_select,
         )
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid.
 
         Parameters
@@ -609,15 +728,62 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskLassoCV : The same with ``l1_ratio=1``.
+    MultiTaskElasticNet : The model of one alpha (the final model is one).
+    ElasticNetCV : One target.
+    sklearn.linear_model.MultiTaskElasticNetCV : The scikit-learn estimator this
+        one replaces. R's ``cv.glmnet(x, y, family="mgaussian", alpha=l1_ratio)``
+        is the glmnet counterpart.
+
+    Notes
+    -----
+    Each fit minimizes :class:`MultiTaskElasticNet`'s objective (W of shape
+    (n_features, n_targets), ``coef_`` its transpose, W_j its row j, ``n`` =
+    n_samples of the fit, ``b`` the intercepts)::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2
+            + alpha * l1_ratio * sum_j ||W_j||_2
+            + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||Y||_Fro^2 / n`` (Y centered when an intercept is fitted), scikit-learn's rule.
+    The default grid runs from ``alpha_max = max_j ||x_j^T (Y - mean(Y))||_2 / (n *
+    l1_ratio)`` down to ``eps * alpha_max``; ``alpha_min_``, ``alpha_1se_`` and
+    ``alpha_select`` are as in :class:`ElasticNetCV`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> cv = fastreg.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, Y)
+    >>> cv.mse_path_.shape                    # (l1_ratios, alphas, folds)
+    (2, 100, 5)
+    >>> cv.coef_.shape                        # (targets, features)
+    (3, 8)
+    >>> bool(cv.alpha_1se_ >= cv.alpha_min_)
+    True
     """
 
     path = staticmethod(enet_path)
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
-                 max_iter=1000, tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None,
-                 random_state=None, selection="cyclic", alpha_select="min"):
+    def __init__(self, *, l1_ratio: float | ArrayLike = 0.5, eps: float = 1e-3,
+                 alphas: int | ArrayLike = 100, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4,
+                 cv: int | BaseCrossValidator | Iterable | None = None, copy_X: bool = True,
+                 verbose: bool | int = 0, n_jobs: int | None = None,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -639,7 +805,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid(s).
 
         Parameters
@@ -827,23 +994,62 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         Sweeps used by the final model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskElasticNetCV : Cross-validates l1_ratio too.
+    MultiTaskLasso : The model of one alpha (the final model is one).
+    LassoCV : One target.
+    sklearn.linear_model.MultiTaskLassoCV : The scikit-learn estimator this one
+        replaces. R's ``cv.glmnet(x, y, family="mgaussian")`` is the glmnet
+        counterpart.
+
+    Notes
+    -----
+    Each fit minimizes :class:`MultiTaskLasso`'s objective (W of shape
+    (n_features, n_targets), ``coef_`` its transpose, W_j its row j, ``n`` =
+    n_samples of the fit, ``b`` the intercepts)::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2 + alpha * sum_j ||W_j||_2
+
+    and is returned as converged when its duality gap is at most ``tol *
+    ||Y||_Fro^2 / n`` (Y centered when an intercept is fitted). The grid, the folds
+    and the choice of alpha are :class:`MultiTaskElasticNetCV`'s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> cv = fastreg.MultiTaskLassoCV(cv=5, alpha_select="1se").fit(X, Y)
+    >>> np.flatnonzero(np.any(cv.coef_ != 0, axis=0))   # kept for every target
+    array([0, 1])
     """
 
     _l1_ratio_fixed = 1.0
     path = staticmethod(lasso_path)
 
-    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, copy_X=True, cv=None, verbose=False, n_jobs=None,
-                 random_state=None, selection="cyclic", alpha_select="min"):
+    def __init__(self, *, eps: float = 1e-3, alphas: int | ArrayLike = 100,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 copy_X: bool = True, cv: int | BaseCrossValidator | Iterable | None = None,
+                 verbose: bool | int = False, n_jobs: int | None = None,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 alpha_select: Literal["min", "1se"] = "min") -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose,
             n_jobs=n_jobs, random_state=random_state, selection=selection,
             alpha_select=alpha_select)
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the model with cross-validation along the alpha grid.
 
         Parameters

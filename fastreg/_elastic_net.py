@@ -1,5 +1,8 @@
 """`ElasticNet` and `Lasso`: drop-in replacements for scikit-learn's estimators."""
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from scipy import sparse
@@ -22,22 +25,21 @@ from ._validation import (
     check_selection,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from typing_extensions import Self
+
 
 class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, RegressorMixin,
                  BaseEstimator):
     """Linear regression with combined L1 and L2 priors as regularizer.
 
-    Minimizes, exactly as :class:`sklearn.linear_model.ElasticNet`::
-
-        1 / (2 * n_samples) * ||y - Xw - b||^2_2
-        + alpha * l1_ratio * ||w||_1
-        + 0.5 * alpha * (1 - l1_ratio) * ||w||^2_2
-
-    with sample weights entering the squared error (rescaled to sum to n_samples).
-    Solved by coordinate descent in compiled code with working sets, active-set
-    cycling, Gap Safe screening and Anderson acceleration; it stops when the duality
-    gap is at most ``tol * ||y||^2 / n_samples`` (y centered when an intercept is
-    fitted), scikit-learn's rule, so a given ``tol`` certifies the same accuracy.
+    A drop-in replacement for :class:`sklearn.linear_model.ElasticNet`: the same
+    objective (see Notes), parameters, attributes and stopping rule, solved by
+    coordinate descent in compiled code (working sets, active-set cycling, Gap Safe
+    screening, Anderson acceleration). Beyond scikit-learn: glmnet's per-feature
+    penalty factors and coefficient bounds.
 
     Parameters
     ----------
@@ -98,18 +100,90 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         Duality gap at the solution, on the scale of the objective above.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    Lasso : The same model with ``l1_ratio=1``.
+    ElasticNetCV : Chooses alpha (and l1_ratio) by cross-validation.
+    enet_path : The solutions along a whole grid of alphas.
+    MultiTaskElasticNet : Several targets that share one set of features.
+    Ridge : The L2 penalty alone, solved directly (on Ridge's own alpha scale).
+    sklearn.linear_model.ElasticNet : The scikit-learn estimator this one replaces.
+        R's ``glmnet(x, y, alpha=l1_ratio)`` fits the same model, with its
+        ``lambda`` in the role of ``alpha`` (see Notes).
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's (``n`` = n_samples, ``b`` the
+    intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2
+            + alpha * l1_ratio * ||w||_1
+            + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+
+    With ``sample_weight`` s (rescaled to sum to n), the squared error is
+    ``sum_i s_i * (y_i - x_i w - b)^2``. With ``penalty_factor`` v (rescaled to sum
+    to n_features), the penalty is ``alpha * sum_j v_j * (l1_ratio * |w_j| + 0.5 *
+    (1 - l1_ratio) * w_j^2)``; ``lower_bounds`` and ``upper_bounds`` constrain each
+    ``w_j``. ``Lasso`` is ``l1_ratio = 1``.
+
+    ``tol``: a solution is returned as converged when its duality gap is at most
+    ``tol * ||y||_2^2 / n`` (y centered when an intercept is fitted, and weighted
+    with sample weights): scikit-learn's rule and scale, so a given ``tol``
+    certifies the same accuracy in both libraries, and ``dual_gap_`` is on the
+    scale of the objective above. The solver aims further, at ``min(tol, max(tol /
+    1000, 1e-8))`` (``1e-5`` in float32), so that at the default ``tol`` the
+    results are at least as close to the exact solution as scikit-learn's. A
+    ``ConvergenceWarning`` is raised when ``max_iter`` sweeps do not reach ``tol``.
+    Without an L1 term (``l1_ratio=0`` or ``alpha=0``, and no bounds) the problem is
+    a ridge, or least squares, and is solved exactly (``n_iter_`` is 1), whatever
+    ``tol``.
+
+    glmnet minimizes the same objective for its gaussian family, but by default
+    standardizes x, and it scales y to unit variance before it computes its
+    ``lambda``; to compare, pass a standardized y (1/n variance) and
+    ``standardize = FALSE``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from fastreg.datasets import make_correlated_groups
+    >>> X, y, coef = make_correlated_groups(random_state=0)  # 15 of 100 informative
+    >>> enet = fastreg.ElasticNet(alpha=0.5, l1_ratio=0.5).fit(X, y)
+    >>> lasso = fastreg.Lasso(alpha=0.5).fit(X, y)
+    >>> # informative features kept: the elastic net keeps the groups whole
+    >>> print(np.count_nonzero(enet.coef_[:15]), np.count_nonzero(lasso.coef_[:15]))
+    15 10
+    >>> # the certificate of tol: duality gap <= tol * ||y - mean(y)||^2 / n
+    >>> bool(enet.dual_gap_ <= enet.tol * np.var(y))
+    True
+
+    glmnet's penalty factors: a factor of 0 leaves a feature unpenalized, so it is
+    always in the model:
+
+    >>> factors = np.ones(100)
+    >>> factors[50] = 0                     # a pure-noise feature, never penalized
+    >>> fit = fastreg.ElasticNet(alpha=0.5, penalty_factor=factors).fit(X, y)
+    >>> bool(fit.coef_[50] != 0), bool(lasso.coef_[50] == 0)
+    (True, True)
     """
 
     _l1_ratio_fixed = None
     path = staticmethod(enet_path)
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
-                 precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
-                 warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5,
+                 fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 max_iter: int = 1000, copy_X: bool = True, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -151,7 +225,9 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     def _l1_ratio(self):
         return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None,
+            check_input: bool = True) -> Self:
         """Fit the model by coordinate descent.
 
         Parameters
@@ -286,12 +362,9 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
 class Lasso(ElasticNet):
     """Linear model trained with an L1 prior as regularizer (the Lasso).
 
-    Minimizes, exactly as :class:`sklearn.linear_model.Lasso`::
-
-        (1 / (2 * n_samples)) * ||y - Xw - b||^2_2 + alpha * ||w||_1
-
-    This is :class:`ElasticNet` with ``l1_ratio=1``; see it for the solver, the
-    stopping rule and the attributes.
+    A drop-in replacement for :class:`sklearn.linear_model.Lasso`. This is
+    :class:`ElasticNet` with ``l1_ratio=1``; see it for the solver and the stopping
+    rule.
 
     Parameters
     ----------
@@ -341,16 +414,70 @@ class Lasso(ElasticNet):
         Duality gap at the solution, on the scale of the objective.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    ElasticNet : L1 and L2 penalties mixed; keeps correlated features together.
+    LassoCV : Chooses alpha by cross-validation (with the one-standard-error rule).
+    lasso_path : The solutions along a whole grid of alphas.
+    MultiTaskLasso : Several targets that share one set of features.
+    sklearn.linear_model.Lasso : The scikit-learn estimator this one replaces. R's
+        ``glmnet(x, y, alpha=1)`` fits the same model, with its ``lambda`` in the
+        role of ``alpha`` (see :class:`ElasticNet`'s Notes for its scaling of y).
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's (``n`` = n_samples, ``b`` the
+    intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2 + alpha * ||w||_1
+
+    with sample weights, penalty factors and bounds as in :class:`ElasticNet`. The
+    solution is zero for ``alpha >= max_j |x_j^T (y - mean(y))| / n`` (without
+    weights or penalty factors).
+
+    ``tol``: a solution is returned as converged when its duality gap is at most
+    ``tol * ||y||_2^2 / n`` (y centered when an intercept is fitted), scikit-learn's
+    rule and scale; ``dual_gap_`` is reported on the scale of the objective.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> lasso = fastreg.Lasso(alpha=0.5).fit(X, y)
+    >>> np.flatnonzero(lasso.coef_)           # the features it keeps
+    array([2, 3, 6, 8])
+    >>> print(np.round(lasso.coef_[[2, 3, 6, 8]], 1))
+    [471.  136.5 -58.3 408. ]
+    >>> round(lasso.score(X, y), 3)           # R^2
+    0.455
+    >>> bool(lasso.dual_gap_ <= lasso.tol * np.var(y))   # the certificate of tol
+    True
+
+    Non-negative coefficients, or any bounds (glmnet's ``lower.limits`` and
+    ``upper.limits``):
+
+    >>> bounded = fastreg.Lasso(alpha=0.5, lower_bounds=-50, upper_bounds=300)
+    >>> bounded = bounded.fit(X, y)
+    >>> print(bounded.coef_.min() >= -50, bounded.coef_.max() <= 300)
+    True True
     """
 
     _l1_ratio_fixed = 1.0
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
-                 copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
-                 positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto",
+                 copy_X: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None) -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,

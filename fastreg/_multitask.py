@@ -1,6 +1,10 @@
 """The multi-task estimators ``MultiTaskElasticNet`` / ``MultiTaskLasso``: one problem
 coupling every target through a row-wise group penalty (see ``fastreg/_path.py`` for
 the objective), solved by the engine's ``solve_multitask``."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
@@ -19,23 +23,20 @@ from ._path import enet_path
 from ._prepare import SparsePrepared, preprocess
 from ._validation import check_bool, check_number, check_sample_weight, check_selection
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from typing_extensions import Self
+
 
 class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
                           RegressorMixin, BaseEstimator):
     """Multi-task elastic net: L1/L2 mixed-norm and L2 penalties, several targets.
 
-    Minimizes, exactly as :class:`sklearn.linear_model.MultiTaskElasticNet`, with W of
-    shape (n_features, n_targets) (``coef_`` is its transpose) and W_j its rows::
-
-        (1 / (2 * n_samples)) * ||Y - XW - b||^2_Fro
-        + alpha * l1_ratio * sum_j ||W_j||_2 + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
-
-    with sample weights entering the squared error (rescaled to sum to n_samples). A
-    feature is selected for every target or for none. Solved by block coordinate
-    descent in compiled code (working sets, active-set cycling, Gap Safe screening,
-    Anderson acceleration); it stops when the duality gap is at most
-    ``tol * ||Y||_Fro^2 / n_samples`` (Y centered when an intercept is fitted),
-    scikit-learn's rule, so a given ``tol`` certifies the same accuracy.
+    A drop-in replacement for :class:`sklearn.linear_model.MultiTaskElasticNet`: the
+    same objective (see Notes), parameters and attributes. A feature is selected for
+    every target or for none. Solved by block coordinate descent in compiled code
+    (working sets, active-set cycling, Gap Safe screening, Anderson acceleration).
 
     Parameters
     ----------
@@ -77,16 +78,66 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         (scikit-learn's ``eps_``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskLasso : The same with ``l1_ratio=1``.
+    MultiTaskElasticNetCV : Chooses alpha (and l1_ratio) by cross-validation.
+    enet_path : With a 2-D y, the solutions of this problem along a grid of alphas.
+    ElasticNet : Each target on its own (each its own set of features).
+    sklearn.linear_model.MultiTaskElasticNet : The scikit-learn estimator this one
+        replaces. R's ``glmnet(x, y, family="mgaussian", alpha=l1_ratio)`` is the
+        glmnet counterpart.
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's, with W of shape (n_features, n_targets)
+    (``coef_`` is its transpose), W_j its row j (feature j's coefficients for every
+    target), ``n`` = n_samples and ``b`` the intercepts::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2
+            + alpha * l1_ratio * sum_j ||W_j||_2
+            + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
+
+    The middle term, the L2,1 norm of W (the sum of its rows' Euclidean norms), is
+    what makes a whole row zero or not. With ``sample_weight`` s (rescaled to sum
+    to n), the squared error is ``sum_i s_i * ||Y_i - x_i W - b||_2^2``.
+
+    ``tol``: a solution is returned as converged when its duality gap is at most
+    ``tol * ||Y||_Fro^2 / n`` (Y centered when an intercept is fitted),
+    scikit-learn's rule and scale; ``dual_gap_`` is on the scale of the objective,
+    ``eps_`` is that bound times n.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> model = fastreg.MultiTaskElasticNet(alpha=0.5, l1_ratio=0.5).fit(X, Y)
+    >>> model.coef_.shape                     # (targets, features)
+    (3, 8)
+    >>> np.flatnonzero(np.any(model.coef_ != 0, axis=0))   # kept for every target
+    array([0, 1])
+    >>> print(np.round(model.coef_[:, :2], 1))
+    [[ 0.6  0.3]
+     [ 1.2 -0.7]
+     [-0.6  1.3]]
     """
 
     _l1_ratio_fixed = None
     path = staticmethod(enet_path)
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
-                 max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic"):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5,
+                 fit_intercept: bool = True, copy_X: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4, warm_start: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic") -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -116,7 +167,8 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
             check_bool(name, getattr(self, name))
         check_selection(self.selection)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None) -> Self:
         """Fit the model by block coordinate descent.
 
         Parameters
@@ -181,12 +233,9 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
 class MultiTaskLasso(MultiTaskElasticNet):
     """Multi-task Lasso: L1/L2 mixed-norm penalty, several targets.
 
-    Minimizes, exactly as :class:`sklearn.linear_model.MultiTaskLasso`::
-
-        (1 / (2 * n_samples)) * ||Y - XW - b||^2_Fro + alpha * sum_j ||W_j||_2
-
-    This is :class:`MultiTaskElasticNet` with ``l1_ratio=1``; see it for the solver,
-    the stopping rule and the attributes.
+    A drop-in replacement for :class:`sklearn.linear_model.MultiTaskLasso`. This is
+    :class:`MultiTaskElasticNet` with ``l1_ratio=1``; see it for the solver and the
+    stopping rule.
 
     Parameters
     ----------
@@ -223,14 +272,57 @@ class MultiTaskLasso(MultiTaskElasticNet):
         ``tol * ||Y||_Fro^2`` (scikit-learn's ``eps_``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    MultiTaskElasticNet : L1/L2 and L2 penalties mixed.
+    MultiTaskLassoCV : Chooses alpha by cross-validation.
+    lasso_path : With a 2-D y, the solutions of this problem along a grid of alphas.
+    Lasso : Each target on its own (each its own set of features).
+    sklearn.linear_model.MultiTaskLasso : The scikit-learn estimator this one
+        replaces. R's ``glmnet(x, y, family="mgaussian")`` is the glmnet
+        counterpart.
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's (W of shape (n_features, n_targets),
+    ``coef_`` its transpose, W_j its row j, ``n`` = n_samples, ``b`` the
+    intercepts)::
+
+        (1 / (2 * n)) * ||Y - X W - b||_Fro^2 + alpha * sum_j ||W_j||_2
+
+    a group lasso whose groups are the rows of W (the L2,1 norm): a feature is in
+    the model for every target or for none. The solution is zero for ``alpha >=
+    max_j ||x_j^T (Y - mean(Y))||_2 / n`` (without weights). ``tol`` is as in
+    :class:`MultiTaskElasticNet`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8))
+    >>> W = np.zeros((8, 3))
+    >>> W[:2] = [[1, 2, -1], [0.5, -1, 2]]     # features 0, 1 drive all 3 targets
+    >>> Y = X @ W + 0.1 * rng.standard_normal((50, 3))
+    >>> model = fastreg.MultiTaskLasso(alpha=0.1).fit(X, Y)
+    >>> np.flatnonzero(np.any(model.coef_ != 0, axis=0))   # kept for every target
+    array([0, 1])
+    >>> print(np.round(model.coef_[:, :2], 2))
+    [[ 0.96  0.45]
+     [ 1.91 -0.96]
+     [-0.95  1.89]]
     """
 
     _l1_ratio_fixed = 1.0
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 copy_X: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False,
+                 random_state: int | np.random.RandomState | None = None,
+                 selection: Literal["cyclic", "random"] = "cyclic") -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, copy_X=copy_X,
             max_iter=max_iter, tol=tol, warm_start=warm_start,

@@ -10,7 +10,10 @@ row-wise group penalty (W of shape (n_features, n_targets), W_j its row j)::
 
 with the default grid from ``alpha_max = max_j ||x_j^T Y||_2 / (n * l1_ratio)``.
 """
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy import sparse as sp
@@ -39,11 +42,21 @@ from ._validation import (
     validate_path_input,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+    from scipy.sparse import sparray, spmatrix
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
-              precompute="auto",
-              Xy=None, copy_X=True, coef_init=None, verbose=False,
-              return_n_iter=False, positive=False, check_input=True, **params):
+
+def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: float = 0.5,
+              eps: float = 1e-3, n_alphas: int | str = "deprecated",
+              alphas: int | ArrayLike | None | str = "warn",
+              precompute: bool | Literal["auto"] | ArrayLike = "auto",
+              Xy: ArrayLike | None = None, copy_X: bool = True,
+              coef_init: ArrayLike | None = None, verbose: bool | int = False,
+              return_n_iter: bool = False, positive: bool = False,
+              check_input: bool = True, **params: Any,
+              ) -> (tuple[NDArray, NDArray, NDArray]
+                    | tuple[NDArray, NDArray, NDArray, list[int]]):
     """Compute the elastic-net path with coordinate descent.
 
     Same signature, return values and objective as
@@ -111,6 +124,67 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Duality gap of each solution, on the scale of the objective above.
     n_iters : list of int
         Coordinate-descent sweeps of each alpha (only if ``return_n_iter``).
+
+    See Also
+    --------
+    lasso_path : The same with ``l1_ratio=1``.
+    ElasticNet : One alpha, with an intercept (its ``path`` is this function).
+    ElasticNetCV : Chooses alpha along this path by cross-validation.
+    MultiTaskElasticNet : The estimator of the 2-D y problem.
+    sklearn.linear_model.enet_path : The scikit-learn function this one replaces.
+        R's ``glmnet(x, y, alpha=l1_ratio)`` also computes a whole path (it
+        centers x and y and fits the intercept; see :class:`ElasticNet`'s Notes
+        for its scaling).
+
+    Notes
+    -----
+    For a 1-D y, each alpha's solution minimizes scikit-learn's objective (``n`` =
+    n_samples; no intercept: X and y as given)::
+
+        (1 / (2 * n)) * ||y - X w||_2^2
+            + alpha * l1_ratio * ||w||_1
+            + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+
+    (with ``penalty_factor`` v: ``alpha * sum_j v_j * (l1_ratio * |w_j| + 0.5 *
+    (1 - l1_ratio) * w_j^2)``). For a 2-D y, the multi-task problem, with W of
+    shape (n_features, n_targets) and W_j its row j (``coefs[:, j, k]`` in the
+    output)::
+
+        (1 / (2 * n)) * ||Y - X W||_Fro^2
+            + alpha * l1_ratio * sum_j ||W_j||_2
+            + 0.5 * alpha * (1 - l1_ratio) * ||W||_Fro^2
+
+    The default grid has ``alphas`` values from ``alpha_max = max_j |x_j^T y| /
+    (n * l1_ratio)`` (``max_j ||x_j^T Y||_2 / (n * l1_ratio)`` for a 2-D y), the
+    smallest alpha whose solution is zero, down to ``eps * alpha_max``, evenly
+    spaced on a log scale. ``tol``: each solution is returned as converged when its
+    duality gap (``dual_gaps``, on the scale of the objective) is at most ``tol *
+    ||y||_2^2 / n``, scikit-learn's rule; else a ``ConvergenceWarning``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: no intercept here
+    >>> alphas, coefs, gaps = fastreg.enet_path(X, y, l1_ratio=0.5, alphas=5)
+    >>> np.round(alphas, 3).tolist()      # from alpha_max down to alpha_max / 1000
+    [4.296, 0.764, 0.136, 0.024, 0.004]
+    >>> coefs.shape                              # (features, alphas)
+    (10, 5)
+    >>> (coefs != 0).sum(axis=0)                 # nonzero coefficients
+    array([ 0,  9, 10, 10, 10])
+    >>> bool(np.all(gaps <= 1e-4 * (y @ y) / len(y)))   # every gap within tol
+    True
+
+    With a 2-D y, the multi-task problem (a feature is kept for every target or
+    for none):
+
+    >>> Y = np.column_stack([y, y + X[:, 0] * 100])
+    >>> alphas, coefs, gaps = fastreg.enet_path(X, Y, alphas=[10.0, 1.0])
+    >>> coefs.shape                              # (targets, features, alphas)
+    (2, 10, 2)
     """
     penalty_factor = params.pop("penalty_factor", None)
     lower_bounds = params.pop("lower_bounds", None)
@@ -245,9 +319,15 @@ def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, co
     return alphas, coefs, gaps, n_iters
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
-               precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
-               return_n_iter=False, positive=False, **params):
+def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 1e-3,
+               n_alphas: int | str = "deprecated",
+               alphas: int | ArrayLike | None | str = "warn",
+               precompute: bool | Literal["auto"] | ArrayLike = "auto",
+               Xy: ArrayLike | None = None, copy_X: bool = True,
+               coef_init: ArrayLike | None = None, verbose: bool | int = False,
+               return_n_iter: bool = False, positive: bool = False, **params: Any,
+               ) -> (tuple[NDArray, NDArray, NDArray]
+                     | tuple[NDArray, NDArray, NDArray, list[int]]):
     """Compute the Lasso path with coordinate descent.
 
     :func:`enet_path` with ``l1_ratio=1``; same signature, return values and
@@ -298,6 +378,45 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
         Duality gap of each solution.
     n_iters : list of int
         Sweeps of each alpha (only if ``return_n_iter``).
+
+    See Also
+    --------
+    enet_path : The elastic-net path (L1 and L2 penalties mixed).
+    Lasso : One alpha, with an intercept (its ``path`` is :func:`enet_path`).
+    LassoCV : Chooses alpha along this path by cross-validation.
+    MultiTaskLasso : The estimator of the 2-D y problem.
+    fastreg.plotting.plot_path : Draws the path.
+    sklearn.linear_model.lasso_path : The scikit-learn function this one replaces.
+        R's ``glmnet(x, y)`` also computes a whole Lasso path.
+
+    Notes
+    -----
+    For a 1-D y, each alpha's solution minimizes scikit-learn's objective (``n`` =
+    n_samples; no intercept: X and y as given)::
+
+        (1 / (2 * n)) * ||y - X w||_2^2 + alpha * ||w||_1
+
+    and for a 2-D y the multi-task Lasso's, ``(1 / (2 * n)) * ||Y - X W||_Fro^2 +
+    alpha * sum_j ||W_j||_2`` (W_j: row j of W, feature j's coefficients for every
+    target). The default grid runs from ``alpha_max = max_j |x_j^T y| / n``, the
+    smallest alpha whose solution is zero, down to ``eps * alpha_max``. ``tol``:
+    each solution's duality gap is at most ``tol * ||y||_2^2 / n`` (else a
+    ``ConvergenceWarning``), scikit-learn's rule.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X, y = X - X.mean(axis=0), y - y.mean()   # center: no intercept here
+    >>> alphas, coefs, gaps = fastreg.lasso_path(X, y, alphas=5)
+    >>> np.round(alphas, 3).tolist()
+    [2.148, 0.382, 0.068, 0.012, 0.002]
+    >>> (coefs != 0).sum(axis=0)                 # features enter one after another
+    array([ 0,  4,  7,  9, 10])
+    >>> bool(np.isclose(alphas[0], np.max(np.abs(X.T @ y)) / len(y)))   # alpha_max
+    True
     """
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                      precompute=precompute, Xy=Xy, copy_X=copy_X,

@@ -19,9 +19,12 @@ the order of a fit:
 This module chooses the method (``Ridge._method``) and holds the estimators.
 Everything is computed in float64; float32 input gives float32 attributes.
 """
+from __future__ import annotations
+
 import inspect
 import numbers
 import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy import sparse
@@ -44,6 +47,14 @@ from ._ridge_validation import (
 )
 from ._validation import check_bool, check_number, check_sample_weight
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from numpy.typing import ArrayLike
+    from scipy.sparse import sparray, spmatrix
+    from sklearn.model_selection import BaseCrossValidator
+    from typing_extensions import Self
+
 _SKLEARN_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                     "lbfgs")
 _SOLVERS = _SKLEARN_SOLVERS + ("cd",)
@@ -56,12 +67,9 @@ _SPARSE_DIRECT_MAX = 2000
 class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear least squares with L2 regularization.
 
-    Minimizes, exactly as :class:`sklearn.linear_model.Ridge`::
-
-        ||y - Xw - b||^2_2 + alpha * ||w||^2_2
-
-    with sample weights multiplying the squared errors (not rescaled: multiplying them
-    by k is the same as dividing alpha by k). Each target may have its own alpha.
+    A drop-in replacement for :class:`sklearn.linear_model.Ridge`: the same objective
+    (see Notes, and mind its scale: not divided by 2 n as for the Lasso), parameters
+    and attributes, solved exactly. Each target may have its own alpha.
 
     Solvers. Every name scikit-learn accepts is accepted; fastreg serves them with its
     exact solvers:
@@ -135,12 +143,59 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         The method fastreg used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    RidgeCV : Chooses alpha by (efficient leave-one-out) cross-validation.
+    ElasticNet : Adds an L1 penalty, which sets coefficients exactly to zero (its
+        ``alpha`` is on another scale: ``ElasticNet(alpha=a, l1_ratio=0)`` is
+        ``Ridge(alpha=a * n_samples)``).
+    fastreg.plotting.plot_path : Draws the exact Ridge path of a fitted Ridge.
+    sklearn.linear_model.Ridge : The scikit-learn estimator this one replaces. R's
+        ``glmnet(x, y, alpha=0)`` fits a ridge on the elastic net's scale.
+
+    Notes
+    -----
+    The objective, exactly scikit-learn's (``b`` the intercept)::
+
+        ||y - X w - b||_2^2 + alpha * ||w||_2^2
+
+    the squared error summed, not averaged, so that alpha is not on the scale of
+    :class:`Lasso` and :class:`ElasticNet` (there, ``(1 / (2 n)) * ||y - X w -
+    b||^2 + 0.5 * alpha * ||w||^2`` for ``l1_ratio=0``). With ``sample_weight`` s,
+    the squared error is ``sum_i s_i * (y_i - x_i w - b)^2`` (weights not
+    rescaled). With 2-D y, each target is its own ridge problem, with its own alpha
+    when ``alpha`` is an array. Without ``positive``, the solution is ``w = (Xc^T Xc
+    + alpha I)^-1 Xc^T yc`` (Xc, yc centered when an intercept is fitted), computed
+    directly; ``tol`` and ``max_iter`` matter only for the iterative solvers (see
+    "Solvers" above).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> ridge = fastreg.Ridge(alpha=1.0).fit(X, y)
+    >>> print(np.round(ridge.coef_, 1))
+    [  29.5  -83.2  306.4  201.6    5.9  -29.5 -152.   117.3  262.9  111.9]
+    >>> ridge.method_                     # what fastreg ran
+    'cholesky'
+    >>> # the closed form of the objective, on the centered data
+    >>> Xc, yc = X - X.mean(axis=0), y - y.mean()
+    >>> w = np.linalg.solve(Xc.T @ Xc + 1.0 * np.eye(10), Xc.T @ yc)
+    >>> bool(np.allclose(ridge.coef_, w))
+    True
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None,
-                 tol=1e-4, solver="auto", positive=False, random_state=None):
+    def __init__(self, alpha: float | ArrayLike = 1.0, *, fit_intercept: bool = True,
+                 copy_X: bool = True, max_iter: int | None = None, tol: float = 1e-4,
+                 solver: Literal["auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag",
+                                 "saga", "lbfgs", "cd"] = "auto",
+                 positive: bool = False,
+                 random_state: int | np.random.RandomState | None = None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -222,7 +277,8 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             return "svd"
         return solver
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None) -> Self:
         """Fit the ridge regression model.
 
         Parameters
@@ -380,13 +436,51 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
         Intercept; 0.0 when ``fit_intercept=False``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    Ridge : The model of one alpha (the final model is one).
+    ElasticNetCV : Cross-validated L1 + L2 penalties (on the elastic net's scale).
+    sklearn.linear_model.RidgeCV : The scikit-learn estimator this one replaces.
+        R's ``cv.glmnet(x, y, alpha=0)`` is the glmnet counterpart (K-fold, on
+        the elastic net's scale).
+
+    Notes
+    -----
+    Each alpha's model minimizes :class:`Ridge`'s objective (``b`` the
+    intercept)::
+
+        ||y - X w - b||_2^2 + alpha * ||w||_2^2
+
+    With ``cv=None``, the score of an alpha is, by default, minus the mean squared
+    leave-one-out error (weighted with sample weights): the error on sample i of
+    the model fitted without sample i, obtained for every i and every alpha from
+    one decomposition of X, ``e_i = (y_i - yhat_i) / (1 - h_ii)`` with h the
+    diagonal of the hat matrix (intercept included). The selected alpha maximizes
+    the score (the first of equal scores).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastreg
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> cv = fastreg.RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
+    >>> print(f"{cv.alpha_:.3g} {cv.best_score_:.1f}")   # leave-one-out
+    0.00316 -2999.8
+    >>> cv5 = fastreg.RidgeCV(alphas=np.logspace(-3, 3, 13), cv=5).fit(X, y)
+    >>> print(f"{cv5.alpha_:.3g} {cv5.best_score_:.3f}")  # 5-fold, R^2
+    0.001 0.482
     """
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
-                 cv=None, gcv_mode=None, store_cv_results=False,
-                 alpha_per_target=False):
+    def __init__(self, alphas: float | ArrayLike = (0.1, 1.0, 10.0), *,
+                 fit_intercept: bool = True, scoring: str | Callable | None = None,
+                 cv: int | BaseCrossValidator | Iterable | None = None,
+                 gcv_mode: Literal["auto", "svd", "eigen"] | None = None,
+                 store_cv_results: bool = False,
+                 alpha_per_target: bool = False) -> None:
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.scoring = scoring
@@ -418,7 +512,8 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         return _check_cv_alphas(self.alphas, strict=self.cv is None)
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
+            sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
         """Fit the ridge model, choosing alpha by cross-validation.
 
         Parameters

@@ -6,18 +6,26 @@ is found, in this order, at the ``data_home`` argument, at ``$FASTREG_DATA``, at
 ``../shared/data`` relative to the current directory, and at ``../shared/data`` next to
 a source checkout of fastreg.
 """
+from __future__ import annotations
+
 import importlib.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["find_data_dir", "load_riboflavin", "make_correlated_groups"]
 
 
-def make_correlated_groups(n_samples=100, *, n_groups=20, group_size=5,
-                           correlation=0.9, n_informative_groups=3, noise=4.0,
-                           random_state=0):
+def make_correlated_groups(n_samples: int = 100, *, n_groups: int = 20,
+                           group_size: int = 5, correlation: float = 0.9,
+                           n_informative_groups: int = 3, noise: float = 4.0,
+                           random_state: int | None = 0,
+                           ) -> tuple[NDArray, NDArray, NDArray]:
     """Regression data whose features come in groups of strongly correlated columns.
 
     Each group shares one latent standard normal factor: feature j of group g is
@@ -56,12 +64,31 @@ def make_correlated_groups(n_samples=100, *, n_groups=20, group_size=5,
     coef : ndarray of shape (n_groups * group_size,)
         The true coefficients (1 on the informative groups, 0 elsewhere).
 
+    See Also
+    --------
+    load_riboflavin : Real data of the same kind (correlated genes, p >> n).
+    fastreg.ElasticNet : Keeps correlated groups together, where the Lasso picks.
+    sklearn.datasets.make_regression : scikit-learn's synthetic regression data
+        (with a low-rank option, ``effective_rank``, but no groups).
+
+    Notes
+    -----
+    Feature j of group g is ``sqrt(c) * z_g + sqrt(1 - c) * e_j`` with ``z_g`` and
+    ``e_j`` independent standard normal columns and ``c = correlation``; ``y = X @
+    coef + noise * e``. The draws come from one :func:`numpy.random.default_rng`
+    generator in a fixed order (the factors, the features' own terms, the noise),
+    so the data depend only on the arguments.
+
     Examples
     --------
+    >>> import numpy as np
     >>> from fastreg.datasets import make_correlated_groups
     >>> X, y, coef = make_correlated_groups(n_samples=50)
     >>> X.shape, int(coef.sum())
     ((50, 100), 15)
+    >>> r = np.corrcoef(make_correlated_groups(n_samples=20000)[0][:, :6].T)
+    >>> print(np.round(r[0, 1:], 1))         # within group 0, then group 1
+    [0.9 0.9 0.9 0.9 0. ]
     """
     if not 0 <= correlation < 1:
         raise ValueError(f"correlation must be in [0, 1), got {correlation!r}.")
@@ -96,7 +123,7 @@ def _candidate_data_dirs(data_home=None):
     return candidates
 
 
-def find_data_dir(data_home=None):
+def find_data_dir(data_home: str | os.PathLike | None = None) -> Path | None:
     """The shared data folder (the one holding ``load.py``), or None.
 
     Parameters
@@ -110,6 +137,25 @@ def find_data_dir(data_home=None):
     -------
     path : pathlib.Path or None
         The folder, or None when no candidate holds a ``load.py``.
+
+    See Also
+    --------
+    load_riboflavin : Reads the riboflavin data from this folder.
+
+    Notes
+    -----
+    The shared data folder holds the real datasets that fastreg's tests and demo
+    compare with scikit-learn on; it is not part of fastreg (their licences forbid
+    redistribution). Without it, the tests that need it are skipped and the demo
+    runs on the other datasets.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from fastreg.datasets import find_data_dir
+    >>> with tempfile.TemporaryDirectory() as empty:
+    ...     print(find_data_dir(empty))        # no load.py there
+    None
     """
     for path, _ in _candidate_data_dirs(data_home):
         if (path / "load.py").is_file():
@@ -117,7 +163,8 @@ def find_data_dir(data_home=None):
     return None
 
 
-def load_riboflavin(data_home=None):
+def load_riboflavin(data_home: str | os.PathLike | None = None,
+                    ) -> tuple[NDArray, NDArray, NDArray]:
     """The riboflavin data (71 samples, 4088 gene expressions) of the shared folder.
 
     The target is the log riboflavin production rate of Bacillus subtilis; the
@@ -142,6 +189,24 @@ def load_riboflavin(data_home=None):
     ------
     FileNotFoundError
         When the folder cannot be found; the message lists the places tried.
+
+    See Also
+    --------
+    find_data_dir : Where the data are looked for.
+    make_correlated_groups : Synthetic data with correlated groups of features.
+
+    Notes
+    -----
+    The data (Buhlmann, Kalisch and Meier, 2014) are read by the shared folder's
+    ``load.py`` as ``load("riboflavin", feature_names=True)``; they are not shipped
+    with fastreg. R users know them from the ``hdi`` package.
+
+    Examples
+    --------
+    >>> from fastreg.datasets import find_data_dir, load_riboflavin
+    >>> if find_data_dir() is not None:        # only where the shared folder is
+    ...     X, y, genes = load_riboflavin()
+    ...     assert X.shape == (71, 4088) and y.shape == (71,) and len(genes) == 4088
     """
     path = find_data_dir(data_home)
     if path is None:

@@ -20,6 +20,10 @@ and returns the Axes. Artists that carry data have a ``gid`` (``"coef"``,
 ``"lasso_contour"``, ``"ridge_contour"``, ``"contour"``), so that a program (or a
 test) can find them again.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from scipy.optimize import brentq
 from sklearn import linear_model as _sk
@@ -30,6 +34,13 @@ from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
 from ._prepare import preprocess
 from ._ridge import Ridge, RidgeCV
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
 
 __all__ = ["plot_constraint_geometry", "plot_cv", "plot_path"]
 
@@ -222,8 +233,13 @@ def _path_of_model(model, X, y, alphas):
     return alphas, coefs, kind, lines, _scale_label(Xc)
 
 
-def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
-              colors=None, highlight=None, groups=None, legend=True, ax=None):
+def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
+              y: ArrayLike | None = None, *, alphas: ArrayLike | None = None,
+              feature_names: Sequence[str] | None = None,
+              colors: Sequence[Any] | None = None,
+              highlight: int | Sequence[int | str] | None = None,
+              groups: Sequence[Any] | None = None, legend: bool = True,
+              ax: Axes | None = None) -> Axes:
     """Plot the coefficients along a regularization path (glmnet's ``plot``).
 
     One line per feature: its coefficient against alpha on a log axis, penalty
@@ -298,6 +314,21 @@ def plot_path(path, X=None, y=None, *, alphas=None, feature_names=None,
         with ``gid="coef_highlight"`` (absent when no line is gray); the vertical
         lines have ``gid`` ``"alpha_min"``, ``"alpha_1se"`` or ``"alpha"``; the top
         axis is ``ax.child_axes[0]``; ``ax.get_legend()`` is the legend of the lines.
+
+    See Also
+    --------
+    plot_cv : The cross-validation curve that chose the alpha marked here.
+    fastreg.lasso_path, fastreg.enet_path : The paths this function draws.
+    sklearn.linear_model.lasso_path : scikit-learn computes paths but draws none;
+        R's ``plot(glmnet(x, y))`` is the figure this one follows.
+
+    Notes
+    -----
+    For an L1 model the path is the solutions of the estimator's objective,
+    ``(1 / (2 n)) ||y - X w||^2 + alpha * l1_ratio * ||w||_1 + 0.5 * alpha * (1 -
+    l1_ratio) * ||w||^2`` on the centered data; for Ridge, of ``||y - X w||^2 +
+    alpha * ||w||^2``, on Ridge's own alpha scale. The coefficients are on the
+    scale of X as given: standardize X first to compare features with each other.
 
     Examples
     --------
@@ -487,7 +518,9 @@ def _cv_curve(cv):
     return alphas, mse, marks[0], marks[1], title
 
 
-def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
+def plot_cv(cv: tuple | BaseEstimator, X: ArrayLike | None = None,
+            y: ArrayLike | None = None, *, nonzero: ArrayLike | None = None,
+            ax: Axes | None = None) -> Axes:
     """Plot the cross-validation error curve (glmnet's ``plot.cv.glmnet``).
 
     The mean test MSE over the folds against alpha (log scale), with bars of one
@@ -525,6 +558,21 @@ def plot_cv(cv, X=None, y=None, *, nonzero=None, ax=None):
         The Axes drawn on; the line of mean errors has ``gid="cv_mean"`` (its error
         bars are ``ax.containers[0]``), the vertical lines ``gid="alpha_min"`` and
         ``gid="alpha_1se"``; the top axis, when drawn, is ``ax.child_axes[0]``.
+
+    See Also
+    --------
+    plot_path : The coefficients along the same grid.
+    fastreg.LassoCV, fastreg.ElasticNetCV : The estimators whose curve this draws.
+    sklearn.linear_model.LassoCV : scikit-learn records the same ``mse_path_`` but
+        draws nothing; R's ``plot(cv.glmnet(x, y))`` is the figure this one follows.
+
+    Notes
+    -----
+    The standard error of an alpha is the standard deviation of its fold errors
+    (``ddof=1``) divided by ``sqrt(n_folds)``; the one-standard-error alpha is the
+    largest alpha whose mean error is at most the minimum mean plus the standard
+    error at the minimum, as in :class:`fastreg.LassoCV` (glmnet's
+    ``lambda.1se``).
 
     Examples
     --------
@@ -593,8 +641,10 @@ def _lasso_corner_alpha(Xc, yc):
     return float(np.exp(0.8 * np.log(one.min()) + 0.2 * np.log(one.max())))
 
 
-def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
-                             feature_names=None, ax=None):
+def plot_constraint_geometry(X: ArrayLike, y: ArrayLike, *, alpha: float | None = None,
+                             ridge_alpha: float | None = None,
+                             feature_names: Sequence[str] | None = None,
+                             ax: Axes | None = None) -> Axes:
     """Plot why the Lasso zeroes coefficients and Ridge does not, on two features.
 
     A penalized least-squares solution is also the least-squares solution
@@ -640,6 +690,21 @@ def plot_constraint_geometry(X, y, *, alpha=None, ridge_alpha=None,
         contours that touch them at the solutions ``gid`` ``"lasso_contour"`` and
         ``"ridge_contour"`` (one ellipse when their levels are equal, as with the
         default ``ridge_alpha``), the other contours ``gid="contour"``.
+
+    See Also
+    --------
+    plot_path : What the two penalties do along a whole path, for any number of
+        features.
+    fastreg.Lasso, fastreg.Ridge : The estimators whose solutions are drawn.
+
+    Notes
+    -----
+    The Lasso with ``alpha`` minimizes ``(1 / (2 n)) ||y - X w||^2 + alpha *
+    ||w||_1``, and its solution w_L also minimizes ``||y - X w||^2`` over the L1
+    ball ``||w||_1 <= ||w_L||_1``; Ridge with ``ridge_alpha`` minimizes ``||y - X
+    w||^2 + ridge_alpha * ||w||^2``, and its solution w_R also minimizes the
+    squared error over the L2 ball ``||w||_2 <= ||w_R||_2``. So each solution is
+    where a contour of the squared error touches its ball.
 
     Examples
     --------
