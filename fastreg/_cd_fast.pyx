@@ -439,6 +439,7 @@ def enet_path(
     eps_t = np.finfo(np.float32 if floating is float else np.float64).eps
     P.stall_gap = sqrt(eps_t) * yy
     P.gap_rnd = 16 * eps_t * yy
+    P.gap_eps = eps_t * yy
     _abort_init(&P.abort, epoch)
     P.positive = positive
     P.screening = screening

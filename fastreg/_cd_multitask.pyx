@@ -99,17 +99,20 @@ cdef struct Problem:
     double tol        # absolute tolerance on the duality gap
     double stall_gap  # below it, a solve that stops making progress stops (_stalled)
     double gap_rnd    # rounding allowance of a computed gap (screening adds it)
+    double gap_eps    # eps ||Y||^2: a gap below it is rounding noise (inner solves stop)
     Abort abort       # interrupts (_cd_abort.pxd)
     bint screening
     bint random
     uint32_t rng
 
 
-# a gap that has not dropped below STALL_DROP times its best for STALL_ROUNDS rounds
+# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
 # has stalled: the inner solve hands back to the outer loop, the solve stops when it is
 # below P.stall_gap (as in _cd_solver.pyx)
-cdef double STALL_DROP = 0.99
+cdef double STALL_DROP = 1 - 1e-6
 cdef int STALL_ROUNDS = 3
+# the active rows' phase goes on while its gap drops by 1 - STALL_DROP_A per block
+cdef double STALL_DROP_A = 0.99
 
 
 cdef inline bint _stalled(double gap, double level, double* best,
@@ -119,7 +122,7 @@ cdef inline bint _stalled(double gap, double level, double* best,
     computed gap may be below 0: rounding)."""
     if gap > level:
         return False
-    if gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
+    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
         best[0] = gap
         flat[0] = 0
         return False
@@ -520,7 +523,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or sweeps >= budget or _stalled(gap_W, INFINITY, &best, &flat) or \
+        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
+                _stalled(gap_W, INFINITY, &best, &flat) or \
                 _poll(&P.abort, S.m * upd):
             return sweeps
         # active-set cycling on the nonzero rows, Anderson-accelerated
@@ -555,7 +559,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 for t in range(nA):
                     # hist[0][t] = wW[act[t]]  (row of T)
                     _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
-                if gap_A <= eps or gap_A >= gap_A_prev:
+                if gap_A <= eps or gap_A <= P.gap_rnd or \
+                        gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
                     # the nonzero rows are solved, or as solved as rounding allows:
                     # back to a sweep over W
                     break
@@ -942,6 +947,7 @@ def multitask_enet_path(
     eps_t = np.finfo(dtype).eps
     P.stall_gap = sqrt(eps_t) * yy
     P.gap_rnd = 16 * eps_t * yy
+    P.gap_eps = eps_t * yy
     _abort_init(&P.abort, epoch)
     P.screening = screening
     P.random = random

@@ -73,6 +73,8 @@ cdef struct Problem:
     # what Gap Safe screening adds to the gap, so that rounding never screens out a
     # nonzero coefficient
     double gap_rnd
+    # eps ||y||^2: a gap below it is rounding noise (an inner solve stops there)
+    double gap_eps
     Abort abort       # interrupts (_cd_abort.pxd)
     bint positive
     bint screening

@@ -25,12 +25,14 @@ from ._cd_exact cimport _newton
 
 # ------------------------------------------------------------------ inner solve
 
-# a gap that has not dropped below STALL_DROP times its best for STALL_ROUNDS rounds
+# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
 # has stalled: an inner solve (rounds: its cycles) then hands back to the outer loop,
 # and a solve (rounds: outer iterations) whose gap is below P.stall_gap is as solved
 # as rounding allows: it stops there (see _solve)
-cdef double STALL_DROP = 0.99
+cdef double STALL_DROP = 1 - 1e-6
 cdef int STALL_ROUNDS = 3
+# an active phase goes on while its gap drops by a fraction 1 - STALL_DROP_A per block
+cdef double STALL_DROP_A = 0.99
 
 
 cdef inline bint _stalled(double gap, double level, double* best,
@@ -40,7 +42,7 @@ cdef inline bint _stalled(double gap, double level, double* best,
     computed gap may be below 0: rounding)."""
     if gap > level:
         return False
-    if gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
+    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
         best[0] = gap
         flat[0] = 0
         return False
@@ -164,9 +166,11 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             k = 0
             for t in range(nA):
                 hist[t] = wW[S.act[t]]
-            if gap_A <= eps or gap_A >= gap_A_prev:
-                # the nonzero part is solved, or as solved as rounding allows: back
-                # to a sweep over W
+            if gap_A <= eps or gap_A <= P.gap_rnd or \
+                    gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
+                # the nonzero part is solved, or as solved as rounding allows (its gap
+                # at rounding level, or no longer dropping: rounding can make it drift
+                # down for ever): back to a sweep over W
                 return False
             gap_A_prev = gap_A
     return False
@@ -190,7 +194,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or sweeps >= budget or _stalled(gap_W, INFINITY, &best, &flat) or \
+        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
+                _stalled(gap_W, INFINITY, &best, &flat) or \
                 _poll(&P.abort, _sweep_work(S, S.m)):
             return sweeps
         nA = _active_positions(S, wW)
