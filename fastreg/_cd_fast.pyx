@@ -63,7 +63,7 @@ updates, Anderson, path extrapolation), _cd_exact (the exact active-set solve),
 _cd_solver (the solver loop), and this module (the entry point).
 """
 from cython cimport floating
-from libc.math cimport INFINITY
+from libc.math cimport INFINITY, sqrt
 from libc.stdlib cimport malloc, free
 from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset
@@ -71,6 +71,7 @@ from libc.string cimport memset
 import numpy as np
 
 from ._blas cimport _copy
+from ._cd_abort cimport _abort_init, _abort_raise
 from ._cd_common cimport ScoreIdx, _nonzero_columns
 from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K
 from ._cd_passes cimport fastreg_max_threads
@@ -332,6 +333,7 @@ def enet_path(
     int n_samples=0,
     const floating[::1] g0=None,
     bint bounds=True,
+    int epoch=-1,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -384,6 +386,14 @@ def enet_path(
     bounds : certify the features a solve left out by bounds on their correlations
         from the last pass over every column (see _certify; dense residual mode with
         plain penalties, float64); False computes every left-out feature (tests).
+    epoch : the abort epoch of the caller's fit (_cd_abort.abort_epoch(); -1: the
+        current one). The kernel raises KeyboardInterrupt within milliseconds once
+        the epoch moves, or (on the main thread) when a signal handler raises; w,
+        coefs, gaps and n_iters then hold partial results.
+
+    A solve whose gap stalls below what rounding can certify (tol below the
+    floating-point type's reach, e.g. 0) stops there with n_iters < max_iter and a
+    gap above tol.
     """
     # O(1) checks of every size here (the nogil code trusts them); _set_sparse and
     # _set_penalty check the contents of sparse X, penalty factors and bounds
@@ -425,6 +435,12 @@ def enet_path(
     P.mode = GRAM if (use_gram or G is not None) else NAIVE
     P.yy = yy
     P.tol = tol
+    # (float32: sqrt(eps) = 3.5e-4, float64: 1.5e-8, relative to ||y||^2)
+    eps_t = np.finfo(np.float32 if floating is float else np.float64).eps
+    P.stall_gap = sqrt(eps_t) * yy
+    P.gap_rnd = 16 * eps_t * yy
+    P.gap_eps = eps_t * yy
+    _abort_init(&P.abort, epoch)
     P.positive = positive
     P.screening = screening
     P.random = random
@@ -490,5 +506,7 @@ def enet_path(
         if P.G.lazy:
             free(P.G.Gcols)
     del keep
+    if status == -2:
+        _abort_raise(&P.abort)
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

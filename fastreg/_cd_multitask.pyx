@@ -55,7 +55,7 @@ Layouts: X (n, p) Fortran; Y and R (n, T) Fortran; W, X^T Y and every gradient a
 stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
-from libc.math cimport sqrt, INFINITY
+from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdlib cimport malloc, free, qsort
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
@@ -67,6 +67,7 @@ from ._cd_common cimport (
     _nonzero_columns, _gcol, _dsum_dot,
 )
 from ._cd_gram cimport _ensure_cols, _gram_gather
+from ._cd_abort cimport Abort, _poll, _abort_init, _abort_raise
 
 
 from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
@@ -96,9 +97,37 @@ cdef struct Problem:
     double l2
     double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
     double tol        # absolute tolerance on the duality gap
+    double stall_gap  # below it, a solve that stops making progress stops (_stalled)
+    double gap_rnd    # rounding allowance of a computed gap (screening adds it)
+    double gap_eps    # eps ||Y||^2: a gap below it is rounding noise (inner solves stop)
+    Abort abort       # interrupts (_cd_abort.pxd)
     bint screening
     bint random
     uint32_t rng
+
+
+# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
+# has stalled: the inner solve hands back to the outer loop, the solve stops when it is
+# below P.stall_gap (as in _cd_solver.pyx)
+cdef double STALL_DROP = 1 - 1e-6
+cdef int STALL_ROUNDS = 3
+# the active rows' phase goes on while its gap drops by 1 - STALL_DROP_A per block
+cdef double STALL_DROP_A = 0.99
+
+
+cdef inline bint _stalled(double gap, double level, double* best,
+                          int* flat) noexcept nogil:
+    """One round of the stall check: whether `gap` (below `level`) has not improved
+    on the best by a fraction 1 - STALL_DROP of its size for STALL_ROUNDS rounds (a
+    computed gap may be below 0: rounding)."""
+    if gap > level:
+        return False
+    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
+        best[0] = gap
+        flat[0] = 0
+        return False
+    flat[0] += 1
+    return flat[0] >= STALL_ROUNDS
 
 
 cdef inline double _sq(int T, const floating* a) noexcept nogil:
@@ -479,20 +508,24 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                       floating* wW) noexcept nogil:
     """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
 
-    At least one sweep is always made.
+    At least one sweep is always made. Stops early when interrupted (P.abort) or when
+    the gap has stalled at the level of rounding (_stalled).
     """
-    cdef int sweeps = 0, nA, k, t, i, T = P.T
+    cdef int sweeps = 0, nA, k, t, i, T = P.T, flat = 0
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
     cdef floating* hist = <floating*> S.hist
     cdef size_t L
-    cdef double gap_W, gap_A, gap_A_prev
+    cdef double gap_W, gap_A, gap_A_prev, best = INFINITY
+    cdef double upd = <double> T * (S.m if S.gram else P.n)   # work of one update
     for i in range(S.m):
         allpos[i] = i
     while True:
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or sweeps >= budget:
+        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
+                _stalled(gap_W, INFINITY, &best, &flat) or \
+                _poll(&P.abort, S.m * upd):
             return sweeps
         # active-set cycling on the nonzero rows, Anderson-accelerated
         nA = 0
@@ -512,6 +545,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
             _sweep(P, S, S.act, nA, wW)
             sweeps += 1
             k += 1
+            if _poll(&P.abort, nA * upd):
+                return sweeps
             for t in range(nA):
                 # hist[k][t] = wW[act[t]]
                 _copy(T, wW + <size_t> S.act[t] * T, hist + k * L + <size_t> t * T)
@@ -524,7 +559,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 for t in range(nA):
                     # hist[0][t] = wW[act[t]]  (row of T)
                     _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
-                if gap_A <= eps or gap_A >= gap_A_prev:
+                if gap_A <= eps or gap_A <= P.gap_rnd or \
+                        gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
                     # the nonzero rows are solved, or as solved as rounding allows:
                     # back to a sweep over W
                     break
@@ -552,7 +588,7 @@ cdef int _screen(Problem* P, floating* W, floating* R, floating* g, int* feats,
     Returns the count of features kept (compacted in feats)."""
     cdef floating* norms = <floating*> P.norms
     cdef floating* wj
-    cdef double radius = sqrt(2 * gap) / P.l1, v, d
+    cdef double radius = sqrt(2 * (max(gap, 0.0) + P.gap_rnd)) / P.l1, v, d
     cdef int i, j, t = 0, zeroed = 0, n_supp, T = P.T
     for i in range(n_kept):
         j = feats[i]
@@ -684,11 +720,13 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
                 int* supp, ScoreIdx* cand, Inner* S, int max_iter,
                 double* gap_out) noexcept nogil:
     """Solve one problem from the warm start W. Returns the number of sweeps,
-    or -1 if memory ran out."""
+    -1 if memory ran out, -2 if interrupted (P.abort). Stops at a gap <= P.tol,
+    after max_iter sweeps, or when the gap, below P.stall_gap, stalls (the
+    tolerance is then below what rounding can certify), as the single-task _solve."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
-    cdef int n_screened = 0, outer = 0, n_viol, T = P.T
-    cdef bint strong, use_strong
-    cdef double gap, dnorm, dmax, eps
+    cdef int n_screened = 0, outer = 0, n_viol, T = P.T, flat = 0
+    cdef bint strong, use_strong, stop, stalled, screen = P.screening
+    cdef double gap, gap0, dnorm, dmax, eps, best = INFINITY
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
 
@@ -709,18 +747,31 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
             # Y - X W, and the gap must be that of W
             _residual(P, W, R, supp, n_supp)
         _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
+        if _poll(&P.abort, <double> (P.n if P.mode == NAIVE else n_supp) * n_kept * T):
+            return -2
         gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
-
-        if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
+        stalled = _stalled(gap, P.stall_gap, &best, &flat)
+        stop = gap <= P.tol or n_iter >= max_iter or stalled
+        if stop and n_screened > 0:
             # check of the screened features: the gap of the full problem
+            gap0 = gap
             n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
             n_screened = 0
             _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
             gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
-        if gap <= P.tol or n_iter >= max_iter:
+            # (a stall stands unless the features set aside raised the gap)
+            stop = gap <= P.tol or n_iter >= max_iter or \
+                (stalled and gap <= max(gap0, 0.0) / STALL_DROP + P.gap_rnd)
+            if stalled and not stop:
+                # (their gap is the full problem's from here on: no more screening,
+                # which would set them aside again)
+                best = INFINITY
+                flat = 0
+                screen = False
+        if stop:
             break
         dmax = dnorm if dnorm > P.l1 else P.l1
-        if P.screening and P.l1 > 0:
+        if screen and P.l1 > 0:
             n_kept = _screen(P, W, R, g, feats, n_kept, supp, gap, dmax, &n_screened)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
@@ -747,6 +798,8 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
         for i in range(m):
             # W[W_i] = wW[i]  (row of T)
             _copy(T, wW + <size_t> i * T, W + <size_t> S.W[i] * T)
+        if P.abort.status:
+            return -2
         # (the residual is recomputed from W at the top of the loop)
         outer += 1
     gap_out[0] = gap
@@ -827,6 +880,7 @@ def multitask_enet_path(
     double[::1] gaps,
     int32_t[::1] n_iters,
     bint strong_rule=True,
+    int epoch=-1,
 ):
     """Solve the multi-task elastic net along a path of penalties, warm-starting each.
 
@@ -851,6 +905,8 @@ def multitask_enet_path(
     gaps : (k,) output: the duality gap of each solution (on the scale of P(W)).
     n_iters : (k,) output: sweeps used by each problem.
     strong_rule : first working set from the sequential strong rule on a path.
+    epoch : the abort epoch of the caller's fit (-1: the current one); interrupts and
+        unreachable tolerances as in _cd_fast.enet_path.
     """
     cdef int n_alphas = l1s.shape[0]
     cdef int p = W.shape[1]
@@ -888,6 +944,11 @@ def multitask_enet_path(
     P.T = T
     P.yy = yy
     P.tol = tol
+    eps_t = np.finfo(dtype).eps
+    P.stall_gap = sqrt(eps_t) * yy
+    P.gap_rnd = 16 * eps_t * yy
+    P.gap_eps = eps_t * yy
+    _abort_init(&P.abort, epoch)
     P.screening = screening
     P.random = random
     P.rng = seed if seed != 0 else 1
@@ -941,5 +1002,7 @@ def multitask_enet_path(
         if P.G.lazy:
             free(P.G.Gcols)
     del keep
+    if status == -2:
+        _abort_raise(&P.abort)
     if status < 0:
         raise MemoryError("fastreg: could not allocate the Gram matrix columns")

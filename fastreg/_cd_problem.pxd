@@ -4,6 +4,7 @@ working-set state of an inner solve (``Inner``), as C structs, and the tuning
 constants. Pointers to the problem's data are ``void*`` of its floating type."""
 from libc.stdint cimport uint32_t, int64_t
 
+from ._cd_abort cimport Abort
 from ._cd_common cimport GramCache
 
 
@@ -66,6 +67,15 @@ cdef struct Problem:
     double l2
     double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
     double tol        # absolute tolerance on the duality gap
+    # below this gap, a solve that stops making progress stops (rounding: see _solve)
+    double stall_gap
+    # rounding allowance of a computed gap (a gap below it certifies nothing more):
+    # what Gap Safe screening adds to the gap, so that rounding never screens out a
+    # nonzero coefficient
+    double gap_rnd
+    # eps ||y||^2: a gap below it is rounding noise (an inner solve stops there)
+    double gap_eps
+    Abort abort       # interrupts (_cd_abort.pxd)
     bint positive
     bint screening
     bint random

@@ -7,6 +7,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport qsort
 
 from ._blas cimport _axpy, _copy, _gemv_n
+from ._cd_abort cimport _poll
 from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
@@ -23,6 +24,36 @@ from ._cd_exact cimport _newton
 
 
 # ------------------------------------------------------------------ inner solve
+
+# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
+# has stalled: an inner solve (rounds: its cycles) then hands back to the outer loop,
+# and a solve (rounds: outer iterations) whose gap is below P.stall_gap is as solved
+# as rounding allows: it stops there (see _solve)
+cdef double STALL_DROP = 1 - 1e-6
+cdef int STALL_ROUNDS = 3
+# an active phase goes on while its gap drops by a fraction 1 - STALL_DROP_A per block
+cdef double STALL_DROP_A = 0.99
+
+
+cdef inline bint _stalled(double gap, double level, double* best,
+                          int* flat) noexcept nogil:
+    """One round of the stall check: whether `gap` (below `level`) has not improved
+    on the best by a fraction 1 - STALL_DROP of its size for STALL_ROUNDS rounds (a
+    computed gap may be below 0: rounding)."""
+    if gap > level:
+        return False
+    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
+        best[0] = gap
+        flat[0] = 0
+        return False
+    flat[0] += 1
+    return flat[0] >= STALL_ROUNDS
+
+
+cdef inline double _sweep_work(Inner* S, int k) noexcept nogil:
+    """Element operations of a sweep over k working-set positions (for _poll)."""
+    return <double> k * (S.m if S.gram else S.col_cost)
+
 
 cdef inline int _active_positions(Inner* S, floating* wW) noexcept nogil:
     """S.act[:nA] = the working-set positions with a nonzero coefficient; returns nA."""
@@ -101,6 +132,8 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
         _sweep(P, S, S.act, nA, wW)
         sweeps[0] += 1
         phase_sweeps += 1
+        if _poll(&P.abort, _sweep_work(S, nA)):
+            return False
         k += 1
         for t in range(nA):
             hist[k * nA + t] = wW[S.act[t]]
@@ -133,9 +166,11 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             k = 0
             for t in range(nA):
                 hist[t] = wW[S.act[t]]
-            if gap_A <= eps or gap_A >= gap_A_prev:
-                # the nonzero part is solved, or as solved as rounding allows: back
-                # to a sweep over W
+            if gap_A <= eps or gap_A <= P.gap_rnd or \
+                    gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
+                # the nonzero part is solved, or as solved as rounding allows (its gap
+                # at rounding level, or no longer dropping: rounding can make it drift
+                # down for ever): back to a sweep over W
                 return False
             gap_A_prev = gap_A
     return False
@@ -146,25 +181,29 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
 
     A sweep over W, then sweeps over its nonzero part (_active_phase), then a sweep
-    over W again. At least one sweep is always made.
+    over W again. At least one sweep is always made. Stops early when interrupted
+    (P.abort) or when the gap has stalled (_stalled: eps may be below what rounding
+    lets the gap of W certify; the outer loop then decides).
     """
-    cdef int sweeps = 0, nA, i
+    cdef int sweeps = 0, nA, i, flat = 0
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
-    cdef double gap_W, gap_A
+    cdef double gap_W, gap_A, best = INFINITY
     for i in range(S.m):
         allpos[i] = i
     while True:
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or sweeps >= budget:
+        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
+                _stalled(gap_W, INFINITY, &best, &flat) or \
+                _poll(&P.abort, _sweep_work(S, S.m)):
             return sweeps
         nA = _active_positions(S, wW)
         if nA == 0:
             continue
         if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
             return sweeps
-        if sweeps >= budget:
+        if sweeps >= budget or P.abort.status:
             return sweeps
 
 
@@ -247,7 +286,8 @@ cdef int _screen(Problem* P, floating* w, floating* R, floating* g, int* feats,
     ||x~_j|| < l1_j (one-sided at a bound 0), x~_j = [x_j; sqrt(l2_j) e_j]. Returns
     the count of features kept (compacted in feats)."""
     cdef floating* norms = <floating*> P.norms
-    cdef double radius = sqrt(2 * gap), radius2 = 2 * gap, v, d, pfj, l1j, lo, hi
+    cdef double radius2 = 2 * (max(gap, 0.0) + P.gap_rnd), v, d, pfj, l1j, lo, hi
+    cdef double radius = sqrt(radius2)
     cdef bint plain = P.pf == NULL and not P.box, safe
     cdef int i, j, t = 0, zeroed = 0, n_supp
     for i in range(n_kept):
@@ -446,11 +486,17 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 int* supp, ScoreIdx* cand, Inner* S, int max_iter,
                 double* gap_out) noexcept nogil:
     """Solve one problem from the warm start w. Returns the number of sweeps,
-    or -1 if memory ran out. R (naive) must hold y - X w on entry."""
+    -1 if memory ran out, -2 if interrupted (P.abort). R (naive) must hold y - X w on
+    entry.
+
+    Stops when the gap is <= P.tol, after max_iter sweeps, or when the gap of the full
+    problem, below P.stall_gap, stalls (_stalled over outer iterations): the tolerance
+    is then below what rounding lets the gap certify (tol = 0, say), and w is as good
+    as the solver can make it; the caller tells it from n_iter < max_iter."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
-    cdef int n_screened = 0, outer = 0, n_viol
-    cdef bint strong, use_strong
-    cdef double gap, s, eps
+    cdef int n_screened = 0, outer = 0, n_viol, flat = 0
+    cdef bint strong, use_strong, stop, stalled, screen = P.screening
+    cdef double gap, gap0, s, eps, best = INFINITY
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
 
@@ -467,13 +513,27 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                            &n_screened)
         if n_kept < 0:
             return -1
+        if _poll(&P.abort, <double> P.n * n_kept + P.p):
+            return -2
         gap = _full_gap(P, w, R, g, feats, n_kept, &s)
-        if (gap <= P.tol or n_iter >= max_iter) and n_screened > 0:
+        stalled = _stalled(gap, P.stall_gap, &best, &flat)
+        stop = gap <= P.tol or n_iter >= max_iter or stalled
+        if stop and n_screened > 0:
+            gap0 = gap
             gap = _check_left_out(P, w, R, g, feats, &n_kept, n_supp, supp, &n_screened,
                                   &s)
-        if gap <= P.tol or n_iter >= max_iter:
+            # (a stall stands unless the features set aside raised the gap)
+            stop = gap <= P.tol or n_iter >= max_iter or \
+                (stalled and gap <= max(gap0, 0.0) / STALL_DROP + P.gap_rnd)
+            if stalled and not stop:
+                # (their gap is the full problem's from here on: no more screening,
+                # which would set them aside again)
+                best = INFINITY
+                flat = 0
+                screen = False
+        if stop:
             break
-        if P.screening and P.l1 > 0:
+        if screen and P.l1 > 0:
             n_kept = _screen(P, w, R, g, feats, n_kept, supp, gap, s, &n_screened)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
@@ -501,6 +561,8 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         n_iter += _inner_solve(P, S, eps, max_iter - n_iter, wW)
         for i in range(m):
             w[S.W[i]] = wW[i]
+        if P.abort.status:
+            return -2
         # (the residual is recomputed from w at the top of the loop)
         outer += 1
     gap_out[0] = gap

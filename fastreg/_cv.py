@@ -27,12 +27,15 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from ._base import LinearPredictMixin, check_finite_fit
 from ._engine import (
     Problem,
+    abort_epoch,
     alpha_grid,
     gram_for,
     multitask_alpha_max,
     multitask_arrays,
     multitask_gram_fits,
+    run_interruptibly,
     solve_multitask,
+    unreachable,
     update_strategy,
     warn_if_alpha_max_zero,
     warn_not_converged,
@@ -129,22 +132,25 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         return np.array([alpha_grid(a, n_alphas, self.eps) for a in maxes]), False
 
     def _solve_kw(self):
+        """The solver options of every solve of the fit; ``epoch``: the abort epoch
+        it started in (its kernels stop once it moves, see run_interruptibly)."""
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
         return dict(tol=self.tol, max_iter=self.max_iter, selection=self.selection,
-                    seed=seed)
+                    seed=seed, epoch=abort_epoch())
 
     def _run(self, jobs):
         """The fold jobs on threads (the kernels release the GIL); returns the test
-        MSE as (n_l1_ratio, n_alphas, n_folds)."""
+        MSE as (n_l1_ratio, n_alphas, n_folds). Interrupted, every fold stops before
+        KeyboardInterrupt propagates (run_interruptibly)."""
         parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")
         if effective_n_jobs(self.n_jobs) > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
             # oversubscribe the machine)
             with parallel_folds:
-                per_fold = parallel(jobs)
+                per_fold = run_interruptibly(parallel, jobs)
         else:
-            per_fold = parallel(jobs)
+            per_fold = run_interruptibly(parallel, jobs)
         # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
         return np.moveaxis(np.asarray(per_fold), 0, 2)
 
@@ -445,7 +451,8 @@ class ElasticNetCV(_PathCV):
             intercept = prep.y_offset - prep.X_offset @ coef if self.fit_intercept \
                 else 0.0
         if not conv[0]:
-            warn_not_converged(gaps[0], tol_abs, self.l1_ratio_)
+            warn_not_converged(gaps[0], tol_abs, self.l1_ratio_,
+                               unreachable(conv, its, self.max_iter), coef.dtype)
         self.coef_ = coef
         self.intercept_ = float(intercept)
         self.dual_gap_ = float(gaps[0])
@@ -890,7 +897,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         if not self.fit_intercept:
             intercept = np.zeros(coef.shape[0], dtype=X.dtype)
         if not conv[0]:
-            warn_not_converged(float(gaps[0]), tol_abs, self.l1_ratio_)
+            warn_not_converged(float(gaps[0]), tol_abs, self.l1_ratio_,
+                               unreachable(conv, its, self.max_iter), coef.dtype)
         self.coef_ = coef
         self.intercept_ = np.asarray(intercept, dtype=X.dtype)
         self.dual_gap_ = float(gaps[0])

@@ -12,7 +12,13 @@ from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
 from ._cd_fast import column_stats
-from ._engine import Problem, gram_for, update_strategy, warn_not_converged
+from ._engine import (
+    Problem,
+    gram_for,
+    unreachable,
+    update_strategy,
+    warn_not_converged,
+)
 from ._linalg import sq_norm
 from ._path import enet_path
 from ._penalty import Penalty
@@ -341,7 +347,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                 max_iter=self.max_iter, selection=self.selection, seed=seed,
             )
             if not converged[0]:
-                warn_not_converged(g[0], tol_abs, l1_ratio)
+                warn_not_converged(g[0], tol_abs, l1_ratio,
+                                   unreachable(converged, its, self.max_iter), X.dtype)
             coef[k] = coefs[:, 0]
             gaps[k] = g[0]
             n_iter.append(int(its[0]))

@@ -17,11 +17,14 @@ parameters (``_validation``), prepare the data (``_prepare``), then come here:
   its duality gap is <= ``tol * ||y||^2`` (y centered and weighted), scikit-learn's
   rule, and gaps are reported divided by n_samples, the scale of ``dual_gap_``.
 """
+import threading
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ._cd_abort import abort_epoch as abort_epoch  # (re-exported to the front ends)
+from ._cd_abort import request_abort
 from ._cd_fast import enet_path as _enet_path_kernel
 from ._cd_multitask import multitask_enet_path as _multitask_kernel
 from ._linalg import matmul, sq_norm
@@ -52,6 +55,102 @@ TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
 RIDGE_SVD_MAX_FLOPS = 2e8
 # relative tolerance (times sqrt(n_samples)) of the check of a user-given Gram matrix
 GRAM_RTOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4}
+
+
+# ---------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------
+# Interrupts of kernels on threads
+# ---------------------------------------------------------------------------------------
+
+_RUNS = {}
+_RUNS_LOCK = threading.Lock()
+
+
+class InterruptibleJobs:
+    """Jobs (joblib ``delayed`` triples) run on threads that stop with their caller.
+
+    A kernel on the main thread sees SIGINT itself (it runs the signal handlers); one
+    on a worker thread does not, and would run on, inside BLAS, while the interpreter
+    shuts down (a crash or a hang at exit). A front end that runs kernels on threads
+    wraps its jobs (``wrap``) and, when its wait is interrupted (KeyboardInterrupt in
+    the main thread) or fails, calls ``stop``: the abort epoch moves (every running
+    kernel raises within milliseconds), jobs not yet started do nothing, and it
+    returns once no job of this run is running any more, so that the caller re-raises
+    with no thread left inside a kernel. In another process (a process backend), the
+    jobs run as they are.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._running = 0
+        self._stopped = False
+        with _RUNS_LOCK:
+            _RUNS[id(self)] = self
+
+    def wrap(self, job):
+        fn, args, kwargs = job
+        return _Tracked(fn, id(self)), args, kwargs
+
+    def enter(self):
+        with self._cond:
+            if self._stopped:
+                raise KeyboardInterrupt("fastreg: interrupted")
+            self._running += 1
+
+    def leave(self):
+        with self._cond:
+            self._running -= 1
+            self._cond.notify_all()
+
+    def stop(self):
+        with self._cond:
+            self._stopped = True
+        request_abort()
+        while True:
+            try:
+                with self._cond:
+                    while self._running > 0:
+                        self._cond.wait(0.05)
+                return
+            except KeyboardInterrupt:
+                # (a second Ctrl-C: the kernels are stopping already)
+                continue
+
+    def close(self):
+        with _RUNS_LOCK:
+            _RUNS.pop(id(self), None)
+
+
+class _Tracked:
+    """A job of an InterruptibleJobs run (looked up by id: picklable, and untracked
+    in another process)."""
+
+    def __init__(self, fn, run_id):
+        self.fn = fn
+        self.run_id = run_id
+
+    def __call__(self, *args, **kwargs):
+        run = _RUNS.get(self.run_id)
+        if run is None:
+            return self.fn(*args, **kwargs)
+        run.enter()
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            run.leave()
+
+
+def run_interruptibly(parallel, jobs):
+    """``parallel(jobs)`` (a joblib Parallel) such that an interrupt or an error stops
+    every job before it propagates (see InterruptibleJobs)."""
+    run = InterruptibleJobs()
+    try:
+        return parallel([run.wrap(job) for job in jobs])
+    except BaseException:
+        run.stop()
+        raise
+    finally:
+        run.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,7 +260,7 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
                      yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
                      positive=False, selection="cyclic", seed=1, screening=True,
                      Xmean=None, norms=None, sparse=None, penalty=None, tol_yy=None,
-                     n_threads=0, Xty=None):
+                     n_threads=0, Xty=None, epoch=-1):
     """Solve the elastic net on preprocessed arrays along ``alphas`` (one target).
 
     X is Fortran (n, p) (or C in residual mode), or None when ``gram`` is given
@@ -173,7 +272,10 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
     it is not y @ y (unpenalized features projected out of y); ``n_threads``: OpenMP
     threads of the kernel's passes over X (0: OpenMP's default; 1 when the caller
     runs kernels on threads itself); ``Xty``: X^T y with X's columns as stored
-    (residual updates; spares the kernel its first pass over X when w starts at 0).
+    (residual updates; spares the kernel its first pass over X when w starts at 0);
+    ``epoch``: the abort epoch of the caller's fit (``abort_epoch()`` when it
+    started; -1: now): the kernel raises KeyboardInterrupt once it moves, or on the
+    main thread when a signal handler raises (see ``interruptible``).
     Returns coefs (p, k), dual gaps (k,) on scikit-learn's scale, n_iter (k,), a
     converged mask (k,) and the absolute tolerance on scikit-learn's scale.
     """
@@ -237,7 +339,7 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
             n_samples=int(n_samples), n_threads=kernel_threads(int(n_threads), others),
             g0=None if Xty is None or X is None or gram is not None or use_gram
-            else np.ascontiguousarray(Xty, dtype=dtype), **extra,
+            else np.ascontiguousarray(Xty, dtype=dtype), epoch=int(epoch), **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     # a computed gap below 0 is rounding (the exact gap is >= 0): reported as 0
@@ -316,7 +418,29 @@ def working_tol(tol, dtype):
     return min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR[np.dtype(dtype)]))
 
 
-def warn_not_converged(gap, tol_abs, l1_ratio):
+def unreachable(converged, n_iters, max_iter):
+    """Whether every solution that did not converge stopped before max_iter: its gap
+    had stalled at the level of rounding, above a tolerance the floating-point type cannot
+    certify (the kernels' stall rule)."""
+    missed = ~np.asarray(converged)
+    return bool(np.any(missed) and np.all(np.asarray(n_iters)[missed] < int(max_iter)))
+
+
+def warn_not_converged(gap, tol_abs, l1_ratio, unreachable=False, dtype=None):
+    """The one ConvergenceWarning of a fit or path. ``unreachable``: the tolerance
+    was below what rounding lets the duality gap certify (more iterations would not
+    help); the solution is the best the solver reached."""
+    if unreachable:
+        kind = "" if dtype is None else f" in {np.dtype(dtype).name}"
+        message = (
+            f"The tolerance was not reachable: a duality gap of {tol_abs:.3e} is below "
+            f"what the rounding errors{kind} let the solver certify on this problem. "
+            f"It stopped when the gap stopped decreasing, at {gap:.6e} (the best "
+            "solution it could reach; more iterations would not help). Use a larger "
+            "tol to silence this warning."
+        )
+        warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        return
     message = (
         "Objective did not converge. You might want to increase the number of "
         f"iterations (max_iter). Duality gap: {gap:.6e}, tolerance: {tol_abs:.3e}."
@@ -378,7 +502,8 @@ def multitask_alpha_max(XtY, n_samples, l1_ratio):
 
 def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=None,
                     yy=None, n_samples=None, coef_init=None, tol=1e-4, max_iter=1000,
-                    selection="cyclic", seed=1, screening=True, strong_rule=True):
+                    selection="cyclic", seed=1, screening=True, strong_rule=True,
+                    epoch=-1):
     """Solve the multi-task elastic net on ready arrays along ``alphas``.
 
     X (n, p) Fortran and Y (n, T) Fortran of the same floating dtype. Covariance
@@ -422,7 +547,7 @@ def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=No
     else:
         coefs, gaps, n_iters = _multitask_solve(
             W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max_iter, screening,
-            selection, seed, strong_rule)
+            selection, seed, strong_rule, epoch)
     # scikit-learn reports the gap of its objective, which is the kernel's divided by n
     gaps = np.maximum(gaps / n_samples, 0.0)      # (rounding below 0 reported as 0)
     tol_abs = tol * yy / n_samples
@@ -430,7 +555,7 @@ def solve_multitask(X, Y, l1_ratio, alphas, *, gram=None, use_gram=False, XtY=No
 
 
 def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max_iter,
-                     screening, selection, seed, strong_rule):
+                     screening, selection, seed, strong_rule, epoch):
     """The multi-task kernel's call: (coefs (T, p, k), gaps on its scale, sweeps)."""
     n_targets, n_features = W.shape
     k = len(l1s)
@@ -458,7 +583,7 @@ def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max
             W, l1s, l2s, X_arg, Y_arg, gram, B, norms, yy, working_tol(tol, dtype) * yy,
             int(max_iter),
             use_gram, bool(screening), selection == "random", int(seed), coefs, gaps,
-            n_iters, bool(strong_rule),
+            n_iters, bool(strong_rule), int(epoch),
         )
     return coefs, gaps, n_iters
 

@@ -16,6 +16,7 @@ from ._engine import (
     multitask_arrays,
     multitask_gram_fits,
     solve_multitask,
+    unreachable,
     update_strategy,
     warn_not_converged,
 )
@@ -220,7 +221,8 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
             coef_init=init, tol=self.tol, max_iter=self.max_iter,
             selection=self.selection, seed=seed)
         if not converged[0]:
-            warn_not_converged(float(gaps[0]), tol_abs, l1_ratio)
+            warn_not_converged(float(gaps[0]), tol_abs, l1_ratio,
+                               unreachable(converged, n_iter, self.max_iter), X.dtype)
         self.coef_ = np.ascontiguousarray(coefs[..., 0])
         self.dual_gap_ = float(gaps[0])
         self.eps_ = tol_abs * n_samples

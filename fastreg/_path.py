@@ -28,6 +28,7 @@ from ._engine import (
     multitask_arrays,
     multitask_gram_fits,
     solve_multitask,
+    unreachable,
     update_strategy,
     warn_if_alpha_max_zero,
     warn_not_converged,
@@ -269,7 +270,8 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         l1_ratio, alphas, coef_init=coef_init, tol=tol, max_iter=max_iter,
         selection=selection, seed=seed)
     if not np.all(converged):
-        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio)
+        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio,
+                           unreachable(converged, n_iters, max_iter), coefs.dtype)
     return alphas, coefs, gaps, n_iters
 
 
@@ -315,7 +317,8 @@ def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, co
         l1_ratio=l1_ratio, alphas=alphas, **arrays, coef_init=coef_init, tol=tol,
         max_iter=max_iter, selection=selection, seed=seed)
     if not np.all(converged):
-        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio)
+        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio,
+                           unreachable(converged, n_iters, max_iter), coefs.dtype)
     return alphas, coefs, gaps, n_iters
 
 
