@@ -165,9 +165,9 @@ def as_dask_array(X, name, lengths=False):
         bad = [c for c, t in X.dtypes.items() if t.kind not in "biuf"]
         if bad:
             raise ValueError(f"{name}: the dataframe has non-numeric columns {bad}.")
-        X = X.to_dask_array(lengths=lengths)
+        X = X.to_dask_array(lengths=True if lengths else None)
     elif isinstance(X, dd.Series):
-        X = X.to_dask_array(lengths=lengths)
+        X = X.to_dask_array(lengths=True if lengths else None)
     elif not isinstance(X, da.Array):
         if is_dask_collection(X):
             raise TypeError(f"{name}: expected a dask array or dataframe, got "
