@@ -349,3 +349,44 @@ def test_gridsearch_on_dask_backend(client):
     assert parallel.best_params_ == serial.best_params_
     assert np.allclose(parallel.cv_results_["mean_test_score"],
                        serial.cv_results_["mean_test_score"], rtol=1e-12)
+
+
+def test_killed_worker_same_result(client):
+    """One worker's process killed in the middle of a fit: Dask recomputes its lost
+    chunks on the other one (its nanny restarts it) and the fit is identical."""
+    import os
+    import signal
+    import threading
+    import time
+    X, y = synthetic(n=1600, p=6, seed=18)
+
+    def slow(block):
+        time.sleep(0.15)
+        return block
+
+    def data():
+        Xd = da.from_array(X, chunks=(100, 6)).map_blocks(slow, dtype=np.float64)
+        return Xd, da.from_array(y, chunks=100)
+
+    with dask.config.set(scheduler="threads"):
+        ref = fd.LassoCV(cv=4, alphas=15).fit(*data())
+    pids = client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+    killed = []
+
+    def kill():
+        os.kill(victim, signal.SIGKILL)
+        killed.append(time.monotonic())
+
+    timer = threading.Timer(0.8, kill)
+    with dask.config.set(scheduler=client.get):
+        timer.start()
+        try:
+            est = fd.LassoCV(cv=4, alphas=15).fit(*data())
+        finally:
+            timer.cancel()
+        done = time.monotonic()
+    assert killed and killed[0] < done                   # killed during the fit
+    assert victim not in client.run(os.getpid).values()
+    assert np.array_equal(est.mse_path_, ref.mse_path_)
+    assert np.array_equal(est.coef_, ref.coef_)
