@@ -54,6 +54,30 @@ from ._penalty import Penalty
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV"]
 
+_DATA_DOC = """X : dask array or dask dataframe of shape (n_samples, n_features)
+            Training data, chunked by rows (chunks across columns are merged); a
+            dataframe's column names become ``feature_names_in_``. An in-memory
+            array is read as one chunk (with a warning).
+        y : dask array or dask series of shape (n_samples,)
+            Target values (one target), chunked like X's rows or rechunked to them.
+        sample_weight : dask array of shape (n_samples,), float or None, default=None
+            Sample weights (non-negative, not all zero), as in memory."""
+_FOLDS_DOC = """fold_ids : dask array of shape (n_samples,) of ints, default=None
+            Each row's fold, in [0, cv) (glmnet's ``foldid``); ``cv`` is then the
+            number of folds. None: the folds of ``cv``."""
+_MEMORY_DOC = """client_memory : int, default=None
+            Bytes the client may hold for the (folds + 1) p x p float64 moments
+            (None: 2 GiB); above it, fit raises before the pass."""
+
+
+def _doc(own, in_memory):
+    """The class docstring: its own text, then the in-memory estimator's
+    parameters and attributes (the same)."""
+    parent = in_memory.__doc__
+    start = parent.index("    Parameters\n")
+    return own.rstrip() + "\n\n    The parameters and attributes of :class:`fastreg." + \
+        in_memory.__name__ + "`:\n\n" + parent[start:]
+
 
 class _DaskFront:
     """What the Dask estimators share: reading the data, the one pass, predict,
@@ -146,16 +170,40 @@ class _DaskFront:
         return X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
 
     def predict(self, X):
-        """X @ coef_ + intercept_: a lazy dask array for dask input (numpy for numpy
-        input)."""
+        """Predict with the fitted linear model: X @ coef_ + intercept_.
+
+        Parameters
+        ----------
+        X : dask array or dask dataframe of shape (n_samples, n_features)
+            Samples (an in-memory array gives an in-memory result).
+
+        Returns
+        -------
+        y_pred : dask array of shape (n_samples,)
+            Lazy predictions (computed with ``.compute()``).
+        """
         lazy = is_dask_collection(X)
         Xd = self._predict_input(X)
         pred = Xd @ np.asarray(self.coef_) + self.intercept_
         return pred if lazy else pred.compute()
 
     def score(self, X, y, sample_weight=None):
-        """R^2 of the prediction (weighted by sample_weight): a lazy 0-d dask array for
-        dask input (``float(...)`` computes it)."""
+        """Coefficient of determination R^2 of the prediction.
+
+        Parameters
+        ----------
+        X : dask array or dask dataframe of shape (n_samples, n_features)
+            Samples.
+        y : dask array or dask series of shape (n_samples,)
+            True values.
+        sample_weight : dask array of shape (n_samples,), float or None, default=None
+            Sample weights of the R^2.
+
+        Returns
+        -------
+        score : 0-d dask array (float for in-memory X and y)
+            Lazy R^2 (``float(score)`` computes it).
+        """
         import dask.array as da
         lazy = is_dask_collection(X) or is_dask_collection(y)
         pred = self._predict_input(X) @ np.asarray(self.coef_) + self.intercept_
@@ -204,11 +252,13 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
 
         Parameters
         ----------
-        X : dask array or dask dataframe of shape (n_samples, n_features)
-        y : dask array or series of shape (n_samples,)
-        sample_weight : dask array of shape (n_samples,), float or None
-        client_memory : int, default=None
-            Bytes the client may hold for the p x p moments (None: 2 GiB).
+        {data}
+        {memory}
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
         """
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
@@ -272,13 +322,14 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
 
         Parameters
         ----------
-        X : dask array or dask dataframe of shape (n_samples, n_features)
-        y : dask array or series of shape (n_samples,)
-        sample_weight : dask array of shape (n_samples,), float or None
-        fold_ids : dask array of shape (n_samples,) of ints in [0, cv), default=None
-            Each row's fold (then ``cv`` is the number of folds).
-        client_memory : int, default=None
-            Bytes the client may hold for the (folds + 1) p x p moments (None: 2 GiB).
+        {data}
+        {folds}
+        {memory}
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
         """
         l1_ratios = self._validate_params()
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
@@ -323,7 +374,19 @@ class LassoCV(ElasticNetCV, _cv.LassoCV):
     __init__ = _cv.LassoCV.__init__
 
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with cross-validation from one pass (see :meth:`ElasticNetCV.fit`)."""
+        """Fit with cross-validation from one pass over the data.
+
+        Parameters
+        ----------
+        {data}
+        {folds}
+        {memory}
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
         ElasticNetCV.fit(self, X, y, sample_weight=sample_weight, fold_ids=fold_ids,
                          client_memory=client_memory)
         del self.l1_ratio_
@@ -363,7 +426,18 @@ class Ridge(_DaskFront, _ridge.Ridge):
     _in_memory = _ridge.Ridge
 
     def fit(self, X, y, sample_weight=None, *, client_memory=None):
-        """Fit from one pass over X, y (and the weights)."""
+        """Fit from one pass over X, y (and the weights).
+
+        Parameters
+        ----------
+        {data}
+        {memory}
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
         alpha = self._validate_params()
         if alpha.size != 1:
             raise ValueError(f"alpha: fastreg.dask.Ridge fits one target with one "
@@ -406,7 +480,19 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
                          alpha_per_target=alpha_per_target)
 
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with K-fold cross-validation of alpha from one pass over the data."""
+        """Fit with K-fold cross-validation of alpha from one pass over the data.
+
+        Parameters
+        ----------
+        {data}
+        {folds}
+        {memory}
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
         if self.cv is None:
             raise ValueError(
                 "fastreg.dask.RidgeCV: cv=None (leave-one-out) is not available on Dask "
@@ -447,3 +533,15 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
         self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
         return self
 
+
+
+for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, Ridge, RidgeCV):
+    _cls.__doc__ = _doc(_cls.__doc__, _cls._in_memory)
+    if "fit" in vars(_cls):
+        _cls.fit.__doc__ = _cls.fit.__doc__.format(data=_DATA_DOC, folds=_FOLDS_DOC,
+                                                   memory=_MEMORY_DOC)
+del _cls
+RidgeCV.__doc__ = RidgeCV.__doc__.replace(
+    "iterable or None, default=None\n        None: efficient leave-one-out.",
+    "iterable or None, default=5\n        (On Dask: K folds only; None, the efficient "
+    "leave-one-out in memory, is not available.)")

@@ -17,6 +17,7 @@ dd = pytest.importorskip("dask.dataframe")
 import dask  # noqa: E402
 
 import fastreg.dask as fd  # noqa: E402
+from reference import documented_names  # noqa: E402
 
 
 def rel(a, b):
@@ -52,6 +53,19 @@ def test_import_fastreg_does_not_import_dask():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", fd.__all__)
+def test_documented(name):
+    import inspect
+    cls = getattr(fd, name)
+    for func, doc in [(cls.__init__, inspect.getdoc(cls)), (cls.fit, None),
+                      (cls.predict, None), (cls.score, None)]:
+        doc = doc or inspect.getdoc(func)
+        params = [p for p in inspect.signature(func).parameters if p != "self"]
+        missing = set(params) - documented_names("\n" + doc, "Parameters")
+        assert not missing, f"{name}.{func.__name__}: undocumented {missing}"
+    assert "leave-one-out in memory, is not available" in inspect.getdoc(fd.RidgeCV)
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,7 +336,7 @@ def client():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cluster = distributed.LocalCluster(n_workers=2, processes=True,
-                                           threads_per_worker=1, dashboard_address=None)
+                                           threads_per_worker=1, dashboard_address=":0")
         client = distributed.Client(cluster)
     yield client
     client.close()
@@ -390,3 +404,22 @@ def test_killed_worker_same_result(client):
     assert victim not in client.run(os.getpid).values()
     assert np.array_equal(est.mse_path_, ref.mse_path_)
     assert np.array_equal(est.coef_, ref.coef_)
+
+
+def test_guide_examples_run(capsys):
+    """The code of docs/guide/dask.md runs as written (its LocalCluster included)."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "docs" / "guide" /
+            "dask.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 2
+    # (the cluster's workers as threads of this process: the same code, a faster start)
+    cluster = "LocalCluster(n_workers=2, threads_per_worker=1)"
+    assert cluster in blocks[0]
+    blocks[0] = blocks[0].replace(cluster, cluster[:-1] + ", processes=False, "
+                                  "dashboard_address=':0')")
+    for code in blocks:
+        exec(compile(code, "docs/guide/dask.md", "exec"), {"__name__": "__main__"})
+    printed = capsys.readouterr().out.split()
+    assert 0.5 < float(printed[-1].strip("[]")) < 10   # (the last ElasticNet coef)
