@@ -29,6 +29,7 @@ shuffle=True, random_state=0)``) is run on the client from the row count (n_samp
 bytes there); ``fit(..., fold_ids=...)`` takes a dask array of fold ids in
 [0, cv) (glmnet's ``foldid``).
 """
+import inspect as _inspect
 import numbers
 import warnings
 
@@ -248,18 +249,7 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
     _in_memory = _elastic_net.ElasticNet
 
     def fit(self, X, y, sample_weight=None, *, client_memory=None):
-        """Fit from one pass over X, y (and the weights).
-
-        Parameters
-        ----------
-        {data}
-        {memory}
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+        """Fit from one pass over X, y (and the weights)."""
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
         X, y, w = self._read(X, y, sample_weight, need_rows=False)
@@ -318,19 +308,7 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     _in_memory = _cv.ElasticNetCV
 
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with cross-validation from one pass over the data.
-
-        Parameters
-        ----------
-        {data}
-        {folds}
-        {memory}
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+        """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
@@ -374,19 +352,7 @@ class LassoCV(ElasticNetCV, _cv.LassoCV):
     __init__ = _cv.LassoCV.__init__
 
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with cross-validation from one pass over the data.
-
-        Parameters
-        ----------
-        {data}
-        {folds}
-        {memory}
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+        """Fit with cross-validation from one pass over the data."""
         ElasticNetCV.fit(self, X, y, sample_weight=sample_weight, fold_ids=fold_ids,
                          client_memory=client_memory)
         del self.l1_ratio_
@@ -426,18 +392,7 @@ class Ridge(_DaskFront, _ridge.Ridge):
     _in_memory = _ridge.Ridge
 
     def fit(self, X, y, sample_weight=None, *, client_memory=None):
-        """Fit from one pass over X, y (and the weights).
-
-        Parameters
-        ----------
-        {data}
-        {memory}
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+        """Fit from one pass over X, y (and the weights)."""
         alpha = self._validate_params()
         if alpha.size != 1:
             raise ValueError(f"alpha: fastreg.dask.Ridge fits one target with one "
@@ -480,19 +435,7 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
                          alpha_per_target=alpha_per_target)
 
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with K-fold cross-validation of alpha from one pass over the data.
-
-        Parameters
-        ----------
-        {data}
-        {folds}
-        {memory}
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+        """Fit with K-fold cross-validation of alpha from one pass over the data."""
         if self.cv is None:
             raise ValueError(
                 "fastreg.dask.RidgeCV: cv=None (leave-one-out) is not available on Dask "
@@ -538,9 +481,12 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
 for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, Ridge, RidgeCV):
     _cls.__doc__ = _doc(_cls.__doc__, _cls._in_memory)
     if "fit" in vars(_cls):
-        _cls.fit.__doc__ = _cls.fit.__doc__.format(data=_DATA_DOC, folds=_FOLDS_DOC,
-                                                   memory=_MEMORY_DOC)
-del _cls
+        _folds = "fold_ids" in _inspect.signature(_cls.fit).parameters
+        _cls.fit.__doc__ = _cls.fit.__doc__ + "\n\n        Parameters\n        ----------\n" \
+            "        " + _DATA_DOC + "\n" + ("        " + _FOLDS_DOC + "\n" if _folds else "") + \
+            "        " + _MEMORY_DOC + "\n\n        Returns\n        -------\n" \
+            "        self : object\n            The fitted estimator.\n        "
+del _cls, _folds
 RidgeCV.__doc__ = RidgeCV.__doc__.replace(
     "iterable or None, default=None\n        None: efficient leave-one-out.",
     "iterable or None, default=5\n        (On Dask: K folds only; None, the efficient "
