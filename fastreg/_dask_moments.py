@@ -21,6 +21,8 @@ from ._prepare import FoldSums
 
 # chunks merged per task of the tree reduction
 SPLIT_EVERY = 8
+# values of the buffer in which a chunk's rows are centered, a block at a time
+BLOCK_VALUES = 2**17
 # default budget of the client for the (folds + 1) p x p float64 matrices
 CLIENT_MEMORY = 2 * 2**30
 
@@ -56,10 +58,15 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
                 "of X, chunked like X's rows.")
     X = X.astype(np.float64, copy=False)
     y = y.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"Input X contains NaN or infinity ({_where(start, stop)}).")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"Input y contains NaN or infinity ({_where(start, stop)}).")
+    # (NaN or infinity anywhere shows in the column sums: no pass of its own)
+    if not np.all(np.isfinite(X.sum(axis=0))):
+        what = "NaN or infinity" if not np.all(np.isfinite(X)) else \
+            "values so large that their sums overflow"
+        raise ValueError(f"Input X contains {what} ({_where(start, stop)}).")
+    if not np.isfinite(np.sum(y)):
+        what = "NaN or infinity" if not np.all(np.isfinite(y)) else \
+            "values so large that their sums overflow"
+        raise ValueError(f"Input y contains {what} ({_where(start, stop)}).")
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
         if not np.all(np.isfinite(w)):
@@ -94,15 +101,24 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
             continue                  # (rows of weight 0 only: nothing to add)
         mx = (Xk.sum(axis=0) if wk is None else wk @ Xk) / S
         my = float(np.sum(yk) if wk is None else wk @ yk) / S
-        Xc = Xk - mx
-        yc = yk - my
-        Xw = Xc if wk is None else Xc * wk[:, None]
-        yw = yc if wk is None else yc * wk
+        # [X - mx, y - my] (rows scaled by sqrt(w)): its Gram matrix holds C_xx, C_xy
+        # and C_yy; built a block of rows at a time in one small buffer (in cache)
+        step = max(1, min(Xk.shape[0], BLOCK_VALUES // (p + 1)))
+        buf = np.empty((step, p + 1))
+        C = np.zeros((p + 1, p + 1))
+        root = None if wk is None else np.sqrt(wk)
+        for i in range(0, Xk.shape[0], step):
+            A = buf[:min(step, Xk.shape[0] - i)]
+            np.subtract(Xk[i:i + step], mx, out=A[:, :p])
+            np.subtract(yk[i:i + step], my, out=A[:, p])
+            if root is not None:
+                A *= root[i:i + step, None]
+            C += A.T @ A
         out[2][k] = mx
         out[3][k] = my
-        out[4][k] = Xw.T @ Xc
-        out[5][k] = Xw.T @ yc
-        out[6][k] = float(yw @ yc)
+        out[4][k] = C[:p, :p]
+        out[5][k] = C[:p, p]
+        out[6][k] = C[p, p]
     return out
 
 

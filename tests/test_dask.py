@@ -190,7 +190,7 @@ def test_ridgecv_kfold_equals_in_memory(scoring):
 # chunking, folds
 # ---------------------------------------------------------------------------------------
 
-def test_chunking_invariance():
+def test_chunking_invariance(monkeypatch):
     X, y = synthetic(n=600, p=8, seed=10, mean=50.0)
     w = np.random.default_rng(11).uniform(0.5, 1.5, X.shape[0])
     fits = []
@@ -204,6 +204,15 @@ def test_chunking_invariance():
         assert rel(other.mse_path_, fits[0].mse_path_) < 1e-10
         assert rel(other.coef_, fits[0].coef_) < 1e-10
         assert other.alpha_ == pytest.approx(fits[0].alpha_, rel=1e-10)
+    # a chunk's rows centered a few rows at a time (uneven last block)
+    import fastreg._dask_moments as moments_module
+    monkeypatch.setattr(moments_module, "BLOCK_VALUES", 7 * 9)
+    est = fd.ElasticNetCV(cv=5, alphas=20, l1_ratio=0.7).fit(
+        da.from_array(X, chunks=(100, 8)), da.from_array(y, chunks=100),
+        sample_weight=da.from_array(w, chunks=100))
+    assert rel(est.mse_path_, fits[0].mse_path_) < 1e-10
+    assert rel(est.coef_, fits[0].coef_) < 1e-10
+    monkeypatch.undo()
     # y and the weights chunked unlike X are rechunked to X's rows
     est = fd.ElasticNetCV(cv=5, alphas=20, l1_ratio=0.7).fit(
         da.from_array(X, chunks=(50, 8)), da.from_array(y, chunks=33),
