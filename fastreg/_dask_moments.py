@@ -17,7 +17,7 @@ from functools import reduce
 
 import numpy as np
 
-from ._prepare import FoldSums
+from ._prepare import FoldSums, cancels
 
 # chunks merged per task of the tree reduction
 SPLIT_EVERY = 8
@@ -101,6 +101,10 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
             continue                  # (rows of weight 0 only: nothing to add)
         mx = (Xk.sum(axis=0) if wk is None else wk @ Xk) / S
         my = float(np.sum(yk) if wk is None else wk @ yk) / S
+        out[2][k] = mx
+        out[3][k] = my
+        if wk is None and _raw_products(Xk, yk, S, mx, my, out, k):
+            continue
         # [X - mx, y - my] (rows scaled by sqrt(w)): its Gram matrix holds C_xx, C_xy
         # and C_yy; built a block of rows at a time in one small buffer (in cache)
         step = max(1, min(Xk.shape[0], BLOCK_VALUES // (p + 1)))
@@ -114,12 +118,28 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
             if root is not None:
                 A *= root[i:i + step, None]
             C += A.T @ A
-        out[2][k] = mx
-        out[3][k] = my
         out[4][k] = C[:p, :p]
         out[5][k] = C[:p, p]
         out[6][k] = C[p, p]
     return out
+
+
+def _raw_products(X, y, S, mx, my, out, k):
+    """Unweighted rows whose means are small against their spread: the co-moments
+    from the products of the rows as they are (no centered copy), X^T X - S mx mx^T,
+    when that subtraction loses few digits (``cancels``, the threshold of the
+    in-memory fold moments); False (nothing written) otherwise."""
+    # (one BLAS call; the vector products in NumPy's own loops: a BLAS call per
+    # product costs more in waking its threads than it computes)
+    C = X.T @ X - S * np.outer(mx, mx)
+    cyy = float(np.einsum("i,i->", y, y)) - S * my * my
+    spread = np.append(np.diag(C), cyy) / S
+    if cancels(np.append(mx, my) ** 2, spread, np.float64) or not np.all(spread > 0):
+        return False
+    out[4][k] = C
+    out[5][k] = np.einsum("ij,i->j", X, y) - S * mx * my
+    out[6][k] = cyy
+    return True
 
 
 def merge_moments(a, b):

@@ -432,3 +432,17 @@ def test_guide_examples_run(capsys):
         exec(compile(code, "docs/guide/dask.md", "exec"), {"__name__": "__main__"})
     printed = capsys.readouterr().out.split()
     assert 0.5 < float(printed[-1].strip("[]")) < 10   # (the last ElasticNet coef)
+
+
+def test_without_intercept():
+    X, y = synthetic(n=700, p=6, seed=19, mean=2.0)
+    w = np.random.default_rng(20).uniform(0.5, 2, X.shape[0])
+    est = fd.ElasticNetCV(cv=3, alphas=15, fit_intercept=False).fit(*chunked(X, y, 90, w))
+    ref = fastreg.ElasticNetCV(cv=3, alphas=15, fit_intercept=False).fit(
+        X, y, sample_weight=w)
+    check_cv_equal(est, ref)
+    assert est.intercept_ == 0.0
+    est = fd.Ridge(alpha=2.0, fit_intercept=False).fit(*chunked(X, y, 90, w))
+    ref = fastreg.Ridge(alpha=2.0, fit_intercept=False).fit(X, y, sample_weight=w)
+    assert rel(est.coef_, ref.coef_) < 1e-10
+    assert est.intercept_ == ref.intercept_ == 0.0
