@@ -440,3 +440,77 @@ class FoldMoments:
         dtype = self.Xg.dtype
         return (np.ascontiguousarray(G, dtype=dtype), Xy.astype(dtype), float(yy),
                 m.astype(dtype), my)
+
+
+class FoldSums(FoldMoments):
+    """``FoldMoments`` from sufficient statistics alone, without the rows in memory
+    (e.g. reduced in one pass over a Dask array): for each test block k its row count,
+    total weight S_k, weighted means of X and y and centered co-moments
+    C_k = sum_i w_i (x_i - mean_k)(x_i - mean_k)^T (and x-y, y-y), each about the
+    block's own means, so that columns whose mean dwarfs their spread lose no digits.
+
+    The blocks are moved into the frame of the global weighted means (the frame of
+    ``FoldMoments``: M_k = C_k + S_k d_k d_k^T with d_k = mean_k - mu, ...);
+    ``training_moments`` is FoldMoments' own. ``test_mse`` is computed from the
+    moments; where that sum cancels (nearly perfect fits) it asks ``rows_mse(k, coefs,
+    intercepts)`` for the errors from the rows (a pass over the data), if given, and
+    otherwise keeps the moments' value (clipped at 0).
+    """
+
+    def __init__(self, counts, weights, means_x, means_y, cxx, cxy, cyy, fit_intercept,
+                 weighted, dtype, rows_mse=None):
+        dtype = np.dtype(dtype)
+        S = np.asarray(weights, dtype=np.float64)
+        mx = np.asarray(means_x, dtype=np.float64)
+        my = np.asarray(means_y, dtype=np.float64)
+        n_blocks, p = mx.shape
+        self.fit_intercept = fit_intercept
+        self.weighted = weighted
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.rows_mse = rows_mse
+        if fit_intercept:
+            share = S / np.sum(S)
+            mu = share @ mx
+            ybar = float(share @ my)
+        else:
+            mu = np.zeros(p)
+            ybar = 0.0
+        self.mu = mu.astype(dtype)
+        self.ybar = dtype.type(ybar)
+        # (no rows: the dtype and width of the data for training_moments)
+        self.Xg = np.empty((0, p), dtype=dtype)
+        self.yg = np.empty(0, dtype=dtype)
+        self.sw = None
+        self.tests = None
+        self.blocks = []
+        for k in range(n_blocks):
+            d = mx[k] - self.mu.astype(np.float64)
+            dy = my[k] - float(self.ybar)
+            self.blocks.append((
+                np.asarray(cxx[k], dtype=np.float64) + S[k] * np.outer(d, d),
+                np.asarray(cxy[k], dtype=np.float64) + S[k] * d * dy,
+                S[k] * d, float(S[k] * dy), float(cyy[k] + S[k] * dy * dy),
+                float(S[k])))
+        self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
+        # centered sum of squares of y in each block (R^2 of a fold)
+        self.block_sst = np.asarray(cyy, dtype=np.float64)
+
+    def test_mse(self, k, coefs, intercepts):
+        """Weighted mean squared test error of block k for each column of coefs (1-D
+        y), intercepts in the globally centered frame, from the block's moments."""
+        M, v, s, sy, syy, S = self.blocks[k]
+        coefs = np.asarray(coefs, dtype=np.float64)
+        quad = np.einsum("ij,ij->j", coefs, M @ coefs)
+        lin = v @ coefs
+        sw_ = s @ coefs
+        b = np.broadcast_to(np.asarray(intercepts, dtype=np.float64), lin.shape).copy()
+        total = syy - 2 * lin + quad - 2 * b * (sy - sw_) + b * b * S
+        scale = syy + np.abs(2 * lin) + np.abs(quad) + np.abs(2 * b * (sy - sw_)) + \
+            b * b * S
+        bad = ~(total >= 1e-6 * scale)
+        if np.any(bad):
+            if self.rows_mse is not None:
+                total[bad] = S * np.asarray(self.rows_mse(k, coefs[:, bad], b[bad]))
+            else:
+                total[bad] = np.maximum(total[bad], 0.0)
+        return total / S

@@ -21,12 +21,14 @@ LAYERS = [
     ["_validation", "_base"],                              # checks, estimator bases
     ["_prepare"],                                          # centering, weights, moments
     ["_engine"],                                           # strategy, problem, kernels
+    ["_dask_moments"],                                     # one Dask pass of moments
     ["_ridge_design", "_ridge_positive", "_ridge_validation"],  # Ridge's data, GPCG
     ["_ridge_solvers"],                                    # Ridge's direct solvers
     ["_ridge_loo"],                                        # RidgeCV's leave-one-out
     ["_path"],                                             # public path functions
     ["_elastic_net", "_multitask", "_ridge"],              # estimators
     ["_cv"],                                               # cross-validation
+    ["dask"],                                              # the estimators on Dask
     ["datasets", "plotting"],
     ["demo"],
     ["__init__"],
