@@ -40,6 +40,21 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
     return norms <= n_samples * scale * (4 * eps * X_offset) ** 2
 
 
+def column_average(X, weights):
+    """np.average(X, axis=0, weights=weights) a block of columns at a time: the same
+    operations per column, without the weighted copy of the whole of X that
+    np.average makes."""
+    if weights is None:
+        return np.average(X, axis=0)
+    p = X.shape[1]
+    step = max(1, 2**16 // max(X.shape[0], 1))
+    if step >= p:
+        return np.average(X, axis=0, weights=weights)
+    parts = [np.average(X[:, j0:j0 + step], axis=0, weights=weights)
+             for j0 in range(0, p, step)]
+    return np.concatenate(parts)
+
+
 def rescaled_weights(sample_weight, n_samples):
     """Weights rescaled to sum to n_samples (None stays None)."""
     if sample_weight is None:
@@ -128,7 +143,7 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
         if stats is not None and sw is None:
             X_offset = (stats[0] / n_samples).astype(dtype)
         else:
-            X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
+            X_offset = column_average(X, sw).astype(dtype, copy=False)
         y_offset, yc = center_target(y, sw, dtype)
         # (C-ordered X is copied: on it the kernel's column accesses are strided)
         if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
@@ -253,10 +268,13 @@ class SparsePrepared:
         p = self.shape[1]
         XT = Xs.T
         G = np.empty((p, p))
-        step = max(1, 2**17 // max(p, 1))
+        # at least 8 blocks (each product and its dense copy at most p^2 / 8), at most
+        # 2^17 entries each
+        step = max(1, min(2**17 // max(p, 1), -(-p // 8)))
         for j0 in range(0, p, step):
             j1 = min(j0 + step, p)
-            G[:, j0:j1] = (XT @ Xs[:, j0:j1]).toarray()
+            block = Xs if (j0, j1) == (0, p) else Xs[:, j0:j1]
+            G[:, j0:j1] = (XT @ block).toarray()
             if self.q is not None:
                 G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
@@ -329,7 +347,7 @@ class FoldMoments:
         self.Xg = None
         if fit_intercept:
             if self.weighted:
-                self.mu = np.average(X, axis=0, weights=self.sw).astype(dtype)
+                self.mu = column_average(X, self.sw).astype(dtype)
                 self.ybar = np.average(y, axis=0, weights=self.sw).astype(dtype)
             else:
                 self.ybar = np.mean(y, axis=0, dtype=np.float64).astype(dtype)
