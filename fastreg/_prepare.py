@@ -215,15 +215,20 @@ class SparsePrepared:
             # exact norms of x_j - q b_j, without cancellation: sum over the nonzeros
             # of (x_ij - q_i b_j)^2, plus b_j^2 times the squared weight of the rows
             # where column j is zero (counted exactly without weights)
-            qb = self.q[self.indices] * self.b[self.cols]
+            # (in place where it can: O(nnz) temporaries, one or two at a time)
+            qb = self.q[self.indices]
+            qb *= self.b[self.cols]
             if root is None:
                 zero_share = (n - np.diff(self.indptr)) / n
             else:
                 zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
                                                minlength=p)
             rest = self.b ** 2 * zero_share
-            norms = np.bincount(self.cols, weights=(data64 - qb) ** 2, minlength=p) + \
+            resid = np.subtract(data64, qb, out=qb)
+            resid *= resid                    # (data64 - qb) ** 2
+            norms = np.bincount(self.cols, weights=resid, minlength=p) + \
                 np.maximum(rest, 0)
+            del resid, qb
             norms[constant_columns(norms, n, self.X_offset.astype(np.float64), dtype,
                                    1.0 if sw is None else float(np.max(sw)))] = 0
             spread = np.where(norms > 0, norms, np.inf)
