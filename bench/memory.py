@@ -1,42 +1,240 @@
-"""Peak memory of a sparse fit against a fit on the dense copy (issue 5).
+"""Peak extra memory of every public estimator, fastreg against scikit-learn (issue 20).
 
-    python -m bench.memory [--dataset hockey] [--alpha-divisor 100]
+    python -m bench.memory [--quick] [--n 10000] [--p 200] [-k LassoCV] [--libs fastreg]
+    python -m bench.memory --dataset hockey     # the older table: sparse X vs its dense copy
 
-Measured with tracemalloc (NumPy and SciPy register their array buffers with it): the
-peak of the arrays allocated during ``fit``; the input matrix is allocated before the
-measurement starts. (The dense copy is Fortran-ordered, as scipy's CSC ``toarray``
-returns it, so its fit centers implicitly and copies nothing.)
+Every case (estimator x memory order of X x with / without sample_weight, dense or
+sparse, for fastreg and for scikit-learn) runs in a fresh Python process, twice:
+
+* **tracemalloc** (the ``trace`` columns): the peak of the memory allocated through
+  Python's allocators during the call, which covers every NumPy and SciPy array buffer
+  (NumPy registers its data allocations with tracemalloc). The data exist before the
+  measurement starts, so the peak is the extra memory of the call. It misses what
+  compiled code allocates with C's malloc: fastreg's kernels (the lazily built Gram
+  columns, the working set's G[W, W] block and, in residual mode, its gathered columns
+  X[:, W]; scratch of the exact active-set solve) and LAPACK / BLAS workspaces;
+* **RSS** (the ``rss`` columns, a separate process without tracemalloc): the rise of the
+  process's peak resident set size (Linux ``VmHWM``, reset through
+  ``/proc/self/clear_refs`` after the data are made and after a warm-up fit on 200 rows
+  that starts the BLAS / OpenMP thread pools) over the resident size before the call.
+  This counts the kernels' and LAPACK's own allocations too, at page granularity, and
+  is the number the bound is read on; tracemalloc is the one the tests assert (it is
+  exact and deterministic), and the two agree within a few percent of X where the
+  kernels allocate little.
+
+Peaks are reported as multiples of the size of X (dense: ``X.nbytes``; sparse: its CSR
+arrays) and, for sparse X, also in p x p float64 matrices (the Gram matrices a sparse
+fit needs). The data: standard normal X (n x p; sparse: 5% of the values, so that the
+Gram regime applies), y = X[:, :10] @ 1 + noise (three targets for the multi-task
+estimators), weights uniform in [0.5, 1.5].
 """
 import argparse
 import functools
+import gc
+import json
+import os
+import re
+import subprocess
+import sys
 import tracemalloc
+import warnings
 
 import numpy as np
 
-import fastreg
+# --------------------------------------------------------------------------- cases
 
-from .workloads import real
+ESTIMATORS = ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "MultiTaskLasso",
+              "MultiTaskElasticNet", "MultiTaskLassoCV", "MultiTaskElasticNetCV",
+              "Ridge", "RidgeCV", "lasso_path", "enet_path")
+PATHS = ("lasso_path", "enet_path")
+MULTITASK = tuple(e for e in ESTIMATORS if e.startswith("MultiTask"))
+N_ALPHAS = 20
 
 
-def peak_bytes(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
+def make_data(n, p, layout, weighted, n_targets=1, seed=0):
+    """(X, y, sample_weight) of a case; layout 'C', 'F' or 'sparse' (CSR)."""
+    from scipy import sparse as sp
+    rng = np.random.default_rng(seed)
+    if layout == "sparse":
+        X = sp.random(n, p, density=0.05, format="csr", random_state=seed,
+                      data_rvs=rng.standard_normal)
+        signal = np.asarray(X[:, :10].sum(axis=1)).ravel()
+    else:
+        X = rng.standard_normal((n, p))
+        X = np.asfortranarray(X) if layout == "F" else np.ascontiguousarray(X)
+        signal = X[:, :10].sum(axis=1)
+    noise = rng.standard_normal((n, n_targets))
+    y = signal[:, None] + noise if n_targets > 1 else signal + noise[:, 0]
+    sw = rng.uniform(0.5, 1.5, n) if weighted else None
+    return X, y, sw
+
+
+def x_bytes(X):
+    if hasattr(X, "indptr"):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return X.nbytes
+
+
+def make_call(lib, name, X, y, sw):
+    """A function running the case's fit (or path) once."""
+    if lib == "fastreg":
+        import fastreg as mod
+    else:
+        from sklearn import linear_model as mod
+    alpha = 0.01
+    cls = getattr(mod, name)
+    if name in PATHS:
+        kw = {"l1_ratio": 0.5} if name == "enet_path" else {}
+        return functools.partial(cls, X, y, alphas=N_ALPHAS, **kw)
+    params = {
+        "Lasso": dict(alpha=alpha), "ElasticNet": dict(alpha=alpha, l1_ratio=0.5),
+        "LassoCV": dict(alphas=N_ALPHAS, cv=5),
+        "ElasticNetCV": dict(alphas=N_ALPHAS, cv=5, l1_ratio=0.5),
+        "MultiTaskLasso": dict(alpha=alpha),
+        "MultiTaskElasticNet": dict(alpha=alpha, l1_ratio=0.5),
+        "MultiTaskLassoCV": dict(alphas=N_ALPHAS, cv=5),
+        "MultiTaskElasticNetCV": dict(alphas=N_ALPHAS, cv=5, l1_ratio=0.5),
+        "Ridge": dict(alpha=1.0), "RidgeCV": dict(alphas=np.logspace(-2, 2, 10)),
+    }[name]
+    est = cls(**params)
+    kw = {} if sw is None else {"sample_weight": sw}
+    return functools.partial(est.fit, X, y, **kw)
+
+
+def _status(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def run_child(lib, name, layout, weighted, n, p, mode):
+    """One measurement in this (fresh) process; returns a dict."""
+    warnings.simplefilter("ignore")
+    n_targets = 3 if name in MULTITASK else 1
+    X, y, sw = make_data(n, p, layout, weighted, n_targets)
+    # warm-up on 200 rows: imports, BLAS and OpenMP thread pools, lazy modules
+    small = X[:200]
+    make_call(lib, name, small, y[:200], None if sw is None else sw[:200])()
+    call = make_call(lib, name, X, y, sw)
+    gc.collect()
+    out = {"x_bytes": x_bytes(X), "p2_bytes": p * p * 8}
+    if mode == "trace":
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        call()
+        out["peak"] = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
+    else:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")             # reset VmHWM to the current resident size
+        base = _status("VmRSS")
+        call()
+        out["peak"] = _status("VmHWM") - base
+    return out
+
+
+def measure(lib, name, layout, weighted, n, p, mode):
+    """run_child in a fresh interpreter; None when the case is not supported."""
+    cmd = [sys.executable, "-m", "bench.memory", "--child",
+           json.dumps([lib, name, layout, weighted, n, p, mode])]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cases(pattern=None):
+    for name in ESTIMATORS:
+        for layout in ("C", "F", "sparse"):
+            for weighted in (False, True):
+                if weighted and name in PATHS:
+                    continue               # the path functions take no sample_weight
+                label = f"{name} {layout}{' w' if weighted else ''}"
+                if pattern and not re.search(pattern, label):
+                    continue
+                yield name, layout, weighted
+
+
+def _cell(r):
+    if r is None:
+        return "-"
+    if "error" in r:
+        return "n/a"
+    return f"{r['peak'] / r['x_bytes']:.2f}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="hockey")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", help="the sparse-vs-dense Lasso table on a real "
+                        "dataset (e.g. hockey) instead")
     parser.add_argument("--alpha-divisor", type=float, default=100.0)
+    parser.add_argument("--n", type=int, default=10000)
+    parser.add_argument("--p", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="n=4000, p=100")
+    parser.add_argument("-k", default=None, help="regex on 'Estimator layout [w]'")
+    parser.add_argument("--libs", default="fastreg,sklearn")
+    parser.add_argument("--modes", default="trace,rss")
+    parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    X, y = real(args.dataset)
+    if args.child:
+        print(json.dumps(run_child(*json.loads(args.child))))
+        return
+    if args.dataset:
+        sparse_vs_dense(args.dataset, args.alpha_divisor)
+        return
+    n, p = (4000, 100) if args.quick else (args.n, args.p)
+    libs = args.libs.split(",")
+    modes = args.modes.split(",")
+    print(f"X: {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB dense; sparse 5%); "
+          f"peak extra memory / size of X; {', '.join(modes)}")
+    heads = [f"{lib} {mode}" for mode in modes for lib in libs]
+    print("| estimator | X | weights | " + " | ".join(heads) + " | sparse: p x p |")
+    print("|---|---|---|" + "---|" * len(heads) + "---|")
+    rows = []
+    for name, layout, weighted in cases(args.k):
+        res = {(lib, mode): measure(lib, name, layout, weighted, n, p, mode)
+               for mode in modes for lib in libs}
+        rows.append(dict(name=name, layout=layout, weighted=weighted,
+                         results={f"{k[0]} {k[1]}": v for k, v in res.items()}))
+        extra = ""
+        if layout == "sparse":
+            r = res.get(("fastreg", modes[-1]))
+            if r and "peak" in r:
+                extra = f"{r['peak'] / r['p2_bytes']:.1f}"
+        cells = [_cell(res[(lib, mode)]) for mode in modes for lib in libs]
+        print(f"| {name} | {layout} | {'yes' if weighted else 'no'} | "
+              + " | ".join(cells) + f" | {extra} |", flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(n=n, p=p, rows=rows), f, indent=1)
+
+
+def sparse_vs_dense(dataset, divisor):
+    """Peak memory (tracemalloc) of a sparse Lasso.fit against a fit on the dense copy
+    (issue 5). The dense copy is Fortran-ordered, as scipy's CSC ``toarray`` returns
+    it, so its fit centers implicitly and copies nothing."""
+    import fastreg
+
+    from .workloads import real
+
+    def peak_bytes(fn):
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        try:
+            fn()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    X, y = real(dataset)
     n, p = X.shape
     Xd = X.toarray()
-    alpha = float(np.max(np.abs(Xd.T @ (y - y.mean())))) / n / args.alpha_divisor
+    alpha = float(np.max(np.abs(Xd.T @ (y - y.mean())))) / n / divisor
     rows = []
     for label, data in (("sparse CSC", X), ("dense copy", Xd)):
         for precompute in ("auto", False):
@@ -44,10 +242,9 @@ def main(argv=None):
             peak = peak_bytes(functools.partial(est.fit, data, y))
             rows.append((label, precompute, peak, np.count_nonzero(est.coef_)))
     nnz = X.nnz
-    print(f"{args.dataset}: {n} x {p}, {nnz} nonzeros ({nnz / (n * p):.2%}); "
+    print(f"{dataset}: {n} x {p}, {nnz} nonzeros ({nnz / (n * p):.2%}); "
           f"X as CSC {(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes) / 2**20:.1f} "
-          f"MiB, dense {Xd.nbytes / 2**20:.1f} MiB; Lasso at alpha_max/"
-          f"{args.alpha_divisor:g}")
+          f"MiB, dense {Xd.nbytes / 2**20:.1f} MiB; Lasso at alpha_max/{divisor:g}")
     print("| X | precompute | peak memory of fit (MiB) | nonzero coefficients |")
     print("|---|---|---|---|")
     for label, pre, peak, nz in rows:

@@ -40,9 +40,17 @@ from ._engine import (
     warn_if_alpha_max_zero,
     warn_not_converged,
 )
+from ._linalg import sq_norm
 from ._path import enet_path, lasso_path
 from ._penalty import Penalty
-from ._prepare import FoldMoments, SparsePrepared, folds_partition, preprocess, test_mse
+from ._prepare import (
+    FoldMoments,
+    SparsePrepared,
+    folds_partition,
+    preprocess,
+    take_rows,
+    test_mse,
+)
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
@@ -413,10 +421,15 @@ class ElasticNetCV(_PathCV):
                 # their implicit centering would lose digits: center explicitly
                 X = X.toarray()
         moments = None
+        # the problem on all the data, for the alpha grid and the final model; when it
+        # holds a copy of X (sparse, C-ordered or weighted X) it is freed while the
+        # folds run and made again for the final model (see _full_problem)
+        rebuild = False
         if sparse.issparse(X):
             strategy = update_strategy(self._precompute(), n_samples, n_features,
                                        sparse=prep)
-            full = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
+            full = _grid_problem(prep, penalty, strategy)
+            rebuild = True
         elif update_strategy(self._precompute(), n_train_max, n_features) != \
                 "residual" and folds_partition(folds, n_samples):
             # covariance updates in every fold, from one set of moments
@@ -426,8 +439,11 @@ class ElasticNetCV(_PathCV):
         else:
             prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
             full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
+            rebuild = prep.X is not X
 
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
+        if rebuild:
+            full = prep = None
         solve_kw = self._solve_kw()
         # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
@@ -442,6 +458,13 @@ class ElasticNetCV(_PathCV):
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
 
         # final model on all the data (the total Gram when it was computed)
+        if rebuild:
+            if sparse.issparse(X):
+                prep = SparsePrepared(X, y, self.fit_intercept, sw)
+                full = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
+            else:
+                prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
+                full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
         coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
                                                      **solve_kw)
         coef = coefs[:, 0]
@@ -488,8 +511,10 @@ class ElasticNetCV(_PathCV):
         else:
             strategy = update_strategy(self._precompute(), len(train), X.shape[1],
                                        grids.shape[1])
-            prep = preprocess(X[train], y[train], self.fit_intercept, sw_train,
-                              implicit=strategy == "residual")
+            # (the rows gathered into one Fortran copy, centered in place; as X[train],
+            # which is C-ordered, it is centered explicitly)
+            prep = preprocess(take_rows(X, train), y[train], self.fit_intercept,
+                              sw_train, own=True)
             gram = gram_for(strategy, prep)
             problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
                                     use_gram=strategy == "lazy", gram=gram)
@@ -866,6 +891,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         else:
             prep = preprocess(X, y, self.fit_intercept, sw)
             XtY = prep.X.T @ prep.y
+            prep = None        # (a copy of X: made again for the final model)
         grids, explicit = self._grids(
             l1_ratios, lambda r: multitask_alpha_max(XtY, n_samples, r))
         solve_kw = self._solve_kw()
@@ -888,6 +914,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             coef = np.ascontiguousarray(coefs[..., 0])
             intercept = (moments.ybar + my_all) - coef @ (moments.mu + m_all)
         else:
+            if prep is None:
+                prep = preprocess(X, y, self.fit_intercept, sw)
             strategy = update_strategy("auto", n_samples, n_features, 1)
             coefs, gaps, its, conv, tol_abs = solve_multitask(
                 l1_ratio=self.l1_ratio_, alphas=[self.alpha_],
@@ -905,6 +933,21 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         self.n_iter_ = int(its[0])
         check_finite_fit(self.coef_, self.intercept_)
         return self
+
+
+def _grid_problem(prep, penalty, strategy):
+    """The problem of a prepared sparse X on all the data, for its alpha grid only:
+    in the Gram form (strategy 'full') the grid needs X^T y alone, so the Gram matrix
+    is not computed when no feature is unpenalized and the box point closest to 0 is
+    0 (the same X^T y, hence the same grid, as the full problem's)."""
+    if strategy == "full" and penalty.unpenalized.size == 0 and \
+            not np.any(penalty.start()):
+        y = np.ascontiguousarray(prep.y, dtype=prep.dtype)
+        problem = Problem(prep.shape[0], prep.shape[1], penalty, float(sq_norm(y)))
+        problem.kind = "gram"
+        problem.Xy = np.ascontiguousarray(prep.Xty(y), dtype=prep.dtype)
+        return problem
+    return Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
 
 
 def _multitask_intercepts(y_shift, X_shift, coefs):
@@ -931,7 +974,8 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
         prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
         strategy = "full"
     else:
-        prep = preprocess(X[train], y[train], fit_intercept, sw_train)
+        prep = preprocess(take_rows(X, train), y[train], fit_intercept, sw_train,
+                          own=True)
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
     out = []

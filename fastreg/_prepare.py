@@ -40,6 +40,21 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
     return norms <= n_samples * scale * (4 * eps * X_offset) ** 2
 
 
+def column_average(X, weights):
+    """np.average(X, axis=0, weights=weights) a block of columns at a time: the same
+    operations per column, without the weighted copy of the whole of X that
+    np.average makes."""
+    if weights is None:
+        return np.average(X, axis=0)
+    p = X.shape[1]
+    step = max(1, 2**16 // max(X.shape[0], 1))
+    if step >= p:
+        return np.average(X, axis=0, weights=weights)
+    parts = [np.average(X[:, j0:j0 + step], axis=0, weights=weights)
+             for j0 in range(0, p, step)]
+    return np.concatenate(parts)
+
+
 def rescaled_weights(sample_weight, n_samples):
     """Weights rescaled to sum to n_samples (None stays None)."""
     if sample_weight is None:
@@ -95,8 +110,24 @@ def _implicit_centering(X, X_offset, sq=None):
     return norms
 
 
-def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
-    """Center (weighted) and scale by sqrt(weights); never writes into X or y.
+def take_rows(X, rows):
+    """X[rows] as a new Fortran-ordered array, gathered a few columns at a time (one
+    allocation of the result: X[rows] would be C-ordered, and making it Fortran would
+    hold a second copy)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    n, p = rows.shape[0], X.shape[1]
+    out = np.empty((n, p), dtype=X.dtype, order="F")
+    step = max(1, 2**16 // max(n, 1))
+    for j0 in range(0, p, step):
+        out[:, j0:j0 + step] = X[rows, j0:j0 + step]
+    return out
+
+
+def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
+               own=False):
+    """Center (weighted) and scale by sqrt(weights); never writes into the caller's X
+    or y (``own``: X is fastreg's own copy, e.g. a fold's rows from ``take_rows``, and
+    is centered and scaled in place when it is Fortran-ordered).
 
     Returns a ``Prepared``. X and y are copied only when they have to change
     (centering, weights, memory order); otherwise the user's arrays are used read-only.
@@ -112,7 +143,7 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
         if stats is not None and sw is None:
             X_offset = (stats[0] / n_samples).astype(dtype)
         else:
-            X_offset = np.average(X, axis=0, weights=sw).astype(dtype, copy=False)
+            X_offset = column_average(X, sw).astype(dtype, copy=False)
         y_offset, yc = center_target(y, sw, dtype)
         # (C-ordered X is copied: on it the kernel's column accesses are strided)
         if implicit and sw is None and dtype == np.float64 and X.flags.f_contiguous:
@@ -121,7 +152,8 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
             if norms is not None:
                 return Prepared(X, yc, X_offset, y_offset, X_offset, norms,
                                 None if stats is None else stats[2])
-        Xc = np.empty(X.shape, dtype=dtype, order="F")
+        Xc = X if own and X.flags.f_contiguous else \
+            np.empty(X.shape, dtype=dtype, order="F")
         np.subtract(X, X_offset, out=Xc)
         if sw is not None:
             root = np.sqrt(sw).astype(dtype, copy=False)
@@ -138,7 +170,7 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
     yc = y
     if sw is not None:
         root = np.sqrt(sw).astype(dtype, copy=False)
-        if Xc is X:
+        if Xc is X and not own:
             Xc = np.asfortranarray(X * root[:, None])
         else:
             Xc *= root[:, None]
@@ -167,7 +199,7 @@ class SparsePrepared:
         if root is not None:
             data = data * root[self.indices].astype(dtype)
         self.data = np.ascontiguousarray(data, dtype=dtype)
-        data64 = self.data.astype(np.float64)
+        data64 = self.data.astype(np.float64, copy=False)   # (read only)
         if fit_intercept:
             s = np.ones(n) if root is None else root
             ss = float(s @ s)
@@ -183,15 +215,20 @@ class SparsePrepared:
             # exact norms of x_j - q b_j, without cancellation: sum over the nonzeros
             # of (x_ij - q_i b_j)^2, plus b_j^2 times the squared weight of the rows
             # where column j is zero (counted exactly without weights)
-            qb = self.q[self.indices] * self.b[self.cols]
+            # (in place where it can: O(nnz) temporaries, one or two at a time)
+            qb = self.q[self.indices]
+            qb *= self.b[self.cols]
             if root is None:
                 zero_share = (n - np.diff(self.indptr)) / n
             else:
                 zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
                                                minlength=p)
             rest = self.b ** 2 * zero_share
-            norms = np.bincount(self.cols, weights=(data64 - qb) ** 2, minlength=p) + \
+            resid = np.subtract(data64, qb, out=qb)
+            resid *= resid                    # (data64 - qb) ** 2
+            norms = np.bincount(self.cols, weights=resid, minlength=p) + \
                 np.maximum(rest, 0)
+            del resid, qb
             norms[constant_columns(norms, n, self.X_offset.astype(np.float64), dtype,
                                    1.0 if sw is None else float(np.max(sw)))] = 0
             spread = np.where(norms > 0, norms, np.inf)
@@ -229,11 +266,22 @@ class SparsePrepared:
         return np.asarray(out, dtype=np.float64)
 
     def gram(self):
-        """X~^T X~ (float64, dense p x p)."""
-        Xs = self.matrix().astype(np.float64)
-        G = (Xs.T @ Xs).toarray()
-        if self.q is not None:
-            G -= np.outer(self.b, self.b)
+        """X~^T X~ (float64, dense p x p), computed a block of columns at a time: the
+        sparse product of the whole matrix and its dense copy are never held at once
+        (the same sums in the same order as the product of the whole matrix)."""
+        Xs = self.matrix().astype(np.float64, copy=False)
+        p = self.shape[1]
+        XT = Xs.T
+        G = np.empty((p, p))
+        # at least 8 blocks (each product and its dense copy at most p^2 / 8), at most
+        # 2^17 entries each
+        step = max(1, min(2**17 // max(p, 1), -(-p // 8)))
+        for j0 in range(0, p, step):
+            j1 = min(j0 + step, p)
+            block = Xs if (j0, j1) == (0, p) else Xs[:, j0:j1]
+            G[:, j0:j1] = (XT @ block).toarray()
+            if self.q is not None:
+                G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
 
     def columns(self, U):
@@ -304,7 +352,7 @@ class FoldMoments:
         self.Xg = None
         if fit_intercept:
             if self.weighted:
-                self.mu = np.average(X, axis=0, weights=self.sw).astype(dtype)
+                self.mu = column_average(X, self.sw).astype(dtype)
                 self.ybar = np.average(y, axis=0, weights=self.sw).astype(dtype)
             else:
                 self.ybar = np.mean(y, axis=0, dtype=np.float64).astype(dtype)
@@ -421,12 +469,18 @@ class FoldMoments:
             Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
             if Mk is None:
                 Mk = self._moments(self.tests[k])[0]
-            M, v, s, sy, syy, S = M - Mk, v - vk, s - sk, sy - syk, syy - syyk, S - Sk
+            v, s, sy, syy, S = v - vk, s - sk, sy - syk, syy - syyk, S - Sk
         c = n_train / S
+        # G = c * (M - S m m^T), computed in place on one p x p array (a few rows of
+        # m m^T at a time): the same operations on every entry
+        G = M - Mk if k is not None else M.copy()
         if self.fit_intercept:
             m = s / S
             my = sy / S
-            G = c * (M - S * np.outer(m, m))
+            step = max(1, 2**16 // max(len(m), 1))
+            for i0 in range(0, len(m), step):
+                G[i0:i0 + step] -= S * np.outer(m[i0:i0 + step], m)
+            G *= c
             if np.ndim(my):
                 Xy = c * (v - S * np.outer(m, my))
                 yy = c * (syy - S * float(my @ my))
@@ -436,7 +490,8 @@ class FoldMoments:
         else:
             m = np.zeros_like(s)
             my = np.zeros_like(sy) if np.ndim(sy) else 0.0
-            G, Xy, yy = c * M, c * v, c * syy
+            G *= c
+            Xy, yy = c * v, c * syy
         dtype = self.Xg.dtype
         return (np.ascontiguousarray(G, dtype=dtype), Xy.astype(dtype), float(yy),
                 m.astype(dtype), my)

@@ -591,7 +591,21 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                 best["score"], best["alpha"] = score, float(alpha)
         # the prepared problem has penalty scale * alpha and residuals scaled by
         # sqrt(scale * sw): back to scikit-learn's sqrt(sw)-scaled residuals
-        for block, looe_block in spectrum.loo_blocks(alphas * scale):
+        if scorer is None and results is None:
+            # the default score: mean squared residuals of every alpha from one pass
+            # over the rows, without the (n_samples, n_alphas, n_targets) residuals
+            sums = spectrum.loo_sq_sums(alphas * scale, scale)
+            if y.ndim == 1:
+                scores = -sums[:, 0] / n_samples
+            elif self.alpha_per_target:
+                scores = -sums / n_samples
+            else:
+                scores = -sums.sum(axis=1) / (n_samples * n_y)
+            for i, alpha in enumerate(alphas):
+                select(i, alpha, scores[i], None)
+        blocks = () if scorer is None and results is None else \
+            spectrum.loo_blocks(alphas * scale)
+        for block, looe_block in blocks:
             looe_block = looe_block / np.sqrt(scale)        # (n, len(block), n_y)
             if scorer is None:
                 # squared errors and their means, for the whole block at once

@@ -90,6 +90,18 @@ class _Design:
             out = out + self.D @ Ve
         return out
 
+    def dot_rows(self, rows, V):
+        """(Xc @ V)[rows] (rows a slice, V of shape (p, k)), from those rows of X only."""
+        Vi, Ve = self._split(V)
+        A = self.A[rows]
+        out = np.asarray(A @ Vi) if self.sparse else matmul(A, Vi)
+        mu = self.mu
+        if mu is not None:
+            out = out - np.multiply.outer(self.sqrt_sw[rows], mu @ Vi)
+        if self.D is not None:
+            out = out + self.D[rows] @ Ve
+        return out
+
     def tdot(self, C):
         """Xc^T @ C (C of shape (n,) or (n, k)) as A^T (C - s (s^T C) / (s^T s)): with mu
         the weighted means, Xc^T C = A^T C - mu (s^T C) = A^T P C, P the projection

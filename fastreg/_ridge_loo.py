@@ -7,7 +7,6 @@ from contextlib import nullcontext
 
 import numpy as np
 from scipy import linalg
-from scipy.linalg import blas
 
 from ._linalg import matmul, sq_norm
 from ._ridge_design import _full
@@ -44,13 +43,17 @@ class _Spectrum:
         self.wide = n_samples <= n_features
         self.sqrt_sw = design.sqrt_sw
         self.svd = mode == "svd"
+        # long problems: B = Xc V (n x r, the size of X) is never formed in full; its
+        # rows are computed block by block where they are needed (``_rows``), so that
+        # RidgeCV holds no second copy of X
+        self.U = self.Q = self.V = None
         if self.svd:
             U, s, Vt = _svd(design.fortran())
             self.lam, self.s, self.V = s ** 2, s, Vt.T
             if self.wide:
                 self.Q = U
             else:
-                self.B = U * s
+                self.U = U                  # B = U diag(s)
         else:
             # (the full matrix: LAPACK's tridiagonal reduction from the lower triangle
             # was the more accurate on badly scaled real data, e.g. ames). Divide and
@@ -67,57 +70,100 @@ class _Spectrum:
                 self.Q = vectors
             else:
                 self.V = vectors
-                A = design.A
-                if (design.mu is None and design.D is None and not design.sparse
-                        and A.flags.f_contiguous):
-                    # B = Xc V in C order, computed as B^T = V^T Xc^T (SciPy's BLAS):
-                    # loo_residuals reads it by blocks of rows.  B = (vectors.T @ A.T).T
-                    self.B = blas.dgemm(1.0, vectors, A, trans_a=1, trans_b=1).T
-                else:
-                    self.B = design.dot(self.V)
-        M = self.Q if self.wide else self.B
-        self.MtY = M.T @ Y
-        self.Mts = M.T @ self.sqrt_sw
+        if self.wide:
+            self.MtY = self.Q.T @ Y
+            self.Mts = self.Q.T @ self.sqrt_sw
+        elif self.svd:
+            self.MtY = (self.U * self.s).T @ Y          # B^T Y
+            self.Mts = None      # (B^T s = V^T Xc^T s = 0: not needed, see loo)
+        else:
+            self.MtY = self.V.T @ design.tdot(Y)        # B^T Y = V^T Xc^T Y
+            self.Mts = None
 
-    def loo_residuals(self, alphas, rows=1 << 20):
-        """Leave-one-out residuals (n, len(alphas), t) of the prepared problem, by
-        blocks of rows of Q or B of about ``rows`` floats (their squares are formed
-        block by block, never in full)."""
+    def _rows(self, i):
+        """Rows i (a slice) of Q (wide) or of B = Xc V (long), the latter computed
+        from X's rows (never formed in full)."""
+        if self.wide:
+            return self.Q[i]
+        if self.svd:
+            return self.U[i] * self.s
+        return self.design.dot_rows(i, self.V)
+
+    def _row_step(self, per_row):
+        """Rows per block: about ``per_row`` floats each, a block of at most 1/16 of
+        the size of B (and at most 2^20 floats, at least 2^14)."""
+        n = self.Y.shape[0]
+        r = len(self.lam)
+        budget = max(1 << 14, min(1 << 20, n * max(r, 1) // 16))
+        return max(1, budget // max(per_row, 1))
+
+    def _loo_rows(self, i, Mi, D, DY, DQs):
+        """Leave-one-out residuals (rows of i, k, t) from the rows Mi of Q or B."""
         n, t = self.Y.shape
+        k = D.shape[1]
+        s = self.sqrt_sw
+        ss = sq_norm(s)
+        fit = matmul(Mi, DY).reshape(-1, k, t)
+        diag = matmul(Mi * Mi, D)                                 # (rows, k)
+        if self.wide:
+            c = fit
+            if DQs is not None:
+                diag -= matmul(Mi, DQs) * (s[i] / ss)[:, None]
+        else:
+            c = self.Y[i, None, :] - fit
+            diag = 1.0 - diag
+            if self.fit_intercept:
+                diag -= (s[i] * s[i] / ss)[:, None]
+        return c / diag[:, :, None]
+
+    def _loo_factors(self, alphas):
         k = len(alphas)
+        t = self.Y.shape[1]
         D = 1.0 / (self.lam[:, None] + alphas[None, :])             # (r, k)
         r = len(self.lam)
         DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(r, k * t)
-        s = self.sqrt_sw
-        ss = sq_norm(s)
         # the intercept's share of the diagonal: the column s, centered out of Xc.
         # Wide: it lies in the null space of Xc Xc^T, so it is one of Q's columns
         # (Q^T s != 0); long: B^T s = V^T Xc^T s = 0, so only s s^T / (s^T s) is left.
         DQs = D * self.Mts[:, None] if self.fit_intercept and self.wide else None
+        return D, DY, DQs
+
+    def loo_residuals(self, alphas):
+        """Leave-one-out residuals (n, len(alphas), t) of the prepared problem, by
+        blocks of rows of Q or B (their squares are formed block by block, never in
+        full)."""
+        n, t = self.Y.shape
+        k = len(alphas)
+        D, DY, DQs = self._loo_factors(alphas)
         out = np.empty((n, k, t))
-        M = self.Q if self.wide else self.B
-        step = max(1, rows // max(r, 1))
+        step = self._row_step(len(self.lam) + 2 * k)
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
-            Mi = M[i]
-            fit = matmul(Mi, DY).reshape(-1, k, t)
-            diag = matmul(Mi * Mi, D)                                 # (rows, k)
-            if self.wide:
-                c = fit
-                if DQs is not None:
-                    diag -= matmul(Mi, DQs) * (s[i] / ss)[:, None]
-            else:
-                c = self.Y[i, None, :] - fit
-                diag = 1.0 - diag
-                if self.fit_intercept:
-                    diag -= (s[i] * s[i] / ss)[:, None]
-            out[i] = c / diag[:, :, None]
+            out[i] = self._loo_rows(i, self._rows(i), D, DY, DQs)
         return out
+
+    def loo_sq_sums(self, alphas, scale=1.0):
+        """Sums over the samples of the squared leave-one-out residuals divided by
+        ``scale``, (len(alphas), t): every alpha at once, one pass over the rows of Q
+        or B (what RidgeCV's default score needs, without the (n, k, t) residuals)."""
+        n, t = self.Y.shape
+        k = len(alphas)
+        D, DY, DQs = self._loo_factors(alphas)
+        sums = np.zeros((k, t))
+        step = self._row_step(len(self.lam) + 3 * k * t)
+        root = np.sqrt(scale)
+        for start in range(0, n, step):
+            i = slice(start, min(start + step, n))
+            res = self._loo_rows(i, self._rows(i), D, DY, DQs) / root
+            sums += np.einsum("ikt,ikt->kt", res, res)
+        return sums
 
     def loo_blocks(self, alphas, size=1 << 22):
         """(indices, residuals (n, len(indices), t)) for consecutive blocks of alphas
-        whose residuals take about ``size`` floats."""
+        whose residuals take about ``size`` floats, and at most 1/8 of the size of B
+        (long problems compute B's rows once per block)."""
         n, t = self.Y.shape
+        size = max(n * t, min(size, n * max(len(self.lam), 1) // 8))
         step = max(1, size // max(n * t, 1))
         for start in range(0, len(alphas), step):
             block = range(start, min(start + step, len(alphas)))

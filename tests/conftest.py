@@ -59,6 +59,10 @@ SLOW = [
     "test_ridge::test_ridgecv_kfold_matches_sklearn",             # 4 s
     "test_default_accuracy::test_synthetic",                      # 1.6 - 2.3 s
     "test_readme::test_readme_python_block_runs_on_its_own",      # 3 - 6 s (subprocesses)
+    "test_memory",                                                # ~190 s loaded (45 cases)
+    "test_dask",                                                  # 40 - 50 s (2 clusters)
+    "test_interrupts",                                            # 30 - 120 s (subprocesses)
+    "test_unreachable_tol",                                       # ~7 s (hypothesis)
 ]
 
 

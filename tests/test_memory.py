@@ -1,0 +1,174 @@
+"""Peak memory of the estimators (issue 20): at most one copy of X, plus O(p^2) and the
+folds' bookkeeping; a sparse CV holds one fold's problem at a time.
+
+Measured with tracemalloc: the peak of the NumPy / SciPy arrays allocated during the
+fit (the data exist before), as ``bench/memory.py`` measures it (which also reports the
+resident set size, including the kernels' own C allocations). The bounds are
+``1.0 * X + c * p^2 float64 + slack``; the constants c count the p x p matrices each
+method needs (a Gram matrix, its factorization or eigenvectors; for the Gram-form CV the
+moments of every test block) and are the same on every memory order and with weights.
+"""
+import gc
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse as sp
+
+import fastreg
+
+SLACK = 2**20          # bytes: vectors of length n, small blocks, Python objects
+
+
+def peak_extra(fn):
+    """Peak of the memory traced during fn() above what was allocated before."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def dense(n, p, order, weighted, n_targets=1, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    X = np.asfortranarray(X) if order == "F" else np.ascontiguousarray(X)
+    signal = X[:, :10].sum(axis=1)
+    y = signal + rng.standard_normal(n) if n_targets == 1 else \
+        signal[:, None] + rng.standard_normal((n, n_targets))
+    sw = rng.uniform(0.5, 1.5, n) if weighted else None
+    return X, y, sw
+
+
+def sparse_data(n, p, weighted, seed=0):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=0.05, format="csr", random_state=seed,
+                  data_rvs=rng.standard_normal)
+    y = np.asarray(X[:, :10].sum(axis=1)).ravel() + rng.standard_normal(n)
+    sw = rng.uniform(0.5, 1.5, n) if weighted else None
+    return X, y, sw
+
+
+def sparse_bytes(X):
+    return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+
+
+def fit(est, X, y, sw):
+    return lambda: est.fit(X, y, **({} if sw is None else {"sample_weight": sw}))
+
+
+ORDERS = [("C", False), ("F", False), ("C", True), ("F", True)]
+
+
+@pytest.mark.parametrize("order,weighted", ORDERS)
+def test_ridgecv_holds_one_copy_of_x(order, weighted):
+    # leave-one-out from the eigendecomposition of X^T X: B = Xc V (n x p) is never
+    # formed in full (old: a second copy of X, and row blocks of 8 MB; 3.1x X)
+    n, p = 4000, 300
+    X, y, sw = dense(n, p, order, weighted)
+    est = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 5))
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= X.nbytes + 6 * p * p * 8 + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("order,weighted", ORDERS)
+@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
+def test_cv_with_copied_folds_holds_one_copy_of_x(name, order, weighted):
+    # more features than training samples: every fold fits on its own copy of
+    # X[train]. Old: the all-data problem's copy of X alive during the folds, and
+    # each fold's rows copied twice (C-ordered X[train], then its centered Fortran
+    # copy); 2.4x - 2.7x X
+    n, p = 300, 1200
+    multi = name.startswith("MultiTask")
+    X, y, sw = dense(n, p, order, weighted, n_targets=3 if multi else 1)
+    est = fastreg.MultiTaskLassoCV(alphas=5, cv=3) if multi else \
+        fastreg.LassoCV(alphas=5, cv=3)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= 1.3 * X.nbytes + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("order,weighted", ORDERS)
+@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
+def test_gram_cv_holds_one_copy_of_x(name, order, weighted):
+    # the Gram form: one centered copy of X at most (none for an unweighted Fortran
+    # X), the p x p moments of each test block and of all the data, and one fold's
+    # training Gram matrix at a time
+    n, p = 4000, 300
+    multi = name.startswith("MultiTask")
+    X, y, sw = dense(n, p, order, weighted, n_targets=3 if multi else 1)
+    folds = 3 if multi else 5
+    est = fastreg.MultiTaskLassoCV(alphas=5, cv=folds) if multi else \
+        fastreg.LassoCV(alphas=10, cv=folds)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= X.nbytes + (folds + 6) * p * p * 8 + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("order,weighted", ORDERS)
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet", "Ridge", "MultiTaskLasso"])
+def test_single_fit_holds_one_copy_of_x(name, order, weighted):
+    n, p = 4000, 300
+    multi = name.startswith("MultiTask")
+    X, y, sw = dense(n, p, order, weighted, n_targets=3 if multi else 1)
+    est = getattr(fastreg, name)(alpha=0.01)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= X.nbytes + 2 * p * p * 8 + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_path_holds_one_copy_of_x(order):
+    n, p = 4000, 300
+    X, y, _ = dense(n, p, order, False)
+    peak = peak_extra(lambda: fastreg.lasso_path(X, y, alphas=10))
+    assert peak <= X.nbytes + 2 * p * p * 8 + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_cv_holds_one_fold_at_a_time(weighted):
+    # the CV of a sparse X costs at most what one fit on all the data costs: one
+    # fold's problem at a time, no Gram matrix of all the data while the folds run
+    # (old: the all-data problem and its Gram matrix alive during the folds, the
+    # Gram's sparse product and dense copies at once; 1.4x - 1.5x one fit)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    one_fit = peak_extra(fit(fastreg.Lasso(alpha=0.01), X, y, sw))
+    cv = peak_extra(fit(fastreg.LassoCV(alphas=10, cv=5), X, y, sw))
+    assert cv <= 1.1 * one_fit + SLACK, (cv / one_fit, cv / sparse_bytes(X))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_gram_blocks(weighted):
+    # the p x p Gram matrix of a sparse X is made a block of columns at a time (old:
+    # the whole sparse product, its dense copy and the centering's outer product at
+    # once); a sparse path on it: the CSC arrays, one Gram matrix, O(nnz) vectors
+    X, y, sw = sparse_data(12000, 300, weighted)
+    p = X.shape[1]
+    peak = peak_extra(lambda: fastreg.lasso_path(X, y, alphas=10))
+    assert peak <= 2.0 * sparse_bytes(X) + 2 * p * p * 8 + SLACK, \
+        peak / sparse_bytes(X)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_ridgecv(weighted):
+    # leave-one-out on a sparse X: B = Xc V is as large as the dense X; it is made a
+    # block of rows at a time (old: 39x the size of the sparse X)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    p = X.shape[1]
+    est = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 5))
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= 2.0 * sparse_bytes(X) + 12 * p * p * 8 + SLACK, \
+        peak / sparse_bytes(X)
+
+
+def test_cv_results_unchanged_by_freeing_the_all_data_problem():
+    # the all-data problem is freed during the folds and made again: the same model
+    X, y, sw = dense(300, 400, "C", True)
+    a = fastreg.LassoCV(alphas=10, cv=3).fit(X, y, sample_weight=sw)
+    b = fastreg.LassoCV(alphas=10, cv=3).fit(np.asfortranarray(X), y, sample_weight=sw)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-10)
+    assert a.alpha_ == b.alpha_
