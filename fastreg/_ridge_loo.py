@@ -11,7 +11,14 @@ from scipy.linalg import blas
 
 from ._linalg import matmul, sq_norm
 from ._ridge_design import _full
-from ._ridge_solvers import _cholesky_columns, _solve_svd, _spectral_filter, _svd
+from ._ridge_solvers import (
+    _cholesky_columns,
+    _jacobi_svd,
+    _solve_svd,
+    _spectral_filter,
+    _svd,
+    badly_scaled,
+)
 from ._threads import kernel_scope
 
 # eigendecompositions of matrices smaller than this run on one thread: a second thread
@@ -38,19 +45,27 @@ class _Spectrum:
     once as matrix products (one pass over B or Q per block, not per alpha).
     """
 
-    def __init__(self, design, Y, mode, fit_intercept):
+    def __init__(self, design, Y, mode, fit_intercept, alpha_min=0.0):
         n_samples, n_features = design.shape
         self.design, self.Y, self.fit_intercept = design, Y, fit_intercept
         self.wide = n_samples <= n_features
         self.sqrt_sw = design.sqrt_sw
+        jacobi = False
+        if not design.sparse:
+            # a badly scaled column: the eigendecomposition (and the bidiagonalizing
+            # SVD) lose the small directions; the one-sided Jacobi SVD keeps them
+            with np.errstate(over="ignore", invalid="ignore"):
+                jacobi = badly_scaled(design.col_sq_norms(), alpha_min)
+            mode = "svd" if jacobi else mode
         self.svd = mode == "svd"
         if self.svd:
-            U, s, Vt = _svd(design.fortran())
-            self.lam, self.s, self.V = s ** 2, s, Vt.T
-            if self.wide:
-                self.Q = U
-            else:
-                self.B = U * s
+            U, s, Vt = (_jacobi_svd if jacobi else _svd)(design.fortran())
+            self.s, self.V = s, Vt.T
+            with np.errstate(over="ignore"):
+                self.lam = s ** 2
+            # long: the leave-one-out residuals from U and the filter s^2 / (s^2 +
+            # alpha) (no overflow of s^2 for huge s); wide: Q = U
+            self.Q = U
         else:
             # (the full matrix: LAPACK's tridiagonal reduction from the lower triangle
             # was the more accurate on badly scaled real data, e.g. ames). Divide and
@@ -75,7 +90,7 @@ class _Spectrum:
                     self.B = blas.dgemm(1.0, vectors, A, trans_a=1, trans_b=1).T
                 else:
                     self.B = design.dot(self.V)
-        M = self.Q if self.wide else self.B
+        M = self.Q if self.wide or self.svd else self.B
         self.MtY = M.T @ Y
         self.Mts = M.T @ self.sqrt_sw
 
@@ -85,8 +100,13 @@ class _Spectrum:
         block by block, never in full)."""
         n, t = self.Y.shape
         k = len(alphas)
-        D = 1.0 / (self.lam[:, None] + alphas[None, :])             # (r, k)
         r = len(self.lam)
+        long_svd = self.svd and not self.wide
+        if long_svd:
+            # the hat matrix U diag(s^2 / (s^2 + alpha)) U^T: D is that filter
+            D = self.s[:, None] * _spectral_filter(None, alphas, self.s)
+        else:
+            D = 1.0 / (self.lam[:, None] + alphas[None, :])             # (r, k)
         DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(r, k * t)
         s = self.sqrt_sw
         ss = sq_norm(s)
@@ -95,7 +115,7 @@ class _Spectrum:
         # (Q^T s != 0); long: B^T s = V^T Xc^T s = 0, so only s s^T / (s^T s) is left.
         DQs = D * self.Mts[:, None] if self.fit_intercept and self.wide else None
         out = np.empty((n, k, t))
-        M = self.Q if self.wide else self.B
+        M = self.Q if self.wide or long_svd else self.B
         step = max(1, rows // max(r, 1))
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
@@ -146,9 +166,9 @@ class _Spectrum:
 
     def coef(self, alphas):
         """Coefficients (t, p) for alphas[k] on target k (minimum norm at alpha 0)."""
+        if self.svd:                      # Q^T y = U^T y
+            return (self.V @ (_spectral_filter(None, alphas, self.s) * self.MtY)).T
         D = _spectral_filter(self.lam, alphas)
         if not self.wide:                 # B^T y = V^T Xc^T y
             return (self.V @ (D * self.MtY)).T
-        if self.svd:                      # Q^T y = U^T y
-            return (self.V @ (self.s[:, None] * D * self.MtY)).T
         return self.design.tdot(self.Q @ (D * self.MtY)).T
