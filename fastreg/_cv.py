@@ -96,6 +96,29 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             params = process_routing(self, "fit", **params).splitter.split
         return params
 
+    @staticmethod
+    def _check_fold_inputs(y, sw, folds):
+        """Clear errors where the CV errors cannot be defined: a test fold whose
+        weights are all 0 (its weighted MSE is 0 / 0; scikit-learn raises
+        ZeroDivisionError there), or a target so large that its squared errors
+        overflow float64."""
+        y = np.asarray(y)
+        big = float(np.max(np.abs(y))) if y.size else 0.0
+        if big * np.sqrt(y.shape[0]) > 2.0 ** 500:
+            raise ValueError(
+                f"y is too large for cross-validation (max |y| = {big!r}): its squared "
+                "errors (mse_path_) overflow float64; rescale y (e.g. divide it by "
+                "its standard deviation).")
+        if sw is not None:
+            for k, (_, test) in enumerate(folds):
+                total = float(np.sum(sw[test], dtype=np.float64))
+                if not total > 0:
+                    raise ValueError(
+                        f"sample_weight: the weights of test fold {k} of cv sum to "
+                        f"{total!r}; its weighted mean squared error is undefined. "
+                        "Each test fold needs a positive total weight (choose other "
+                        "folds, e.g. a splitter that spreads the weighted samples).")
+
     def _folds(self, X, y, params):
         try:
             folds = list(check_cv(self.cv).split(X, y, **params))
@@ -140,6 +163,10 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """alpha_min_ (smallest mean CV error), alpha_1se_ (glmnet's rule), alpha_,
         l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes."""
         mean_mse = mse.mean(axis=2)
+        if not np.any(np.isfinite(mean_mse)):
+            raise ValueError(
+                "The cross-validation errors are all NaN or infinite (data too "
+                "large for float64, or not finite): no alpha can be chosen.")
         best_mse = np.inf
         for r_idx, mse_r in enumerate(mean_mse):
             i = int(np.argmin(mse_r))
@@ -326,6 +353,7 @@ class ElasticNetCV(_PathCV):
             sw = sw * (n_samples / np.sum(sw))
 
         folds = self._folds(X, y, params)
+        self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive)
@@ -675,6 +703,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         if sw is not None:
             sw = sw * (n_samples / np.sum(sw))
         folds = self._folds(X, y, params)
+        self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         moments = None
         if sparse.issparse(X):

@@ -253,7 +253,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                 if gram is not None:
                     problem = Problem.gram(gram, prep.Xty(yk), float(
                         sq_norm(yk)), n_samples,
-                        penalty, X.dtype)
+                        penalty, X.dtype, y=yk)
                 else:
                     problem = Problem.sparse(prep, yk, penalty, gram=False)
             else:

@@ -463,6 +463,30 @@ def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max
     return coefs, gaps, n_iters
 
 
+# a target whose largest entry times sqrt(n_samples) exceeds this is solved divided by
+# a power of two (see Problem): ||y||^2, the gaps and the residual products of the
+# kernel then stay far from float64's overflow (~1.8e308)
+_Y_SCALE_FROM = 2.0 ** 400
+
+
+def target_scale(y=None, Xy=None, yy=None):
+    """The power of two t by which a target is divided before the kernel sees it (1:
+    none): chosen from max |y| (or, without y, from max |X^T y| and ||y||^2) so that
+    the scaled problem's squares cannot overflow."""
+    if y is not None:
+        y = np.asarray(y)
+        big = float(np.max(np.abs(y))) * np.sqrt(max(y.shape[0], 1)) if y.size else 0.0
+    else:
+        big = float(np.max(np.abs(Xy))) if Xy is not None and np.size(Xy) else 0.0
+        if yy is not None and np.isfinite(yy):
+            big = max(big, np.sqrt(max(float(yy), 0.0)))
+    if not np.isfinite(big):
+        return 1.0           # (infinite input: reported by the caller's checks)
+    if big <= _Y_SCALE_FROM:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.ceil(np.log2(big)))))
+
+
 class Problem:
     """A single-target problem in the kernel's terms. Build it with ``dense``,
     ``sparse`` or ``gram``; then ``alpha_max`` and ``solve``."""
@@ -477,6 +501,17 @@ class Problem:
         self.unpen = None
         self.kw = {}
         self.Xy = None
+        # the target (and X^T y, ||y||^2) are held divided by y_scale (see solve)
+        self.y_scale = 1.0
+
+    def _scale_target(self, t):
+        """Record the target's scale t (a power of two, > 1): this problem then holds
+        y / t; bounds other than 0 would need scaling too (not supported)."""
+        if t != 1.0 and self.penalty.lower is not None:
+            raise ValueError(
+                "y is too large (its squares overflow float64) to be solved with "
+                "lower_bounds / upper_bounds other than 0: rescale y and the bounds.")
+        self.y_scale = t
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
@@ -486,8 +521,13 @@ class Problem:
         matrix / lazily built Gram columns). ``Xty``: X^T y with X's columns as given
         (before the ``Xmean`` correction), if already computed."""
         y = np.ascontiguousarray(y)
+        t = target_scale(y)
+        if t != 1.0:
+            y = (y / t).astype(y.dtype)
+            Xty = None if Xty is None else Xty / t
         tol_yy = sq_norm(y)
         self = cls(X.shape[0], X.shape[1], penalty, tol_yy)
+        self._scale_target(t)
         U = penalty.unpenalized
         if U.size:
             if Xmean is not None:
@@ -513,9 +553,18 @@ class Problem:
         return self
 
     @classmethod
-    def gram(cls, G, Xy, yy, n_samples, penalty, dtype):
-        """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2."""
+    def gram(cls, G, Xy, yy, n_samples, penalty, dtype, y=None):
+        """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2 (``y``: y~
+        itself, if known: ||y~||^2 is recomputed from it when it overflowed)."""
+        t = target_scale(y, Xy, yy)
+        if t != 1.0:
+            Xy = np.asarray(Xy) / t
+            yy = sq_norm(np.asarray(y) / t) if y is not None else float(yy) / t / t
+        if not np.isfinite(yy):
+            raise ValueError(
+                "||y||^2 overflows float64 (y is too large, or not finite): rescale y.")
         self = cls(n_samples, G.shape[0], penalty, float(yy))
+        self._scale_target(t)
         U = penalty.unpenalized
         un = None
         if U.size:
@@ -541,10 +590,16 @@ class Problem:
         with ``gram``, covariance updates on its dense Gram matrix."""
         n, p = prep.shape
         y = np.ascontiguousarray(y, dtype=prep.dtype)
+        t = target_scale(y)
+        if t != 1.0:
+            y = (y / t).astype(y.dtype)
         yy = sq_norm(y)
         if gram:
-            return cls.gram(prep.gram(), prep.Xty(y), yy, n, penalty, prep.dtype)
+            self = cls.gram(prep.gram(), prep.Xty(y), yy, n, penalty, prep.dtype)
+            self._scale_target(t)
+            return self
         self = cls(n, p, penalty, yy)
+        self._scale_target(t)
         self.kind = "sparse"
         U = penalty.unpenalized
         Q = None if prep.q is None else prep.q[:, None]
@@ -641,13 +696,36 @@ class Problem:
         w0 = self.penalty.start()
         if self.unpen is not None:
             w0[self.unpen.U] = 0
-        return self.penalty.alpha_max(self.gradient_at(w0), self.n_samples, l1_ratio)
+        # (the L1 threshold scales with the target: y_scale times the scaled one)
+        return self.y_scale * self.penalty.alpha_max(self.gradient_at(w0),
+                                                     self.n_samples, l1_ratio)
 
     def solve(self, l1_ratio, alphas, **kw):
         """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
-        tol_abs. Unpenalized coefficients are filled in. Without an L1 term and
-        without bounds (l1_ratio=0, or every alpha 0: a ridge, or least squares), the
-        problem is solved exactly by
+        tol_abs. Unpenalized coefficients are filled in.
+
+        A target held divided by t = ``y_scale``: the elastic net of (X, y, alpha,
+        rho) is t times that of (X, y / t, alpha', rho') with alpha' rho' = alpha rho
+        / t and alpha' (1 - rho') = alpha (1 - rho) (the L1 term scales with the
+        target, the L2 term does not): rho' = rho / (rho + t (1 - rho)), alpha' =
+        alpha (rho / t + 1 - rho). Gaps and tolerances scale by t^2."""
+        t = self.y_scale
+        if t == 1.0:
+            return self._solve(l1_ratio, alphas, **kw)
+        rho = float(l1_ratio)
+        alphas = np.asarray(alphas, dtype=np.float64) * (rho / t + (1.0 - rho))
+        rho_s = rho / (rho + t * (1.0 - rho)) if rho > 0 else 0.0
+        if kw.get("coef_init") is not None:
+            kw["coef_init"] = np.asarray(kw["coef_init"], dtype=np.float64) / t
+        coefs, gaps, its, conv, tol_abs = self._solve(rho_s, alphas, **kw)
+        with np.errstate(over="ignore"):
+            coefs = (coefs * t).astype(coefs.dtype)
+            return coefs, gaps * t * t, its, conv, tol_abs * t * t
+
+    def _solve(self, l1_ratio, alphas, **kw):
+        """``solve`` on the problem as held (the target divided by y_scale). Without
+        an L1 term and without bounds (l1_ratio=0, or every alpha 0: a ridge, or least
+        squares), the problem is solved exactly by
         ``ridge_solve`` instead (n_iter 1); sparse X through its Gram matrix, when it
         is small and no feature is unpenalized."""
         no_l1 = l1_ratio == 0 or not np.any(np.asarray(alphas, dtype=np.float64))

@@ -176,7 +176,7 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             gram = check_gram(precompute, None, X.dtype, G_ref=prep.gram())
             problem = Problem.gram(gram, prep.Xty(prep.y) if Xy is None else Xy,
                                    float(prep.y.astype(np.float64) @ prep.y),
-                                   n_samples, penalty, X.dtype)
+                                   n_samples, penalty, X.dtype, y=prep.y)
         else:
             problem = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
     else:

@@ -37,7 +37,12 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
     columns center to ~eps * mean, not to 0): zero spread up to the rounding of the
     values, for weights at most ``scale``."""
     eps = np.finfo(dtype).eps
-    return norms <= n_samples * scale * (4 * eps * X_offset) ** 2
+    # sqrt(norms) <= sqrt(n scale) 4 eps |mean|: compared on the square roots, which
+    # cannot overflow for large means (the squares of 1e200 would)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = np.sqrt(n_samples * scale) * (4 * eps) * np.abs(
+            np.asarray(X_offset, dtype=np.float64))
+        return np.sqrt(np.asarray(norms, dtype=np.float64)) <= bound
 
 
 def rescaled_weights(sample_weight, n_samples):
@@ -342,6 +347,12 @@ class FoldMoments:
             # when the fold runs (the same flops, n_jobs blocks in memory at a time)
             self.blocks = [(None,) + b[1:] for b in self.blocks]
 
+    def _train_rows(self, k):
+        """Indices of the rows outside test block k."""
+        keep = np.ones(self.Xg.shape[0], dtype=bool)
+        keep[self.tests[k]] = False
+        return np.flatnonzero(keep)
+
     @staticmethod
     def _rows(idx):
         idx = np.asarray(idx, dtype=np.intp)
@@ -422,6 +433,16 @@ class FoldMoments:
             if Mk is None:
                 Mk = self._moments(self.tests[k])[0]
             M, v, s, sy, syy, S = M - Mk, v - vk, s - sk, sy - syk, syy - syyk, S - Sk
+            if not S > CANCELLATION[np.dtype(np.float64)] ** -1 * self.total[5]:
+                # the test block holds nearly all the weight (one weight 1e17 times
+                # the others): the difference of the moments lost its digits (S may
+                # even be 0); those of the training rows themselves instead
+                M, v, s, sy, syy, S = self._moments(self._train_rows(k))
+        if not S > 0:
+            raise ValueError(
+                "sample_weight: the training set of a cross-validation fold has "
+                f"weights summing to {S!r}; each training set needs a positive "
+                "total weight.")
         c = n_train / S
         if self.fit_intercept:
             m = s / S
