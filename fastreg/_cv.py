@@ -10,6 +10,8 @@ centering correction from the column sums, so that 5-fold CV costs about one Gra
 computation instead of five, and no copy of X[train] is made. The final refit reuses
 the total Gram.
 """
+import numbers
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
@@ -56,7 +58,16 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     def _l1_ratios(self):
         if self._l1_ratio_fixed is not None:
             return np.array([self._l1_ratio_fixed])
-        return np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        value = self.l1_ratio
+        items = np.ravel(np.asarray(value, dtype=object)) \
+            if not isinstance(value, str) else [value]
+        if not all(isinstance(r, numbers.Real) and not isinstance(r, (bool, np.bool_))
+                   for r in items):
+            raise ValueError(
+                f"The 'l1_ratio' parameter of {type(self).__name__} must be a float in "
+                "the range [0.0, 1.0] or an array-like of such floats, got "
+                f"{value!r}.")
+        return np.atleast_1d(np.asarray(value, dtype=np.float64))
 
     def _validate_common(self, bools):
         l1_ratios = self._l1_ratios()

@@ -259,6 +259,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             else:
                 problem = Problem.dense(prep.X, yk, penalty, prep.Xmean, prep.norms,
                                         gram=gram, Xty=prep.Xty if single else None)
+            problem.user_gram = strategy == "user"
             coefs, g, its, converged, tol_abs = problem.solve(
                 l1_ratio, [self.alpha],
                 coef_init=None if init is None else init[k], tol=self.tol,

@@ -86,7 +86,7 @@ def update_strategy(precompute, n_samples, n_features, n_alphas=1, *, n_fits=1,
     """
     if isinstance(precompute, (bool, np.bool_)):
         return "full" if precompute else "residual"
-    if hasattr(precompute, "__array__"):
+    if hasattr(precompute, "__array__") and not isinstance(precompute, str):
         return "user"
     shared = n_fits > 1 and n_samples > n_features
     if sparse is not None:
@@ -115,6 +115,7 @@ def check_gram(G, X, dtype, G_ref=None):
     if not np.all(np.isfinite(G)):
         raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
     G = np.ascontiguousarray(G, dtype=dtype)
+    check_gram_structure(G)
     j = int(np.argmax(np.diag(G))) if n_features else 0
     expected = X.T @ X[:, j] if G_ref is None else G_ref[:, j]
     scale = max(float(np.max(np.abs(expected))), np.finfo(dtype).tiny)
@@ -128,6 +129,86 @@ def check_gram(G, X, dtype, G_ref=None):
             "precompute=True to compute it."
         )
     return G
+
+
+def check_gram_structure(G):
+    """What a Gram matrix X^T X must satisfy, checked in O(p^2): a diagonal >= 0,
+    symmetry, and |G_ij| <= sqrt(G_ii G_jj) (Cauchy-Schwarz: its 2 x 2 principal
+    minors are >= 0), up to rounding (GRAM_RTOL of sqrt(G_ii G_jj)). Positive
+    semidefiniteness itself is checked on the solution's support after the solve
+    (``check_gram_curvature``)."""
+    p = G.shape[0]
+    if p == 0:
+        return
+    diag = np.diag(G).astype(np.float64)
+    if np.any(diag < 0):
+        j = int(np.argmin(diag))
+        raise ValueError(
+            f"precompute: the Gram matrix has a negative diagonal entry (G[{j}, {j}] = "
+            f"{diag[j]:.6g}); a Gram matrix X^T X has a diagonal >= 0 (the squared "
+            "norms of the columns).")
+    rtol = GRAM_RTOL[np.dtype(G.dtype)]
+    root = np.sqrt(diag)
+    # (blocks of rows: temporary arrays of at most ~2^22 entries)
+    step = max(1, (1 << 22) // p)
+    for start in range(0, p, step):
+        rows = slice(start, min(start + step, p))
+        Gr = G[rows].astype(np.float64)
+        bound = root[rows, None] * root[None, :]
+        slack = rtol * bound + np.finfo(np.float64).tiny
+        asym = np.abs(Gr - G[:, rows].T)
+        if np.any(asym > slack):
+            i, j = np.unravel_index(int(np.argmax(asym - slack)), asym.shape)
+            i += start
+            raise ValueError(
+                f"precompute: the Gram matrix is not symmetric (G[{i}, {j}] = "
+                f"{G[i, j]:.6g}, G[{j}, {i}] = {G[j, i]:.6g}); pass X^T X, or "
+                "precompute=True to have it computed.")
+        over = np.abs(Gr) - bound * (1 + rtol)
+        if np.any(over > np.finfo(np.float64).tiny):
+            i, j = np.unravel_index(int(np.argmax(over)), over.shape)
+            i += start
+            raise ValueError(
+                f"precompute: the Gram matrix is not positive semidefinite: |G[{i}, "
+                f"{j}]| = {abs(G[i, j]):.6g} exceeds sqrt(G[{i}, {i}] G[{j}, {j}]) = "
+                f"{bound[i - start, j]:.6g}; pass X^T X, or precompute=True to have "
+                "it computed.")
+
+
+def check_gram_curvature(G, coefs, l2s=None):
+    """A user's Gram matrix on the support S of the solutions (coefs (p, k)): its
+    block G[S, S] must be positive semidefinite (smallest eigenvalue above -|S| eps
+    max(diag) times 1000), else the 'solution' is meaningless (an indefinite
+    quadratic has no minimum). O(|S|^3), |S| the number of features ever nonzero;
+    blocks over 2000 features are checked by the curvature w^T G w of each solution
+    instead. Raises a ValueError naming precompute."""
+    coefs = np.asarray(coefs)
+    if not np.all(np.isfinite(coefs)):
+        raise ValueError(
+            "precompute: the solve diverged (non-finite coefficients): the Gram "
+            "matrix is not positive semidefinite. Pass X^T X, or precompute=True.")
+    support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    if support.size == 0:
+        return
+    eps = np.finfo(G.dtype).eps
+    B = np.asarray(G[np.ix_(support, support)], dtype=np.float64)
+    top = float(np.max(np.diag(B)))
+    limit = -1000.0 * support.size * eps * max(top, np.finfo(np.float64).tiny)
+    if support.size <= 2000:
+        low = float(np.linalg.eigvalsh(B)[0])
+        what = "smallest eigenvalue"
+    else:
+        W = np.asarray(coefs[support], dtype=np.float64)
+        curv = np.einsum("jk,jk->k", W, B @ W) / np.maximum(
+            np.einsum("jk,jk->k", W, W), np.finfo(np.float64).tiny)
+        low = float(np.min(curv))
+        what = "smallest curvature w^T G w / w^T w"
+    if low < limit:
+        raise ValueError(
+            f"precompute: the Gram matrix is not positive semidefinite: on the "
+            f"{support.size} features of the solution its {what} is {low:.6g} "
+            f"(largest diagonal entry {top:.6g}). Pass X^T X, or precompute=True to "
+            "have it computed.")
 
 
 def gram_for(strategy, prep, precompute=None, fit_intercept=False):
@@ -209,9 +290,16 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
         norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
     norms = np.ascontiguousarray(norms, dtype=dtype)
     if not np.all(np.isfinite(norms)):
+        data = X if X is not None else (gram if gram is not None else
+                                         (extra.get("X_data") if extra else None))
+        if np.any(np.isnan(norms)) or (data is not None and
+                                       not np.all(np.isfinite(data))):
+            raise ValueError(
+                "X contains NaN or infinity (not checked with check_input=False, or "
+                "in a precomputed Gram matrix).")
         raise ValueError(
             "The squared norms of some columns of X overflow the floating-point type "
-            "(values too large, or infinite): rescale X.")
+            "(finite values too large for their squares): rescale X.")
     if gram is not None or use_gram:
         if Xy is None:
             Xy = X.T @ y
@@ -503,6 +591,9 @@ class Problem:
         self.Xy = None
         # the target (and X^T y, ||y||^2) are held divided by y_scale (see solve)
         self.y_scale = 1.0
+        # a Gram matrix from the user (precompute=array): checked after each solve
+        # on the solution's support (check_gram_curvature)
+        self.user_gram = False
 
     def _scale_target(self, t):
         """Record the target's scale t (a power of two, > 1): this problem then holds
@@ -744,6 +835,8 @@ class Problem:
         coefs, gaps, its, conv, tol_abs = solve_arrays(
             X, y, l1_ratio, alphas, coef_init=coef_init, penalty=self.penalty,
             tol_yy=self.tol_yy, **args, **kw)
+        if self.user_gram and args.get("gram") is not None:
+            check_gram_curvature(args["gram"], coefs)
         if self.unpen is not None:
             self.unpen.recover(coefs)
         return coefs, gaps, its, conv, tol_abs
@@ -753,6 +846,8 @@ class Problem:
         (1 - l1_ratio); no L1 term, no bounds); at 0 the minimum-norm least squares."""
         l2s = np.asarray(alphas, dtype=np.float64) * self.n_samples
         kw = self.kw
+        if self.user_gram and kw.get("gram") is not None:
+            check_gram_curvature(kw["gram"], np.ones((self.n_features, 1)))
         if self.kind == "gram":
             coefs, gaps = ridge_solve(l2s, gram=kw["gram"], XY=kw["Xy"], yy=kw["yy"],
                                       pf=self.penalty.pf)

@@ -32,17 +32,23 @@ def cancels(mean2, spread, dtype):
     return bool(np.any(mean2 > CANCELLATION[np.dtype(dtype)] * spread))
 
 
-def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
+def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0, Xc=None):
     """Columns whose centered squared norm is rounding noise of their mean (constant
     columns center to ~eps * mean, not to 0): zero spread up to the rounding of the
-    values, for weights at most ``scale``."""
+    values, for weights at most ``scale``. Compared on the square roots, which do not
+    overflow for large means (the squares of 1e200 would); with the centered columns
+    ``Xc``, a squared norm that overflowed is recomputed as a norm, scaled."""
     eps = np.finfo(dtype).eps
-    # sqrt(norms) <= sqrt(n scale) 4 eps |mean|: compared on the square roots, which
-    # cannot overflow for large means (the squares of 1e200 would)
     with np.errstate(over="ignore", invalid="ignore"):
         bound = np.sqrt(n_samples * scale) * (4 * eps) * np.abs(
             np.asarray(X_offset, dtype=np.float64))
-        return np.sqrt(np.asarray(norms, dtype=np.float64)) <= bound
+        root = np.sqrt(np.asarray(norms, dtype=np.float64))
+        if Xc is not None:
+            for j in np.flatnonzero(np.isinf(root)):
+                col = np.asarray(Xc[:, j], dtype=np.float64)
+                big = float(np.max(np.abs(col)))
+                root[j] = big * np.sqrt(np.sum((col / big) ** 2))
+        return root <= bound
 
 
 def rescaled_weights(sample_weight, n_samples):
@@ -132,9 +138,10 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None):
             root = np.sqrt(sw).astype(dtype, copy=False)
             Xc *= root[:, None]
             yc = yc * (root[:, None] if yc.ndim > 1 else root)
-        norms = np.einsum("ij,ij->j", Xc, Xc)
+        with np.errstate(over="ignore"):
+            norms = np.einsum("ij,ij->j", Xc, Xc)
         norms[constant_columns(norms, n_samples, X_offset, dtype,
-                               1 if sw is None else np.max(sw))] = 0
+                               1 if sw is None else np.max(sw), Xc)] = 0
         return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset,
                         norms=norms)
     X_offset = np.zeros(X.shape[1], dtype=dtype)
