@@ -47,7 +47,8 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0, Xc=None):
             for j in np.flatnonzero(np.isinf(root)):
                 col = np.asarray(Xc[:, j], dtype=np.float64)
                 big = float(np.max(np.abs(col)))
-                root[j] = big * np.sqrt(np.sum((col / big) ** 2))
+                if np.isfinite(big):     # (not when the mean itself overflowed)
+                    root[j] = big * np.sqrt(np.sum((col / big) ** 2))
         return root <= bound
 
 

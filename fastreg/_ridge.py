@@ -79,8 +79,11 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
       n_features) or X X^T + alpha I (n_features > n_samples), one per distinct alpha,
       formed from X itself without a centered copy when X is float64 and unweighted;
       when the factorization fails or is ill-conditioned (reciprocal condition
-      estimate below 1e-8, times the rounding factor of implicit centering), the same
-      on explicitly centered X, then the SVD of X. 'svd' always uses the SVD. With
+      estimate of the equilibrated matrix below 1e-8, times the rounding factor of
+      implicit centering), the same on explicitly centered X, then the primal
+      normal equations on columns rescaled by powers of two (a badly scaled column
+      of wide X; X^T X overflowing), then the one-sided Jacobi SVD of X. 'svd' uses
+      the SVD, except that a badly scaled column goes the rescaled-column way. With
       alpha = 0 and rank-deficient X the result is the minimum-norm least-squares
       solution (never NaN).
     * sparse X (never densified; centering is implicit, except for columns whose
