@@ -569,3 +569,20 @@ def test_huge_column_is_not_taken_as_constant(s):
     ref = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X[:, 1:], y)
     assert est.coef_[0] == 0
     assert_allclose(est.coef_[1:], ref.coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", [1e50, 1e100, 1e150])
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_whole_X_scaled_gives_the_scaled_solution(s, fmt, precompute):
+    """X scaled by s up to 1e150 (its Gram matrix near 1e302): with v = s w the
+    Lasso of (s X, y, s alpha) is that of (X, y, alpha) divided by s."""
+    import scipy.sparse as sparse
+    X, y = _scaled_problem()
+    ref = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    Xs = sparse.csc_matrix(X * s) if fmt == "csc" else X * s
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = fastreg.Lasso(alpha=0.05 * s, tol=1e-12, precompute=precompute).fit(Xs, y)
+    assert_allclose(est.coef_ * s, ref.coef_, rtol=1e-10, atol=1e-12)
+    assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
