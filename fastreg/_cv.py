@@ -12,6 +12,7 @@ the total Gram.
 """
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -79,7 +80,16 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     def _l1_ratios(self):
         if self._l1_ratio_fixed is not None:
             return np.array([self._l1_ratio_fixed])
-        return np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        value = self.l1_ratio
+        items = np.ravel(np.asarray(value, dtype=object)) \
+            if not isinstance(value, str) else [value]
+        if not all(isinstance(r, numbers.Real) and not isinstance(r, (bool, np.bool_))
+                   for r in items):
+            raise ValueError(
+                f"The 'l1_ratio' parameter of {type(self).__name__} must be a float in "
+                "the range [0.0, 1.0] or an array-like of such floats, got "
+                f"{value!r}.")
+        return np.atleast_1d(np.asarray(value, dtype=np.float64))
 
     def _validate_common(self, bools):
         l1_ratios = self._l1_ratios()
@@ -118,6 +128,29 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
                     f"{sorted(params)}.")
             params = process_routing(self, "fit", **params).splitter.split
         return params
+
+    @staticmethod
+    def _check_fold_inputs(y, sw, folds):
+        """Clear errors where the CV errors cannot be defined: a test fold whose
+        weights are all 0 (its weighted MSE is 0 / 0; scikit-learn raises
+        ZeroDivisionError there), or a target so large that its squared errors
+        overflow float64."""
+        y = np.asarray(y)
+        big = float(np.max(np.abs(y))) if y.size else 0.0
+        if big * np.sqrt(y.shape[0]) > 2.0 ** 500:
+            raise ValueError(
+                f"y is too large for cross-validation (max |y| = {big!r}): its squared "
+                "errors (mse_path_) overflow float64; rescale y (e.g. divide it by "
+                "its standard deviation).")
+        if sw is not None:
+            for k, (_, test) in enumerate(folds):
+                total = float(np.sum(sw[test], dtype=np.float64))
+                if not total > 0:
+                    raise ValueError(
+                        f"sample_weight: the weights of test fold {k} of cv sum to "
+                        f"{total!r}; its weighted mean squared error is undefined. "
+                        "Each test fold needs a positive total weight (choose other "
+                        "folds, e.g. a splitter that spreads the weighted samples).")
 
     def _folds(self, X, y, params):
         try:
@@ -166,6 +199,10 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """alpha_min_ (smallest mean CV error), alpha_1se_ (glmnet's rule), alpha_,
         l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes."""
         mean_mse = mse.mean(axis=2)
+        if not np.any(np.isfinite(mean_mse)):
+            raise ValueError(
+                "The cross-validation errors are all NaN or infinite (data too "
+                "large for float64, or not finite): no alpha can be chosen.")
         best_mse = np.inf
         for r_idx, mse_r in enumerate(mean_mse):
             i = int(np.argmin(mse_r))
@@ -411,6 +448,7 @@ class ElasticNetCV(_PathCV):
             sw = sw * (n_samples / np.sum(sw))
 
         folds = self._folds(X, y, params)
+        self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive)
@@ -874,6 +912,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         if sw is not None:
             sw = sw * (n_samples / np.sum(sw))
         folds = self._folds(X, y, params)
+        self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         moments = None
         if sparse.issparse(X):

@@ -335,12 +335,13 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                 if gram is not None:
                     problem = Problem.gram(gram, prep.Xty(yk), float(
                         sq_norm(yk)), n_samples,
-                        penalty, X.dtype)
+                        penalty, X.dtype, y=yk)
                 else:
                     problem = Problem.sparse(prep, yk, penalty, gram=False)
             else:
                 problem = Problem.dense(prep.X, yk, penalty, prep.Xmean, prep.norms,
                                         gram=gram, Xty=prep.Xty if single else None)
+            problem.user_gram = strategy == "user"
             coefs, g, its, converged, tol_abs = problem.solve(
                 l1_ratio, [self.alpha],
                 coef_init=None if init is None else init[k], tol=self.tol,

@@ -185,7 +185,7 @@ def update_strategy(precompute, n_samples, n_features, n_alphas=1, *, n_fits=1,
     """
     if isinstance(precompute, (bool, np.bool_)):
         return "full" if precompute else "residual"
-    if hasattr(precompute, "__array__"):
+    if hasattr(precompute, "__array__") and not isinstance(precompute, str):
         return "user"
     shared = n_fits > 1 and n_samples > n_features
     if sparse is not None:
@@ -214,6 +214,7 @@ def check_gram(G, X, dtype, G_ref=None):
     if not np.all(np.isfinite(G)):
         raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
     G = np.ascontiguousarray(G, dtype=dtype)
+    check_gram_structure(G)
     j = int(np.argmax(np.diag(G))) if n_features else 0
     expected = X.T @ X[:, j] if G_ref is None else G_ref[:, j]
     scale = max(float(np.max(np.abs(expected))), np.finfo(dtype).tiny)
@@ -227,6 +228,86 @@ def check_gram(G, X, dtype, G_ref=None):
             "precompute=True to compute it."
         )
     return G
+
+
+def check_gram_structure(G):
+    """What a Gram matrix X^T X must satisfy, checked in O(p^2): a diagonal >= 0,
+    symmetry, and |G_ij| <= sqrt(G_ii G_jj) (Cauchy-Schwarz: its 2 x 2 principal
+    minors are >= 0), up to rounding (GRAM_RTOL of sqrt(G_ii G_jj)). Positive
+    semidefiniteness itself is checked on the solution's support after the solve
+    (``check_gram_curvature``)."""
+    p = G.shape[0]
+    if p == 0:
+        return
+    diag = np.diag(G).astype(np.float64)
+    if np.any(diag < 0):
+        j = int(np.argmin(diag))
+        raise ValueError(
+            f"precompute: the Gram matrix has a negative diagonal entry (G[{j}, {j}] = "
+            f"{diag[j]:.6g}); a Gram matrix X^T X has a diagonal >= 0 (the squared "
+            "norms of the columns).")
+    rtol = GRAM_RTOL[np.dtype(G.dtype)]
+    root = np.sqrt(diag)
+    # (blocks of rows: temporary arrays of at most ~2^22 entries)
+    step = max(1, (1 << 22) // p)
+    for start in range(0, p, step):
+        rows = slice(start, min(start + step, p))
+        Gr = G[rows].astype(np.float64)
+        bound = root[rows, None] * root[None, :]
+        slack = rtol * bound + np.finfo(np.float64).tiny
+        asym = np.abs(Gr - G[:, rows].T)
+        if np.any(asym > slack):
+            i, j = np.unravel_index(int(np.argmax(asym - slack)), asym.shape)
+            i += start
+            raise ValueError(
+                f"precompute: the Gram matrix is not symmetric (G[{i}, {j}] = "
+                f"{G[i, j]:.6g}, G[{j}, {i}] = {G[j, i]:.6g}); pass X^T X, or "
+                "precompute=True to have it computed.")
+        over = np.abs(Gr) - bound * (1 + rtol)
+        if np.any(over > np.finfo(np.float64).tiny):
+            i, j = np.unravel_index(int(np.argmax(over)), over.shape)
+            i += start
+            raise ValueError(
+                f"precompute: the Gram matrix is not positive semidefinite: |G[{i}, "
+                f"{j}]| = {abs(G[i, j]):.6g} exceeds sqrt(G[{i}, {i}] G[{j}, {j}]) = "
+                f"{bound[i - start, j]:.6g}; pass X^T X, or precompute=True to have "
+                "it computed.")
+
+
+def check_gram_curvature(G, coefs, l2s=None):
+    """A user's Gram matrix on the support S of the solutions (coefs (p, k)): its
+    block G[S, S] must be positive semidefinite (smallest eigenvalue above -|S| eps
+    max(diag) times 1000), else the 'solution' is meaningless (an indefinite
+    quadratic has no minimum). O(|S|^3), |S| the number of features ever nonzero;
+    blocks over 2000 features are checked by the curvature w^T G w of each solution
+    instead. Raises a ValueError naming precompute."""
+    coefs = np.asarray(coefs)
+    if not np.all(np.isfinite(coefs)):
+        raise ValueError(
+            "precompute: the solve diverged (non-finite coefficients): the Gram "
+            "matrix is not positive semidefinite. Pass X^T X, or precompute=True.")
+    support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    if support.size == 0:
+        return
+    eps = np.finfo(G.dtype).eps
+    B = np.asarray(G[np.ix_(support, support)], dtype=np.float64)
+    top = float(np.max(np.diag(B)))
+    limit = -1000.0 * support.size * eps * max(top, np.finfo(np.float64).tiny)
+    if support.size <= 2000:
+        low = float(np.linalg.eigvalsh(B)[0])
+        what = "smallest eigenvalue"
+    else:
+        W = np.asarray(coefs[support], dtype=np.float64)
+        curv = np.einsum("jk,jk->k", W, B @ W) / np.maximum(
+            np.einsum("jk,jk->k", W, W), np.finfo(np.float64).tiny)
+        low = float(np.min(curv))
+        what = "smallest curvature w^T G w / w^T w"
+    if low < limit:
+        raise ValueError(
+            f"precompute: the Gram matrix is not positive semidefinite: on the "
+            f"{support.size} features of the solution its {what} is {low:.6g} "
+            f"(largest diagonal entry {top:.6g}). Pass X^T X, or precompute=True to "
+            "have it computed.")
 
 
 def gram_for(strategy, prep, precompute=None, fit_intercept=False):
@@ -311,9 +392,16 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
         norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
     norms = np.ascontiguousarray(norms, dtype=dtype)
     if not np.all(np.isfinite(norms)):
+        data = X if X is not None else (gram if gram is not None else
+                                         (extra.get("X_data") if extra else None))
+        if np.any(np.isnan(norms)) or (data is not None and
+                                       not np.all(np.isfinite(data))):
+            raise ValueError(
+                "X contains NaN or infinity (not checked with check_input=False, or "
+                "in a precomputed Gram matrix).")
         raise ValueError(
             "The squared norms of some columns of X overflow the floating-point type "
-            "(values too large, or infinite): rescale X.")
+            "(finite values too large for their squares): rescale X.")
     if gram is not None or use_gram:
         if Xy is None:
             Xy = X.T @ y
@@ -588,6 +676,30 @@ def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max
     return coefs, gaps, n_iters
 
 
+# a target whose largest entry times sqrt(n_samples) exceeds this is solved divided by
+# a power of two (see Problem): ||y||^2, the gaps and the residual products of the
+# kernel then stay far from float64's overflow (~1.8e308)
+_Y_SCALE_FROM = 2.0 ** 400
+
+
+def target_scale(y=None, Xy=None, yy=None):
+    """The power of two t by which a target is divided before the kernel sees it (1:
+    none): chosen from max |y| (or, without y, from max |X^T y| and ||y||^2) so that
+    the scaled problem's squares cannot overflow."""
+    if y is not None:
+        y = np.asarray(y)
+        big = float(np.max(np.abs(y))) * np.sqrt(max(y.shape[0], 1)) if y.size else 0.0
+    else:
+        big = float(np.max(np.abs(Xy))) if Xy is not None and np.size(Xy) else 0.0
+        if yy is not None and np.isfinite(yy):
+            big = max(big, np.sqrt(max(float(yy), 0.0)))
+    if not np.isfinite(big):
+        return 1.0           # (infinite input: reported by the caller's checks)
+    if big <= _Y_SCALE_FROM:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.ceil(np.log2(big)))))
+
+
 class Problem:
     """A single-target problem in the kernel's terms. Build it with ``dense``,
     ``sparse`` or ``gram``; then ``alpha_max`` and ``solve``."""
@@ -602,6 +714,20 @@ class Problem:
         self.unpen = None
         self.kw = {}
         self.Xy = None
+        # the target (and X^T y, ||y||^2) are held divided by y_scale (see solve)
+        self.y_scale = 1.0
+        # a Gram matrix from the user (precompute=array): checked after each solve
+        # on the solution's support (check_gram_curvature)
+        self.user_gram = False
+
+    def _scale_target(self, t):
+        """Record the target's scale t (a power of two, > 1): this problem then holds
+        y / t; bounds other than 0 would need scaling too (not supported)."""
+        if t != 1.0 and self.penalty.lower is not None:
+            raise ValueError(
+                "y is too large (its squares overflow float64) to be solved with "
+                "lower_bounds / upper_bounds other than 0: rescale y and the bounds.")
+        self.y_scale = t
 
     # -- constructors ---------------------------------------------------------------
     @classmethod
@@ -611,8 +737,13 @@ class Problem:
         matrix / lazily built Gram columns). ``Xty``: X^T y with X's columns as given
         (before the ``Xmean`` correction), if already computed."""
         y = np.ascontiguousarray(y)
+        t = target_scale(y)
+        if t != 1.0:
+            y = (y / t).astype(y.dtype)
+            Xty = None if Xty is None else Xty / t
         tol_yy = sq_norm(y)
         self = cls(X.shape[0], X.shape[1], penalty, tol_yy)
+        self._scale_target(t)
         U = penalty.unpenalized
         if U.size:
             if Xmean is not None:
@@ -638,9 +769,18 @@ class Problem:
         return self
 
     @classmethod
-    def gram(cls, G, Xy, yy, n_samples, penalty, dtype):
-        """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2."""
+    def gram(cls, G, Xy, yy, n_samples, penalty, dtype, y=None):
+        """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2 (``y``: y~
+        itself, if known: ||y~||^2 is recomputed from it when it overflowed)."""
+        t = target_scale(y, Xy, yy)
+        if t != 1.0:
+            Xy = np.asarray(Xy) / t
+            yy = sq_norm(np.asarray(y) / t) if y is not None else float(yy) / t / t
+        if not np.isfinite(yy):
+            raise ValueError(
+                "||y||^2 overflows float64 (y is too large, or not finite): rescale y.")
         self = cls(n_samples, G.shape[0], penalty, float(yy))
+        self._scale_target(t)
         U = penalty.unpenalized
         un = None
         if U.size:
@@ -666,10 +806,16 @@ class Problem:
         with ``gram``, covariance updates on its dense Gram matrix."""
         n, p = prep.shape
         y = np.ascontiguousarray(y, dtype=prep.dtype)
+        t = target_scale(y)
+        if t != 1.0:
+            y = (y / t).astype(y.dtype)
         yy = sq_norm(y)
         if gram:
-            return cls.gram(prep.gram(), prep.Xty(y), yy, n, penalty, prep.dtype)
+            self = cls.gram(prep.gram(), prep.Xty(y), yy, n, penalty, prep.dtype)
+            self._scale_target(t)
+            return self
         self = cls(n, p, penalty, yy)
+        self._scale_target(t)
         self.kind = "sparse"
         U = penalty.unpenalized
         Q = None if prep.q is None else prep.q[:, None]
@@ -766,13 +912,36 @@ class Problem:
         w0 = self.penalty.start()
         if self.unpen is not None:
             w0[self.unpen.U] = 0
-        return self.penalty.alpha_max(self.gradient_at(w0), self.n_samples, l1_ratio)
+        # (the L1 threshold scales with the target: y_scale times the scaled one)
+        return self.y_scale * self.penalty.alpha_max(self.gradient_at(w0),
+                                                     self.n_samples, l1_ratio)
 
     def solve(self, l1_ratio, alphas, **kw):
         """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
-        tol_abs. Unpenalized coefficients are filled in. Without an L1 term and
-        without bounds (l1_ratio=0, or every alpha 0: a ridge, or least squares), the
-        problem is solved exactly by
+        tol_abs. Unpenalized coefficients are filled in.
+
+        A target held divided by t = ``y_scale``: the elastic net of (X, y, alpha,
+        rho) is t times that of (X, y / t, alpha', rho') with alpha' rho' = alpha rho
+        / t and alpha' (1 - rho') = alpha (1 - rho) (the L1 term scales with the
+        target, the L2 term does not): rho' = rho / (rho + t (1 - rho)), alpha' =
+        alpha (rho / t + 1 - rho). Gaps and tolerances scale by t^2."""
+        t = self.y_scale
+        if t == 1.0:
+            return self._solve(l1_ratio, alphas, **kw)
+        rho = float(l1_ratio)
+        alphas = np.asarray(alphas, dtype=np.float64) * (rho / t + (1.0 - rho))
+        rho_s = rho / (rho + t * (1.0 - rho)) if rho > 0 else 0.0
+        if kw.get("coef_init") is not None:
+            kw["coef_init"] = np.asarray(kw["coef_init"], dtype=np.float64) / t
+        coefs, gaps, its, conv, tol_abs = self._solve(rho_s, alphas, **kw)
+        with np.errstate(over="ignore"):
+            coefs = (coefs * t).astype(coefs.dtype)
+            return coefs, gaps * t * t, its, conv, tol_abs * t * t
+
+    def _solve(self, l1_ratio, alphas, **kw):
+        """``solve`` on the problem as held (the target divided by y_scale). Without
+        an L1 term and without bounds (l1_ratio=0, or every alpha 0: a ridge, or least
+        squares), the problem is solved exactly by
         ``ridge_solve`` instead (n_iter 1); sparse X through its Gram matrix, when it
         is small and no feature is unpenalized."""
         no_l1 = l1_ratio == 0 or not np.any(np.asarray(alphas, dtype=np.float64))
@@ -791,6 +960,8 @@ class Problem:
         coefs, gaps, its, conv, tol_abs = solve_arrays(
             X, y, l1_ratio, alphas, coef_init=coef_init, penalty=self.penalty,
             tol_yy=self.tol_yy, **args, **kw)
+        if self.user_gram and args.get("gram") is not None:
+            check_gram_curvature(args["gram"], coefs)
         if self.unpen is not None:
             self.unpen.recover(coefs)
         return coefs, gaps, its, conv, tol_abs
@@ -800,6 +971,8 @@ class Problem:
         (1 - l1_ratio); no L1 term, no bounds); at 0 the minimum-norm least squares."""
         l2s = np.asarray(alphas, dtype=np.float64) * self.n_samples
         kw = self.kw
+        if self.user_gram and kw.get("gram") is not None:
+            check_gram_curvature(kw["gram"], np.ones((self.n_features, 1)))
         if self.kind == "gram":
             coefs, gaps = ridge_solve(l2s, gram=kw["gram"], XY=kw["Xy"], yy=kw["yy"],
                                       pf=self.penalty.pf)

@@ -36,6 +36,7 @@ from ._engine import (
 from ._penalty import Penalty
 from ._prepare import Prepared, SparsePrepared
 from ._validation import (
+    check_bool,
     check_path_params,
     check_precompute,
     check_solver_params,
@@ -199,6 +200,9 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
     alphas = _deprecated_alphas(n_alphas, alphas)
     check_solver_params(tol, max_iter, selection)
     check_precompute(precompute)
+    for name, value in (("positive", positive), ("check_input", check_input),
+                        ("return_n_iter", return_n_iter)):
+        check_bool(name, value)
     n_alphas, alphas = check_path_params(l1_ratio, eps, alphas)
     seed = check_random_state(random_state).randint(1, 2**31 - 1)
     path = _multitask_path if np.ndim(y) == 2 else _single_task_path
@@ -251,7 +255,7 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             gram = check_gram(precompute, None, X.dtype, G_ref=prep.gram())
             problem = Problem.gram(gram, prep.Xty(prep.y) if Xy is None else Xy,
                                    float(prep.y.astype(np.float64) @ prep.y),
-                                   n_samples, penalty, X.dtype)
+                                   n_samples, penalty, X.dtype, y=prep.y)
         else:
             problem = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
     else:
@@ -259,9 +263,12 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         gram = gram_for(strategy, Prepared(X, y, None, None), precompute)
         problem = Problem.dense(X, y, penalty, use_gram=strategy == "lazy", gram=gram)
         if Xy is not None and problem.kind == "dense" and problem.unpen is None:
+            # (the problem holds y / y_scale: Xy too)
+            Xy = Xy if problem.y_scale == 1.0 else Xy / problem.y_scale
             problem.Xy = Xy
             if strategy != "residual":
                 problem.kw["Xy"] = Xy
+    problem.user_gram = strategy == "user"
     if alphas is None:
         a_max = problem.alpha_max(l1_ratio)
         alphas = alpha_grid(a_max, n_alphas, eps)

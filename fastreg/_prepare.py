@@ -32,12 +32,24 @@ def cancels(mean2, spread, dtype):
     return bool(np.any(mean2 > CANCELLATION[np.dtype(dtype)] * spread))
 
 
-def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0):
+def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0, Xc=None):
     """Columns whose centered squared norm is rounding noise of their mean (constant
     columns center to ~eps * mean, not to 0): zero spread up to the rounding of the
-    values, for weights at most ``scale``."""
+    values, for weights at most ``scale``. Compared on the square roots, which do not
+    overflow for large means (the squares of 1e200 would); with the centered columns
+    ``Xc``, a squared norm that overflowed is recomputed as a norm, scaled."""
     eps = np.finfo(dtype).eps
-    return norms <= n_samples * scale * (4 * eps * X_offset) ** 2
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = np.sqrt(n_samples * scale) * (4 * eps) * np.abs(
+            np.asarray(X_offset, dtype=np.float64))
+        root = np.sqrt(np.asarray(norms, dtype=np.float64))
+        if Xc is not None:
+            for j in np.flatnonzero(np.isinf(root)):
+                col = np.asarray(Xc[:, j], dtype=np.float64)
+                big = float(np.max(np.abs(col)))
+                if np.isfinite(big):     # (not when the mean itself overflowed)
+                    root[j] = big * np.sqrt(np.sum((col / big) ** 2))
+        return root <= bound
 
 
 def column_average(X, weights):
@@ -159,9 +171,10 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
             root = np.sqrt(sw).astype(dtype, copy=False)
             Xc *= root[:, None]
             yc = yc * (root[:, None] if yc.ndim > 1 else root)
-        norms = np.einsum("ij,ij->j", Xc, Xc)
+        with np.errstate(over="ignore"):
+            norms = np.einsum("ij,ij->j", Xc, Xc)
         norms[constant_columns(norms, n_samples, X_offset, dtype,
-                               1 if sw is None else np.max(sw))] = 0
+                               1 if sw is None else np.max(sw), Xc)] = 0
         return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset,
                         norms=norms)
     X_offset = np.zeros(X.shape[1], dtype=dtype)
@@ -390,6 +403,12 @@ class FoldMoments:
             # when the fold runs (the same flops, n_jobs blocks in memory at a time)
             self.blocks = [(None,) + b[1:] for b in self.blocks]
 
+    def _train_rows(self, k):
+        """Indices of the rows outside test block k."""
+        keep = np.ones(self.Xg.shape[0], dtype=bool)
+        keep[self.tests[k]] = False
+        return np.flatnonzero(keep)
+
     @staticmethod
     def _rows(idx):
         idx = np.asarray(idx, dtype=np.intp)
@@ -470,10 +489,21 @@ class FoldMoments:
             if Mk is None:
                 Mk = self._moments(self.tests[k])[0]
             v, s, sy, syy, S = v - vk, s - sk, sy - syk, syy - syyk, S - Sk
+            if not S > CANCELLATION[np.dtype(np.float64)] ** -1 * self.total[5]:
+                # the test block holds nearly all the weight (one weight 1e17 times
+                # the others): the difference of the moments lost its digits (S may
+                # even be 0); those of the training rows themselves instead
+                M, v, s, sy, syy, S = self._moments(self._train_rows(k))
+                Mk = None
+        if not S > 0:
+            raise ValueError(
+                "sample_weight: the training set of a cross-validation fold has "
+                f"weights summing to {S!r}; each training set needs a positive "
+                "total weight.")
         c = n_train / S
         # G = c * (M - S m m^T), computed in place on one p x p array (a few rows of
         # m m^T at a time): the same operations on every entry
-        G = M - Mk if k is not None else M.copy()
+        G = M - Mk if k is not None and Mk is not None else M.copy()
         if self.fit_intercept:
             m = s / S
             my = sy / S

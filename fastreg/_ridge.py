@@ -37,11 +37,19 @@ from ._base import LinearPredictMixin
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
 from ._ridge_loo import _Spectrum
 from ._ridge_positive import _solve_positive
-from ._ridge_solvers import _solve_cd, _solve_cg, _solve_cholesky, _solve_svd
+from ._ridge_solvers import (
+    _solve_cd,
+    _solve_cg,
+    _solve_cholesky,
+    _solve_scaled_primal,
+    _solve_svd,
+    badly_scaled,
+)
 from ._ridge_validation import (
     _alphas_per_target,
     _check_alpha,
     _check_cv_alphas,
+    _check_finite_x,
     _raise_not_finite,
     _validate_xy,
 )
@@ -79,8 +87,11 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
       n_features) or X X^T + alpha I (n_features > n_samples), one per distinct alpha,
       formed from X itself without a centered copy when X is float64 and unweighted;
       when the factorization fails or is ill-conditioned (reciprocal condition
-      estimate below 1e-8, times the rounding factor of implicit centering), the same
-      on explicitly centered X, then the SVD of X. 'svd' always uses the SVD. With
+      estimate of the equilibrated matrix below 1e-8, times the rounding factor of
+      implicit centering), the same on explicitly centered X, then the primal
+      normal equations on columns rescaled by powers of two (a badly scaled column
+      of wide X; X^T X overflowing), then the one-sided Jacobi SVD of X. 'svd' uses
+      the SVD, except that a badly scaled column goes the rescaled-column way. With
       alpha = 0 and rank-deficient X the result is the minimum-norm least-squares
       solution (never NaN).
     * sparse X (never densified; centering is implicit, except for columns whose
@@ -323,22 +334,37 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         alphas_p = scale * alphas          # penalty of the prepared problem
         max_iter = 1000 if self.max_iter is None else self.max_iter
         n_iter = np.ones(Y.shape[1], dtype=np.int32)
+        jacobi = False
         if method == "cholesky":
             # (X is not checked for NaN / infinity before: no warnings from them)
             with np.errstate(over="ignore", invalid="ignore"):
                 coef = _solve_cholesky(design, Yc, alphas_p)
             if not design.finite:
-                _raise_not_finite(X)
+                _check_finite_x(X)         # else X^T X overflowed: solved below
             if X_offset is None:
                 X_offset = design.mu
             if coef is None and design.centered and not design.sparse:
                 # implicit centering cost too many digits here: center explicitly
                 design = design.explicit()
-                coef = _solve_cholesky(design, Yc, alphas_p)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    coef = _solve_cholesky(design, Yc, alphas_p)
+            if coef is None and n_features <= max(n_samples, _SPARSE_DIRECT_MAX):
+                # a badly scaled column (or X^T X overflowing): columns rescaled
+                coef = _solve_scaled_primal(design, Yc, alphas_p)
             if coef is None:
-                method = "svd"
+                method, jacobi = "svd", True
         if method == "svd":
-            coef = _solve_svd(design, Yc, alphas_p)
+            coef = None
+            if not design.sparse and not jacobi:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    jacobi = badly_scaled(design.col_sq_norms(), np.min(alphas_p))
+                if jacobi and n_features <= max(n_samples, _SPARSE_DIRECT_MAX) \
+                        and np.all(alphas_p > 0):
+                    # the SVD loses a badly scaled column's small directions (the
+                    # Jacobi SVD too, in its coefficients, on wide X): rescaled columns
+                    coef = _solve_scaled_primal(design, Yc, alphas_p)
+            if coef is None:
+                coef = _solve_svd(design, Yc, alphas_p, jacobi=jacobi)
         elif method == "sparse_cg":
             coef, n_iter = _solve_cg(design, Yc, alphas_p, self.tol, self.max_iter)
         elif method == "cd":
@@ -566,7 +592,8 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
             else:
                 mode = "svd"
         design, Yc, X_offset, y_offset, scale = _prepare(X, Y, self.fit_intercept, sw)
-        spectrum = _Spectrum(design, Yc, mode, self.fit_intercept)
+        spectrum = _Spectrum(design, Yc, mode, self.fit_intercept,
+                             alpha_min=scale * float(np.min(alphas)))
         per_target = self.alpha_per_target and n_y > 1
         results = np.empty((n_samples * n_y, len(alphas))) if self.store_cv_results \
             else None
@@ -667,7 +694,8 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
             design, Yc, X_offset, y_offset, scale = _prepare(
                 X[train], Y[train], self.fit_intercept,
                 None if sw is None else sw[train])
-            spectrum = _Spectrum(design, Yc, "eigen", self.fit_intercept)
+            spectrum = _Spectrum(design, Yc, "eigen", self.fit_intercept,
+                                 alpha_min=scale * float(np.min(alphas)))
             fold = []
             for alpha in alphas:
                 model = Ridge(alpha=alpha, fit_intercept=self.fit_intercept)

@@ -47,9 +47,11 @@ class _Design:
       Gram matrix X^T X - n mu mu^T loses ~(mean / spread)^2 digits); they are at least
       half nonzero, so their dense copy costs at most 4/3 of their sparse storage.
 
-    Forming a Gram matrix sets ``kappa``: sum(s^2) ||mu||^2 over its largest diagonal
-    entry, the factor by which the rounding error of the implicitly centered Gram
-    matrix exceeds that of explicitly centered data; and ``finite``: whether its
+    Forming a Gram matrix sets ``kappa``: per diagonal entry, what the implicit
+    centering subtracted from it (sum(s^2) mu_j^2 for X^T X; the raw minus the
+    centered diagonal for X X^T); over that entry (plus the penalty) it is the factor
+    by which the rounding of the equilibrated Gram matrix exceeds that of explicitly
+    centered data (see _cholesky_columns); and ``finite``: whether its
     diagonal is finite (NaN or infinity anywhere in X makes it NaN or infinite).
     """
 
@@ -145,8 +147,7 @@ class _Design:
     def _check(self, M, shift):
         diag = np.diag(M)
         self.finite = bool(np.all(np.isfinite(diag)))
-        top = float(np.max(diag)) if len(diag) else 0.0
-        self.kappa = shift / top if top > 0 else (np.inf if shift else 0.0)
+        self.kappa = shift
 
     def gram_features(self):
         """Xc^T Xc (n_features, n_features); its upper triangle is valid."""
@@ -159,13 +160,17 @@ class _Design:
         shift = 0.0
         if mu is not None and len(mu):
             ss = sq_norm(s)
-            shift = ss * sq_norm(mu)
+            shift = ss * mu ** 2
             # Gi -= sum(s^2) * np.outer(mu, mu)  (upper triangle, in place)
             Gi = blas.dsyr(-ss, mu, a=Gi, lower=0, overwrite_a=1)
         if self.cols is None:
             G = Gi
         else:
             imp, exp = self.cols
+            if np.ndim(shift):
+                full = np.zeros(self.shape[1])
+                full[imp] = shift
+                shift = full
             G = np.empty((self.shape[1],) * 2)
             G[np.ix_(imp, imp)] = _full(Gi)
             cross = np.asarray(A.T @ self.D)
@@ -189,6 +194,7 @@ class _Design:
             K = gram(A, features=False)          # A @ A.T (upper triangle)
         shift = 0.0
         if self.centered and A.shape[1]:
+            raw = K.diagonal().copy()
             ss = sq_norm(s)
             # v = K @ s / ss = A mu  (K symmetric, upper triangle)
             v = blas.dsymv(1.0 / ss, K, s, lower=0)
@@ -197,6 +203,7 @@ class _Design:
             # K -= np.outer(u, s) + np.outer(s, u) with u = v - (mu @ mu) / 2 s
             # (upper triangle, in place)
             K = blas.dsyr2(-1.0, v - 0.5 * mm * s, s, a=K, lower=0, overwrite_a=1)
+            shift = np.maximum(raw - K.diagonal(), 0)
         if self.D is not None:
             K = _full(K) + self.D @ self.D.T
         self._check(K, shift)
@@ -212,6 +219,39 @@ class _Design:
         Xc = np.empty(self.shape, order="F")
         np.subtract(A, np.multiply.outer(self.sqrt_sw, mu), out=Xc)
         return Xc
+
+    def column_scales(self):
+        """Powers of two near each column's largest magnitude in Xc (1 for zero
+        columns): dividing by them is exact and keeps X^T X from overflowing."""
+        A, mu = self.A, self.mu
+        if self.sparse:
+            big = np.asarray(abs(A).max(axis=0).toarray()).ravel()
+        else:
+            big = np.max(np.abs(A), axis=0) if A.shape[0] else np.zeros(A.shape[1])
+        if mu is not None:
+            big = np.maximum(big, np.abs(mu) * np.max(self.sqrt_sw))
+        if self.cols is not None:
+            out = np.empty(self.shape[1])
+            out[self.cols[0]] = big
+            out[self.cols[1]] = np.max(np.abs(self.D), axis=0)
+            big = out
+        ok = np.isfinite(big) & (big > 0)
+        scales = np.ones_like(big)
+        scales[ok] = np.ldexp(1.0, np.rint(np.log2(big[ok])).astype(int))
+        return scales
+
+    def scaled(self, scales):
+        """The design Xc diag(1 / scales) (a copy of the data)."""
+        i, e = self._split(scales)
+        if self.sparse:
+            A = sparse.csr_matrix(self.A @ sparse.diags(1.0 / i))
+        else:
+            A = np.asfortranarray(self.A / i)
+        mu = None if self._mu is None else self._mu / i
+        D = None if self.D is None else self.D / e
+        design = _Design(A, mu, self.sqrt_sw, D, self.cols,
+                         lazy_mean=self._lazy and self._mu is None)
+        return design
 
     def explicit(self):
         """The same design with dense X centered explicitly (no cancellation)."""
@@ -257,9 +297,22 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
                     scale)
         w = np.ones(n_samples) if swr is None else swr
         X_offset = np.asarray(w @ X).ravel() / n_samples
-        sq = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() / n_samples
-        var = np.maximum(sq - X_offset ** 2, 0)
-        exp = np.flatnonzero(X_offset ** 2 > _SPLIT_RATIO * var)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sq = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() / n_samples
+            mean2 = X_offset ** 2
+            huge = np.flatnonzero(~np.isfinite(sq) | ~np.isfinite(mean2))
+            if len(huge):
+                # squares overflowing: those columns' ratio on a rescaled copy
+                c = np.asarray(abs(Xs[:, huge]).max(axis=0).toarray()).ravel()
+                c[~(c > 0)] = 1.0
+                Xh = Xs[:, huge] @ sparse.diags(1.0 / c)
+                sq[huge] = np.asarray(Xh.multiply(Xh).sum(axis=0)).ravel() / n_samples
+                mean2[huge] = (X_offset[huge] / c) ** 2
+                sq[huge] -= mean2[huge]
+        var = np.maximum(sq - mean2, 0)
+        if len(huge):
+            var[huge] = np.maximum(sq[huge], 0)
+        exp = np.flatnonzero(mean2 > _SPLIT_RATIO * var)
         if len(exp) == 0:
             return _Design(Xs, X_offset, sqrt_sw), Yc, X_offset, y_offset, scale
         imp = np.setdiff1d(np.arange(n_features), exp)

@@ -10,7 +10,14 @@ from scipy import linalg
 
 from ._linalg import matmul, sq_norm
 from ._ridge_design import _full
-from ._ridge_solvers import _cholesky_columns, _solve_svd, _spectral_filter, _svd
+from ._ridge_solvers import (
+    _cholesky_columns,
+    _jacobi_svd,
+    _solve_svd,
+    _spectral_filter,
+    _svd,
+    badly_scaled,
+)
 from ._threads import kernel_scope
 
 # eigendecompositions of matrices smaller than this run on one thread: a second thread
@@ -31,29 +38,40 @@ class _Spectrum:
     * wide (n <= p): G^{-1} = Q diag(1 / (lam + alpha)) Q^T with Xc Xc^T = Q lam Q^T
       (eigendecomposition, or Q = U, lam = s^2 of the SVD of Xc);
     * long (n > p): alpha G^{-1} = I - B diag(1 / (lam + alpha)) B^T with B = Xc V,
-      Xc^T Xc = V lam V^T (or B = U s from the SVD).
+      Xc^T Xc = V lam V^T (from the SVD: I - U diag(s^2 / (s^2 + alpha)) U^T).
 
     Per alpha and target: O(n * min(n, p)) operations, run for blocks of alphas at
     once as matrix products (one pass over B or Q per block, not per alpha).
     """
 
-    def __init__(self, design, Y, mode, fit_intercept):
+    def __init__(self, design, Y, mode, fit_intercept, alpha_min=0.0):
         n_samples, n_features = design.shape
         self.design, self.Y, self.fit_intercept = design, Y, fit_intercept
         self.wide = n_samples <= n_features
         self.sqrt_sw = design.sqrt_sw
+        jacobi = False
+        if not design.sparse:
+            # a badly scaled column: the eigendecomposition (and the bidiagonalizing
+            # SVD) lose the small directions; the one-sided Jacobi SVD keeps them
+            with np.errstate(over="ignore", invalid="ignore"):
+                jacobi = badly_scaled(design.col_sq_norms(), alpha_min)
+            mode = "svd" if jacobi else mode
         self.svd = mode == "svd"
         # long problems: B = Xc V (n x r, the size of X) is never formed in full; its
         # rows are computed block by block where they are needed (``_rows``), so that
         # RidgeCV holds no second copy of X
         self.U = self.Q = self.V = None
         if self.svd:
-            U, s, Vt = _svd(design.fortran())
-            self.lam, self.s, self.V = s ** 2, s, Vt.T
+            U, s, Vt = (_jacobi_svd if jacobi else _svd)(design.fortran())
+            self.s, self.V = s, Vt.T
+            with np.errstate(over="ignore"):
+                self.lam = s ** 2
+            # wide: Q = U; long: the leave-one-out residuals from the rows of U and the
+            # filter s^2 / (s^2 + alpha) (U diag(s) would overflow in s^2 for huge s)
             if self.wide:
                 self.Q = U
             else:
-                self.U = U                  # B = U diag(s)
+                self.U = U
         else:
             # (the full matrix: LAPACK's tridiagonal reduction from the lower triangle
             # was the more accurate on badly scaled real data, e.g. ames). Divide and
@@ -74,8 +92,8 @@ class _Spectrum:
             self.MtY = self.Q.T @ Y
             self.Mts = self.Q.T @ self.sqrt_sw
         elif self.svd:
-            self.MtY = (self.U * self.s).T @ Y          # B^T Y
-            self.Mts = None      # (B^T s = V^T Xc^T s = 0: not needed, see loo)
+            self.MtY = self.U.T @ Y                     # U^T Y
+            self.Mts = None      # (U^T s = 0 as B^T s = 0: not needed, see loo)
         else:
             self.MtY = self.V.T @ design.tdot(Y)        # B^T Y = V^T Xc^T Y
             self.Mts = None
@@ -86,7 +104,7 @@ class _Spectrum:
         if self.wide:
             return self.Q[i]
         if self.svd:
-            return self.U[i] * self.s
+            return self.U[i]                 # (its filter D holds the s^2)
         return self.design.dot_rows(i, self.V)
 
     def _row_step(self, per_row):
@@ -119,7 +137,11 @@ class _Spectrum:
     def _loo_factors(self, alphas):
         k = len(alphas)
         t = self.Y.shape[1]
-        D = 1.0 / (self.lam[:, None] + alphas[None, :])             # (r, k)
+        if self.svd and not self.wide:
+            # the hat matrix U diag(s^2 / (s^2 + alpha)) U^T: D is that filter
+            D = self.s[:, None] * _spectral_filter(None, alphas, self.s)
+        else:
+            D = 1.0 / (self.lam[:, None] + alphas[None, :])         # (r, k)
         r = len(self.lam)
         DY = (D[:, :, None] * self.MtY[:, None, :]).reshape(r, k * t)
         # the intercept's share of the diagonal: the column s, centered out of Xc.
@@ -192,9 +214,9 @@ class _Spectrum:
 
     def coef(self, alphas):
         """Coefficients (t, p) for alphas[k] on target k (minimum norm at alpha 0)."""
+        if self.svd:                      # MtY = U^T y
+            return (self.V @ (_spectral_filter(None, alphas, self.s) * self.MtY)).T
         D = _spectral_filter(self.lam, alphas)
         if not self.wide:                 # B^T y = V^T Xc^T y
             return (self.V @ (D * self.MtY)).T
-        if self.svd:                      # Q^T y = U^T y
-            return (self.V @ (self.s[:, None] * D * self.MtY)).T
         return self.design.tdot(self.Q @ (D * self.MtY)).T

@@ -38,14 +38,33 @@ _REFINED = 1e-10
 _REFINE_STEPS = 4
 
 
-def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None):
-    """Z with (M + alphas[k] I) Z[:, k] = B[:, k] from the upper triangle of M: one
-    LAPACK factorization per distinct alpha, the last one in place (M is consumed).
-    None when a factorization fails or is ill-conditioned (reciprocal condition
-    estimate rcond below _RCOND_MIN).
+def _power_of_two(v):
+    """The powers of two nearest to v > 0 (1 where v is 0, negative or not finite):
+    scaling by them is exact."""
+    v = np.asarray(v, dtype=np.float64)
+    ok = np.isfinite(v) & (v > 0)
+    out = np.ones_like(v)
+    out[ok] = np.ldexp(1.0, np.rint(np.log2(v[ok])).astype(int))
+    return out
 
-    ``kappa`` is the rounding of M beyond eps (implicit centering, see _Design): the
-    solve then errs by up to ~kappa eps / rcond. Above _REFINE_FROM, the solution is
+
+def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None):
+    """Z with (M + alphas[k] diag(pen)) Z[:, k] = B[:, k] from the upper triangle of M
+    (pen: ones when None): one LAPACK factorization per distinct alpha, the last one
+    in place (M is consumed). None when a factorization fails or is ill-conditioned
+    (reciprocal condition estimate rcond below _RCOND_MIN).
+
+    The matrix is equilibrated first, d (M + a pen) d with d the powers of two nearest
+    to 1 / sqrt(its diagonal): exact, so the factor is the same up to that scaling,
+    and Cholesky's accuracy depends only on the condition of the equilibrated matrix
+    (van der Sluis): rcond is that of the equilibrated matrix, so a badly scaled
+    column alone does not reject the factorization.
+
+    ``kappa`` is the rounding of M beyond eps (implicit centering, see _Design): a
+    scalar (relative to the matrix) or, per diagonal entry, what the centering
+    subtracted from it (relative to that entry plus the penalty, its max is the
+    rounding of the equilibrated matrix); the solve then errs by up to ~kappa eps /
+    rcond. Above _REFINE_FROM, the solution is
     refined (Wilkinson's iterative refinement: residuals with ``gram_times``, the
     exact Gram matrix applied through products with X, whose rounding grows only
     like sqrt(kappa); corrections from the same factorization) until the correction
@@ -53,43 +72,55 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None):
     of the solution, or if kappa eps / rcond is too large (> 0.1) to refine."""
     m = M.shape[0]
     eps = np.finfo(np.float64).eps
-    # the 1-norm of the symmetric matrix is at most its upper triangle's largest
-    # column sum plus its largest row sum (an overestimate by at most 2x):
-    # U = np.abs(np.triu(M)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
-    anorm = (lapack.dlantr("1", M, uplo="U") + lapack.dlantr("I", M, uplo="U")) \
-        if m else 0.0
+    pen = np.ones(m) if pen is None else pen
     if np.all(alphas == alphas[0]):
         groups = [(alphas[0], slice(None))]
     else:
         groups = [(a, np.flatnonzero(alphas == a)) for a in np.unique(alphas)]
+    diag = M.diagonal().copy()
     Z = np.empty_like(B)
     for i, (a, cols) in enumerate(groups):
         last = i == len(groups) - 1
         F = M if last and M.flags.f_contiguous else np.array(M, order="F", copy=True)
-        F.flat[:: m + 1] += a
-        # c = linalg.cholesky(M + a I) (upper: c^T c = M + a I), in place
+        F.flat[:: m + 1] += a * pen
+        d = 1.0 / _power_of_two(np.sqrt(diag + a * pen))
+        F *= d[:, None]
+        F *= d[None, :]
+        # the 1-norm of the symmetric matrix is at most its upper triangle's largest
+        # column sum plus its largest row sum (an overestimate by at most 2x):
+        # U = np.abs(np.triu(F)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
+        anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
+            if m else 0.0
+        # c = linalg.cholesky(F) (upper: c^T c = F), in place
         c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
         if info != 0:
             return None
-        # rcond ~ 1 / (||M + a I||_1 ||(M + a I)^{-1}||_1), estimated from c
-        rcond, info = lapack.dpocon(c, anorm + a, uplo="U")
+        # rcond ~ 1 / (||F||_1 ||F^{-1}||_1), estimated from c
+        rcond, info = lapack.dpocon(c, anorm, uplo="U")
         if info != 0 or not rcond >= _RCOND_MIN:
             return None
-        # z = linalg.cho_solve((c, False), B[:, cols])
-        z, info = lapack.dpotrs(c, B[:, cols], lower=0)
+        # z = d * linalg.cho_solve((c, False), d * B[:, cols])
+        z, info = lapack.dpotrs(c, d[:, None] * B[:, cols], lower=0)
         if info != 0:
             return None
-        error = kappa * eps / rcond
+        z *= d[:, None]
+        if np.ndim(kappa):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                k = np.max(kappa / (diag + a * pen)) if m else 0.0
+            k = np.inf if not k >= 0 else k
+        else:
+            k = kappa
+        error = k * eps / rcond
         if error > _REFINE_FROM:
             if gram_times is None or error > 0.1:
                 return None
             change = np.inf
             for _ in range(_REFINE_STEPS):
-                residual = B[:, cols] - gram_times(z) - a * z
-                dz, info = lapack.dpotrs(c, residual, lower=0)    # cho_solve
-                z = z + dz
-                last, change = change, np.linalg.norm(dz) / max(np.linalg.norm(z),
-                                                                np.finfo(float).tiny)
+                residual = B[:, cols] - gram_times(z) - (a * pen)[:, None] * z
+                dz, info = lapack.dpotrs(c, d[:, None] * residual, lower=0)
+                z = z + d[:, None] * dz
+                last, change = change, np.linalg.norm(d[:, None] * dz) / max(
+                    np.linalg.norm(z), np.finfo(float).tiny)
                 # done: the error left is about kappa eps / rcond (< 0.1) times the
                 # last correction; or the residual's own rounding stops the progress
                 if change <= _REFINED or change > 0.5 * last:
@@ -120,17 +151,47 @@ def _solve_cholesky(design, Y, alphas):
     return None if C is None else design.tdot(C).T
 
 
+def _solve_scaled_primal(design, Y, alphas):
+    """The primal normal equations of the design with its columns divided by powers
+    of two near their largest magnitudes: (Xs^T Xs + alpha diag(1 / scales^2)) z =
+    Xs^T y, w = z / scales; neither overflows nor loses a badly scaled column (see
+    _cholesky_columns). For the cases the direct solves reject: a wide design whose
+    X X^T is ill-conditioned by one column, or X^T X that overflows. None if this
+    is ill-conditioned too."""
+    scales = design.column_scales()
+    scaled = design.scaled(scales)
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = scaled.gram_features()
+        if not scaled.finite:
+            return None
+        rhs = scaled.tdot(Y)
+        Z = _cholesky_columns(G, rhs, alphas, scaled.kappa,
+                              lambda Z: scaled.tdot(scaled.dot(Z)),
+                              pen=scales ** -2.0)
+    if Z is None:
+        return None
+    return (Z / scales[:, None]).T
+
+
 def _spectral_filter(s2, alphas, s=None):
     """f[j, k] = s_j / (s_j^2 + alpha_k) (or 1 / (lambda_j + alpha_k) when s is None);
-    for alpha == 0, directions with s_j^2 below rounding get 0 (minimum norm)."""
+    for alpha == 0, directions with s_j^2 below rounding get 0 (minimum norm). With s,
+    computed as 1 / (s_j + alpha_k / s_j): no overflow of s_j^2 for huge s_j."""
+    if s is not None:
+        s = np.maximum(s, 0)
+        top = s.max() if len(s) else 0.0
+        keep = s > top * max(len(s), 1) * np.finfo(np.float64).eps
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            f = 1.0 / (s[:, None] + alphas[None, :] / s[:, None])
+        f[~np.isfinite(f) | (s[:, None] == 0)
+          | ((alphas[None, :] == 0) & ~keep[:, None])] = 0
+        return f
     s2 = np.maximum(s2, 0)
     top = s2.max() if len(s2) else 0.0
-    keep = s2 > top * (max(len(s2), 1) * np.finfo(np.float64).eps) ** (
-        1 if s is None else 2)
+    keep = s2 > top * max(len(s2), 1) * np.finfo(np.float64).eps
     denom = s2[:, None] + alphas[None, :]
-    num = np.ones_like(s2) if s is None else s
     with np.errstate(divide="ignore", invalid="ignore"):
-        f = num[:, None] / denom
+        f = 1.0 / denom
     f[~np.isfinite(f) | ((alphas[None, :] == 0) & ~keep[:, None])] = 0
     return f
 
@@ -144,11 +205,52 @@ def _svd(X):
                           lapack_driver="gesvd")
 
 
-def _solve_svd(design, Y, alphas):
-    """SVD of Xc (dense) or eigendecomposition of the smaller Gram matrix (sparse)."""
+def _jacobi_svd(X):
+    """Thin SVD (U, s, Vt) of dense X by LAPACK's preconditioned one-sided Jacobi
+    (dgejsv, JOBA='F'): accurate in the small singular values and their vectors when
+    X is a well-conditioned matrix between diagonal scalings of its rows and columns
+    (a badly scaled column), where the bidiagonalizing SVD loses them (its error is
+    eps times the largest singular value). Several times slower than ``_svd``; the
+    solver of badly scaled problems. ``_svd`` if LAPACK reports a failure."""
+    m, n = X.shape
+    if m < n:
+        U, s, Vt = _jacobi_svd(X.T)
+        return Vt.T, s, U.T
+    if n == 0:
+        return _svd(X)
+    sva, u, v, work, _, info = lapack.dgejsv(np.asfortranarray(X), joba=2, jobu=0,
+                                              jobv=0)
+    if info != 0:
+        return _svd(X)
+    # dgejsv returns the singular values as sva * (work[1] / work[0])
+    with np.errstate(over="ignore"):
+        s = sva * (work[1] / work[0])
+    if not np.all(np.isfinite(s)):
+        return _svd(X)
+    return u, s, v.T
+
+
+def badly_scaled(diag, alpha_min):
+    """Whether a Gram matrix with this diagonal has columns so unequally scaled that
+    a normwise-stable decomposition of it (eigh; the SVD of X) resolves the smallest
+    column's curvature (its diagonal plus the smallest penalty) to fewer than 8
+    digits: its error is about eps times the largest diagonal entry. True also when
+    the diagonal overflowed."""
+    diag = np.asarray(diag)
+    if not np.all(np.isfinite(diag)):
+        return True
+    pos = diag[diag > 0]
+    if len(pos) == 0:
+        return False
+    return bool(np.finfo(np.float64).eps * pos.max() > 1e-8 * (pos.min() + alpha_min))
+
+
+def _solve_svd(design, Y, alphas, jacobi=False):
+    """SVD of Xc (dense; by one-sided Jacobi when ``jacobi``) or eigendecomposition of
+    the smaller Gram matrix (sparse)."""
     if not design.sparse:
-        U, s, Vt = _svd(design.fortran())
-        f = _spectral_filter(s ** 2, alphas, s)
+        U, s, Vt = (_jacobi_svd if jacobi else _svd)(design.fortran())
+        f = _spectral_filter(None, alphas, s)
         return (Vt.T @ (f * (U.T @ Y))).T
     n_samples, n_features = design.shape
     if n_samples >= n_features:

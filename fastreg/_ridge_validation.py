@@ -121,6 +121,11 @@ def _validate_xy(estimator, X, y, accept_sparse, dtype, ensure_all_finite=True):
     return X, y
 
 
+def _check_finite_x(X):
+    """scikit-learn's error if X holds NaN or infinity."""
+    assert_all_finite(X, estimator_name="Ridge", input_name="X")
+
+
 def _raise_not_finite(X):
     """After a solve produced NaN or infinity: scikit-learn's error if X is not finite,
     otherwise an overflow."""

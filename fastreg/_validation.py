@@ -47,9 +47,10 @@ def check_selection(selection):
 
 def check_precompute(precompute):
     """'auto', a bool or an array (a Gram matrix, checked against X by the engine)."""
+    # (a string is never a Gram matrix, though np.str_ has __array__)
     if not (isinstance(precompute, (bool, np.bool_)) or
             (isinstance(precompute, str) and precompute == "auto") or
-            hasattr(precompute, "__array__")):
+            (hasattr(precompute, "__array__") and not isinstance(precompute, str))):
         raise ValueError(
             "The 'precompute' parameter must be a bool, 'auto' or an array of shape "
             f"(n_features, n_features), got {precompute!r}.")
@@ -157,6 +158,17 @@ def _checked_X(X, check_input):
     return X
 
 
+def check_xy_finite(Xy):
+    """Xy = X^T y must be finite: NaN would silently zero a feature, infinity
+    every coefficient."""
+    bad = ~np.isfinite(Xy)
+    if np.any(bad):
+        j = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(
+            f"Xy contains NaN or infinity (entry {j}: {Xy.ravel()[j]!r}); Xy must be "
+            "the finite vector X^T y.")
+
+
 def validate_path_input(X, y, Xy, check_input):
     """X (dense Fortran or sparse) and 1-D y of X's float dtype, and Xy (p,)."""
     if _ready_dense(X, y):
@@ -168,6 +180,11 @@ def validate_path_input(X, y, Xy, check_input):
         check_consistent_length(X, y)
     else:
         X = np.asfortranarray(X)
+        if X.ndim != 2:
+            raise ValueError(
+                f"X must be 2-D (n_samples, n_features), got an array of shape "
+                f"{X.shape} (check_input=False skips the conversion that check_array "
+                "would do).")
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64, order="F")
         y = np.asarray(y, dtype=X.dtype)
@@ -179,6 +196,7 @@ def validate_path_input(X, y, Xy, check_input):
         Xy = np.asarray(Xy, dtype=X.dtype).ravel()
         if Xy.shape != (X.shape[1],):
             raise ValueError(f"Xy has shape {np.shape(Xy)}, expected ({X.shape[1]},).")
+        check_xy_finite(Xy)
     return X, np.ascontiguousarray(y), Xy
 
 
@@ -206,4 +224,5 @@ def validate_multitask_input(X, Y, Xy, check_input):
             raise ValueError(f"Xy has shape {Xy.shape}, expected "
                              f"({X.shape[1]}, {Y.shape[1]}) = (n_features, n_targets) "
                              "for a 2-D y.")
+        check_xy_finite(Xy)
     return X, Y, Xy

@@ -312,3 +312,54 @@ def documented_names(doc, section):
         if m:
             names.add(m.group(1).lstrip("*"))
     return names
+
+
+def exact_ridge_rational(X, y, alpha, fit_intercept=True):
+    """Ridge coefficients solved exactly in rational arithmetic (``fractions``), then
+    rounded: (Xc^T Xc + alpha I) w = Xc^T yc, Xc and yc the data as given, centered
+    exactly when ``fit_intercept``. Every float is a rational, so this is the exact
+    solution of the float64 problem, whatever its scaling (small problems only)."""
+    from fractions import Fraction
+    n, p = X.shape
+    F = [[Fraction(float(v)) for v in row] for row in np.asarray(X)]
+    Y = [Fraction(float(v)) for v in y]
+    if fit_intercept:
+        for j in range(p):
+            m = sum(F[i][j] for i in range(n)) / n
+            for i in range(n):
+                F[i][j] -= m
+        m = sum(Y) / n
+        Y = [v - m for v in Y]
+    a = Fraction(float(alpha))
+    A = [[sum(F[i][j] * F[i][k] for i in range(n)) + (a if j == k else 0)
+          for k in range(p)] for j in range(p)]
+    b = [sum(F[i][j] * Y[i] for i in range(n)) for j in range(p)]
+    for c in range(p):                                 # Gaussian elimination
+        piv = next(r for r in range(c, p) if A[r][c] != 0)
+        A[c], A[piv], b[c], b[piv] = A[piv], A[c], b[piv], b[c]
+        for r in range(c + 1, p):
+            f = A[r][c] / A[c][c]
+            if f:
+                for k in range(c, p):
+                    A[r][k] -= f * A[c][k]
+                b[r] -= f * b[c]
+    w = [Fraction(0)] * p
+    for c in reversed(range(p)):
+        w[c] = (b[c] - sum(A[c][k] * w[k] for k in range(c + 1, p))) / A[c][c]
+    return np.array([float(v) for v in w])
+
+
+def exact_ridge_loo(X, y, alphas, fit_intercept=True):
+    """Mean squared leave-one-out error of each alpha, every fit exact
+    (``exact_ridge_rational``)."""
+    n = len(y)
+    out = []
+    for a in alphas:
+        err = 0.0
+        for i in range(n):
+            keep = np.arange(n) != i
+            w = exact_ridge_rational(X[keep], y[keep], a, fit_intercept)
+            b = (y[keep].mean() - X[keep].mean(axis=0) @ w) if fit_intercept else 0.0
+            err += (y[i] - X[i] @ w - b) ** 2
+        out.append(err / n)
+    return np.array(out)

@@ -531,3 +531,63 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
         # the cancelling case: both are rounding noise of the exact 0 (the moments
         # alone would give noise of the size of y'y, about 1e-14 here)
         assert expected[2] < 1e-20 and 0 <= got[2] < 1e-20
+
+
+# -- extreme weights, zero-weight folds, huge targets (issue 20, items 4 and 6) ------
+
+@pytest.mark.parametrize("big", [1e8, 1e12, 1e17, 1e20, 1e300])
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cv_with_one_extreme_weight_matches_sklearn(big, fmt, seed):
+    """One weight `big` times the others: the test block holding it carries nearly
+    all the weight, and the training moments as total minus block lose every digit
+    (before: ZeroDivisionError in _cv.py from 1e17 on). They are then summed from
+    the training rows; the fit matches scikit-learn's (alpha_, mse_path_, coef_)."""
+    import scipy.sparse as sparse
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 60))
+    X = rng.standard_normal((n, 5))
+    y = X[:, 0] + 0.1 * rng.standard_normal(n)
+    sw = np.ones(n)
+    sw[int(rng.integers(n))] = big
+    Xf = sparse.csr_matrix(X) if fmt == "csr" else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = fastreg.LassoCV(cv=3, tol=1e-10).fit(Xf, y, sample_weight=sw)
+        ref = sk.LassoCV(cv=3, tol=1e-10).fit(X, y, sample_weight=sw)
+    assert_allclose(ours.alphas_, ref.alphas_, rtol=1e-12)
+    assert_allclose(ours.alpha_, ref.alpha_, rtol=1e-12)
+    assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-6)
+    assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("estimator", [fastreg.LassoCV, fastreg.ElasticNetCV,
+                                       fastreg.MultiTaskLassoCV])
+def test_cv_test_fold_with_zero_weights_is_a_clear_error(estimator):
+    """A test fold whose weights are all 0 has no weighted MSE (0 / 0): a ValueError
+    naming sample_weight and the fold (scikit-learn: ZeroDivisionError "Weights sum
+    to zero"; before: UnboundLocalError best_r_idx)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    y = X[:, 0] + 0.1 * rng.standard_normal(30)
+    if estimator is fastreg.MultiTaskLassoCV:
+        y = np.column_stack([y, y])
+    sw = np.ones(30)
+    sw[:10] = 0
+    with pytest.raises(ValueError, match=r"sample_weight.*test fold 0.*sum to 0"):
+        estimator(cv=KFold(3)).fit(X, y, sample_weight=sw)
+
+
+@pytest.mark.parametrize("s", [1e155, 1e200, 1e300])
+def test_cv_on_a_target_whose_squares_overflow_is_a_clear_error(s):
+    """y scaled by s: the CV errors (mse_path_, in y's squared units) overflow
+    float64; a ValueError naming y (before: UnboundLocalError best_r_idx)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    y = X[:, 0] + 0.1 * rng.standard_normal(30)
+    with pytest.raises(ValueError, match="y is too large"):
+        fastreg.LassoCV(cv=3).fit(X, s * y)
+    big = fastreg.LassoCV(cv=3).fit(X, 1e100 * y)      # representable: fitted
+    ref = fastreg.LassoCV(cv=3).fit(X, y)
+    assert_allclose(big.alpha_ / 1e100, ref.alpha_, rtol=1e-10)
+    assert_allclose(big.coef_ / 1e100, ref.coef_, rtol=1e-6, atol=1e-9)

@@ -178,3 +178,154 @@ def test_column_norms_overflowing_give_a_clear_error(order):
     a = fastreg.Lasso(alpha=1e140 / c, tol=1e-12).fit(
         np.asarray(Xs / c, order=order), y)
     np.testing.assert_allclose(b.coef_ * c, a.coef_, rtol=1e-6, atol=1e-12)
+
+
+# -- precomputed Gram matrices and Xy (issue 20, item 5) -----------------------------
+
+def _gram_problem():
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((30, 6)))
+    y = X @ np.ones(6) + 0.1 * rng.standard_normal(30)
+    return X, y, X.T @ X
+
+
+def _bad_gram(kind, G):
+    """A corrupted copy of the Gram matrix G, never touching the column of its
+    largest diagonal entry (the one the shape-and-data check compares with X)."""
+    G = G.copy()
+    j = int(np.argmax(np.diag(G)))
+    a, b, c = [i for i in range(G.shape[0]) if i != j][:3]
+    if kind == "indefinite-minor":        # a 2 x 2 principal minor < 0
+        G[a, b] = G[b, a] = 1.5 * np.sqrt(G[a, a] * G[b, b])
+    elif kind == "indefinite":            # every 2 x 2 minor >= 0, eigenvalue < 0
+        C = np.array([[1, .9, .9], [.9, 1, -.9], [.9, -.9, 1]])
+        d = np.sqrt(np.diag(G)[[a, b, c]])
+        G[np.ix_([a, b, c], [a, b, c])] = C * np.outer(d, d)
+    elif kind == "negative-diagonal":
+        G[a, a] = -1.0
+    elif kind == "asymmetric":
+        G[a, b] += 3.0
+    elif kind == "nan":
+        G[a, b] = np.nan
+    return G
+
+
+FRONT_ENDS = {
+    "Lasso": lambda X, y, G: fastreg.Lasso(alpha=0.01, precompute=G,
+                                           fit_intercept=False).fit(X, y),
+    "ElasticNet": lambda X, y, G: fastreg.ElasticNet(alpha=0.01, precompute=G,
+                                                     fit_intercept=False).fit(X, y),
+    "lasso_path": lambda X, y, G: fastreg.lasso_path(X, y, precompute=G,
+                                                     alphas=[0.1, 0.01]),
+    "enet_path": lambda X, y, G: fastreg.enet_path(X, y, precompute=G,
+                                                   alphas=[0.1, 0.01]),
+    "enet_path-ridge": lambda X, y, G: fastreg.enet_path(X, y, precompute=G,
+                                                         l1_ratio=0.0,
+                                                         alphas=[0.1, 0.01]),
+}
+
+
+@pytest.mark.parametrize("kind", ["indefinite-minor", "indefinite",
+                                  "negative-diagonal", "asymmetric", "nan"])
+@pytest.mark.parametrize("front", sorted(FRONT_ENDS))
+def test_bad_precomputed_gram_is_rejected(kind, front):
+    """A precomputed Gram matrix that cannot be X^T X (indefinite, a negative
+    diagonal, asymmetric, NaN) raises a ValueError naming ``precompute``: checked in
+    O(p^2) (diagonal, symmetry, 2 x 2 minors), positive semidefiniteness on the
+    solution's support after the solve. Before: accepted (coefficients up to 5e162
+    with only a ConvergenceWarning)."""
+    X, y, G = _gram_problem()
+    with pytest.raises(ValueError, match="precompute"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            FRONT_ENDS[front](X, y, _bad_gram(kind, G))
+
+
+@pytest.mark.parametrize("front", sorted(FRONT_ENDS))
+def test_valid_precomputed_gram_is_accepted(front):
+    """Gram matrices that are X^T X up to rounding stay accepted, with the same
+    result as precompute=True: products in another order (gemm, not syrk), from a
+    float32 X, rank deficient (more features than samples)."""
+    X, y, G = _gram_problem()
+    ref = FRONT_ENDS[front](X, y, True)
+    for G2 in (np.dot(np.array(X.T, order="C"), np.array(X, order="C")),
+               (X.astype(np.float32).T @ X.astype(np.float32)).astype(np.float64),
+               G):
+        out = FRONT_ENDS[front](X, y, G2)
+        a = out.coef_ if hasattr(out, "coef_") else out[1]
+        b = ref.coef_ if hasattr(ref, "coef_") else ref[1]
+        assert np.allclose(a, b, rtol=1e-3, atol=1e-6)
+    Xw = np.asfortranarray(np.random.default_rng(1).standard_normal((5, 12)))
+    FRONT_ENDS[front](Xw, Xw[:, 0], Xw.T @ Xw)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("path", ["lasso_path", "enet_path", "multitask"])
+def test_xy_not_finite_is_rejected(bad, path):
+    """Xy with NaN or infinity: a ValueError naming Xy. Before: NaN silently set that
+    feature to 0 (with a grid of alphas 1e-15), infinity gave all-zero coefficients."""
+    X, y, G = _gram_problem()
+    Xy = X.T @ y
+    Xy[2] = bad
+    with pytest.raises(ValueError, match="Xy"):
+        if path == "lasso_path":
+            fastreg.lasso_path(X, y, Xy=Xy, precompute=G)
+        elif path == "enet_path":
+            fastreg.enet_path(X, y, Xy=Xy)
+        else:
+            Y = np.column_stack([y, y])
+            fastreg.enet_path(X, Y, Xy=np.column_stack([Xy, Xy]), precompute=G)
+
+
+# -- errors that name the parameter, the value and what is expected (item 6) ---------
+
+def _xy():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    return X, X[:, 0] + 0.1 * rng.standard_normal(30)
+
+
+ERROR_CASES = [
+    ("enet_path tol='x'", lambda X, y: fastreg.enet_path(X, y, tol="x"),
+     r"'tol'.*'x'"),
+    ("enet_path max_iter=None", lambda X, y: fastreg.enet_path(X, y, max_iter=None),
+     r"'max_iter'.*None"),
+    ("enet_path check_input=False 1-D X",
+     lambda X, y: fastreg.enet_path(X[:, 0], y, check_input=False),
+     r"X must be 2-D.*\(30,\)"),
+    ("enet_path check_input=False NaN X",
+     lambda X, y: fastreg.enet_path(np.asfortranarray(np.where(X > 2, np.nan, X)), y,
+                                    check_input=False),
+     r"X contains NaN"),
+    ("Lasso precompute=np.str_('True')",
+     lambda X, y: fastreg.Lasso(precompute=np.str_("True")).fit(X, y),
+     r"'precompute'.*bool.*'True'"),
+    ("enet_path precompute=np.str_('True')",
+     lambda X, y: fastreg.enet_path(X, y, precompute=np.str_("True")),
+     r"'precompute'.*bool.*'True'"),
+    ("ElasticNetCV l1_ratio=None",
+     lambda X, y: fastreg.ElasticNetCV(l1_ratio=None).fit(X, y),
+     r"'l1_ratio'.*\[0.0, 1.0\].*None"),
+    ("ElasticNetCV l1_ratio=[0.5, None]",
+     lambda X, y: fastreg.ElasticNetCV(l1_ratio=[0.5, None]).fit(X, y),
+     r"'l1_ratio'.*\[0.5, None\]"),
+    ("ElasticNetCV l1_ratio='a'",
+     lambda X, y: fastreg.ElasticNetCV(l1_ratio="a").fit(X, y),
+     r"'l1_ratio'.*'a'"),
+    ("enet_path positive='x'", lambda X, y: fastreg.enet_path(X, y, positive="x"),
+     r"'positive'.*bool.*'x'"),
+    ("enet_path check_input='x'",
+     lambda X, y: fastreg.enet_path(X, y, check_input="x"),
+     r"'check_input'.*bool.*'x'"),
+]
+
+
+@pytest.mark.parametrize("name, call, match", ERROR_CASES,
+                         ids=[c[0] for c in ERROR_CASES])
+def test_error_names_parameter_value_and_expectation(name, call, match):
+    """Each bad parameter gives a ValueError whose message names the parameter, the
+    value and what is expected. Before: "not enough values to unpack", "overflow"
+    for NaN, "could not convert string to float", "got nan" for None, accepted."""
+    X, y = _xy()
+    with pytest.raises(ValueError, match=match):
+        call(X, y)

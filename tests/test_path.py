@@ -478,3 +478,111 @@ def test_estimators_expose_their_path_function():
         assert cls.path is fastreg.enet_path
     for cls in (fastreg.LassoCV, fastreg.MultiTaskLassoCV):
         assert cls.path is fastreg.lasso_path
+
+
+# -- targets and columns near float64's overflow (issue 20, item 4) ------------------
+
+def _scaled_problem():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 8))
+    y = X[:, :3] @ np.array([1.0, -2.0, 3.0]) + 0.1 * rng.standard_normal(50)
+    return X, y
+
+
+def _unscaled_penalty(alpha_s, rho_s, s):
+    """(alpha, rho) with s coef(X, y, alpha, rho) = coef(X, s y, alpha_s, rho_s): with
+    w = s v, the L1 term of the scaled problem divides by s, the L2 term does not:
+    alpha rho = alpha_s rho_s / s and alpha (1 - rho) = alpha_s (1 - rho_s). (The other
+    way round, an elastic net with both terms active at s = 1e150 needs rho_s within
+    1e-150 of 1, which float64 cannot hold: hence this direction.)"""
+    l1, l2 = alpha_s * rho_s / s, alpha_s * (1 - rho_s)
+    return l1 + l2, l1 / (l1 + l2)
+
+
+@pytest.mark.parametrize("s", [1e150, 1e160, 1e200, 1e300])
+@pytest.mark.parametrize("rho_s", [1.0, 0.5])
+@pytest.mark.parametrize("fmt", ["dense", "csc", "gram"])
+def test_huge_target_gives_the_scaled_solution(s, rho_s, fmt):
+    """y scaled by s up to 1e300 (||y||^2 overflows from ~1e154): the estimators and
+    the path functions return s times the solution of (X, y) at the equivalent
+    penalty (``_unscaled_penalty``; the Lasso: alpha / s), never silent zeros (before:
+    all-zero coefficients from 1e155 on, without a warning). With rho_s = 0.5 the
+    equivalent rho is ~1 / s: its duality gap cannot reach tol in float64 (the L1
+    threshold is below the rounding of X^T r), so ConvergenceWarnings are expected
+    there, on the reference too; the solutions still agree."""
+    import scipy.sparse as sparse
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    X, y = _scaled_problem()
+    alpha_s = 0.05 * s if rho_s == 1.0 else 0.1
+    alpha, rho = _unscaled_penalty(alpha_s, rho_s, s)
+    Xf = sparse.csc_matrix(X) if fmt == "csc" else X
+    pre = True if fmt == "gram" else False
+    ref = fastreg.ElasticNet(alpha=alpha, l1_ratio=rho, tol=1e-12).fit(X, y)
+    assert np.any(ref.coef_ != 0)
+    est = fastreg.ElasticNet(alpha=alpha_s, l1_ratio=rho_s, tol=1e-12,
+                             precompute=pre).fit(Xf, s * y)
+    assert_allclose(est.coef_ / s, ref.coef_, rtol=1e-8, atol=1e-10)
+    assert_allclose(est.intercept_ / s, ref.intercept_, rtol=1e-8, atol=1e-10)
+    if rho_s == 1.0:
+        las = fastreg.Lasso(alpha=alpha_s, tol=1e-12, precompute=pre).fit(Xf, s * y)
+        assert_allclose(las.coef_ / s, ref.coef_, rtol=1e-8, atol=1e-10)
+    # the path functions (data as given: centered here), a user grid and the default
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    Xcf = sparse.csc_matrix(Xc) if fmt == "csc" else Xc
+    grid_s = np.array([4.0, 1.0, 0.25]) * alpha_s
+    grid = np.array([_unscaled_penalty(a, rho_s, s)[0] for a in grid_s])
+    _, ref_c, _ = fastreg.enet_path(Xc, yc, l1_ratio=rho, alphas=grid, tol=1e-12)
+    _, coefs, _ = fastreg.enet_path(Xcf, s * yc, l1_ratio=rho_s, alphas=grid_s,
+                                    tol=1e-12, precompute=pre)
+    assert_allclose(coefs / s, ref_c, rtol=1e-8, atol=1e-10)
+    if rho_s == 1.0:
+        a_ref, c_ref, _ = fastreg.lasso_path(Xc, yc, alphas=10, tol=1e-12)
+        a_s, c_s, _ = fastreg.lasso_path(Xcf, s * yc, alphas=10, tol=1e-12,
+                                         precompute=pre)
+        assert_allclose(a_s / s, a_ref, rtol=1e-10)
+        assert_allclose(c_s / s, c_ref, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("s", [1e100, 1e150, 1e200, 1e300])
+def test_huge_column_is_not_taken_as_constant(s):
+    """A column scaled by s with an intercept: its coefficient is not zeroed as
+    "constant" (the test (4 eps mean)^2 overflowed to infinity at 1e200 and dropped
+    it, changing the other coefficients silently). Where its squared norm overflows
+    (s >= ~1e154) the fit raises a ValueError saying so; below, the column is used.
+    A constant column of 1e200 is still constant: coefficient 0, the others as
+    without it."""
+    X, y = _scaled_problem()
+    X[:, 0] += 5.0                     # a mean: the centering matters
+    Xs = X.copy()
+    Xs[:, 0] *= s
+    if s * s * X.shape[0] * 30 < np.finfo(np.float64).max:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est = fastreg.Lasso(alpha=0.05).fit(Xs, y)
+        assert est.coef_[0] != 0
+    else:
+        with pytest.raises(ValueError, match="overflow"):
+            fastreg.Lasso(alpha=0.05).fit(Xs, y)
+    Xk = X.copy()
+    Xk[:, 0] = 3e200
+    est = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(Xk, y)
+    ref = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X[:, 1:], y)
+    assert est.coef_[0] == 0
+    assert_allclose(est.coef_[1:], ref.coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", [1e50, 1e100, 1e150])
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_whole_X_scaled_gives_the_scaled_solution(s, fmt, precompute):
+    """X scaled by s up to 1e150 (its Gram matrix near 1e302): with v = s w the
+    Lasso of (s X, y, s alpha) is that of (X, y, alpha) divided by s."""
+    import scipy.sparse as sparse
+    X, y = _scaled_problem()
+    ref = fastreg.Lasso(alpha=0.05, tol=1e-12).fit(X, y)
+    Xs = sparse.csc_matrix(X * s) if fmt == "csc" else X * s
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = fastreg.Lasso(alpha=0.05 * s, tol=1e-12, precompute=precompute).fit(Xs, y)
+    assert_allclose(est.coef_ * s, ref.coef_, rtol=1e-10, atol=1e-12)
+    assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
