@@ -4,6 +4,7 @@ invariance, the folds, bad chunks, lazy prediction, and a LocalCluster of proces
 (a fit, and GridSearchCV over in-memory estimators with joblib's dask backend)."""
 import subprocess
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -51,7 +52,7 @@ def test_import_fastreg_does_not_import_dask():
     code = "import sys, fastreg; print(any(m.split('.')[0] in ('dask', 'distributed') " \
         "for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=tempfile.gettempdir())   # (not the source folder)
     assert out.stdout.strip() == "False"
 
 

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 
@@ -80,8 +81,11 @@ def run_children(case, delays, timeout=120):
     """One child per delay, run at the same time; each gets SIGINT its delay after it
     printed READY. Returns their (report, exit code, stderr)."""
     env = dict(os.environ, OMP_NUM_THREADS="2")
+    # (from the temporary folder: `python -c` imports from the current directory, which
+    # must not be a source checkout without the compiled modules)
     procs = [subprocess.Popen([sys.executable, "-c", CHILD, case], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env)
+                              stderr=subprocess.PIPE, text=True, env=env,
+                              cwd=tempfile.gettempdir())
              for _ in delays]
     results = []
     try:

@@ -186,7 +186,7 @@ print("POLICY", seen.get("policy"), "GOMP_BEFORE", seen.get("gomp_before"),
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
 @pytest.mark.parametrize("user", [None, "ACTIVE"])
-def test_openmp_loads_with_passive_waits_unless_the_user_chose(user):
+def test_openmp_loads_with_passive_waits_unless_the_user_chose(user, tmp_path):
     """GNU OpenMP reads OMP_WAIT_POLICY when it loads, with fastreg's first compiled
     module: at that moment the policy is PASSIVE (waiting threads sleep instead of
     spinning, see fastreg/_openmp.py), unless the user chose one, and the environment is
@@ -195,8 +195,10 @@ def test_openmp_loads_with_passive_waits_unless_the_user_chose(user):
                                                             "GOMP_SPINCOUNT")}
     if user:
         env["OMP_WAIT_POLICY"] = user
+    # (from an empty folder: `import fastreg` must find the installed package, not a
+    # source checkout in the current directory)
     out = subprocess.run([sys.executable, "-c", OPENMP_PROBE], env=env, text=True,
-                         capture_output=True, timeout=120)
+                         capture_output=True, timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     if "GOMP_AFTER False" in out.stdout:
         pytest.skip("fastreg built without GNU OpenMP")
