@@ -3,10 +3,40 @@ columns (``GramCache``, filled by _cd_gram._ensure_cols), working-set selection,
 random coordinate order, buffer growth, double-precision dot products and the weights of
 Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
 from cython cimport floating
-from libc.math cimport sqrt
+from libc.math cimport INFINITY, fabs, sqrt
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport realloc
 
+
+# the stall rule of both kernels: a gap that has set no new low (by a fraction
+# 1 - STALL_DROP of its size) for STALL_ROUNDS rounds has stalled (an inner solve then
+# hands back to its outer loop; a solve below P.stall_gap stops, as solved as rounding
+# allows); an active phase goes on while its gap drops by 1 - STALL_DROP_A per block
+cdef extern from *:
+    """
+    #define FASTREG_STALL_DROP (1.0 - 1e-6)
+    #define FASTREG_STALL_DROP_A 0.99
+    """
+    const double STALL_DROP "FASTREG_STALL_DROP"
+    const double STALL_DROP_A "FASTREG_STALL_DROP_A"
+
+cdef enum:
+    STALL_ROUNDS = 3
+
+
+cdef inline bint _stalled(double gap, double level, double* best,
+                          int* flat) noexcept nogil:
+    """One round of the stall check: whether `gap` (below `level`) has not improved
+    on the best by a fraction 1 - STALL_DROP of its size for STALL_ROUNDS rounds (a
+    computed gap may be below 0: rounding)."""
+    if gap > level:
+        return False
+    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
+        best[0] = gap
+        flat[0] = 0
+        return False
+    flat[0] += 1
+    return flat[0] >= STALL_ROUNDS
 
 cdef struct ScoreIdx:
     double score

@@ -64,7 +64,7 @@ import numpy as np
 
 from ._cd_common cimport (
     ScoreIdx, GramCache, _take_best, _cmp_int, _rand_int, _grow, _anderson_weights,
-    _nonzero_columns, _gcol, _dsum_dot,
+    _nonzero_columns, _gcol, _dsum_dot, _stalled, STALL_DROP, STALL_DROP_A,
 )
 from ._cd_gram cimport _ensure_cols, _gram_gather
 from ._cd_abort cimport Abort, _poll, _abort_init, _abort_raise
@@ -106,28 +106,7 @@ cdef struct Problem:
     uint32_t rng
 
 
-# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
-# has stalled: the inner solve hands back to the outer loop, the solve stops when it is
-# below P.stall_gap (as in _cd_solver.pyx)
-cdef double STALL_DROP = 1 - 1e-6
-cdef int STALL_ROUNDS = 3
-# the active rows' phase goes on while its gap drops by 1 - STALL_DROP_A per block
-cdef double STALL_DROP_A = 0.99
-
-
-cdef inline bint _stalled(double gap, double level, double* best,
-                          int* flat) noexcept nogil:
-    """One round of the stall check: whether `gap` (below `level`) has not improved
-    on the best by a fraction 1 - STALL_DROP of its size for STALL_ROUNDS rounds (a
-    computed gap may be below 0: rounding)."""
-    if gap > level:
-        return False
-    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
-        best[0] = gap
-        flat[0] = 0
-        return False
-    flat[0] += 1
-    return flat[0] >= STALL_ROUNDS
+# (the stall rule, _stalled and its constants: _cd_common.pxd)
 
 
 cdef inline double _sq(int T, const floating* a) noexcept nogil:

@@ -8,7 +8,9 @@ from libc.stdlib cimport qsort
 
 from ._blas cimport _axpy, _copy, _gemv_n
 from ._cd_abort cimport _poll
-from ._cd_common cimport ScoreIdx, _take_best, _cmp_int, _grow
+from ._cd_common cimport (
+    ScoreIdx, _take_best, _cmp_int, _grow, _stalled, STALL_DROP, STALL_DROP_A,
+)
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
 )
@@ -25,29 +27,7 @@ from ._cd_exact cimport _newton
 
 # ------------------------------------------------------------------ inner solve
 
-# a gap that has set no new low (by a fraction 1 - STALL_DROP) for STALL_ROUNDS rounds
-# has stalled: an inner solve (rounds: its cycles) then hands back to the outer loop,
-# and a solve (rounds: outer iterations) whose gap is below P.stall_gap is as solved
-# as rounding allows: it stops there (see _solve)
-cdef double STALL_DROP = 1 - 1e-6
-cdef int STALL_ROUNDS = 3
-# an active phase goes on while its gap drops by a fraction 1 - STALL_DROP_A per block
-cdef double STALL_DROP_A = 0.99
-
-
-cdef inline bint _stalled(double gap, double level, double* best,
-                          int* flat) noexcept nogil:
-    """One round of the stall check: whether `gap` (below `level`) has not improved
-    on the best by a fraction 1 - STALL_DROP of its size for STALL_ROUNDS rounds (a
-    computed gap may be below 0: rounding)."""
-    if gap > level:
-        return False
-    if best[0] == INFINITY or gap < best[0] - (1 - STALL_DROP) * fabs(best[0]):
-        best[0] = gap
-        flat[0] = 0
-        return False
-    flat[0] += 1
-    return flat[0] >= STALL_ROUNDS
+# (the stall rule, _stalled and its constants: _cd_common.pxd)
 
 
 cdef inline double _sweep_work(Inner* S, int k) noexcept nogil:
