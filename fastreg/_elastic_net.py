@@ -23,6 +23,7 @@ from ._linalg import sq_norm
 from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import SparsePrepared, center_target, preprocess
+from ._relaxed import check_gamma, relaxed_fit
 from ._validation import (
     check_bool,
     check_number,
@@ -189,7 +190,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                  selection: Literal["cyclic", "random"] = "cyclic",
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
-                 upper_bounds: float | ArrayLike | None = None) -> None:
+                 upper_bounds: float | ArrayLike | None = None,
+                 gamma: float = 1.0) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -204,6 +206,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.gamma = gamma
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -216,6 +219,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         check_number("l1_ratio", l1_ratio, low=0, high=1)
         check_number("max_iter", self.max_iter, low=1, integer=True)
         check_number("tol", self.tol, low=0)
+        check_gamma(self.gamma)
         for name in ("fit_intercept", "copy_X", "warm_start", "positive"):
             check_bool(name, getattr(self, name))
         check_selection(self.selection)
@@ -350,7 +354,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             if not converged[0]:
                 warn_not_converged(g[0], tol_abs, l1_ratio,
                                    unreachable(converged, its, self.max_iter), X.dtype)
-            coef[k] = coefs[:, 0]
+            coef[k] = coefs[:, 0] if self.gamma == 1 else \
+                relaxed_fit(problem, coefs[:, 0], self.gamma, n_samples)
             gaps[k] = g[0]
             n_iter.append(int(its[0]))
 
@@ -485,11 +490,12 @@ class Lasso(ElasticNet):
                  selection: Literal["cyclic", "random"] = "cyclic",
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
-                 upper_bounds: float | ArrayLike | None = None) -> None:
+                 upper_bounds: float | ArrayLike | None = None,
+                 gamma: float = 1.0) -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
             warm_start=warm_start, positive=positive, random_state=random_state,
             selection=selection, penalty_factor=penalty_factor,
-            lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+            lower_bounds=lower_bounds, upper_bounds=upper_bounds, gamma=gamma,
         )

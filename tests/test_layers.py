@@ -21,6 +21,7 @@ LAYERS = [
     ["_validation", "_base"],                              # checks, estimator bases
     ["_prepare"],                                          # centering, weights, moments
     ["_engine"],                                           # strategy, problem, kernels
+    ["_relaxed"],                                          # relaxed lasso refits
     ["_dask_moments"],                                     # one Dask pass of moments
     ["_ridge_design", "_ridge_positive", "_ridge_validation"],  # Ridge's data, GPCG
     ["_ridge_solvers"],                                    # Ridge's direct solvers

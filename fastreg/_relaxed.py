@@ -1,0 +1,194 @@
+"""The relaxed lasso (glmnet's ``relax=TRUE``): least-squares refits on the support.
+
+For a penalized solution w (one alpha), the relaxed fit is the least-squares fit of
+the same data restricted to the features where w is nonzero, with the same
+intercept, sample weights and bounds and no penalty (glmnet refits with
+``lambda = 0`` and ``exclude`` = the other features, so penalty factors play no role
+and ``lower.limits`` / ``upper.limits`` still hold). The blend ``gamma * w + (1 -
+gamma) * w_refit`` is glmnet's ``blend.relaxed``; the intercept blends the same way
+and follows from the blended coefficients (it is linear in them).
+
+The refit works on the problem as the engine holds it (``Problem``: centered,
+weighted, unpenalized features projected out, the target possibly divided by a power
+of two), so nothing is centered again: it takes the support's Gram block G[S, S] and
+X~_S^T y~ (from the Gram matrix when the problem has one; from the support's columns
+otherwise, a sparse X through its sparse product with the centering as a rank-r
+correction) and solves G[S, S] w_S = X~_S^T y~ by Cholesky (bounded least squares
+when the box is active, minimum-norm least squares when G[S, S] is singular). By
+Frisch-Waugh-Lovell, least squares on the penalized part of the support in the
+projected problem, then the unpenalized features recovered as the engine does, is the
+least-squares fit on the whole support.
+
+Along a path (``relaxed_path``) the refits follow glmnet's ``relax.glmnet``: one
+solve per distinct support; supports with more than ``n_samples - 3`` features
+(glmnet's ``maxp``) are not refitted, and their relaxed fit is that of the last alpha
+of the path that was refitted (``blend.relaxed(extend=TRUE)``).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import linalg
+from scipy.optimize import lsq_linear
+
+from ._validation import check_number
+
+__all__ = ["blend", "check_gamma", "check_gammas", "relaxed_fit", "relaxed_path",
+           "support_refit"]
+
+
+def check_gamma(gamma):
+    """gamma: a real number in [0, 1] (a clear error naming the parameter)."""
+    check_number("gamma", gamma, low=0, high=1)
+    return float(gamma)
+
+
+def check_gammas(gammas):
+    """gammas: None, or a non-empty 1-D list of numbers in [0, 1]; returns None for the
+    plain (gamma = 1 only) cross-validation, else the sorted distinct values."""
+    if gammas is None:
+        return None
+    items = np.ravel(np.asarray(gammas, dtype=object)) \
+        if not isinstance(gammas, str) else [gammas]
+    if np.ndim(np.asarray(gammas, dtype=object)) > 1 or len(items) == 0:
+        raise ValueError(
+            "The 'gammas' parameter must be None or a non-empty 1-D array-like of "
+            f"floats in [0, 1], got {gammas!r}.")
+    for g in items:
+        if isinstance(g, (bool, np.bool_)) or not isinstance(g, (int, float, np.number)) \
+                or not np.isfinite(g) or not 0 <= g <= 1:
+            raise ValueError(
+                "The 'gammas' parameter must be None or a non-empty 1-D array-like of "
+                f"floats in [0, 1], got {gammas!r} (bad value {g!r}).")
+    out = np.unique(np.asarray(items, dtype=np.float64))
+    if out.size == 1 and out[0] == 1.0:
+        return None
+    return out
+
+
+def _support_moments(problem, S):
+    """G[S, S] and X~_S^T y~ (float64) of the problem as held."""
+    kw = problem.kw
+    if problem.kind == "gram":
+        G = np.asarray(kw["gram"], dtype=np.float64)
+        return G[np.ix_(S, S)], np.asarray(kw["Xy"], dtype=np.float64)[S]
+    y = np.asarray(problem.y, dtype=np.float64)
+    if problem.kind == "sparse":
+        Xs = problem.prep.matrix()[:, S].astype(np.float64)
+        G = (Xs.T @ Xs).toarray()
+        b = np.asarray(Xs.T @ y).ravel()
+        Q, B = kw["sparse"]["Q"], kw["sparse"]["B"]
+        if Q is not None:
+            # X~ = Xs - Q B with Q orthonormal and B = Q^T Xs
+            BS = np.asarray(B, dtype=np.float64)[:, S]
+            G -= BS.T @ BS
+            b -= BS.T @ (np.asarray(Q, dtype=np.float64).T @ y)
+        return G, b
+    XS = np.asarray(kw["X"][:, S], dtype=np.float64)
+    if kw.get("Xmean") is not None:
+        XS = XS - np.asarray(kw["Xmean"], dtype=np.float64)[S]
+    return XS.T @ XS, XS.T @ y
+
+
+def _least_squares(G, b, lo, hi):
+    """argmin 1/2 w^T G w - b^T w over lo <= w <= hi (G positive semi-definite)."""
+    k = G.shape[0]
+    boxed = np.any(np.isfinite(lo)) or np.any(np.isfinite(hi))
+    try:
+        c, low = linalg.cho_factor(G, lower=False, check_finite=False)
+        ok = bool(np.all(np.diag(c) > np.sqrt(np.finfo(np.float64).eps) *
+                         np.sqrt(np.max(np.diag(G)))))
+    except linalg.LinAlgError:
+        ok = False
+    if ok:
+        w = linalg.cho_solve((c, low), b, check_finite=False)
+        if not boxed or (np.all(w >= lo) and np.all(w <= hi)):
+            return w
+        # bounded least squares: ||R w - R^{-T} b||^2 with G = R^T R
+        R = np.triu(c)
+        rhs = linalg.solve_triangular(R, b, trans="T", check_finite=False)
+        res = lsq_linear(R, rhs, bounds=(lo, hi), method="bvls", tol=1e-15)
+        return res.x
+    # singular support (more features than the data's rank): minimum-norm
+    # least squares through the symmetric square root of G
+    vals, vecs = np.linalg.eigh(G)
+    keep = vals > np.finfo(np.float64).eps * k * max(float(vals[-1]), 0.0)
+    if not boxed:
+        return vecs[:, keep] @ ((vecs[:, keep].T @ b) / vals[keep])
+    A = (vecs[:, keep] * np.sqrt(vals[keep])).T
+    rhs = (vecs[:, keep].T @ b) / np.sqrt(vals[keep])
+    return lsq_linear(A, rhs, bounds=(lo, hi), method="bvls", tol=1e-15).x
+
+
+def support_refit(problem, w):
+    """The relaxed fit of the solution ``w`` (p,) of ``problem``: least squares on the
+    features where w is nonzero (bounds kept, no penalty), in w's dtype; zero outside
+    the support."""
+    w = np.asarray(w)
+    out = np.zeros((problem.n_features, 1), dtype=np.float64)
+    U = problem.unpen.U if problem.unpen is not None else np.array([], dtype=np.intp)
+    nonzero = w != 0
+    nonzero[U] = False
+    S = np.flatnonzero(nonzero)
+    if S.size:
+        G, b = _support_moments(problem, S)
+        # (the problem holds the target divided by y_scale: so are its bounds)
+        pen = problem.penalty
+        out[S, 0] = _least_squares(G, b, pen._lo[S] / problem.y_scale,
+                                   pen._hi[S] / problem.y_scale)
+    if problem.unpen is not None:
+        problem.unpen.recover(out)
+    return (out[:, 0] * problem.y_scale).astype(w.dtype)
+
+
+def relaxed_path(problem, coefs, n_samples):
+    """The relaxed fits of a path of solutions ``coefs`` (p, n_alphas), alphas in
+    decreasing order, as glmnet's ``relax.glmnet`` / ``blend.relaxed(extend=TRUE)``:
+    one refit per distinct support of at most ``n_samples - 3`` features; the others
+    take the refit of the last alpha that was refitted (or, if none was, their own
+    penalized solution). Returns an array like coefs."""
+    coefs = np.asarray(coefs)
+    maxp = n_samples - 3
+    out = np.empty_like(coefs)
+    done = {}
+    last = None
+    missing = []
+    for j in range(coefs.shape[1]):
+        nz = coefs[:, j] != 0
+        if np.count_nonzero(nz) > maxp:
+            missing.append(j)
+            continue
+        key = nz.tobytes()
+        if key not in done:
+            done[key] = support_refit(problem, coefs[:, j])
+        out[:, j] = done[key]
+        last = j
+    for j in missing:
+        out[:, j] = out[:, last] if last is not None else coefs[:, j]
+    return out
+
+
+def blend(gamma, coefs, refits):
+    """glmnet's ``blend.relaxed``: gamma * coefs + (1 - gamma) * refits (exactly coefs
+    at gamma = 1)."""
+    if gamma == 1.0:
+        return coefs
+    return (gamma * coefs.astype(np.float64) +
+            (1.0 - gamma) * refits.astype(np.float64)).astype(coefs.dtype)
+
+
+def relaxed_fit(problem, w, gamma, n_samples):
+    """The relaxed coefficients of one penalized solution w: blend(gamma, w, refit).
+    A support of more than ``n_samples - 3`` features (glmnet's ``maxp``) has no
+    refit without a path to borrow one from: w itself, with a warning."""
+    if gamma == 1.0:
+        return w
+    if np.count_nonzero(w) > n_samples - 3:
+        warnings.warn(
+            f"gamma={gamma!r}: the support has {np.count_nonzero(w)} features, more "
+            f"than n_samples - 3 = {n_samples - 3} (glmnet's maxp): it is not "
+            "refitted, the coefficients are the penalized ones (as gamma=1).",
+            UserWarning, stacklevel=4)
+        return w
+    return blend(gamma, w, support_refit(problem, w))
