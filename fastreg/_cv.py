@@ -52,6 +52,7 @@ from ._prepare import (
     take_rows,
     test_mse,
 )
+from ._relaxed import blend, check_gammas, relaxed_fit, relaxed_path
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
@@ -221,6 +222,75 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         self.alphas_ = grids[0] if (len(l1_ratios) == 1 or explicit) else grids
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
 
+    def _choose_relaxed(self, mse, grids, l1_ratios, explicit, gammas, evaluated):
+        """(alpha, gamma) chosen as cv.glmnet(relax=TRUE) does (getOptcv.relaxed):
+        the smallest mean CV error over the alphas and the given gammas (ties: the
+        largest alpha, then the largest gamma); the 1se choice is the largest alpha
+        whose error, for some gamma, is within one standard error of that minimum,
+        with the largest such gamma. ``mse`` (n_l1_ratio, n_evaluated, n_folds,
+        n_alphas) from the folds; mse_path_ stays gamma = 1's (scikit-learn's)."""
+        mse = np.moveaxis(mse, 2, 3)             # (n_l1, n_evaluated, n_alphas, n_folds)
+        ones = int(np.flatnonzero(evaluated == 1.0)[0])
+        mine = np.searchsorted(evaluated, gammas)
+        mse_g = mse[:, mine]
+        mean = mse_g.mean(axis=3)
+        if not np.any(np.isfinite(mean)):
+            raise ValueError(
+                "The cross-validation errors are all NaN or infinite (data too "
+                "large for float64, or not finite): no alpha can be chosen.")
+        best = np.inf
+        for r_idx, mean_r in enumerate(mean):
+            if np.nanmin(mean_r) < best:
+                best, best_r = float(np.nanmin(mean_r)), r_idx
+        cvm = mean[best_r]                        # (n_gammas, n_alphas)
+        g_min, a_min = _largest_alpha_then_gamma(cvm <= best)
+        fold = mse_g[best_r, g_min, a_min]
+        n_folds = fold.shape[0]
+        se = fold.std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
+        g_1se, a_1se = _largest_alpha_then_gamma(cvm <= best + se)
+        grid = grids[best_r]
+        self.alpha_min_, self.gamma_min_ = float(grid[a_min]), float(gammas[g_min])
+        self.alpha_1se_, self.gamma_1se_ = float(grid[a_1se]), float(gammas[g_1se])
+        if self.alpha_select == "min":
+            self.alpha_, self.gamma_ = self.alpha_min_, self.gamma_min_
+        else:
+            self.alpha_, self.gamma_ = self.alpha_1se_, self.gamma_1se_
+        self.l1_ratio_ = float(l1_ratios[best_r])
+        self.gammas_ = gammas
+        self.alphas_ = grids[0] if (len(l1_ratios) == 1 or explicit) else grids
+        self.mse_path_ = mse[0, ones] if len(l1_ratios) == 1 else mse[:, ones]
+        self.mse_path_relaxed_ = mse_g[0] if len(l1_ratios) == 1 else mse_g
+
+
+def _largest_alpha_then_gamma(mask):
+    """(gamma index, alpha index) of the True entry of mask (n_gammas, n_alphas; the
+    alphas decreasing, the gammas increasing) with the largest alpha, then the
+    largest gamma."""
+    a = int(np.flatnonzero(mask.any(axis=0))[0])
+    g = int(np.flatnonzero(mask[:, a])[-1])
+    return g, a
+
+
+def _evaluated_gammas(gammas):
+    """The gammas whose CV errors the folds compute: the given ones and 1 (for
+    mse_path_), sorted; None for the plain CV."""
+    return None if gammas is None else np.union1d(gammas, [1.0])
+
+
+def _relaxed_coefs(problem, coefs, gammas, n_train):
+    """The path coefs (p, n_alphas) for each gamma side by side (p, n_gammas *
+    n_alphas), the relaxed fits as glmnet's relax.glmnet (relaxed_path); coefs itself
+    for the plain CV."""
+    if gammas is None:
+        return coefs
+    refits = relaxed_path(problem, coefs, n_train)
+    return np.hstack([blend(float(g), coefs, refits) for g in gammas])
+
+
+def _by_gamma(errors, gammas):
+    """Test errors (n_gammas * n_alphas,) as (n_gammas, n_alphas)."""
+    return errors if gammas is None else np.reshape(errors, (len(gammas), -1))
+
 
 class ElasticNetCV(_PathCV):
     """Elastic net with the regularization chosen by cross-validation.
@@ -375,7 +445,8 @@ class ElasticNetCV(_PathCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 gammas: ArrayLike | None = None) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -394,6 +465,7 @@ class ElasticNetCV(_PathCV):
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
+        self.gammas = gammas
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -403,6 +475,7 @@ class ElasticNetCV(_PathCV):
     def _validate_params(self):
         l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive"))
         check_precompute(self.precompute)
+        check_gammas(self.gammas)
         return l1_ratios
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
@@ -485,15 +558,21 @@ class ElasticNetCV(_PathCV):
         solve_kw = self._solve_kw()
         # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
+        gammas = check_gammas(self.gammas)
+        evaluated = _evaluated_gammas(gammas)
         if moments is not None:
             jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
-                                             penalty, solve_kw)
+                                             penalty, solve_kw, gammas=evaluated)
                     for k, (train, test) in enumerate(folds))
         else:
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              penalty, solve_kw)
+                                              penalty, solve_kw, gammas=evaluated)
                     for train, test in folds)
-        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        if gammas is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            self._choose_relaxed(self._run(jobs), grids, l1_ratios, explicit, gammas,
+                                 evaluated)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -506,6 +585,8 @@ class ElasticNetCV(_PathCV):
         coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
                                                      **solve_kw)
         coef = coefs[:, 0]
+        if gammas is not None:
+            coef = relaxed_fit(full, coef, self.gamma_, n_samples)
         if moments is not None:
             intercept = (moments.ybar + my_all) - (moments.mu + m_all) @ coef
         else:
@@ -527,18 +608,22 @@ class ElasticNetCV(_PathCV):
         return False if isinstance(pre, (bool, np.bool_)) and not pre else "auto"
 
     @staticmethod
-    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw):
-        """Test MSE along every grid for fold k, from the shared Gram moments."""
+    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
+                   gammas=None):
+        """Test MSE along every grid for fold k, from the shared Gram moments
+        (``gammas``: the relaxed fits' too, see _relaxed_coefs)."""
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
+            coefs = _relaxed_coefs(problem, coefs, gammas, len(train))
             intercepts = my - m @ coefs
-            out.append(moments.test_mse(k, coefs, intercepts))
+            out.append(_by_gamma(moments.test_mse(k, coefs, intercepts), gammas))
         return out
 
-    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw):
+    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
+                    gammas=None):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
         if sparse.issparse(X):
@@ -562,9 +647,11 @@ class ElasticNetCV(_PathCV):
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
+            coefs = _relaxed_coefs(problem, coefs, gammas, len(train))
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
-            out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
+            out.append(_by_gamma(test_mse(X_test, y_test, sw_test, coefs, intercepts),
+                                 gammas))
         return out
 
 
@@ -692,14 +779,15 @@ class LassoCV(ElasticNetCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 gammas: ArrayLike | None = None) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
             verbose=verbose, n_jobs=n_jobs, positive=positive,
             random_state=random_state, selection=selection,
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-            upper_bounds=upper_bounds, alpha_select=alpha_select,
+            upper_bounds=upper_bounds, alpha_select=alpha_select, gammas=gammas,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
