@@ -52,6 +52,7 @@ from ._dask_moments import (
 )
 from ._engine import Problem, ridge_solve, warn_not_converged
 from ._penalty import Penalty
+from ._relaxed import check_gammas, relaxed_fit
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV"]
 
@@ -223,7 +224,8 @@ class _DaskFront:
     # -- serving ----------------------------------------------------------------------
     _fitted = ("coef_", "intercept_", "dual_gap_", "n_iter_", "n_features_in_",
                "feature_names_in_", "alpha_", "alpha_min_", "alpha_1se_", "l1_ratio_",
-               "alphas_", "mse_path_", "best_score_", "method_", "solver_")
+               "alphas_", "mse_path_", "best_score_", "method_", "solver_",
+               "gamma_", "gamma_min_", "gamma_1se_", "gammas_", "mse_path_relaxed_")
 
     def to_in_memory(self):
         """The fitted in-memory fastreg estimator (same parameters and fitted
@@ -273,7 +275,8 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
             selection=self.selection, seed=seed)
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, l1_ratio)
-        self.coef_ = np.ascontiguousarray(coefs[:, 0])
+        self.coef_ = np.ascontiguousarray(
+            relaxed_fit(problem, coefs[:, 0], self.gamma, n))
         self.dual_gap_ = gaps[0]
         self.n_iter_ = int(its[0])
         self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
@@ -326,16 +329,25 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
         solve_kw = self._solve_kw()
         from joblib import delayed, effective_n_jobs
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
+        gammas = check_gammas(self.gammas)
+        evaluated = _cv._evaluated_gammas(gammas)
         # (the fold job reads only len(train))
         jobs = (delayed(self._gram_fold)(moments, k, range(int(n_train[k])), None,
-                                         l1_ratios, grids, penalty, solve_kw)
+                                         l1_ratios, grids, penalty, solve_kw,
+                                         gammas=evaluated)
                 for k in range(n_folds))
-        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        if gammas is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            self._choose_relaxed(self._run(jobs), grids, l1_ratios, explicit, gammas,
+                                 evaluated)
         coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
                                                      **solve_kw)
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, self.l1_ratio_)
-        self.coef_ = np.ascontiguousarray(coefs[:, 0])
+        coef = coefs[:, 0] if gammas is None else \
+            relaxed_fit(full, coefs[:, 0], self.gamma_, n)
+        self.coef_ = np.ascontiguousarray(coef)
         self.intercept_ = _intercept(moments, m_all, my_all, self.coef_,
                                      self.fit_intercept)
         self.dual_gap_ = float(gaps[0])

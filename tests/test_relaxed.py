@@ -4,7 +4,6 @@ made by tests/glmnet/relax_make.py and relax.R; no R needed here) and against
 least-squares refits computed in NumPy."""
 import json
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +165,205 @@ def test_cv_equals_cv_glmnet(case_data):
     plain = fastreg.LassoCV(alphas=c["alphas"], cv=cv, **estimator_kw(c)).fit(X, y)
     np.testing.assert_allclose(est.mse_path_, plain.mse_path_, rtol=1e-10)
     assert not hasattr(plain, "gamma_") and not hasattr(plain, "mse_path_relaxed_")
+
+
+# -- without glmnet -------------------------------------------------------------------
+
+def make_data(seed=0, n=70, p=15, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    X[:, 2] += 3.0                                  # an offset column (centering)
+    X[rng.random((n, p)) < 0.4] = 0.0               # sparse-friendly
+    y = X[:, :5] @ np.array([2.0, -1.0, 1.5, 0.5, -0.8]) + rng.standard_normal(n) + 2.0
+    return X.astype(dtype), y.astype(dtype)
+
+
+def lstsq_refit(X, y, S, sw=None, fit_intercept=True):
+    """Weighted least squares on the columns S (and an intercept), in NumPy."""
+    X = np.asarray(X, dtype=np.float64)
+    w = np.ones(len(y)) if sw is None else np.asarray(sw, dtype=np.float64)
+    A = X[:, S]
+    if fit_intercept:
+        A = np.column_stack([np.ones(len(y)), A])
+    r = np.sqrt(w)
+    c = np.linalg.lstsq(A * r[:, None], np.asarray(y, np.float64) * r, rcond=None)[0]
+    coef = np.zeros(X.shape[1])
+    coef[S] = c[1:] if fit_intercept else c
+    return coef, (float(c[0]) if fit_intercept else 0.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("as_sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("options", [{}, {"precompute": True},
+                                     {"penalty_factor": np.r_[0.0, 2.0, np.ones(13)]},
+                                     {"l1_ratio": 0.6}])
+def test_gamma_zero_is_least_squares_on_the_support(dtype, as_sparse, weighted,
+                                                    fit_intercept, options):
+    X, y = make_data(dtype=dtype)
+    sw = np.random.default_rng(3).uniform(0.3, 2.0, len(y)) if weighted else None
+    options = dict(options)
+    l1_ratio = options.pop("l1_ratio", 1.0)
+    kw = dict(alpha=0.15, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+              tol=1e-10 if dtype == np.float64 else 1e-6, **options)
+    Xf = sparse.csr_matrix(X) if as_sparse else X
+    X_before = X.copy()
+    plain = fastreg.ElasticNet(**kw).fit(Xf, y, sample_weight=sw)
+    S = np.flatnonzero(plain.coef_)
+    assert 0 < S.size < X.shape[1]
+    ref, b = lstsq_refit(X, y, S, sw, fit_intercept)
+    tol = 1e-10 if dtype == np.float64 else 2e-4
+    for gamma in (0.0, 0.3):
+        est = fastreg.ElasticNet(gamma=gamma, **kw).fit(Xf, y, sample_weight=sw)
+        assert est.coef_.dtype == dtype
+        want = gamma * plain.coef_.astype(np.float64) + (1 - gamma) * ref
+        np.testing.assert_allclose(est.coef_, want, rtol=0, atol=tol * np.abs(ref).max())
+        np.testing.assert_allclose(est.intercept_, gamma * plain.intercept_ +
+                                   (1 - gamma) * b, rtol=0, atol=tol * max(1, abs(b)))
+        assert est.dual_gap_ == plain.dual_gap_          # the penalized fit's gap
+    np.testing.assert_array_equal(X, X_before)
+
+
+def test_gamma_one_is_the_plain_fit_bit_for_bit():
+    X, y = make_data()
+    for Xf in (X, sparse.csc_matrix(X)):
+        a = fastreg.Lasso(alpha=0.1).fit(Xf, y)
+        b = fastreg.Lasso(alpha=0.1, gamma=1.0).fit(Xf, y)
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+        assert a.intercept_ == b.intercept_
+    for gammas in (None, (1.0,), [1, 1.0], np.array([1.0])):
+        a = fastreg.LassoCV(cv=4).fit(X, y)
+        b = fastreg.LassoCV(cv=4, gammas=gammas).fit(X, y)
+        np.testing.assert_array_equal(a.mse_path_, b.mse_path_)
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+        assert (a.alpha_, a.alpha_1se_) == (b.alpha_, b.alpha_1se_)
+        assert not hasattr(b, "gamma_") and not hasattr(b, "mse_path_relaxed_")
+
+
+def test_dense_equals_sparse_and_weights_equal_repeated_rows():
+    X, y = make_data(5)
+    counts = np.random.default_rng(1).integers(1, 4, len(y))
+    Xr, yr = np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    kw = dict(alpha=0.1, gamma=0.2, tol=1e-12)
+    dense = fastreg.Lasso(**kw).fit(X, y, sample_weight=counts)
+    sparse_fit = fastreg.Lasso(**kw).fit(sparse.csr_matrix(X), y, sample_weight=counts)
+    repeated = fastreg.Lasso(**kw).fit(Xr, yr)
+    for other in (sparse_fit, repeated):
+        np.testing.assert_allclose(other.coef_, dense.coef_, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(other.intercept_, dense.intercept_, atol=1e-9)
+    cv_kw = dict(cv=3, gammas=[0.0, 0.5], tol=1e-12)
+    a = fastreg.LassoCV(**cv_kw).fit(X, y)
+    b = fastreg.LassoCV(**cv_kw).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(a.mse_path_relaxed_, b.mse_path_relaxed_, rtol=1e-8)
+    assert (a.alpha_, a.gamma_) == (b.alpha_, b.gamma_)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-9)
+
+
+def test_bounds_are_kept_by_the_refit():
+    """glmnet's refit keeps lower.limits / upper.limits: the relaxed fit is the
+    bounded least squares on the support (here checked by its KKT conditions)."""
+    X, y = make_data(2)
+    kw = dict(alpha=0.05, tol=1e-12, lower_bounds=-0.5, upper_bounds=1.2)
+    plain = fastreg.Lasso(**kw).fit(X, y)
+    est = fastreg.Lasso(gamma=0.0, **kw).fit(X, y)
+    S = np.flatnonzero(plain.coef_)
+    w = est.coef_[S]
+    assert np.all(w >= -0.5 - 1e-12) and np.all(w <= 1.2 + 1e-12)
+    free, _ = lstsq_refit(X, y, S)
+    assert np.any(free[S] > 1.2) or np.any(free[S] < -0.5)       # the box is active
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    grad = Xc[:, S].T @ (yc - Xc[:, S] @ w)                      # minus the gradient
+    inside = (w > -0.5 + 1e-9) & (w < 1.2 - 1e-9)
+    np.testing.assert_allclose(grad[inside], 0, atol=1e-8 * np.abs(Xc.T @ yc).max())
+    assert np.all(grad[w >= 1.2 - 1e-9] >= -1e-8) and np.all(grad[w <= -0.5 + 1e-9] <= 1e-8)
+    pos = fastreg.Lasso(alpha=0.05, positive=True, gamma=0.0, tol=1e-12).fit(X, y)
+    assert np.all(pos.coef_ >= 0)
+
+
+def test_multitarget_gamma_is_per_target():
+    X, y = make_data(4)
+    Y = np.column_stack([y, -0.5 * y + X[:, 7]])
+    both = fastreg.ElasticNet(alpha=0.1, gamma=0.4, tol=1e-12).fit(X, Y)
+    for k in range(2):
+        one = fastreg.ElasticNet(alpha=0.1, gamma=0.4, tol=1e-12).fit(X, Y[:, k])
+        np.testing.assert_allclose(both.coef_[k], one.coef_, atol=1e-10)
+        np.testing.assert_allclose(both.intercept_[k], one.intercept_, atol=1e-10)
+
+
+def test_support_larger_than_maxp_is_not_refitted():
+    """A single fit has no path to borrow a refit from (glmnet's maxp = n - 3)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((10, 30)), rng.standard_normal(10)
+    plain = fastreg.Lasso(alpha=1e-3, tol=1e-10, max_iter=100000).fit(X, y)
+    assert np.count_nonzero(plain.coef_) > 7
+    with pytest.warns(UserWarning, match="maxp"):
+        est = fastreg.Lasso(alpha=1e-3, gamma=0.0, tol=1e-10, max_iter=100000).fit(X, y)
+    np.testing.assert_array_equal(est.coef_, plain.coef_)
+
+
+def test_cv_choice_over_l1_ratios_and_gammas():
+    X, y = make_data(6)
+    est = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 0.5, 1.0], cv=3,
+                               alphas=12, tol=1e-10).fit(X, y)
+    assert est.mse_path_relaxed_.shape == (2, 3, 12, 3)
+    assert est.mse_path_.shape == (2, 12, 3)
+    np.testing.assert_array_equal(est.mse_path_, est.mse_path_relaxed_[:, 2])
+    mean = est.mse_path_relaxed_.mean(axis=3)
+    r, g, a = np.unravel_index(np.argmin(mean), mean.shape)
+    assert est.l1_ratio_ == [0.5, 1.0][r]
+    assert est.gamma_min_ == est.gammas_[g]
+    assert est.alpha_min_ == est.alphas_[r, a]
+    one = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 0.5, 1.0], cv=3,
+                               alphas=12, tol=1e-10, alpha_select="1se").fit(X, y)
+    assert (one.alpha_, one.gamma_) == (one.alpha_1se_, one.gamma_1se_)
+    assert one.alpha_1se_ >= one.alpha_min_
+    ref = fastreg.ElasticNet(alpha=one.alpha_, l1_ratio=one.l1_ratio_, gamma=one.gamma_,
+                             tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(one.coef_, ref.coef_, atol=1e-8)
+
+
+def test_cv_float32():
+    X, y = make_data(7, dtype=np.float32)
+    est = fastreg.LassoCV(cv=3, gammas=[0.0, 0.5]).fit(X, y)
+    assert est.coef_.dtype == np.float32
+    ref = fastreg.LassoCV(cv=3, gammas=[0.0, 0.5]).fit(X.astype(np.float64),
+                                                        y.astype(np.float64))
+    np.testing.assert_allclose(est.mse_path_relaxed_, ref.mse_path_relaxed_, rtol=1e-3)
+
+
+@pytest.mark.parametrize("gamma", [-0.1, 1.5, np.nan, "0.5", None, True, [0.5]])
+def test_bad_gamma(gamma):
+    X, y = make_data()
+    with pytest.raises(ValueError, match="'gamma' parameter"):
+        fastreg.Lasso(gamma=gamma).fit(X, y)
+    with pytest.raises(ValueError, match="'gamma' parameter"):
+        fastreg.ElasticNet(gamma=gamma).fit(X, y)
+
+
+@pytest.mark.parametrize("gammas", [[], [-0.1], [0.5, 2.0], [[0.1, 0.2]], "0.5",
+                                    [np.nan], [True]])
+def test_bad_gammas(gammas):
+    X, y = make_data()
+    with pytest.raises(ValueError, match="'gammas' parameter"):
+        fastreg.LassoCV(gammas=gammas).fit(X, y)
+
+
+def test_dask_fronts():
+    pytest.importorskip("dask")
+    import dask.array as da
+
+    import fastreg.dask as fd
+    X, y = make_data(8, n=120)
+    dX, dy = da.from_array(X, chunks=40), da.from_array(y, chunks=40)
+    a = fd.Lasso(alpha=0.1, gamma=0.3, tol=1e-12).fit(dX, dy)
+    b = fastreg.Lasso(alpha=0.1, gamma=0.3, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
+    folds = np.arange(120) % 4
+    a = fd.LassoCV(gammas=[0, 0.5], tol=1e-12, cv=4).fit(
+        dX, dy, fold_ids=da.from_array(folds, chunks=40))
+    b = fastreg.LassoCV(gammas=[0, 0.5], tol=1e-12, cv=PredefinedSplit(folds)).fit(X, y)
+    assert (a.alpha_, a.gamma_) == (b.alpha_, b.gamma_)
+    np.testing.assert_allclose(a.mse_path_relaxed_, b.mse_path_relaxed_, rtol=1e-10)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
+    assert a.to_in_memory().gamma_ == a.gamma_

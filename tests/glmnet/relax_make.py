@@ -164,7 +164,7 @@ def main():
         version = subprocess.run(
             ["Rscript", "-e", "cat(as.character(packageVersion('glmnet')))"],
             check=True, capture_output=True, text=True).stdout.strip()
-        for i, (c, X, y) in enumerate(all_cases):
+        for i, (c, _, _) in enumerate(all_cases):
             c["glmnet"] = read_out(Path(tmp) / f"{i:02d}_{c['name']}" / "out.txt")
     doc = {"made_by": "tests/glmnet/relax_make.py (tests/glmnet/relax.R)",
            "glmnet_version": version, "cases": [c for c, _, _ in all_cases]}
