@@ -52,7 +52,7 @@ from ._prepare import (
     take_rows,
     test_mse,
 )
-from ._relaxed import blend, check_gammas, relaxed_fit, relaxed_path
+from ._relaxed import blend, check_gammas, relaxed_fit, relaxed_path, used_rows
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
@@ -278,13 +278,13 @@ def _evaluated_gammas(gammas):
 
 
 def _relaxed_coefs(problem, coefs, gammas, n_train):
-    """The path coefs (p, n_alphas) for each gamma side by side (p, n_gammas *
-    n_alphas), the relaxed fits as glmnet's relax.glmnet (relaxed_path); coefs itself
-    for the plain CV."""
-    if gammas is None:
-        return coefs
-    refits = relaxed_path(problem, coefs, n_train)
-    return np.hstack([blend(float(g), coefs, refits) for g in gammas])
+    """The path coefs (p, n_alphas) blended with their relaxed fits (glmnet's
+    relax.glmnet, see relaxed_path) for each gamma, side by side, on the features
+    nonzero somewhere along the path: (rows, (len(rows), n_gammas * n_alphas))."""
+    rows = used_rows(coefs)
+    sub = coefs[rows]
+    refits = relaxed_path(problem, coefs, n_train, rows)
+    return rows, np.hstack([blend(float(g), sub, refits) for g in gammas])
 
 
 def _by_gamma(errors, gammas):
@@ -617,7 +617,10 @@ class ElasticNetCV(_PathCV):
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
-            coefs = _relaxed_coefs(problem, coefs, gammas, len(train))
+            if gammas is not None:
+                rows, blended = _relaxed_coefs(problem, coefs, gammas, len(train))
+                coefs = np.zeros((coefs.shape[0], blended.shape[1]), dtype=coefs.dtype)
+                coefs[rows] = blended
             intercepts = my - m @ coefs
             out.append(_by_gamma(moments.test_mse(k, coefs, intercepts), gammas))
         return out
@@ -647,11 +650,18 @@ class ElasticNetCV(_PathCV):
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
-            coefs = _relaxed_coefs(problem, coefs, gammas, len(train))
-            intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
-                else 0.0
-            out.append(_by_gamma(test_mse(X_test, y_test, sw_test, coefs, intercepts),
-                                 gammas))
+            if gammas is None:
+                intercepts = (prep.y_offset - prep.X_offset @ coefs) \
+                    if self.fit_intercept else 0.0
+                out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
+                continue
+            # (the relaxed fits: n_gammas times the columns, on the features that are
+            # nonzero somewhere along the path only)
+            rows, blended = _relaxed_coefs(problem, coefs, gammas, len(train))
+            intercepts = (prep.y_offset - prep.X_offset[rows] @ blended) \
+                if self.fit_intercept else 0.0
+            out.append(_by_gamma(test_mse(X_test[:, rows], y_test, sw_test, blended,
+                                          intercepts), gammas))
         return out
 
 

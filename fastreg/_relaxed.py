@@ -34,8 +34,12 @@ from scipy.optimize import lsq_linear
 
 from ._validation import check_number
 
+# relaxed_path computes the Gram block of the features used along a path at once when
+# they are at most this many (a block of 32 MB)
+BLOCK_MAX = 2048
+
 __all__ = ["blend", "check_gamma", "check_gammas", "relaxed_fit", "relaxed_path",
-           "support_refit"]
+           "support_refit", "used_rows"]
 
 
 def check_gamma(gamma):
@@ -88,6 +92,9 @@ def _support_moments(problem, S):
     XS = np.asarray(kw["X"][:, S], dtype=np.float64)
     if kw.get("Xmean") is not None:
         XS = XS - np.asarray(kw["Xmean"], dtype=np.float64)[S]
+    if kw.get("gram") is not None:
+        # (covariance updates on a full Gram matrix: its block, X~_S^T y~ alone)
+        return np.asarray(kw["gram"], dtype=np.float64)[np.ix_(S, S)], XS.T @ y
     return XS.T @ XS, XS.T @ y
 
 
@@ -121,52 +128,85 @@ def _least_squares(G, b, lo, hi):
     return lsq_linear(A, rhs, bounds=(lo, hi), method="bvls", tol=1e-15).x
 
 
-def support_refit(problem, w):
-    """The relaxed fit of the solution ``w`` (p,) of ``problem``: least squares on the
-    features where w is nonzero (bounds kept, no penalty), in w's dtype; zero outside
-    the support."""
-    w = np.asarray(w)
+def _refit_on(problem, S, block=None):
+    """The least-squares fit of problem on the penalized features S (and the
+    unpenalized ones), float64 (p,), zero elsewhere. ``block``: (rows, G[rows, rows],
+    X~_rows^T y~) for rows holding S, if computed."""
     out = np.zeros((problem.n_features, 1), dtype=np.float64)
-    U = problem.unpen.U if problem.unpen is not None else np.array([], dtype=np.intp)
-    nonzero = w != 0
-    nonzero[U] = False
-    S = np.flatnonzero(nonzero)
     if S.size:
-        G, b = _support_moments(problem, S)
+        if block is None:
+            G, b = _support_moments(problem, S)
+        else:
+            rows, G_rows, b_rows = block
+            at = np.searchsorted(rows, S)
+            G, b = G_rows[np.ix_(at, at)], b_rows[at]
         # (the problem holds the target divided by y_scale: so are its bounds)
         pen = problem.penalty
         out[S, 0] = _least_squares(G, b, pen._lo[S] / problem.y_scale,
                                    pen._hi[S] / problem.y_scale)
     if problem.unpen is not None:
         problem.unpen.recover(out)
-    return (out[:, 0] * problem.y_scale).astype(w.dtype)
+    return out[:, 0] * problem.y_scale
 
 
-def relaxed_path(problem, coefs, n_samples):
+def _penalized_support(problem, nonzero, rows):
+    """The penalized features among rows[nonzero]."""
+    S = rows[nonzero]
+    if problem.unpen is not None:
+        S = np.setdiff1d(S, problem.unpen.U)
+    return S
+
+
+def support_refit(problem, w):
+    """The relaxed fit of the solution ``w`` (p,) of ``problem``: least squares on the
+    features where w is nonzero (bounds kept, no penalty), in w's dtype; zero outside
+    the support."""
+    w = np.asarray(w)
+    rows = np.arange(w.shape[0])
+    return _refit_on(problem, _penalized_support(problem, w != 0, rows)).astype(w.dtype)
+
+
+def relaxed_path(problem, coefs, n_samples, rows=None):
     """The relaxed fits of a path of solutions ``coefs`` (p, n_alphas), alphas in
     decreasing order, as glmnet's ``relax.glmnet`` / ``blend.relaxed(extend=TRUE)``:
     one refit per distinct support of at most ``n_samples - 3`` features; the others
     take the refit of the last alpha that was refitted (or, if none was, their own
-    penalized solution). Returns an array like coefs."""
+    penalized solution). Returns an array like coefs, or like ``coefs[rows]`` (rows:
+    indices that hold every nonzero of coefs, e.g. ``used_rows(coefs)``)."""
     coefs = np.asarray(coefs)
+    rows = np.arange(coefs.shape[0]) if rows is None else np.asarray(rows)
+    sub = coefs[rows]
+    nonzero = sub != 0
+    counts = np.count_nonzero(coefs, axis=0)
     maxp = n_samples - 3
-    out = np.empty_like(coefs)
+    out = np.empty_like(sub)
+    block = None
+    if problem.kind != "gram" and problem.kw.get("gram") is None and \
+            rows.size <= BLOCK_MAX:
+        # the moments of every feature used along the path at once (one product
+        # instead of one per support; a Gram problem has them already)
+        block = (rows, *_support_moments(problem, rows))
     done = {}
     last = None
     missing = []
-    for j in range(coefs.shape[1]):
-        nz = coefs[:, j] != 0
-        if np.count_nonzero(nz) > maxp:
+    for j in range(sub.shape[1]):
+        if counts[j] > maxp:
             missing.append(j)
             continue
-        key = nz.tobytes()
+        key = nonzero[:, j].tobytes()
         if key not in done:
-            done[key] = support_refit(problem, coefs[:, j])
+            S = _penalized_support(problem, nonzero[:, j], rows)
+            done[key] = _refit_on(problem, S, block)[rows]
         out[:, j] = done[key]
         last = j
     for j in missing:
-        out[:, j] = out[:, last] if last is not None else coefs[:, j]
+        out[:, j] = out[:, last] if last is not None else sub[:, j]
     return out
+
+
+def used_rows(coefs):
+    """The features nonzero somewhere in coefs (p, k)."""
+    return np.flatnonzero(np.any(np.asarray(coefs) != 0, axis=1))
 
 
 def blend(gamma, coefs, refits):
