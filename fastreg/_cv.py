@@ -351,6 +351,11 @@ class ElasticNetCV(_PathCV):
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
         one standard error of that minimum (glmnet's ``lambda.1se``), for the best
         l1_ratio.
+    gammas : array-like of floats in [0, 1], default=None
+        The relaxed lasso (glmnet's ``cv.glmnet(relax=TRUE, gamma=)``): the gammas
+        to cross-validate with alpha (see :class:`ElasticNet`'s ``gamma``), e.g.
+        glmnet's ``[0, 0.25, 0.5, 0.75, 1]``. None (or ``[1]``): the plain elastic
+        net, exactly as without this parameter. See Notes.
 
     Attributes
     ----------
@@ -367,6 +372,17 @@ class ElasticNetCV(_PathCV):
         The alpha grid(s).
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Test mean squared error of every fold along the grid(s).
+    gamma_ : float
+        With ``gammas``: the gamma of the final model (per ``alpha_select``).
+    gamma_min_, gamma_1se_ : float
+        With ``gammas``: the gammas of the ``(alpha_min_, gamma_min_)`` and
+        ``(alpha_1se_, gamma_1se_)`` choices (glmnet's ``gamma.min``, ``gamma.1se``).
+    gammas_ : ndarray of shape (n_gammas,)
+        With ``gammas``: the gammas, sorted, without repeats.
+    mse_path_relaxed_ : ndarray of shape (n_gammas, n_alphas, n_folds) or \
+            (n_l1_ratio, n_gammas, n_alphas, n_folds)
+        With ``gammas``: test mean squared error of every fold along the grid(s),
+        for each of ``gammas_`` (``mse_path_`` stays gamma = 1's).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -415,6 +431,19 @@ class ElasticNetCV(_PathCV):
     one standard error (the folds' standard deviation at the minimum, divided by
     the square root of the number of folds): glmnet's one-standard-error rule, a
     sparser model that cross-validation cannot tell apart from the best one.
+
+    With ``gammas`` (the relaxed lasso, as ``cv.glmnet(relax=TRUE)``): each fold's
+    path is blended with its least-squares refits on each alpha's support in that
+    fold (one Cholesky solve per distinct support; supports of more than
+    ``n_train - 3`` features take the last refitted alpha's, glmnet's ``maxp``
+    rule), and ``(alpha, gamma)`` is chosen as glmnet's ``getOptcv.relaxed``: the
+    smallest mean CV error over every alpha and gamma (ties: the largest alpha,
+    then the largest gamma), and for ``1se`` the largest alpha whose error is, for
+    some gamma, within one standard error of that minimum, with the largest such
+    gamma. The final model is :class:`ElasticNet` at ``(alpha_, gamma_)`` on all
+    the data. glmnet's CV error weights each fold by its size (scikit-learn's, and
+    fastreg's, does not: the same with equal folds), and predicts ``gamma = 0`` as
+    ``gamma = 1e-5``.
 
     Examples
     --------
@@ -708,6 +737,10 @@ class LassoCV(ElasticNetCV):
         Upper bounds on the coefficients.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
+    gammas : array-like of floats in [0, 1], default=None
+        The relaxed lasso's gammas to cross-validate with alpha (glmnet's
+        ``cv.glmnet(relax=TRUE, gamma=)``; see :class:`ElasticNetCV`). None: the
+        plain lasso.
 
     Attributes
     ----------
@@ -721,6 +754,17 @@ class LassoCV(ElasticNetCV):
         The alpha grid.
     mse_path_ : ndarray of shape (n_alphas, n_folds)
         Test mean squared error of every fold along the grid.
+    gamma_ : float
+        With ``gammas``: the gamma of the final model (per ``alpha_select``).
+    gamma_min_, gamma_1se_ : float
+        With ``gammas``: the gammas of the ``(alpha_min_, gamma_min_)`` and
+        ``(alpha_1se_, gamma_1se_)`` choices (glmnet's ``gamma.min``, ``gamma.1se``).
+    gammas_ : ndarray of shape (n_gammas,)
+        With ``gammas``: the gammas, sorted, without repeats.
+    mse_path_relaxed_ : ndarray of shape (n_gammas, n_alphas, n_folds) or \
+            (n_l1_ratio, n_gammas, n_alphas, n_folds)
+        With ``gammas``: test mean squared error of every fold along the grid(s),
+        for each of ``gammas_`` (``mse_path_`` stays gamma = 1's).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -772,6 +816,20 @@ class LassoCV(ElasticNetCV):
     >>> sparse = fastreg.LassoCV(cv=5, alpha_select="1se").fit(X, y)
     >>> int(np.count_nonzero(sparse.coef_))   # at alpha_1se_: a sparser model
     6
+
+    The relaxed lasso (glmnet's ``cv.glmnet(relax=TRUE)``): alpha and gamma chosen
+    together, the errors of every gamma in ``mse_path_relaxed_``:
+
+    >>> relaxed = fastreg.LassoCV(cv=5, gammas=[0, 0.25, 0.5, 0.75, 1]).fit(X, y)
+    >>> print(f"{relaxed.alpha_:.3g} {relaxed.gamma_}")
+    0.00809 0.0
+    >>> relaxed.mse_path_relaxed_.shape       # (n_gammas, n_alphas, n_folds)
+    (5, 100, 5)
+    >>> # glmnet's 1se rule across the gammas: least squares on 4 features
+    >>> one = fastreg.LassoCV(cv=5, gammas=[0, 0.25, 0.5, 0.75, 1],
+    ...                       alpha_select="1se").fit(X, y)
+    >>> print(f"{one.alpha_:.3g} {one.gamma_}", int(np.count_nonzero(one.coef_)))
+    0.656 0.0 4
     """
 
     _l1_ratio_fixed = 1.0

@@ -92,6 +92,12 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         ``positive=True`` is ``lower_bounds=0``.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    gamma : float in [0, 1], default=1.0
+        The relaxed lasso's mixing (glmnet's ``relax=TRUE`` with its ``gamma``): the
+        coefficients are ``gamma * w + (1 - gamma) * w_ls``, with w the penalized
+        solution and w_ls the least-squares refit on w's support (same intercept,
+        weights and bounds, no penalty). 1 (the default) is the penalized fit itself,
+        at no extra cost; 0 the refit alone. See Notes.
 
     Attributes
     ----------
@@ -153,6 +159,17 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     ``lambda``; to compare, pass a standardized y (1/n variance) and
     ``standardize = FALSE``.
 
+    ``gamma < 1`` (the relaxed lasso, glmnet's ``glmnet(..., relax=TRUE)`` and
+    ``coef(fit, gamma=)``): after the penalized fit, the least-squares problem on
+    the features where it is nonzero is solved (a Cholesky solve on their Gram
+    block; bounded least squares when ``lower_bounds`` / ``upper_bounds`` /
+    ``positive`` bind, as glmnet's refit keeps its limits; penalty factors play no
+    role) and blended with it; the intercept blends the same way. ``dual_gap_`` and
+    ``n_iter_`` are the penalized fit's. A support of more than ``n_samples - 3``
+    features (glmnet's ``maxp``) is not refitted (a warning; the coefficients are
+    the penalized ones). glmnet blends at ``max(gamma, 1e-5)``; fastreg's
+    ``gamma=0`` is the refit exactly.
+
     Examples
     --------
     >>> import numpy as np
@@ -176,6 +193,15 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     >>> fit = fastreg.ElasticNet(alpha=0.5, penalty_factor=factors).fit(X, y)
     >>> bool(fit.coef_[50] != 0), bool(lasso.coef_[50] == 0)
     (True, True)
+
+    The relaxed fit (glmnet's ``relax=TRUE``): the same support, least-squares
+    coefficients on it at ``gamma=0``:
+
+    >>> relaxed = fastreg.ElasticNet(alpha=0.5, gamma=0.0).fit(X, y)
+    >>> bool(np.all((relaxed.coef_ != 0) == (enet.coef_ != 0)))
+    True
+    >>> bool(np.abs(relaxed.coef_).sum() > np.abs(enet.coef_).sum())   # less shrunk
+    True
     """
 
     _l1_ratio_fixed = None
@@ -412,6 +438,12 @@ class Lasso(ElasticNet):
         ``positive=True`` is ``lower_bounds=0``.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    gamma : float in [0, 1], default=1.0
+        The relaxed lasso's mixing (glmnet's ``relax=TRUE`` with its ``gamma``): the
+        coefficients are ``gamma * w + (1 - gamma) * w_ls``, with w the penalized
+        solution and w_ls the least-squares refit on w's support (same intercept,
+        weights and bounds, no penalty). 1 (the default) is the penalized fit itself,
+        at no extra cost; 0 the refit alone. See Notes.
 
     Attributes
     ----------
@@ -478,6 +510,16 @@ class Lasso(ElasticNet):
     >>> bounded = bounded.fit(X, y)
     >>> print(bounded.coef_.min() >= -50, bounded.coef_.max() <= 300)
     True True
+
+    The relaxed lasso (glmnet's ``relax=TRUE``): ``gamma=0`` is least squares on
+    the lasso's support, ``gamma=0.5`` halfway:
+
+    >>> relaxed = fastreg.Lasso(alpha=0.5, gamma=0.0).fit(X, y)
+    >>> print(np.round(relaxed.coef_[[2, 3, 6, 8]], 1))
+    [ 555.3  269.7 -194.   485. ]
+    >>> half = fastreg.Lasso(alpha=0.5, gamma=0.5).fit(X, y)
+    >>> bool(np.allclose(half.coef_, (lasso.coef_ + relaxed.coef_) / 2))
+    True
     """
 
     _l1_ratio_fixed = 1.0
