@@ -218,7 +218,7 @@ def blend(gamma, coefs, refits):
             (1.0 - gamma) * refits.astype(np.float64)).astype(coefs.dtype)
 
 
-def relaxed_fit(problem, w, gamma, n_samples):
+def relaxed_fit(problem, w, gamma, n_samples, stacklevel=3):
     """The relaxed coefficients of one penalized solution w: blend(gamma, w, refit).
     A support of more than ``n_samples - 3`` features (glmnet's ``maxp``) has no
     refit without a path to borrow one from: w itself, with a warning."""
@@ -229,6 +229,6 @@ def relaxed_fit(problem, w, gamma, n_samples):
             f"gamma={gamma!r}: the support has {np.count_nonzero(w)} features, more "
             f"than n_samples - 3 = {n_samples - 3} (glmnet's maxp): it is not "
             "refitted, the coefficients are the penalized ones (as gamma=1).",
-            UserWarning, stacklevel=4)
+            UserWarning, stacklevel=stacklevel)
         return w
     return blend(gamma, w, support_refit(problem, w))

@@ -29,6 +29,8 @@ PUBLIC_ESTIMATORS = [
 EXTRA_CONFIGURATIONS = [
     Ridge(positive=True),             # constrained: coordinate descent or GPCG
     Ridge(solver="cd", tol=1e-12),    # the coordinate-descent kernel, not a direct solve
+    fastreg.Lasso(gamma=0.5),         # the relaxed lasso: a refit on the support
+    LassoCV(gammas=[0.0, 0.5, 1.0]),  # the relaxed CV
 ]
 
 WEIGHT_EQUIVALENCE_REASON = (

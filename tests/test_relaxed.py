@@ -367,3 +367,14 @@ def test_dask_fronts():
     np.testing.assert_allclose(a.mse_path_relaxed_, b.mse_path_relaxed_, rtol=1e-10)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
     assert a.to_in_memory().gamma_ == a.gamma_
+
+
+def test_huge_target():
+    """A target whose squares overflow is held scaled by the engine; the refit
+    scales back with it."""
+    X, y = make_data(9)
+    s = 2.0 ** 600
+    a = fastreg.Lasso(alpha=0.2, gamma=0.3, tol=1e-12).fit(X, y)
+    b = fastreg.Lasso(alpha=0.2 * s, gamma=0.3, tol=1e-12).fit(X, y * s)
+    np.testing.assert_allclose(b.coef_ / s, a.coef_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(b.intercept_ / s, a.intercept_, rtol=1e-12)
