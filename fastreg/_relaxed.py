@@ -181,8 +181,11 @@ def relaxed_path(problem, coefs, n_samples, rows=None):
     maxp = n_samples - 3
     out = np.empty_like(sub)
     block = None
-    if problem.kind != "gram" and problem.kw.get("gram") is None and \
-            rows.size <= BLOCK_MAX:
+    if problem.kind == "dense" and problem.kw.get("gram") is not None:
+        # a full Gram matrix: X~^T y~ once for every support
+        block = (np.arange(problem.n_features),
+                 np.asarray(problem.kw["gram"], dtype=np.float64), problem.Xty())
+    elif problem.kind != "gram" and rows.size <= BLOCK_MAX:
         # the moments of every feature used along the path at once (one product
         # instead of one per support; a Gram problem has them already)
         block = (rows, *_support_moments(problem, rows))

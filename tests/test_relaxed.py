@@ -378,3 +378,34 @@ def test_huge_target():
     b = fastreg.Lasso(alpha=0.2 * s, gamma=0.3, tol=1e-12).fit(X, y * s)
     np.testing.assert_allclose(b.coef_ / s, a.coef_, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(b.intercept_ / s, a.intercept_, rtol=1e-12)
+
+
+def test_relaxed_path_same_on_every_problem_form():
+    """relaxed_path from a dense X (residual, implicit centering, a full Gram matrix),
+    a sparse X and a Gram form gives the same refits (each takes its own route to
+    the support's moments)."""
+    from fastreg._prepare import SparsePrepared
+    X, y = make_data(10)
+    n, p = X.shape
+    pen = Penalty(p)
+    prep = preprocess(np.asfortranarray(X), y, True, None, implicit=True)
+    explicit = preprocess(X, y, True, None)
+    G = explicit.X.T @ explicit.X
+    sp_prep = SparsePrepared(sparse.csc_matrix(X), y, True, None)
+    problems = [
+        Problem.dense(prep.X, prep.y, pen, prep.Xmean, prep.norms),
+        Problem.dense(explicit.X, explicit.y, pen, gram=G),
+        Problem.gram(G, explicit.X.T @ explicit.y, float(explicit.y @ explicit.y), n,
+                     pen, X.dtype),
+        Problem.sparse(sp_prep, sp_prep.y, pen),
+    ]
+    alphas = problems[0].alpha_max(1.0) * np.geomspace(1, 1e-3, 30)
+    coefs = problems[0].solve(1.0, alphas, tol=1e-12)[0]
+    ref = relaxed_path(problems[0], coefs, n)
+    assert len({tuple(np.flatnonzero(c)) for c in coefs.T}) > 5
+    for problem in problems[1:]:
+        np.testing.assert_allclose(relaxed_path(problem, coefs, n), ref, rtol=0,
+                                   atol=1e-10 * np.abs(ref).max())
+    for j in range(0, 30, 7):
+        S = np.flatnonzero(coefs[:, j])
+        np.testing.assert_allclose(ref[:, j], lstsq_refit(X, y, S)[0], atol=1e-10)
