@@ -30,9 +30,14 @@ import warnings
 
 import numpy as np
 from scipy import linalg
+from scipy.linalg import lapack
 from scipy.optimize import lsq_linear
 
 from ._validation import check_number
+
+# a Cholesky pivot below this times the root of G's largest diagonal entry: the support
+# is taken as rank-deficient (minimum-norm least squares instead)
+SINGULAR = np.sqrt(np.finfo(np.float64).eps)
 
 # relaxed_path computes the Gram block of the features used along a path at once when
 # they are at most this many (a block of 32 MB)
@@ -98,25 +103,21 @@ def _support_moments(problem, S):
     return XS.T @ XS, XS.T @ y
 
 
-def _least_squares(G, b, lo, hi):
-    """argmin 1/2 w^T G w - b^T w over lo <= w <= hi (G positive semi-definite)."""
+def _least_squares(G, b, lo, hi, boxed=True):
+    """argmin 1/2 w^T G w - b^T w over lo <= w <= hi (G positive semi-definite;
+    ``boxed``: whether any bound is finite). LAPACK directly: a path makes many small
+    solves, where SciPy's wrappers would cost more than the factorizations."""
     k = G.shape[0]
-    boxed = np.any(np.isfinite(lo)) or np.any(np.isfinite(hi))
-    try:
-        c, low = linalg.cho_factor(G, lower=False, check_finite=False)
-        ok = bool(np.all(np.diag(c) > np.sqrt(np.finfo(np.float64).eps) *
-                         np.sqrt(np.max(np.diag(G)))))
-    except linalg.LinAlgError:
-        ok = False
+    c, info = lapack.dpotrf(G, lower=0, clean=1)
+    d = np.diag(c)
+    ok = info == 0 and bool(np.all(d > SINGULAR * np.sqrt(np.max(np.diag(G)))))
     if ok:
-        w = linalg.cho_solve((c, low), b, check_finite=False)
+        w, _ = lapack.dpotrs(c, b, lower=0)
         if not boxed or (np.all(w >= lo) and np.all(w <= hi)):
             return w
         # bounded least squares: ||R w - R^{-T} b||^2 with G = R^T R
-        R = np.triu(c)
-        rhs = linalg.solve_triangular(R, b, trans="T", check_finite=False)
-        res = lsq_linear(R, rhs, bounds=(lo, hi), method="bvls", tol=1e-15)
-        return res.x
+        rhs = linalg.solve_triangular(c, b, trans="T", check_finite=False)
+        return lsq_linear(c, rhs, bounds=(lo, hi), method="bvls", tol=1e-15).x
     # singular support (more features than the data's rank): minimum-norm
     # least squares through the symmetric square root of G
     vals, vecs = np.linalg.eigh(G)
@@ -139,11 +140,12 @@ def _refit_on(problem, S, block=None):
         else:
             rows, G_rows, b_rows = block
             at = np.searchsorted(rows, S)
-            G, b = G_rows[np.ix_(at, at)], b_rows[at]
+            G, b = G_rows[at][:, at], b_rows[at]
         # (the problem holds the target divided by y_scale: so are its bounds)
         pen = problem.penalty
         out[S, 0] = _least_squares(G, b, pen._lo[S] / problem.y_scale,
-                                   pen._hi[S] / problem.y_scale)
+                                   pen._hi[S] / problem.y_scale,
+                                   boxed=pen.box or pen.positive)
     if problem.unpen is not None:
         problem.unpen.recover(out)
     return out[:, 0] * problem.y_scale
