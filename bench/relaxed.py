@@ -99,7 +99,7 @@ def bench_dataset(name, rounds):
             pr = lasso_problem(X, y)
             t, (c, *_) = timed(lambda: lasso_problem(X, y).solve(1.0, alphas))
             rows["path"].append(t)
-            t, _ = timed(lambda: relaxed_path(pr, c, n))
+            t, _ = timed(lambda pr=pr, c=c: relaxed_path(pr, c, n))
             rows["refits"].append(t)
             info["supports"] = len({tuple(np.flatnonzero(c[:, j]))
                                     for j in range(c.shape[1])})
