@@ -409,3 +409,30 @@ def test_relaxed_path_same_on_every_problem_form():
     for j in range(0, 30, 7):
         S = np.flatnonzero(coefs[:, j])
         np.testing.assert_allclose(ref[:, j], lstsq_refit(X, y, S)[0], atol=1e-10)
+
+
+@pytest.mark.parametrize("form", ["gram", "plain", "sparse"])
+def test_cv_errors_are_the_folds_relaxed_fits(form):
+    """Each fold's errors in mse_path_relaxed_ are those of Lasso(alpha, gamma) fitted
+    on its training rows (weights, an unpenalized feature, bounds), whatever route
+    the CV takes (shared Gram moments, per-fold copies, sparse)."""
+    from sklearn.model_selection import KFold
+    X, y = make_data(11, n=90, p=12)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    pf = np.r_[0.0, np.ones(11)]
+    kw = dict(penalty_factor=pf, upper_bounds=np.r_[np.inf, np.full(11, 1.2)],
+              tol=1e-12, max_iter=100000)
+    Xf = sparse.csr_matrix(X) if form == "sparse" else X
+    gammas = [0.0, 0.4]
+    est = fastreg.LassoCV(cv=KFold(3), alphas=8, gammas=gammas,
+                          precompute=False if form == "plain" else "auto", **kw)
+    est.fit(Xf, y, sample_weight=sw)
+    for k, (train, test) in enumerate(KFold(3).split(X)):
+        for g_i, gamma in enumerate(gammas):
+            for a_i, alpha in enumerate(est.alphas_):
+                fit = fastreg.Lasso(alpha=alpha, gamma=gamma, **kw).fit(
+                    X[train], y[train], sample_weight=sw[train])
+                err = np.average((y[test] - fit.predict(X[test])) ** 2,
+                                 weights=sw[test])
+                np.testing.assert_allclose(est.mse_path_relaxed_[g_i, a_i, k], err,
+                                           rtol=1e-8)
