@@ -183,14 +183,12 @@ def relaxed_path(problem, coefs, n_samples, rows=None):
     maxp = n_samples - 3
     out = np.empty_like(sub)
     block = None
-    if problem.kind == "dense" and problem.kw.get("gram") is not None:
-        # a full Gram matrix: X~^T y~ once for every support
-        block = (np.arange(problem.n_features),
-                 np.asarray(problem.kw["gram"], dtype=np.float64), problem.Xty())
-    elif problem.kind != "gram" and rows.size <= BLOCK_MAX:
+    used = used_rows(coefs)
+    if problem.kind != "gram" and used.size <= BLOCK_MAX:
         # the moments of every feature used along the path at once (one product
-        # instead of one per support; a Gram problem has them already)
-        block = (rows, *_support_moments(problem, rows))
+        # instead of one per support, or the block of a full Gram matrix and the
+        # used columns' X~^T y~; a Gram problem has them already)
+        block = (used, *_support_moments(problem, used))
     done = {}
     last = None
     missing = []
