@@ -33,6 +33,7 @@ from scipy import linalg
 from scipy.linalg import lapack
 from scipy.optimize import lsq_linear
 
+from ._linalg import gram, matmul
 from ._validation import check_number
 
 # a Cholesky pivot below this times the root of G's largest diagonal entry: the support
@@ -97,10 +98,13 @@ def _support_moments(problem, S):
     XS = np.asarray(kw["X"][:, S], dtype=np.float64)
     if kw.get("Xmean") is not None:
         XS = XS - np.asarray(kw["Xmean"], dtype=np.float64)[S]
+    # (SciPy's BLAS, as the LAPACK calls that follow: see _linalg)
+    b = matmul(XS, y, trans_a=True)
     if kw.get("gram") is not None:
         # (covariance updates on a full Gram matrix: its block, X~_S^T y~ alone)
-        return np.asarray(kw["gram"], dtype=np.float64)[np.ix_(S, S)], XS.T @ y
-    return XS.T @ XS, XS.T @ y
+        return np.asarray(kw["gram"], dtype=np.float64)[np.ix_(S, S)], b
+    G = gram(XS)
+    return np.triu(G) + np.triu(G, 1).T, b
 
 
 def _least_squares(G, b, lo, hi, boxed=True):
@@ -174,16 +178,16 @@ def relaxed_path(problem, coefs, n_samples, rows=None):
     one refit per distinct support of at most ``n_samples - 3`` features; the others
     take the refit of the last alpha that was refitted (or, if none was, their own
     penalized solution). Returns an array like coefs, or like ``coefs[rows]`` (rows:
-    indices that hold every nonzero of coefs, e.g. ``used_rows(coefs)``)."""
+    sorted indices that hold every nonzero of coefs, e.g. ``used_rows(coefs)``)."""
     coefs = np.asarray(coefs)
-    rows = np.arange(coefs.shape[0]) if rows is None else np.asarray(rows)
-    sub = coefs[rows]
-    nonzero = sub != 0
-    counts = np.count_nonzero(coefs, axis=0)
-    maxp = n_samples - 3
-    out = np.empty_like(sub)
-    block = None
+    # (computed on the features nonzero somewhere along the path: the others are 0)
     used = used_rows(coefs)
+    sub = coefs[used]
+    nonzero = sub != 0
+    counts = np.count_nonzero(nonzero, axis=0)
+    maxp = n_samples - 3
+    fits = np.empty_like(sub)
+    block = None
     if problem.kind != "gram" and used.size <= BLOCK_MAX:
         # the moments of every feature used along the path at once (one product
         # instead of one per support, or the block of a full Gram matrix and the
@@ -198,12 +202,15 @@ def relaxed_path(problem, coefs, n_samples, rows=None):
             continue
         key = nonzero[:, j].tobytes()
         if key not in done:
-            S = _penalized_support(problem, nonzero[:, j], rows)
-            done[key] = _refit_on(problem, S, block)[rows]
-        out[:, j] = done[key]
+            S = _penalized_support(problem, nonzero[:, j], used)
+            done[key] = _refit_on(problem, S, block)[used]
+        fits[:, j] = done[key]
         last = j
     for j in missing:
-        out[:, j] = out[:, last] if last is not None else sub[:, j]
+        fits[:, j] = fits[:, last] if last is not None else sub[:, j]
+    rows = np.arange(coefs.shape[0]) if rows is None else np.asarray(rows)
+    out = np.zeros((rows.size, coefs.shape[1]), dtype=coefs.dtype)
+    out[np.searchsorted(rows, used)] = fits
     return out
 
 
