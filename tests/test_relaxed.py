@@ -3,7 +3,6 @@ ElasticNetCV), against R glmnet's ``relax=TRUE`` (fixtures in tests/glmnet/relax
 made by tests/glmnet/relax_make.py and relax.R; no R needed here) and against
 least-squares refits computed in NumPy."""
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,28 +25,23 @@ REAL = [n for n in CASES if "dataset" in CASES[n]["inputs"]]
 GLMNET_EPS = 1e-5        # blend.relaxed(epsilon=1e-5): glmnet's gamma is max(gamma, eps)
 
 
-def inputs(c, data_dir=None):
+def inputs(c, load_dataset=None):
+    """The case's X, y: stored in the fixture, or rows of a shared real dataset."""
     if "X" in c["inputs"]:
         X, y = np.array(c["inputs"]["X"]), np.array(c["inputs"]["y"])
     else:
-        sys.path.insert(0, str(data_dir))
-        from load import load
-        X, y = load(c["inputs"]["dataset"])
+        X, y = load_dataset(c["inputs"]["dataset"])
         rows = c["inputs"]["rows"]
-        X, y = np.asarray(X)[:rows], np.asarray(y)[:rows]
+        X, y = np.array(X)[:rows], np.array(y)[:rows]
     if c["sparse"]:
         X = sparse.csr_matrix(X)
     return X, y
 
 
-@pytest.fixture
-def case_data(request):
-    name = request.param
-    c = CASES[name]
-    if name in REAL:
-        data_dir = request.getfixturevalue("data_dir")
-        return c, *inputs(c, data_dir)
-    return c, *inputs(c)
+def split(names):
+    """(synthetic, real) cases among names (the real ones need the shared data, and
+    their tests are marked slow by conftest.py through load_dataset)."""
+    return [n for n in names if n in SYNTHETIC], [n for n in names if n in REAL]
 
 
 def estimator_kw(c):
@@ -72,11 +66,21 @@ def scale(c):
     return max(1.0, np.max(np.abs(g["relaxed_beta"])), np.max(np.abs(g["a0"])))
 
 
-@pytest.mark.parametrize("case_data", FIT_CASES, indirect=True)
-def test_relaxed_fits_equal_glmnet(case_data):
+@pytest.mark.parametrize("name", split(FIT_CASES)[0])
+def test_relaxed_fits_equal_glmnet(name):
+    c = CASES[name]
+    check_fit_case(c, *inputs(c))
+
+
+@pytest.mark.parametrize("name", split(FIT_CASES)[1])
+def test_relaxed_fits_equal_glmnet_real_data(name, load_dataset):
+    c = CASES[name]
+    check_fit_case(c, *inputs(c, load_dataset))
+
+
+def check_fit_case(c, X, y):
     """Lasso / ElasticNet(gamma=0) is glmnet's relaxed fit (fit$relaxed) at every
     lambda; gamma=1 its penalized fit; gamma=0.25, 0.5 coef(fit, gamma=)."""
-    c, X, y = case_data
     g = c["glmnet"]
     p = X.shape[1]
     beta, rbeta = matrix(g["beta"], p), matrix(g["relaxed_beta"], p)
@@ -127,12 +131,22 @@ def test_wide_path_follows_glmnet_maxp():
                                    rtol=0, atol=1e-6 * np.abs(ref).max())
 
 
-@pytest.mark.parametrize("case_data", CV_CASES, indirect=True)
-def test_cv_equals_cv_glmnet(case_data):
+@pytest.mark.parametrize("name", split(CV_CASES)[0])
+def test_cv_equals_cv_glmnet(name):
+    c = CASES[name]
+    check_cv_case(c, *inputs(c))
+
+
+@pytest.mark.parametrize("name", split(CV_CASES)[1])
+def test_cv_equals_cv_glmnet_real_data(name, load_dataset):
+    c = CASES[name]
+    check_cv_case(c, *inputs(c, load_dataset))
+
+
+def check_cv_case(c, X, y):
     """LassoCV(gammas=) on glmnet's folds: the mean CV errors of every gamma
     (relaxed$statlist cvm, cvsd), (lambda.min, gamma.min), (lambda.1se, gamma.1se)
     and the final model (coef(cv, s='lambda.min', gamma='gamma.min'))."""
-    c, X, y = case_data
     g = c["glmnet"]
     cv = PredefinedSplit(np.asarray(c["foldid"]) - 1)
     # glmnet predicts gamma = 0 as gamma = 1e-5 (blend.relaxed's epsilon)
