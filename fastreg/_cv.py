@@ -276,6 +276,9 @@ class ElasticNetCV(_PathCV):
         Lower bounds on the coefficients (glmnet's ``lower.limits``).
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    exclude : array-like of int, default=None
+        Indices of features left out of the model (glmnet's ``exclude``), as in
+        :class:`fastreg.ElasticNet`.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the one with the smallest mean CV error
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
@@ -375,7 +378,8 @@ class ElasticNetCV(_PathCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 exclude: ArrayLike | None = None) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -394,6 +398,7 @@ class ElasticNetCV(_PathCV):
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
+        self.exclude = exclude
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -451,7 +456,7 @@ class ElasticNetCV(_PathCV):
         self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         if sparse.issparse(X):
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
             if not prep.centering_is_safe():
@@ -609,6 +614,8 @@ class LassoCV(ElasticNetCV):
         Lower bounds on the coefficients.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients.
+    exclude : array-like of int, default=None
+        Indices of features left out of the model (glmnet's ``exclude``).
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
 
@@ -692,14 +699,15 @@ class LassoCV(ElasticNetCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 exclude: ArrayLike | None = None) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
             verbose=verbose, n_jobs=n_jobs, positive=positive,
             random_state=random_state, selection=selection,
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-            upper_bounds=upper_bounds, alpha_select=alpha_select,
+            upper_bounds=upper_bounds, alpha_select=alpha_select, exclude=exclude,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,

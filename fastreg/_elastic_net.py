@@ -91,6 +91,10 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         ``positive=True`` is ``lower_bounds=0``.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    exclude : array-like of int, default=None
+        Indices of features to leave out of the model (glmnet's ``exclude``; the
+        same as ``penalty_factor=np.inf`` for them): their coefficients are 0 and they
+        take no part in the default alpha grid or the duality gap.
 
     Attributes
     ----------
@@ -189,7 +193,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                  selection: Literal["cyclic", "random"] = "cyclic",
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
-                 upper_bounds: float | ArrayLike | None = None) -> None:
+                 upper_bounds: float | ArrayLike | None = None,
+                 exclude: ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -204,6 +209,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.exclude = exclude
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -294,7 +300,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         n_samples, n_features = X.shape
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         if self.alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised "
@@ -407,6 +413,10 @@ class Lasso(ElasticNet):
         ``positive=True`` is ``lower_bounds=0``.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    exclude : array-like of int, default=None
+        Indices of features to leave out of the model (glmnet's ``exclude``; the
+        same as ``penalty_factor=np.inf`` for them): their coefficients are 0 and they
+        take no part in the default alpha grid or the duality gap.
 
     Attributes
     ----------
@@ -485,11 +495,12 @@ class Lasso(ElasticNet):
                  selection: Literal["cyclic", "random"] = "cyclic",
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
-                 upper_bounds: float | ArrayLike | None = None) -> None:
+                 upper_bounds: float | ArrayLike | None = None,
+                 exclude: ArrayLike | None = None) -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
             warm_start=warm_start, positive=positive, random_state=random_state,
             selection=selection, penalty_factor=penalty_factor,
-            lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+            lower_bounds=lower_bounds, upper_bounds=upper_bounds, exclude=exclude,
         )

@@ -255,7 +255,7 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
         X, y, w = self._read(X, y, sample_weight, need_rows=False)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         moments, n = self._moments(X, y, w, None, 1, client_memory)
         if self.alpha == 0:
             warnings.warn(
@@ -313,7 +313,7 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         fold, n_folds = self._fold_ids(X, fold_ids)
         moments, n = self._moments(X, y, w, fold, n_folds, client_memory)
         n_train = n - moments.counts
