@@ -52,6 +52,7 @@ from ._prepare import (
     take_rows,
     test_mse,
 )
+from ._scoring import Scoring
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
@@ -183,6 +184,11 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """The fold jobs on threads (the kernels release the GIL); returns the test
         MSE as (n_l1_ratio, n_alphas, n_folds). Interrupted, every fold stops before
         KeyboardInterrupt propagates (run_interruptibly)."""
+        # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
+        return np.moveaxis(np.asarray(self._run_jobs(jobs)), 0, 2)
+
+    def _run_jobs(self, jobs):
+        """The fold jobs on threads; their results in the folds' order."""
         parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")
         if effective_n_jobs(self.n_jobs) > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
@@ -192,13 +198,16 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
                 per_fold = run_interruptibly(parallel, jobs)
         else:
             per_fold = run_interruptibly(parallel, jobs)
-        # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
-        return np.moveaxis(np.asarray(per_fold), 0, 2)
+        return per_fold
 
-    def _choose(self, mse, grids, l1_ratios, explicit):
+    def _choose(self, mse, grids, l1_ratios, explicit, score=None):
         """alpha_min_ (smallest mean CV error), alpha_1se_ (glmnet's rule), alpha_,
-        l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes."""
-        mean_mse = mse.mean(axis=2)
+        l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes. With ``score``
+        (the scorer's values, same shape as mse, greater is better), the choice
+        minimizes -score instead of the MSE (glmnet's ``type.measure``); mse_path_
+        stays the MSE."""
+        loss = mse if score is None else -score
+        mean_mse = loss.mean(axis=2)
         if not np.any(np.isfinite(mean_mse)):
             raise ValueError(
                 "The cross-validation errors are all NaN or infinite (data too "
@@ -209,7 +218,7 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             if mse_r[i] < best_mse:
                 best_mse, best_r_idx, best_i = mse_r[i], r_idx, i
         grid = grids[best_r_idx]
-        fold_mse = mse[best_r_idx]
+        fold_mse = loss[best_r_idx]
         n_folds = fold_mse.shape[1]
         se = fold_mse[best_i].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
         within = np.flatnonzero(mean_mse[best_r_idx] <= best_mse + se)
@@ -220,6 +229,50 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         # as scikit-learn: one grid per l1_ratio when computed, the user's grid once
         self.alphas_ = grids[0] if (len(l1_ratios) == 1 or explicit) else grids
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
+        if score is not None:
+            self.score_path_ = score[0] if len(l1_ratios) == 1 else score
+            self.best_score_ = float(-best_mse)
+
+
+class _OutOfFold:
+    """What the fold jobs compute beyond the test MSE when ``scoring`` or
+    ``store_cv_results`` asks: the scores of the test predictions (``Scoring``), and
+    the predictions themselves; ``collect`` puts the folds together."""
+
+    def __init__(self, scoring, store):
+        self.scoring = scoring
+        self.store = store
+
+    @classmethod
+    def of(cls, est):
+        """None when the estimator asks for neither (today's MSE-only jobs)."""
+        check_bool("store_cv_results", est.store_cv_results)
+        scoring = None if est.scoring is None else Scoring(est.scoring)
+        if scoring is None and not est.store_cv_results:
+            return None
+        return cls(scoring, bool(est.store_cv_results))
+
+    def result(self, mse, preds, y_test, sw_test):
+        scores = None if self.scoring is None else \
+            [self.scoring(y_test, p, sw_test) for p in preds]
+        return mse, scores, preds if self.store else None
+
+    def collect(self, est, per_fold, folds, n_samples, dtype):
+        """(mse, score) as (n_l1_ratio, n_alphas, n_folds) (score None without
+        scoring); sets ``cv_results_`` (n_samples, n_alphas), or (n_l1_ratio,
+        n_samples, n_alphas) for several l1_ratios, NaN for samples in no test
+        fold."""
+        mse = np.moveaxis(np.asarray([r[0] for r in per_fold]), 0, 2)
+        score = None if self.scoring is None else \
+            np.moveaxis(np.asarray([r[1] for r in per_fold], dtype=np.float64), 0, 2)
+        if self.store:
+            n_r, n_a = mse.shape[0], mse.shape[1]
+            out = np.full((n_r, n_samples, n_a), np.nan, dtype=dtype)
+            for (_, test), r in zip(folds, per_fold, strict=True):
+                for i, pred in enumerate(r[2]):
+                    out[i, test] = pred
+            est.cv_results_ = out[0] if n_r == 1 else out
+        return mse, score
 
 
 class ElasticNetCV(_PathCV):
@@ -279,6 +332,19 @@ class ElasticNetCV(_PathCV):
     exclude : array-like of int, default=None
         Indices of features left out of the model (glmnet's ``exclude``), as in
         :class:`fastreg.ElasticNet`.
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (glmnet's ``type.measure``): None is the
+        mean squared error (scikit-learn's choice, ``mse_path_``); else a
+        scikit-learn scorer name (e.g. ``"neg_mean_absolute_error"``, glmnet's
+        ``"mae"``) or a callable ``scorer(estimator, X, y)``, greater is better,
+        evaluated on each fold's out-of-fold predictions at every alpha (no
+        refit; ``estimator.predict(X)`` returns X, the predictions). With
+        ``sample_weight``, the scorer is called with the test fold's weights
+        (``sample_weight=``). The one-standard-error rule uses the same measure.
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions (glmnet's ``keep=TRUE``, its
+        ``fit.preval``) in ``cv_results_``: for every sample, the prediction at
+        every alpha of the model fitted without the sample's test fold.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the one with the smallest mean CV error
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
@@ -300,6 +366,16 @@ class ElasticNetCV(_PathCV):
         The alpha grid(s).
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Test mean squared error of every fold along the grid(s).
+    score_path_ : ndarray of the shape of ``mse_path_``
+        The ``scoring`` of every fold along the grid(s) (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_alphas) or \
+            (n_l1_ratio, n_samples, n_alphas)
+        Out-of-fold predictions (only with ``store_cv_results=True``): row i holds
+        the predictions of sample i by the models of the fold that held it out,
+        along ``alphas_`` (NaN for a sample in no test fold; with overlapping test
+        folds, the last fold's).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -379,7 +455,8 @@ class ElasticNetCV(_PathCV):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
-                 exclude: ArrayLike | None = None) -> None:
+                 exclude: ArrayLike | None = None, scoring: str | Any = None,
+                 store_cv_results: bool = False) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -399,6 +476,8 @@ class ElasticNetCV(_PathCV):
         self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
         self.exclude = exclude
+        self.scoring = scoring
+        self.store_cv_results = store_cv_results
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -434,6 +513,7 @@ class ElasticNetCV(_PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_params()
+        oof = _OutOfFold.of(self)
         params = self._split_params(params)
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
@@ -492,13 +572,18 @@ class ElasticNetCV(_PathCV):
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
         if moments is not None:
             jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
-                                             penalty, solve_kw)
+                                             penalty, solve_kw, oof)
                     for k, (train, test) in enumerate(folds))
         else:
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              penalty, solve_kw)
+                                              penalty, solve_kw, oof)
                     for train, test in folds)
-        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        if oof is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
+                                     X.dtype)
+            self._choose(mse, grids, l1_ratios, explicit, score)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -532,19 +617,33 @@ class ElasticNetCV(_PathCV):
         return False if isinstance(pre, (bool, np.bool_)) and not pre else "auto"
 
     @staticmethod
-    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw):
-        """Test MSE along every grid for fold k, from the shared Gram moments."""
+    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
+                   oof=None):
+        """Test MSE along every grid for fold k, from the shared Gram moments (with
+        ``oof``, an _OutOfFold: also the test predictions and scores)."""
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
+        preds = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = my - m @ coefs
             out.append(moments.test_mse(k, coefs, intercepts))
-        return out
+            if oof is not None:
+                # (y_g = y - ybar ~ X_g w + b: the predictions of y add ybar back)
+                rows = moments.tests[k]
+                preds.append(np.asarray(moments.Xg[rows] @ coefs) + intercepts +
+                             moments.ybar)
+        if oof is None:
+            return out
+        rows = moments.tests[k]
+        return oof.result(out, preds, moments.yg[rows] + moments.ybar,
+                          moments.sw[rows] if moments.weighted else None)
 
-    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw):
-        """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
+    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
+                    oof=None):
+        """Test MSE along every grid for one fold, fitting on a copy of X[train]
+        (with ``oof``: also the test predictions and scores)."""
         sw_train = None if sw is None else sw[train]
         if sparse.issparse(X):
             prep = SparsePrepared(X[train], y[train], self.fit_intercept, sw_train)
@@ -565,12 +664,17 @@ class ElasticNetCV(_PathCV):
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
+        preds = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
             out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
-        return out
+            if oof is not None:
+                preds.append(np.asarray(X_test @ coefs) + intercepts)
+        if oof is None:
+            return out
+        return oof.result(out, preds, y_test, sw_test)
 
 
 class LassoCV(ElasticNetCV):
@@ -616,6 +720,12 @@ class LassoCV(ElasticNetCV):
         Upper bounds on the coefficients.
     exclude : array-like of int, default=None
         Indices of features left out of the model (glmnet's ``exclude``).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (glmnet's ``type.measure``), as in
+        :class:`ElasticNetCV`; None: the mean squared error.
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (glmnet's
+        ``keep=TRUE``).
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
 
@@ -631,6 +741,13 @@ class LassoCV(ElasticNetCV):
         The alpha grid.
     mse_path_ : ndarray of shape (n_alphas, n_folds)
         Test mean squared error of every fold along the grid.
+    score_path_ : ndarray of shape (n_alphas, n_folds)
+        The ``scoring`` of every fold along the grid (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_alphas)
+        Out-of-fold predictions along ``alphas_`` (only with
+        ``store_cv_results=True``; see :class:`ElasticNetCV`).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -700,7 +817,8 @@ class LassoCV(ElasticNetCV):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
-                 exclude: ArrayLike | None = None) -> None:
+                 exclude: ArrayLike | None = None, scoring: str | Any = None,
+                 store_cv_results: bool = False) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -708,6 +826,7 @@ class LassoCV(ElasticNetCV):
             random_state=random_state, selection=selection,
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
             upper_bounds=upper_bounds, alpha_select=alpha_select, exclude=exclude,
+            scoring=scoring, store_cv_results=store_cv_results,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,

@@ -310,6 +310,10 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
         """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
+        if self.scoring is not None or self.store_cv_results:
+            raise ValueError(
+                "scoring and store_cv_results are not supported on Dask collections "
+                "(the test errors come from the folds' moments, not from their rows).")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,

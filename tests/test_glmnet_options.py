@@ -7,6 +7,7 @@ out-of-fold predictions are the folds refitted by hand; ...), and R glmnet's own
 outputs, stored in ``tests/glmnet/cv*.json`` by ``tests/glmnet/cv.R`` (driven by
 ``tests/glmnet/make_cv.py``; the tests read the fixtures and do not need R).
 """
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,143 @@ def test_penalty_factor_errors():
         fastreg.Lasso(penalty_factor=pf).fit(X, y)
     with pytest.raises(ValueError, match="not supported for a 2-D y"):
         fastreg.enet_path(X, np.c_[y, y], exclude=[1])
+
+
+# ---------------------------------------------------------------------------------------
+# store_cv_results (glmnet's keep=TRUE) and scoring (type.measure)
+# ---------------------------------------------------------------------------------------
+
+def _folds(n, k=4, seed=0):
+    from sklearn.model_selection import KFold
+    return list(KFold(k, shuffle=True, random_state=seed).split(np.zeros(n)))
+
+
+def _by_hand(X, y, sw, folds, alphas, l1_ratio, dtype):
+    """The out-of-fold predictions refitted fold by fold, alpha by alpha."""
+    pred = np.full((len(y), len(alphas)), np.nan)
+    for train, test in folds:
+        for a, alpha in enumerate(alphas):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit = fastreg.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12,
+                                         max_iter=100000)
+                fit.fit(X[train], y[train],
+                        sample_weight=None if sw is None else sw[train])
+            pred[test, a] = fit.predict(X[test])
+    return pred
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("precompute", ["auto", False])
+def test_store_cv_results_equals_refitting_each_fold(dtype, sparse, weighted,
+                                                     precompute):
+    X, y = problem(n=48, p=6, dtype=dtype)
+    sw = weights(len(y)) if weighted else None
+    folds = _folds(len(y))
+    Xf = sp.csr_matrix(X) if sparse else X
+    tol = 1e-12 if dtype == np.float64 else 1e-7
+    cv = fastreg.ElasticNetCV(l1_ratio=0.7, alphas=8, cv=folds, tol=tol,
+                              precompute=precompute, store_cv_results=True)
+    cv.fit(Xf, y, sample_weight=sw)
+    assert cv.cv_results_.shape == (len(y), 8)
+    assert cv.cv_results_.dtype == dtype
+    ref = _by_hand(X.astype(np.float64), y.astype(np.float64), sw, folds, cv.alphas_,
+                   0.7, dtype)
+    scale = np.abs(ref).max()
+    rtol = 1e-8 if dtype == np.float64 else 1e-4
+    assert_allclose(cv.cv_results_, ref, rtol=rtol, atol=rtol * scale)
+    # the stored predictions give mse_path_ back
+    for k, (_, test) in enumerate(folds):
+        err = (cv.cv_results_[test] - y[test, None].astype(np.float64)) ** 2
+        mse = np.average(err, axis=0, weights=None if sw is None else sw[test])
+        assert_allclose(cv.mse_path_[:, k], mse, rtol=10 * rtol)
+
+
+def test_store_cv_results_leaves_the_default_fit_unchanged():
+    X, y = problem(n=80)
+    base = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=4).fit(X, y)
+    kept = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=4, store_cv_results=True)
+    kept.fit(X, y)
+    assert_array_equal(kept.mse_path_, base.mse_path_)
+    assert_array_equal(kept.coef_, base.coef_)
+    assert (kept.alpha_, kept.alpha_1se_) == (base.alpha_, base.alpha_1se_)
+    assert kept.cv_results_.shape == (2, 80, 100)
+    assert not hasattr(base, "cv_results_") and not hasattr(base, "score_path_")
+
+
+def test_store_cv_results_samples_outside_every_test_fold_are_nan():
+    X, y = problem(n=40)
+    folds = [(np.arange(10, 40), np.arange(0, 10)), (np.arange(0, 30), np.arange(20, 30))]
+    cv = fastreg.LassoCV(cv=folds, alphas=5, store_cv_results=True).fit(X, y)
+    missing = np.r_[10:20, 30:40]
+    assert np.all(np.isnan(cv.cv_results_[missing]))
+    assert not np.any(np.isnan(cv.cv_results_[np.r_[0:10, 20:30]]))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_mae_scoring_from_the_out_of_fold_predictions(sparse, weighted):
+    X, y = problem(n=80)
+    sw = weights(len(y)) if weighted else None
+    folds = _folds(len(y), 5)
+    Xf = sp.csr_matrix(X) if sparse else X
+    cv = fastreg.LassoCV(cv=folds, scoring="neg_mean_absolute_error",
+                         store_cv_results=True).fit(Xf, y, sample_weight=sw)
+    mae = np.empty((100, 5))
+    for k, (_, test) in enumerate(folds):
+        err = np.abs(cv.cv_results_[test] - y[test, None])
+        mae[:, k] = np.average(err, axis=0, weights=None if sw is None else sw[test])
+    assert_allclose(cv.score_path_, -mae, rtol=1e-12)
+    mean = mae.mean(axis=1)
+    best = int(np.argmin(mean))
+    assert cv.alpha_min_ == cv.alphas_[best]
+    assert_allclose(cv.best_score_, -mean[best], rtol=1e-12)
+    se = mae[best].std(ddof=1) / np.sqrt(5)
+    assert cv.alpha_1se_ == np.max(cv.alphas_[mean <= mean[best] + se])
+    # mse_path_ stays the mean squared error
+    mse = fastreg.LassoCV(cv=folds).fit(Xf, y, sample_weight=sw)
+    assert_array_equal(cv.mse_path_, mse.mse_path_)
+    # the 1se rule with this measure
+    one = fastreg.LassoCV(cv=folds, scoring="neg_mean_absolute_error",
+                          alpha_select="1se").fit(Xf, y, sample_weight=sw)
+    assert one.alpha_ == cv.alpha_1se_
+
+
+def test_scoring_names_and_callables():
+    from sklearn.metrics import make_scorer, median_absolute_error, r2_score
+    X, y = problem(n=60)
+    folds = _folds(len(y), 3)
+    kept = fastreg.ElasticNetCV(cv=folds, alphas=10, store_cv_results=True).fit(X, y)
+    mse = fastreg.ElasticNetCV(cv=folds, alphas=10,
+                               scoring="neg_mean_squared_error").fit(X, y)
+    assert_allclose(mse.score_path_, -kept.mse_path_, rtol=1e-10)
+    assert mse.alpha_ == kept.alpha_
+    r2 = fastreg.ElasticNetCV(cv=folds, alphas=10, scoring="r2").fit(X, y)
+    med = fastreg.ElasticNetCV(
+        cv=folds, alphas=10,
+        scoring=make_scorer(median_absolute_error, greater_is_better=False)).fit(X, y)
+
+    def my_scorer(estimator, P, t):
+        return -np.max(np.abs(estimator.predict(P) - t))
+
+    mx = fastreg.ElasticNetCV(cv=folds, alphas=10, scoring=my_scorer).fit(X, y)
+    for k, (_, test) in enumerate(folds):
+        P, t = kept.cv_results_[test], y[test]
+        assert_allclose(r2.score_path_[:, k], [r2_score(t, P[:, a]) for a in range(10)])
+        assert_allclose(med.score_path_[:, k],
+                        [-median_absolute_error(t, P[:, a]) for a in range(10)])
+        assert_allclose(mx.score_path_[:, k], -np.max(np.abs(P - t[:, None]), axis=0))
+    assert r2.alpha_ == r2.alphas_[np.argmax(r2.score_path_.mean(axis=1))]
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(scoring="no_such_scorer"), r"scoring='no_such_scorer' is not a scikit-learn"),
+    (dict(scoring=3), r"scoring must be None, a scikit-learn scorer name or a callable"),
+    (dict(store_cv_results="yes"), r"store_cv_results"),
+])
+def test_cv_option_errors(params, match):
+    X, y = problem()
+    with pytest.raises(ValueError, match=match):
+        fastreg.LassoCV(**params).fit(X, y)
