@@ -47,8 +47,13 @@ from ._penalty import Penalty
 from ._prepare import (
     FoldMoments,
     SparsePrepared,
+    column_scales,
     folds_partition,
+    gram_scales,
+    inverse_scales,
     preprocess,
+    scale_columns,
+    scale_moments,
     take_rows,
     test_mse,
 )
@@ -345,6 +350,11 @@ class ElasticNetCV(_PathCV):
         Keep the out-of-fold predictions (glmnet's ``keep=TRUE``, its
         ``fit.preval``) in ``cv_results_``: for every sample, the prediction at
         every alpha of the model fitted without the sample's test fold.
+    standardize : bool, default=False
+        glmnet's ``standardize=TRUE``, as in :class:`fastreg.ElasticNet`: every fit
+        solves on unit-variance columns (each fold with its own training set's
+        scales, as ``cv.glmnet``; the grid and the final model with those of all
+        the data) and reports coefficients on the original scale.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the one with the smallest mean CV error
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
@@ -456,7 +466,7 @@ class ElasticNetCV(_PathCV):
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
                  exclude: ArrayLike | None = None, scoring: str | Any = None,
-                 store_cv_results: bool = False) -> None:
+                 store_cv_results: bool = False, standardize: bool = False) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -478,6 +488,7 @@ class ElasticNetCV(_PathCV):
         self.exclude = exclude
         self.scoring = scoring
         self.store_cv_results = store_cv_results
+        self.standardize = standardize
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -485,7 +496,8 @@ class ElasticNetCV(_PathCV):
         return tags
 
     def _validate_params(self):
-        l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive"))
+        l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive",
+                                           "standardize"))
         check_precompute(self.precompute)
         return l1_ratios
 
@@ -543,6 +555,16 @@ class ElasticNetCV(_PathCV):
                 # columns with means far above their spread are dense anyway, and
                 # their implicit centering would lose digits: center explicitly
                 X = X.toarray()
+        # standardize (glmnet's): the data of every fit scaled to unit-variance
+        # columns, each fold by its own training set's scales (as cv.glmnet, which
+        # calls glmnet on each training set); full_penalty / full_scale: on all the
+        # data (the grid and the final model)
+        standardize = bool(self.standardize)
+        full_scale = None
+        full_penalty = penalty
+        if standardize:
+            full_scale = inverse_scales(column_scales(X, sw), X.dtype)
+            full_penalty = penalty.scaled(full_scale)
         moments = None
         # the problem on all the data, for the alpha grid and the final model; when it
         # holds a copy of X (sparse, C-ordered or weighted X) it is freed while the
@@ -551,18 +573,27 @@ class ElasticNetCV(_PathCV):
         if sparse.issparse(X):
             strategy = update_strategy(self._precompute(), n_samples, n_features,
                                        sparse=prep)
-            full = _grid_problem(prep, penalty, strategy)
+            if standardize:
+                prep = SparsePrepared(scale_columns(X, full_scale), y,
+                                      self.fit_intercept, sw)
+            full = _grid_problem(prep, full_penalty, strategy)
             rebuild = True
         elif update_strategy(self._precompute(), n_train_max, n_features) != \
-                "residual" and folds_partition(folds, n_samples):
+                "residual" and folds_partition(folds, n_samples) and \
+                (self.fit_intercept or not standardize):
             # covariance updates in every fold, from one set of moments
             moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
             G, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples)
-            full = Problem.gram(G, Xy, yy, n_samples, penalty, X.dtype)
+            if standardize:
+                G, Xy = scale_moments(G, Xy, full_scale)
+            full = Problem.gram(G, Xy, yy, n_samples, full_penalty, X.dtype)
         else:
-            prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
-            full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
+            Xs = X if not standardize else scale_columns(X, full_scale)
+            prep = preprocess(Xs, y, self.fit_intercept, sw, implicit=True,
+                              own=standardize)
+            full = Problem.dense(prep.X, prep.y, full_penalty, prep.Xmean, prep.norms)
             rebuild = prep.X is not X
+            del Xs
 
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
         if rebuild:
@@ -572,11 +603,11 @@ class ElasticNetCV(_PathCV):
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
         if moments is not None:
             jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
-                                             penalty, solve_kw, oof)
+                                             penalty, solve_kw, oof, standardize)
                     for k, (train, test) in enumerate(folds))
         else:
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              penalty, solve_kw, oof)
+                                              penalty, solve_kw, oof, standardize)
                     for train, test in folds)
         if oof is None:
             self._choose(self._run(jobs), grids, l1_ratios, explicit)
@@ -587,20 +618,30 @@ class ElasticNetCV(_PathCV):
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
+            Xs = X if not standardize else scale_columns(X, full_scale)
             if sparse.issparse(X):
-                prep = SparsePrepared(X, y, self.fit_intercept, sw)
-                full = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
+                prep = SparsePrepared(Xs, y, self.fit_intercept, sw)
+                full = Problem.sparse(prep, prep.y, full_penalty,
+                                      gram=strategy == "full")
             else:
-                prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
-                full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
+                prep = preprocess(Xs, y, self.fit_intercept, sw, implicit=True,
+                                  own=standardize)
+                full = Problem.dense(prep.X, prep.y, full_penalty, prep.Xmean,
+                                     prep.norms)
+            del Xs
         coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
                                                      **solve_kw)
         coef = coefs[:, 0]
         if moments is not None:
+            if standardize:
+                coef = coef * full_scale
             intercept = (moments.ybar + my_all) - (moments.mu + m_all) @ coef
         else:
+            # (from the scaled offsets and coefficients: the same intercept)
             intercept = prep.y_offset - prep.X_offset @ coef if self.fit_intercept \
                 else 0.0
+            if standardize:
+                coef = coef * full_scale
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, self.l1_ratio_,
                                unreachable(conv, its, self.max_iter), coef.dtype)
@@ -618,15 +659,24 @@ class ElasticNetCV(_PathCV):
 
     @staticmethod
     def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
-                   oof=None):
+                   oof=None, standardize=False):
         """Test MSE along every grid for fold k, from the shared Gram moments (with
-        ``oof``, an _OutOfFold: also the test predictions and scores)."""
+        ``oof``, an _OutOfFold: also the test predictions and scores; with
+        ``standardize``, solved on the training set's unit-variance columns)."""
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
+        scale = None
+        if standardize:
+            scale = inverse_scales(gram_scales(G, len(train), moments.mu + m, G.dtype),
+                                   G.dtype)
+            G, Xy = scale_moments(G, Xy, scale)
+            penalty = penalty.scaled(scale)
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
         preds = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
+            if scale is not None:
+                coefs = coefs * scale[:, None]
             intercepts = my - m @ coefs
             out.append(moments.test_mse(k, coefs, intercepts))
             if oof is not None:
@@ -641,12 +691,20 @@ class ElasticNetCV(_PathCV):
                           moments.sw[rows] if moments.weighted else None)
 
     def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
-                    oof=None):
+                    oof=None, standardize=False):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]
-        (with ``oof``: also the test predictions and scores)."""
+        (with ``oof``: also the test predictions and scores; with ``standardize``,
+        on the training set's unit-variance columns)."""
         sw_train = None if sw is None else sw[train]
+        scale = None
         if sparse.issparse(X):
-            prep = SparsePrepared(X[train], y[train], self.fit_intercept, sw_train)
+            X_train = X[train]
+            if standardize:
+                scale = inverse_scales(column_scales(X_train, sw_train), X.dtype)
+                X_train = scale_columns(X_train, scale)
+                penalty = penalty.scaled(scale)
+            prep = SparsePrepared(X_train, y[train], self.fit_intercept, sw_train)
+            del X_train
             strategy = update_strategy(self._precompute(), len(train), X.shape[1],
                                        sparse=prep)
             problem = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
@@ -655,8 +713,13 @@ class ElasticNetCV(_PathCV):
                                        grids.shape[1])
             # (the rows gathered into one Fortran copy, centered in place; as X[train],
             # which is C-ordered, it is centered explicitly)
-            prep = preprocess(take_rows(X, train), y[train], self.fit_intercept,
-                              sw_train, own=True)
+            X_train = take_rows(X, train)
+            if standardize:
+                scale = inverse_scales(column_scales(X_train, sw_train), X.dtype)
+                np.multiply(X_train, scale, out=X_train)
+                penalty = penalty.scaled(scale)
+            prep = preprocess(X_train, y[train], self.fit_intercept, sw_train, own=True)
+            del X_train
             gram = gram_for(strategy, prep)
             problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
                                     use_gram=strategy == "lazy", gram=gram)
@@ -669,6 +732,9 @@ class ElasticNetCV(_PathCV):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
+            if scale is not None:
+                # (intercepts from the scaled offsets and coefficients: the same)
+                coefs = coefs * scale[:, None]
             out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
             if oof is not None:
                 preds.append(np.asarray(X_test @ coefs) + intercepts)
@@ -726,6 +792,8 @@ class LassoCV(ElasticNetCV):
     store_cv_results : bool, default=False
         Keep the out-of-fold predictions in ``cv_results_`` (glmnet's
         ``keep=TRUE``).
+    standardize : bool, default=False
+        glmnet's ``standardize=TRUE`` (see :class:`ElasticNetCV`).
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
 
@@ -818,7 +886,7 @@ class LassoCV(ElasticNetCV):
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
                  exclude: ArrayLike | None = None, scoring: str | Any = None,
-                 store_cv_results: bool = False) -> None:
+                 store_cv_results: bool = False, standardize: bool = False) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -827,6 +895,7 @@ class LassoCV(ElasticNetCV):
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
             upper_bounds=upper_bounds, alpha_select=alpha_select, exclude=exclude,
             scoring=scoring, store_cv_results=store_cv_results,
+            standardize=standardize,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,

@@ -23,6 +23,7 @@ Excluded features (glmnet's ``exclude``; a factor ``np.inf``) are held at 0 by t
 gap. As in glmnet, their factor counts as 1 when the factors are rescaled to sum to
 n_features (so excluding a feature does not change the other features' penalties).
 """
+import copy
 import numbers
 
 import numpy as np
@@ -147,6 +148,23 @@ class Penalty:
             self.lower = self.upper = None
             self.positive = bool(positive)
         self._lo, self._hi = lower, upper
+
+    def scaled(self, d):
+        """The penalty of the problem in w' = w / d, where column j of X is
+        multiplied by d[j] (glmnet's standardize: d = 1 / its standard deviation):
+        the same factors, the bounds divided by d (bounds stay on the original
+        scale of the coefficients, as in glmnet). d[j] = 0 (a constant column, out
+        of the model) keeps its bounds."""
+        new = copy.copy(self)
+        d = np.asarray(d, dtype=np.float64)
+        pos = d > 0
+        safe = np.where(pos, d, 1.0)
+        new._lo = np.where(pos, self._lo / safe, self._lo)
+        new._hi = np.where(pos, self._hi / safe, self._hi)
+        if new.box:
+            new.lower = np.ascontiguousarray(new._lo)
+            new.upper = np.ascontiguousarray(new._hi)
+        return new
 
     @property
     def trivial(self):

@@ -252,6 +252,8 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
         """Fit from one pass over X, y (and the weights)."""
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
+        if self.standardize:
+            raise ValueError("standardize is not supported on Dask collections yet.")
         X, y, w = self._read(X, y, sample_weight, need_rows=False)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
@@ -310,10 +312,10 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
         """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
-        if self.scoring is not None or self.store_cv_results:
+        if self.scoring is not None or self.store_cv_results or self.standardize:
             raise ValueError(
-                "scoring and store_cv_results are not supported on Dask collections "
-                "(the test errors come from the folds' moments, not from their rows).")
+                "scoring, store_cv_results and standardize are not supported on Dask "
+                "collections yet.")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,

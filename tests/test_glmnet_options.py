@@ -283,3 +283,104 @@ def test_cv_option_errors(params, match):
     X, y = problem()
     with pytest.raises(ValueError, match=match):
         fastreg.LassoCV(**params).fit(X, y)
+
+
+# ---------------------------------------------------------------------------------------
+# standardize (glmnet's standardize=TRUE)
+# ---------------------------------------------------------------------------------------
+
+def glmnet_sd(X, sw=None):
+    """glmnet's scale of each column: weighted sd, weights summing to 1, divisor n."""
+    w = np.full(len(X), 1 / len(X)) if sw is None else sw / sw.sum()
+    m = w @ X
+    return np.sqrt(w @ (X - m) ** 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardize_equals_fitting_prescaled_columns(dtype, sparse, weighted,
+                                                      fit_intercept):
+    X, y = problem(dtype=dtype)
+    X[:, 3] *= 50.0                                # scales far apart
+    sw = weights(len(y)) if weighted else None
+    s = glmnet_sd(X.astype(np.float64), sw)
+    tol = 1e-12 if dtype == np.float64 else 1e-7
+    rtol = 1e-8 if dtype == np.float64 else 2e-3
+    lower = np.r_[-np.inf, -0.4, np.full(X.shape[1] - 2, -np.inf)]
+    Xf = sp.csc_matrix(X) if sparse else X
+    fit = fastreg.ElasticNet(alpha=0.05, l1_ratio=0.8, standardize=True, tol=tol,
+                             fit_intercept=fit_intercept, lower_bounds=lower)
+    fit.fit(Xf, y, sample_weight=sw)
+    Xs = (X.astype(np.float64) / s).astype(dtype)
+    ref = fastreg.ElasticNet(alpha=0.05, l1_ratio=0.8, tol=tol,
+                             fit_intercept=fit_intercept, lower_bounds=lower * s)
+    ref.fit(sp.csc_matrix(Xs) if sparse else Xs, y, sample_weight=sw)
+    assert np.count_nonzero(fit.coef_) >= 4
+    assert_allclose(fit.coef_, ref.coef_ / s, rtol=rtol, atol=rtol * 1e-2)
+    assert_allclose(fit.intercept_, ref.intercept_, rtol=rtol, atol=rtol)
+    # the bounds hold on the original scale (glmnet's lower.limits)
+    assert fit.coef_[1] >= -0.4 * (1 + 1e-6)
+    # the user's X is not modified
+    if not sparse:
+        assert_array_equal(X, problem(dtype=dtype)[0] * np.r_[1, 1, 1, 50.0,
+                                                               np.ones(6)].astype(dtype))
+
+
+def test_standardize_default_and_scale_invariance():
+    """standardize=False is scikit-learn's model; with standardize=True, rescaling a
+    column rescales its coefficient inversely and changes nothing else."""
+    X, y = problem()
+    plain = fastreg.Lasso(alpha=0.05).fit(X, y)
+    ref = fastreg.Lasso(alpha=0.05, standardize=False).fit(X, y)
+    assert_array_equal(plain.coef_, ref.coef_)
+    a = fastreg.Lasso(alpha=0.05, standardize=True, tol=1e-12).fit(X, y)
+    X2 = X * np.arange(1, 11)
+    b = fastreg.Lasso(alpha=0.05, standardize=True, tol=1e-12).fit(X2, y)
+    assert_allclose(b.coef_ * np.arange(1, 11), a.coef_, rtol=1e-8, atol=1e-12)
+    # a constant column stays out of the model, with or without an intercept
+    Xc = np.c_[X, np.full(len(y), 2.0)]
+    for fi in (True, False):
+        c = fastreg.Lasso(alpha=0.05, standardize=True, fit_intercept=fi).fit(Xc, y)
+        assert c.coef_[-1] == 0
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("precompute", ["auto", False])
+def test_standardize_cv_scales_each_fold_by_its_training_set(sparse, weighted,
+                                                             precompute):
+    """As cv.glmnet: each fold is glmnet(standardize=TRUE) on its training set."""
+    X, y = problem(n=48, p=6)
+    X[:, 2] *= 20
+    sw = weights(len(y)) if weighted else None
+    folds = _folds(len(y))
+    Xf = sp.csr_matrix(X) if sparse else X
+    cv = fastreg.LassoCV(cv=folds, alphas=6, standardize=True, tol=1e-12,
+                         precompute=precompute, store_cv_results=True)
+    cv.fit(Xf, y, sample_weight=sw)
+    full = fastreg.Lasso(alpha=cv.alpha_, standardize=True, tol=1e-12).fit(
+        X, y, sample_weight=sw)
+    assert_allclose(cv.coef_, full.coef_, rtol=1e-8, atol=1e-12)
+    assert_allclose(cv.intercept_, full.intercept_, rtol=1e-8)
+    for train, test in folds:
+        for a, alpha in enumerate(cv.alphas_):
+            fit = fastreg.Lasso(alpha=alpha, standardize=True, tol=1e-12).fit(
+                X[train], y[train], sample_weight=None if sw is None else sw[train])
+            assert_allclose(cv.cv_results_[test, a], fit.predict(X[test]), rtol=1e-8)
+    # the grid starts where the standardized problem's solution vanishes
+    Xs = X / glmnet_sd(X, sw)
+    grid = fastreg.LassoCV(cv=folds, alphas=6).fit(Xs, y, sample_weight=sw).alphas_
+    assert_allclose(cv.alphas_, grid, rtol=1e-10)
+
+
+def test_standardize_errors():
+    X, y = problem()
+    with pytest.raises(ValueError, match="precompute: a Gram matrix cannot be given "
+                                         "with standardize=True"):
+        fastreg.Lasso(standardize=True, precompute=X.T @ X).fit(X, y)
+    with pytest.raises(ValueError, match="standardize"):
+        fastreg.Lasso(standardize="yes").fit(X, y)
+    with pytest.raises(ValueError, match="standardize"):
+        fastreg.LassoCV(standardize=1).fit(X, y)
