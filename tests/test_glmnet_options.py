@@ -7,6 +7,7 @@ out-of-fold predictions are the folds refitted by hand; ...), and R glmnet's own
 outputs, stored in ``tests/glmnet/cv*.json`` by ``tests/glmnet/cv.R`` (driven by
 ``tests/glmnet/make_cv.py``; the tests read the fixtures and do not need R).
 """
+import json
 import warnings
 from pathlib import Path
 
@@ -384,3 +385,104 @@ def test_standardize_errors():
         fastreg.Lasso(standardize="yes").fit(X, y)
     with pytest.raises(ValueError, match="standardize"):
         fastreg.LassoCV(standardize=1).fit(X, y)
+
+
+# ---------------------------------------------------------------------------------------
+# R glmnet's own outputs (tests/glmnet/cv_*.json, made by tests/glmnet/make_cv.py)
+# ---------------------------------------------------------------------------------------
+
+def _cases(name):
+    return json.loads((FIXTURES / name).read_text())["cases"]
+
+
+def _case_data(case, load_dataset=None):
+    if case["dataset"] is not None:
+        X, y = load_dataset(case["dataset"])
+        return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64), None
+    inp = case["inputs"]
+    sw = None if inp["sample_weight"] is None else np.array(inp["sample_weight"])
+    return np.array(inp["X"]), np.array(inp["y"]), sw
+
+
+def _options(par):
+    return dict(standardize=par["standardize"], fit_intercept=par["fit_intercept"],
+                exclude=par["exclude"],
+                penalty_factor=None if par["penalty_factor"] is None else
+                np.array(par["penalty_factor"]),
+                lower_bounds=None if par["lower_bounds"] is None else
+                np.array(par["lower_bounds"]),
+                upper_bounds=None if par["upper_bounds"] is None else
+                np.array(par["upper_bounds"]))
+
+
+FIT_CASES = [(f, c["name"]) for f in ("cv_exclude.json", "cv_standardize.json")
+             for c in _cases(f)]
+
+
+@pytest.mark.parametrize("fixture, name", FIT_CASES)
+def test_fits_match_glmnet(fixture, name):
+    case = next(c for c in _cases(fixture) if c["name"] == name)
+    par = case["params"]
+    X, y, sw = _case_data(case)
+    Xf = sp.csc_matrix(X) if par["sparse"] else X
+    ref_coef = np.array(case["glmnet"]["coef"])
+    ref_b = np.array(case["glmnet"]["intercept"])
+    scale = np.abs(ref_coef).max()
+    for k, alpha in enumerate(par["alphas"]):
+        fit = fastreg.ElasticNet(alpha=alpha, l1_ratio=par["l1_ratio"], tol=1e-12,
+                                 max_iter=100000, **_options(par))
+        fit.fit(Xf, y, sample_weight=sw)
+        assert_allclose(fit.coef_, ref_coef[:, k], rtol=1e-6, atol=1e-6 * scale)
+        assert_allclose(fit.intercept_, ref_b[k], rtol=1e-6, atol=1e-6 * scale)
+        if par["exclude"]:
+            assert_array_equal(fit.coef_[par["exclude"]], 0)
+    # glmnet's first lambda is fastreg's alpha_max: every penalized coefficient 0
+    assert np.abs(ref_coef[:, 0]).max() <= 1e-10 * scale or \
+        par["lower_bounds"] is not None
+
+
+def _check_cv(case, X, y, sw):
+    par = case["params"]
+    foldid = np.array(case["foldid"])
+    K = foldid.max() + 1
+    folds = [(np.flatnonzero(foldid != k), np.flatnonzero(foldid == k))
+             for k in range(K)]
+    mae = par["type_measure"] == "mae"
+    cv = fastreg.LassoCV(cv=folds, alphas=par["alphas"], tol=1e-12, max_iter=100000,
+                         store_cv_results=True,
+                         scoring="neg_mean_absolute_error" if mae else None,
+                         **_options(par))
+    cv.fit(sp.csr_matrix(X) if par["sparse"] else X, y, sample_weight=sw)
+    g = case["glmnet"]
+    preval = np.array(g["preval"])
+    assert_allclose(cv.cv_results_, preval, rtol=1e-6, atol=1e-6 * np.abs(preval).max())
+    # glmnet's cvm: the folds' measures averaged with the folds' total weights
+    per_fold = -cv.score_path_ if mae else cv.mse_path_
+    fold_w = np.array([len(test) if sw is None else np.sum(sw[test])
+                       for _, test in folds])
+    cvm = per_fold @ fold_w / fold_w.sum()
+    cvsd = np.sqrt(((per_fold - cvm[:, None]) ** 2) @ fold_w / fold_w.sum() / (K - 1))
+    assert_allclose(cvm, g["cvm"], rtol=1e-6)
+    assert_allclose(cvsd, g["cvsd"], rtol=1e-5)
+    equal_folds = sw is None and len(set(np.bincount(foldid))) == 1
+    if equal_folds:      # (then fastreg's unweighted mean over folds is glmnet's cvm)
+        assert_allclose(cv.alpha_min_, g["lambda_min"][0], rtol=1e-12)
+        assert_allclose(cv.alpha_1se_, g["lambda_1se"][0], rtol=1e-12)
+    # the final model is glmnet's fit on all the data at lambda.min
+    k = int(np.argmin(np.abs(np.array(par["alphas"]) - cv.alpha_)))
+    assert_allclose(cv.coef_, np.array(g["coef"])[:, k], rtol=1e-6,
+                    atol=1e-6 * np.abs(g["coef"]).max())
+
+
+@pytest.mark.parametrize("name", [c["name"] for c in _cases("cv_measures.json")
+                                  if c["dataset"] is None])
+def test_cv_matches_cv_glmnet(name):
+    case = next(c for c in _cases("cv_measures.json") if c["name"] == name)
+    _check_cv(case, *_case_data(case))
+
+
+def test_cv_matches_cv_glmnet_on_prostate(load_dataset):
+    cases = [c for c in _cases("cv_measures.json") if c["dataset"] == "prostate"]
+    assert cases, "regenerate tests/glmnet/cv_measures.json with the shared data"
+    for case in cases:
+        _check_cv(case, *_case_data(case, load_dataset))
