@@ -867,6 +867,18 @@ class LassoCV(ElasticNetCV):
     >>> sparse = fastreg.LassoCV(cv=5, alpha_select="1se").fit(X, y)
     >>> int(np.count_nonzero(sparse.coef_))   # at alpha_1se_: a sparser model
     6
+
+    glmnet's ``type.measure = "mae"`` and ``keep = TRUE``: alpha chosen by the mean
+    absolute error of the out-of-fold predictions, which are kept:
+
+    >>> mae = fastreg.LassoCV(cv=5, scoring="neg_mean_absolute_error",
+    ...                       store_cv_results=True).fit(X, y)
+    >>> print(f"{mae.alpha_min_:.3g} {mae.alpha_1se_:.3g}")
+    0.00403 0.152
+    >>> mae.cv_results_.shape, mae.score_path_.shape   # (samples, alphas), (alphas, folds)
+    ((442, 100), (100, 5))
+    >>> bool(np.all(mae.score_path_ <= 0))             # scores: greater is better
+    True
     """
 
     _l1_ratio_fixed = 1.0

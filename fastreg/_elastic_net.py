@@ -531,6 +531,15 @@ class Lasso(ElasticNet):
     >>> bounded = bounded.fit(X, y)
     >>> print(bounded.coef_.min() >= -50, bounded.coef_.max() <= 300)
     True True
+
+    glmnet's ``exclude`` (0-based indices here) and ``standardize = TRUE``:
+
+    >>> np.flatnonzero(fastreg.Lasso(alpha=0.5, exclude=[2]).fit(X, y).coef_)
+    array([3, 6, 8, 9])
+    >>> std = fastreg.Lasso(alpha=2.0, standardize=True).fit(X, y)
+    >>> scaled = fastreg.Lasso(alpha=2.0).fit(X / X.std(axis=0), y)
+    >>> bool(np.allclose(std.coef_, scaled.coef_ / X.std(axis=0)))  # original scale
+    True
     """
 
     _l1_ratio_fixed = 1.0

@@ -11,6 +11,7 @@ y by its weighted 1/n standard deviation before it applies lambda; see
 bench/solvers.py ``to_glmnet``); the grid is fastreg's own.
 """
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ import numpy as np
 import fastreg
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent.parent.parent / "shared" / "data"
+DATA = Path(os.environ.get("FASTREG_DATA") or HERE.parent.parent.parent / "shared" / "data")
 
 
 def glmnet_ys(y, sw, fit_intercept):
