@@ -267,6 +267,8 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         if Xy is not None and problem.kind == "dense" and problem.unpen is None:
             # (the problem holds y / y_scale: Xy too)
             Xy = Xy if problem.y_scale == 1.0 else Xy / problem.y_scale
+            if problem.keep is not None:
+                Xy = np.ascontiguousarray(np.asarray(Xy)[problem.keep])
             problem.Xy = Xy
             if strategy != "residual":
                 problem.kw["Xy"] = Xy

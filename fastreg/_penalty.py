@@ -17,11 +17,13 @@ net on the data projected onto the orthogonal complement of span(X_U):
 X_P' = (I - P_U) X_P, y' = (I - P_U) y, with P_U = X_U G_UU^+ X_U^T. Its duality gap
 is the gap of the whole problem at (w_P, w_U), so the stopping rule is unchanged.
 
-Excluded features (glmnet's ``exclude``; a factor ``np.inf``) are held at 0 by the box
-[0, 0]: their coefficient is 0 at every alpha, they take no part in the default grid
-(``alpha_max``) and, the conjugate of the box being 0, none in the dual or the duality
-gap. As in glmnet, their factor counts as 1 when the factors are rescaled to sum to
-n_features (so excluding a feature does not change the other features' penalties).
+Excluded features (glmnet's ``exclude``; a factor ``np.inf``): the engine's problems drop
+their columns (``kept``, ``subset``), so they take no part in the solve, the Gram
+matrix, screening or the duality gap, and their coefficients are 0. The penalty itself
+also holds them at 0 by the box [0, 0] (its ``alpha_max`` leaves them out), for a caller
+that keeps all the columns. As in glmnet, their factor counts as 1 when the factors are
+rescaled to sum to n_features (so excluding a feature does not change the other
+features' penalties).
 """
 import copy
 import numbers
@@ -148,6 +150,38 @@ class Penalty:
             self.lower = self.upper = None
             self.positive = bool(positive)
         self._lo, self._hi = lower, upper
+        self._positive = bool(positive)
+
+    def kept(self):
+        """Indices of the features that are not excluded."""
+        keep = np.ones(self.n_features, dtype=bool)
+        keep[self.excluded] = False
+        return np.flatnonzero(keep)
+
+    def subset(self, keep):
+        """The penalty of the features ``keep`` alone (the problem with the excluded
+        columns dropped): their factors as rescaled on all features (glmnet's
+        semantics), their bounds."""
+        new = copy.copy(self)
+        keep = np.asarray(keep, dtype=np.intp)
+        new.n_features = keep.size
+        pos = np.full(self.n_features, -1, dtype=np.intp)
+        pos[keep] = np.arange(keep.size)
+        new.unpenalized = pos[self.unpenalized]
+        new.excluded = np.array([], dtype=np.intp)
+        pf = None if self.pf is None else np.ascontiguousarray(self.pf[keep])
+        new.pf = None if pf is None or np.all(pf == 1.0) else pf
+        new._lo, new._hi = self._lo[keep], self._hi[keep]
+        new.box = bool(np.any(new._hi < np.inf) or
+                       np.any(new._lo > (0.0 if self._positive else -np.inf)))
+        if new.box:
+            new.lower = np.ascontiguousarray(new._lo)
+            new.upper = np.ascontiguousarray(new._hi)
+            new.positive = False
+        else:
+            new.lower = new.upper = None
+            new.positive = self._positive
+        return new
 
     def scaled(self, d):
         """The penalty of the problem in w' = w / d, where column j of X is

@@ -16,6 +16,8 @@ Subtracting means inside a sum of squares (implicit centering, X^T X - n m m^T, 
 moments) loses digits when a column's mean dwarfs its spread: ``CANCELLATION`` is the
 one threshold, and such data are centered explicitly instead.
 """
+import copy
+
 import numpy as np
 from scipy import sparse as sp
 
@@ -120,6 +122,16 @@ def _implicit_centering(X, X_offset, sq=None):
         return None
     norms[constant | (norms < 0)] = 0
     return norms
+
+
+def take_columns(X, cols):
+    """X[:, cols] as a new Fortran-ordered array, a few columns at a time."""
+    cols = np.asarray(cols, dtype=np.intp)
+    out = np.empty((X.shape[0], cols.size), dtype=X.dtype, order="F")
+    step = max(1, 2**16 // max(X.shape[0], 1))
+    for j0 in range(0, cols.size, step):
+        out[:, j0:j0 + step] = X[:, cols[j0:j0 + step]]
+    return out
 
 
 def take_rows(X, rows):
@@ -296,6 +308,22 @@ class SparsePrepared:
             if self.q is not None:
                 G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
+
+    def subset(self, keep):
+        """The prepared columns ``keep`` alone (a copy of their values and indices)."""
+        new = copy.copy(self)
+        M = self.matrix()[:, keep]
+        n = self.shape[0]
+        new.shape = (n, len(keep))
+        new.indptr = np.ascontiguousarray(M.indptr, dtype=np.int64)
+        new.indices = np.ascontiguousarray(M.indices, dtype=np.int32)
+        new.data = np.ascontiguousarray(M.data, dtype=self.dtype)
+        new.cols = np.repeat(np.arange(len(keep)), np.diff(new.indptr))
+        new.X_offset = self.X_offset[keep]
+        new.norms = np.asarray(self.norms)[keep]
+        if self.b is not None:
+            new.b = self.b[keep]
+        return new
 
     def columns(self, U):
         """X~[:, U] as a dense float64 array."""

@@ -486,3 +486,32 @@ def test_cv_matches_cv_glmnet_on_prostate(load_dataset):
     assert cases, "regenerate tests/glmnet/cv_measures.json with the shared data"
     for case in cases:
         _check_cv(case, *_case_data(case, load_dataset))
+
+
+def test_exclude_drops_the_columns_on_wide_data_and_given_gram():
+    """The excluded columns are dropped from the problem (no box [0, 0] in the
+    kernel): a wide path converges as the one without them, also from a given Gram
+    matrix and X^T y (of all the columns) and a warm start of all the features."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 300))
+    y = X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(40)
+    X, y = X - X.mean(axis=0), y - y.mean()
+    drop = [0, 150]
+    keep = np.setdiff1d(np.arange(300), drop)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a, coefs, gaps = fastreg.lasso_path(X, y, alphas=50, exclude=drop, tol=1e-10)
+        ra, ref, _ = fastreg.lasso_path(X[:, keep], y, alphas=50, tol=1e-10)
+    assert_allclose(a, ra, rtol=1e-12)
+    assert_array_equal(coefs[drop], 0)
+    assert_allclose(coefs[keep], ref, rtol=1e-7, atol=1e-9)
+    G, Xy = X.T @ X, X.T @ y
+    _, cg, _ = fastreg.lasso_path(X, y, alphas=a[:10], exclude=drop, precompute=G,
+                                  Xy=Xy, tol=1e-10, coef_init=np.ones(300))
+    assert_array_equal(cg[drop], 0)
+    assert_allclose(cg[keep], ref[:, :10], rtol=1e-7, atol=1e-9)
+    # a warm start from a model that used the excluded features
+    est = fastreg.Lasso(alpha=a[20], warm_start=True, tol=1e-10).fit(X, y)
+    est.set_params(exclude=drop).fit(X, y)
+    assert_array_equal(est.coef_[drop], 0)
+    assert_allclose(est.coef_[keep], ref[:, 20], rtol=1e-7, atol=1e-9)
