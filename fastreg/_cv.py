@@ -271,8 +271,11 @@ class _OutOfFold:
         score = None if self.scoring is None else \
             np.moveaxis(np.asarray([r[1] for r in per_fold], dtype=np.float64), 0, 2)
         if self.store:
-            n_r, n_a = mse.shape[0], mse.shape[1]
-            out = np.full((n_r, n_samples, n_a), np.nan, dtype=dtype)
+            n_r = mse.shape[0]
+            # (a fold's predictions: (n_test, n_alphas), or (n_test, n_targets,
+            # n_alphas) for the multi-task problem)
+            shape = per_fold[0][2][0].shape[1:]
+            out = np.full((n_r, n_samples) + shape, np.nan, dtype=dtype)
             for (_, test), r in zip(folds, per_fold, strict=True):
                 for i, pred in enumerate(r[2]):
                     out[i, test] = pred
@@ -981,6 +984,13 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the smallest mean CV error (scikit-learn's
         choice) or the largest alpha within one standard error of it (glmnet's).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha, as in :class:`ElasticNetCV` (None: the
+        mean squared error over samples and targets); a scorer gets the predictions
+        of all the targets at once (scikit-learn's metrics average over them).
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (glmnet's
+        ``keep=TRUE``).
 
     Attributes
     ----------
@@ -996,6 +1006,14 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         The alpha grid(s).
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Test mean squared error of every fold along the grid(s).
+    score_path_ : ndarray of the shape of ``mse_path_``
+        The ``scoring`` of every fold along the grid(s) (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_targets, n_alphas) or \
+            (n_l1_ratio, n_samples, n_targets, n_alphas)
+        Out-of-fold predictions (only with ``store_cv_results=True``; NaN for a
+        sample in no test fold).
     coef_ : ndarray of shape (n_targets, n_features)
         Coefficients of the final model.
     intercept_ : ndarray of shape (n_targets,)
@@ -1061,7 +1079,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
                  verbose: bool | int = 0, n_jobs: int | None = None,
                  random_state: int | np.random.RandomState | None = None,
                  selection: Literal["cyclic", "random"] = "cyclic",
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 scoring: str | Any = None, store_cv_results: bool = False) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -1075,6 +1094,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         self.random_state = random_state
         self.selection = selection
         self.alpha_select = alpha_select
+        self.scoring = scoring
+        self.store_cv_results = store_cv_results
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1106,6 +1127,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_common(("fit_intercept", "copy_X"))
+        oof = _OutOfFold.of(self)
         params = self._split_params(params)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
                              dtype=[np.float64, np.float32], multi_output=True,
@@ -1144,14 +1166,19 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         solve_kw = self._solve_kw()
         if moments is not None:
             jobs = (delayed(_multitask_moments_fold)(moments, k, len(train), l1_ratios,
-                                                     grids, solve_kw)
+                                                     grids, solve_kw, oof)
                     for k, (train, _) in enumerate(folds))
         else:
             jobs = (delayed(_multitask_plain_fold)(X, y, sw, train, test,
                                                    self.fit_intercept, l1_ratios, grids,
-                                                   solve_kw)
+                                                   solve_kw, oof)
                     for train, test in folds)
-        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        if oof is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
+                                     X.dtype)
+            self._choose(mse, grids, l1_ratios, explicit, score)
 
         # final model on all the data (the total moments when they were computed)
         if moments is not None:
@@ -1202,20 +1229,41 @@ def _multitask_intercepts(y_shift, X_shift, coefs):
     return np.asarray(y_shift)[:, None] - np.einsum("tjk,j->tk", coefs, X_shift)
 
 
-def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw):
-    """Test MSE along every grid for fold k, solved from the shared moments."""
+def _multitask_predict(X_test, coefs, intercepts):
+    """Predictions (n_test, T, k) of coefs (T, p, k) with intercepts (T, k)."""
+    if sparse.issparse(X_test):
+        pred = np.stack([np.asarray(X_test @ coefs[..., a].T)
+                         for a in range(coefs.shape[2])], axis=2)
+    else:
+        pred = np.einsum("ij,tjk->itk", np.asarray(X_test), coefs)
+    return pred + intercepts[None]
+
+
+def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw, oof=None):
+    """Test MSE along every grid for fold k, solved from the shared moments (with
+    ``oof``: also the test predictions and scores)."""
     G, XtY, yy, m, my = moments.training_moments(k, n_train)
     out = []
+    preds = []
+    rows = moments.tests[k]
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(None, None, float(r), grid, gram=G, XtY=XtY, yy=yy,
                                 n_samples=n_train, **solve_kw)[0]
-        out.append(moments.test_mse(k, coefs, _multitask_intercepts(my, m, coefs)))
-    return out
+        intercepts = _multitask_intercepts(my, m, coefs)
+        out.append(moments.test_mse(k, coefs, intercepts))
+        if oof is not None:
+            preds.append(_multitask_predict(moments.Xg[rows], coefs, intercepts) +
+                         np.asarray(moments.ybar)[None, :, None])
+    if oof is None:
+        return out
+    return oof.result(out, preds, moments.yg[rows] + moments.ybar,
+                      moments.sw[rows] if moments.weighted else None)
 
 
 def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids,
-                          solve_kw):
-    """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
+                          solve_kw, oof=None):
+    """Test MSE along every grid for one fold, fitting on a copy of X[train] (with
+    ``oof``: also the test predictions and scores)."""
     sw_train = None if sw is None else sw[train]
     if sparse.issparse(X):
         prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
@@ -1226,13 +1274,18 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
     out = []
+    preds = []
+    sw_test = None if sw is None else sw[test]
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
                                 **solve_kw)[0]
         intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)
-        out.append(test_mse(X[test], y[test], None if sw is None else sw[test], coefs,
-                            intercepts))
-    return out
+        out.append(test_mse(X[test], y[test], sw_test, coefs, intercepts))
+        if oof is not None:
+            preds.append(_multitask_predict(X[test], coefs, intercepts))
+    if oof is None:
+        return out
+    return oof.result(out, preds, y[test], sw_test)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
@@ -1270,6 +1323,11 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         Feature order.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`MultiTaskElasticNetCV`).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (see :class:`MultiTaskElasticNetCV`).
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (n_samples, n_targets,
+        n_alphas).
 
     Attributes
     ----------
@@ -1340,12 +1398,14 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
                  verbose: bool | int = False, n_jobs: int | None = None,
                  random_state: int | np.random.RandomState | None = None,
                  selection: Literal["cyclic", "random"] = "cyclic",
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 scoring: str | Any = None, store_cv_results: bool = False) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose,
             n_jobs=n_jobs, random_state=random_state, selection=selection,
-            alpha_select=alpha_select)
+            alpha_select=alpha_select, scoring=scoring,
+            store_cv_results=store_cv_results)
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
             sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:

@@ -19,20 +19,31 @@ class _Predictions(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        return np.asarray(X).reshape(-1)
+        X = np.asarray(X)
+        return X.reshape(-1) if X.ndim == 2 and X.shape[1] == 1 else X
 
     def __sklearn_is_fitted__(self):
         return True
 
 
+def _errors(y, pred):
+    """pred - y for pred (n, k) and y (n,), or pred (n, T, k) and y (n, T)."""
+    return pred - y[..., None]
+
+
+def _average(err, sw):
+    """The weighted mean over samples (and the mean over targets) of err (n, [T,] k)."""
+    if err.ndim == 3:
+        err = err.mean(axis=1)
+    return np.average(err, axis=0, weights=sw)
+
+
 def _neg_mse(y, pred, sw):
-    err = (pred - y[:, None]) ** 2
-    return -np.average(err, axis=0, weights=sw)
+    return -_average(_errors(y, pred) ** 2, sw)
 
 
 def _neg_mae(y, pred, sw):
-    err = np.abs(pred - y[:, None])
-    return -np.average(err, axis=0, weights=sw)
+    return -_average(np.abs(_errors(y, pred)), sw)
 
 
 _DIRECT = {"neg_mean_squared_error": _neg_mse, "neg_mean_absolute_error": _neg_mae}
@@ -40,7 +51,10 @@ _DIRECT = {"neg_mean_squared_error": _neg_mse, "neg_mean_absolute_error": _neg_m
 
 class Scoring:
     """A validated ``scoring`` parameter: ``__call__(y, pred, sw)`` gives the score
-    (greater is better) of each column of pred (n_test, n_alphas) against y."""
+    (greater is better) of each column of pred (n_test, n_alphas) against y (n_test,),
+    or of each pred[:, :, a] (n_test, n_targets, n_alphas) against y (n_test,
+    n_targets): for several targets scikit-learn's metrics average over them, as the
+    direct mean squared and absolute errors do."""
 
     def __init__(self, scoring):
         self.scoring = scoring
@@ -69,5 +83,8 @@ class Scoring:
             return self.direct(y, pred, sw)
         est = _Predictions()
         kw = {} if sw is None else {"sample_weight": sw}
+        if pred.ndim == 3:
+            return np.array([float(self.scorer(est, pred[:, :, k], y, **kw))
+                             for k in range(pred.shape[2])])
         return np.array([float(self.scorer(est, pred[:, [k]], y, **kw))
                          for k in range(pred.shape[1])])

@@ -515,3 +515,46 @@ def test_exclude_drops_the_columns_on_wide_data_and_given_gram():
     est.set_params(exclude=drop).fit(X, y)
     assert_array_equal(est.coef_[drop], 0)
     assert_allclose(est.coef_[keep], ref[:, 20], rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n", [60, 12])       # Gram moments / plain folds
+def test_multitask_store_cv_results_and_scoring(sparse, weighted, n):
+    from sklearn.metrics import mean_absolute_error, r2_score
+    X, y = problem(n=n, p=8)
+    Y = np.c_[y, 2 * y[::-1] - X[:, 3], X[:, 0]]
+    sw = weights(n) if weighted else None
+    folds = _folds(n, 3)
+    Xf = sp.csr_matrix(X) if sparse else X
+    kw = dict(cv=folds, alphas=6, tol=1e-12)
+    base = fastreg.MultiTaskLassoCV(**kw).fit(Xf, Y, sample_weight=sw)
+    kept = fastreg.MultiTaskLassoCV(store_cv_results=True, **kw).fit(
+        Xf, Y, sample_weight=sw)
+    assert_array_equal(kept.mse_path_, base.mse_path_)
+    assert kept.cv_results_.shape == (n, 3, 6)
+    for k, (train, test) in enumerate(folds):
+        for a, alpha in enumerate(kept.alphas_):
+            fit = fastreg.MultiTaskLasso(alpha=alpha, tol=1e-12, max_iter=100000).fit(
+                X[train], Y[train], sample_weight=None if sw is None else sw[train])
+            assert_allclose(kept.cv_results_[test, :, a], fit.predict(X[test]),
+                            rtol=1e-7, atol=1e-9 * np.abs(Y).max())
+        err = ((kept.cv_results_[test] - Y[test, :, None]) ** 2).mean(axis=1)
+        assert_allclose(kept.mse_path_[:, k],
+                        np.average(err, axis=0, weights=None if sw is None else sw[test]),
+                        rtol=1e-7)
+    mae = fastreg.MultiTaskElasticNetCV(scoring="neg_mean_absolute_error", **kw).fit(
+        Xf, Y, sample_weight=sw)
+    r2 = fastreg.MultiTaskElasticNetCV(scoring="r2", **kw).fit(Xf, Y, sample_weight=sw)
+    enet = fastreg.MultiTaskElasticNetCV(store_cv_results=True, **kw).fit(
+        Xf, Y, sample_weight=sw)
+    for k, (_, test) in enumerate(folds):
+        P = enet.cv_results_[test]
+        w = None if sw is None else sw[test]
+        assert_allclose(mae.score_path_[:, k],
+                        [-mean_absolute_error(Y[test], P[:, :, a], sample_weight=w)
+                         for a in range(6)], rtol=1e-9)
+        assert_allclose(r2.score_path_[:, k],
+                        [r2_score(Y[test], P[:, :, a], sample_weight=w)
+                         for a in range(6)], rtol=1e-9)
+    assert mae.alpha_min_ == mae.alphas_[np.argmax(mae.score_path_.mean(axis=1))]
