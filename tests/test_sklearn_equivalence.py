@@ -833,11 +833,13 @@ def test_params_and_clone(cls):
     assert {k: got[k] for k in params} == params
     # the constructor parameters and their defaults are sklearn's, except precompute,
     # whose default is 'auto' in fastreg (documented in README.md; same solution),
-    # plus glmnet's penalty factors and bounds (default None: sklearn's problem)
+    # plus glmnet's penalty factors, bounds, exclude and standardize (their defaults:
+    # sklearn's problem)
     ours, theirs = Est().get_params(), getattr(sk, cls)().get_params()
-    extra = {"penalty_factor", "lower_bounds", "upper_bounds"}
-    assert set(ours) == set(theirs) | extra
-    assert all(ours.pop(k) is None for k in extra)
+    extra = {"penalty_factor": None, "lower_bounds": None, "upper_bounds": None,
+             "exclude": None, "standardize": False}
+    assert set(ours) == set(theirs) | set(extra)
+    assert all(ours.pop(k) is v for k, v in extra.items())
     assert {k: v for k, v in ours.items() if k != "precompute"} == {
         k: v for k, v in theirs.items() if k != "precompute"}
     X, y, _ = enet_problem("tall")
