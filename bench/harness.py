@@ -14,6 +14,7 @@ import sys
 import time
 import warnings
 
+import numpy as np
 import pytest
 
 from . import solvers as solvers_mod
@@ -122,13 +123,26 @@ def run_cell(benchmark, spec, solver_name, rounds):
         first = time.perf_counter() - t0
     # one round for slow cells, a few for the rest
     n_rounds = 1 if first is not None and first > 10 else rounds
-    result = benchmark.pedantic(call, rounds=n_rounds, iterations=1, warmup_rounds=0)
+    inside = []        # seconds a peer measured itself (Result.seconds), per round
+
+    def timed_call():
+        out = call()
+        if getattr(out, "seconds", None) is not None:
+            inside.append(out.seconds)
+        return out
+    result = benchmark.pedantic(timed_call, rounds=n_rounds, iterations=1,
+                                warmup_rounds=0)
 
     subopt = workloads.suboptimality(wl, result.coefs, result.alphas, result.l1_ratio)
     label, limit = workloads.physical_limit(spec.id)
     stats = benchmark.stats.stats
     benchmark.extra_info.update(subopt=subopt, limit=limit, limit_label=label)
-    record(workload=spec.id, solver=solver_name, status="ok", median=stats.median,
+    median = stats.median
+    if inside:
+        # (the peer's own clock, e.g. R's system.time: its start-up excluded)
+        median = float(np.median(inside))
+        benchmark.extra_info.update(inside_median=median, wall_median=stats.median)
+    record(workload=spec.id, solver=solver_name, status="ok", median=median,
            rounds=n_rounds, subopt=subopt, limit=limit, limit_label=label,
            accuracy_threshold=wl.accuracy, data=workloads.describe(spec.source),
            n=wl.X.shape[0], p=wl.X.shape[1], dtype=wl.X.dtype.name)

@@ -47,12 +47,18 @@ from ._penalty import Penalty
 from ._prepare import (
     FoldMoments,
     SparsePrepared,
+    column_scales,
     folds_partition,
+    gram_scales,
+    inverse_scales,
     preprocess,
+    scale_columns,
+    scale_moments,
     take_rows,
     test_mse,
 )
 from ._relaxed import blend, check_gammas, relaxed_fit, relaxed_path, used_rows
+from ._scoring import Scoring
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
@@ -184,6 +190,11 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """The fold jobs on threads (the kernels release the GIL); returns the test
         MSE as (n_l1_ratio, n_alphas, n_folds). Interrupted, every fold stops before
         KeyboardInterrupt propagates (run_interruptibly)."""
+        # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
+        return np.moveaxis(np.asarray(self._run_jobs(jobs)), 0, 2)
+
+    def _run_jobs(self, jobs):
+        """The fold jobs on threads; their results in the folds' order."""
         parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")
         if effective_n_jobs(self.n_jobs) > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
@@ -193,13 +204,16 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
                 per_fold = run_interruptibly(parallel, jobs)
         else:
             per_fold = run_interruptibly(parallel, jobs)
-        # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
-        return np.moveaxis(np.asarray(per_fold), 0, 2)
+        return per_fold
 
-    def _choose(self, mse, grids, l1_ratios, explicit):
+    def _choose(self, mse, grids, l1_ratios, explicit, score=None):
         """alpha_min_ (smallest mean CV error), alpha_1se_ (glmnet's rule), alpha_,
-        l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes."""
-        mean_mse = mse.mean(axis=2)
+        l1_ratio_, alphas_ and mse_path_ with scikit-learn's shapes. With ``score``
+        (the scorer's values, same shape as mse, greater is better), the choice
+        minimizes -score instead of the MSE (glmnet's ``type.measure``); mse_path_
+        stays the MSE."""
+        loss = mse if score is None else -score
+        mean_mse = loss.mean(axis=2)
         if not np.any(np.isfinite(mean_mse)):
             raise ValueError(
                 "The cross-validation errors are all NaN or infinite (data too "
@@ -210,7 +224,7 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             if mse_r[i] < best_mse:
                 best_mse, best_r_idx, best_i = mse_r[i], r_idx, i
         grid = grids[best_r_idx]
-        fold_mse = mse[best_r_idx]
+        fold_mse = loss[best_r_idx]
         n_folds = fold_mse.shape[1]
         se = fold_mse[best_i].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
         within = np.flatnonzero(mean_mse[best_r_idx] <= best_mse + se)
@@ -221,6 +235,53 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         # as scikit-learn: one grid per l1_ratio when computed, the user's grid once
         self.alphas_ = grids[0] if (len(l1_ratios) == 1 or explicit) else grids
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
+        if score is not None:
+            self.score_path_ = score[0] if len(l1_ratios) == 1 else score
+            self.best_score_ = float(-best_mse)
+
+
+class _OutOfFold:
+    """What the fold jobs compute beyond the test MSE when ``scoring`` or
+    ``store_cv_results`` asks: the scores of the test predictions (``Scoring``), and
+    the predictions themselves; ``collect`` puts the folds together."""
+
+    def __init__(self, scoring, store):
+        self.scoring = scoring
+        self.store = store
+
+    @classmethod
+    def of(cls, est):
+        """None when the estimator asks for neither (today's MSE-only jobs)."""
+        check_bool("store_cv_results", est.store_cv_results)
+        scoring = None if est.scoring is None else Scoring(est.scoring)
+        if scoring is None and not est.store_cv_results:
+            return None
+        return cls(scoring, bool(est.store_cv_results))
+
+    def result(self, mse, preds, y_test, sw_test):
+        scores = None if self.scoring is None else \
+            [self.scoring(y_test, p, sw_test) for p in preds]
+        return mse, scores, preds if self.store else None
+
+    def collect(self, est, per_fold, folds, n_samples, dtype):
+        """(mse, score) as (n_l1_ratio, n_alphas, n_folds) (score None without
+        scoring); sets ``cv_results_`` (n_samples, n_alphas), or (n_l1_ratio,
+        n_samples, n_alphas) for several l1_ratios, NaN for samples in no test
+        fold."""
+        mse = np.moveaxis(np.asarray([r[0] for r in per_fold]), 0, 2)
+        score = None if self.scoring is None else \
+            np.moveaxis(np.asarray([r[1] for r in per_fold], dtype=np.float64), 0, 2)
+        if self.store:
+            n_r = mse.shape[0]
+            # (a fold's predictions: (n_test, n_alphas), or (n_test, n_targets,
+            # n_alphas) for the multi-task problem)
+            shape = per_fold[0][2][0].shape[1:]
+            out = np.full((n_r, n_samples) + shape, np.nan, dtype=dtype)
+            for (_, test), r in zip(folds, per_fold, strict=True):
+                for i, pred in enumerate(r[2]):
+                    out[i, test] = pred
+            est.cv_results_ = out[0] if n_r == 1 else out
+        return mse, score
 
     def _choose_relaxed(self, mse, grids, l1_ratios, explicit, gammas, evaluated):
         """(alpha, gamma) chosen as cv.glmnet(relax=TRUE) does (getOptcv.relaxed):
@@ -346,6 +407,27 @@ class ElasticNetCV(_PathCV):
         Lower bounds on the coefficients (glmnet's ``lower.limits``).
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
+    exclude : array-like of int, default=None
+        Indices of features left out of the model (glmnet's ``exclude``), as in
+        :class:`fastreg.ElasticNet`.
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (glmnet's ``type.measure``): None is the
+        mean squared error (scikit-learn's choice, ``mse_path_``); else a
+        scikit-learn scorer name (e.g. ``"neg_mean_absolute_error"``, glmnet's
+        ``"mae"``) or a callable ``scorer(estimator, X, y)``, greater is better,
+        evaluated on each fold's out-of-fold predictions at every alpha (no
+        refit; ``estimator.predict(X)`` returns X, the predictions). With
+        ``sample_weight``, the scorer is called with the test fold's weights
+        (``sample_weight=``). The one-standard-error rule uses the same measure.
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions (glmnet's ``keep=TRUE``, its
+        ``fit.preval``) in ``cv_results_``: for every sample, the prediction at
+        every alpha of the model fitted without the sample's test fold.
+    standardize : bool, default=False
+        glmnet's ``standardize=TRUE``, as in :class:`fastreg.ElasticNet`: every fit
+        solves on unit-variance columns (each fold with its own training set's
+        scales, as ``cv.glmnet``; the grid and the final model with those of all
+        the data) and reports coefficients on the original scale.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the one with the smallest mean CV error
         (scikit-learn's choice), or the largest alpha whose mean CV error is within
@@ -383,6 +465,16 @@ class ElasticNetCV(_PathCV):
             (n_l1_ratio, n_gammas, n_alphas, n_folds)
         With ``gammas``: test mean squared error of every fold along the grid(s),
         for each of ``gammas_`` (``mse_path_`` stays gamma = 1's).
+    score_path_ : ndarray of the shape of ``mse_path_``
+        The ``scoring`` of every fold along the grid(s) (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_alphas) or \
+            (n_l1_ratio, n_samples, n_alphas)
+        Out-of-fold predictions (only with ``store_cv_results=True``): row i holds
+        the predictions of sample i by the models of the fold that held it out,
+        along ``alphas_`` (NaN for a sample in no test fold; with overlapping test
+        folds, the last fold's).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -475,7 +567,9 @@ class ElasticNetCV(_PathCV):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
-                 gammas: ArrayLike | None = None) -> None:
+                 gammas: ArrayLike | None = None,
+                 exclude: ArrayLike | None = None, scoring: str | Any = None,
+                 store_cv_results: bool = False, standardize: bool = False) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -495,6 +589,10 @@ class ElasticNetCV(_PathCV):
         self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
         self.gammas = gammas
+        self.exclude = exclude
+        self.scoring = scoring
+        self.store_cv_results = store_cv_results
+        self.standardize = standardize
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -502,7 +600,8 @@ class ElasticNetCV(_PathCV):
         return tags
 
     def _validate_params(self):
-        l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive"))
+        l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive",
+                                           "standardize"))
         check_precompute(self.precompute)
         check_gammas(self.gammas)
         return l1_ratios
@@ -531,6 +630,7 @@ class ElasticNetCV(_PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_params()
+        oof = _OutOfFold.of(self)
         params = self._split_params(params)
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
@@ -553,13 +653,23 @@ class ElasticNetCV(_PathCV):
         self._check_fold_inputs(y, sw, folds)
         n_train_max = max(len(train) for train, _ in folds)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         if sparse.issparse(X):
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
             if not prep.centering_is_safe():
                 # columns with means far above their spread are dense anyway, and
                 # their implicit centering would lose digits: center explicitly
                 X = X.toarray()
+        # standardize (glmnet's): the data of every fit scaled to unit-variance
+        # columns, each fold by its own training set's scales (as cv.glmnet, which
+        # calls glmnet on each training set); full_penalty / full_scale: on all the
+        # data (the grid and the final model)
+        standardize = bool(self.standardize)
+        full_scale = None
+        full_penalty = penalty
+        if standardize:
+            full_scale = inverse_scales(column_scales(X, sw), X.dtype)
+            full_penalty = penalty.scaled(full_scale)
         moments = None
         # the problem on all the data, for the alpha grid and the final model; when it
         # holds a copy of X (sparse, C-ordered or weighted X) it is freed while the
@@ -568,18 +678,27 @@ class ElasticNetCV(_PathCV):
         if sparse.issparse(X):
             strategy = update_strategy(self._precompute(), n_samples, n_features,
                                        sparse=prep)
-            full = _grid_problem(prep, penalty, strategy)
+            if standardize:
+                prep = SparsePrepared(scale_columns(X, full_scale), y,
+                                      self.fit_intercept, sw)
+            full = _grid_problem(prep, full_penalty, strategy)
             rebuild = True
         elif update_strategy(self._precompute(), n_train_max, n_features) != \
-                "residual" and folds_partition(folds, n_samples):
+                "residual" and folds_partition(folds, n_samples) and \
+                (self.fit_intercept or not standardize):
             # covariance updates in every fold, from one set of moments
             moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
             G, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples)
-            full = Problem.gram(G, Xy, yy, n_samples, penalty, X.dtype)
+            if standardize:
+                G, Xy = scale_moments(G, Xy, full_scale)
+            full = Problem.gram(G, Xy, yy, n_samples, full_penalty, X.dtype)
         else:
-            prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
-            full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
+            Xs = X if not standardize else scale_columns(X, full_scale)
+            prep = preprocess(Xs, y, self.fit_intercept, sw, implicit=True,
+                              own=standardize)
+            full = Problem.dense(prep.X, prep.y, full_penalty, prep.Xmean, prep.norms)
             rebuild = prep.X is not X
+            del Xs
 
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
         if rebuild:
@@ -589,38 +708,60 @@ class ElasticNetCV(_PathCV):
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
         gammas = check_gammas(self.gammas)
         evaluated = _evaluated_gammas(gammas)
+        if gammas is not None and oof is not None:
+            raise ValueError(
+                f"scoring={self.scoring!r} and store_cv_results="
+                f"{self.store_cv_results!r} are not available with gammas (the relaxed "
+                "CV chooses by the mean squared error): use gammas=None, or the "
+                "defaults scoring=None, store_cv_results=False.")
         if moments is not None:
             jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
-                                             penalty, solve_kw, gammas=evaluated)
+                                             penalty, solve_kw, oof, standardize,
+                                             gammas=evaluated)
                     for k, (train, test) in enumerate(folds))
         else:
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              penalty, solve_kw, gammas=evaluated)
+                                              penalty, solve_kw, oof, standardize,
+                                              gammas=evaluated)
                     for train, test in folds)
-        if gammas is None:
-            self._choose(self._run(jobs), grids, l1_ratios, explicit)
-        else:
+        if gammas is not None:
             self._choose_relaxed(self._run(jobs), grids, l1_ratios, explicit, gammas,
                                  evaluated)
+        elif oof is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
+                                     X.dtype)
+            self._choose(mse, grids, l1_ratios, explicit, score)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
+            Xs = X if not standardize else scale_columns(X, full_scale)
             if sparse.issparse(X):
-                prep = SparsePrepared(X, y, self.fit_intercept, sw)
-                full = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
+                prep = SparsePrepared(Xs, y, self.fit_intercept, sw)
+                full = Problem.sparse(prep, prep.y, full_penalty,
+                                      gram=strategy == "full")
             else:
-                prep = preprocess(X, y, self.fit_intercept, sw, implicit=True)
-                full = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms)
+                prep = preprocess(Xs, y, self.fit_intercept, sw, implicit=True,
+                                  own=standardize)
+                full = Problem.dense(prep.X, prep.y, full_penalty, prep.Xmean,
+                                     prep.norms)
+            del Xs
         coefs, gaps, its, conv, tol_abs = full.solve(self.l1_ratio_, [self.alpha_],
                                                      **solve_kw)
         coef = coefs[:, 0]
         if gammas is not None:
             coef = relaxed_fit(full, coef, self.gamma_, n_samples)
         if moments is not None:
+            if standardize:
+                coef = coef * full_scale
             intercept = (moments.ybar + my_all) - (moments.mu + m_all) @ coef
         else:
+            # (from the scaled offsets and coefficients: the same intercept)
             intercept = prep.y_offset - prep.X_offset @ coef if self.fit_intercept \
                 else 0.0
+            if standardize:
+                coef = coef * full_scale
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, self.l1_ratio_,
                                unreachable(conv, its, self.max_iter), coef.dtype)
@@ -638,28 +779,58 @@ class ElasticNetCV(_PathCV):
 
     @staticmethod
     def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
-                   gammas=None):
-        """Test MSE along every grid for fold k, from the shared Gram moments
-        (``gammas``: the relaxed fits' too, see _relaxed_coefs)."""
+                   oof=None, standardize=False, gammas=None):
+        """Test MSE along every grid for fold k, from the shared Gram moments (with
+        ``oof``, an _OutOfFold: also the test predictions and scores; with
+        ``standardize``, solved on the training set's unit-variance columns;
+        ``gammas``: the relaxed fits' errors too, see _relaxed_coefs)."""
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
+        scale = None
+        if standardize:
+            scale = inverse_scales(gram_scales(G, len(train), moments.mu + m, G.dtype),
+                                   G.dtype)
+            G, Xy = scale_moments(G, Xy, scale)
+            penalty = penalty.scaled(scale)
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
+        preds = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             if gammas is not None:
                 rows, blended = _relaxed_coefs(problem, coefs, gammas, len(train))
                 coefs = np.zeros((coefs.shape[0], blended.shape[1]), dtype=coefs.dtype)
                 coefs[rows] = blended
+            if scale is not None:
+                coefs = coefs * scale[:, None]
             intercepts = my - m @ coefs
             out.append(_by_gamma(moments.test_mse(k, coefs, intercepts), gammas))
-        return out
+            if oof is not None:
+                # (y_g = y - ybar ~ X_g w + b: the predictions of y add ybar back)
+                rows = moments.tests[k]
+                preds.append(np.asarray(moments.Xg[rows] @ coefs) + intercepts +
+                             moments.ybar)
+        if oof is None:
+            return out
+        rows = moments.tests[k]
+        return oof.result(out, preds, moments.yg[rows] + moments.ybar,
+                          moments.sw[rows] if moments.weighted else None)
 
     def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
-                    gammas=None):
-        """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
+                    oof=None, standardize=False, gammas=None):
+        """Test MSE along every grid for one fold, fitting on a copy of X[train]
+        (with ``oof``: also the test predictions and scores; with ``standardize``,
+        on the training set's unit-variance columns; ``gammas``: the relaxed fits'
+        errors too)."""
         sw_train = None if sw is None else sw[train]
+        scale = None
         if sparse.issparse(X):
-            prep = SparsePrepared(X[train], y[train], self.fit_intercept, sw_train)
+            X_train = X[train]
+            if standardize:
+                scale = inverse_scales(column_scales(X_train, sw_train), X.dtype)
+                X_train = scale_columns(X_train, scale)
+                penalty = penalty.scaled(scale)
+            prep = SparsePrepared(X_train, y[train], self.fit_intercept, sw_train)
+            del X_train
             strategy = update_strategy(self._precompute(), len(train), X.shape[1],
                                        sparse=prep)
             problem = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
@@ -668,8 +839,13 @@ class ElasticNetCV(_PathCV):
                                        grids.shape[1])
             # (the rows gathered into one Fortran copy, centered in place; as X[train],
             # which is C-ordered, it is centered explicitly)
-            prep = preprocess(take_rows(X, train), y[train], self.fit_intercept,
-                              sw_train, own=True)
+            X_train = take_rows(X, train)
+            if standardize:
+                scale = inverse_scales(column_scales(X_train, sw_train), X.dtype)
+                np.multiply(X_train, scale, out=X_train)
+                penalty = penalty.scaled(scale)
+            prep = preprocess(X_train, y[train], self.fit_intercept, sw_train, own=True)
+            del X_train
             gram = gram_for(strategy, prep)
             problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
                                     use_gram=strategy == "lazy", gram=gram)
@@ -677,21 +853,31 @@ class ElasticNetCV(_PathCV):
         y_test = y[test]
         sw_test = None if sw is None else sw[test]
         out = []
+        preds = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             if gammas is None:
                 intercepts = (prep.y_offset - prep.X_offset @ coefs) \
                     if self.fit_intercept else 0.0
+                if scale is not None:
+                    # (intercepts from the scaled offsets and coefficients: the same)
+                    coefs = coefs * scale[:, None]
                 out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
+                if oof is not None:
+                    preds.append(np.asarray(X_test @ coefs) + intercepts)
                 continue
             # (the relaxed fits: n_gammas times the columns, on the features that are
             # nonzero somewhere along the path only)
             rows, blended = _relaxed_coefs(problem, coefs, gammas, len(train))
             intercepts = (prep.y_offset - prep.X_offset[rows] @ blended) \
                 if self.fit_intercept else 0.0
+            if scale is not None:
+                blended = blended * scale[rows, None]
             out.append(_by_gamma(test_mse(X_test[:, rows], y_test, sw_test, blended,
                                           intercepts), gammas))
-        return out
+        if oof is None:
+            return out
+        return oof.result(out, preds, y_test, sw_test)
 
 
 class LassoCV(ElasticNetCV):
@@ -735,6 +921,16 @@ class LassoCV(ElasticNetCV):
         Lower bounds on the coefficients.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients.
+    exclude : array-like of int, default=None
+        Indices of features left out of the model (glmnet's ``exclude``).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (glmnet's ``type.measure``), as in
+        :class:`ElasticNetCV`; None: the mean squared error.
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (glmnet's
+        ``keep=TRUE``).
+    standardize : bool, default=False
+        glmnet's ``standardize=TRUE`` (see :class:`ElasticNetCV`).
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`ElasticNetCV`).
     gammas : array-like of floats in [0, 1], default=None
@@ -765,6 +961,13 @@ class LassoCV(ElasticNetCV):
             (n_l1_ratio, n_gammas, n_alphas, n_folds)
         With ``gammas``: test mean squared error of every fold along the grid(s),
         for each of ``gammas_`` (``mse_path_`` stays gamma = 1's).
+    score_path_ : ndarray of shape (n_alphas, n_folds)
+        The ``scoring`` of every fold along the grid (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_alphas)
+        Out-of-fold predictions along ``alphas_`` (only with
+        ``store_cv_results=True``; see :class:`ElasticNetCV`).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the final model.
     intercept_ : float
@@ -830,6 +1033,17 @@ class LassoCV(ElasticNetCV):
     ...                       alpha_select="1se").fit(X, y)
     >>> print(f"{one.alpha_:.3g} {one.gamma_}", int(np.count_nonzero(one.coef_)))
     0.656 0.0 4
+    glmnet's ``type.measure = "mae"`` and ``keep = TRUE``: alpha chosen by the mean
+    absolute error of the out-of-fold predictions, which are kept:
+
+    >>> mae = fastreg.LassoCV(cv=5, scoring="neg_mean_absolute_error",
+    ...                       store_cv_results=True).fit(X, y)
+    >>> print(f"{mae.alpha_min_:.3g} {mae.alpha_1se_:.3g}")
+    0.00403 0.152
+    >>> mae.cv_results_.shape, mae.score_path_.shape   # (samples, alphas), (alphas, folds)
+    ((442, 100), (100, 5))
+    >>> bool(np.all(mae.score_path_ <= 0))             # scores: greater is better
+    True
     """
 
     _l1_ratio_fixed = 1.0
@@ -848,7 +1062,9 @@ class LassoCV(ElasticNetCV):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  alpha_select: Literal["min", "1se"] = "min",
-                 gammas: ArrayLike | None = None) -> None:
+                 gammas: ArrayLike | None = None,
+                 exclude: ArrayLike | None = None, scoring: str | Any = None,
+                 store_cv_results: bool = False, standardize: bool = False) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -856,6 +1072,8 @@ class LassoCV(ElasticNetCV):
             random_state=random_state, selection=selection,
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
             upper_bounds=upper_bounds, alpha_select=alpha_select, gammas=gammas,
+            exclude=exclude, scoring=scoring, store_cv_results=store_cv_results,
+            standardize=standardize,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
@@ -929,6 +1147,13 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses: the smallest mean CV error (scikit-learn's
         choice) or the largest alpha within one standard error of it (glmnet's).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha, as in :class:`ElasticNetCV` (None: the
+        mean squared error over samples and targets); a scorer gets the predictions
+        of all the targets at once (scikit-learn's metrics average over them).
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (glmnet's
+        ``keep=TRUE``).
 
     Attributes
     ----------
@@ -944,6 +1169,14 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         The alpha grid(s).
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Test mean squared error of every fold along the grid(s).
+    score_path_ : ndarray of the shape of ``mse_path_``
+        The ``scoring`` of every fold along the grid(s) (only with ``scoring``).
+    best_score_ : float
+        The mean CV score at ``alpha_min_`` (only with ``scoring``).
+    cv_results_ : ndarray of shape (n_samples, n_targets, n_alphas) or \
+            (n_l1_ratio, n_samples, n_targets, n_alphas)
+        Out-of-fold predictions (only with ``store_cv_results=True``; NaN for a
+        sample in no test fold).
     coef_ : ndarray of shape (n_targets, n_features)
         Coefficients of the final model.
     intercept_ : ndarray of shape (n_targets,)
@@ -1009,7 +1242,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
                  verbose: bool | int = 0, n_jobs: int | None = None,
                  random_state: int | np.random.RandomState | None = None,
                  selection: Literal["cyclic", "random"] = "cyclic",
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 scoring: str | Any = None, store_cv_results: bool = False) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -1023,6 +1257,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         self.random_state = random_state
         self.selection = selection
         self.alpha_select = alpha_select
+        self.scoring = scoring
+        self.store_cv_results = store_cv_results
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1054,6 +1290,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             The fitted estimator.
         """
         l1_ratios = self._validate_common(("fit_intercept", "copy_X"))
+        oof = _OutOfFold.of(self)
         params = self._split_params(params)
         X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
                              dtype=[np.float64, np.float32], multi_output=True,
@@ -1092,14 +1329,19 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         solve_kw = self._solve_kw()
         if moments is not None:
             jobs = (delayed(_multitask_moments_fold)(moments, k, len(train), l1_ratios,
-                                                     grids, solve_kw)
+                                                     grids, solve_kw, oof)
                     for k, (train, _) in enumerate(folds))
         else:
             jobs = (delayed(_multitask_plain_fold)(X, y, sw, train, test,
                                                    self.fit_intercept, l1_ratios, grids,
-                                                   solve_kw)
+                                                   solve_kw, oof)
                     for train, test in folds)
-        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        if oof is None:
+            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        else:
+            mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
+                                     X.dtype)
+            self._choose(mse, grids, l1_ratios, explicit, score)
 
         # final model on all the data (the total moments when they were computed)
         if moments is not None:
@@ -1150,20 +1392,41 @@ def _multitask_intercepts(y_shift, X_shift, coefs):
     return np.asarray(y_shift)[:, None] - np.einsum("tjk,j->tk", coefs, X_shift)
 
 
-def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw):
-    """Test MSE along every grid for fold k, solved from the shared moments."""
+def _multitask_predict(X_test, coefs, intercepts):
+    """Predictions (n_test, T, k) of coefs (T, p, k) with intercepts (T, k)."""
+    if sparse.issparse(X_test):
+        pred = np.stack([np.asarray(X_test @ coefs[..., a].T)
+                         for a in range(coefs.shape[2])], axis=2)
+    else:
+        pred = np.einsum("ij,tjk->itk", np.asarray(X_test), coefs)
+    return pred + intercepts[None]
+
+
+def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw, oof=None):
+    """Test MSE along every grid for fold k, solved from the shared moments (with
+    ``oof``: also the test predictions and scores)."""
     G, XtY, yy, m, my = moments.training_moments(k, n_train)
     out = []
+    preds = []
+    rows = moments.tests[k]
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(None, None, float(r), grid, gram=G, XtY=XtY, yy=yy,
                                 n_samples=n_train, **solve_kw)[0]
-        out.append(moments.test_mse(k, coefs, _multitask_intercepts(my, m, coefs)))
-    return out
+        intercepts = _multitask_intercepts(my, m, coefs)
+        out.append(moments.test_mse(k, coefs, intercepts))
+        if oof is not None:
+            preds.append(_multitask_predict(moments.Xg[rows], coefs, intercepts) +
+                         np.asarray(moments.ybar)[None, :, None])
+    if oof is None:
+        return out
+    return oof.result(out, preds, moments.yg[rows] + moments.ybar,
+                      moments.sw[rows] if moments.weighted else None)
 
 
 def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids,
-                          solve_kw):
-    """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
+                          solve_kw, oof=None):
+    """Test MSE along every grid for one fold, fitting on a copy of X[train] (with
+    ``oof``: also the test predictions and scores)."""
     sw_train = None if sw is None else sw[train]
     if sparse.issparse(X):
         prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
@@ -1174,13 +1437,18 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
     out = []
+    preds = []
+    sw_test = None if sw is None else sw[test]
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
                                 **solve_kw)[0]
         intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)
-        out.append(test_mse(X[test], y[test], None if sw is None else sw[test], coefs,
-                            intercepts))
-    return out
+        out.append(test_mse(X[test], y[test], sw_test, coefs, intercepts))
+        if oof is not None:
+            preds.append(_multitask_predict(X[test], coefs, intercepts))
+    if oof is None:
+        return out
+    return oof.result(out, preds, y[test], sw_test)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
@@ -1218,6 +1486,11 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         Feature order.
     alpha_select : {'min', '1se'}, default='min'
         Which alpha the final model uses (see :class:`MultiTaskElasticNetCV`).
+    scoring : str, callable or None, default=None
+        The CV measure that chooses alpha (see :class:`MultiTaskElasticNetCV`).
+    store_cv_results : bool, default=False
+        Keep the out-of-fold predictions in ``cv_results_`` (n_samples, n_targets,
+        n_alphas).
 
     Attributes
     ----------
@@ -1288,12 +1561,14 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
                  verbose: bool | int = False, n_jobs: int | None = None,
                  random_state: int | np.random.RandomState | None = None,
                  selection: Literal["cyclic", "random"] = "cyclic",
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 scoring: str | Any = None, store_cv_results: bool = False) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose,
             n_jobs=n_jobs, random_state=random_state, selection=selection,
-            alpha_select=alpha_select)
+            alpha_select=alpha_select, scoring=scoring,
+            store_cv_results=store_cv_results)
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
             sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:

@@ -22,7 +22,14 @@ from ._engine import (
 from ._linalg import sq_norm
 from ._path import enet_path
 from ._penalty import Penalty
-from ._prepare import SparsePrepared, center_target, preprocess
+from ._prepare import (
+    SparsePrepared,
+    center_target,
+    column_scales,
+    inverse_scales,
+    preprocess,
+    scale_columns,
+)
 from ._relaxed import check_gamma, relaxed_fit
 from ._validation import (
     check_bool,
@@ -30,6 +37,7 @@ from ._validation import (
     check_precompute,
     check_sample_weight,
     check_selection,
+    check_standardize_precompute,
 )
 
 if TYPE_CHECKING:
@@ -98,6 +106,21 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         solution and w_ls the least-squares refit on w's support (same intercept,
         weights and bounds, no penalty). 1 (the default) is the penalized fit itself,
         at no extra cost; 0 the refit alone. See Notes.
+    exclude : array-like of int, default=None
+        Indices of features to leave out of the model (glmnet's ``exclude``; the
+        same as ``penalty_factor=np.inf`` for them): their coefficients are 0 and they
+        take no part in the default alpha grid or the duality gap.
+    standardize : bool, default=False
+        Solve on columns scaled to unit variance and report the coefficients on
+        the original scale (glmnet's ``standardize=TRUE``, its default; fastreg's
+        default False is scikit-learn's model). The scale of a column is its
+        weighted standard deviation with divisor n (weights rescaled to sum to 1,
+        the column centered even without an intercept), as glmnet's; the penalty
+        then applies to the standardized coefficients (``penalty_factor`` too),
+        while ``lower_bounds`` / ``upper_bounds`` bound the coefficients on the
+        original scale, as in glmnet. Constant columns get coefficient 0. A sparse
+        X is scaled in a copy of its values, never densified; ``dual_gap_`` is
+        that of the standardized problem.
 
     Attributes
     ----------
@@ -217,7 +240,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 gamma: float = 1.0) -> None:
+                 gamma: float = 1.0, exclude: ArrayLike | None = None,
+                 standardize: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -233,6 +257,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.gamma = gamma
+        self.exclude = exclude
+        self.standardize = standardize
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -246,10 +272,12 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         check_number("max_iter", self.max_iter, low=1, integer=True)
         check_number("tol", self.tol, low=0)
         check_gamma(self.gamma)
-        for name in ("fit_intercept", "copy_X", "warm_start", "positive"):
+        for name in ("fit_intercept", "copy_X", "warm_start", "positive",
+                     "standardize"):
             check_bool(name, getattr(self, name))
         check_selection(self.selection)
         check_precompute(self.precompute)
+        check_standardize_precompute(self.standardize, self.precompute)
 
     def _strategy(self, n_samples, n_features, n_targets, sparse_prep=None):
         """The engine's update strategy for this fit (one alpha, each target on its
@@ -299,6 +327,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         # (column_stats), instead of three (measured: 20000 x 500, Lasso at
         # alpha_max/10, 16 ms -> 11 ms; scikit-learn's error if X is not finite)
         fused = (check_input and self.fit_intercept and sample_weight is None and
+                 not self.standardize and
                  isinstance(X, np.ndarray) and X.dtype == np.float64 and
                  X.ndim == 2 and X.flags.f_contiguous and
                  self._strategy(X.shape[0], X.shape[1],
@@ -324,7 +353,14 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         n_samples, n_features = X.shape
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
+        scale = None
+        if self.standardize:
+            # glmnet's standardize: solved on X with unit-variance columns (a copy;
+            # sparse: of the values only), bounds on the original scale
+            scale = inverse_scales(column_scales(X, sw), X.dtype)
+            X = scale_columns(X, scale)
+            penalty = penalty.scaled(scale)
         if self.alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised "
@@ -345,13 +381,16 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         else:
             strategy = self._strategy(n_samples, n_features, n_targets)
             prep = preprocess(X, y, self.fit_intercept, sw,
-                              implicit=strategy == "residual", stats=stats)
+                              implicit=strategy == "residual", stats=stats,
+                              own=scale is not None)
         gram = gram_for(strategy, prep, self.precompute, self.fit_intercept)
         Y = prep.y[:, None] if prep.y.ndim == 1 else prep.y
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == ((n_features,) if single
                                          else (n_targets, n_features)):
             init = np.atleast_2d(self.coef_)
+            if scale is not None:
+                init = np.where(scale > 0, init / np.where(scale > 0, scale, 1), 0)
         else:
             init = None
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
@@ -394,6 +433,9 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
         self.intercept_ = fitted_intercept(prep, self.coef_, self.fit_intercept)
+        if scale is not None:
+            # (the intercept from the scaled offsets and coefficients is the same)
+            self.coef_ = self.coef_ * scale
         check_finite_fit(self.coef_, self.intercept_)
         return self
 
@@ -444,6 +486,21 @@ class Lasso(ElasticNet):
         solution and w_ls the least-squares refit on w's support (same intercept,
         weights and bounds, no penalty). 1 (the default) is the penalized fit itself,
         at no extra cost; 0 the refit alone. See Notes.
+    exclude : array-like of int, default=None
+        Indices of features to leave out of the model (glmnet's ``exclude``; the
+        same as ``penalty_factor=np.inf`` for them): their coefficients are 0 and they
+        take no part in the default alpha grid or the duality gap.
+    standardize : bool, default=False
+        Solve on columns scaled to unit variance and report the coefficients on
+        the original scale (glmnet's ``standardize=TRUE``, its default; fastreg's
+        default False is scikit-learn's model). The scale of a column is its
+        weighted standard deviation with divisor n (weights rescaled to sum to 1,
+        the column centered even without an intercept), as glmnet's; the penalty
+        then applies to the standardized coefficients (``penalty_factor`` too),
+        while ``lower_bounds`` / ``upper_bounds`` bound the coefficients on the
+        original scale, as in glmnet. Constant columns get coefficient 0. A sparse
+        X is scaled in a copy of its values, never densified; ``dual_gap_`` is
+        that of the standardized problem.
 
     Attributes
     ----------
@@ -520,6 +577,15 @@ class Lasso(ElasticNet):
     >>> half = fastreg.Lasso(alpha=0.5, gamma=0.5).fit(X, y)
     >>> bool(np.allclose(half.coef_, (lasso.coef_ + relaxed.coef_) / 2))
     True
+
+    glmnet's ``exclude`` (0-based indices here) and ``standardize = TRUE``:
+
+    >>> np.flatnonzero(fastreg.Lasso(alpha=0.5, exclude=[2]).fit(X, y).coef_)
+    array([3, 6, 8, 9])
+    >>> std = fastreg.Lasso(alpha=2.0, standardize=True).fit(X, y)
+    >>> scaled = fastreg.Lasso(alpha=2.0).fit(X / X.std(axis=0), y)
+    >>> bool(np.allclose(std.coef_, scaled.coef_ / X.std(axis=0)))  # original scale
+    True
     """
 
     _l1_ratio_fixed = 1.0
@@ -533,11 +599,13 @@ class Lasso(ElasticNet):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 gamma: float = 1.0) -> None:
+                 gamma: float = 1.0, exclude: ArrayLike | None = None,
+                 standardize: bool = False) -> None:
         super().__init__(
             alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, copy_X=copy_X, tol=tol,
             warm_start=warm_start, positive=positive, random_state=random_state,
             selection=selection, penalty_factor=penalty_factor,
             lower_bounds=lower_bounds, upper_bounds=upper_bounds, gamma=gamma,
+            exclude=exclude, standardize=standardize,
         )

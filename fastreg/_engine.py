@@ -29,6 +29,7 @@ from ._cd_fast import enet_path as _enet_path_kernel
 from ._cd_multitask import multitask_enet_path as _multitask_kernel
 from ._linalg import matmul, sq_norm
 from ._penalty import Unpenalized
+from ._prepare import take_columns
 from ._threads import kernel_scope, kernel_threads
 
 # paths of at least this many alphas with n_samples > n_features compute X^T X once:
@@ -719,6 +720,23 @@ class Problem:
         # a Gram matrix from the user (precompute=array): checked after each solve
         # on the solution's support (check_gram_curvature)
         self.user_gram = False
+        # excluded features (glmnet's exclude) are dropped: the problem holds the
+        # columns ``keep`` of ``n_full``, and solve puts zeros back in the others
+        self.keep = None
+        self.n_full = n_features
+
+    @staticmethod
+    def _drop_excluded(penalty):
+        """(penalty of the kept features, their indices, n_features), or (penalty,
+        None, n_features) when no feature is excluded."""
+        if not penalty.excluded.size:
+            return penalty, None, penalty.n_features
+        keep = penalty.kept()
+        return penalty.subset(keep), keep, penalty.n_features
+
+    def _kept(self, keep, n_full):
+        self.keep, self.n_full = keep, n_full
+        return self
 
     def _scale_target(self, t):
         """Record the target's scale t (a power of two, > 1): this problem then holds
@@ -736,13 +754,21 @@ class Problem:
         """Residual updates on a prepared dense X (or covariance updates on its Gram
         matrix / lazily built Gram columns). ``Xty``: X^T y with X's columns as given
         (before the ``Xmean`` correction), if already computed."""
+        penalty, keep, n_full = cls._drop_excluded(penalty)
+        if keep is not None:
+            X = take_columns(X, keep)
+            Xmean = None if Xmean is None else Xmean[keep]
+            norms = None if norms is None else np.asarray(norms)[keep]
+            gram = None if gram is None else \
+                np.ascontiguousarray(np.asarray(gram)[np.ix_(keep, keep)])
+            Xty = None if Xty is None else np.asarray(Xty)[keep]
         y = np.ascontiguousarray(y)
         t = target_scale(y)
         if t != 1.0:
             y = (y / t).astype(y.dtype)
             Xty = None if Xty is None else Xty / t
         tol_yy = sq_norm(y)
-        self = cls(X.shape[0], X.shape[1], penalty, tol_yy)
+        self = cls(X.shape[0], X.shape[1], penalty, tol_yy)._kept(keep, n_full)
         self._scale_target(t)
         U = penalty.unpenalized
         if U.size:
@@ -772,6 +798,10 @@ class Problem:
     def gram(cls, G, Xy, yy, n_samples, penalty, dtype, y=None):
         """Covariance updates on G = X~^T X~ with X~^T y~ and ||y~||^2 (``y``: y~
         itself, if known: ||y~||^2 is recomputed from it when it overflowed)."""
+        penalty, keep, n_full = cls._drop_excluded(penalty)
+        if keep is not None:
+            G = np.ascontiguousarray(np.asarray(G)[np.ix_(keep, keep)])
+            Xy = np.asarray(Xy)[keep]
         t = target_scale(y, Xy, yy)
         if t != 1.0:
             Xy = np.asarray(Xy) / t
@@ -779,7 +809,7 @@ class Problem:
         if not np.isfinite(yy):
             raise ValueError(
                 "||y||^2 overflows float64 (y is too large, or not finite): rescale y.")
-        self = cls(n_samples, G.shape[0], penalty, float(yy))
+        self = cls(n_samples, G.shape[0], penalty, float(yy))._kept(keep, n_full)
         self._scale_target(t)
         U = penalty.unpenalized
         un = None
@@ -804,6 +834,10 @@ class Problem:
     def sparse(cls, prep, y, penalty, gram=False):
         """A SparsePrepared X with one target y (prepared: centered, weighted);
         with ``gram``, covariance updates on its dense Gram matrix."""
+        penalty, keep, n_full = cls._drop_excluded(penalty)
+        if keep is not None:
+            self = cls.sparse(prep.subset(keep), y, penalty, gram)
+            return self._kept(keep, n_full)
         n, p = prep.shape
         y = np.ascontiguousarray(y, dtype=prep.dtype)
         t = target_scale(y)
@@ -918,7 +952,19 @@ class Problem:
 
     def solve(self, l1_ratio, alphas, **kw):
         """solve_arrays on this problem: coefs (p, k), gaps, n_iters, converged,
-        tol_abs. Unpenalized coefficients are filled in.
+        tol_abs. Unpenalized coefficients are filled in; excluded ones are 0."""
+        if self.keep is None:
+            return self._solve_kept(l1_ratio, alphas, **kw)
+        init = kw.get("coef_init")
+        if init is not None and np.size(init) == self.n_full:
+            kw["coef_init"] = np.asarray(init).ravel()[self.keep]
+        coefs, gaps, its, conv, tol_abs = self._solve_kept(l1_ratio, alphas, **kw)
+        full = np.zeros((self.n_full, coefs.shape[1]), dtype=coefs.dtype, order="F")
+        full[self.keep] = coefs
+        return full, gaps, its, conv, tol_abs
+
+    def _solve_kept(self, l1_ratio, alphas, **kw):
+        """``solve`` on the kept features.
 
         A target held divided by t = ``y_scale``: the elastic net of (X, y, alpha,
         rho) is t times that of (X, y / t, alpha', rho') with alpha' rho' = alpha rho

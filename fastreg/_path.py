@@ -111,9 +111,9 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
     **params : kwargs
         ``tol`` (default 1e-4), ``max_iter`` (default 1000), ``selection``
         ('cyclic' or 'random') and ``random_state``; beyond scikit-learn,
-        ``penalty_factor``, ``lower_bounds`` and ``upper_bounds`` (glmnet's, as in
-        :class:`fastreg.ElasticNet`; the default grid then starts at the smallest alpha
-        whose solution is zero on the penalized features).
+        ``penalty_factor``, ``lower_bounds``, ``upper_bounds`` and ``exclude``
+        (glmnet's, as in :class:`fastreg.ElasticNet`; the default grid then starts at
+        the smallest alpha whose solution is zero on the penalized features).
 
     Returns
     -------
@@ -191,6 +191,7 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
     penalty_factor = params.pop("penalty_factor", None)
     lower_bounds = params.pop("lower_bounds", None)
     upper_bounds = params.pop("upper_bounds", None)
+    exclude = params.pop("exclude", None)
     tol = params.pop("tol", 1e-4)
     max_iter = params.pop("max_iter", 1000)
     selection = params.pop("selection", "cyclic")
@@ -211,7 +212,7 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
         precompute=precompute, Xy=Xy, coef_init=coef_init, positive=positive,
         check_input=check_input, tol=tol, max_iter=max_iter, selection=selection,
         seed=seed, penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-        upper_bounds=upper_bounds)
+        upper_bounds=upper_bounds, exclude=exclude)
     if return_n_iter:
         return alphas, coefs, gaps, [int(i) for i in n_iters]
     return alphas, coefs, gaps
@@ -241,11 +242,12 @@ def _deprecated_alphas(n_alphas, alphas):
 
 def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
                       coef_init, positive, check_input, tol, max_iter, selection, seed,
-                      penalty_factor, lower_bounds, upper_bounds):
+                      penalty_factor, lower_bounds, upper_bounds, exclude):
     """enet_path for a 1-D y (X and y as given: no centering)."""
     X, y, Xy = validate_path_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
-    penalty = Penalty(n_features, penalty_factor, lower_bounds, upper_bounds, positive)
+    penalty = Penalty(n_features, penalty_factor, lower_bounds, upper_bounds, positive,
+                      exclude)
     n_path = n_alphas or len(alphas)
     if sp.issparse(X):
         prep = SparsePrepared(X, y, False, None)
@@ -265,6 +267,8 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         if Xy is not None and problem.kind == "dense" and problem.unpen is None:
             # (the problem holds y / y_scale: Xy too)
             Xy = Xy if problem.y_scale == 1.0 else Xy / problem.y_scale
+            if problem.keep is not None:
+                Xy = np.ascontiguousarray(np.asarray(Xy)[problem.keep])
             problem.Xy = Xy
             if strategy != "residual":
                 problem.kw["Xy"] = Xy
@@ -284,15 +288,16 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
 
 def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init,
                     positive, check_input, tol, max_iter, selection, seed,
-                    penalty_factor, lower_bounds, upper_bounds):
+                    penalty_factor, lower_bounds, upper_bounds, exclude):
     """enet_path for a 2-D y: the multi-task problem. scikit-learn accepts
     ``precompute`` with a 2-D y (and checks a given Gram matrix) but always uses
     residual updates; the solutions are the same."""
     if positive:
         raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
-    if not (penalty_factor is None and lower_bounds is None and upper_bounds is None):
-        raise ValueError("penalty_factor, lower_bounds and upper_bounds are not "
-                         "supported for a 2-D y (the multi-task problem).")
+    if not (penalty_factor is None and lower_bounds is None and upper_bounds is None
+            and exclude is None):
+        raise ValueError("penalty_factor, lower_bounds, upper_bounds and exclude are "
+                         "not supported for a 2-D y (the multi-task problem).")
     X, Y, Xy = validate_multitask_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
     n_path = n_alphas if alphas is None else len(alphas)
@@ -375,7 +380,8 @@ def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 
         Constrain the coefficients to be non-negative.
     **params : kwargs
         ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``,
-        ``penalty_factor``, ``lower_bounds``, ``upper_bounds`` (see :func:`enet_path`).
+        ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``exclude`` (see
+        :func:`enet_path`).
 
     Returns
     -------

@@ -16,7 +16,16 @@ ones are w_U = G_UU^+ (X_U^T y - G_UP w_P), and the problem left in w_P is an el
 net on the data projected onto the orthogonal complement of span(X_U):
 X_P' = (I - P_U) X_P, y' = (I - P_U) y, with P_U = X_U G_UU^+ X_U^T. Its duality gap
 is the gap of the whole problem at (w_P, w_U), so the stopping rule is unchanged.
+
+Excluded features (glmnet's ``exclude``; a factor ``np.inf``): the engine's problems drop
+their columns (``kept``, ``subset``), so they take no part in the solve, the Gram
+matrix, screening or the duality gap, and their coefficients are 0. The penalty itself
+also holds them at 0 by the box [0, 0] (its ``alpha_max`` leaves them out), for a caller
+that keeps all the columns. As in glmnet, their factor counts as 1 when the factors are
+rescaled to sum to n_features (so excluding a feature does not change the other
+features' penalties).
 """
+import copy
 import numbers
 
 import numpy as np
@@ -43,27 +52,63 @@ def _per_feature(name, value, n_features, default):
     return arr
 
 
+def check_exclude(exclude, n_features):
+    """The ``exclude`` parameter (indices of features, or None) as a sorted array of
+    distinct indices in [0, n_features)."""
+    if exclude is None:
+        return np.array([], dtype=np.intp)
+    arr = np.asarray(exclude)
+    if arr.size == 0:
+        return np.array([], dtype=np.intp)
+    if arr.ndim > 1 or arr.dtype.kind not in "iu":
+        raise ValueError(
+            f"exclude must be a list of feature indices (integers), got {exclude!r}.")
+    arr = arr.astype(np.intp).ravel()
+    bad = arr[(arr < 0) | (arr >= n_features)]
+    if bad.size:
+        raise ValueError(
+            f"exclude: feature index {int(bad[0])} is out of range; expected indices "
+            f"in [0, {n_features}) for X with {n_features} features.")
+    return np.unique(arr)
+
+
 class Penalty:
     """Validated penalty factors and bounds for ``n_features`` features.
 
     Attributes used by the engine: ``pf`` (rescaled factors, float64, or None when all
     are 1), ``unpenalized`` (indices with factor 0), ``lower``/``upper`` (float64
     arrays with ``positive`` folded in, or None when there is no finite bound other
-    than ``positive``'s), ``positive`` (the kernel's own flag: only without arrays).
+    than ``positive``'s), ``positive`` (the kernel's own flag: only without arrays),
+    ``excluded`` (indices of the excluded features: factor ``np.inf`` or in
+    ``exclude``; held at 0 by the bounds [0, 0]).
     """
 
     def __init__(self, n_features, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, positive=False):
+                 upper_bounds=None, positive=False, exclude=None):
         self.n_features = n_features
+        excluded = np.zeros(n_features, dtype=bool)
+        excluded[check_exclude(exclude, n_features)] = True
         pf = None
         if penalty_factor is not None:
             pf = _per_feature("penalty_factor", penalty_factor, n_features, 1.0)
-            if not np.all(np.isfinite(pf)) or np.any(pf < 0):
-                raise ValueError("penalty_factor must be finite and non-negative.")
-            if not np.any(pf > 0):
+            if np.any(pf < 0):
                 raise ValueError(
-                    "penalty_factor is 0 for every feature: nothing is penalized (use "
-                    "sklearn.linear_model.LinearRegression).")
+                    "penalty_factor must be non-negative (0: unpenalized, np.inf: "
+                    "excluded).")
+            excluded |= pf == np.inf
+        if np.all(excluded) and n_features:
+            raise ValueError(
+                "Every feature is excluded (penalty_factor np.inf or exclude): "
+                "nothing to fit.")
+        if excluded.any():
+            # glmnet: an excluded feature's factor counts as 1 in the rescaling
+            pf = np.ones(n_features) if pf is None else np.where(excluded, 1.0, pf)
+        self.excluded = np.flatnonzero(excluded)
+        if pf is not None:
+            if not np.any(pf[~excluded] > 0):
+                raise ValueError(
+                    "penalty_factor is 0 for every feature (that is not excluded): "
+                    "nothing is penalized (use sklearn.linear_model.LinearRegression).")
             pf = pf / np.max(pf)                    # (no overflow in the sum)
             pf = pf * (n_features / np.sum(pf))
             if np.all(pf == 1.0):
@@ -78,6 +123,8 @@ class Penalty:
         upper = _per_feature("upper_bounds", upper_bounds, n_features, np.inf)
         if positive:
             lower = np.maximum(lower, 0.0)
+        lower[excluded] = 0.0
+        upper[excluded] = 0.0
         if np.any(lower == np.inf) or np.any(upper == -np.inf):
             raise ValueError("lower_bounds must be < inf and upper_bounds > -inf.")
         bad = np.flatnonzero(lower > upper)
@@ -103,6 +150,55 @@ class Penalty:
             self.lower = self.upper = None
             self.positive = bool(positive)
         self._lo, self._hi = lower, upper
+        self._positive = bool(positive)
+
+    def kept(self):
+        """Indices of the features that are not excluded."""
+        keep = np.ones(self.n_features, dtype=bool)
+        keep[self.excluded] = False
+        return np.flatnonzero(keep)
+
+    def subset(self, keep):
+        """The penalty of the features ``keep`` alone (the problem with the excluded
+        columns dropped): their factors as rescaled on all features (glmnet's
+        semantics), their bounds."""
+        new = copy.copy(self)
+        keep = np.asarray(keep, dtype=np.intp)
+        new.n_features = keep.size
+        pos = np.full(self.n_features, -1, dtype=np.intp)
+        pos[keep] = np.arange(keep.size)
+        new.unpenalized = pos[self.unpenalized]
+        new.excluded = np.array([], dtype=np.intp)
+        pf = None if self.pf is None else np.ascontiguousarray(self.pf[keep])
+        new.pf = None if pf is None or np.all(pf == 1.0) else pf
+        new._lo, new._hi = self._lo[keep], self._hi[keep]
+        new.box = bool(np.any(new._hi < np.inf) or
+                       np.any(new._lo > (0.0 if self._positive else -np.inf)))
+        if new.box:
+            new.lower = np.ascontiguousarray(new._lo)
+            new.upper = np.ascontiguousarray(new._hi)
+            new.positive = False
+        else:
+            new.lower = new.upper = None
+            new.positive = self._positive
+        return new
+
+    def scaled(self, d):
+        """The penalty of the problem in w' = w / d, where column j of X is
+        multiplied by d[j] (glmnet's standardize: d = 1 / its standard deviation):
+        the same factors, the bounds divided by d (bounds stay on the original
+        scale of the coefficients, as in glmnet). d[j] = 0 (a constant column, out
+        of the model) keeps its bounds."""
+        new = copy.copy(self)
+        d = np.asarray(d, dtype=np.float64)
+        pos = d > 0
+        safe = np.where(pos, d, 1.0)
+        new._lo = np.where(pos, self._lo / safe, self._lo)
+        new._hi = np.where(pos, self._hi / safe, self._hi)
+        if new.box:
+            new.lower = np.ascontiguousarray(new._lo)
+            new.upper = np.ascontiguousarray(new._hi)
+        return new
 
     @property
     def trivial(self):
@@ -142,9 +238,12 @@ class Penalty:
         pf = np.ones_like(Xy) if self.pf is None else self.pf
         ok = self.zero_feasible()
         ok[self.unpenalized] = False
+        ok[self.excluded] = False
+        push[self.excluded] = -np.inf
         if not np.any(ok):
             ok = np.ones(Xy.shape, dtype=bool)
             ok[self.unpenalized] = False
+            ok[self.excluded] = False
             push = np.abs(Xy)
         return max(0.0, float(np.max(push[ok] / pf[ok]))) / (n_samples * l1_ratio)
 

@@ -16,6 +16,8 @@ Subtracting means inside a sum of squares (implicit centering, X^T X - n m m^T, 
 moments) loses digits when a column's mean dwarfs its spread: ``CANCELLATION`` is the
 one threshold, and such data are centered explicitly instead.
 """
+import copy
+
 import numpy as np
 from scipy import sparse as sp
 
@@ -120,6 +122,16 @@ def _implicit_centering(X, X_offset, sq=None):
         return None
     norms[constant | (norms < 0)] = 0
     return norms
+
+
+def take_columns(X, cols):
+    """X[:, cols] as a new Fortran-ordered array, a few columns at a time."""
+    cols = np.asarray(cols, dtype=np.intp)
+    out = np.empty((X.shape[0], cols.size), dtype=X.dtype, order="F")
+    step = max(1, 2**16 // max(X.shape[0], 1))
+    for j0 in range(0, cols.size, step):
+        out[:, j0:j0 + step] = X[:, cols[j0:j0 + step]]
+    return out
 
 
 def take_rows(X, rows):
@@ -296,6 +308,22 @@ class SparsePrepared:
             if self.q is not None:
                 G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
+
+    def subset(self, keep):
+        """The prepared columns ``keep`` alone (a copy of their values and indices)."""
+        new = copy.copy(self)
+        M = self.matrix()[:, keep]
+        n = self.shape[0]
+        new.shape = (n, len(keep))
+        new.indptr = np.ascontiguousarray(M.indptr, dtype=np.int64)
+        new.indices = np.ascontiguousarray(M.indices, dtype=np.int32)
+        new.data = np.ascontiguousarray(M.data, dtype=self.dtype)
+        new.cols = np.repeat(np.arange(len(keep)), np.diff(new.indptr))
+        new.X_offset = self.X_offset[keep]
+        new.norms = np.asarray(self.norms)[keep]
+        if self.b is not None:
+            new.b = self.b[keep]
+        return new
 
     def columns(self, U):
         """X~[:, U] as a dense float64 array."""
@@ -599,3 +627,91 @@ class FoldSums(FoldMoments):
             else:
                 total[bad] = np.maximum(total[bad], 0.0)
         return total / S
+
+
+# ---------------------------------------------------------------------------------------
+# Standardization (glmnet's standardize=TRUE)
+# ---------------------------------------------------------------------------------------
+
+def column_scales(X, sample_weight):
+    """glmnet's standardization scales: the weighted standard deviation of each
+    column of X, sqrt(sum_i w_i (x_ij - m_j)^2) with the weights w rescaled to sum to
+    1 and m_j the weighted mean (divisor n, not n - 1; centered whether or not an
+    intercept is fitted), in float64. Dense X a block of columns at a time; sparse X
+    from its nonzeros (never densified, no cancellation: the zero entries contribute
+    m_j^2 times their weight)."""
+    n, p = X.shape
+    w = np.full(n, 1.0 / max(n, 1)) if sample_weight is None else \
+        np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
+    if sp.issparse(X):
+        Xc = sp.csc_matrix(X)
+        if not Xc.has_canonical_format:
+            Xc = Xc.copy()
+            Xc.sum_duplicates()
+        cols = np.repeat(np.arange(p), np.diff(Xc.indptr))
+        data = np.asarray(Xc.data, dtype=np.float64)
+        wi = w[Xc.indices]
+        mean = np.bincount(cols, weights=wi * data, minlength=p)
+        zero_weight = np.maximum(1.0 - np.bincount(cols, weights=wi, minlength=p), 0.0)
+        var = np.bincount(cols, weights=wi * (data - mean[cols]) ** 2, minlength=p) + \
+            zero_weight * mean ** 2
+    else:
+        mean = np.empty(p)
+        var = np.empty(p)
+        step = max(1, 2**16 // max(n, 1))
+        for j0 in range(0, p, step):
+            block = np.asarray(X[:, j0:j0 + step], dtype=np.float64)
+            m = w @ block
+            dev = block - m
+            c = w @ dev                      # (the rounding of m: corrected)
+            mean[j0:j0 + step] = m + c
+            var[j0:j0 + step] = w @ dev ** 2 - c * c
+    scale = np.sqrt(np.maximum(var, 0.0))
+    # constant columns (spread of the order of the rounding of their mean): scale 0
+    eps = np.finfo(X.dtype).eps
+    scale[scale <= 4 * eps * np.sqrt(max(n, 1)) * np.abs(mean)] = 0.0
+    return scale
+
+
+def inverse_scales(scale, dtype):
+    """The multipliers 1 / scale of the columns, in dtype (0 for a constant column,
+    which then stays out of the model, as glmnet excludes it)."""
+    with np.errstate(divide="ignore"):
+        d = np.where(scale > 0, 1.0 / np.where(scale > 0, scale, 1.0), 0.0)
+    return d.astype(dtype)
+
+
+def scale_columns(X, d):
+    """X with column j multiplied by d[j], as a new array (dense: Fortran-ordered;
+    sparse: the same structure, a copy of the values only)."""
+    d = np.asarray(d, dtype=X.dtype)
+    if sp.issparse(X):
+        if X.format not in ("csr", "csc"):
+            X = sp.csr_matrix(X)
+        out = X.copy()
+        if out.format == "csr":
+            out.data *= d[out.indices]
+        else:
+            out.data *= np.repeat(d, np.diff(out.indptr))
+        return out
+    out = np.empty(X.shape, dtype=X.dtype, order="F")
+    np.multiply(X, d, out=out)
+    return out
+
+
+def scale_moments(G, Xy, d):
+    """The Gram form (G, X^T y) of the data with column j multiplied by d[j]."""
+    d = np.asarray(d, dtype=np.float64)
+    G = np.asarray(G) * d[:, None].astype(G.dtype) * d[None, :].astype(G.dtype)
+    return np.ascontiguousarray(G), np.asarray(Xy) * d.astype(np.asarray(Xy).dtype)
+
+
+def gram_scales(G, n_samples, means, dtype):
+    """column_scales from a centered, weighted Gram matrix (weights summing to
+    n_samples): sqrt(G_jj / n_samples); 0 for columns whose spread is rounding
+    noise of their mean (``means``)."""
+    scale = np.sqrt(np.maximum(np.diag(G).astype(np.float64), 0.0) / n_samples)
+    eps = np.finfo(dtype).eps
+    scale[scale <= 4 * eps * np.sqrt(max(n_samples, 1)) *
+          np.abs(np.asarray(means, dtype=np.float64))] = 0.0
+    return scale

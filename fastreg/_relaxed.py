@@ -167,9 +167,25 @@ def support_refit(problem, w):
     """The relaxed fit of the solution ``w`` (p,) of ``problem``: least squares on the
     features where w is nonzero (bounds kept, no penalty), in w's dtype; zero outside
     the support."""
-    w = np.asarray(w)
+    w = _on_kept(problem, np.asarray(w))
     rows = np.arange(w.shape[0])
-    return _refit_on(problem, _penalized_support(problem, w != 0, rows)).astype(w.dtype)
+    refit = _refit_on(problem, _penalized_support(problem, w != 0, rows))
+    return _on_full(problem, refit.astype(w.dtype))
+
+
+def _on_kept(problem, coefs):
+    """coefs (n_features, ...) on the problem's own features: without the excluded
+    ones (``exclude``, dropped by the engine; always 0)."""
+    return coefs if problem.keep is None else coefs[problem.keep]
+
+
+def _on_full(problem, kept):
+    """_on_kept undone: zeros put back for the excluded features."""
+    if problem.keep is None:
+        return kept
+    out = np.zeros((problem.n_full,) + kept.shape[1:], dtype=kept.dtype)
+    out[problem.keep] = kept
+    return out
 
 
 def relaxed_path(problem, coefs, n_samples, rows=None):
@@ -180,6 +196,16 @@ def relaxed_path(problem, coefs, n_samples, rows=None):
     penalized solution). Returns an array like coefs, or like ``coefs[rows]`` (rows:
     sorted indices that hold every nonzero of coefs, e.g. ``used_rows(coefs)``)."""
     coefs = np.asarray(coefs)
+    if problem.keep is not None:
+        # (excluded features: computed on the problem's own ones, zeros put back)
+        full = _on_full(problem, _relaxed_path(problem, coefs[problem.keep],
+                                               n_samples))
+        return full if rows is None else full[np.asarray(rows)]
+    return _relaxed_path(problem, coefs, n_samples, rows)
+
+
+def _relaxed_path(problem, coefs, n_samples, rows=None):
+    """relaxed_path on the problem's own features."""
     # (computed on the features nonzero somewhere along the path: the others are 0)
     used = used_rows(coefs)
     sub = coefs[used]

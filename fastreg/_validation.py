@@ -226,3 +226,13 @@ def validate_multitask_input(X, Y, Xy, check_input):
                              "for a 2-D y.")
         check_xy_finite(Xy)
     return X, Y, Xy
+
+
+def check_standardize_precompute(standardize, precompute):
+    """A Gram matrix from the user cannot serve a standardized fit (it would have to
+    be the Gram matrix of the standardized X)."""
+    if standardize and hasattr(precompute, "__array__") and \
+            not isinstance(precompute, str):
+        raise ValueError(
+            "precompute: a Gram matrix cannot be given with standardize=True (the fit "
+            "solves on the standardized X); pass precompute=True or 'auto'.")

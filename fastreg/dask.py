@@ -254,10 +254,12 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
         """Fit from one pass over X, y (and the weights)."""
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
+        if self.standardize:
+            raise ValueError("standardize is not supported on Dask collections yet.")
         X, y, w = self._read(X, y, sample_weight, need_rows=False)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         moments, n = self._moments(X, y, w, None, 1, client_memory)
         if self.alpha == 0:
             warnings.warn(
@@ -313,10 +315,14 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
         """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
+        if self.scoring is not None or self.store_cv_results or self.standardize:
+            raise ValueError(
+                "scoring, store_cv_results and standardize are not supported on Dask "
+                "collections yet.")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
-                          self.upper_bounds, self.positive)
+                          self.upper_bounds, self.positive, self.exclude)
         fold, n_folds = self._fold_ids(X, fold_ids)
         moments, n = self._moments(X, y, w, fold, n_folds, client_memory)
         n_train = n - moments.counts

@@ -18,7 +18,7 @@ PACKAGE = Path(fastreg.__file__).parent
 LAYERS = [
     ["_cd_abort", "_cd_fast", "_cd_multitask", "_linalg", "_openmp", "_penalty",
      "_threads"],                                            # kernels, primitives
-    ["_validation", "_base"],                              # checks, estimator bases
+    ["_validation", "_base", "_scoring"],                  # checks, estimator bases
     ["_prepare"],                                          # centering, weights, moments
     ["_engine"],                                           # strategy, problem, kernels
     ["_relaxed"],                                          # relaxed lasso refits

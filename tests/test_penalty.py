@@ -186,7 +186,7 @@ def test_constant_column_with_bounds_excluding_zero():
     (dict(penalty_factor=np.ones(5)), "penalty_factor has shape"),
     (dict(penalty_factor=-np.ones(12)), "non-negative"),
     (dict(penalty_factor=np.r_[np.nan, np.ones(11)]), "NaN"),
-    (dict(penalty_factor=np.r_[np.inf, np.ones(11)]), "finite"),
+    (dict(penalty_factor=np.full(12, np.inf)), "Every feature is excluded"),
     (dict(penalty_factor=np.zeros(12)), "every feature"),
     (dict(lower_bounds=1.0, upper_bounds=0.0), "lower_bounds > upper_bounds"),
     (dict(lower_bounds=np.inf), "lower_bounds must be < inf"),

@@ -833,11 +833,11 @@ def test_params_and_clone(cls):
     assert {k: got[k] for k in params} == params
     # the constructor parameters and their defaults are sklearn's, except precompute,
     # whose default is 'auto' in fastreg (documented in README.md; same solution),
-    # plus glmnet's penalty factors and bounds (default None: sklearn's problem) and
-    # the relaxed lasso's gamma (default 1: sklearn's fit)
+    # plus glmnet's penalty factors, bounds, exclude and standardize (their defaults:
+    # sklearn's problem) and the relaxed lasso's gamma (default 1: sklearn's fit)
     ours, theirs = Est().get_params(), getattr(sk, cls)().get_params()
     extra = {"penalty_factor": None, "lower_bounds": None, "upper_bounds": None,
-             "gamma": 1.0}
+             "exclude": None, "standardize": False, "gamma": 1.0}
     assert set(ours) == set(theirs) | set(extra)
     assert all(ours.pop(k) == v for k, v in extra.items())
     assert {k: v for k, v in ours.items() if k != "precompute"} == {
