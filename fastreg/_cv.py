@@ -239,50 +239,6 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             self.score_path_ = score[0] if len(l1_ratios) == 1 else score
             self.best_score_ = float(-best_mse)
 
-
-class _OutOfFold:
-    """What the fold jobs compute beyond the test MSE when ``scoring`` or
-    ``store_cv_results`` asks: the scores of the test predictions (``Scoring``), and
-    the predictions themselves; ``collect`` puts the folds together."""
-
-    def __init__(self, scoring, store):
-        self.scoring = scoring
-        self.store = store
-
-    @classmethod
-    def of(cls, est):
-        """None when the estimator asks for neither (today's MSE-only jobs)."""
-        check_bool("store_cv_results", est.store_cv_results)
-        scoring = None if est.scoring is None else Scoring(est.scoring)
-        if scoring is None and not est.store_cv_results:
-            return None
-        return cls(scoring, bool(est.store_cv_results))
-
-    def result(self, mse, preds, y_test, sw_test):
-        scores = None if self.scoring is None else \
-            [self.scoring(y_test, p, sw_test) for p in preds]
-        return mse, scores, preds if self.store else None
-
-    def collect(self, est, per_fold, folds, n_samples, dtype):
-        """(mse, score) as (n_l1_ratio, n_alphas, n_folds) (score None without
-        scoring); sets ``cv_results_`` (n_samples, n_alphas), or (n_l1_ratio,
-        n_samples, n_alphas) for several l1_ratios, NaN for samples in no test
-        fold."""
-        mse = np.moveaxis(np.asarray([r[0] for r in per_fold]), 0, 2)
-        score = None if self.scoring is None else \
-            np.moveaxis(np.asarray([r[1] for r in per_fold], dtype=np.float64), 0, 2)
-        if self.store:
-            n_r = mse.shape[0]
-            # (a fold's predictions: (n_test, n_alphas), or (n_test, n_targets,
-            # n_alphas) for the multi-task problem)
-            shape = per_fold[0][2][0].shape[1:]
-            out = np.full((n_r, n_samples) + shape, np.nan, dtype=dtype)
-            for (_, test), r in zip(folds, per_fold, strict=True):
-                for i, pred in enumerate(r[2]):
-                    out[i, test] = pred
-            est.cv_results_ = out[0] if n_r == 1 else out
-        return mse, score
-
     def _choose_relaxed(self, mse, grids, l1_ratios, explicit, gammas, evaluated):
         """(alpha, gamma) chosen as cv.glmnet(relax=TRUE) does (getOptcv.relaxed):
         the smallest mean CV error over the alphas and the given gammas (ties: the
@@ -351,6 +307,50 @@ def _relaxed_coefs(problem, coefs, gammas, n_train):
 def _by_gamma(errors, gammas):
     """Test errors (n_gammas * n_alphas,) as (n_gammas, n_alphas)."""
     return errors if gammas is None else np.reshape(errors, (len(gammas), -1))
+
+
+class _OutOfFold:
+    """What the fold jobs compute beyond the test MSE when ``scoring`` or
+    ``store_cv_results`` asks: the scores of the test predictions (``Scoring``), and
+    the predictions themselves; ``collect`` puts the folds together."""
+
+    def __init__(self, scoring, store):
+        self.scoring = scoring
+        self.store = store
+
+    @classmethod
+    def of(cls, est):
+        """None when the estimator asks for neither (today's MSE-only jobs)."""
+        check_bool("store_cv_results", est.store_cv_results)
+        scoring = None if est.scoring is None else Scoring(est.scoring)
+        if scoring is None and not est.store_cv_results:
+            return None
+        return cls(scoring, bool(est.store_cv_results))
+
+    def result(self, mse, preds, y_test, sw_test):
+        scores = None if self.scoring is None else \
+            [self.scoring(y_test, p, sw_test) for p in preds]
+        return mse, scores, preds if self.store else None
+
+    def collect(self, est, per_fold, folds, n_samples, dtype):
+        """(mse, score) as (n_l1_ratio, n_alphas, n_folds) (score None without
+        scoring); sets ``cv_results_`` (n_samples, n_alphas), or (n_l1_ratio,
+        n_samples, n_alphas) for several l1_ratios, NaN for samples in no test
+        fold."""
+        mse = np.moveaxis(np.asarray([r[0] for r in per_fold]), 0, 2)
+        score = None if self.scoring is None else \
+            np.moveaxis(np.asarray([r[1] for r in per_fold], dtype=np.float64), 0, 2)
+        if self.store:
+            n_r = mse.shape[0]
+            # (a fold's predictions: (n_test, n_alphas), or (n_test, n_targets,
+            # n_alphas) for the multi-task problem)
+            shape = per_fold[0][2][0].shape[1:]
+            out = np.full((n_r, n_samples) + shape, np.nan, dtype=dtype)
+            for (_, test), r in zip(folds, per_fold, strict=True):
+                for i, pred in enumerate(r[2]):
+                    out[i, test] = pred
+            est.cv_results_ = out[0] if n_r == 1 else out
+        return mse, score
 
 
 class ElasticNetCV(_PathCV):
@@ -1033,6 +1033,7 @@ class LassoCV(ElasticNetCV):
     ...                       alpha_select="1se").fit(X, y)
     >>> print(f"{one.alpha_:.3g} {one.gamma_}", int(np.count_nonzero(one.coef_)))
     0.656 0.0 4
+
     glmnet's ``type.measure = "mae"`` and ``keep = TRUE``: alpha chosen by the mean
     absolute error of the out-of-fold predictions, which are kept:
 

@@ -450,3 +450,35 @@ def test_cv_errors_are_the_folds_relaxed_fits(form):
                                  weights=sw[test])
                 np.testing.assert_allclose(est.mse_path_relaxed_[g_i, a_i, k], err,
                                            rtol=1e-8)
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_relaxed_with_excluded_features_equals_dropping_them(as_sparse):
+    # exclude drops the columns inside the engine: the refit on the support must
+    # work on the kept features and give the fit on X without the excluded ones
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((60, 12))
+    y = X[:, :4] @ np.array([3.0, -2.0, 1.5, 1.0]) + 0.3 * rng.standard_normal(60)
+    keep = np.setdiff1d(np.arange(12), [1, 7])
+    Xf = sparse.csr_matrix(X) if as_sparse else X
+    Xk = sparse.csr_matrix(X[:, keep]) if as_sparse else X[:, keep]
+    kw = dict(alpha=0.2, gamma=0.3, tol=1e-12)
+    got = fastreg.Lasso(exclude=[1, 7], **kw).fit(Xf, y)
+    ref = fastreg.Lasso(**kw).fit(Xk, y)
+    assert np.all(got.coef_[[1, 7]] == 0)
+    np.testing.assert_allclose(got.coef_[keep], ref.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got.intercept_, ref.intercept_, rtol=1e-9)
+    cv_kw = dict(cv=4, gammas=[0, 0.5, 1], tol=1e-10)
+    cv = fastreg.LassoCV(exclude=[1, 7], **cv_kw).fit(Xf, y)
+    cv_ref = fastreg.LassoCV(**cv_kw).fit(Xk, y)
+    np.testing.assert_allclose(cv.mse_path_relaxed_, cv_ref.mse_path_relaxed_,
+                               rtol=1e-7)
+    assert (cv.alpha_, cv.gamma_) == pytest.approx((cv_ref.alpha_, cv_ref.gamma_))
+    np.testing.assert_allclose(cv.coef_[keep], cv_ref.coef_, rtol=1e-7, atol=1e-10)
+
+
+def test_gammas_with_scoring_is_a_clear_error():
+    X = np.random.default_rng(0).standard_normal((30, 4))
+    with pytest.raises(ValueError, match="not available with gammas"):
+        fastreg.LassoCV(gammas=[0, 1], scoring="neg_mean_absolute_error").fit(
+            X, X[:, 0])
