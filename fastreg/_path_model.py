@@ -517,7 +517,7 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
     glmnet's ``dfmax``: stop once more than 4 features are in the model:
 
     >>> short = fastreg.ElasticNetPath(l1_ratio=1.0, alphas=20, max_features=4)
-    >>> short.fit(X, y).alphas_.shape, np.count_nonzero(short.coef_)
+    >>> short.fit(X, y).alphas_.shape, int(np.count_nonzero(short.coef_))
     ((7,), 5)
     """
 
