@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._base import LinearPredictMixin, check_finite_fit
 from ._engine import (
@@ -42,7 +42,8 @@ from ._engine import (
     warn_not_converged,
 )
 from ._linalg import sq_norm
-from ._path import enet_path, lasso_path
+from ._path import enet_path, lasso_path, solve_limited
+from ._path_model import PathModelMixin, fit_path, refit_at
 from ._penalty import Penalty
 from ._prepare import (
     FoldMoments,
@@ -55,6 +56,7 @@ from ._prepare import (
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
+    check_max_features,
     check_number,
     check_path_params,
     check_precompute,
@@ -222,7 +224,7 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         self.mse_path_ = mse[0] if len(l1_ratios) == 1 else mse
 
 
-class ElasticNetCV(_PathCV):
+class ElasticNetCV(PathModelMixin, _PathCV):
     """Elastic net with the regularization chosen by cross-validation.
 
     Same parameters, attributes and results as
@@ -375,7 +377,9 @@ class ElasticNetCV(_PathCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 max_features: int | None = None,
+                 max_features_ever: int | None = None) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -394,6 +398,8 @@ class ElasticNetCV(_PathCV):
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.alpha_select = alpha_select
+        self.max_features = max_features
+        self.max_features_ever = max_features_ever
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -403,7 +409,73 @@ class ElasticNetCV(_PathCV):
     def _validate_params(self):
         l1_ratios = self._validate_common(("fit_intercept", "copy_X", "positive"))
         check_precompute(self.precompute)
+        check_max_features(self.max_features, self.max_features_ever)
+        if self._limits() != (None, None) and len(l1_ratios) > 1:
+            raise ValueError(
+                "max_features / max_features_ever: a path truncated at a number of "
+                "features is cross-validated for one l1_ratio at a time (as "
+                f"cv.glmnet); got l1_ratio={self.l1_ratio!r}.")
         return l1_ratios
+
+    def _limits(self):
+        return (getattr(self, "max_features", None),
+                getattr(self, "max_features_ever", None))
+
+    # -- the whole path on all the data (coef_path_, predict(X, alpha=), coef) ------
+    def _path_settings(self):
+        r = self._l1_ratio_fixed if self._l1_ratio_fixed is not None else \
+            self.l1_ratio_
+        return dict(l1_ratio=float(r), fit_intercept=self.fit_intercept,
+                    penalty=self._penalty, precompute=self._precompute(),
+                    tol=self.tol, max_iter=self.max_iter, selection=self.selection,
+                    seed=self._seed)
+
+    def _chosen_grid(self):
+        grid = np.asarray(self.alphas_)
+        if grid.ndim == 2:
+            ratios = self._l1_ratios()
+            grid = grid[int(np.argmin(np.abs(ratios - self.l1_ratio_)))]
+        return grid
+
+    def _path_result(self):
+        check_is_fitted(self, "alphas_")
+        if self.__dict__.get("_path_cache") is None:
+            data = self.__dict__.get("_path_data")
+            if data is None:
+                raise AttributeError(
+                    "The whole path (coef_path_, intercept_path_, predict(X, alpha=), "
+                    "coef(), summary()) is computed on first use from the training "
+                    "data, which a pickled or copied estimator does not carry: use it "
+                    "once before pickling, or refit.")
+            X, y, sw = data
+            self._path_cache = fit_path(X, y, sw, grid=self._chosen_grid(),
+                                        n_alphas=None, eps=self.eps,
+                                        **self._path_settings())
+            self._path_data = None
+        return self._path_cache
+
+    def _refit(self, X, y, sw, alpha, coef_init):
+        return refit_at(X, y, sw, alpha, coef_init, **self._path_settings())
+
+    def _named_alpha(self, alpha):
+        return self.alpha_min_ if alpha == "min" else self.alpha_1se_
+
+    @property
+    def coef_path_(self):
+        """Coefficients along ``alphas_`` (of ``l1_ratio_``) fitted on all the data,
+        shape (n_features, n_alphas): glmnet's ``cv$glmnet.fit$beta``. Computed on
+        first use (see Notes)."""
+        return self._path_result()["coefs"]
+
+    @property
+    def intercept_path_(self):
+        """Intercepts along ``alphas_`` fitted on all the data, shape (n_alphas,)."""
+        return self._path_result()["intercepts"]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_path_data", None)      # (the training data are not pickled)
+        return state
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
             sample_weight: float | ArrayLike | None = None, **params: Any) -> Self:
@@ -483,15 +555,27 @@ class ElasticNetCV(_PathCV):
         if rebuild:
             full = prep = None
         solve_kw = self._solve_kw()
+        self._penalty, self._seed = penalty, solve_kw["seed"]
+        self._path_cache = self._path_data = None
+        limits = self._limits()
+        if limits != (None, None):
+            # as cv.glmnet: the path on all the data first, truncated at
+            # max_features; the folds are scored on the alphas it reached
+            self.l1_ratio_ = float(l1_ratios[0])
+            self._path_cache = fit_path(
+                X, y, sw, grid=grids[0], n_alphas=None, eps=self.eps,
+                max_features=limits[0], max_features_ever=limits[1], epoch=solve_kw[
+                    "epoch"], **self._path_settings())
+            grids = grids[:, :len(self._path_cache["alphas"])]
         # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
         if moments is not None:
             jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
-                                             penalty, solve_kw)
+                                             penalty, solve_kw, limits)
                     for k, (train, test) in enumerate(folds))
         else:
             jobs = (delayed(self._plain_fold)(X, y, sw, train, test, l1_ratios, grids,
-                                              penalty, solve_kw)
+                                              penalty, solve_kw, limits)
                     for train, test in folds)
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
 
@@ -518,6 +602,10 @@ class ElasticNetCV(_PathCV):
         self.intercept_ = float(intercept)
         self.dual_gap_ = float(gaps[0])
         self.n_iter_ = int(its[0])
+        if self._path_cache is None:
+            # the whole path is solved on first use only (coef_path_, predict(X,
+            # alpha=), ...): a reference to the data, not a copy
+            self._path_data = (X, y, sw)
         return self
 
     def _precompute(self):
@@ -527,18 +615,20 @@ class ElasticNetCV(_PathCV):
         return False if isinstance(pre, (bool, np.bool_)) and not pre else "auto"
 
     @staticmethod
-    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw):
+    def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
+                   limits=(None, None)):
         """Test MSE along every grid for fold k, from the shared Gram moments."""
         G, Xy, yy, m, my = moments.training_moments(k, len(train))
         problem = Problem.gram(G, Xy, yy, len(train), penalty, G.dtype)
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
-            coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
+            coefs = _limited_fold_path(problem, float(r), grid, limits, solve_kw)
             intercepts = my - m @ coefs
             out.append(moments.test_mse(k, coefs, intercepts))
         return out
 
-    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw):
+    def _plain_fold(self, X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
+                    limits=(None, None)):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
         if sparse.issparse(X):
@@ -561,7 +651,7 @@ class ElasticNetCV(_PathCV):
         sw_test = None if sw is None else sw[test]
         out = []
         for r, grid in zip(l1_ratios, grids, strict=True):
-            coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
+            coefs = _limited_fold_path(problem, float(r), grid, limits, solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
             out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
@@ -692,7 +782,9 @@ class LassoCV(ElasticNetCV):
                  penalty_factor: ArrayLike | None = None,
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
-                 alpha_select: Literal["min", "1se"] = "min") -> None:
+                 alpha_select: Literal["min", "1se"] = "min",
+                 max_features: int | None = None,
+                 max_features_ever: int | None = None) -> None:
         super().__init__(
             l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept,
             precompute=precompute, max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X,
@@ -700,6 +792,7 @@ class LassoCV(ElasticNetCV):
             random_state=random_state, selection=selection,
             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
             upper_bounds=upper_bounds, alpha_select=alpha_select,
+            max_features=max_features, max_features_ever=max_features_ever,
         )
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
@@ -972,6 +1065,18 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         self.n_iter_ = int(its[0])
         check_finite_fit(self.coef_, self.intercept_)
         return self
+
+
+def _limited_fold_path(problem, l1_ratio, grid, limits, solve_kw):
+    """A fold's coefficients along the grid; with max_features (limits) its path
+    stops on its own, and the alphas it did not reach get its last solution (as
+    cv.glmnet's predictions of a shorter fold path)."""
+    coefs = solve_limited(problem, l1_ratio, grid, *limits, **solve_kw)[0]
+    missing = len(grid) - coefs.shape[1]
+    if missing:
+        coefs = np.concatenate([coefs, np.repeat(coefs[:, -1:], missing, axis=1)],
+                               axis=1)
+    return coefs
 
 
 def _grid_problem(prep, penalty, strategy):

@@ -88,6 +88,8 @@ def deviance_ratios(X, y, sw, coefs, intercepts, fit_intercept):
     ybar = float(np.average(y64, weights=w)) if fit_intercept else 0.0
     null = float(w @ (y64 - ybar) ** 2)
     support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    if sparse.issparse(X) and X.format not in ("csc", "csr"):
+        X = X.tocsc()
     k = coefs.shape[1]
     dev = np.empty(k)
     if support.size:
@@ -450,8 +452,11 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
         Intercepts along the path.
     dual_gap_path_ : ndarray of shape (n_alphas,)
         Duality gap of each solution, on the scale of the objective.
-    n_iter_ : ndarray of shape (n_alphas,)
-        Coordinate-descent sweeps of each alpha.
+    n_iter_path_ : ndarray of shape (n_alphas,)
+        Coordinate-descent sweeps of each alpha (0 where the warm start was already
+        the solution).
+    n_iter_ : int
+        The largest of ``n_iter_path_``.
     dev_ratio_path_ : ndarray of shape (n_alphas,)
         Fraction of (weighted) deviance explained at each alpha (glmnet's
         ``dev.ratio``).
@@ -606,6 +611,8 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
             raise ValueError(f"{type(self).__name__} fits one target; y has "
                              f"{y.shape[1]} columns (fit one model per column).")
         y = np.ascontiguousarray(column_or_1d(y, warn=True), dtype=X.dtype)
+        if sparse.issparse(X) and X.format not in ("csc", "csr"):
+            X = X.tocsc()
         n_samples, n_features = X.shape
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         self._penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
@@ -620,7 +627,8 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
         self.coef_path_ = result["coefs"]
         self.intercept_path_ = result["intercepts"]
         self.dual_gap_path_ = result["gaps"]
-        self.n_iter_ = result["n_iter"]
+        self.n_iter_path_ = result["n_iter"]
+        self.n_iter_ = int(np.max(result["n_iter"]))
         self.dev_ratio_path_ = result["dev_ratio"]
         self.coef_ = np.ascontiguousarray(result["coefs"][:, -1])
         self.intercept_ = float(result["intercepts"][-1])
@@ -679,8 +687,10 @@ class LassoPath(ElasticNetPath):
         Intercepts along the path.
     dual_gap_path_ : ndarray of shape (n_alphas,)
         Duality gap of each solution.
-    n_iter_ : ndarray of shape (n_alphas,)
+    n_iter_path_ : ndarray of shape (n_alphas,)
         Coordinate-descent sweeps of each alpha.
+    n_iter_ : int
+        The largest of ``n_iter_path_``.
     dev_ratio_path_ : ndarray of shape (n_alphas,)
         Fraction of deviance explained at each alpha.
     coef_ : ndarray of shape (n_features,)
