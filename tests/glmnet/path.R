@@ -71,6 +71,19 @@ for (dir in list.dirs(root, recursive = FALSE)) {
     emit(con, "beta", as.matrix(fit$beta))
     emit(con, "a0", fit$a0)
     emit(con, "df", fit$df)
+  } else if (p$kind == "cvpmax") {
+    # cv.glmnet on the given sequence with pmax: the full-data path is truncated, the
+    # folds (each truncated on its own) are scored on its lambdas
+    foldid <- as.integer(readv(dir, "foldid.csv"))
+    cv <- suppressWarnings(cv.glmnet(x, y, weights = w, lambda = lam, alpha = mix,
+                                     intercept = icpt, standardize = FALSE,
+                                     thresh = 1e-20, maxit = 1e7, foldid = foldid,
+                                     pmax = as.integer(p$pmax)))
+    emit(con, "lambda", cv$lambda)
+    emit(con, "cvm", cv$cvm)
+    emit(con, "nzero", cv$nzero)
+    emit(con, "lambda_min", cv$lambda.min)
+    emit(con, "lambda_1se", cv$lambda.1se)
   } else if (p$kind == "pmax") {
     fit <- suppressWarnings(fitf(lambda = lam, pmax = as.integer(p$pmax)))
     emit(con, "lambda", fit$lambda)

@@ -101,6 +101,13 @@ CASES = [
          l1_ratio=0.5, intercept=True, dfmax=15, nlambda=100, lmr=1e-2),
     dict(name="pmax_dense", kind="pmax", seed=5, n=100, p=30, l1_ratio=1.0,
          intercept=True, pmax=7, n_alphas=60),
+    dict(name="cvpmax_dense", kind="cvpmax", seed=7, n=100, p=30, l1_ratio=1.0,
+         intercept=True, pmax=8, n_alphas=50),
+    # (the lasso only: for l1_ratio < 1 cv.glmnet's folds solve glmnet's problem
+    # scaled by each fold's own sd(y), another problem than the full-data mapping)
+    dict(name="cvpmax_riboflavin_lasso", kind="cvpmax", dataset="riboflavin",
+         cols=400, rows=70, l1_ratio=1.0, intercept=True, pmax=12, n_alphas=40,
+         eps=0.01),
     dict(name="pmax_sparse_weights", kind="pmax", seed=6, n=120, p=30,
          sparse_share=0.5, sparse=True, weights=True, l1_ratio=1.0, intercept=True,
          pmax=9, n_alphas=60),
@@ -119,7 +126,7 @@ def write_case(folder, case):
     params = dict(kind=case["kind"], mixing=repr(float(r / f)),
                   intercept="1" if case["intercept"] else "0",
                   sparse="1" if case.get("sparse") else "0")
-    if case["kind"] in ("path", "pmax"):
+    if case["kind"] in ("path", "pmax", "cvpmax"):
         a_max = alpha_max(X, y, w, r, case["intercept"])
         alphas = np.geomspace(a_max, a_max * case.get("eps", 1e-3), case["n_alphas"])
         case["alphas"] = alphas.tolist()
@@ -135,8 +142,12 @@ def write_case(folder, case):
         np.savetxt(folder / "s_exact.csv", np.array(case["s_exact"]) * f, fmt="%.17g")
         newx = X[:5]
         np.savetxt(folder / "newx.csv", newx, delimiter=",", fmt="%.17g")
-    if case["kind"] == "pmax":
+    if case["kind"] in ("pmax", "cvpmax"):
         params["pmax"] = str(case["pmax"])
+    if case["kind"] == "cvpmax":
+        # 5 contiguous folds of equal size (fastreg's KFold(5) without shuffling)
+        foldid = np.repeat(np.arange(1, 6), len(y) // 5)
+        np.savetxt(folder / "foldid.csv", foldid, fmt="%d")
     if case["kind"] == "dfmax":
         params.update(dfmax=str(case["dfmax"]), nlambda=str(case["nlambda"]),
                       lmr=repr(case["lmr"]))
