@@ -708,6 +708,17 @@ class LassoPath(ElasticNetPath):
     LassoCV : Chooses alpha by cross-validation.
     lasso_path : The same path as arrays (no intercept).
 
+    Notes
+    -----
+    Each alpha's solution minimizes :class:`Lasso`'s objective (``n`` = n_samples,
+    ``b`` the intercept)::
+
+        (1 / (2 * n)) * ||y - X w - b||_2^2 + alpha * ||w||_1
+
+    which is glmnet's with ``lambda = alpha`` (``standardize=FALSE``). The Lasso
+    path is piecewise linear in alpha, so ``coef(alpha)``'s interpolation is the
+    solution wherever no feature enters or leaves between the two fitted alphas.
+
     Examples
     --------
     >>> import fastreg
