@@ -48,10 +48,6 @@ if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
     from typing_extensions import Self
 
-# (alphas of the path whose residuals are computed at once for the deviance)
-_DEV_BLOCK = 16
-
-
 # ---------------------------------------------------------------------------------------
 # Fitting a whole path (shared by ElasticNetPath and the CV estimators' coef_path_)
 # ---------------------------------------------------------------------------------------
@@ -78,32 +74,42 @@ def _full_problem(X, y, sw, fit_intercept, penalty, precompute, n_path):
     return problem, prep.X_offset, prep.y_offset
 
 
-def deviance_ratios(X, y, sw, coefs, intercepts, fit_intercept):
-    """glmnet's ``dev.ratio`` of each solution: 1 - dev / nulldev, dev the (weighted)
-    residual sum of squares and nulldev that of the weighted mean of y (of 0 without
-    an intercept). Residuals on the support of the path only, a few alphas at a
-    time."""
+def deviance_ratios(X, y, sw, coefs, fit_intercept):
+    """glmnet's ``dev.ratio`` of each solution (the intercept at its optimum, as
+    fitted): 1 - dev / nulldev, dev the (weighted) residual sum of squares and
+    nulldev that of the weighted mean of y (of 0 without an intercept). From the
+    weighted (centered) moments of the path's support S: ``dev = nulldev - 2 w^T b
+    + w^T G w`` with G = X_S^T W X_S and b = X_S^T W y (O(n |S|^2) once, no
+    n x n_alphas residuals)."""
     y64 = np.asarray(y, dtype=np.float64)
     w = np.ones_like(y64) if sw is None else np.asarray(sw, dtype=np.float64)
     ybar = float(np.average(y64, weights=w)) if fit_intercept else 0.0
-    null = float(w @ (y64 - ybar) ** 2)
+    yc = y64 - ybar
+    null = float(w @ yc ** 2)
     support = np.flatnonzero(np.any(coefs != 0, axis=1))
-    if sparse.issparse(X) and X.format not in ("csc", "csr"):
-        X = X.tocsc()
     k = coefs.shape[1]
-    dev = np.empty(k)
     if support.size:
-        XS = X[:, support]
-        XS = XS.astype(np.float64) if sparse.issparse(XS) else \
-            np.asarray(XS, dtype=np.float64)
-    for start in range(0, k, _DEV_BLOCK):
-        block = slice(start, min(start + _DEV_BLOCK, k))
-        pred = np.zeros((y64.shape[0], block.stop - start)) if not support.size else \
-            np.asarray(XS @ np.asarray(coefs[support, block], dtype=np.float64))
-        resid = y64[:, None] - pred - np.asarray(intercepts[block], dtype=np.float64)
-        dev[block] = w @ resid ** 2
+        if sparse.issparse(X):
+            XS = sparse.csc_matrix(X)[:, support].astype(np.float64)
+            G = np.asarray((XS.T @ XS.multiply(w[:, None])).toarray())
+            b = np.asarray(XS.T @ (w * yc)).ravel()
+            if fit_intercept:
+                xbar = np.asarray(XS.T @ w).ravel() / np.sum(w)
+                G -= np.sum(w) * np.outer(xbar, xbar)
+        else:
+            XS = np.asarray(X[:, support], dtype=np.float64)
+            if fit_intercept:
+                XS = XS - np.average(XS, axis=0, weights=w)
+            WX = XS * w[:, None]
+            G = XS.T @ WX
+            b = WX.T @ yc
+        W = np.asarray(coefs[support], dtype=np.float64)
+        dev = null - 2 * (b @ W) + np.einsum("jk,jk->k", W, G @ W)
+        dev = np.maximum(dev, 0.0)
+    else:
+        dev = np.full(k, null)
     if not null > 0:
-        return np.where(dev > 0, -np.inf, 0.0) if null == 0 else np.full(k, np.nan)
+        return np.where(dev > 0, -np.inf, 0.0)
     return 1.0 - dev / null
 
 
@@ -136,7 +142,7 @@ def fit_path(X, y, sw, *, l1_ratio, grid, n_alphas, eps, fit_intercept, penalty,
     return dict(alphas=np.asarray(grid, dtype=np.float64)[:coefs.shape[1]].copy(),
                 coefs=coefs, intercepts=intercepts, gaps=np.asarray(gaps),
                 n_iter=np.asarray(its, dtype=np.int64),
-                dev_ratio=deviance_ratios(X, y, sw, coefs, intercepts, fit_intercept))
+                dev_ratio=deviance_ratios(X, y, sw, coefs, fit_intercept))
 
 
 def refit_at(X, y, sw, alpha, coef_init, *, l1_ratio, fit_intercept, penalty,

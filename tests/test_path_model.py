@@ -301,7 +301,7 @@ def test_deviance_ratio_by_hand():
         pred = X @ model.coef_path_ + model.intercept_path_
         null = y - np.average(y, weights=w) if intercept else y
         expected = 1 - (w @ (y[:, None] - pred) ** 2) / (w @ null ** 2)
-        np.testing.assert_allclose(model.dev_ratio_path_, expected, rtol=1e-10)
+        np.testing.assert_allclose(model.dev_ratio_path_, expected, rtol=1e-10, atol=1e-14)
         table = model.summary()
         np.testing.assert_allclose(table.percent_dev, np.round(100 * expected, 2))
         np.testing.assert_array_equal(table.df, np.count_nonzero(model.coef_path_, 0))
