@@ -226,7 +226,7 @@ def _path_of_model(model, X, y, alphas, with_dev=False):
                 model, ElasticNetCV) else float(model._l1_ratio())
             kind = "Lasso" if r == 1 else f"ElasticNet (l1_ratio={r:g})"
             lines = [] if isinstance(model, ElasticNetPath) else _alpha_lines(model)
-            ylabel = "coefficient (features as given, unstandardized)"
+            ylabel = "coefficient"
             if X is not None:
                 ylabel = _scale_label(np.asarray(X.toarray() if hasattr(X, "toarray")
                                                  else X, dtype=np.float64))
