@@ -312,7 +312,8 @@ def solve_limited(problem, l1_ratio, alphas, max_features=None,
     ``dfmax``). ``max_features_ever``: the path stops before the first alpha at which
     more than that many features have been nonzero at some solution of the path so
     far; that alpha is not returned (glmnet's ``pmax``). The grid is solved
-    ``LIMITED_CHUNK`` alphas per kernel call, each call warm-started from the last
+    ``LIMITED_CHUNK`` alphas per kernel call (twice as many in the next call while
+    the count is below half the limit), each call warm-started from the last
     solution, so that the alphas after the stop are never solved. Returns the
     engine's (coefs, gaps, n_iters, converged, tol_abs), truncated to the alphas
     solved."""
@@ -323,9 +324,12 @@ def solve_limited(problem, l1_ratio, alphas, max_features=None,
     ever = np.zeros(problem.n_features, dtype=bool)
     parts = []
     tol_abs = None
-    for start in range(0, len(alphas), LIMITED_CHUNK):
+    start, chunk = 0, LIMITED_CHUNK
+    limit = min(m for m in (max_features, max_features_ever) if m is not None)
+    while start < len(alphas):
         coefs, gaps, its, conv, tol_abs = problem.solve(
-            l1_ratio, alphas[start:start + LIMITED_CHUNK], coef_init=init, **kw)
+            l1_ratio, alphas[start:start + chunk], coef_init=init, **kw)
+        start += chunk
         nonzero = coefs != 0
         cut = None
         if max_features is not None:
@@ -344,6 +348,10 @@ def solve_limited(problem, l1_ratio, alphas, max_features=None,
         if cut is not None:
             break
         init = coefs[:, -1]
+        # (each call costs a kernel set-up: while the counts are far below the limit,
+        # twice as many alphas in the next call)
+        seen_now = max(int(np.count_nonzero(init)), int(np.count_nonzero(ever)))
+        chunk = 2 * chunk if 2 * seen_now < limit else LIMITED_CHUNK
     coefs = np.asfortranarray(np.concatenate([c for c, _, _, _ in parts], axis=1))
     if coefs.shape[1] == 0:
         raise ValueError(
