@@ -469,8 +469,9 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 raise AttributeError(
                     "The whole path (coef_path_, intercept_path_, predict(X, alpha=), "
                     "coef(), summary()) is computed on first use from the training "
-                    "data, which a pickled or copied estimator does not carry: use it "
-                    "once before pickling, or refit.")
+                    "data, which a pickled or copied estimator (or one fitted by "
+                    "fastreg.dask) does not carry: use it once before pickling, or "
+                    "refit in memory.")
             X, y, sw = data
             self._path_cache = fit_path(X, y, sw, grid=self._chosen_grid(),
                                         n_alphas=None, eps=self.eps,

@@ -310,6 +310,11 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
         """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
+        if self._limits() != (None, None):
+            raise ValueError(
+                "max_features / max_features_ever are not supported by the "
+                f"fastreg.dask estimators (got {self._limits()}); use the in-memory "
+                f"fastreg.{type(self).__name__}.")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,

@@ -459,3 +459,14 @@ def test_user_arrays_are_not_modified():
     model.predict(X, alpha=0.2)
     for a, b in zip((X, y, w), copies, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_dask_cv_says_max_features_is_not_supported():
+    da = pytest.importorskip("dask.array")
+    from fastreg import dask as fdask
+
+    X, y = _data(100, 10)
+    with pytest.raises(ValueError, match="max_features / max_features_ever are not "
+                                         "supported by the fastreg.dask estimators"):
+        fdask.LassoCV(max_features=3).fit(da.from_array(X, chunks=50),
+                                          da.from_array(y, chunks=50))
