@@ -457,7 +457,8 @@ def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 
         Constrain the coefficients to be non-negative.
     **params : kwargs
         ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``,
-        ``penalty_factor``, ``lower_bounds``, ``upper_bounds`` (see :func:`enet_path`).
+        ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``max_features``,
+        ``max_features_ever`` (glmnet's ``dfmax`` / ``pmax``; see :func:`enet_path`).
 
     Returns
     -------
