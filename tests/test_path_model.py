@@ -470,3 +470,14 @@ def test_dask_cv_says_max_features_is_not_supported():
                                          "supported by the fastreg.dask estimators"):
         fdask.LassoCV(max_features=3).fit(da.from_array(X, chunks=50),
                                           da.from_array(y, chunks=50))
+
+
+def test_summary_as_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    X, y = _data()
+    table = fastreg.LassoPath(alphas=7).fit(X, y).summary()
+    frame = table.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["Df", "%Dev", "Alpha"] and list(frame.index) == \
+        list(range(1, 8))
+    np.testing.assert_array_equal(frame["Df"], table.df)
