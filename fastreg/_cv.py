@@ -367,11 +367,10 @@ class ElasticNetCV(PathModelMixin, _PathCV):
     ``coef(alpha)``, ``predict(X, alpha=...)``, ``summary()``) is solved on first
     use, not by ``fit`` (it costs 0.14 to 2.6 times a 5-fold fit, measured on
     riboflavin and california_housing: more than the fit where the folds share one
-    Gram matrix): until
-    then the estimator keeps a reference to the data ``fit`` validated (no copy:
-    data changed in place after ``fit`` change that path; not pickled: use the path
-    once before pickling to keep it). With
-    ``max_features`` it is solved in ``fit`` (the folds need its length).
+    Gram matrix). Until then the estimator keeps a reference to the data ``fit``
+    validated (no copy: data changed in place after ``fit`` change that path; not
+    pickled: use the path once before pickling to keep it). With ``max_features``
+    it is solved in ``fit`` (the folds need its length).
 
     Examples
     --------
