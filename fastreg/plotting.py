@@ -112,8 +112,15 @@ def _top_nonzero_axis(ax, grid, nonzero):
 
 
 def _scale_label(X):
-    """What the coefficients are per: standardized features or X as given."""
-    std = np.std(X, axis=0)
+    """What the coefficients are per: standardized features or X as given (X dense,
+    or sparse: its column spreads without densifying it)."""
+    if hasattr(X, "toarray"):
+        X = X.tocsc().astype(np.float64)
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        std = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() -
+                                 mean ** 2, 0))
+    else:
+        std = np.std(np.asarray(X, dtype=np.float64), axis=0)
     std = std[std > 0]
     if std.size and np.allclose(std, 1.0, rtol=1e-3):
         return "coefficient (standardized features)"
@@ -228,8 +235,7 @@ def _path_of_model(model, X, y, alphas, with_dev=False):
             lines = [] if isinstance(model, ElasticNetPath) else _alpha_lines(model)
             ylabel = "coefficient"
             if X is not None:
-                ylabel = _scale_label(np.asarray(X.toarray() if hasattr(X, "toarray")
-                                                 else X, dtype=np.float64))
+                ylabel = _scale_label(X)
             out = (grid, coefs, kind, lines, ylabel)
             return out + (dev,) if with_dev else out
         if isinstance(model, ElasticNetPath):

@@ -772,3 +772,19 @@ def test_path_xvar_and_label_errors(diabetes):
     ax = render(plot_path((path.alphas_, path.coef_path_), xvar="norm", ax=new_ax()))
     np.testing.assert_allclose(coef_segments(ax)[0][:, 0],
                                np.abs(path.coef_path_).sum(axis=0))
+
+
+def test_path_of_models_fitted_on_sparse_data(diabetes):
+    """The path a fastreg model keeps is drawn for a sparse X too (never densified;
+    the y label from the sparse columns' spreads)."""
+    from scipy import sparse
+
+    X, y = diabetes
+    Xs = sparse.csr_matrix(X / X.std(axis=0))
+    cv = fastreg.LassoCV(cv=3, alphas=20).fit(Xs, y)
+    ax = render(plot_path(cv, Xs, y, xvar="dev", ax=new_ax()))
+    assert ax.get_ylabel() == "coefficient (standardized features)"
+    np.testing.assert_allclose(coef_segments(ax)[0][:, 0], cv.summary().percent_dev
+                               / 100, atol=0.006)
+    ax = render(plot_path(fastreg.LassoPath(alphas=20).fit(Xs, y), ax=new_ax()))
+    assert ax.get_ylabel() == "coefficient"
