@@ -479,8 +479,8 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             self._path_data = None
         return self._path_cache
 
-    def _refit(self, X, y, sw, alpha, coef_init):
-        return refit_at(X, y, sw, alpha, coef_init, **self._path_settings())
+    def _refit(self, X, y, sw, alphas, coef_inits):
+        return refit_at(X, y, sw, alphas, coef_inits, **self._path_settings())
 
     def _named_alpha(self, alpha):
         return self.alpha_min_ if alpha == "min" else self.alpha_1se_

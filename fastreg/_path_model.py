@@ -145,21 +145,26 @@ def fit_path(X, y, sw, *, l1_ratio, grid, n_alphas, eps, fit_intercept, penalty,
                 dev_ratio=deviance_ratios(X, y, sw, coefs, fit_intercept))
 
 
-def refit_at(X, y, sw, alpha, coef_init, *, l1_ratio, fit_intercept, penalty,
+def refit_at(X, y, sw, alphas, coef_inits, *, l1_ratio, fit_intercept, penalty,
              precompute, tol, max_iter, selection, seed):
-    """The exact solution at one alpha (glmnet's ``exact=TRUE``), warm-started from
-    coef_init: (coef (p,), intercept)."""
+    """The exact solutions at the given alphas (glmnet's ``exact=TRUE``), each solved
+    on its own, warm-started from its coef_init (columns of coef_inits (p, m)), on one
+    problem built once: (coefs (p, m), intercepts (m,))."""
     problem, X_offset, y_offset = _full_problem(X, y, sw, fit_intercept, penalty,
                                                 precompute, 1)
-    coefs, gaps, its, conv, tol_abs = problem.solve(
-        l1_ratio, [alpha], coef_init=coef_init, tol=tol, max_iter=max_iter,
-        selection=selection, seed=seed)
-    if not conv[0]:
-        warn_not_converged(float(gaps[0]), tol_abs, l1_ratio,
-                           unreachable(conv, its, max_iter), coefs.dtype)
-    coef = np.asarray(coefs[:, 0])
-    intercept = float(y_offset - X_offset @ coef) if fit_intercept else 0.0
-    return coef, intercept
+    m = len(alphas)
+    out = np.empty((problem.n_features, m), dtype=X.dtype)
+    for i, alpha in enumerate(alphas):
+        coefs, gaps, its, conv, tol_abs = problem.solve(
+            l1_ratio, [float(alpha)], coef_init=coef_inits[:, i], tol=tol,
+            max_iter=max_iter, selection=selection, seed=seed)
+        if not conv[0]:
+            warn_not_converged(float(gaps[0]), tol_abs, l1_ratio,
+                               unreachable(conv, its, max_iter), coefs.dtype)
+        out[:, i] = coefs[:, 0]
+    intercepts = (y_offset - X_offset @ out).astype(np.float64) if fit_intercept \
+        else np.zeros(m)
+    return out, intercepts
 
 
 def interpolation_weights(alphas, s):
@@ -231,7 +236,7 @@ class PathTable:
 class PathModelMixin:
     """``coef(alpha)``, ``predict(X, alpha=)`` and ``summary()`` from the path that
     ``_path_result()`` returns (a dict of ``fit_path``), and ``exact=True`` refits
-    through ``_refit(X, y, sw, alpha, coef_init)``."""
+    through ``_refit(X, y, sw, alphas, coef_inits)``."""
 
     def _path_result(self):
         raise NotImplementedError
@@ -304,15 +309,10 @@ class PathModelMixin:
                     "does not keep: pass train=(X, y) or train=(X, y, sample_weight), "
                     f"the data it was fitted on (got train={type(train).__name__}).")
             X, y, sw = self._training_arrays(*train)
-            alphas = result["alphas"]
-            coefs = np.empty((result["coefs"].shape[0], s_arr.size),
-                             dtype=result["coefs"].dtype)
-            intercepts = np.empty(s_arr.size)
-            for i, a in enumerate(s_arr):
-                near = int(np.argmin(np.abs(np.log(np.maximum(alphas, 1e-300)) -
-                                            np.log(max(a, 1e-300)))))
-                coefs[:, i], intercepts[i] = self._refit(
-                    X, y, sw, float(a), result["coefs"][:, near])
+            log_grid = np.log(np.maximum(result["alphas"], 1e-300))
+            near = np.argmin(np.abs(log_grid[None, :] -
+                                    np.log(np.maximum(s_arr, 1e-300))[:, None]), axis=1)
+            coefs, intercepts = self._refit(X, y, sw, s_arr, result["coefs"][:, near])
         else:
             left, right, frac = interpolation_weights(result["alphas"], s_arr)
             C = result["coefs"]
@@ -644,8 +644,8 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
         check_is_fitted(self, "coef_path_")
         return self._result
 
-    def _refit(self, X, y, sw, alpha, coef_init):
-        return refit_at(X, y, sw, alpha, coef_init, **self._solver_params())
+    def _refit(self, X, y, sw, alphas, coef_inits):
+        return refit_at(X, y, sw, alphas, coef_inits, **self._solver_params())
 
 
 class LassoPath(ElasticNetPath):

@@ -481,3 +481,18 @@ def test_summary_as_a_dataframe():
     assert list(frame.columns) == ["Df", "%Dev", "Alpha"] and list(frame.index) == \
         list(range(1, 8))
     np.testing.assert_array_equal(frame["Df"], table.df)
+
+
+def test_exact_at_several_alphas_and_on_the_cv_estimators():
+    X, y = _data(80, 20, seed=12)
+    Xs = sparse.csc_matrix(X)
+    cv = fastreg.LassoCV(cv=4, **TIGHT).fit(Xs, y)
+    coefs, intercepts = cv.coef([cv.alpha_min_, 0.05, 10.0], exact=True,
+                                train=(Xs, y))
+    np.testing.assert_allclose(coefs[:, 0], cv.coef_, atol=1e-9)
+    for k, alpha in enumerate([cv.alpha_min_, 0.05, 10.0]):
+        fresh = fastreg.Lasso(alpha=alpha, **TIGHT).fit(X, y)
+        np.testing.assert_allclose(coefs[:, k], fresh.coef_, atol=1e-9)
+        assert intercepts[k] == pytest.approx(fresh.intercept_, abs=1e-9)
+    np.testing.assert_allclose(cv.predict(Xs[:3], alpha="min", exact=True,
+                                          train=(Xs, y)), cv.predict(Xs[:3]), atol=1e-8)
