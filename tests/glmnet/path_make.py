@@ -97,7 +97,7 @@ CASES = [
          l1_ratio=1.0, intercept=False, n_alphas=20),
     dict(name="dfmax_dense", kind="dfmax", seed=4, n=100, p=30, l1_ratio=1.0,
          intercept=True, dfmax=8, nlambda=100, lmr=1e-3),
-    dict(name="dfmax_riboflavin_enet", kind="dfmax", dataset="riboflavin", cols=500,
+    dict(name="dfmax_riboflavin_enet", kind="dfmax", dataset="riboflavin", cols=300,
          l1_ratio=0.5, intercept=True, dfmax=15, nlambda=100, lmr=1e-2),
     dict(name="pmax_dense", kind="pmax", seed=5, n=100, p=30, l1_ratio=1.0,
          intercept=True, pmax=7, n_alphas=60),
@@ -173,7 +173,10 @@ def main():
         subprocess.run(["Rscript", str(HERE / "path.R"), str(root)], check=True)
         for case in CASES:
             case["glmnet"] = read_out(root / case["name"] / "out.txt")
-    (HERE / "path.json").write_text(json.dumps(CASES, indent=1) + "\n")
+    # one case a line (compact: the fixture is mostly the zeros of the paths)
+    (HERE / "path.json").write_text(
+        "[\n" + ",\n".join(json.dumps(case, separators=(",", ":")) for case in CASES)
+        + "\n]\n")
 
 
 if __name__ == "__main__":
