@@ -15,10 +15,12 @@ from ._cv import ElasticNetCV, LassoCV, MultiTaskElasticNetCV, MultiTaskLassoCV
 from ._elastic_net import ElasticNet, Lasso
 from ._multitask import MultiTaskElasticNet, MultiTaskLasso
 from ._path import enet_path, lasso_path
+from ._path_model import ElasticNetPath, LassoPath
 from ._ridge import Ridge, RidgeCV
 
 __all__ = [
-    "ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "MultiTaskElasticNet",
+    "ElasticNet", "ElasticNetCV", "ElasticNetPath", "Lasso", "LassoCV", "LassoPath",
+    "MultiTaskElasticNet",
     "MultiTaskElasticNetCV", "MultiTaskLasso", "MultiTaskLassoCV", "Ridge", "RidgeCV",
     "enet_path", "lasso_path",
 ]

@@ -37,6 +37,7 @@ from ._penalty import Penalty
 from ._prepare import Prepared, SparsePrepared
 from ._validation import (
     check_bool,
+    check_max_features,
     check_path_params,
     check_precompute,
     check_solver_params,
@@ -113,7 +114,12 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
         ('cyclic' or 'random') and ``random_state``; beyond scikit-learn,
         ``penalty_factor``, ``lower_bounds``, ``upper_bounds`` and ``exclude``
         (glmnet's, as in :class:`fastreg.ElasticNet`; the default grid then starts at
-        the smallest alpha whose solution is zero on the penalized features).
+        the smallest alpha whose solution is zero on the penalized features);
+        ``max_features`` (glmnet's ``dfmax``: the path stops at the first alpha whose
+        solution has more nonzero coefficients, that solution being the last
+        returned) and ``max_features_ever`` (glmnet's ``pmax``: the path stops before
+        the first alpha at which more features have ever been nonzero); the arrays
+        returned are then shorter than the grid, as glmnet's (1-D y only).
 
     Returns
     -------
@@ -196,9 +202,15 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
     max_iter = params.pop("max_iter", 1000)
     selection = params.pop("selection", "cyclic")
     random_state = params.pop("random_state", None)
+    max_features = params.pop("max_features", None)
+    max_features_ever = params.pop("max_features_ever", None)
     if params:
         raise ValueError(f"Unexpected parameters in params: {sorted(params)}.")
     alphas = _deprecated_alphas(n_alphas, alphas)
+    check_max_features(max_features, max_features_ever)
+    if np.ndim(y) == 2 and not (max_features is None and max_features_ever is None):
+        raise ValueError("max_features and max_features_ever are not supported for a "
+                         "2-D y (the multi-task problem).")
     check_solver_params(tol, max_iter, selection)
     check_precompute(precompute)
     for name, value in (("positive", positive), ("check_input", check_input),
@@ -212,7 +224,8 @@ def enet_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, l1_ratio: floa
         precompute=precompute, Xy=Xy, coef_init=coef_init, positive=positive,
         check_input=check_input, tol=tol, max_iter=max_iter, selection=selection,
         seed=seed, penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-        upper_bounds=upper_bounds, exclude=exclude)
+        upper_bounds=upper_bounds, exclude=exclude, max_features=max_features,
+        max_features_ever=max_features_ever)
     if return_n_iter:
         return alphas, coefs, gaps, [int(i) for i in n_iters]
     return alphas, coefs, gaps
@@ -242,7 +255,8 @@ def _deprecated_alphas(n_alphas, alphas):
 
 def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
                       coef_init, positive, check_input, tol, max_iter, selection, seed,
-                      penalty_factor, lower_bounds, upper_bounds, exclude):
+                      penalty_factor, lower_bounds, upper_bounds, exclude,
+                      max_features=None, max_features_ever=None):
     """enet_path for a 1-D y (X and y as given: no centering)."""
     X, y, Xy = validate_path_input(X, y, Xy, check_input)
     n_samples, n_features = X.shape
@@ -277,18 +291,86 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         a_max = problem.alpha_max(l1_ratio)
         alphas = alpha_grid(a_max, n_alphas, eps)
         warn_if_alpha_max_zero(a_max, stacklevel=4)
-    coefs, gaps, n_iters, converged, tol_abs = problem.solve(
-        l1_ratio, alphas, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        selection=selection, seed=seed)
+    coefs, gaps, n_iters, converged, tol_abs = solve_limited(
+        problem, l1_ratio, alphas, max_features, max_features_ever,
+        coef_init=coef_init, tol=tol, max_iter=max_iter, selection=selection,
+        seed=seed)
     if not np.all(converged):
         warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio,
                            unreachable(converged, n_iters, max_iter), coefs.dtype)
-    return alphas, coefs, gaps, n_iters
+    return np.asarray(alphas)[:coefs.shape[1]], coefs, gaps, n_iters
+
+
+# alphas solved per kernel call while a limit on the number of features is watched
+# (the kernel is called again, warm-started, until the limit is passed)
+LIMITED_CHUNK = 10
+
+
+def solve_limited(problem, l1_ratio, alphas, max_features=None,
+                  max_features_ever=None, **kw):
+    """``problem.solve(l1_ratio, alphas, **kw)`` that stops early, as glmnet's
+    ``dfmax`` / ``pmax`` (both None: the whole grid in one call).
+
+    ``max_features``: the path stops at the first alpha whose solution has more than
+    that many nonzero coefficients; that solution is the last one returned (glmnet's
+    ``dfmax``). ``max_features_ever``: the path stops before the first alpha at which
+    more than that many features have been nonzero at some solution of the path so
+    far; that alpha is not returned (glmnet's ``pmax``). The grid is solved
+    ``LIMITED_CHUNK`` alphas per kernel call (twice as many in the next call while
+    the count is below half the limit), each call warm-started from the last
+    solution, so that the alphas after the stop are never solved. Returns the
+    engine's (coefs, gaps, n_iters, converged, tol_abs), truncated to the alphas
+    solved."""
+    if max_features is None and max_features_ever is None:
+        return problem.solve(l1_ratio, alphas, **kw)
+    alphas = np.asarray(alphas, dtype=np.float64)
+    init = kw.pop("coef_init", None)
+    ever = np.zeros(problem.n_features, dtype=bool)
+    parts = []
+    tol_abs = None
+    start, chunk = 0, LIMITED_CHUNK
+    limit = min(m for m in (max_features, max_features_ever) if m is not None)
+    while start < len(alphas):
+        coefs, gaps, its, conv, tol_abs = problem.solve(
+            l1_ratio, alphas[start:start + chunk], coef_init=init, **kw)
+        start += chunk
+        nonzero = coefs != 0
+        cut = None
+        if max_features is not None:
+            over = np.flatnonzero(np.count_nonzero(nonzero, axis=0) > max_features)
+            if over.size:
+                cut = int(over[0]) + 1
+        if max_features_ever is not None:
+            seen = np.logical_or.accumulate(nonzero | ever[:, None], axis=1)
+            over = np.flatnonzero(np.count_nonzero(seen, axis=0) > max_features_ever)
+            if over.size:
+                cut = int(over[0]) if cut is None else min(cut, int(over[0]))
+            ever = seen[:, -1]
+        if cut is not None:
+            coefs, gaps, its, conv = coefs[:, :cut], gaps[:cut], its[:cut], conv[:cut]
+        parts.append((coefs, gaps, its, conv))
+        if cut is not None:
+            break
+        init = coefs[:, -1]
+        # (each call costs a kernel set-up: while the counts are far below the limit,
+        # twice as many alphas in the next call)
+        seen_now = max(int(np.count_nonzero(init)), int(np.count_nonzero(ever)))
+        chunk = 2 * chunk if 2 * seen_now < limit else LIMITED_CHUNK
+    coefs = np.asfortranarray(np.concatenate([c for c, _, _, _ in parts], axis=1))
+    if coefs.shape[1] == 0:
+        raise ValueError(
+            f"max_features_ever={max_features_ever}: the solution at the first alpha "
+            f"({alphas[0]:.6g}) already has more nonzero coefficients than that (e.g. "
+            "unpenalized features); expected a limit that leaves at least one alpha.")
+    return (coefs, np.concatenate([g for _, g, _, _ in parts]),
+            np.concatenate([i for _, _, i, _ in parts]),
+            np.concatenate([c for _, _, _, c in parts]), tol_abs)
 
 
 def _multitask_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy, coef_init,
                     positive, check_input, tol, max_iter, selection, seed,
-                    penalty_factor, lower_bounds, upper_bounds, exclude):
+                    penalty_factor, lower_bounds, upper_bounds, exclude,
+                    max_features=None, max_features_ever=None):
     """enet_path for a 2-D y: the multi-task problem. scikit-learn accepts
     ``precompute`` with a 2-D y (and checks a given Gram matrix) but always uses
     residual updates; the solutions are the same."""
@@ -380,7 +462,8 @@ def lasso_path(X: ArrayLike | spmatrix | sparray, y: ArrayLike, *, eps: float = 
         Constrain the coefficients to be non-negative.
     **params : kwargs
         ``tol``, ``max_iter``, ``selection``, ``random_state``, ``check_input``,
-        ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``exclude`` (see
+        ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``exclude``,
+        ``max_features``, ``max_features_ever`` (glmnet's ``dfmax`` / ``pmax``; see
         :func:`enet_path`).
 
     Returns

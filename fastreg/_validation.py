@@ -91,6 +91,19 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     return sw
 
 
+def check_max_features(max_features, max_features_ever=None):
+    """glmnet's dfmax / pmax: None or an int >= 0."""
+    for name, value in (("max_features", max_features),
+                        ("max_features_ever", max_features_ever)):
+        if value is None:
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, numbers.Integral) or value < 0:
+            raise ValueError(
+                f"{name} must be None or an int >= 0 (a number of nonzero "
+                f"coefficients), got {value!r}.")
+
+
 def check_path_params(l1_ratio, eps, alphas):
     """Validate the path parameters; returns (n_alphas or None, alphas array or None)."""
     if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, (int, float, np.number)) \

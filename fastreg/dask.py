@@ -319,6 +319,11 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
             raise ValueError(
                 "scoring, store_cv_results and standardize are not supported on Dask "
                 "collections yet.")
+        if self._limits() != (None, None):
+            raise ValueError(
+                "max_features / max_features_ever are not supported by the "
+                f"fastreg.dask estimators (got {self._limits()}); use the in-memory "
+                f"fastreg.{type(self).__name__}.")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,

@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._cv import ElasticNetCV
 from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
+from ._path_model import ElasticNetPath
 from ._prepare import preprocess
 from ._ridge import Ridge, RidgeCV
 
@@ -58,6 +59,8 @@ _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
             "#e377c2", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a",
             "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5"]
 _MARK_GIDS = ("alpha", "alpha_min", "alpha_1se")
+_XVARS = {"alpha": "alpha (log scale)", "norm": "L1 norm of the coefficients",
+          "dev": "fraction of deviance explained"}
 
 
 def _axes(ax):
@@ -109,8 +112,15 @@ def _top_nonzero_axis(ax, grid, nonzero):
 
 
 def _scale_label(X):
-    """What the coefficients are per: standardized features or X as given."""
-    std = np.std(X, axis=0)
+    """What the coefficients are per: standardized features or X as given (X dense,
+    or sparse: its column spreads without densifying it)."""
+    if hasattr(X, "toarray"):
+        X = X.tocsc().astype(np.float64)
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        std = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() -
+                                 mean ** 2, 0))
+    else:
+        std = np.std(np.asarray(X, dtype=np.float64), axis=0)
     std = std[std > 0]
     if std.size and np.allclose(std, 1.0, rtol=1e-3):
         return "coefficient (standardized features)"
@@ -188,14 +198,63 @@ def _l1_ratio_index(model):
     return int(np.argmin(np.abs(ratios - getattr(model, "l1_ratio_", ratios[0]))))
 
 
-def _path_of_model(model, X, y, alphas):
+def _stored_path(model):
+    """(alphas, coefs, deviance ratios) of the whole path a fitted fastreg model keeps
+    (ElasticNetPath, or LassoCV / ElasticNetCV: their ``coef_path_`` on all the
+    data, with their weights, penalty factors and bounds), or None."""
+    if not isinstance(model, (ElasticNetPath, ElasticNetCV)):
+        return None
+    check_is_fitted(model)
+    try:
+        result = model._path_result()
+    except AttributeError:             # (a pickled CV estimator, path never used)
+        return None
+    return (np.asarray(result["alphas"]), np.asarray(result["coefs"]),
+            np.asarray(result["dev_ratio"]))
+
+
+def _centered_dev_ratio(Xc, yc, coefs):
+    """Fraction of deviance explained by each column of coefs on centered data."""
+    null = float(yc @ yc)
+    rss = np.sum((yc[:, None] - Xc @ coefs) ** 2, axis=0)
+    return 1.0 - rss / null if null > 0 else np.zeros(coefs.shape[1])
+
+
+def _path_of_model(model, X, y, alphas, with_dev=False):
+    """(alphas, coefs, kind, lines, y label[, deviance ratios]) of the path through a
+    fitted estimator's fit: the path it keeps (ElasticNetPath, fastreg's CV
+    estimators), else computed on X, y."""
+    if isinstance(model, ElasticNetPath) or (
+            alphas is None and isinstance(model, ElasticNetCV)):
+        stored = _stored_path(model)
+        if stored is not None:
+            grid, coefs, dev = stored
+            r = float(model._path_settings()["l1_ratio"]) if isinstance(
+                model, ElasticNetCV) else float(model._l1_ratio())
+            kind = "Lasso" if r == 1 else f"ElasticNet (l1_ratio={r:g})"
+            lines = [] if isinstance(model, ElasticNetPath) else _alpha_lines(model)
+            ylabel = "coefficient"
+            if X is not None:
+                ylabel = _scale_label(X)
+            out = (grid, coefs, kind, lines, ylabel)
+            return out + (dev,) if with_dev else out
+        if isinstance(model, ElasticNetPath):
+            raise ValueError("plot_path(ElasticNetPath) needs a fitted model.")
+    out = _path_of_model_on_data(model, X, y, alphas)
+    if not with_dev:
+        return out
+    Xc, yc = _center(X, y, model.fit_intercept)
+    return out + (_centered_dev_ratio(Xc, yc, out[1]),)
+
+
+def _path_of_model_on_data(model, X, y, alphas):
     """(alphas, coefs, kind, lines, y label) of the path through a fitted
-    estimator's fit."""
+    estimator's fit, computed on X, y."""
     if not isinstance(model, _L1_MODELS + _L2_MODELS):
         raise TypeError(
             "plot_path accepts a (alphas, coefs) pair or a fitted Lasso, ElasticNet, "
-            "LassoCV, ElasticNetCV, Ridge or RidgeCV (fastreg or scikit-learn), got "
-            f"{type(model).__name__}.")
+            "LassoCV, ElasticNetCV, Ridge or RidgeCV (fastreg or scikit-learn) or "
+            f"ElasticNetPath / LassoPath, got {type(model).__name__}.")
     if X is None or y is None:
         raise ValueError(f"plot_path needs the data a {type(model).__name__} was "
                          "fitted on: plot_path(model, X, y).")
@@ -239,6 +298,7 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
               colors: Sequence[Any] | None = None,
               highlight: int | Sequence[int | str] | None = None,
               groups: Sequence[Any] | None = None, legend: bool = True,
+              xvar: str = "alpha", label: bool = False,
               ax: Axes | None = None) -> Axes:
     """Plot the coefficients along a regularization path (glmnet's ``plot``).
 
@@ -262,7 +322,11 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
         (``(alphas, coefs, ...)``; any pair of arrays ``(alphas, coefs)`` with coefs
         of shape (n_features, n_alphas) works), or a fitted estimator: ``Lasso``,
         ``ElasticNet``, ``LassoCV``, ``ElasticNetCV``, ``Ridge`` or ``RidgeCV``, from
-        fastreg or scikit-learn. For an estimator, the path is computed on ``X, y``
+        fastreg or scikit-learn, or an ``ElasticNetPath`` / ``LassoPath``. The path
+        a model keeps is drawn as it is (``ElasticNetPath``, and fastreg's
+        ``LassoCV`` / ``ElasticNetCV``: their ``coef_path_``, with their weights,
+        penalty factors and bounds; ``X, y`` then only say whether the features are
+        standardized). For another estimator, the path is computed on ``X, y``
         (centered when the estimator fits an intercept; unweighted; not
         standardized, so the coefficients are those of the estimator, on the scale
         of X as given: the y label says whether X's features are standardized) with
@@ -301,6 +365,18 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
     legend : bool, default=True
         Whether to name the colored lines in a legend beside the plot (the marked
         alphas always have a small legend inside it).
+    xvar : {'alpha', 'norm', 'dev'}, default='alpha'
+        The x axis, as glmnet's ``plot(fit, xvar=)``: alpha on a log scale
+        (glmnet's ``"lambda"``), the L1 norm of the coefficients (``"norm"``,
+        glmnet's default), or the fraction of deviance explained (``"dev"``; of
+        the estimator's path: weighted for ``ElasticNetPath`` and the fastreg CV
+        estimators, else on the centered ``X, y``). With 'norm' and 'dev' the top
+        axis gives the number of nonzero coefficients at evenly spaced values of
+        the x variable, as glmnet's.
+    label : bool, default=False
+        glmnet's ``label=TRUE``: name each feature that is nonzero somewhere on the
+        path at the end of its line (the smallest alpha: the left end for 'alpha',
+        the right end otherwise).
     ax : matplotlib Axes, default=None
         Where to draw (None: a new figure, with constrained layout).
 
@@ -313,7 +389,8 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
         colored lines are drawn again on top of the gray ones by a second collection
         with ``gid="coef_highlight"`` (absent when no line is gray); the vertical
         lines have ``gid`` ``"alpha_min"``, ``"alpha_1se"`` or ``"alpha"``; the top
-        axis is ``ax.child_axes[0]``; ``ax.get_legend()`` is the legend of the lines.
+        axis is ``ax.child_axes[0]``; ``ax.get_legend()`` is the legend of the lines;
+        the names of ``label=True`` are texts with ``gid="label"``.
 
     See Also
     --------
@@ -338,20 +415,38 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
     >>> X, y = load_diabetes(return_X_y=True)
     >>> ax = plot_path(fastreg.LassoCV().fit(X, y), X, y)
     >>> ax = plot_path(fastreg.lasso_path(X - X.mean(0), y - y.mean()))
+
+    glmnet's ``plot(fit, xvar="norm", label=TRUE)`` of a whole-path model:
+
+    >>> ax = plot_path(fastreg.LassoPath().fit(X, y), xvar="norm", label=True)
     """
+    if xvar not in _XVARS:
+        raise ValueError(f"xvar={xvar!r}: expected 'alpha', 'norm' (the L1 norm of the "
+                         "coefficients) or 'dev' (the fraction of deviance explained), "
+                         "as glmnet's plot(fit, xvar=).")
+    if not isinstance(label, (bool, np.bool_)):
+        raise ValueError(f"label={label!r}: expected True or False.")
+    dev = None
     if isinstance(path, (tuple, list)):
         if len(path) < 2:
             raise ValueError("a path tuple must start with (alphas, coefs).")
+        if xvar == "dev":
+            raise ValueError(
+                "xvar='dev' needs the deviance of each solution: pass a fitted "
+                "estimator (ElasticNetPath, LassoCV, ..., with X, y when it keeps no "
+                "path), not an (alphas, coefs) pair.")
         grid, coefs = np.asarray(path[0], dtype=float), np.asarray(path[1], dtype=float)
         kind, lines, ylabel = None, [], "coefficient"
     else:
-        grid, coefs, kind, lines, ylabel = _path_of_model(path, X, y, alphas)
+        grid, coefs, kind, lines, ylabel, dev = _path_of_model(path, X, y, alphas,
+                                                               with_dev=True)
+        coefs = np.asarray(coefs, dtype=float)
         if feature_names is None and hasattr(path, "feature_names_in_"):
             feature_names = path.feature_names_in_
     if coefs.ndim != 2 or grid.ndim != 1 or coefs.shape[1] != grid.shape[0]:
         raise ValueError(f"coefs must have shape (n_features, n_alphas) = (?, "
                          f"{grid.shape[0]}), got {coefs.shape}.")
-    if not np.all(grid > 0):
+    if xvar == "alpha" and not np.all(grid > 0):
         raise ValueError("alphas must be positive to be drawn on a log axis.")
     n_features = coefs.shape[0]
     if feature_names is None:
@@ -365,18 +460,25 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
     if groups is not None and len(groups) != n_features:
         raise ValueError(f"{len(groups)} group labels for {n_features} features.")
 
-    order = np.argsort(grid)[::-1]                      # alphas decreasing
+    order = np.argsort(grid, kind="stable")[::-1]       # alphas decreasing
     colors, widths, entries = _line_styles(coefs[:, order], feature_names, colors,
                                            highlight, groups)
     ax = _axes(ax)
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    order = order[::-1]                                 # alphas increasing
+    if xvar == "alpha":
+        order = order[::-1]                             # alphas increasing
     grid, coefs = grid[order], coefs[:, order]
+    if xvar == "alpha":
+        index = grid
+    elif xvar == "norm":
+        index = np.sum(np.abs(coefs), axis=0)
+    else:
+        index = np.asarray(dev, dtype=float)[order]
     # one collection rather than one Line2D per feature: thousands of features draw
     # in a fraction of a second
-    segments = np.stack([np.broadcast_to(grid, coefs.shape), coefs], axis=-1)
+    segments = np.stack([np.broadcast_to(index, coefs.shape), coefs], axis=-1)
     ax.add_collection(LineCollection(segments, colors=colors, linewidths=widths,
                                      gid="coef", zorder=2))
     gray = np.array([c == _GRAY for c in colors], dtype=bool)
@@ -388,15 +490,30 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
                                          gid="coef_highlight", zorder=2.5))
     ax.autoscale_view()
     ax.axhline(0, color="0.5", lw=0.5, zorder=1)
-    for alpha, gid, label in lines:
-        ax.axvline(alpha, color="k", lw=1.2, ls="--" if gid != "alpha_1se" else ":",
-                   gid=gid, label=f"{label}: {alpha:.3g}", zorder=3)
-    _set_log_xlim(ax, grid, [alpha for alpha, _, _ in lines])
-    ax.set_xlabel("alpha (log scale)")
+    marks_x = []
+    for alpha, gid, text in lines:
+        x = alpha if xvar == "alpha" else _at_alpha(grid, index, alpha)
+        marks_x.append(x)
+        ax.axvline(x, color="k", lw=1.2, ls="--" if gid != "alpha_1se" else ":",
+                   gid=gid, label=f"{text}: {alpha:.3g}", zorder=3)
+    nonzero = np.count_nonzero(coefs, axis=0)
+    if xvar == "alpha":
+        _set_log_xlim(ax, grid, marks_x)
+        if label:                            # room for the names on the left
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(lo / (hi / lo) ** 0.1, hi)
+        _top_nonzero_axis(ax, grid, nonzero)
+    else:
+        lo, hi = float(np.min(index)), float(np.max(index))
+        pad = _LOG_PAD * (hi - lo) if hi > lo else 0.5
+        ax.set_xlim(lo - pad, hi + (3 if label else 1) * pad)
+        _top_nonzero_axis_linear(ax, index, nonzero)
+    if label:
+        _label_lines(ax, xvar, index, coefs, feature_names)
+    ax.set_xlabel(_XVARS[xvar])
     ax.set_ylabel(ylabel)
     if kind is not None:
         ax.set_title(kind)
-    _top_nonzero_axis(ax, grid, np.count_nonzero(coefs, axis=0))
     # the alphas inside the plot, the lines' names beside it
     marks = [h for h in ax.get_lines() if h.get_gid() in _MARK_GIDS]
     if marks:
@@ -406,8 +523,8 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
         ax.set_ylim(low - 0.05 * span,
                     low + 1.02 * span / (0.8 if len(marks) > 1 else 0.88))
         mark_legend = ax.legend(handles=marks, fontsize=_legend_size(),
-                                loc="upper right", handlelength=1.4,
-                                handletextpad=0.5, borderaxespad=0.3)
+                                loc="upper right" if xvar == "alpha" else "upper left",
+                                handlelength=1.4, handletextpad=0.5, borderaxespad=0.3)
     if legend and entries:
         if marks:
             ax.add_artist(mark_legend)       # kept when the next legend replaces it
@@ -417,6 +534,47 @@ def plot_path(path: tuple | BaseEstimator, X: ArrayLike | None = None,
                   bbox_to_anchor=(1.01, 0.5), frameon=False,
                   handlelength=1.5)
     return ax
+
+
+def _at_alpha(grid, index, alpha):
+    """The x position (L1 norm or deviance ratio) of an alpha on the path: linear
+    in log(alpha) between the two fitted alphas around it."""
+    order = np.argsort(grid)
+    return float(np.interp(np.log(alpha), np.log(grid[order]), index[order]))
+
+
+def _top_nonzero_axis_linear(ax, index, nonzero):
+    """glmnet's top axis for xvar='norm' / 'dev': at 'pretty' positions of the x
+    variable, the number of nonzero coefficients of the first solution of the path
+    at or beyond it (glmnet's ``approx(..., method="constant", f=1)``), clamped at
+    the ends."""
+    from matplotlib.ticker import MaxNLocator
+
+    order = np.argsort(index, kind="stable")
+    xs, counts = np.asarray(index)[order], np.asarray(nonzero)[order]
+    lo, hi = ax.get_xlim()
+    ticks = MaxNLocator(_TOP_TICKS).tick_values(max(lo, xs[0]), min(hi, xs[-1]))
+    ticks = ticks[(ticks >= lo) & (ticks <= hi)]
+    at = np.clip(np.searchsorted(xs, ticks, side="left"), 0, len(xs) - 1)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks(ticks, labels=[str(int(counts[i])) for i in at])
+    top.minorticks_off()
+    top.tick_params(labelsize="small")
+    top.set_xlabel("nonzero coefficients", fontsize="small")
+    return top
+
+
+def _label_lines(ax, xvar, index, coefs, names):
+    """glmnet's ``label=TRUE``: each feature that is nonzero somewhere along the path
+    named at the end of its line (the last, smallest alpha): left of the line for
+    xvar='alpha' (the smallest alpha is on the left), right of it otherwise."""
+    # (columns: alphas increasing for 'alpha', decreasing otherwise)
+    last = 0 if xvar == "alpha" else -1
+    x = float(np.min(index)) if xvar == "alpha" else float(np.max(index))
+    for j in np.flatnonzero(np.any(coefs != 0, axis=1)):
+        ax.text(x, coefs[j, last], f" {names[j]} ",
+                ha="right" if xvar == "alpha" else "left", va="center",
+                fontsize="x-small", gid="label", zorder=4, clip_on=False)
 
 
 def _line_styles(coefs, names, colors, highlight, groups):
@@ -529,8 +687,9 @@ def plot_cv(cv: tuple | BaseEstimator, X: ArrayLike | None = None,
     error is within one standard error of that minimum (the one-standard-error rule:
     a simpler model that cross-validation cannot tell apart from the best). As in
     glmnet, a top axis gives the number of nonzero coefficients of the model fitted
-    on all the data at each alpha: pass the data (``X, y``) of a fitted estimator,
-    or the counts (``nonzero``).
+    on all the data at each alpha: from the path that fastreg's ``LassoCV`` /
+    ``ElasticNetCV`` keep (``coef_path_``), from the path on ``X, y`` for another
+    fitted estimator, or the counts given (``nonzero``).
 
     Parameters
     ----------
@@ -542,8 +701,10 @@ def plot_cv(cv: tuple | BaseEstimator, X: ArrayLike | None = None,
         them (fastreg), else computed from the curve by the same rule.
     X : array-like of shape (n_samples, n_features), default=None
         The data the estimator was fitted on: the nonzero counts of the top axis are
-        those of its path on ``X, y`` at the CV alphas (computed as by
-        :func:`plot_path`). None: no top axis, unless ``nonzero`` is given.
+        those of its path on ``X, y`` at the CV alphas (as by :func:`plot_path`: the
+        path a fastreg CV estimator keeps, else computed). None: the counts of the
+        path a fastreg CV estimator keeps; for other estimators no top axis, unless
+        ``nonzero`` is given.
     y : array-like of shape (n_samples,), default=None
         The target the estimator was fitted on.
     nonzero : array-like of int, shape (n_alphas,), default=None
@@ -592,6 +753,12 @@ def plot_cv(cv: tuple | BaseEstimator, X: ArrayLike | None = None,
         if nonzero.shape != alphas.shape:
             raise ValueError(f"nonzero must have shape (n_alphas,) = {alphas.shape}, "
                              f"got {nonzero.shape}.")
+    elif X is None and y is None and not isinstance(cv, (tuple, list)) and \
+            _stored_path(cv) is not None:
+        # fastreg's CV estimators keep the path on all the data (glmnet's nzero)
+        grid, coefs, _ = _stored_path(cv)
+        counts = dict(zip(grid, np.count_nonzero(coefs, axis=0), strict=True))
+        nonzero = np.array([counts[a] for a in alphas])
     elif X is not None or y is not None:
         if isinstance(cv, (tuple, list)):
             raise ValueError("X, y give the nonzero counts of a fitted estimator's "

@@ -57,9 +57,20 @@ MULTITASK_LASSO_REASON = (
     "1e-9: see test_cv_weights_equal_repeated_rows below. The sparse variant passes."
 )
 
+PATH_WEIGHT_REASON = (
+    "predict(X) of ElasticNetPath (l1_ratio=0.5) is its last, smallest alpha (eps * "
+    "alpha_max = 1e-3 alpha_max), where this check's problem (about 30 rows, 30 features) is "
+    "ill-conditioned: at the default tol=1e-4 the weighted and the repeated fits, each "
+    "certified, differ by up to 2e-5 in the predictions (measured). At tol=1e-12 they "
+    "agree to 1e-9: see tests/test_path_model.py::test_weights_equal_repeated_rows."
+)
+_PATH_WEIGHT = {"check_sample_weight_equivalence_on_dense_data": PATH_WEIGHT_REASON,
+                "check_sample_weight_equivalence_on_sparse_data": PATH_WEIGHT_REASON}
+
 # {class name: {check name: reason}}
 EXPECTED_FAILED_CHECKS = {
     "MultiTaskElasticNetCV": _WEIGHT_EQUIVALENCE,
+    "ElasticNetPath": _PATH_WEIGHT,
     "MultiTaskLassoCV": {
         "check_sample_weight_equivalence_on_dense_data": MULTITASK_LASSO_REASON},
 }

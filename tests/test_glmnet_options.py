@@ -558,3 +558,23 @@ def test_multitask_store_cv_results_and_scoring(sparse, weighted, n):
                         [r2_score(Y[test], P[:, :, a], sample_weight=w)
                          for a in range(6)], rtol=1e-9)
     assert mae.alpha_min_ == mae.alphas_[np.argmax(mae.score_path_.mean(axis=1))]
+
+
+@pytest.mark.parametrize("kw", [dict(standardize=True), dict(exclude=[0, 3]),
+                                dict(standardize=True, exclude=[2])])
+def test_cv_path_model_follows_standardize_and_exclude(kw):
+    # the CV's whole path on all the data (coef_path_, coef(alpha)) is the same
+    # model as its final fit: standardized and with the excluded features at 0
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((80, 8)) * np.array([1, 10, 0.1, 3, 1, 5, 0.5, 2])
+    y = X[:, :3] @ np.array([1.0, 0.2, 8.0]) + 0.5 * rng.standard_normal(80)
+    cv = fastreg.LassoCV(cv=4, tol=1e-12, **kw).fit(X, y)
+    coef, intercept = cv.coef(cv.alpha_)
+    np.testing.assert_allclose(coef, cv.coef_, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(intercept, cv.intercept_, rtol=1e-7)
+    for j in kw.get("exclude", []):
+        assert np.all(cv.coef_path_[j] == 0)
+    exact, _ = cv.coef(0.5 * (cv.alphas_[3] + cv.alphas_[4]), exact=True, train=(X, y))
+    ref = fastreg.Lasso(alpha=0.5 * (cv.alphas_[3] + cv.alphas_[4]), tol=1e-12,
+                        **kw).fit(X, y)
+    np.testing.assert_allclose(exact, ref.coef_, rtol=1e-7, atol=1e-9)

@@ -27,7 +27,7 @@ LAYERS = [
     ["_ridge_solvers"],                                    # Ridge's direct solvers
     ["_ridge_loo"],                                        # RidgeCV's leave-one-out
     ["_path"],                                             # public path functions
-    ["_elastic_net", "_multitask", "_ridge"],              # estimators
+    ["_elastic_net", "_multitask", "_ridge", "_path_model"],  # estimators
     ["_cv"],                                               # cross-validation
     ["dask"],                                              # the estimators on Dask
     ["datasets", "plotting"],

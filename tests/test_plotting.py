@@ -2,6 +2,7 @@
 numbers it claims to show; the exact Ridge path against fastreg.Ridge."""
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -593,8 +594,16 @@ def test_cv_top_axis_counts_the_nonzero_coefficients(diabetes):
     ticks, counts = top_ticks(ax)
     position = {a: i for i, a in enumerate(cv.alphas_)}
     assert counts == [nonzero[position[t]] for t in ticks]
-    # no data, no counts: no top axis
-    assert not plot_cv(cv, ax=new_ax()).child_axes
+    # without the data: the counts of the path fastreg's LassoCV keeps (glmnet's
+    # nzero); scikit-learn's keeps none: no top axis
+    own_ticks, own_counts = top_ticks(render(plot_cv(cv, ax=new_ax())))
+    np.testing.assert_array_equal(own_ticks, ticks_xy := top_ticks(render(plot_cv(
+        cv, X, y, ax=new_ax())))[0])
+    position = {a: i for i, a in enumerate(cv.alphas_)}
+    assert own_counts == [int(np.count_nonzero(cv.coef_path_[:, position[t]]))
+                          for t in ticks_xy]
+    sk_cv = sk.LassoCV(cv=4, alphas=cv.alphas_).fit(X, y)
+    assert not plot_cv(sk_cv, ax=new_ax()).child_axes
     with pytest.raises(ValueError, match="nonzero must have shape"):
         plot_cv(cv, nonzero=[1, 2], ax=new_ax())
     with pytest.raises(ValueError, match="not both"):
@@ -678,3 +687,104 @@ def test_features_that_never_enter_stay_gray():
     assert names_legend(ax) == ["x4", "x11", "x7", "other features (17)"]
     ax = plot_path((alphas, coefs), highlight=2, ax=new_ax())
     assert names_legend(ax) == ["x4", "x11", "other features (18)"]
+
+
+@pytest.mark.parametrize("xvar", ["alpha", "norm", "dev"])
+def test_path_xvar_and_labels_as_glmnet(diabetes, xvar):
+    """glmnet's plot(fit, xvar=, label=): the lines against log alpha, the L1 norm
+    or the deviance explained (the model's own, weighted), glmnet's top axis of
+    nonzero counts, and each entered feature named at the end of its line."""
+    X, y = diabetes
+    w = np.random.default_rng(0).uniform(0.5, 2, len(y))
+    path = fastreg.LassoPath(alphas=40, tol=1e-10).fit(X, y, sample_weight=w)
+    ax = render(plot_path(path, xvar=xvar, label=True, ax=new_ax()))
+    segments = coef_segments(ax)
+    C = path.coef_path_
+    if xvar == "alpha":
+        order = np.argsort(path.alphas_)
+        expected_x = path.alphas_[order]
+        assert ax.get_xscale() == "log"
+    else:
+        order = np.arange(len(path.alphas_))
+        expected_x = np.abs(C).sum(axis=0) if xvar == "norm" else path.dev_ratio_path_
+        assert ax.get_xscale() == "linear"
+    for j, seg in enumerate(segments):
+        np.testing.assert_allclose(seg[:, 0], expected_x)
+        np.testing.assert_allclose(seg[:, 1], C[j, order])
+    assert ax.get_xlabel() == {"alpha": "alpha (log scale)",
+                               "norm": "L1 norm of the coefficients",
+                               "dev": "fraction of deviance explained"}[xvar]
+    # labels: the features that ever enter, at the smallest alpha's coefficients
+    texts = [t for t in ax.texts if t.get_gid() == "label"]
+    entered = np.flatnonzero(np.any(C != 0, axis=1))
+    assert [t.get_text().strip() for t in texts] == [f"x{j}" for j in entered]
+    x_end = expected_x.min() if xvar == "alpha" else expected_x.max()
+    for t, j in zip(texts, entered, strict=True):
+        assert t.get_position() == pytest.approx((x_end, C[j, -1]))
+        assert t.get_ha() == ("right" if xvar == "alpha" else "left")
+    lo, hi = ax.get_xlim()
+    assert lo < expected_x.min() and expected_x.max() < hi
+    # the top axis: nonzero counts; for norm / dev at evenly spaced x, the count of
+    # the first solution at or beyond it (glmnet's approx(method="constant", f=1))
+    ticks, counts = top_ticks(ax)
+    assert len(ticks) >= 4
+    df = np.count_nonzero(C, axis=0)
+    if xvar == "alpha":
+        by_alpha = dict(zip(path.alphas_, df, strict=True))
+        assert counts == [by_alpha[t] for t in ticks]
+    else:
+        srt = np.argsort(expected_x, kind="stable")
+        for t, c in zip(ticks, counts, strict=True):
+            i = min(int(np.searchsorted(expected_x[srt], t)), len(srt) - 1)
+            assert c == df[srt][i]
+
+
+def test_path_xvar_of_cv_and_other_estimators(diabetes):
+    X, y = diabetes
+    cv = fastreg.LassoCV(cv=3, alphas=30, tol=1e-10).fit(X, y)
+    ax = render(plot_path(cv, xvar="norm", ax=new_ax()))   # its own path: no X, y
+    norms = np.abs(cv.coef_path_).sum(axis=0)
+    np.testing.assert_allclose(coef_segments(ax)[0][:, 0], norms)
+    i = list(cv.alphas_).index(cv.alpha_min_)
+    assert vlines(ax, "alpha_min") == [pytest.approx(norms[i])]
+    # a scikit-learn estimator: its path and deviance on the centered data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (scikit-learn's folds at tol=1e-10)
+        sk_cv = sk.LassoCV(cv=3, alphas=cv.alphas_, tol=1e-10).fit(X, y)
+    ax = render(plot_path(sk_cv, X, y, xvar="dev", ax=new_ax()))
+    Xc, yc = X - X.mean(0), y - y.mean()
+    _, coefs, _ = fastreg.lasso_path(Xc, yc, alphas=cv.alphas_, tol=1e-10)
+    dev = 1 - np.sum((yc[:, None] - Xc @ coefs) ** 2, axis=0) / (yc @ yc)
+    np.testing.assert_allclose(coef_segments(ax)[0][:, 0], dev, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dev, cv.summary().percent_dev / 100, atol=0.006)
+
+
+def test_path_xvar_and_label_errors(diabetes):
+    X, y = diabetes
+    path = fastreg.LassoPath(alphas=10).fit(X, y)
+    with pytest.raises(ValueError, match="xvar='lambda': expected 'alpha', 'norm'"):
+        plot_path(path, xvar="lambda", ax=new_ax())
+    with pytest.raises(ValueError, match="label=1: expected True or False"):
+        plot_path(path, label=1, ax=new_ax())
+    with pytest.raises(ValueError, match="xvar='dev' needs the deviance"):
+        plot_path((path.alphas_, path.coef_path_), xvar="dev", ax=new_ax())
+    # a pair draws 'norm' (no data needed)
+    ax = render(plot_path((path.alphas_, path.coef_path_), xvar="norm", ax=new_ax()))
+    np.testing.assert_allclose(coef_segments(ax)[0][:, 0],
+                               np.abs(path.coef_path_).sum(axis=0))
+
+
+def test_path_of_models_fitted_on_sparse_data(diabetes):
+    """The path a fastreg model keeps is drawn for a sparse X too (never densified;
+    the y label from the sparse columns' spreads)."""
+    from scipy import sparse
+
+    X, y = diabetes
+    Xs = sparse.csr_matrix(X / X.std(axis=0))
+    cv = fastreg.LassoCV(cv=3, alphas=20).fit(Xs, y)
+    ax = render(plot_path(cv, Xs, y, xvar="dev", ax=new_ax()))
+    assert ax.get_ylabel() == "coefficient (standardized features)"
+    np.testing.assert_allclose(coef_segments(ax)[0][:, 0], cv.summary().percent_dev
+                               / 100, atol=0.006)
+    ax = render(plot_path(fastreg.LassoPath(alphas=20).fit(Xs, y), ax=new_ax()))
+    assert ax.get_ylabel() == "coefficient"
