@@ -202,7 +202,9 @@ class _Spectrum:
         design, Y = self.design, self.Y
         if self.wide:
             C = _cholesky_columns(self.gram, Y, alphas, self.kappa,
-                                  lambda C: design.dot(design.tdot(C)))
+                                  lambda C: design.dot(design.tdot(C)),
+                                  split=(design.tdot, design.dot,
+                                         np.sqrt(design.col_sq_norms())))
             coef = None if C is None else design.tdot(C).T
         else:
             W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa,
