@@ -125,17 +125,19 @@ class _Spectrum:
         s = self.sqrt_sw
         ss = sq_norm(s)
         fit = matmul(Mi, DY).reshape(-1, k, t)
-        diag = matmul(Mi * Mi, D)                                 # (rows, k)
+        diag = matmul(np.square(Mi), D)                           # (rows, k)
         if self.wide:
             c = fit
             if DQs is not None:
                 diag -= matmul(Mi, DQs) * (s[i] / ss)[:, None]
         else:
-            c = self.Y[i, None, :] - fit
-            diag = 1.0 - diag
+            # (in place: these arrays are as large as the block's residuals)
+            c = np.subtract(self.Y[i, None, :], fit, out=fit)
             if self.fit_intercept:
-                diag -= (s[i] * s[i] / ss)[:, None]
-        return c / diag[:, :, None]
+                diag += (s[i] * s[i] / ss)[:, None]
+            diag = np.subtract(1.0, diag, out=diag)
+        c /= diag[:, :, None]
+        return c
 
     def _loo_factors(self, alphas):
         k = len(alphas)
@@ -176,12 +178,11 @@ class _Spectrum:
         D, DY, DQs = self._loo_factors(alphas)
         sums = np.zeros((k, t))
         step = self._row_step(len(self.lam) + 3 * k * t)
-        root = np.sqrt(scale)
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
-            res = self._loo_rows(i, self._rows(i), D, DY, DQs) / root
+            res = self._loo_rows(i, self._rows(i), D, DY, DQs)
             sums += np.einsum("ikt,ikt->kt", res, res)
-        return sums
+        return sums / scale
 
     def loo_blocks(self, alphas, size=1 << 22):
         """(indices, residuals (n, len(indices), t)) for consecutive blocks of alphas
