@@ -49,6 +49,7 @@ SPARSE_GRAM_DENSITY = 16
 # which stops well past its own certificate (tests/test_default_accuracy.py)
 EXTRA_DIGITS = 1e-3
 TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
+TIGHT_LIMIT = {np.dtype(np.float64): 1e-13, np.dtype(np.float32): 1e-6}
 # without an L1 term (l1_ratio=0) the problem is a ridge, solved exactly: from one SVD
 # of X while it costs at most this many flops (n p min(n, p)), else from one
 # eigendecomposition of the Gram matrix
@@ -500,10 +501,17 @@ def ridge_solve(l2s, *, X=None, Y=None, gram=None, XY=None, yy=None, pf=None):
 
 def working_tol(tol, dtype):
     """The relative duality gap the kernel is asked for, given the user's ``tol``:
-    ``min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR))``. Every solution the kernel
+    ``min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR))``; below TIGHTEN_FLOOR (a tol
+    asked for), ``tol * max(EXTRA_DIGITS, tol / TIGHTEN_FLOOR)`` (the extra digits grow
+    back from none at the floor to EXTRA_DIGITS three decades below it), but not below
+    TIGHT_LIMIT (rounding) unless tol itself is. Every solution the kernel
     returns as converged also meets ``tol`` itself, which is what ``converged`` and the
     ConvergenceWarning refer to."""
-    return min(tol, max(tol * EXTRA_DIGITS, TIGHTEN_FLOOR[np.dtype(dtype)]))
+    floor = TIGHTEN_FLOOR[np.dtype(dtype)]
+    if tol >= floor:
+        return min(tol, max(tol * EXTRA_DIGITS, floor))
+    return max(tol * max(EXTRA_DIGITS, tol / floor),
+               min(tol, TIGHT_LIMIT[np.dtype(dtype)]))
 
 
 def unreachable(converged, n_iters, max_iter):
