@@ -343,7 +343,10 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
         X_offset = np.mean(X, axis=0, dtype=np.float64)
     else:
         X_offset = np.asarray(swr @ X, dtype=np.float64) / n_samples
-    Xc = np.empty(X.shape, order="F")
+    # wide C-ordered X: the copy stays C-ordered (X Xc^T is then a product of
+    # contiguous rows, 3x faster than of Fortran columns on leukemia's 72 x 7129)
+    wide_c = n_samples < n_features and X.flags.c_contiguous
+    Xc = np.empty(X.shape, order="C" if wide_c else "F")
     if fit_intercept:
         np.subtract(X, X_offset, out=Xc)
     else:
