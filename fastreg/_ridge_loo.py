@@ -15,11 +15,11 @@ from ._ridge_solvers import (
     _RCOND_MIN,
     _cholesky_columns,
     _jacobi_svd,
-    _power_of_two,
     _solve_svd,
     _spectral_filter,
     _svd,
     badly_scaled,
+    equilibrated_cholesky,
 )
 from ._threads import kernel_scope
 
@@ -265,21 +265,12 @@ class _DirectLOO:
     def _factor(self, a):
         """Cholesky factor of the equilibrated d (G + a I) d: (c, d), or False."""
         G = self.G
-        m = G.shape[0]
-        diag = G.diagonal() + a
-        d = 1.0 / _power_of_two(np.sqrt(diag))
-        F = np.array(G, order="F", copy=True)
-        F.flat[:: m + 1] += a
-        F *= d[:, None]
-        F *= d[None, :]
-        anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
-            if m else 0.0
-        c, info = lapack.dpotrf(F, lower=0, clean=1, overwrite_a=1)
-        if info != 0:
+        factor = equilibrated_cholesky(np.array(G, order="F", copy=True),
+                                       np.full(G.shape[0], float(a)), G.diagonal())
+        if factor is None or not factor[2] >= _RCOND_MIN:
             return False
-        rcond, info = lapack.dpocon(c, anorm, uplo="U") if m else (1.0, 0)
-        if info != 0 or not rcond >= _RCOND_MIN:
-            return False
+        c, d, _ = factor
+        # (dtrsm reads the upper triangle only)
         self.factors[float(a)] = (c, d)
         return True
 

@@ -57,6 +57,35 @@ def _power_of_two(v):
     return out
 
 
+def equilibrated_cholesky(F, shift, diag):
+    """Cholesky factor of d (F + diag(shift)) d, in place in F (Fortran, upper
+    triangle valid), d the powers of two nearest to 1 / sqrt(diag + shift) (exact
+    scaling; see _cholesky_columns). Returns (c, d, rcond), c upper triangular with
+    c^T c the equilibrated matrix and rcond LAPACK's estimate of its reciprocal
+    condition number; None when the factorization fails."""
+    m = F.shape[0]
+    F.flat[:: m + 1] += shift
+    d = 1.0 / _power_of_two(np.sqrt(diag + shift))
+    F *= d[:, None]
+    F *= d[None, :]
+    # the 1-norm of the symmetric matrix is at most its upper triangle's largest
+    # column sum plus its largest row sum (an overestimate by at most 2x):
+    # U = np.abs(np.triu(F)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
+    anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
+        if m else 0.0
+    # c = linalg.cholesky(F) (upper: c^T c = F), in place
+    c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    if info != 0:
+        return None
+    if m == 0:
+        return c, d, 1.0
+    # rcond ~ 1 / (||F||_1 ||F^{-1}||_1), estimated from c
+    rcond, info = lapack.dpocon(c, anorm, uplo="U")
+    if info != 0 or not rcond > 0:
+        return None
+    return c, d, rcond
+
+
 def _refine_backward(c, d, B, z, shift, split, rho):
     """Iterative refinement of z, (M + diag(shift)) z = B with M = outer(inner(.)) =
     Xc Xc^T the Gram matrix of a wide design, from the Cholesky factor c of the
@@ -145,23 +174,10 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
     for i, (a, cols) in enumerate(groups):
         last = i == len(groups) - 1
         F = M if last and M.flags.f_contiguous else np.array(M, order="F", copy=True)
-        F.flat[:: m + 1] += a * pen
-        d = 1.0 / _power_of_two(np.sqrt(diag + a * pen))
-        F *= d[:, None]
-        F *= d[None, :]
-        # the 1-norm of the symmetric matrix is at most its upper triangle's largest
-        # column sum plus its largest row sum (an overestimate by at most 2x):
-        # U = np.abs(np.triu(F)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
-        anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
-            if m else 0.0
-        # c = linalg.cholesky(F) (upper: c^T c = F), in place
-        c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
+        factor = equilibrated_cholesky(F, a * pen, diag)
+        if factor is None:
             return None
-        # rcond ~ 1 / (||F||_1 ||F^{-1}||_1), estimated from c
-        rcond, info = lapack.dpocon(c, anorm, uplo="U")
-        if info != 0 or not rcond > 0:
-            return None
+        c, d, rcond = factor
         if not rcond >= _RCOND_MIN and (split is None or m == 0):
             return None
         # z = d * linalg.cho_solve((c, False), d * B[:, cols])
