@@ -23,6 +23,7 @@ from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._engine import solve_arrays, warn_not_converged
+from ._linalg import sq_norm
 from ._ridge_design import _full
 
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
@@ -45,6 +46,9 @@ _REFINE_RHO = 0.05
 _BACKWARD = 4.0
 _BACKWARD_STEPS = 8
 _CANCEL = 1e-9
+# the wide dual keeps X's implicit centering while ||X||_F^2 is at most this many
+# times ||Xc||_F^2 (the rounding of implicit centering relative to that of Xc)
+_IMPLICIT_MAX = 16.0
 
 
 def _power_of_two(v):
@@ -233,12 +237,19 @@ def _solve_cholesky(design, Y, alphas):
         return None if W is None else W.T
     # p > n: w = Xc^T (Xc Xc^T + alpha I)^{-1} y
     if design.centered and not design.sparse:
-        # centered explicitly: a copy of X costs 1 / n_samples of the product X X^T,
-        # and the refinement's residuals (below) are then those of Xc, not of X
+        # X's squares far above its centered ones: the implicit centering of X X^T
+        # and of the refinement's residuals (below) would round at the size of X,
+        # not of Xc. Centered explicitly then (a copy of X: 1 / n_samples of the
+        # work of X X^T); otherwise X is not copied.
         if not np.all(np.isfinite(design.mu)):
             design.finite = False          # NaN or infinity in X
             return None
-        design = design.explicit()
+        A = design.A
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw = float(np.einsum("ij,ij->", A, A))
+            centered = raw - sq_norm(design.sqrt_sw) * sq_norm(design.mu)
+        if not raw <= _IMPLICIT_MAX * centered:
+            design = design.explicit()
     K = design.gram_samples()
     if not design.finite:
         return None
