@@ -35,7 +35,7 @@ from sklearn.utils import assert_all_finite
 
 from ._base import LinearPredictMixin
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
-from ._ridge_loo import _Spectrum
+from ._ridge_loo import _Spectrum, loo_solver
 from ._ridge_positive import _solve_positive
 from ._ridge_solvers import (
     _solve_cd,
@@ -592,8 +592,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
             else:
                 mode = "svd"
         design, Yc, X_offset, y_offset, scale = _prepare(X, Y, self.fit_intercept, sw)
-        spectrum = _Spectrum(design, Yc, mode, self.fit_intercept,
-                             alpha_min=scale * float(np.min(alphas)))
+        spectrum = loo_solver(design, Yc, mode, self.fit_intercept, scale * alphas)
         per_target = self.alpha_per_target and n_y > 1
         results = np.empty((n_samples * n_y, len(alphas))) if self.store_cv_results \
             else None

@@ -254,10 +254,18 @@ class _Design:
         return design
 
     def explicit(self):
-        """The same design with dense X centered explicitly (no cancellation)."""
+        """The same design with dense X centered explicitly (no cancellation): a
+        copy in X's own memory order (a C-ordered X is not transposed)."""
         if self.sparse or not self.centered:
             return self
-        return _Design(self.fortran(), None, self.sqrt_sw)
+        A, mu = self.A, self.mu
+        if not A.flags.c_contiguous or A.flags.f_contiguous:
+            return _Design(self.fortran(), None, self.sqrt_sw)
+        s = self.sqrt_sw
+        shift = mu[None, :] if np.all(s == 1) else np.multiply.outer(s, mu)
+        Xc = np.empty(A.shape)                         # C order, like A
+        np.subtract(A, shift, out=Xc)
+        return _Design(Xc, None, s)
 
 
 def _prepare(X, Y, fit_intercept, sw, implicit=False):
@@ -335,7 +343,10 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
         X_offset = np.mean(X, axis=0, dtype=np.float64)
     else:
         X_offset = np.asarray(swr @ X, dtype=np.float64) / n_samples
-    Xc = np.empty(X.shape, order="F")
+    # wide C-ordered X: the copy stays C-ordered (X Xc^T is then a product of
+    # contiguous rows, 3x faster than of Fortran columns on leukemia's 72 x 7129)
+    wide_c = n_samples < n_features and X.flags.c_contiguous
+    Xc = np.empty(X.shape, order="C" if wide_c else "F")
     if fit_intercept:
         np.subtract(X, X_offset, out=Xc)
     else:

@@ -23,6 +23,7 @@ from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._engine import solve_arrays, warn_not_converged
+from ._linalg import sq_norm
 from ._ridge_design import _full
 
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
@@ -36,6 +37,18 @@ _REFINED = 1e-10
 # refinement steps at most: each shrinks the error by about kappa eps / rcond (< 0.1),
 # so a few reach rounding; more would mean the refinement is not converging
 _REFINE_STEPS = 4
+# below _RCOND_MIN, with the two halves of the Gram product (``split``: the dual
+# system of a wide design), Cholesky is still used when eps / rcond (the error
+# contraction of one refinement step) is at most _REFINE_RHO, refined until the
+# residual is within _BACKWARD eps of its own rounding bound, in at most
+# _BACKWARD_STEPS corrections (see _refine_backward)
+_REFINE_RHO = 0.05
+_BACKWARD = 4.0
+_BACKWARD_STEPS = 8
+_CANCEL = 1e-9
+# the wide dual keeps X's implicit centering while ||X||_F^2 is at most this many
+# times ||Xc||_F^2 (the rounding of implicit centering relative to that of Xc)
+_IMPLICIT_MAX = 16.0
 
 
 def _power_of_two(v):
@@ -48,7 +61,90 @@ def _power_of_two(v):
     return out
 
 
-def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None):
+def equilibrated_cholesky(F, shift, diag):
+    """Cholesky factor of d (F + diag(shift)) d, in place in F (Fortran, upper
+    triangle valid), d the powers of two nearest to 1 / sqrt(diag + shift) (exact
+    scaling; see _cholesky_columns). Returns (c, d, rcond), c upper triangular with
+    c^T c the equilibrated matrix and rcond LAPACK's estimate of its reciprocal
+    condition number; None when the factorization fails."""
+    m = F.shape[0]
+    F.flat[:: m + 1] += shift
+    d = 1.0 / _power_of_two(np.sqrt(diag + shift))
+    F *= d[:, None]
+    F *= d[None, :]
+    # the 1-norm of the symmetric matrix is at most its upper triangle's largest
+    # column sum plus its largest row sum (an overestimate by at most 2x):
+    # U = np.abs(np.triu(F)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
+    anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
+        if m else 0.0
+    # c = linalg.cholesky(F) (upper: c^T c = F), in place
+    c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    if info != 0:
+        return None
+    if m == 0:
+        return c, d, 1.0
+    # rcond ~ 1 / (||F||_1 ||F^{-1}||_1), estimated from c
+    rcond, info = lapack.dpocon(c, anorm, uplo="U")
+    if info != 0 or not rcond > 0:
+        return None
+    return c, d, rcond
+
+
+def _refine_backward(c, d, B, z, shift, split, rho):
+    """Iterative refinement of z, (M + diag(shift)) z = B with M = outer(inner(.)) =
+    Xc Xc^T the Gram matrix of a wide design, from the Cholesky factor c of the
+    equilibrated matrix d (M + diag(shift)) d; returns z, or None when it does not
+    converge. Residuals come from the products with Xc (``split``), whose rounding is
+    that of Xc itself, not that of the squared, ill-conditioned M.
+
+    What the caller uses is v = inner(z) = Xc^T z (the coefficients): z is accepted
+    once a correction moves v by at most _BACKWARD eps (||Xc||_F ||z|| + ||v||) in
+    every column, the rounding of computing v = Xc^T z at all, i.e. of an exact
+    solve on X perturbed at rounding (a backward-stable solve; the SVD's error is of
+    that size). A correction of the residual r moves v by Xc^T (M + alpha I)^-1 r,
+    so what remains of the error is about ``rho`` (the contraction of one step: eps
+    times the condition number of the equilibrated matrix, with the rounding of
+    implicit centering) times the last correction. Refused (None) when rho exceeds
+    _REFINE_RHO, when a correction does not shrink by half, or after
+    _BACKWARD_STEPS corrections."""
+    if not rho <= _REFINE_RHO:
+        return None
+    inner, outer, norms = split
+    eps = np.finfo(np.float64).eps
+    v = inner(z)
+    last = np.inf
+    for _ in range(_BACKWARD_STEPS):
+        residual = B - outer(v) - shift[:, None] * z
+        dz, info = lapack.dpotrs(c, d[:, None] * residual, lower=0)
+        if info != 0:
+            return None
+        dz *= d[:, None]
+        dv = inner(dz)
+        z = z + dz
+        v = v + dv
+        # rounding of v = Xc^T z, entry by entry: |x_j|^T |z| <= ||x_j|| ||z||
+        floor = eps * (norms[:, None] * np.sqrt(np.einsum("ij,ij->j", z, z))
+                       + np.abs(v))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(dv == 0, 0.0, np.abs(dv) / floor)
+        worst = np.max(ratio) if ratio.size else 0.0
+        if not np.isfinite(worst):
+            return None
+        if worst <= _BACKWARD:
+            # the product Xc^T z itself rounds each coefficient by up to
+            # eps ||x_j|| ||z||: refused where that is above _CANCEL of it
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lost = np.where(norms[:, None] == 0, 0.0,
+                                eps * norms[:, None] * np.sqrt(
+                                    np.einsum("ij,ij->j", z, z)) / np.abs(v))
+            return z if np.max(lost, initial=0.0) <= _CANCEL else None
+        if worst > 0.5 * last:
+            return None
+        last = worst
+    return None
+
+
+def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=None):
     """Z with (M + alphas[k] diag(pen)) Z[:, k] = B[:, k] from the upper triangle of M
     (pen: ones when None): one LAPACK factorization per distinct alpha, the last one
     in place (M is consumed). None when a factorization fails or is ill-conditioned
@@ -82,22 +178,11 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None):
     for i, (a, cols) in enumerate(groups):
         last = i == len(groups) - 1
         F = M if last and M.flags.f_contiguous else np.array(M, order="F", copy=True)
-        F.flat[:: m + 1] += a * pen
-        d = 1.0 / _power_of_two(np.sqrt(diag + a * pen))
-        F *= d[:, None]
-        F *= d[None, :]
-        # the 1-norm of the symmetric matrix is at most its upper triangle's largest
-        # column sum plus its largest row sum (an overestimate by at most 2x):
-        # U = np.abs(np.triu(F)); anorm = U.sum(axis=0).max() + U.sum(axis=1).max()
-        anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
-            if m else 0.0
-        # c = linalg.cholesky(F) (upper: c^T c = F), in place
-        c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
+        factor = equilibrated_cholesky(F, a * pen, diag)
+        if factor is None:
             return None
-        # rcond ~ 1 / (||F||_1 ||F^{-1}||_1), estimated from c
-        rcond, info = lapack.dpocon(c, anorm, uplo="U")
-        if info != 0 or not rcond >= _RCOND_MIN:
+        c, d, rcond = factor
+        if not rcond >= _RCOND_MIN and (split is None or m == 0):
             return None
         # z = d * linalg.cho_solve((c, False), d * B[:, cols])
         z, info = lapack.dpotrs(c, d[:, None] * B[:, cols], lower=0)
@@ -111,7 +196,15 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None):
         else:
             k = kappa
         error = k * eps / rcond
-        if error > _REFINE_FROM:
+        refined = None
+        if split is not None and (k + 1.0) * eps / rcond > _REFINE_FROM:
+            refined = _refine_backward(c, d, B[:, cols], z, a * pen, split,
+                                       (k + 1.0) * eps / rcond)
+            if refined is None and not rcond >= _RCOND_MIN:
+                return None
+        if refined is not None:
+            z = refined
+        elif error > _REFINE_FROM:
             if gram_times is None or error > 0.1:
                 return None
             change = np.inf
@@ -143,11 +236,27 @@ def _solve_cholesky(design, Y, alphas):
                               lambda Z: design.tdot(design.dot(Z)))
         return None if W is None else W.T
     # p > n: w = Xc^T (Xc Xc^T + alpha I)^{-1} y
+    if design.centered and not design.sparse:
+        # X's squares far above its centered ones: the implicit centering of X X^T
+        # and of the refinement's residuals (below) would round at the size of X,
+        # not of Xc. Centered explicitly then (a copy of X: 1 / n_samples of the
+        # work of X X^T); otherwise X is not copied.
+        if not np.all(np.isfinite(design.mu)):
+            design.finite = False          # NaN or infinity in X
+            return None
+        A = design.A
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw = float(np.einsum("ij,ij->", A, A))
+            centered = raw - sq_norm(design.sqrt_sw) * sq_norm(design.mu)
+        if not raw <= _IMPLICIT_MAX * centered:
+            design = design.explicit()
     K = design.gram_samples()
     if not design.finite:
         return None
     C = _cholesky_columns(K, Y, alphas, design.kappa,
-                          lambda C: design.dot(design.tdot(C)))
+                          lambda C: design.dot(design.tdot(C)),
+                          split=(design.tdot, design.dot,
+                                 np.sqrt(design.col_sq_norms())))
     return None if C is None else design.tdot(C).T
 
 

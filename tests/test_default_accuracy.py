@@ -146,17 +146,23 @@ def test_synthetic(kind):
 
 def test_working_tol():
     """The kernel's target: three more digits, never below 1e-8 (float64) / 1e-5
-    (float32) unless asked, and never looser than tol."""
+    (float32) unless asked; below that the extra digits grow back (two at 1e-10,
+    three from 1e-11), not below 1e-13 / 1e-6 unless tol is; never looser than
+    tol."""
     from fastreg._engine import working_tol
     f64, f32 = np.float64, np.float32
     assert working_tol(1e-4, f64) == pytest.approx(1e-7)
     assert working_tol(1e-2, f64) == pytest.approx(1e-5)
     assert working_tol(1e-8, f64) == 1e-8
-    assert working_tol(1e-12, f64) == 1e-12
+    assert working_tol(1e-10, f64) == pytest.approx(1e-12)
+    assert working_tol(1e-11, f64) == pytest.approx(1e-13)
+    assert working_tol(1e-12, f64) == 1e-13
+    assert working_tol(1e-15, f64) == 1e-15
     assert working_tol(1e-4, f32) == 1e-5
-    assert working_tol(1e-6, f32) == 1e-6
-    for tol in (1e-1, 1e-4, 1e-7, 1e-9):
+    assert working_tol(1e-6, f32) == pytest.approx(1e-6)
+    for tol in (1e-1, 1e-4, 1e-7, 1e-9, 1e-10, 1e-12, 1e-16):
         assert working_tol(tol, f64) <= tol
+        assert working_tol(tol, f32) <= tol
 
 
 def test_dual_gap_not_negative():
