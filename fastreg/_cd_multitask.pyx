@@ -42,7 +42,9 @@ Algorithm (the single-task kernel's, ``_cd_fast.pyx``, with rows W_j as blocks):
   until they are solved, then a sweep over W again), Anderson-accelerated on the
   nonzero rows (Bertrand & Massias 2021, alg. 1) with an objective check; on a small
   working set (|W| <= n_samples, or always in Gram mode) the updates act on
-  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T));
+  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T)), in naive
+  mode from the single-task kernel's cache of products of the columns that entered
+  the working sets so far (_cd_gram._slot_block);
 * naive mode: residual R = Y - X W (recomputed from W at every outer iteration, so
   that the gap is that of W), gradient X^T R by one GEMM; Gram mode: gradient
   X^T Y - G W, with G either given in full or built lazily: the column X^T x_j is
@@ -68,13 +70,13 @@ from ._cd_common cimport (
     _next_pos, _row_nonzero, _active_rows, _hist_put, _anderson_point, _ws_close,
 )
 from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN
-from ._cd_gram cimport _ensure_cols, _gram_gather
+from ._cd_gram cimport _ensure_cols, _gram_gather, _slot_block
 from ._cd_abort cimport _poll
 from ._cd_entry cimport (
     _check_path, _check_blas_sizes, _set_common, _buf, _gram_init, _inner_alloc,
     _cand_alloc, _path_free, _path_raise,
 )
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger
 
 
 # The problem and working-set state are _cd_problem.pxd's Problem and Inner (with
@@ -574,7 +576,6 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
-    cdef floating* XW
     cdef int i, t, m = S.m, T = P.T
     for i in range(m):
         # wW[i] = W[W_i]  (row of T)
@@ -594,15 +595,10 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
                 (<floating*> S.bW)[i + <size_t> t * m] = \
                     (<floating*> P.Xy)[S.W[i] + <size_t> t * P.p]
     else:
-        if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
-                     sizeof(floating)):
+        # G[W, W] = X_W^T X_W: the slot cache's products (_cd_gram), computed only for
+        # the features new to the working sets of the path
+        if _slot_block(P, S, m, GW) < 0:
             return -1
-        XW = <floating*> S.XW
-        for i in range(m):
-            # XW[:, i] = X[:, W[i]]
-            _copy(P.n, _xcol(P, <floating*> P.X, S.W[i]), XW + <size_t> i * P.n)
-        # G[W, W] = X_W.T @ X_W
-        _syrk_t(m, P.n, XW, P.n, GW, m)
         # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
         for t in range(T):
             for i in range(m):

@@ -163,8 +163,6 @@ cdef struct Inner:
     double* l2W
     double* loW
     double* hiW
-    # multi-task: (T,) scratch of a block update; allocated entries of XW when it
-    # holds the gathered columns X[:, W] (naive problem, Gram inner mode)
+    # multi-task: (T,) scratch of a block update
     void* z
     void* delta
-    size_t xw_cap
