@@ -214,10 +214,8 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         else:
             init = None
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
-        # one alpha from a cold start: residual updates, covariance updates on the
-        # G[W, W] blocks of the working sets (as the single-target estimators)
-        strategy = update_strategy("auto", n_samples, n_features, 1,
-                                   single_alpha_fit=init is None)
+        # one alpha: covariance updates on lazily built Gram columns when n > p
+        strategy = update_strategy("auto", n_samples, n_features, 1)
         coefs, gaps, n_iter, converged, tol_abs = solve_multitask(
             l1_ratio=l1_ratio, alphas=[self.alpha], **multitask_arrays(prep, strategy),
             coef_init=init, tol=self.tol, max_iter=self.max_iter,

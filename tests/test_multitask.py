@@ -522,27 +522,3 @@ def test_sparse_X_path(shape):
     assert_allclose(a_s, a_r, rtol=1e-12)
     assert_allclose(c_s, c_d, atol=1e-8 * np.max(np.abs(c_d)))
     assert np.all(g_s <= 1e-12 * np.sum(Y ** 2) / n * (1 + 1e-6))
-
-
-def test_single_alpha_fit_builds_no_gram_columns(monkeypatch):
-    """A one-alpha fit from a cold start on tall X uses residual updates (G[W, W] blocks
-    of the working sets, as the single-target estimators): lazily built Gram columns
-    held a gathered copy of up to all of X's columns at once (RSS 1.5x X in
-    bench/memory.py); a warm start keeps the Gram columns. Same solution either way."""
-    import fastreg._multitask as mt
-    calls = []
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs.get("use_gram"))
-        return solve_multitask(*args, **kwargs)
-
-    monkeypatch.setattr(mt, "solve_multitask", spy)
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((400, 30))
-    Y = X[:, :5] @ rng.standard_normal((5, 3)) + 0.1 * rng.standard_normal((400, 3))
-    est = fastreg.MultiTaskLasso(alpha=0.05, tol=1e-10).fit(X, Y)
-    assert calls == [False]
-    ref = sk.MultiTaskLasso(alpha=0.05, tol=1e-10, max_iter=10000).fit(X, Y)
-    assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
-    est.set_params(warm_start=True, alpha=0.04).fit(X, Y)
-    assert calls == [False, True]
