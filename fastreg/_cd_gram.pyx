@@ -7,9 +7,7 @@ from libc.string cimport memcpy
 
 from ._blas cimport _copy, _gemm_tn, _syrk_upper
 from ._cd_common cimport GramCache, _gcol
-from ._cd_problem cimport (
-    Problem, Inner, PANEL_MIN_ROWS, PANEL_ELEMS, PAR_MIN_ONCE, GRAM_CHUNK_MIN,
-)
+from ._cd_problem cimport Problem, Inner, PANEL_MIN_ROWS, PANEL_ELEMS, PAR_MIN_ONCE
 from ._cd_columns cimport _sdot, _xcopy, _xcopy_rows
 from ._cd_passes cimport _chunks
 
@@ -56,12 +54,12 @@ cdef int _gram_gather(GramCache* C, const floating* X, int n, const int* W, int 
 
 cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
                       int k) noexcept nogil:
-    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with a GEMM per
-    chunk of new columns (X: (n, C.p) Fortran).
+    """Lazy Gram: compute the missing columns X^T x_j, j in feats, with one GEMM
+    (X: (n, C.p) Fortran).
 
     Returns -1 if memory could not be allocated.
     """
-    cdef int i, j, n_new = 0, new_cap, p = C.p, chunk
+    cdef int i, j, n_new = 0, new_cap, p = C.p
     cdef floating* block
     cdef floating* dest
     cdef void* grown
@@ -80,10 +78,7 @@ cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
             return -1
         C.Gcols = grown
         C.cap = new_cap
-    # the new columns of X gathered by chunks (a bounded buffer, not a copy
-    # of up to all of X), one GEMM per chunk
-    chunk = min(n_new, max(GRAM_CHUNK_MIN, PANEL_ELEMS // max(n, 1)))
-    block = <floating*> malloc(<size_t> chunk * n * sizeof(floating))
+    block = <floating*> malloc(<size_t> n_new * n * sizeof(floating))
     if block == NULL:
         return -1
     n_new = 0
@@ -94,12 +89,10 @@ cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
             _copy(n, X + <size_t> j * n, block + <size_t> n_new * n)
             C.slot[j] = C.n_cols + n_new
             n_new += 1
-        if n_new == chunk or (n_new > 0 and i == k - 1):
-            dest = (<floating*> C.Gcols) + <size_t> C.n_cols * p
-            # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
-            _gemm_tn(p, n_new, n, X, n, block, n, dest, p)
-            C.n_cols += n_new
-            n_new = 0
+    dest = (<floating*> C.Gcols) + <size_t> C.n_cols * p
+    # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
+    _gemm_tn(p, n_new, n, X, n, block, n, dest, p)
+    C.n_cols += n_new
     free(block)
     return 0
 

@@ -22,9 +22,6 @@ cdef enum:
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
     PANEL_ELEMS = 1 << 17   # elements of one panel (1 MiB in float64)
-    # _ensure_cols gathers the new columns of X by chunks of PANEL_ELEMS elements, at
-    # least this many columns (a GEMM of fewer columns runs below its speed)
-    GRAM_CHUNK_MIN = 16
 
 
 # Passes over all of a dense X below these sizes (elements) stay on one thread (see
