@@ -125,6 +125,7 @@ class BuildExt(build_ext):
 # through .pxd files and call each other's cdef functions (listed lowest layer first).
 KERNELS = [
     "_cd_abort", "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_solver",
+    "_cd_entry",
     "_cd_fast", "_cd_multitask",
 ]
 

@@ -5,7 +5,7 @@ Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
 from cython cimport floating
 from libc.math cimport INFINITY, fabs, sqrt
 from libc.stdint cimport uint32_t
-from libc.stdlib cimport realloc
+from libc.stdlib cimport realloc, qsort
 
 
 # the stall rule of both kernels: a gap that has set no new low (by a fraction
@@ -239,3 +239,138 @@ cdef inline bint _anderson_weights(const floating* hist, size_t L, int K, double
     for k in range(K):
         c[k] = c[k] / ctot
     return True
+
+
+# --- pieces of the solver loop both kernels run (rows of T values per position: the
+# single-task kernel is T = 1)
+
+cdef struct StopState:
+    # the stall rule of an outer loop and whether screening still runs (_stop_now,
+    # _stop_after_check)
+    double best
+    int flat
+    bint stalled
+    bint screen
+
+
+cdef inline void _stop_init(StopState* st, bint screening) noexcept nogil:
+    st.best = INFINITY
+    st.flat = 0
+    st.stalled = False
+    st.screen = screening
+
+
+cdef inline bint _stop_now(StopState* st, double gap, double tol, double stall_gap,
+                           int n_iter, int max_iter) noexcept nogil:
+    """Whether the outer loop stops at this gap: tol reached, no sweeps left, or the
+    gap, below stall_gap, has stalled (st.stalled)."""
+    st.stalled = _stalled(gap, stall_gap, &st.best, &st.flat)
+    return gap <= tol or n_iter >= max_iter or st.stalled
+
+
+cdef inline bint _stop_after_check(StopState* st, double gap, double gap0, double tol,
+                                   double gap_rnd, int n_iter,
+                                   int max_iter) noexcept nogil:
+    """The stop decision again once the features set aside by screening were checked
+    (gap0: the gap before): a stall stands unless they raised the gap; if they did,
+    their gap is the full problem's from here on (no more screening, which would set
+    them aside again, and a new stall count)."""
+    cdef bint stop = gap <= tol or n_iter >= max_iter or \
+        (st.stalled and gap <= max(gap0, 0.0) / STALL_DROP + gap_rnd)
+    if st.stalled and not stop:
+        st.best = INFINITY
+        st.flat = 0
+        st.screen = False
+    return stop
+
+
+cdef inline int _next_pos(const int* pos, int k, int t, bint random,
+                          uint32_t* rng) noexcept nogil:
+    """The t-th position of a sweep over pos[:k]: in order, or drawn at random (with
+    replacement)."""
+    if random:
+        return pos[_rand_int(k, rng)]
+    return pos[t]
+
+
+cdef inline bint _row_nonzero(int T, const floating* w) noexcept nogil:
+    """Whether a row of T values has a nonzero entry."""
+    cdef int t
+    for t in range(T):
+        if w[t] != 0:
+            return True
+    return False
+
+
+cdef inline int _active_rows(int m, int T, const floating* wW, int* act) noexcept nogil:
+    """act[:nA] = the positions i < m whose row wW[i * T : (i + 1) * T] is nonzero;
+    returns nA."""
+    cdef int i, nA = 0
+    for i in range(m):
+        if _row_nonzero(T, wW + <size_t> i * T):
+            act[nA] = i
+            nA += 1
+    return nA
+
+
+cdef inline void _hist_put(floating* h, const floating* wW, const int* act, int nA,
+                           int T) noexcept nogil:
+    """h[t * T : (t + 1) * T] = the row of position act[t], t < nA (an iterate of the
+    active rows, kept for Anderson extrapolation)."""
+    cdef int t, c
+    for t in range(nA):
+        for c in range(T):
+            h[<size_t> t * T + c] = wW[<size_t> act[t] * T + c]
+
+
+cdef inline void _anderson_point(const floating* hist, int nA, int T, int K,
+                                 const double* z, const int* act, const floating* wW,
+                                 floating* wacc, int m) noexcept nogil:
+    """wacc = the Anderson extrapolation sum_k z_k x_{k+1} of the iterates hist (K + 1
+    of nA rows of T) on the active rows act[:nA], wW on the other rows of the m
+    positions; an active row that is exactly zero in the last iterate stays zero."""
+    cdef size_t L = <size_t> nA * T
+    cdef int t, c, k, i
+    cdef double s
+    for i in range(m * T):
+        wacc[i] = wW[i]
+    for t in range(nA):
+        i = act[t]
+        if not _row_nonzero(T, hist + K * L + <size_t> t * T):
+            for c in range(T):
+                wacc[<size_t> i * T + c] = 0
+            continue
+        for c in range(T):
+            s = 0
+            for k in range(K):
+                s += z[k] * hist[(k + 1) * L + <size_t> t * T + c]
+            wacc[<size_t> i * T + c] = <floating> s
+
+
+cdef inline int _ws_close(int* W, int m, int* ws_size) noexcept nogil:
+    """Sort the working set W[:m] and let the size it may grow to be at least m;
+    returns m."""
+    if m == 0:
+        return 0
+    qsort(W, m, sizeof(int), _cmp_int)
+    ws_size[0] = max(ws_size[0], m)
+    return m
+
+
+cdef inline bint _inner_done(double gap_W, double eps, double gap_eps, int sweeps,
+                             int budget, double* best, int* flat) noexcept nogil:
+    """Whether an inner solve stops after a sweep over W: its gap reached eps or
+    rounding noise (gap_eps), no sweeps left, or the gap stalled (_stalled: eps may be
+    below what rounding lets the gap of W certify; the outer loop then decides)."""
+    return gap_W <= eps or gap_W <= gap_eps or sweeps >= budget or \
+        _stalled(gap_W, INFINITY, best, flat)
+
+
+cdef inline bint _phase_done(double gap_A, double gap_A_prev, double eps,
+                             double gap_rnd) noexcept nogil:
+    """Whether an active phase (sweeps over the nonzero part of W) is over after an
+    Anderson block: that part is solved, or as solved as rounding allows (its gap at
+    rounding level, or no longer dropping by 1 - STALL_DROP_A: rounding can make it
+    drift down for ever); the inner solve then goes back to a sweep over W."""
+    return gap_A <= eps or gap_A <= gap_rnd or \
+        gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev)

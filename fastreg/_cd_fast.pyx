@@ -60,20 +60,24 @@ multi-task kernel: Gram columns, working-set selection, Anderson weights), _cd_p
 (OpenMP passes over X, column_stats; C helpers in _cd_passes.h), _cd_gram (Gram
 columns and G[W, W] caches), _cd_gap (gaps and certification), _cd_inner (coordinate
 updates, Anderson, path extrapolation), _cd_exact (the exact active-set solve),
-_cd_solver (the solver loop), and this module (the entry point).
+_cd_solver (the solver loop), _cd_entry (the entry-point set-up shared with the
+multi-task kernel) and this module (the entry point).
 """
 from cython cimport floating
-from libc.math cimport INFINITY, sqrt
-from libc.stdlib cimport malloc, free
+from libc.math cimport INFINITY
+from libc.stdlib cimport free
 from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset
 
 import numpy as np
 
 from ._blas cimport _copy
-from ._cd_abort cimport _abort_init, _abort_raise
 from ._cd_common cimport ScoreIdx, _nonzero_columns
-from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K
+from ._cd_entry cimport (
+    _check_path, _set_common, _buf, _ibuf, _gram_init, _inner_alloc, _cand_alloc,
+    _path_free, _path_raise,
+)
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
@@ -155,9 +159,6 @@ cdef int _check_sizes(int n, int p, const double[::1] l1s, const double[::1] l2s
     cdef int n_alphas = l1s.shape[0]
     if p == 0:
         raise ValueError("at least one feature is required")
-    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
-            n_iters.shape[0] != n_alphas:
-        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
     if coefs.shape[0] != p or coefs.shape[1] != n_alphas:
         raise ValueError("coefs must have shape (w.shape[0], len(l1s))")
     if norms.shape[0] != p:
@@ -170,6 +171,50 @@ cdef int _check_sizes(int n, int p, const double[::1] l1s, const double[::1] l2s
         raise ValueError("g0 must have shape (w.shape[0],)")
     if y is not None and y_of_X and y.shape[0] != n:
         raise ValueError("y must have shape (X.shape[0],)")
+    return 0
+
+
+cdef int _check_modes(int n, int p, const floating[:, :] X, const floating[:, ::1] G,
+                      const floating[::1] y, bint use_gram, const floating[::1] Xmean,
+                      const floating[::1] X_data, const int32_t[::1] X_indices,
+                      const int64_t[::1] X_indptr, const floating[::1, :] Q,
+                      const floating[::1, :] B) except -1:
+    """The combinations of data arguments a mode accepts (O(1)): implicit centering
+    with residual updates only; sparse X with residual updates, its index arrays and
+    a non-empty y, without X, G or Xmean."""
+    if Xmean is not None and (use_gram or G is not None):
+        raise ValueError("Xmean (implicit centering) is for residual updates only")
+    if Xmean is not None and Xmean.shape[0] != p:
+        raise ValueError("Xmean must have shape (p,)")
+    if X_data is not None:
+        if X is not None or G is not None or use_gram or Xmean is not None:
+            raise ValueError("sparse X (X_data) is for residual updates, without X, G "
+                             "or Xmean")
+        if X_indices is None or X_indptr is None or y is None or n == 0:
+            raise ValueError("sparse X needs X_indices, X_indptr and a non-empty y")
+    elif X_indices is not None or X_indptr is not None or Q is not None or \
+            B is not None:
+        raise ValueError("X_indices, X_indptr, Q and B are for sparse X (X_data)")
+    return 0
+
+
+cdef int _set_data(Problem* P, const floating[:, :] X, const floating[::1] y,
+                   const floating[::1] Xy, const floating[::1] Xmean,
+                   bint lazy_gram) except -1:
+    """Dense X (if given), implicit centering, and the target of the mode into P
+    (P.mode set): y in naive mode, X^T y in Gram mode."""
+    if X is not None:
+        _set_dense(P, X, lazy_gram, Xmean)
+    if Xmean is not None:
+        P.Xmean = <void*> &Xmean[0]
+    if P.mode == NAIVE:
+        if y is None:
+            raise ValueError("y is required in naive mode")
+        P.y = <void*> &y[0]
+    elif Xy is None:
+        raise ValueError("Xy is required in Gram mode")
+    else:
+        P.Xy = <void*> &Xy[0]
     return 0
 
 
@@ -212,90 +257,69 @@ cdef int _set_dense(Problem* P, const floating[:, :] X, bint use_gram,
     return 0
 
 
-cdef object _ints(list keep, object shape, int fill=0):
-    """An int array filled with `fill`, appended to keep"""
-    a = np.full(shape, fill, dtype=np.intc)
-    keep.append(a)
-    return a
-
-
-cdef object _zeros(list keep, object shape, object dtype):
-    """A zero array, appended to keep"""
-    a = np.zeros(shape, dtype=dtype)
-    keep.append(a)
-    return a
-
-
 cdef list _workspace(Problem* P, Inner* S, floating[::1] w, const floating[::1] norms,
                      const floating[:, ::1] G):
-    """Allocate the workspace of a path (one array per buffer) and point P and S into
-    it; returns the arrays, to be kept alive while P and S are in use."""
-    cdef int n = max(P.n, 1), p = P.p, r = max(P.r, 1), k
-    dt = np.float32 if floating is float else np.float64
-    f64 = np.float64
+    """Allocate the workspace of a path and point P and S into it (the buffers both
+    kernels use: _cd_entry); returns the arrays, to be kept alive while P and S are in
+    use."""
+    cdef int n = max(P.n, 1), p = P.p, r = max(P.r, 1)
+    cdef size_t item = sizeof(floating), f64 = sizeof(double)
     cdef list keep = []
-    cdef int[::1] slot = _ints(keep, p, -1)
-    P.G.slot = &slot[0]
-    P.G.p = p
-    if G is not None:
-        P.G.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
-        for k in range(p):
-            slot[k] = k
-        P.G.n_cols = p
-        P.G.cap = p
-        P.G.lazy = False
-    else:
-        P.G.lazy = P.mode == GRAM
-    cdef int[::1] nz = _ints(keep, p)
-    P.nz = &nz[0]
-    P.n_nz = _nonzero_columns(&norms[0], p, &nz[0])
+    _gram_init(P, keep, <void*> &G[0, 0] if G is not None else NULL)
+    _inner_alloc(S, keep, n, p, 1, item)
+    P.nz = _ibuf(keep, p, 0)
+    P.n_nz = _nonzero_columns(&norms[0], p, P.nz)
     # bounds for the features left out of a solve (see _certify)
-    cdef double[::1] cref = _zeros(keep, p, f64)
-    cdef double[::1] cnorm = np.sqrt(np.maximum(np.asarray(norms, dtype=f64), 0))
-    cdef floating[::1] Rref = _zeros(keep, n, dt)
-    cdef signed char[::1] exact = _zeros(keep, p, np.int8)
+    cdef double[::1] cnorm = np.sqrt(np.maximum(np.asarray(norms, dtype=np.float64), 0))
     keep.append(cnorm)
-    P.cref = &cref[0]
+    P.cref = <double*> _buf(keep, p, f64)
     P.cnorm = &cnorm[0]
-    P.Rref = <void*> &Rref[0]
-    P.exact = <char*> &exact[0]
-    # the inner solve's state
-    cdef int[::1] W = _ints(keep, p), chol_f = _ints(keep, p)
-    cdef int[::1] chol_pos = _ints(keep, p, -1), wpos = _ints(keep, p, -1)
-    cdef int[::1] inK = _ints(keep, p), xslot = _ints(keep, p, -1)
-    cdef int[::1] slot_feat = _ints(keep, p), act = _ints(keep, 2 * p)
-    S.W = &W[0]
-    S.chol_f = &chol_f[0]
-    S.chol_pos = &chol_pos[0]
-    S.wpos = &wpos[0]
-    S.inK = &inK[0]
-    S.xslot = &xslot[0]
-    S.slot_feat = &slot_feat[0]
-    S.act = &act[0]
-    cdef floating[::1] wW = _zeros(keep, p, dt), qW = _zeros(keep, p, dt)
-    cdef floating[::1] bW = _zeros(keep, p, dt), dW = _zeros(keep, p, dt)
-    cdef floating[::1] gW = _zeros(keep, p, dt)
-    cdef floating[::1] hist = _zeros(keep, (ANDERSON_K + 1) * p, dt)
-    cdef floating[::1] wacc = _zeros(keep, p, dt), vacc = _zeros(keep, max(n, p), dt)
-    S.wW = <void*> &wW[0]
-    S.qW = <void*> &qW[0]
-    S.bW = <void*> &bW[0]
-    S.dW = <void*> &dW[0]
-    S.gW = <void*> &gW[0]
-    S.hist = <void*> &hist[0]
-    S.wacc = <void*> &wacc[0]
-    S.vacc = <void*> &vacc[0]
-    cdef double[:, ::1] per_pos = _zeros(keep, (4, p), f64)
-    S.l1W = &per_pos[0, 0]
-    S.l2W = &per_pos[1, 0]
-    S.loW = &per_pos[2, 0]
-    S.hiW = &per_pos[3, 0]
-    cdef double[::1] tbuf = _zeros(keep, 2 * r, f64), tinner = _zeros(keep, r, f64)
-    cdef floating[::1] scat = _zeros(keep, n, dt)
-    P.tbuf = &tbuf[0]
-    S.t = &tinner[0]
-    P.scat = <void*> &scat[0]
+    P.Rref = _buf(keep, n, item)
+    P.exact = <char*> _buf(keep, p, 1)
+    # the inner solve's own state (exact solves, per-position penalties and bounds)
+    S.chol_f = _ibuf(keep, p, 0)
+    S.chol_pos = _ibuf(keep, p, -1)
+    S.wpos = _ibuf(keep, p, -1)
+    S.inK = _ibuf(keep, p, 0)
+    S.l1W = <double*> _buf(keep, 4 * <size_t> p, f64)
+    S.l2W = S.l1W + p
+    S.loW = S.l1W + 2 * p
+    S.hiW = S.l1W + 3 * p
+    P.tbuf = <double*> _buf(keep, 2 * <size_t> r, f64)
+    S.t = <double*> _buf(keep, r, f64)
+    P.scat = _buf(keep, n, item)
     return keep
+
+
+cdef int _path(Problem* P, Inner* S, floating[::1] w, const double[::1] l1s,
+               const double[::1] l2s, floating[::1] R, floating[::1] g, int[::1] feats,
+               int[::1] supp, ScoreIdx* cand, floating[::1, :] coefs, double[::1] gaps,
+               int32_t[::1] n_iters, int max_iter, bint strong_rule,
+               bint extrapolate) noexcept nogil:
+    """The solves of the path, each from the last solution (and, extrapolate, from
+    the line through the last two on a decreasing path). Returns 0, or the negative
+    status of a solve that failed (-1: memory, -2: interrupted)."""
+    cdef int k, status
+    cdef double gap
+    # (the residual R = y - X w is computed by _solve)
+    for k in range(l1s.shape[0]):
+        P.l1 = l1s[k]
+        P.l2 = l2s[k]
+        P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
+        # extrapolate along a decreasing path from the last two solutions
+        P.extrap = 0
+        if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
+            P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
+            P.w_prev = <void*> &coefs[0, k - 2]
+        status = _solve(P, &w[0], &R[0], &g[0], &feats[0], &supp[0], cand, S, max_iter,
+                        &gap)
+        if status < 0:
+            return status
+        # coefs[:, k] = w
+        _copy(P.p, &w[0], &coefs[0, k])
+        gaps[k] = gap
+        n_iters[k] = status
+    return 0
 
 
 def enet_path(
@@ -403,64 +427,27 @@ def enet_path(
     cdef int p = w.shape[0]
     cdef bint sparse = X_data is not None
     cdef int n = X.shape[0] if X is not None else (y.shape[0] if sparse else 0)
-    cdef int k, status = 0
+    cdef int status = 0
     cdef Problem P
     cdef Inner S
-    cdef double gap
     if G is None and X is None and not sparse:
         raise ValueError("either X, X_data or G is required")
     _check_sizes(n, p, l1s, l2s, coefs, gaps, n_iters, norms, G, Xy, g0, y, X is not None)
-    if max_iter < 1:
-        raise ValueError("max_iter must be >= 1")
-    if Xmean is not None and (use_gram or G is not None):
-        raise ValueError("Xmean (implicit centering) is for residual updates only")
-    if Xmean is not None and Xmean.shape[0] != p:
-        raise ValueError("Xmean must have shape (p,)")
-    if sparse:
-        if X is not None or G is not None or use_gram or Xmean is not None:
-            raise ValueError("sparse X (X_data) is for residual updates, without X, G "
-                             "or Xmean")
-        if X_indices is None or X_indptr is None or y is None or n == 0:
-            raise ValueError("sparse X needs X_indices, X_indptr and a non-empty y")
-    elif X_indices is not None or X_indptr is not None or Q is not None or \
-            B is not None:
-        raise ValueError("X_indices, X_indptr, Q and B are for sparse X (X_data)")
+    _check_path(n_alphas, l2s.shape[0], gaps.shape[0], n_iters.shape[0], max_iter)
+    _check_modes(n, p, X, G, y, use_gram, Xmean, X_data, X_indices, X_indptr, Q, B)
 
     memset(&P, 0, sizeof(Problem))
     memset(&S, 0, sizeof(Inner))
-    P.n = n
-    P.p = p
+    _set_common(&P, n, p, GRAM if (use_gram or G is not None) else NAIVE, yy, tol,
+                screening, random, seed, epoch, <void*> &norms[0],
+                np.finfo(np.float32 if floating is float else np.float64).eps)
     P.rank_max = n if (X is not None or sparse) else (n_samples if n_samples > 0 else p)
     P.n_threads = n_threads if n_threads > 0 else fastreg_max_threads()
-    P.mode = GRAM if (use_gram or G is not None) else NAIVE
-    P.yy = yy
-    P.tol = tol
-    # (float32: sqrt(eps) = 3.5e-4, float64: 1.5e-8, relative to ||y||^2)
-    eps_t = np.finfo(np.float32 if floating is float else np.float64).eps
-    P.stall_gap = sqrt(eps_t) * yy
-    P.gap_rnd = 16 * eps_t * yy
-    P.gap_eps = eps_t * yy
-    _abort_init(&P.abort, epoch)
     P.positive = positive
-    P.screening = screening
-    P.random = random
-    P.rng = seed if seed != 0 else 1
-    P.norms = <void*> &norms[0]
-    if sparse:
+    if X_data is not None:
         _set_sparse(&P, X_data, X_indices, X_indptr, Q, B)
     _set_penalty(&P, w, penalty_factor, lower, upper)
-    if X is not None:
-        _set_dense(&P, X, use_gram and G is None, Xmean)
-    if Xmean is not None:
-        P.Xmean = <void*> &Xmean[0]
-    if P.mode == NAIVE:
-        if y is None:
-            raise ValueError("y is required in naive mode")
-        P.y = <void*> &y[0]
-    elif Xy is None:
-        raise ValueError("Xy is required in Gram mode")
-    else:
-        P.Xy = <void*> &Xy[0]
+    _set_data(&P, X, y, Xy, Xmean, use_gram and G is None)
     P.bounds = (P.mode == NAIVE and not P.sparse and P.pf == NULL and not P.box and
                 floating is double and bounds)
 
@@ -474,39 +461,13 @@ def enet_path(
     if g0 is not None and P.mode == NAIVE and not P.sparse and not P.box and n > 0 \
             and not np.any(w):
         _start_from_g0(&P, y, g0, R, g)
-    cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
-    if cand == NULL:
-        raise MemoryError("fastreg: could not allocate the working-set candidates")
+    cdef ScoreIdx* cand = _cand_alloc(p)
     try:
         with nogil:
-            # (the residual R = y - X w is computed by _solve)
-            for k in range(n_alphas):
-                P.l1 = l1s[k]
-                P.l2 = l2s[k]
-                P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
-                # extrapolate along a decreasing path from the last two solutions
-                P.extrap = 0
-                if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
-                    P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
-                    P.w_prev = <void*> &coefs[0, k - 2]
-                status = _solve(&P, &w[0], &R[0], &g[0], &feats[0], &supp[0], cand, &S,
-                                max_iter, &gap)
-                if status < 0:
-                    break
-                # coefs[:, k] = w
-                _copy(p, &w[0], &coefs[0, k])
-                gaps[k] = gap
-                n_iters[k] = status
+            status = _path(&P, &S, w, l1s, l2s, R, g, feats, supp, cand, coefs, gaps,
+                           n_iters, max_iter, strong_rule, extrapolate)
     finally:
         free(cand)
-        free(S.GW)
-        free(S.XW)
-        free(S.GS)
-        free(S.chol_L)
-        if P.G.lazy:
-            free(P.G.Gcols)
+        _path_free(&P, &S)
     del keep
-    if status == -2:
-        _abort_raise(&P.abort)
-    if status < 0:
-        raise MemoryError("fastreg: could not allocate the Gram matrix columns")
+    _path_raise(&P, status)

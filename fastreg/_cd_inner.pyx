@@ -4,7 +4,7 @@ from libc.math cimport fabs
 from libc.stdint cimport int64_t
 
 from ._blas cimport _axpy, _copy
-from ._cd_common cimport _rand_int, _anderson_weights
+from ._cd_common cimport _rand_int, _anderson_weights, _anderson_point
 from ._cd_problem cimport Problem, Inner, ANDERSON_K
 from ._cd_prox cimport _prox, _clip
 from ._cd_columns cimport _sdot, _bdot, _qtdot, _xdot, _saxpy, _xaxpy
@@ -116,7 +116,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
 
     hist[k * nA + t] holds the value at position act[t] after the k-th sweep.
     """
-    cdef int k, t, i, K = ANDERSON_K
+    cdef int t, i, K = ANDERSON_K
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
@@ -124,24 +124,17 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating delta
     cdef double C[ANDERSON_K * ANDERSON_K]
     cdef double z[ANDERSON_K]
-    cdef double s
     if not _anderson_weights(hist, <size_t> nA, K, C, z):
         return
-    # w_acc = sum_k c_k w^(k+1) on the active positions, w elsewhere
-    for i in range(S.m):
-        wacc[i] = wW[i]
-    for t in range(nA):
-        if hist[K * nA + t] == 0:
-            # keep the exact zeros of the last coordinate-descent iterate
-            wacc[S.act[t]] = 0
-            continue
-        s = 0
-        for k in range(K):
-            s += z[k] * hist[(k + 1) * nA + t]
-        wacc[S.act[t]] = <floating> s
-        if (P.positive and s < 0) or (P.box and (s < S.loW[S.act[t]] or
-                                                 s > S.hiW[S.act[t]])):
-            return
+    # w_acc = sum_k c_k w^(k+1) on the active positions, w elsewhere (exact zeros of
+    # the last coordinate-descent iterate kept)
+    _anderson_point(hist, nA, 1, K, z, S.act, wW, wacc, S.m)
+    if P.positive or P.box:
+        for t in range(nA):
+            i = S.act[t]
+            if (P.positive and wacc[i] < 0) or (P.box and (wacc[i] < S.loW[i] or
+                                                           wacc[i] > S.hiW[i])):
+                return
     # residual (naive) or q_W (Gram) at w_acc
     if not S.gram:
         cur = <floating*> S.R

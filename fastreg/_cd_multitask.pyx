@@ -42,7 +42,9 @@ Algorithm (the single-task kernel's, ``_cd_fast.pyx``, with rows W_j as blocks):
   until they are solved, then a sweep over W again), Anderson-accelerated on the
   nonzero rows (Bertrand & Massias 2021, alg. 1) with an objective check; on a small
   working set (|W| <= n_samples, or always in Gram mode) the updates act on
-  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T));
+  Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T)), in naive
+  mode from the single-task kernel's cache of products of the columns that entered
+  the working sets so far (_cd_gram._slot_block);
 * naive mode: residual R = Y - X W (recomputed from W at every outer iteration, so
   that the gap is that of W), gradient X^T R by one GEMM; Gram mode: gradient
   X^T Y - G W, with G either given in full or built lazily: the column X^T x_j is
@@ -55,59 +57,35 @@ Layouts: X (n, p) Fortran; Y and R (n, T) Fortran; W, X^T Y and every gradient a
 stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
-from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, free, qsort
+from libc.math cimport sqrt, INFINITY
+from libc.stdlib cimport free
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
 
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, GramCache, _take_best, _cmp_int, _rand_int, _grow, _anderson_weights,
-    _nonzero_columns, _gcol, _dsum_dot, _stalled, STALL_DROP, STALL_DROP_A,
+    ScoreIdx, StopState, _take_best, _grow, _anderson_weights, _nonzero_columns, _gcol,
+    _dsum_dot, _inner_done, _phase_done, _stop_init, _stop_now, _stop_after_check,
+    _next_pos, _row_nonzero, _active_rows, _hist_put, _anderson_point, _ws_close,
 )
-from ._cd_gram cimport _ensure_cols, _gram_gather
-from ._cd_abort cimport Abort, _poll, _abort_init, _abort_raise
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN
+from ._cd_gram cimport _ensure_cols, _gram_gather, _slot_block
+from ._cd_abort cimport _poll
+from ._cd_entry cimport (
+    _check_path, _check_blas_sizes, _set_common, _buf, _gram_init, _inner_alloc,
+    _cand_alloc, _path_free, _path_raise,
+)
+from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger
 
 
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger, _syrk_t
-
-cdef enum:
-    NAIVE = 0
-    GRAM = 1
-    ANDERSON_K = 5   # iterates used by Anderson extrapolation
-    WS_MIN = 10      # smallest working set beyond the support
+# The problem and working-set state are _cd_problem.pxd's Problem and Inner (with
+# P.T tasks: y is Y (n, T), Xy is X^T Y (p, T), rows of T values per working-set
+# position); the stall rule, the working-set ranking, the Anderson weights and iterates
+# are _cd_common.pxd's, the Gram columns and G[W, W] blocks _cd_gram's.
 
 
 # --- small helpers --------------------------------------------------------------------
-
-cdef struct Problem:
-    int n
-    int p
-    int T             # number of tasks
-    int mode
-    void* X           # (n, p) Fortran; NULL when a full Gram matrix is given
-    void* Y           # (n, T) Fortran; naive mode
-    void* B           # (p, T) Gram mode: X^T Y, Fortran
-    GramCache G       # Gram mode: the columns of X^T X (_cd_common.pxd)
-    void* gT          # (p, T) Gram mode: scratch for X^T R
-    double yy         # ||Y||_F^2
-    void* norms       # (p,) squared column norms of X
-    double l1
-    double l2
-    double l1_prev    # l1 of the previous solution on a path (strong rule); 0: none
-    double tol        # absolute tolerance on the duality gap
-    double stall_gap  # below it, a solve that stops making progress stops (_stalled)
-    double gap_rnd    # rounding allowance of a computed gap (screening adds it)
-    double gap_eps    # eps ||Y||^2: a gap below it is rounding noise (inner solves stop)
-    Abort abort       # interrupts (_cd_abort.pxd)
-    bint screening
-    bint random
-    uint32_t rng
-
-
-# (the stall rule, _stalled and its constants: _cd_common.pxd)
-
 
 cdef inline double _sq(int T, const floating* a) noexcept nogil:
     """||a||^2 accumulated in double precision."""
@@ -147,8 +125,8 @@ cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, d
 
 
 cdef inline floating* _xcol(Problem* P, floating* X, int j) noexcept nogil:
-    """Column j of X = P.X."""
-    return X + <size_t> j * P.n
+    """Column j of X = P.X (Fortran)."""
+    return X + <size_t> j * P.cs
 
 
 cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
@@ -171,14 +149,6 @@ cdef inline void _rank1(int n, int T, const floating* x, const floating* d,
             _axpy(n, d[t], x, R + <size_t> t * n)
 
 
-cdef inline bint _row_nonzero(int T, const floating* w) noexcept nogil:
-    cdef int t
-    for t in range(T):
-        if w[t] != 0:
-            return True
-    return False
-
-
 # --- residual and gradient of the full problem ------------------------------------------
 
 cdef void _residual(Problem* P, floating* W, floating* R, const int* supp,
@@ -186,7 +156,7 @@ cdef void _residual(Problem* P, floating* W, floating* R, const int* supp,
     """R = Y - X[:, supp] @ W[supp] (naive mode), afresh."""
     cdef int i, j
     # R = Y
-    _copy(P.n * P.T, <floating*> P.Y, R)
+    _copy(P.n * P.T, <floating*> P.y, R)
     for i in range(n_supp):
         j = supp[i]
         # R -= outer(x_j, W_j)
@@ -214,7 +184,7 @@ cdef void _full_grad(Problem* P, floating* W, floating* R, floating* g,
         # g.T = B - G[:, supp] @ W[supp], in the (p, T) layout (long BLAS vectors)
         gT = <floating*> P.gT
         # gT = B  (X^T Y)
-        _copy(T * P.p, <floating*> P.B, gT)
+        _copy(T * P.p, <floating*> P.Xy, gT)
         for i in range(n_supp):
             s = supp[i]
             # gT -= outer(G[:, s], W_s)
@@ -250,12 +220,12 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
             w_l2sq += wsq
             if P.mode == GRAM:
                 for t in range(T):
-                    wB += <double> wj[t] * (<floating*> P.B)[<size_t> t * P.p + j]
+                    wB += <double> wj[t] * (<floating*> P.Xy)[<size_t> t * P.p + j]
                 wq += _dsum_dot(T, wj, gj)
     dnorm = sqrt(dnorm)
     if P.mode == NAIVE:
         RR = _dsum_dot(<size_t> P.n * T, R, R)
-        Ry = _dsum_dot(<size_t> P.n * T, R, <floating*> P.Y)
+        Ry = _dsum_dot(<size_t> P.n * T, R, <floating*> P.y)
     else:
         # ||Y - XW||^2 = <Y, Y> - <W, B> - <W, Q> and <R, Y> = <Y, Y> - <W, B>
         RR = P.yy - wB - wq
@@ -267,30 +237,6 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
 
 
 # --- the working-set solver -------------------------------------------------------------
-
-cdef struct Inner:
-    # compact working-set state, as void pointers of the problem's floating type
-    bint gram         # updates on Q_W through G[W, W] (else residual updates on X)
-    int m             # |W|
-    int* W            # feature index of each working-set position
-    void* wW          # (T, m) coefficients on W (row i at wW + i * T)
-    void* qW          # (m, T) Gram inner mode: X_W^T R (column t at qW + t * m)
-    void* bW          # (m, T) Gram inner mode: X_W^T Y
-    void* GW          # (m, m) Gram inner mode: G[W, W], column-major
-    size_t gw_cap
-    void* dW          # (m,) ||x_j||^2
-    void* XW          # (n, m) naive problem, Gram inner mode: the columns X[:, W]
-    size_t xw_cap
-    void* R           # (n, T) naive inner mode: residual Y - X W
-    void* gW          # (T, m) naive inner mode: X_W^T R scratch
-    void* z           # (T,) scratch
-    void* delta       # (T,) scratch
-    # Anderson scratch
-    void* hist        # ((K + 1) * m * T)
-    void* wacc        # (T, m)
-    void* vacc        # (max(n, m) * T)  R or Q_W at the extrapolated point
-    int* act          # (2 m) positions of the nonzero rows, then 0..m-1
-
 
 cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
     """One block update of working-set position i (feature S.W[i])."""
@@ -334,13 +280,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
 
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of block coordinate descent over the working-set positions pos[:k]."""
-    cdef int t, _t
-    if P.random:
-        for _t in range(k):
-            _update(P, S, pos[_rand_int(k, &P.rng)], wW)
-    else:
-        for t in range(k):
-            _update(P, S, pos[t], wW)
+    cdef int t
+    for t in range(k):
+        _update(P, S, _next_pos(pos, k, t, P.random, &P.rng), wW)
 
 
 cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
@@ -358,7 +300,7 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             # g[:, i] = R.T @ x_j
             _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), g + <size_t> i * T)
         RR = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
-        Ry = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> P.Y)
+        Ry = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> P.y)
     for i in range(S.m):
         wi = wW + <size_t> i * T
         if S.gram:
@@ -426,8 +368,7 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     hist[k * nA * T + t * T + c] holds entry c of the row at position act[t] after the
     k-th sweep.
     """
-    cdef int k, t, i, c, K = ANDERSON_K, T = P.T
-    cdef size_t L = <size_t> nA * T
+    cdef int t, i, c, K = ANDERSON_K, T = P.T
     cdef floating* hist = <floating*> S.hist
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
@@ -436,23 +377,10 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef bint moved
     cdef double C[ANDERSON_K * ANDERSON_K]
     cdef double z[ANDERSON_K]
-    cdef double s
-    if not _anderson_weights(hist, <size_t> L, K, C, z):
+    if not _anderson_weights(hist, <size_t> nA * T, K, C, z):
         return
     # W_acc = sum_k c_k W^(k+1) on the active rows, W elsewhere
-    _copy(S.m * T, wW, wacc)
-    for t in range(nA):
-        i = S.act[t]
-        if not _row_nonzero(T, hist + K * L + <size_t> t * T):
-            # keep the exact zero rows of the last coordinate-descent iterate
-            for c in range(T):
-                wacc[<size_t> i * T + c] = 0
-            continue
-        for c in range(T):
-            s = 0
-            for k in range(K):
-                s += z[k] * hist[(k + 1) * L + <size_t> t * T + c]
-            wacc[<size_t> i * T + c] = <floating> s
+    _anderson_point(hist, nA, T, K, z, S.act, wW, wacc, S.m)
     # residual (naive) or Q_W (Gram) at W_acc
     if not S.gram:
         cur = <floating*> S.R
@@ -483,67 +411,64 @@ cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
 
 
+cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
+                        int* sweeps, floating* wW) noexcept nogil:
+    """Sweeps over the nonzero rows S.act[:nA] only (glmnet's active-set cycling),
+    Anderson-accelerated every ANDERSON_K sweeps, until that part is solved (or as
+    solved as rounding allows). Returns True when the inner solve is over (the gap on
+    all of W reached eps, or interrupted)."""
+    cdef int k = 0, T = P.T
+    cdef size_t L = <size_t> nA * T
+    cdef floating* hist = <floating*> S.hist
+    cdef double gap_W, gap_A, gap_A_prev = INFINITY
+    cdef double upd = <double> T * (S.m if S.gram else P.n)   # work of one update
+    _hist_put(hist, wW, S.act, nA, T)
+    while sweeps[0] < budget:
+        _sweep(P, S, S.act, nA, wW)
+        sweeps[0] += 1
+        k += 1
+        if _poll(&P.abort, nA * upd):
+            return True
+        _hist_put(hist + k * L, wW, S.act, nA, T)
+        if k == ANDERSON_K:
+            _anderson(P, S, nA, wW)
+            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            if gap_W <= eps:
+                return True
+            k = 0
+            _hist_put(hist, wW, S.act, nA, T)
+            if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd):
+                return False
+            gap_A_prev = gap_A
+    return False
+
+
 cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                       floating* wW) noexcept nogil:
     """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
 
-    At least one sweep is always made. Stops early when interrupted (P.abort) or when
-    the gap has stalled at the level of rounding (_stalled).
+    A sweep over W, then sweeps over its nonzero rows (_active_phase), then a sweep
+    over W again. At least one sweep is always made. Stops early when interrupted
+    (P.abort) or when the gap has stalled at the level of rounding (_stalled).
     """
-    cdef int sweeps = 0, nA, k, t, i, T = P.T, flat = 0
+    cdef int sweeps = 0, nA, i, flat = 0
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
-    cdef floating* hist = <floating*> S.hist
-    cdef size_t L
-    cdef double gap_W, gap_A, gap_A_prev, best = INFINITY
-    cdef double upd = <double> T * (S.m if S.gram else P.n)   # work of one update
+    cdef double gap_W, gap_A, best = INFINITY
+    cdef double upd = <double> P.T * (S.m if S.gram else P.n)   # work of one update
     for i in range(S.m):
         allpos[i] = i
     while True:
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
-                _stalled(gap_W, INFINITY, &best, &flat) or \
+        if _inner_done(gap_W, eps, P.gap_eps, sweeps, budget, &best, &flat) or \
                 _poll(&P.abort, S.m * upd):
             return sweeps
-        # active-set cycling on the nonzero rows, Anderson-accelerated
-        nA = 0
-        for i in range(S.m):
-            if _row_nonzero(T, wW + <size_t> i * T):
-                S.act[nA] = i
-                nA += 1
+        nA = _active_rows(S.m, P.T, wW, S.act)
         if nA == 0:
             continue
-        L = <size_t> nA * T
-        k = 0
-        for t in range(nA):
-            # hist[0][t] = wW[act[t]]  (row of T)
-            _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
-        gap_A_prev = INFINITY
-        while sweeps < budget:
-            _sweep(P, S, S.act, nA, wW)
-            sweeps += 1
-            k += 1
-            if _poll(&P.abort, nA * upd):
-                return sweeps
-            for t in range(nA):
-                # hist[k][t] = wW[act[t]]
-                _copy(T, wW + <size_t> S.act[t] * T, hist + k * L + <size_t> t * T)
-            if k == ANDERSON_K:
-                _anderson(P, S, nA, wW)
-                _inner_gaps(P, S, wW, &gap_W, &gap_A)
-                if gap_W <= eps:
-                    return sweeps
-                k = 0
-                for t in range(nA):
-                    # hist[0][t] = wW[act[t]]  (row of T)
-                    _copy(T, wW + <size_t> S.act[t] * T, hist + <size_t> t * T)
-                if gap_A <= eps or gap_A <= P.gap_rnd or \
-                        gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
-                    # the nonzero rows are solved, or as solved as rounding allows:
-                    # back to a sweep over W
-                    break
-                gap_A_prev = gap_A
+        if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
+            return sweeps
         if sweeps >= budget:
             return sweeps
 
@@ -626,11 +551,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* W, floating* g, const int*
             j = cand[i].j
             if _sq(T, g + <size_t> j * T) > P.l1 * P.l1:
                 n_viol[0] += 1
-    if m == 0:
-        return 0
-    qsort(S.W, m, sizeof(int), _cmp_int)
-    S.m = m
-    ws_size[0] = max(ws_size[0], m)
+    if m > 0:
+        S.m = _ws_close(S.W, m, ws_size)
     return m
 
 
@@ -654,7 +576,6 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef floating* GW
-    cdef floating* XW
     cdef int i, t, m = S.m, T = P.T
     for i in range(m):
         # wW[i] = W[W_i]  (row of T)
@@ -672,17 +593,12 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
         for t in range(T):
             for i in range(m):
                 (<floating*> S.bW)[i + <size_t> t * m] = \
-                    (<floating*> P.B)[S.W[i] + <size_t> t * P.p]
+                    (<floating*> P.Xy)[S.W[i] + <size_t> t * P.p]
     else:
-        if not _grow(&S.XW, &S.xw_cap, <size_t> m * P.n, <size_t> P.n * P.p,
-                     sizeof(floating)):
+        # G[W, W] = X_W^T X_W: the slot cache's products (_cd_gram), computed only for
+        # the features new to the working sets of the path
+        if _slot_block(P, S, m, GW) < 0:
             return -1
-        XW = <floating*> S.XW
-        for i in range(m):
-            # XW[:, i] = X[:, W[i]]
-            _copy(P.n, _xcol(P, <floating*> P.X, S.W[i]), XW + <size_t> i * P.n)
-        # G[W, W] = X_W.T @ X_W
-        _syrk_t(m, P.n, XW, P.n, GW, m)
         # X_W^T Y = X_W^T R + G[W, W] W_W:  B_W = Q_W + G[W, W] @ wW.T
         for t in range(T):
             for i in range(m):
@@ -703,9 +619,10 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
     after max_iter sweeps, or when the gap, below P.stall_gap, stalls (the
     tolerance is then below what rounding can certify), as the single-task _solve."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
-    cdef int n_screened = 0, outer = 0, n_viol, T = P.T, flat = 0
-    cdef bint strong, use_strong, stop, stalled, screen = P.screening
-    cdef double gap, gap0, dnorm, dmax, eps, best = INFINITY
+    cdef int n_screened = 0, outer = 0, n_viol, T = P.T
+    cdef bint strong, use_strong, stop
+    cdef double gap, gap0, dnorm, dmax, eps
+    cdef StopState st
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
 
@@ -715,6 +632,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
             memset(W + <size_t> j * T, 0, T * sizeof(floating))
     n_kept = _nonzero_columns(<floating*> P.norms, P.p, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
+    _stop_init(&st, P.screening)
 
     while True:
         n_supp = _support(P, feats, n_kept, W, supp)
@@ -729,8 +647,7 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
         if _poll(&P.abort, <double> (P.n if P.mode == NAIVE else n_supp) * n_kept * T):
             return -2
         gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
-        stalled = _stalled(gap, P.stall_gap, &best, &flat)
-        stop = gap <= P.tol or n_iter >= max_iter or stalled
+        stop = _stop_now(&st, gap, P.tol, P.stall_gap, n_iter, max_iter)
         if stop and n_screened > 0:
             # check of the screened features: the gap of the full problem
             gap0 = gap
@@ -738,19 +655,11 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
             n_screened = 0
             _full_grad(P, W, R, g, feats, n_kept, supp, n_supp)
             gap = _full_gap(P, W, R, g, feats, n_kept, &dnorm)
-            # (a stall stands unless the features set aside raised the gap)
-            stop = gap <= P.tol or n_iter >= max_iter or \
-                (stalled and gap <= max(gap0, 0.0) / STALL_DROP + P.gap_rnd)
-            if stalled and not stop:
-                # (their gap is the full problem's from here on: no more screening,
-                # which would set them aside again)
-                best = INFINITY
-                flat = 0
-                screen = False
+            stop = _stop_after_check(&st, gap, gap0, P.tol, P.gap_rnd, n_iter, max_iter)
         if stop:
             break
         dmax = dnorm if dnorm > P.l1 else P.l1
-        if screen and P.l1 > 0:
+        if st.screen and P.l1 > 0:
             n_kept = _screen(P, W, R, g, feats, n_kept, supp, gap, dmax, &n_screened)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
@@ -785,58 +694,42 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
     return n_iter
 
 
-cdef object _kept(list keep, object a):
-    """a, appended to keep"""
-    keep.append(a)
-    return a
-
-
 cdef list _workspace(Problem* P, Inner* S, floating[::1, :] W, const floating[:, ::1] G):
-    """Allocate the workspace of a path (one array per buffer) and point P and S into
-    it (the Gram columns: G's rows, or room for the lazy ones); returns the arrays, to
-    be kept alive while P and S are in use."""
-    cdef int n = max(P.n, 1), p = P.p, T = P.T, k
-    dt = np.float32 if floating is float else np.float64
+    """Allocate the workspace of a path (_cd_entry's buffers with rows of T) and point
+    P and S into it; returns the arrays, to be kept alive while P and S are in use."""
+    cdef size_t item = sizeof(floating)
     cdef list keep = []
-    cdef int[::1] slot = _kept(keep, np.full(p, -1, dtype=np.intc))
-    P.G.slot = &slot[0]
-    P.G.p = p
-    if G is not None:
-        P.G.Gcols = <void*> &G[0, 0]     # row j of a symmetric G is its column j
-        for k in range(p):
-            slot[k] = k
-        P.G.n_cols = p
-        P.G.cap = p
-        P.G.lazy = False
-    else:
-        P.G.lazy = P.mode == GRAM
-    cdef floating[::1] gT = _kept(keep, np.zeros(p * T, dtype=dt))
-    P.gT = <void*> &gT[0]
-    cdef int[::1] Wi = _kept(keep, np.zeros(p, dtype=np.intc))
-    cdef int[::1] act = _kept(keep, np.zeros(2 * p, dtype=np.intc))
-    S.W = &Wi[0]
-    S.act = &act[0]
-    cdef floating[::1] wW = _kept(keep, np.zeros(p * T, dtype=dt))
-    cdef floating[::1] qW = _kept(keep, np.zeros(p * T, dtype=dt))
-    cdef floating[::1] bW = _kept(keep, np.zeros(p * T, dtype=dt))
-    cdef floating[::1] gW = _kept(keep, np.zeros(p * T, dtype=dt))
-    cdef floating[::1] dW = _kept(keep, np.zeros(p, dtype=dt))
-    cdef floating[::1] z = _kept(keep, np.zeros(T, dtype=dt))
-    cdef floating[::1] delta = _kept(keep, np.zeros(T, dtype=dt))
-    cdef floating[::1] hist = _kept(keep, np.zeros((ANDERSON_K + 1) * p * T, dtype=dt))
-    cdef floating[::1] wacc = _kept(keep, np.zeros(p * T, dtype=dt))
-    cdef floating[::1] vacc = _kept(keep, np.zeros(max(n, p) * T, dtype=dt))
-    S.wW = <void*> &wW[0]
-    S.qW = <void*> &qW[0]
-    S.bW = <void*> &bW[0]
-    S.gW = <void*> &gW[0]
-    S.dW = <void*> &dW[0]
-    S.z = <void*> &z[0]
-    S.delta = <void*> &delta[0]
-    S.hist = <void*> &hist[0]
-    S.wacc = <void*> &wacc[0]
-    S.vacc = <void*> &vacc[0]
+    _gram_init(P, keep, <void*> &G[0, 0] if G is not None else NULL)
+    _inner_alloc(S, keep, P.n, P.p, P.T, item)
+    P.gT = _buf(keep, <size_t> P.p * P.T, item)
+    S.z = _buf(keep, P.T, item)
+    S.delta = _buf(keep, P.T, item)
     return keep
+
+
+cdef int _set_data(Problem* P, const floating[::1, :] X, const floating[::1, :] Y,
+                   const floating[:, ::1] G, const floating[::1, :] B) except -1:
+    """The data of the problem into P (P.n, P.p, P.T and P.mode set), their shapes
+    checked: X (n, p) Fortran, Y (n, T) in naive mode, G (p, p) and B = X^T Y (p, T)
+    in Gram mode."""
+    cdef int n = P.n, p = P.p, T = P.T
+    if X is not None:
+        if n == 0 or X.shape[1] != p:
+            raise ValueError("X must have shape (n_samples, W.shape[1]), n_samples > 0")
+        P.X = <void*> &X[0, 0]
+        P.rs = 1
+        P.cs = n
+    if P.mode == NAIVE:
+        if Y is None or Y.shape[0] != n or Y.shape[1] != T:
+            raise ValueError("Y must have shape (X.shape[0], W.shape[0])")
+        P.y = <void*> &Y[0, 0]
+        return 0
+    if G is not None and (G.shape[0] != p or G.shape[1] != p):
+        raise ValueError("G must have shape (W.shape[1], W.shape[1])")
+    if B is None or B.shape[0] != p or B.shape[1] != T:
+        raise ValueError("B must have shape (W.shape[1], W.shape[0])")
+    P.Xy = <void*> &B[0, 0]
+    return 0
 
 
 def multitask_enet_path(
@@ -902,72 +795,35 @@ def multitask_enet_path(
         raise ValueError("at least one feature and one task are required")
     if X is None and G is None:
         raise ValueError("either X or G is required")
-    if l2s.shape[0] != n_alphas or gaps.shape[0] != n_alphas or \
-            n_iters.shape[0] != n_alphas:
-        raise ValueError("l1s, l2s, gaps and n_iters must have the same length")
+    _check_path(n_alphas, l2s.shape[0], gaps.shape[0], n_iters.shape[0], max_iter)
     if coefs.shape[0] != T or coefs.shape[1] != p or coefs.shape[2] != n_alphas:
         raise ValueError("coefs must have shape (W.shape[0], W.shape[1], len(l1s))")
     if norms.shape[0] != p:
         raise ValueError("norms must have shape (W.shape[1],)")
-    if max_iter < 1:
-        raise ValueError("max_iter must be >= 1")
-    # BLAS takes int sizes: every matrix must have fewer than 2**31 entries
-    if max(<size_t> p * T, <size_t> n * T, <size_t> n * p,
-           <size_t> p * p if G is not None else 0) >= 2**31:
-        raise ValueError("fastreg's multi-task kernel supports fewer than 2**31 entries "
-                         "per matrix")
+    _check_blas_sizes(max(<size_t> p * T, <size_t> n * T, <size_t> n * p,
+                          <size_t> p * p if G is not None else 0), "multi-task")
     memset(&P, 0, sizeof(Problem))
     memset(&S, 0, sizeof(Inner))
-    P.n = n
-    P.p = p
+    _set_common(&P, n, p, GRAM if (use_gram or G is not None) else NAIVE, yy, tol,
+                screening, random, seed, epoch, <void*> &norms[0], np.finfo(dtype).eps)
     P.T = T
-    P.yy = yy
-    P.tol = tol
-    eps_t = np.finfo(dtype).eps
-    P.stall_gap = sqrt(eps_t) * yy
-    P.gap_rnd = 16 * eps_t * yy
-    P.gap_eps = eps_t * yy
-    _abort_init(&P.abort, epoch)
-    P.screening = screening
-    P.random = random
-    P.rng = seed if seed != 0 else 1
-    P.norms = <void*> &norms[0]
-    P.mode = GRAM if (use_gram or G is not None) else NAIVE
-    if X is not None:
-        if n == 0 or X.shape[1] != p:
-            raise ValueError("X must have shape (n_samples, W.shape[1]), n_samples > 0")
-        P.X = <void*> &X[0, 0]
-    if P.mode == NAIVE:
-        if Y is None or Y.shape[0] != n or Y.shape[1] != T:
-            raise ValueError("Y must have shape (X.shape[0], W.shape[0])")
-        P.Y = <void*> &Y[0, 0]
-    else:
-        if G is not None and (G.shape[0] != p or G.shape[1] != p):
-            raise ValueError("G must have shape (W.shape[1], W.shape[1])")
-        if B is None or B.shape[0] != p or B.shape[1] != T:
-            raise ValueError("B must have shape (W.shape[1], W.shape[0])")
-        P.B = <void*> &B[0, 0]
+    P.n_threads = 1      # (no OpenMP passes: the G[W, W] products on one thread)
+    _set_data(&P, X, Y, G, B)
     keep = _workspace(&P, &S, W, G)
-    R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
-    g = np.zeros((T, p), dtype=dtype, order="F")
-    feats = np.zeros(p, dtype=np.intc)
-    supp = np.zeros(p, dtype=np.intc)
-    cdef floating[::1, :] R_v = R
-    cdef floating[::1, :] g_v = g
-    cdef int[::1] feats_v = feats
-    cdef int[::1] supp_v = supp
-    S.R = <void*> &R_v[0, 0]      # the inner residual updates act on R itself
-    cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> p * sizeof(ScoreIdx))
-    if cand == NULL:
-        raise MemoryError("fastreg: could not allocate the working-set candidates")
+    cdef floating[::1, :] R = np.zeros((max(n, 1), T), dtype=dtype, order="F")
+    cdef floating[::1, :] g = np.zeros((T, p), dtype=dtype, order="F")
+    cdef int[::1] feats = np.zeros(p, dtype=np.intc)
+    cdef int[::1] supp = np.zeros(p, dtype=np.intc)
+    S.R = <void*> &R[0, 0]      # the inner residual updates act on R itself
+    cdef ScoreIdx* cand = _cand_alloc(p)
     try:
         with nogil:
             for k in range(n_alphas):
                 P.l1 = l1s[k]
                 P.l2 = l2s[k]
                 P.l1_prev = l1s[k - 1] if (k > 0 and strong_rule) else 0.0
-                status = _solve(&P, &W[0, 0], &R_v[0, 0], &g_v[0, 0], &feats_v[0],
-                                &supp_v[0], cand, &S, max_iter, &gap)
+                status = _solve(&P, &W[0, 0], &R[0, 0], &g[0, 0], &feats[0], &supp[0],
+                                cand, &S, max_iter, &gap)
                 if status < 0:
                     break
                 # coefs[:, :, k] = W
@@ -976,12 +832,6 @@ def multitask_enet_path(
                 n_iters[k] = status
     finally:
         free(cand)
-        free(S.GW)
-        free(S.XW)
-        if P.G.lazy:
-            free(P.G.Gcols)
+        _path_free(&P, &S)
     del keep
-    if status == -2:
-        _abort_raise(&P.abort)
-    if status < 0:
-        raise MemoryError("fastreg: could not allocate the Gram matrix columns")
+    _path_raise(&P, status)

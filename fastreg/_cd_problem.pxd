@@ -1,7 +1,12 @@
-"""The state of a single-task solve, shared by the compiled kernel modules: the problem
+"""The state of a solve, shared by the compiled kernel modules: the problem
 (``Problem``: data, penalties, options and the caches kept along a path) and the
 working-set state of an inner solve (``Inner``), as C structs, and the tuning
-constants. Pointers to the problem's data are ``void*`` of its floating type."""
+constants. Pointers to the problem's data are ``void*`` of its floating type.
+
+The multi-task kernel (_cd_multitask.pyx) uses the same structs for its dense X with
+``T`` tasks: y is then Y (n, T) Fortran, Xy is X^T Y (p, T) Fortran, and every
+per-position buffer of ``Inner`` holds a row of T values per position (the fields
+marked "multi-task" are its own; the single-task kernel leaves them zero)."""
 from libc.stdint cimport uint32_t, int64_t
 
 from ._cd_abort cimport Abort
@@ -106,6 +111,9 @@ cdef struct Problem:
     # g is exact only where exact[j] (the previous solve certified the others by their
     # bounds)
     bint partial
+    # multi-task: the number of tasks, and (p, T) scratch for X^T R in Gram mode
+    int T
+    void* gT
 
 
 cdef struct Inner:
@@ -155,3 +163,6 @@ cdef struct Inner:
     double* l2W
     double* loW
     double* hiW
+    # multi-task: (T,) scratch of a block update
+    void* z
+    void* delta

@@ -9,7 +9,8 @@ from libc.stdlib cimport qsort
 from ._blas cimport _axpy, _copy, _gemv_n
 from ._cd_abort cimport _poll
 from ._cd_common cimport (
-    ScoreIdx, _take_best, _cmp_int, _grow, _stalled, STALL_DROP, STALL_DROP_A,
+    ScoreIdx, StopState, _take_best, _cmp_int, _grow, _stop_init, _stop_now,
+    _stop_after_check, _inner_done, _phase_done,
 )
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
@@ -146,11 +147,7 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             k = 0
             for t in range(nA):
                 hist[t] = wW[S.act[t]]
-            if gap_A <= eps or gap_A <= P.gap_rnd or \
-                    gap_A >= gap_A_prev - (1 - STALL_DROP_A) * fabs(gap_A_prev):
-                # the nonzero part is solved, or as solved as rounding allows (its gap
-                # at rounding level, or no longer dropping: rounding can make it drift
-                # down for ever): back to a sweep over W
+            if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd):
                 return False
             gap_A_prev = gap_A
     return False
@@ -174,8 +171,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if gap_W <= eps or gap_W <= P.gap_eps or sweeps >= budget or \
-                _stalled(gap_W, INFINITY, &best, &flat) or \
+        if _inner_done(gap_W, eps, P.gap_eps, sweeps, budget, &best, &flat) or \
                 _poll(&P.abort, _sweep_work(S, S.m)):
             return sweeps
         nA = _active_positions(S, wW)
@@ -474,9 +470,10 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     is then below what rounding lets the gap certify (tol = 0, say), and w is as good
     as the solver can make it; the caller tells it from n_iter < max_iter."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
-    cdef int n_screened = 0, outer = 0, n_viol, flat = 0
-    cdef bint strong, use_strong, stop, stalled, screen = P.screening
-    cdef double gap, gap0, s, eps, best = INFINITY
+    cdef int n_screened = 0, outer = 0, n_viol
+    cdef bint strong, use_strong, stop
+    cdef double gap, gap0, s, eps
+    cdef StopState st
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
 
@@ -487,6 +484,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
     n_kept = _all_features(P, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
+    _stop_init(&st, P.screening)
 
     while True:
         n_kept = _gradient(P, w, R, g, feats, n_kept, supp, &n_supp, outer == 0, strong,
@@ -496,24 +494,15 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if _poll(&P.abort, <double> P.n * n_kept + P.p):
             return -2
         gap = _full_gap(P, w, R, g, feats, n_kept, &s)
-        stalled = _stalled(gap, P.stall_gap, &best, &flat)
-        stop = gap <= P.tol or n_iter >= max_iter or stalled
+        stop = _stop_now(&st, gap, P.tol, P.stall_gap, n_iter, max_iter)
         if stop and n_screened > 0:
             gap0 = gap
             gap = _check_left_out(P, w, R, g, feats, &n_kept, n_supp, supp, &n_screened,
                                   &s)
-            # (a stall stands unless the features set aside raised the gap)
-            stop = gap <= P.tol or n_iter >= max_iter or \
-                (stalled and gap <= max(gap0, 0.0) / STALL_DROP + P.gap_rnd)
-            if stalled and not stop:
-                # (their gap is the full problem's from here on: no more screening,
-                # which would set them aside again)
-                best = INFINITY
-                flat = 0
-                screen = False
+            stop = _stop_after_check(&st, gap, gap0, P.tol, P.gap_rnd, n_iter, max_iter)
         if stop:
             break
-        if screen and P.l1 > 0:
+        if st.screen and P.l1 > 0:
             n_kept = _screen(P, w, R, g, feats, n_kept, supp, gap, s, &n_screened)
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
