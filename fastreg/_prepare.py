@@ -191,12 +191,38 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
     return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset)
 
 
+def _column_blocks(indptr, step=None):
+    """(j0, j1, a, b): consecutive blocks of the columns of a CSC matrix with about
+    ``step`` stored values each (at least one column; a, b: the blocks' range in the
+    data), so that per-value temporaries stay a small fraction of the matrix."""
+    p = indptr.shape[0] - 1
+    nnz = int(indptr[-1]) if p else 0
+    if step is None:
+        step = max(2**12, nnz // 64)
+    cuts = np.searchsorted(indptr, np.arange(step, nnz, step), side="left")
+    bounds = np.unique(np.concatenate([[0], cuts, [p]]).astype(np.intp))
+    for j0, j1 in zip(bounds[:-1], bounds[1:], strict=True):
+        yield int(j0), int(j1), int(indptr[j0]), int(indptr[j1])
+
+
+def _block_cols(indptr, j0, j1):
+    """The column (counted from j0) of each stored value of columns j0:j1."""
+    return np.repeat(np.arange(j1 - j0), np.diff(indptr[j0:j1 + 1]))
+
+
 class SparsePrepared:
     """Sparse X with its rows scaled by sqrt(weights), in the kernel's CSC arrays,
-    with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,))."""
+    with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,)).
 
-    def __init__(self, X, y, fit_intercept, sample_weight):
+    Memory: the CSC arrays are the caller's own when X is a canonical CSC matrix of
+    the data type (no copy without weights; with weights a scaled copy of the values
+    only), or one conversion of X otherwise (``own``: X is fastreg's own matrix, e.g.
+    a fold's rows, whose values may be scaled in place); the column statistics are
+    computed a block of columns at a time (no temporaries of the size of X)."""
+
+    def __init__(self, X, y, fit_intercept, sample_weight, own=False):
         dtype = X.dtype
+        source = X
         X = sp.csc_matrix(X)
         if not X.has_canonical_format:
             X = X.copy()
@@ -206,18 +232,37 @@ class SparsePrepared:
         sw = rescaled_weights(sample_weight, n)
         self.indptr = np.ascontiguousarray(X.indptr, dtype=np.int64)
         self.indices = np.ascontiguousarray(X.indices, dtype=np.int32)
-        data = np.asarray(X.data, dtype=dtype)
-        self.cols = np.repeat(np.arange(p), np.diff(self.indptr))
+        data = np.ascontiguousarray(X.data, dtype=dtype)
         root = None if sw is None else np.sqrt(sw)
         if root is not None:
-            data = data * root[self.indices].astype(dtype)
-        self.data = np.ascontiguousarray(data, dtype=dtype)
-        data64 = self.data.astype(np.float64, copy=False)   # (read only)
+            shared = not own and sp.issparse(source) and \
+                np.shares_memory(data, source.data)
+            if shared:
+                data = data.copy()
+            rd = root.astype(dtype)
+            for _, _, a, b in _column_blocks(self.indptr):
+                data[a:b] *= rd[self.indices[a:b]]
+        self.data = data
+        blocks = list(_column_blocks(self.indptr))
+
+        def per_column(fn):
+            """A (p,) float64 vector: for each block of columns j0:j1 (values a:b),
+            the values fn(j0, j1, a, b) summed by column (np.bincount, in the order
+            of the values, as over the whole matrix)."""
+            out = np.zeros(p)
+            for j0, j1, a, b in blocks:
+                out[j0:j1] = np.bincount(_block_cols(self.indptr, j0, j1),
+                                         weights=fn(j0, j1, a, b), minlength=j1 - j0)
+            return out
+
+        def values(a, b):
+            return self.data[a:b].astype(np.float64, copy=False)
+
         if fit_intercept:
             s = np.ones(n) if root is None else root
             ss = float(s @ s)
-            colsum = np.bincount(self.cols, weights=data64 * s[self.indices],
-                                 minlength=p)
+            colsum = per_column(
+                lambda j0, j1, a, b: values(a, b) * s[self.indices[a:b]])
             self.X_offset = (colsum / ss).astype(dtype)
             self.y_offset = np.average(y, axis=0, weights=sw).astype(dtype)
             yc = y - self.y_offset
@@ -228,20 +273,22 @@ class SparsePrepared:
             # exact norms of x_j - q b_j, without cancellation: sum over the nonzeros
             # of (x_ij - q_i b_j)^2, plus b_j^2 times the squared weight of the rows
             # where column j is zero (counted exactly without weights)
-            # (in place where it can: O(nnz) temporaries, one or two at a time)
-            qb = self.q[self.indices]
-            qb *= self.b[self.cols]
             if root is None:
                 zero_share = (n - np.diff(self.indptr)) / n
             else:
-                zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
-                                               minlength=p)
+                zero_share = 1.0 - per_column(
+                    lambda j0, j1, a, b: self.q[self.indices[a:b]] ** 2)
             rest = self.b ** 2 * zero_share
-            resid = np.subtract(data64, qb, out=qb)
-            resid *= resid                    # (data64 - qb) ** 2
-            norms = np.bincount(self.cols, weights=resid, minlength=p) + \
-                np.maximum(rest, 0)
-            del resid, qb
+
+            def resid2(j0, j1, a, b):
+                qb = self.q[self.indices[a:b]]
+                qb *= np.repeat(self.b[j0:j1], np.diff(self.indptr[j0:j1 + 1]))
+                r = np.subtract(values(a, b), qb, out=qb)
+                r *= r                            # (x_ij - q_i b_j) ** 2
+                return r
+
+            norms = per_column(resid2)
+            norms += np.maximum(rest, 0)
             norms[constant_columns(norms, n, self.X_offset.astype(np.float64), dtype,
                                    1.0 if sw is None else float(np.max(sw)))] = 0
             spread = np.where(norms > 0, norms, np.inf)
@@ -252,11 +299,17 @@ class SparsePrepared:
                 else dtype.type(0)
             yc = y if root is None else y * (root[:, None] if y.ndim > 1 else root)
             self.q = self.b = None
-            norms = np.bincount(self.cols, weights=data64 ** 2, minlength=p)
+            norms = per_column(lambda j0, j1, a, b: values(a, b) ** 2)
             self.cancellation = 0.0
         self.y = np.asarray(yc, dtype=dtype)
         self.norms = norms
         self.dtype = dtype
+
+    @property
+    def cols(self):
+        """The column of each stored value (int, made on demand: as large as the
+        values)."""
+        return np.repeat(np.arange(self.shape[1]), np.diff(self.indptr))
 
     def centering_is_safe(self):
         """Whether X can be centered implicitly without losing digits."""
@@ -281,20 +334,26 @@ class SparsePrepared:
     def gram(self):
         """X~^T X~ (float64, dense p x p), computed a block of columns at a time: the
         sparse product of the whole matrix and its dense copy are never held at once
-        (the same sums in the same order as the product of the whole matrix)."""
+        (the same sums in the same order as the product of the whole matrix). Each
+        block is a view of the CSC arrays; the product converts it (a copy of the
+        block: at most 1/16 of the values, or 2^12 values)."""
         Xs = self.matrix().astype(np.float64, copy=False)
-        p = self.shape[1]
+        n, p = self.shape
         XT = Xs.T
         G = np.empty((p, p))
-        # at least 8 blocks (each product and its dense copy at most p^2 / 8), at most
-        # 2^17 entries each
-        step = max(1, min(2**17 // max(p, 1), -(-p // 8)))
-        for j0 in range(0, p, step):
-            j1 = min(j0 + step, p)
-            block = Xs if (j0, j1) == (0, p) else Xs[:, j0:j1]
-            G[:, j0:j1] = (XT @ block).toarray()
-            if self.q is not None:
-                G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
+        # each product and its dense copy at most p^2 / 8 and 2^17 entries
+        width = max(1, min(2**17 // max(p, 1), -(-p // 8)))
+        indptr = Xs.indptr
+        for c0, c1, _, _ in _column_blocks(indptr, max(2**12, Xs.nnz // 16)):
+            for j0 in range(c0, c1, width):
+                j1 = min(j0 + width, c1)
+                a, b = int(indptr[j0]), int(indptr[j1])
+                block = Xs if (j0, j1) == (0, p) else sp.csc_matrix(
+                    (Xs.data[a:b], Xs.indices[a:b], indptr[j0:j1 + 1] - a),
+                    shape=(n, j1 - j0))
+                G[:, j0:j1] = (XT @ block).toarray()
+                if self.q is not None:
+                    G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
 
     def columns(self, U):
