@@ -49,6 +49,7 @@ from ._prepare import (
     SparsePrepared,
     folds_partition,
     preprocess,
+    sparse_rows,
     take_rows,
     test_mse,
 )
@@ -435,8 +436,8 @@ class ElasticNetCV(_PathCV):
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
             y_numeric=True,
         )
-        if sparse.issparse(X):
-            X = sparse.csr_matrix(X)     # rows are cut into folds
+        if sparse.issparse(X) and X.format not in ("csr", "csc"):
+            X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
         if y.ndim == 2 and y.shape[1] != 1:
             raise ValueError(
                 f"{type(self).__name__} fits one target; y has {y.shape[1]} columns "
@@ -494,6 +495,7 @@ class ElasticNetCV(_PathCV):
                                               penalty, solve_kw)
                     for train, test in folds)
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        folds = jobs = None    # (the folds' indices: freed before the final model)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -542,7 +544,9 @@ class ElasticNetCV(_PathCV):
         """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
         sw_train = None if sw is None else sw[train]
         if sparse.issparse(X):
-            prep = SparsePrepared(X[train], y[train], self.fit_intercept, sw_train)
+            # (the fold's rows straight into the kernel's CSC arrays, weighted in place)
+            prep = SparsePrepared(sparse_rows(X, train), y[train], self.fit_intercept,
+                                  sw_train, own=True)
             strategy = update_strategy(self._precompute(), len(train), X.shape[1],
                                        sparse=prep)
             problem = Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
@@ -556,16 +560,19 @@ class ElasticNetCV(_PathCV):
             gram = gram_for(strategy, prep)
             problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
                                     use_gram=strategy == "lazy", gram=gram)
-        X_test = X[test]
-        y_test = y[test]
-        sw_test = None if sw is None else sw[test]
-        out = []
+        fits = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs, _, _, _, _ = problem.solve(float(r), grid, **solve_kw)
             intercepts = (prep.y_offset - prep.X_offset @ coefs) if self.fit_intercept \
                 else 0.0
-            out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
-        return out
+            fits.append((coefs, intercepts))
+        # the test rows are copied once the training copy is freed (never both)
+        del problem, prep
+        X_test = sparse_rows(X, test) if sparse.issparse(X) else X[test]
+        y_test = y[test]
+        sw_test = None if sw is None else sw[test]
+        return [test_mse(X_test, y_test, sw_test, coefs, intercepts)
+                for coefs, intercepts in fits]
 
 
 class LassoCV(ElasticNetCV):
@@ -917,12 +924,14 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         moments = None
         if sparse.issparse(X):
             # the multi-task kernel takes a sparse X in Gram form (or a dense copy)
-            X = sparse.csr_matrix(X)     # rows are cut into folds
+            if X.format not in ("csr", "csc"):
+                X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
             if not multitask_gram_fits(prep):
                 X = X.toarray()
         if sparse.issparse(X):
             XtY = prep.Xty(prep.y)
+            prep = None        # (a copy of X: made again for the final model)
         elif update_strategy("auto", n_train_max, n_features) != "residual" and \
                 folds_partition(folds, n_samples):
             moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
@@ -944,6 +953,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
                                                    solve_kw)
                     for train, test in folds)
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        folds = jobs = None    # (the folds' indices: freed before the final model)
 
         # final model on all the data (the total moments when they were computed)
         if moments is not None:
@@ -954,7 +964,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             intercept = (moments.ybar + my_all) - coef @ (moments.mu + m_all)
         else:
             if prep is None:
-                prep = preprocess(X, y, self.fit_intercept, sw)
+                prep = SparsePrepared(X, y, self.fit_intercept, sw) if \
+                    sparse.issparse(X) else preprocess(X, y, self.fit_intercept, sw)
             strategy = update_strategy("auto", n_samples, n_features, 1)
             coefs, gaps, its, conv, tol_abs = solve_multitask(
                 l1_ratio=self.l1_ratio_, alphas=[self.alpha_],
@@ -1010,21 +1021,25 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
     """Test MSE along every grid for one fold, fitting on a copy of X[train]."""
     sw_train = None if sw is None else sw[train]
     if sparse.issparse(X):
-        prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
+        prep = SparsePrepared(sparse_rows(X, train), y[train], fit_intercept, sw_train,
+                              own=True)
         strategy = "full"
     else:
         prep = preprocess(take_rows(X, train), y[train], fit_intercept, sw_train,
                           own=True)
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
-    out = []
+    fits = []
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
                                 **solve_kw)[0]
-        intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)
-        out.append(test_mse(X[test], y[test], None if sw is None else sw[test], coefs,
-                            intercepts))
-    return out
+        fits.append((coefs, _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)))
+    # the test rows are copied once the training copy is freed (never both)
+    del arrays, prep
+    X_test = sparse_rows(X, test) if sparse.issparse(X) else X[test]
+    y_test, sw_test = y[test], None if sw is None else sw[test]
+    return [test_mse(X_test, y_test, sw_test, coefs, intercepts)
+            for coefs, intercepts in fits]
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):

@@ -364,6 +364,75 @@ class SparsePrepared:
         return XU
 
 
+def sparse_rows(X, rows):
+    """X[rows] of a CSR or CSC matrix as a new CSC matrix (canonical: sorted, no
+    duplicates), built without another copy of those rows: a CSR X is cut a block
+    of rows at a time (each block converted, then placed), a CSC X filtered a block
+    of columns at a time. The values are the same as ``X[rows].tocsc()``'s."""
+    rows = np.asarray(rows, dtype=np.intp)
+    n, p = X.shape
+    m = rows.shape[0]
+    dtype = X.dtype
+    if X.format == "csc":
+        pos = np.full(n, -1, dtype=np.intp)
+        pos[rows] = np.arange(m)
+        if np.count_nonzero(pos >= 0) != m:          # repeated rows
+            return sp.csc_matrix(sp.csr_matrix(X)[rows])
+        Xc = X if X.has_canonical_format else sp.csc_matrix(X).copy()
+        if Xc is not X:
+            Xc.sum_duplicates()
+        indptr = np.asarray(Xc.indptr, dtype=np.int64)
+        blocks = list(_column_blocks(indptr))
+        counts = np.zeros(p, dtype=np.int64)
+        for j0, j1, a, b in blocks:
+            keep = pos[Xc.indices[a:b]] >= 0
+            counts[j0:j1] = np.bincount(_block_cols(indptr, j0, j1), weights=keep,
+                                        minlength=j1 - j0).astype(np.int64)
+        out_ptr = np.zeros(p + 1, dtype=np.int64)
+        np.cumsum(counts, out=out_ptr[1:])
+        data = np.empty(int(out_ptr[-1]), dtype=dtype)
+        indices = np.empty(int(out_ptr[-1]), dtype=np.int32)
+        for j0, j1, a, b in blocks:
+            new = pos[Xc.indices[a:b]]
+            keep = new >= 0
+            o0, o1 = int(out_ptr[j0]), int(out_ptr[j1])
+            data[o0:o1] = Xc.data[a:b][keep]
+            indices[o0:o1] = new[keep]
+        out = sp.csc_matrix((data, indices, out_ptr), shape=(m, p))
+        if m > 1 and np.any(np.diff(rows) < 0):
+            out.sort_indices()                       # (rows given out of order)
+        out.has_canonical_format = True
+        return out
+    X = sp.csr_matrix(X)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    step = max(256, -(-m // 32))
+    chunks = [rows[i:i + step] for i in range(0, m, step)]
+    counts = np.zeros(p, dtype=np.int64)
+    for r in chunks:
+        counts += np.bincount(X[r].indices, minlength=p)
+    out_ptr = np.zeros(p + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_ptr[1:])
+    data = np.empty(int(out_ptr[-1]), dtype=dtype)
+    indices = np.empty(int(out_ptr[-1]), dtype=np.int32)
+    written = out_ptr[:-1].copy()
+    offset = 0
+    for r in chunks:
+        C = sp.csc_matrix(X[r])
+        cptr = np.asarray(C.indptr, dtype=np.int64)
+        lengths = np.diff(cptr)
+        col = np.repeat(np.arange(p), lengths)
+        dest = written[col] + (np.arange(C.nnz) - cptr[col])
+        data[dest] = C.data
+        indices[dest] = C.indices + offset
+        written += lengths
+        offset += r.shape[0]
+    out = sp.csc_matrix((data, indices, out_ptr), shape=(m, p))
+    out.has_canonical_format = True
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # Cross-validation folds
 # ---------------------------------------------------------------------------------------
@@ -387,12 +456,15 @@ def test_mse(X_test, y_test, sw_test, coefs, intercepts):
     or of each (T, p) slice coefs[..., k] with intercepts (T, k) (2-D y: the mean
     over samples and targets, as scikit-learn's multi-task CV)."""
     if y_test.ndim == 2:
-        pred = np.einsum("ij,tjk->itk", np.asarray(X_test), coefs) if not \
-            sp.issparse(X_test) else np.stack(
-                [np.asarray(X_test @ coefs[..., k].T) for k in range(coefs.shape[2])],
-                axis=2)
-        residues = (pred + intercepts[None] - y_test[:, :, None]) ** 2
-        residues = residues.mean(axis=1)
+        # one alpha at a time: (n_test, T) temporaries, not (n_test, T, n_alphas)
+        residues = np.empty((y_test.shape[0], coefs.shape[2]),
+                            dtype=np.result_type(y_test, coefs))
+        for k in range(coefs.shape[2]):
+            r = np.asarray(X_test @ coefs[..., k].T)
+            r += intercepts[None, :, k]
+            r -= y_test
+            r *= r
+            residues[:, k] = r.mean(axis=1)
     else:
         residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
     if sw_test is None:
