@@ -46,6 +46,7 @@ from ._path import enet_path, lasso_path
 from ._penalty import Penalty
 from ._prepare import (
     FoldMoments,
+    SparseFoldMoments,
     SparsePrepared,
     folds_partition,
     preprocess,
@@ -483,11 +484,18 @@ class ElasticNetCV(_PathCV):
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
         if rebuild:
             full = prep = None
+        shared = moments
+        if sparse.issparse(X) and strategy == "full" and \
+                min(len(train) for train, _ in folds) > n_features and \
+                folds_partition(folds, n_samples):
+            # covariance updates in every fold from the shared Gram matrix: a fold
+            # job holds its training Gram and its test rows, not a training copy
+            shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
         solve_kw = self._solve_kw()
         # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
-        if moments is not None:
-            jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
+        if shared is not None:
+            jobs = (delayed(self._gram_fold)(shared, k, train, test, l1_ratios, grids,
                                              penalty, solve_kw)
                     for k, (train, test) in enumerate(folds))
         else:
@@ -495,7 +503,7 @@ class ElasticNetCV(_PathCV):
                                               penalty, solve_kw)
                     for train, test in folds)
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
-        folds = jobs = None    # (the folds' indices: freed before the final model)
+        folds = jobs = shared = None    # (freed before the final model)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -943,8 +951,12 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         grids, explicit = self._grids(
             l1_ratios, lambda r: multitask_alpha_max(XtY, n_samples, r))
         solve_kw = self._solve_kw()
-        if moments is not None:
-            jobs = (delayed(_multitask_moments_fold)(moments, k, len(train), l1_ratios,
+        shared = moments
+        if sparse.issparse(X) and folds_partition(folds, n_samples):
+            # the folds in Gram form from the shared Gram matrix (see ElasticNetCV)
+            shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
+        if shared is not None:
+            jobs = (delayed(_multitask_moments_fold)(shared, k, len(train), l1_ratios,
                                                      grids, solve_kw)
                     for k, (train, _) in enumerate(folds))
         else:
@@ -953,7 +965,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
                                                    solve_kw)
                     for train, test in folds)
         self._choose(self._run(jobs), grids, l1_ratios, explicit)
-        folds = jobs = None    # (the folds' indices: freed before the final model)
+        folds = jobs = shared = None    # (freed before the final model)
 
         # final model on all the data (the total moments when they were computed)
         if moments is not None:

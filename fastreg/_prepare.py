@@ -210,6 +210,26 @@ def _block_cols(indptr, j0, j1):
     return np.repeat(np.arange(j1 - j0), np.diff(indptr[j0:j1 + 1]))
 
 
+def _gram_columns(X):
+    """(j0, j1, (X^T X)[:, j0:j1] dense float64) of a CSC matrix X, a block of columns
+    at a time: each block is a view of the CSC arrays, the product converts it (a copy
+    of at most 1/16 of the values, or 2^12 values) and each product and its dense copy
+    hold at most p^2 / 8 and 2^17 entries."""
+    Xs = sp.csc_matrix(X).astype(np.float64, copy=False)
+    n, p = Xs.shape
+    XT = Xs.T
+    width = max(1, min(2**17 // max(p, 1), -(-p // 8)))
+    indptr = Xs.indptr
+    for c0, c1, _, _ in _column_blocks(indptr, max(2**12, Xs.nnz // 16)):
+        for j0 in range(c0, c1, width):
+            j1 = min(j0 + width, c1)
+            a, b = int(indptr[j0]), int(indptr[j1])
+            block = Xs if (j0, j1) == (0, p) else sp.csc_matrix(
+                (Xs.data[a:b], Xs.indices[a:b], indptr[j0:j1 + 1] - a),
+                shape=(n, j1 - j0))
+            yield j0, j1, (XT @ block).toarray()
+
+
 class SparsePrepared:
     """Sparse X with its rows scaled by sqrt(weights), in the kernel's CSC arrays,
     with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,)).
@@ -334,26 +354,13 @@ class SparsePrepared:
     def gram(self):
         """X~^T X~ (float64, dense p x p), computed a block of columns at a time: the
         sparse product of the whole matrix and its dense copy are never held at once
-        (the same sums in the same order as the product of the whole matrix). Each
-        block is a view of the CSC arrays; the product converts it (a copy of the
-        block: at most 1/16 of the values, or 2^12 values)."""
-        Xs = self.matrix().astype(np.float64, copy=False)
-        n, p = self.shape
-        XT = Xs.T
+        (the same sums in the same order as the product of the whole matrix)."""
+        p = self.shape[1]
         G = np.empty((p, p))
-        # each product and its dense copy at most p^2 / 8 and 2^17 entries
-        width = max(1, min(2**17 // max(p, 1), -(-p // 8)))
-        indptr = Xs.indptr
-        for c0, c1, _, _ in _column_blocks(indptr, max(2**12, Xs.nnz // 16)):
-            for j0 in range(c0, c1, width):
-                j1 = min(j0 + width, c1)
-                a, b = int(indptr[j0]), int(indptr[j1])
-                block = Xs if (j0, j1) == (0, p) else sp.csc_matrix(
-                    (Xs.data[a:b], Xs.indices[a:b], indptr[j0:j1 + 1] - a),
-                    shape=(n, j1 - j0))
-                G[:, j0:j1] = (XT @ block).toarray()
-                if self.q is not None:
-                    G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
+        for j0, j1, block in _gram_columns(self.matrix()):
+            G[:, j0:j1] = block
+            if self.q is not None:
+                G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
 
     def columns(self, U):
@@ -466,7 +473,20 @@ def test_mse(X_test, y_test, sw_test, coefs, intercepts):
             r *= r
             residues[:, k] = r.mean(axis=1)
     else:
-        residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
+        # a few alphas at a time: temporaries of 2^16 entries, not (n_test, n_alphas)
+        k = coefs.shape[1]
+        step = max(1, 2**15 // max(y_test.shape[0], 1))
+        if step >= k:
+            residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
+        else:
+            b = intercepts if np.ndim(intercepts) == 0 else np.asarray(intercepts)
+            out = []
+            for c0 in range(0, k, step):
+                r = (np.asarray(X_test @ coefs[:, c0:c0 + step]) +
+                     (b if np.ndim(b) == 0 else b[c0:c0 + step]) - y_test[:, None]) ** 2
+                out.append(np.mean(r, axis=0) if sw_test is None else
+                           np.average(r, axis=0, weights=sw_test))
+            return np.concatenate(out)
     if sw_test is None:
         return np.mean(residues, axis=0)
     return np.average(residues, axis=0, weights=sw_test)
@@ -617,7 +637,8 @@ class FoldMoments:
         M, v, s, sy, syy, S = self.total
         if k is not None:
             Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
-            if Mk is None:
+            fresh = Mk is None
+            if fresh:
                 Mk = self._moments(self.tests[k])[0]
             v, s, sy, syy, S = v - vk, s - sk, sy - syk, syy - syyk, S - Sk
             if not S > CANCELLATION[np.dtype(np.float64)] ** -1 * self.total[5]:
@@ -634,7 +655,11 @@ class FoldMoments:
         c = n_train / S
         # G = c * (M - S m m^T), computed in place on one p x p array (a few rows of
         # m m^T at a time): the same operations on every entry
-        G = M - Mk if k is not None and Mk is not None else M.copy()
+        if k is not None and Mk is not None:
+            # (a block made for this call is overwritten: one p x p array fewer)
+            G = np.subtract(M, Mk, out=Mk) if fresh else M - Mk
+        else:
+            G = M.copy()
         if self.fit_intercept:
             m = s / S
             my = sy / S
@@ -730,3 +755,90 @@ class FoldSums(FoldMoments):
             else:
                 total[bad] = np.maximum(total[bad], 0.0)
         return total / S
+
+
+class SparseFoldMoments(FoldMoments):
+    """``FoldMoments`` of a sparse X (CSR or CSC), for covariance updates in every
+    fold: the weighted moments of X itself (not centered: the caller checked that its
+    implicit centering loses no digits, ``SparsePrepared.centering_is_safe``), of
+    each test block and in total. Only the total Gram matrix is kept (the shared Gram
+    once); a fold's block is made again from its test rows when the fold runs, and
+    its test errors are computed from those rows (``sparse_rows``: one test block's
+    rows at a time, never a training set's copy)."""
+
+    def __init__(self, X, y, sw, folds, fit_intercept):
+        n, p = X.shape
+        dtype = X.dtype
+        self.X = X
+        self.fit_intercept = fit_intercept
+        self.weighted = sw is not None
+        self.sw = sw                  # (None: unweighted)
+        self.mu = np.zeros(p, dtype=dtype)
+        if fit_intercept:
+            self.ybar = np.average(y, axis=0, weights=sw).astype(dtype)
+        else:
+            self.ybar = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 \
+                else dtype.type(0)
+        if y.ndim == 1:
+            self.ybar = dtype.type(self.ybar)
+        # (no dense rows: the dtype and width of the data for training_moments)
+        self.Xg = np.empty((0, p), dtype=dtype)
+        self.yg = (y - self.ybar).astype(dtype)
+        self.n_samples = n
+        self.tests = [np.asarray(test, dtype=np.intp) for _, test in folds]
+        self.blocks = []
+        total = None
+        for test in self.tests:
+            block = self._moments(test)
+            total = list(block) if total is None else \
+                [t + b for t, b in zip(total, block, strict=True)]
+            self.blocks.append((None,) + block[1:])
+            del block
+        self.total = tuple(total)
+
+    def _train_rows(self, k):
+        keep = np.ones(self.n_samples, dtype=bool)
+        keep[self.tests[k]] = False
+        return np.flatnonzero(keep)
+
+    def _moments(self, rows):
+        """(M, v, s, sy, syy, S) of the rows, as FoldMoments (float64)."""
+        Xr = sparse_rows(self.X, rows)
+        yr = self.yg[rows].astype(np.float64)
+        multi = yr.ndim == 2
+        if self.weighted:
+            sw = self.sw[rows].astype(np.float64)
+            root = np.sqrt(sw)
+            # rows scaled by sqrt(w) in place (Xr is this function's own copy)
+            data = Xr.data.astype(np.float64, copy=False)
+            for _, _, a, b in _column_blocks(np.asarray(Xr.indptr, dtype=np.int64)):
+                data[a:b] *= root[Xr.indices[a:b]]
+            Xw = sp.csc_matrix((data, Xr.indices, Xr.indptr), shape=Xr.shape)
+            wy = root[:, None] * yr if multi else root * yr
+            S = float(np.sum(sw))
+            syy = float(np.einsum("i,it,it->", sw, yr, yr)) if multi else \
+                float(sw @ yr ** 2)
+            sy = sw @ yr if multi else float(sw @ yr)
+        else:
+            Xw = Xr.astype(np.float64, copy=False)
+            root, wy = np.ones(Xr.shape[0]), yr
+            S = float(Xr.shape[0])
+            syy = float(np.einsum("it,it->", yr, yr)) if multi else float(yr @ yr)
+            sy = np.sum(yr, axis=0) if multi else float(np.sum(yr))
+        del Xr
+        p = Xw.shape[1]
+        M = np.empty((p, p))
+        for j0, j1, block in _gram_columns(Xw):
+            M[:, j0:j1] = block
+        XT = Xw.T
+        v = np.asarray(XT @ wy)
+        s = np.asarray(XT @ root)
+        return (M, v, s, sy, syy, S)
+
+    def test_mse(self, k, coefs, intercepts):
+        """Weighted mean squared test error of fold k for each column of coefs (or
+        slice coefs[..., a] for 2-D y), from the test rows."""
+        rows = self.tests[k]
+        sw = self.sw[rows] if self.weighted else None
+        return test_mse(sparse_rows(self.X, rows), self.yg[rows], sw, coefs,
+                        intercepts)
