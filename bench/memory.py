@@ -50,6 +50,7 @@ ESTIMATORS = ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "MultiTaskLasso"
               "Ridge", "RidgeCV", "lasso_path", "enet_path")
 PATHS = ("lasso_path", "enet_path")
 MULTITASK = tuple(e for e in ESTIMATORS if e.startswith("MultiTask"))
+PARALLEL = tuple(e for e in ESTIMATORS if e.endswith("CV") and e != "RidgeCV")  # n_jobs
 N_ALPHAS = 20
 
 
@@ -105,7 +106,7 @@ def make_call(lib, name, X, y, sw, n_jobs=None):
         "MultiTaskElasticNetCV": dict(alphas=N_ALPHAS, cv=5, l1_ratio=0.5),
         "Ridge": dict(alpha=1.0), "RidgeCV": dict(alphas=np.logspace(-2, 2, 10)),
     }[name]
-    if n_jobs is not None and name.endswith("CV"):
+    if n_jobs is not None and name in PARALLEL:
         params["n_jobs"] = n_jobs
     est = cls(**params)
     kw = {} if sw is None else {"sample_weight": sw}
@@ -164,7 +165,7 @@ def cases(pattern=None, n_jobs=(None,)):
             for weighted in (False, True):
                 if weighted and name in PATHS:
                     continue               # the path functions take no sample_weight
-                for jobs in (n_jobs if name.endswith("CV") else (None,)):
+                for jobs in (n_jobs if name in PARALLEL else (None,)):
                     label = f"{name} {layout}{' w' if weighted else ''}" + \
                         ("" if jobs is None else f" j{jobs}")
                     if pattern and not re.search(pattern, label):
