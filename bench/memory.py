@@ -1,10 +1,12 @@
 """Peak extra memory of every public estimator, fastreg against scikit-learn (issue 20).
 
     python -m bench.memory [--quick] [--n 10000] [--p 200] [-k LassoCV] [--libs fastreg]
+    python -m bench.memory --n-jobs 1,2 -k CV  # the CV estimators also with n_jobs=2
     python -m bench.memory --dataset hockey     # the older table: sparse X vs its dense copy
 
-Every case (estimator x memory order of X x with / without sample_weight, dense or
-sparse, for fastreg and for scikit-learn) runs in a fresh Python process, twice:
+Every case (estimator x layout of X (C- or Fortran-ordered, CSR or CSC) x with /
+without sample_weight (x n_jobs of the CV estimators, ``--n-jobs``), for fastreg and
+for scikit-learn) runs in a fresh Python process, twice:
 
 * **tracemalloc** (the ``trace`` columns): the peak of the memory allocated through
   Python's allocators during the call, which covers every NumPy and SciPy array buffer
@@ -48,16 +50,23 @@ ESTIMATORS = ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "MultiTaskLasso"
               "Ridge", "RidgeCV", "lasso_path", "enet_path")
 PATHS = ("lasso_path", "enet_path")
 MULTITASK = tuple(e for e in ESTIMATORS if e.startswith("MultiTask"))
+PARALLEL = tuple(e for e in ESTIMATORS if e.endswith("CV") and e != "RidgeCV")  # n_jobs
 N_ALPHAS = 20
 
 
+LAYOUTS = ("C", "F", "sparse", "csc")
+
+
 def make_data(n, p, layout, weighted, n_targets=1, seed=0):
-    """(X, y, sample_weight) of a case; layout 'C', 'F' or 'sparse' (CSR)."""
+    """(X, y, sample_weight) of a case; layout 'C', 'F', 'sparse' (CSR) or 'csc'
+    (the same sparse matrix as CSC)."""
     from scipy import sparse as sp
     rng = np.random.default_rng(seed)
-    if layout == "sparse":
+    if layout in ("sparse", "csc"):
         X = sp.random(n, p, density=0.05, format="csr", random_state=seed,
                       data_rvs=rng.standard_normal)
+        if layout == "csc":
+            X = X.tocsc()
         signal = np.asarray(X[:, :10].sum(axis=1)).ravel()
     else:
         X = rng.standard_normal((n, p))
@@ -75,8 +84,9 @@ def x_bytes(X):
     return X.nbytes
 
 
-def make_call(lib, name, X, y, sw):
-    """A function running the case's fit (or path) once."""
+def make_call(lib, name, X, y, sw, n_jobs=None):
+    """A function running the case's fit (or path) once (``n_jobs``: of a CV
+    estimator)."""
     if lib == "fastreg":
         import fastreg as mod
     else:
@@ -96,6 +106,8 @@ def make_call(lib, name, X, y, sw):
         "MultiTaskElasticNetCV": dict(alphas=N_ALPHAS, cv=5, l1_ratio=0.5),
         "Ridge": dict(alpha=1.0), "RidgeCV": dict(alphas=np.logspace(-2, 2, 10)),
     }[name]
+    if n_jobs is not None and name in PARALLEL:
+        params["n_jobs"] = n_jobs
     est = cls(**params)
     kw = {} if sw is None else {"sample_weight": sw}
     return functools.partial(est.fit, X, y, **kw)
@@ -109,7 +121,7 @@ def _status(field):
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def run_child(lib, name, layout, weighted, n, p, mode):
+def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None):
     """One measurement in this (fresh) process; returns a dict."""
     warnings.simplefilter("ignore")
     n_targets = 3 if name in MULTITASK else 1
@@ -117,7 +129,7 @@ def run_child(lib, name, layout, weighted, n, p, mode):
     # warm-up on 200 rows: imports, BLAS and OpenMP thread pools, lazy modules
     small = X[:200]
     make_call(lib, name, small, y[:200], None if sw is None else sw[:200])()
-    call = make_call(lib, name, X, y, sw)
+    call = make_call(lib, name, X, y, sw, n_jobs)
     gc.collect()
     out = {"x_bytes": x_bytes(X), "p2_bytes": p * p * 8}
     if mode == "trace":
@@ -136,10 +148,10 @@ def run_child(lib, name, layout, weighted, n, p, mode):
     return out
 
 
-def measure(lib, name, layout, weighted, n, p, mode):
+def measure(lib, name, layout, weighted, n, p, mode, n_jobs=None):
     """run_child in a fresh interpreter; None when the case is not supported."""
     cmd = [sys.executable, "-m", "bench.memory", "--child",
-           json.dumps([lib, name, layout, weighted, n, p, mode])]
+           json.dumps([lib, name, layout, weighted, n, p, mode, n_jobs])]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
@@ -147,16 +159,18 @@ def measure(lib, name, layout, weighted, n, p, mode):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def cases(pattern=None):
+def cases(pattern=None, n_jobs=(None,)):
     for name in ESTIMATORS:
-        for layout in ("C", "F", "sparse"):
+        for layout in LAYOUTS:
             for weighted in (False, True):
                 if weighted and name in PATHS:
                     continue               # the path functions take no sample_weight
-                label = f"{name} {layout}{' w' if weighted else ''}"
-                if pattern and not re.search(pattern, label):
-                    continue
-                yield name, layout, weighted
+                for jobs in (n_jobs if name in PARALLEL else (None,)):
+                    label = f"{name} {layout}{' w' if weighted else ''}" + \
+                        ("" if jobs is None else f" j{jobs}")
+                    if pattern and not re.search(pattern, label):
+                        continue
+                    yield name, layout, weighted, jobs
 
 
 def _cell(r):
@@ -180,6 +194,8 @@ def main(argv=None):
     parser.add_argument("--libs", default="fastreg,sklearn")
     parser.add_argument("--modes", default="trace,rss")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--n-jobs", default=None, help="n_jobs of the CV estimators, "
+                        "comma-separated (e.g. 1,2); default: theirs (None)")
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(run_child(*json.loads(args.child))))
@@ -188,26 +204,30 @@ def main(argv=None):
         sparse_vs_dense(args.dataset, args.alpha_divisor)
         return
     n, p = (4000, 100) if args.quick else (args.n, args.p)
+    n_jobs = (None,) if args.n_jobs is None else \
+        tuple(int(j) for j in args.n_jobs.split(","))
     libs = args.libs.split(",")
     modes = args.modes.split(",")
-    print(f"X: {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB dense; sparse 5%); "
+    print(f"X: {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB dense; sparse 5%, "
+          "CSR ('sparse') or CSC ('csc')); "
           f"peak extra memory / size of X; {', '.join(modes)}")
     heads = [f"{lib} {mode}" for mode in modes for lib in libs]
     print("| estimator | X | weights | " + " | ".join(heads) + " | sparse: p x p |")
     print("|---|---|---|" + "---|" * len(heads) + "---|")
     rows = []
-    for name, layout, weighted in cases(args.k):
-        res = {(lib, mode): measure(lib, name, layout, weighted, n, p, mode)
+    for name, layout, weighted, jobs in cases(args.k, n_jobs):
+        res = {(lib, mode): measure(lib, name, layout, weighted, n, p, mode, jobs)
                for mode in modes for lib in libs}
-        rows.append(dict(name=name, layout=layout, weighted=weighted,
+        rows.append(dict(name=name, layout=layout, weighted=weighted, n_jobs=jobs,
                          results={f"{k[0]} {k[1]}": v for k, v in res.items()}))
         extra = ""
-        if layout == "sparse":
+        if layout in ("sparse", "csc"):
             r = res.get(("fastreg", modes[-1]))
             if r and "peak" in r:
                 extra = f"{r['peak'] / r['p2_bytes']:.1f}"
         cells = [_cell(res[(lib, mode)]) for mode in modes for lib in libs]
-        print(f"| {name} | {layout} | {'yes' if weighted else 'no'} | "
+        label = name if jobs is None else f"{name} (n_jobs={jobs})"
+        print(f"| {label} | {layout} | {'yes' if weighted else 'no'} | "
               + " | ".join(cells) + f" | {extra} |", flush=True)
     if args.json:
         with open(args.json, "w") as f:

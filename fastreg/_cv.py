@@ -47,6 +47,7 @@ from ._path_model import PathModelMixin, fit_path, refit_at
 from ._penalty import Penalty
 from ._prepare import (
     FoldMoments,
+    SparseFoldMoments,
     SparsePrepared,
     column_scales,
     folds_partition,
@@ -55,6 +56,7 @@ from ._prepare import (
     preprocess,
     scale_columns,
     scale_moments,
+    sparse_rows,
     take_rows,
     test_mse,
 )
@@ -734,8 +736,8 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
             y_numeric=True,
         )
-        if sparse.issparse(X):
-            X = sparse.csr_matrix(X)     # rows are cut into folds
+        if sparse.issparse(X) and X.format not in ("csr", "csc"):
+            X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
         if y.ndim == 2 and y.shape[1] != 1:
             raise ValueError(
                 f"{type(self).__name__} fits one target; y has {y.shape[1]} columns "
@@ -800,6 +802,14 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
         if rebuild:
             full = prep = None
+        shared = moments
+        if oof is None and not standardize and sparse.issparse(X) and \
+                strategy == "full" and \
+                min(len(train) for train, _ in folds) > n_features and \
+                folds_partition(folds, n_samples):
+            # covariance updates in every fold from the shared Gram matrix: a fold
+            # job holds its training Gram and its test rows, not a training copy
+            shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
         solve_kw = self._solve_kw()
         self._penalty, self._seed = penalty, solve_kw["seed"]
         self._path_cache = self._path_data = None
@@ -823,8 +833,8 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 f"{self.store_cv_results!r} are not available with gammas (the relaxed "
                 "CV chooses by the mean squared error): use gammas=None, or the "
                 "defaults scoring=None, store_cv_results=False.")
-        if moments is not None:
-            jobs = (delayed(self._gram_fold)(moments, k, train, test, l1_ratios, grids,
+        if shared is not None:
+            jobs = (delayed(self._gram_fold)(shared, k, train, test, l1_ratios, grids,
                                              penalty, solve_kw, oof, standardize,
                                              gammas=evaluated, limits=limits)
                     for k, (train, test) in enumerate(folds))
@@ -842,6 +852,7 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
                                      X.dtype)
             self._choose(mse, grids, l1_ratios, explicit, score)
+        folds = jobs = shared = None    # (freed before the final model)
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -938,12 +949,14 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         sw_train = None if sw is None else sw[train]
         scale = None
         if sparse.issparse(X):
-            X_train = X[train]
+            # (the fold's rows straight into the kernel's CSC arrays, weighted in place)
+            X_train = sparse_rows(X, train)
             if standardize:
                 scale = inverse_scales(column_scales(X_train, sw_train), X.dtype)
                 X_train = scale_columns(X_train, scale)
                 penalty = penalty.scaled(scale)
-            prep = SparsePrepared(X_train, y[train], self.fit_intercept, sw_train)
+            prep = SparsePrepared(X_train, y[train], self.fit_intercept, sw_train,
+                                  own=True)
             del X_train
             strategy = update_strategy(self._precompute(), len(train), X.shape[1],
                                        sparse=prep)
@@ -963,11 +976,7 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             gram = gram_for(strategy, prep)
             problem = Problem.dense(prep.X, prep.y, penalty, prep.Xmean, prep.norms,
                                     use_gram=strategy == "lazy", gram=gram)
-        X_test = X[test]
-        y_test = y[test]
-        sw_test = None if sw is None else sw[test]
-        out = []
-        preds = []
+        fits = []
         for r, grid in zip(l1_ratios, grids, strict=True):
             coefs = _limited_fold_path(problem, float(r), grid, limits, solve_kw)
             if gammas is None:
@@ -976,9 +985,7 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 if scale is not None:
                     # (intercepts from the scaled offsets and coefficients: the same)
                     coefs = coefs * scale[:, None]
-                out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
-                if oof is not None:
-                    preds.append(np.asarray(X_test @ coefs) + intercepts)
+                fits.append((None, coefs, intercepts))
                 continue
             # (the relaxed fits: n_gammas times the columns, on the features that are
             # nonzero somewhere along the path only)
@@ -987,8 +994,22 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 if self.fit_intercept else 0.0
             if scale is not None:
                 blended = blended * scale[rows, None]
-            out.append(_by_gamma(test_mse(X_test[:, rows], y_test, sw_test, blended,
-                                          intercepts), gammas))
+            fits.append((rows, blended, intercepts))
+        # the test rows are copied once the training copy is freed (never both)
+        del problem, prep
+        X_test = sparse_rows(X, test) if sparse.issparse(X) else X[test]
+        y_test = y[test]
+        sw_test = None if sw is None else sw[test]
+        out = []
+        preds = []
+        for rows, coefs, intercepts in fits:
+            if rows is not None:
+                out.append(_by_gamma(test_mse(X_test[:, rows], y_test, sw_test, coefs,
+                                              intercepts), gammas))
+                continue
+            out.append(test_mse(X_test, y_test, sw_test, coefs, intercepts))
+            if oof is not None:
+                preds.append(np.asarray(X_test @ coefs) + intercepts)
         if oof is None:
             return out
         return oof.result(out, preds, y_test, sw_test)
@@ -1449,12 +1470,14 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         moments = None
         if sparse.issparse(X):
             # the multi-task kernel takes a sparse X in Gram form (or a dense copy)
-            X = sparse.csr_matrix(X)     # rows are cut into folds
+            if X.format not in ("csr", "csc"):
+                X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
             if not multitask_gram_fits(prep):
                 X = X.toarray()
         if sparse.issparse(X):
             XtY = prep.Xty(prep.y)
+            prep = None        # (a copy of X: made again for the final model)
         elif update_strategy("auto", n_train_max, n_features) != "residual" and \
                 folds_partition(folds, n_samples):
             moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
@@ -1466,8 +1489,12 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         grids, explicit = self._grids(
             l1_ratios, lambda r: multitask_alpha_max(XtY, n_samples, r))
         solve_kw = self._solve_kw()
-        if moments is not None:
-            jobs = (delayed(_multitask_moments_fold)(moments, k, len(train), l1_ratios,
+        shared = moments
+        if oof is None and sparse.issparse(X) and folds_partition(folds, n_samples):
+            # the folds in Gram form from the shared Gram matrix (see ElasticNetCV)
+            shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
+        if shared is not None:
+            jobs = (delayed(_multitask_moments_fold)(shared, k, len(train), l1_ratios,
                                                      grids, solve_kw, oof)
                     for k, (train, _) in enumerate(folds))
         else:
@@ -1481,6 +1508,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
                                      X.dtype)
             self._choose(mse, grids, l1_ratios, explicit, score)
+        folds = jobs = shared = None    # (freed before the final model)
 
         # final model on all the data (the total moments when they were computed)
         if moments is not None:
@@ -1491,7 +1519,8 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
             intercept = (moments.ybar + my_all) - coef @ (moments.mu + m_all)
         else:
             if prep is None:
-                prep = preprocess(X, y, self.fit_intercept, sw)
+                prep = SparsePrepared(X, y, self.fit_intercept, sw) if \
+                    sparse.issparse(X) else preprocess(X, y, self.fit_intercept, sw)
             strategy = update_strategy("auto", n_samples, n_features, 1)
             coefs, gaps, its, conv, tol_abs = solve_multitask(
                 l1_ratio=self.l1_ratio_, alphas=[self.alpha_],
@@ -1580,26 +1609,29 @@ def _multitask_plain_fold(X, y, sw, train, test, fit_intercept, l1_ratios, grids
     ``oof``: also the test predictions and scores)."""
     sw_train = None if sw is None else sw[train]
     if sparse.issparse(X):
-        prep = SparsePrepared(X[train], y[train], fit_intercept, sw_train)
+        prep = SparsePrepared(sparse_rows(X, train), y[train], fit_intercept, sw_train,
+                              own=True)
         strategy = "full"
     else:
         prep = preprocess(take_rows(X, train), y[train], fit_intercept, sw_train,
                           own=True)
         strategy = update_strategy("auto", len(train), X.shape[1], grids.shape[1])
     arrays = multitask_arrays(prep, strategy)
-    out = []
-    preds = []
-    sw_test = None if sw is None else sw[test]
+    fits = []
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(l1_ratio=float(r), alphas=grid, **arrays,
                                 **solve_kw)[0]
-        intercepts = _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)
-        out.append(test_mse(X[test], y[test], sw_test, coefs, intercepts))
-        if oof is not None:
-            preds.append(_multitask_predict(X[test], coefs, intercepts))
+        fits.append((coefs, _multitask_intercepts(prep.y_offset, prep.X_offset, coefs)))
+    # the test rows are copied once the training copy is freed (never both)
+    del arrays, prep
+    X_test = sparse_rows(X, test) if sparse.issparse(X) else X[test]
+    y_test, sw_test = y[test], None if sw is None else sw[test]
+    out = [test_mse(X_test, y_test, sw_test, coefs, intercepts)
+           for coefs, intercepts in fits]
     if oof is None:
         return out
-    return oof.result(out, preds, y[test], sw_test)
+    preds = [_multitask_predict(X_test, coefs, intercepts) for coefs, intercepts in fits]
+    return oof.result(out, preds, y_test, sw_test)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):

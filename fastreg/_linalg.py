@@ -66,7 +66,35 @@ def gram(A, features=True):
         G = A.T @ A if features else A @ A.T
         return G.T if G.flags.c_contiguous else np.asfortranarray(G)
     syrk = blas.dsyrk if a.dtype == np.float64 else blas.ssyrk
-    return syrk(1.0, a, trans=int(features != flipped), lower=0)
+    trans = int(features != flipped)
+    n = a.shape[1 - trans]                  # the length of the dot products
+    if n * k * k <= _BLOCK_FLOPS:
+        return syrk(1.0, a, trans=trans, lower=0)
+    return _blocked_gram(a, trans, k, n)
+
+
+# products X^T X above this many multiply-adds are made in blocks of about this many,
+# so that an interrupt (SIGINT) is seen between two blocks, a few tenths of a second
+# apart, instead of after one BLAS call of many seconds
+_BLOCK_FLOPS = 2**32
+
+
+def _blocked_gram(a, trans, k, n):
+    """The upper triangle of a^T a (trans) or a a^T of a Fortran-ordered a, summed
+    over blocks of the dot products' length by syrk (beta=1): on contiguous views of
+    a's columns (a a^T), or on Fortran copies of blocks of its rows (a^T a; at most
+    2^22 entries each). The same multiply-adds as one syrk call, in another order
+    (rounding may differ); 10-20% slower than one call (12000 x 1500, 2 threads)."""
+    dt = a.dtype
+    syrk = blas.dsyrk if dt == np.float64 else blas.ssyrk
+    width = max(256, _BLOCK_FLOPS // max(k * k, 1))
+    if trans:
+        width = min(width, max(256, 2**22 // max(k, 1)))
+    G = np.zeros((k, k), dtype=dt, order="F")
+    for r0 in range(0, n, width):
+        block = np.asfortranarray(a[r0:r0 + width]) if trans else a[:, r0:r0 + width]
+        G = syrk(1.0, block, beta=1.0, c=G, trans=trans, lower=0, overwrite_c=1)
+    return G
 
 
 def sq_norm(v):

@@ -203,12 +203,58 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
     return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset)
 
 
+def _column_blocks(indptr, step=None):
+    """(j0, j1, a, b): consecutive blocks of the columns of a CSC matrix with about
+    ``step`` stored values each (at least one column; a, b: the blocks' range in the
+    data), so that per-value temporaries stay a small fraction of the matrix."""
+    p = indptr.shape[0] - 1
+    nnz = int(indptr[-1]) if p else 0
+    if step is None:
+        step = max(2**12, nnz // 64)
+    cuts = np.searchsorted(indptr, np.arange(step, nnz, step), side="left")
+    bounds = np.unique(np.concatenate([[0], cuts, [p]]).astype(np.intp))
+    for j0, j1 in zip(bounds[:-1], bounds[1:], strict=True):
+        yield int(j0), int(j1), int(indptr[j0]), int(indptr[j1])
+
+
+def _block_cols(indptr, j0, j1):
+    """The column (counted from j0) of each stored value of columns j0:j1."""
+    return np.repeat(np.arange(j1 - j0), np.diff(indptr[j0:j1 + 1]))
+
+
+def _gram_columns(X):
+    """(j0, j1, (X^T X)[:, j0:j1] dense float64) of a CSC matrix X, a block of columns
+    at a time: each block is a view of the CSC arrays, the product converts it (a copy
+    of at most 1/16 of the values, or 2^12 values) and each product and its dense copy
+    hold at most p^2 / 8 and 2^17 entries."""
+    Xs = sp.csc_matrix(X).astype(np.float64, copy=False)
+    n, p = Xs.shape
+    XT = Xs.T
+    width = max(1, min(2**17 // max(p, 1), -(-p // 8)))
+    indptr = Xs.indptr
+    for c0, c1, _, _ in _column_blocks(indptr, max(2**12, Xs.nnz // 16)):
+        for j0 in range(c0, c1, width):
+            j1 = min(j0 + width, c1)
+            a, b = int(indptr[j0]), int(indptr[j1])
+            block = Xs if (j0, j1) == (0, p) else sp.csc_matrix(
+                (Xs.data[a:b], Xs.indices[a:b], indptr[j0:j1 + 1] - a),
+                shape=(n, j1 - j0))
+            yield j0, j1, (XT @ block).toarray()
+
+
 class SparsePrepared:
     """Sparse X with its rows scaled by sqrt(weights), in the kernel's CSC arrays,
-    with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,))."""
+    with the centering as a rank-one correction: X~ = X - q B (q (n,) unit, B (p,)).
 
-    def __init__(self, X, y, fit_intercept, sample_weight):
+    Memory: the CSC arrays are the caller's own when X is a canonical CSC matrix of
+    the data type (no copy without weights; with weights a scaled copy of the values
+    only), or one conversion of X otherwise (``own``: X is fastreg's own matrix, e.g.
+    a fold's rows, whose values may be scaled in place); the column statistics are
+    computed a block of columns at a time (no temporaries of the size of X)."""
+
+    def __init__(self, X, y, fit_intercept, sample_weight, own=False):
         dtype = X.dtype
+        source = X
         X = sp.csc_matrix(X)
         if not X.has_canonical_format:
             X = X.copy()
@@ -218,18 +264,37 @@ class SparsePrepared:
         sw = rescaled_weights(sample_weight, n)
         self.indptr = np.ascontiguousarray(X.indptr, dtype=np.int64)
         self.indices = np.ascontiguousarray(X.indices, dtype=np.int32)
-        data = np.asarray(X.data, dtype=dtype)
-        self.cols = np.repeat(np.arange(p), np.diff(self.indptr))
+        data = np.ascontiguousarray(X.data, dtype=dtype)
         root = None if sw is None else np.sqrt(sw)
         if root is not None:
-            data = data * root[self.indices].astype(dtype)
-        self.data = np.ascontiguousarray(data, dtype=dtype)
-        data64 = self.data.astype(np.float64, copy=False)   # (read only)
+            shared = not own and sp.issparse(source) and \
+                np.shares_memory(data, source.data)
+            if shared:
+                data = data.copy()
+            rd = root.astype(dtype)
+            for _, _, a, b in _column_blocks(self.indptr):
+                data[a:b] *= rd[self.indices[a:b]]
+        self.data = data
+        blocks = list(_column_blocks(self.indptr))
+
+        def per_column(fn):
+            """A (p,) float64 vector: for each block of columns j0:j1 (values a:b),
+            the values fn(j0, j1, a, b) summed by column (np.bincount, in the order
+            of the values, as over the whole matrix)."""
+            out = np.zeros(p)
+            for j0, j1, a, b in blocks:
+                out[j0:j1] = np.bincount(_block_cols(self.indptr, j0, j1),
+                                         weights=fn(j0, j1, a, b), minlength=j1 - j0)
+            return out
+
+        def values(a, b):
+            return self.data[a:b].astype(np.float64, copy=False)
+
         if fit_intercept:
             s = np.ones(n) if root is None else root
             ss = float(s @ s)
-            colsum = np.bincount(self.cols, weights=data64 * s[self.indices],
-                                 minlength=p)
+            colsum = per_column(
+                lambda j0, j1, a, b: values(a, b) * s[self.indices[a:b]])
             self.X_offset = (colsum / ss).astype(dtype)
             self.y_offset = np.average(y, axis=0, weights=sw).astype(dtype)
             yc = y - self.y_offset
@@ -240,20 +305,22 @@ class SparsePrepared:
             # exact norms of x_j - q b_j, without cancellation: sum over the nonzeros
             # of (x_ij - q_i b_j)^2, plus b_j^2 times the squared weight of the rows
             # where column j is zero (counted exactly without weights)
-            # (in place where it can: O(nnz) temporaries, one or two at a time)
-            qb = self.q[self.indices]
-            qb *= self.b[self.cols]
             if root is None:
                 zero_share = (n - np.diff(self.indptr)) / n
             else:
-                zero_share = 1.0 - np.bincount(self.cols, weights=self.q[self.indices] ** 2,
-                                               minlength=p)
+                zero_share = 1.0 - per_column(
+                    lambda j0, j1, a, b: self.q[self.indices[a:b]] ** 2)
             rest = self.b ** 2 * zero_share
-            resid = np.subtract(data64, qb, out=qb)
-            resid *= resid                    # (data64 - qb) ** 2
-            norms = np.bincount(self.cols, weights=resid, minlength=p) + \
-                np.maximum(rest, 0)
-            del resid, qb
+
+            def resid2(j0, j1, a, b):
+                qb = self.q[self.indices[a:b]]
+                qb *= np.repeat(self.b[j0:j1], np.diff(self.indptr[j0:j1 + 1]))
+                r = np.subtract(values(a, b), qb, out=qb)
+                r *= r                            # (x_ij - q_i b_j) ** 2
+                return r
+
+            norms = per_column(resid2)
+            norms += np.maximum(rest, 0)
             norms[constant_columns(norms, n, self.X_offset.astype(np.float64), dtype,
                                    1.0 if sw is None else float(np.max(sw)))] = 0
             spread = np.where(norms > 0, norms, np.inf)
@@ -264,11 +331,17 @@ class SparsePrepared:
                 else dtype.type(0)
             yc = y if root is None else y * (root[:, None] if y.ndim > 1 else root)
             self.q = self.b = None
-            norms = np.bincount(self.cols, weights=data64 ** 2, minlength=p)
+            norms = per_column(lambda j0, j1, a, b: values(a, b) ** 2)
             self.cancellation = 0.0
         self.y = np.asarray(yc, dtype=dtype)
         self.norms = norms
         self.dtype = dtype
+
+    @property
+    def cols(self):
+        """The column of each stored value (int, made on demand: as large as the
+        values)."""
+        return np.repeat(np.arange(self.shape[1]), np.diff(self.indptr))
 
     def centering_is_safe(self):
         """Whether X can be centered implicitly without losing digits."""
@@ -294,17 +367,10 @@ class SparsePrepared:
         """X~^T X~ (float64, dense p x p), computed a block of columns at a time: the
         sparse product of the whole matrix and its dense copy are never held at once
         (the same sums in the same order as the product of the whole matrix)."""
-        Xs = self.matrix().astype(np.float64, copy=False)
         p = self.shape[1]
-        XT = Xs.T
         G = np.empty((p, p))
-        # at least 8 blocks (each product and its dense copy at most p^2 / 8), at most
-        # 2^17 entries each
-        step = max(1, min(2**17 // max(p, 1), -(-p // 8)))
-        for j0 in range(0, p, step):
-            j1 = min(j0 + step, p)
-            block = Xs if (j0, j1) == (0, p) else Xs[:, j0:j1]
-            G[:, j0:j1] = (XT @ block).toarray()
+        for j0, j1, block in _gram_columns(self.matrix()):
+            G[:, j0:j1] = block
             if self.q is not None:
                 G[:, j0:j1] -= np.outer(self.b, self.b[j0:j1])
         return G
@@ -333,6 +399,75 @@ class SparsePrepared:
         return XU
 
 
+def sparse_rows(X, rows):
+    """X[rows] of a CSR or CSC matrix as a new CSC matrix (canonical: sorted, no
+    duplicates), built without another copy of those rows: a CSR X is cut a block
+    of rows at a time (each block converted, then placed), a CSC X filtered a block
+    of columns at a time. The values are the same as ``X[rows].tocsc()``'s."""
+    rows = np.asarray(rows, dtype=np.intp)
+    n, p = X.shape
+    m = rows.shape[0]
+    dtype = X.dtype
+    if X.format == "csc":
+        pos = np.full(n, -1, dtype=np.intp)
+        pos[rows] = np.arange(m)
+        if np.count_nonzero(pos >= 0) != m:          # repeated rows
+            return sp.csc_matrix(sp.csr_matrix(X)[rows])
+        Xc = X if X.has_canonical_format else sp.csc_matrix(X).copy()
+        if Xc is not X:
+            Xc.sum_duplicates()
+        indptr = np.asarray(Xc.indptr, dtype=np.int64)
+        blocks = list(_column_blocks(indptr))
+        counts = np.zeros(p, dtype=np.int64)
+        for j0, j1, a, b in blocks:
+            keep = pos[Xc.indices[a:b]] >= 0
+            counts[j0:j1] = np.bincount(_block_cols(indptr, j0, j1), weights=keep,
+                                        minlength=j1 - j0).astype(np.int64)
+        out_ptr = np.zeros(p + 1, dtype=np.int64)
+        np.cumsum(counts, out=out_ptr[1:])
+        data = np.empty(int(out_ptr[-1]), dtype=dtype)
+        indices = np.empty(int(out_ptr[-1]), dtype=np.int32)
+        for j0, j1, a, b in blocks:
+            new = pos[Xc.indices[a:b]]
+            keep = new >= 0
+            o0, o1 = int(out_ptr[j0]), int(out_ptr[j1])
+            data[o0:o1] = Xc.data[a:b][keep]
+            indices[o0:o1] = new[keep]
+        out = sp.csc_matrix((data, indices, out_ptr), shape=(m, p))
+        if m > 1 and np.any(np.diff(rows) < 0):
+            out.sort_indices()                       # (rows given out of order)
+        out.has_canonical_format = True
+        return out
+    X = sp.csr_matrix(X)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    step = max(256, -(-m // 32))
+    chunks = [rows[i:i + step] for i in range(0, m, step)]
+    counts = np.zeros(p, dtype=np.int64)
+    for r in chunks:
+        counts += np.bincount(X[r].indices, minlength=p)
+    out_ptr = np.zeros(p + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_ptr[1:])
+    data = np.empty(int(out_ptr[-1]), dtype=dtype)
+    indices = np.empty(int(out_ptr[-1]), dtype=np.int32)
+    written = out_ptr[:-1].copy()
+    offset = 0
+    for r in chunks:
+        C = sp.csc_matrix(X[r])
+        cptr = np.asarray(C.indptr, dtype=np.int64)
+        lengths = np.diff(cptr)
+        col = np.repeat(np.arange(p), lengths)
+        dest = written[col] + (np.arange(C.nnz) - cptr[col])
+        data[dest] = C.data
+        indices[dest] = C.indices + offset
+        written += lengths
+        offset += r.shape[0]
+    out = sp.csc_matrix((data, indices, out_ptr), shape=(m, p))
+    out.has_canonical_format = True
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # Cross-validation folds
 # ---------------------------------------------------------------------------------------
@@ -356,14 +491,30 @@ def test_mse(X_test, y_test, sw_test, coefs, intercepts):
     or of each (T, p) slice coefs[..., k] with intercepts (T, k) (2-D y: the mean
     over samples and targets, as scikit-learn's multi-task CV)."""
     if y_test.ndim == 2:
-        pred = np.einsum("ij,tjk->itk", np.asarray(X_test), coefs) if not \
-            sp.issparse(X_test) else np.stack(
-                [np.asarray(X_test @ coefs[..., k].T) for k in range(coefs.shape[2])],
-                axis=2)
-        residues = (pred + intercepts[None] - y_test[:, :, None]) ** 2
-        residues = residues.mean(axis=1)
+        # one alpha at a time: (n_test, T) temporaries, not (n_test, T, n_alphas)
+        residues = np.empty((y_test.shape[0], coefs.shape[2]),
+                            dtype=np.result_type(y_test, coefs))
+        for k in range(coefs.shape[2]):
+            r = np.asarray(X_test @ coefs[..., k].T)
+            r += intercepts[None, :, k]
+            r -= y_test
+            r *= r
+            residues[:, k] = r.mean(axis=1)
     else:
-        residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
+        # a few alphas at a time: temporaries of 2^16 entries, not (n_test, n_alphas)
+        k = coefs.shape[1]
+        step = max(1, 2**15 // max(y_test.shape[0], 1))
+        if step >= k:
+            residues = (np.asarray(X_test @ coefs) + intercepts - y_test[:, None]) ** 2
+        else:
+            b = intercepts if np.ndim(intercepts) == 0 else np.asarray(intercepts)
+            out = []
+            for c0 in range(0, k, step):
+                r = (np.asarray(X_test @ coefs[:, c0:c0 + step]) +
+                     (b if np.ndim(b) == 0 else b[c0:c0 + step]) - y_test[:, None]) ** 2
+                out.append(np.mean(r, axis=0) if sw_test is None else
+                           np.average(r, axis=0, weights=sw_test))
+            return np.concatenate(out)
     if sw_test is None:
         return np.mean(residues, axis=0)
     return np.average(residues, axis=0, weights=sw_test)
@@ -514,7 +665,8 @@ class FoldMoments:
         M, v, s, sy, syy, S = self.total
         if k is not None:
             Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
-            if Mk is None:
+            fresh = Mk is None
+            if fresh:
                 Mk = self._moments(self.tests[k])[0]
             v, s, sy, syy, S = v - vk, s - sk, sy - syk, syy - syyk, S - Sk
             if not S > CANCELLATION[np.dtype(np.float64)] ** -1 * self.total[5]:
@@ -531,7 +683,11 @@ class FoldMoments:
         c = n_train / S
         # G = c * (M - S m m^T), computed in place on one p x p array (a few rows of
         # m m^T at a time): the same operations on every entry
-        G = M - Mk if k is not None and Mk is not None else M.copy()
+        if k is not None and Mk is not None:
+            # (a block made for this call is overwritten: one p x p array fewer)
+            G = np.subtract(M, Mk, out=Mk) if fresh else M - Mk
+        else:
+            G = M.copy()
         if self.fit_intercept:
             m = s / S
             my = sy / S
@@ -715,3 +871,88 @@ def gram_scales(G, n_samples, means, dtype):
     scale[scale <= 4 * eps * np.sqrt(max(n_samples, 1)) *
           np.abs(np.asarray(means, dtype=np.float64))] = 0.0
     return scale
+class SparseFoldMoments(FoldMoments):
+    """``FoldMoments`` of a sparse X (CSR or CSC), for covariance updates in every
+    fold: the weighted moments of X itself (not centered: the caller checked that its
+    implicit centering loses no digits, ``SparsePrepared.centering_is_safe``), of
+    each test block and in total. Only the total Gram matrix is kept (the shared Gram
+    once); a fold's block is made again from its test rows when the fold runs, and
+    its test errors are computed from those rows (``sparse_rows``: one test block's
+    rows at a time, never a training set's copy)."""
+
+    def __init__(self, X, y, sw, folds, fit_intercept):
+        n, p = X.shape
+        dtype = X.dtype
+        self.X = X
+        self.fit_intercept = fit_intercept
+        self.weighted = sw is not None
+        self.sw = sw                  # (None: unweighted)
+        self.mu = np.zeros(p, dtype=dtype)
+        if fit_intercept:
+            self.ybar = np.average(y, axis=0, weights=sw).astype(dtype)
+        else:
+            self.ybar = np.zeros(y.shape[1:], dtype=dtype) if y.ndim > 1 \
+                else dtype.type(0)
+        if y.ndim == 1:
+            self.ybar = dtype.type(self.ybar)
+        # (no dense rows: the dtype and width of the data for training_moments)
+        self.Xg = np.empty((0, p), dtype=dtype)
+        self.yg = (y - self.ybar).astype(dtype)
+        self.n_samples = n
+        self.tests = [np.asarray(test, dtype=np.intp) for _, test in folds]
+        self.blocks = []
+        total = None
+        for test in self.tests:
+            block = self._moments(test)
+            total = list(block) if total is None else \
+                [t + b for t, b in zip(total, block, strict=True)]
+            self.blocks.append((None,) + block[1:])
+            del block
+        self.total = tuple(total)
+
+    def _train_rows(self, k):
+        keep = np.ones(self.n_samples, dtype=bool)
+        keep[self.tests[k]] = False
+        return np.flatnonzero(keep)
+
+    def _moments(self, rows):
+        """(M, v, s, sy, syy, S) of the rows, as FoldMoments (float64)."""
+        Xr = sparse_rows(self.X, rows)
+        yr = self.yg[rows].astype(np.float64)
+        multi = yr.ndim == 2
+        if self.weighted:
+            sw = self.sw[rows].astype(np.float64)
+            root = np.sqrt(sw)
+            # rows scaled by sqrt(w) in place (Xr is this function's own copy)
+            data = Xr.data.astype(np.float64, copy=False)
+            for _, _, a, b in _column_blocks(np.asarray(Xr.indptr, dtype=np.int64)):
+                data[a:b] *= root[Xr.indices[a:b]]
+            Xw = sp.csc_matrix((data, Xr.indices, Xr.indptr), shape=Xr.shape)
+            wy = root[:, None] * yr if multi else root * yr
+            S = float(np.sum(sw))
+            syy = float(np.einsum("i,it,it->", sw, yr, yr)) if multi else \
+                float(sw @ yr ** 2)
+            sy = sw @ yr if multi else float(sw @ yr)
+        else:
+            Xw = Xr.astype(np.float64, copy=False)
+            root, wy = np.ones(Xr.shape[0]), yr
+            S = float(Xr.shape[0])
+            syy = float(np.einsum("it,it->", yr, yr)) if multi else float(yr @ yr)
+            sy = np.sum(yr, axis=0) if multi else float(np.sum(yr))
+        del Xr
+        p = Xw.shape[1]
+        M = np.empty((p, p))
+        for j0, j1, block in _gram_columns(Xw):
+            M[:, j0:j1] = block
+        XT = Xw.T
+        v = np.asarray(XT @ wy)
+        s = np.asarray(XT @ root)
+        return (M, v, s, sy, syy, S)
+
+    def test_mse(self, k, coefs, intercepts):
+        """Weighted mean squared test error of fold k for each column of coefs (or
+        slice coefs[..., a] for 2-D y), from the test rows."""
+        rows = self.tests[k]
+        sw = self.sw[rows] if self.weighted else None
+        return test_mse(sparse_rows(self.X, rows), self.yg[rows], sw, coefs,
+                        intercepts)

@@ -60,3 +60,21 @@ def test_vector_products_without_blas():
     assert sq_norm(v) == pytest.approx(float(v @ v), rel=1e-13)
     np.testing.assert_allclose(vdot(v, B), v @ B, rtol=1e-12)
     assert float(vdot(v, v)) == pytest.approx(float(v @ v), rel=1e-13)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("features", [True, False])
+def test_blocked_gram(monkeypatch, order, dtype, features):
+    # large products are summed over blocks (interruptible between BLAS calls): the
+    # same upper triangle as one product
+    from fastreg import _linalg
+    monkeypatch.setattr(_linalg, "_BLOCK_FLOPS", 10**5)
+    rng = np.random.default_rng(0)
+    A = np.asarray(rng.standard_normal((700, 150)), dtype=dtype, order=order)
+    ref = A.T.astype(np.float64) @ A if features else A.astype(np.float64) @ A.T
+    G = _linalg.gram(A, features=features)
+    assert G.dtype == dtype
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(np.triu(G), np.triu(ref), rtol=tol,
+                               atol=tol * np.abs(ref).max())

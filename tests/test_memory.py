@@ -172,3 +172,91 @@ def test_cv_results_unchanged_by_freeing_the_all_data_problem():
     b = fastreg.LassoCV(alphas=10, cv=3).fit(np.asfortranarray(X), y, sample_weight=sw)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-10)
     assert a.alpha_ == b.alpha_
+
+
+P2 = 300 * 300 * 8     # one p x p float64 matrix of the sparse tests
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet"])
+def test_sparse_single_fit_holds_one_copy_of_x(name, weighted):
+    # a CSR X: its one conversion to the kernel's CSC arrays (weights scaled into
+    # it), the Gram matrix, O(n) vectors. Old: an int64 column index of every value,
+    # value-sized temporaries of the centering and a copy for the weights (3.1x -
+    # 3.9x the sparse X)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    peak = peak_extra(fit(getattr(fastreg, name)(alpha=0.01), X, y, sw))
+    assert peak <= sparse_bytes(X) + 2 * P2 + SLACK, peak / sparse_bytes(X)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_csc_fit_copies_no_indices(weighted):
+    # a canonical CSC X is the kernel's own layout: no copy of it at all, and with
+    # weights a scaled copy of its values only (old: 2.1x - 2.9x)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    X = X.tocsc()
+    values = X.data.nbytes if weighted else 0
+    before = X.copy()
+    peak = peak_extra(fit(fastreg.Lasso(alpha=0.01), X, y, sw))
+    assert peak <= values + 2 * P2 + SLACK, peak / sparse_bytes(X)
+    assert (X != before).nnz == 0
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_cv_shares_one_gram(weighted, n_jobs, fmt):
+    # the folds of a sparse X in the Gram regime come from one shared Gram matrix:
+    # each running fold holds its training Gram and its test rows, never a copy of
+    # its training rows, so that n_jobs=2 adds p x p blocks, not copies of X (old:
+    # 3.5x - 7.2x the sparse X, with n_jobs=2 two training copies at once)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    X = X.asformat(fmt)
+    est = fastreg.LassoCV(alphas=10, cv=5, n_jobs=n_jobs)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= sparse_bytes(X) + (2 + 2 * n_jobs) * P2 + SLACK, \
+        (peak / sparse_bytes(X), (peak - sparse_bytes(X)) / P2)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_multitask_cv_shares_one_gram(weighted, n_jobs):
+    # (old: the all-data CSC copy alive during the folds, each fold's CSR and CSC
+    # copies, the test errors of every alpha at once; 4.8x - 8.3x)
+    X, y, sw = sparse_data(12000, 300, weighted)
+    rng = np.random.default_rng(1)
+    Y = np.column_stack([y, y + rng.standard_normal(y.shape[0]),
+                         rng.standard_normal(y.shape[0])])
+    est = fastreg.MultiTaskLassoCV(alphas=5, cv=3, n_jobs=n_jobs)
+    peak = peak_extra(fit(est, X, Y, sw))
+    assert peak <= sparse_bytes(X) + (3 + 2 * n_jobs) * P2 + SLACK, \
+        (peak / sparse_bytes(X), (peak - sparse_bytes(X)) / P2)
+
+
+@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
+def test_copied_folds_in_parallel_hold_one_fold_copy_each(name):
+    # more features than training samples, n_jobs=2: each running fold holds its
+    # training copy only (its test rows are copied once that is freed), so two
+    # folds at once hold 2 * (1 - 1/cv) of X (old: 2.1x with cv=5)
+    n, p, cv = 500, 1500, 5
+    multi = name.startswith("MultiTask")
+    X, y, sw = dense(n, p, "F", False, n_targets=3 if multi else 1)
+    est = getattr(fastreg, name)(alphas=5, cv=cv, n_jobs=2)
+    peak = peak_extra(fit(est, X, y, sw))
+    # (+ each multi-task kernel's own working arrays: 0.15x X each here)
+    extra = 0.35 if multi else 0.1
+    assert peak <= (2 * (1 - 1 / cv) + extra) * X.nbytes + SLACK, peak / X.nbytes
+
+
+def test_sparse_cv_results_unchanged_by_the_shared_gram():
+    # the Gram-regime folds from the shared Gram give the folds' own fits: the same
+    # errors as each fold fitted alone on a copy of its rows (a single fold's test
+    # set does not partition the samples: that CV copies the fold)
+    from sklearn.model_selection import KFold
+    X, y, sw = sparse_data(3000, 40, True)
+    folds = list(KFold(4).split(X))
+    a = fastreg.LassoCV(alphas=10, cv=folds, tol=1e-10).fit(X, y, sample_weight=sw)
+    for (train, test), col in zip(folds, a.mse_path_.T, strict=True):
+        m = fastreg.LassoCV(alphas=a.alphas_, cv=[(train, test)], tol=1e-10)
+        m.fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(m.mse_path_[:, 0], col, rtol=1e-7)

@@ -216,3 +216,32 @@ def test_sparse_unpenalized_zero_column_without_intercept():
                               tol=1e-12).fit(X.toarray(), y)
         assert_allclose(est.coef_, dense.coef_, rtol=1e-7, atol=1e-10)
         assert est.coef_[2] == 0
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("rows_kind", ["sorted", "shuffled", "repeated", "all"])
+def test_sparse_rows_is_the_rows_as_csc(fmt, rows_kind):
+    # a CV fold's rows straight into CSC arrays: the same arrays as X[rows].tocsc(),
+    # canonical, in X's dtype, without modifying X
+    from fastreg._prepare import _column_blocks, sparse_rows
+    rng = np.random.default_rng(3)
+    n, p = 3000, 40
+    X = sp.random(n, p, density=0.1, format="csr", random_state=3, dtype=np.float32)
+    rows = {"sorted": np.sort(rng.choice(n, 2000, replace=False)),
+            "shuffled": rng.choice(n, 2000, replace=False),
+            "repeated": rng.integers(0, n, 2500),
+            "all": np.arange(n)}[rows_kind]
+    X = X.asformat(fmt)
+    before = X.copy()
+    ref = X.tocsr()[rows].tocsc()
+    ref.sort_indices()
+    out = sparse_rows(X, rows)
+    assert out.format == "csc" and out.dtype == X.dtype and out.shape == ref.shape
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(out, name), getattr(ref, name))
+    assert (X != before).nnz == 0
+    # the column blocks cover every column once, in order
+    indptr = np.asarray(X.tocsc().indptr, dtype=np.int64)
+    blocks = list(_column_blocks(indptr, step=100))
+    assert blocks[0][0] == 0 and blocks[-1][1] == p
+    assert all(b[1] == c[0] for b, c in zip(blocks[:-1], blocks[1:], strict=True))
