@@ -384,7 +384,6 @@ class SparsePrepared:
         new.indptr = np.ascontiguousarray(M.indptr, dtype=np.int64)
         new.indices = np.ascontiguousarray(M.indices, dtype=np.int32)
         new.data = np.ascontiguousarray(M.data, dtype=self.dtype)
-        new.cols = np.repeat(np.arange(len(keep)), np.diff(new.indptr))
         new.X_offset = self.X_offset[keep]
         new.norms = np.asarray(self.norms)[keep]
         if self.b is not None:
