@@ -630,12 +630,12 @@ for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, MultiTaskElasticNet,
     _cls.__doc__ = _doc(_cls.__doc__, _cls._in_memory)
     if "fit" in vars(_cls):
         _folds = "fold_ids" in _inspect.signature(_cls.fit).parameters
+        _data = _DATA_DOC.replace(_Y_DOC, _TARGETS_DOC) if _cls._targets else _DATA_DOC
         _cls.fit.__doc__ = _cls.fit.__doc__ + "\n\n        Parameters\n        ----------\n" \
-            "        " + (_DATA_DOC if not _cls._targets else _DATA_DOC.replace(
-                _Y_DOC, _TARGETS_DOC)) + "\n" + ("        " + _FOLDS_DOC + "\n" if _folds else "") + \
+            "        " + _data + "\n" + ("        " + _FOLDS_DOC + "\n" if _folds else "") + \
             "        " + _MEMORY_DOC + "\n\n        Returns\n        -------\n" \
             "        self : object\n            The fitted estimator.\n        "
-del _cls, _folds
+del _cls, _folds, _data
 RidgeCV.__doc__ = RidgeCV.__doc__.replace(
     "iterable or None, default=None\n        None: efficient leave-one-out.",
     "iterable or None, default=5\n        (On Dask: K folds only; None, the efficient "
