@@ -485,3 +485,46 @@ def fold_rows_mse(X, y, w, fold, k, mu, ybar, coefs, intercepts):
         weight = da.where(fold == k, weight, 0.0)
     sse, total = da.compute((weight[:, None] * sq).sum(axis=0), weight.sum())
     return sse / total
+
+
+def chunk_loo(X, y, w, mu, ybar, V, q, shrink, scale, inv_total, fit_intercept):
+    """Sum over one chunk of rows of the squared leave-one-out residuals of ridge, for
+    each alpha: e_i = sqrt(w_i) (y_i - yhat_i) / (1 - h_ii), from the eigenvectors V
+    of the (scaled) centered Gram matrix G = V diag(lam) V^T, q = V^T X^T y and
+    ``shrink`` = 1 / (lam + alpha') (p, k); ``scale`` turns G's leverages into those of
+    the weighted rows; ``inv_total`` = 1 / (sum of weights): the intercept's leverage
+    w_i / S."""
+    Z = (np.asarray(X, dtype=np.float64) - mu) @ V
+    h = (Z * Z) @ shrink                                   # (m, k)
+    r = (np.asarray(y, dtype=np.float64) - ybar)[:, None] - Z @ (q[:, None] * shrink)
+    if w is None:
+        h *= scale
+        if fit_intercept:
+            h += inv_total
+    else:
+        w = np.asarray(w, dtype=np.float64)
+        h *= scale * w[:, None]
+        if fit_intercept:
+            h += (w * inv_total)[:, None]
+        r *= np.sqrt(w)[:, None]
+    e = r / (1.0 - h)
+    return np.einsum("ik,ik->k", e, e)
+
+
+def loo_pass(X, y, w, mu, ybar, V, q, shrink, scale, inv_total, fit_intercept):
+    """The second pass of RidgeCV's leave-one-out: the sums of the squared
+    leave-one-out residuals of every alpha (see ``chunk_loo``), tree-reduced."""
+    import dask
+    X = X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
+    blocks = X.to_delayed()[:, 0]
+    ys = y.to_delayed()
+    ws = [None] * len(blocks) if w is None else w.to_delayed()
+    task = dask.delayed(chunk_loo, pure=True)
+    args = [dask.delayed(a) for a in (mu, V, q, shrink)]
+    parts = [task(xb, yb, wb, args[0], float(ybar), args[1], args[2], args[3],
+                  float(scale), float(inv_total), fit_intercept)
+             for xb, yb, wb in zip(blocks, ys, ws, strict=True)]
+    add = dask.delayed(lambda parts: np.sum(parts, axis=0), pure=True)
+    while len(parts) > 1:
+        parts = [add(parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
+    return dask.compute(parts[0])[0]

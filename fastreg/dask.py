@@ -48,6 +48,7 @@ from ._dask_moments import (
     is_dask_collection,
     kfold_ids,
     known_rows,
+    loo_pass,
     one_pass,
     splitter_ids,
 )
@@ -561,35 +562,35 @@ class Ridge(_DaskFront, _ridge.Ridge):
 
 
 class RidgeCV(_DaskFront, _ridge.RidgeCV):
-    """:class:`fastreg.RidgeCV` with K folds on Dask collections: one pass gives every
-    fold's moments; each fold's ridge path from one eigendecomposition of its training
-    Gram matrix; the test scores from the fold's moments (R^2 weighted by the sample
-    weights, as scikit-learn's GridSearchCV scores Ridge, or
-    ``scoring='neg_mean_squared_error'``). The final model is :class:`Ridge` on all the
-    moments at the best alpha.
+    """:class:`fastreg.RidgeCV` on Dask collections.
 
-    Unlike the in-memory RidgeCV, ``cv`` defaults to 5: leave-one-out (``cv=None`` in
-    memory) needs every row's leverage, a second pass, not available yet.
+    ``cv=None`` (the default, as in memory): exact leave-one-out, in two passes over
+    the data. The first gives the moments; the client takes one eigendecomposition of
+    the p x p Gram matrix; the second pass computes, chunk by chunk, every row's
+    leverage h_ii (intercept included) and residual for every alpha, and sums the
+    squared leave-one-out errors e_i = sqrt(w_i) (y_i - yhat_i) / (1 - h_ii) (scored as
+    in memory: minus their mean by default, ``scoring='neg_mean_squared_error'`` or
+    ``'r2'`` from the same sums). ``store_cv_results`` is not available on Dask (it
+    would hold n_samples x n_alphas values on the client).
+
+    ``cv=K`` folds: one pass gives every fold's moments; each fold's ridge path from
+    one eigendecomposition of its training Gram matrix; the test scores from the
+    fold's moments (R^2 weighted by the sample weights, as scikit-learn's
+    GridSearchCV scores Ridge, or ``scoring='neg_mean_squared_error'``). The final
+    model is :class:`Ridge` on all the moments at the best alpha. One target.
     """
 
     _in_memory = _ridge.RidgeCV
     _scorings = (None, "r2", "neg_mean_squared_error")
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
-                 cv=5, gcv_mode=None, store_cv_results=False, alpha_per_target=False):
-        super().__init__(alphas=alphas, fit_intercept=fit_intercept, scoring=scoring,
-                         cv=cv, gcv_mode=gcv_mode, store_cv_results=store_cv_results,
-                         alpha_per_target=alpha_per_target)
-
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with K-fold cross-validation of alpha from one pass over the data."""
-        if self.cv is None:
-            raise ValueError(
-                "fastreg.dask.RidgeCV: cv=None (leave-one-out) is not available on Dask "
-                "(it needs every row's leverage, a second pass); pass cv=K folds.")
+        """Fit with leave-one-out (two passes) or K-fold cross-validation (one pass)
+        of alpha."""
         if self.scoring not in self._scorings:
             raise ValueError(f"scoring={self.scoring!r}: fastreg.dask.RidgeCV computes "
                              f"the scores from moments, for scoring in {self._scorings}.")
+        if self.cv is None and fold_ids is None:
+            return self._fit_loo(X, y, sample_weight, client_memory)
         alphas = self._validate_params()
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         fold, n_folds = self._fold_ids(X, fold_ids)
@@ -623,6 +624,40 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
         self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
         return self
 
+    def _fit_loo(self, X, y, sample_weight, client_memory):
+        """Exact leave-one-out from two passes (moments, then leverages)."""
+        if self.store_cv_results:
+            raise ValueError("store_cv_results=True: fastreg.dask.RidgeCV does not "
+                             "keep the n_samples x n_alphas leave-one-out values on the "
+                             "client; pass store_cv_results=False.")
+        alphas = np.asarray(self._validate_params(), dtype=np.float64)
+        X, y, w = self._read(X, y, sample_weight, need_rows=False)
+        moments, n = self._moments(X, y, w, None, 1, client_memory)
+        G, Xy, yy, m, my = moments.training_moments(None, n)
+        S = float(moments.total[5])
+        scale = n / S                     # (G and Xy are the moments times n / S)
+        lam, V = np.linalg.eigh(np.asarray(G, dtype=np.float64))
+        q = V.T @ np.asarray(Xy, dtype=np.float64)
+        shrink = 1.0 / (np.maximum(lam, 0.0)[:, None] + scale * alphas[None, :])
+        mu = np.asarray(moments.mu + m, dtype=np.float64)
+        ybar = float(moments.ybar + my)
+        sums = loo_pass(X, y, w, mu, ybar, V, q, shrink, scale, 1.0 / S,
+                        self.fit_intercept)
+        if self.scoring is None:
+            scores = -sums / n
+        elif self.scoring == "neg_mean_squared_error":
+            scores = -sums / S
+        else:
+            sst = float(moments.block_sst[0])
+            scores = 1.0 - sums / sst if sst > 0 else np.where(sums == 0, 1.0, 0.0)
+        best = int(np.argmax(scores))
+        self.alpha_ = float(alphas[best])
+        self.best_score_ = float(scores[best])
+        coef = V @ (q * shrink[:, best])
+        self.coef_ = coef.astype(self._dtype(X))
+        self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
+        return self
+
 
 
 for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, MultiTaskElasticNet,
@@ -636,7 +671,3 @@ for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, MultiTaskElasticNet,
             "        " + _MEMORY_DOC + "\n\n        Returns\n        -------\n" \
             "        self : object\n            The fitted estimator.\n        "
 del _cls, _folds, _data
-RidgeCV.__doc__ = RidgeCV.__doc__.replace(
-    "iterable or None, default=None\n        None: efficient leave-one-out.",
-    "iterable or None, default=5\n        (On Dask: K folds only; None, the efficient "
-    "leave-one-out in memory, is not available.)")

@@ -66,7 +66,7 @@ def test_documented(name):
         params = [p for p in inspect.signature(func).parameters if p != "self"]
         missing = set(params) - documented_names("\n" + doc, "Parameters")
         assert not missing, f"{name}.{func.__name__}: undocumented {missing}"
-    assert "leave-one-out in memory, is not available" in inspect.getdoc(fd.RidgeCV)
+    assert "exact leave-one-out, in two passes" in inspect.getdoc(fd.RidgeCV)
 
 
 # ---------------------------------------------------------------------------------------
@@ -183,8 +183,28 @@ def test_ridgecv_kfold_equals_in_memory(scoring):
     assert est.alpha_ == ref.alpha_
     assert abs(est.best_score_ - ref.best_score_) < 1e-9 * max(1, abs(ref.best_score_))
     assert rel(est.coef_, ref.coef_) < 1e-8
-    with pytest.raises(ValueError, match="leave-one-out"):
-        fd.RidgeCV(cv=None).fit(*chunked(X, y, 77))
+
+
+@pytest.mark.parametrize("mean, weighted, fit_intercept",
+                         [(0.0, False, True), (1e6, True, True), (0.0, True, False)])
+def test_ridgecv_leave_one_out_equals_in_memory(mean, weighted, fit_intercept):
+    """cv=None: exact leave-one-out from a second pass (every row's leverage for every
+    alpha), the in-memory RidgeCV's alpha_, best_score_ and coef_ for each scoring."""
+    X, y = synthetic(n=700, p=6, seed=24, mean=mean)
+    w = np.random.default_rng(25).uniform(0.1, 2, X.shape[0]) if weighted else None
+    alphas = [1e-3, 0.1, 1.0, 30.0, 1e3, 1e5]
+    for scoring in [None, "neg_mean_squared_error", "r2"]:
+        kw = dict(alphas=alphas, scoring=scoring, fit_intercept=fit_intercept)
+        est = fd.RidgeCV(**kw).fit(*chunked(X, y, 77, w))
+        ref = fastreg.RidgeCV(**kw).fit(X, y, sample_weight=w)
+        assert est.alpha_ == ref.alpha_
+        assert rel(est.best_score_, ref.best_score_) < 1e-8
+        assert rel(est.coef_, ref.coef_) < 1e-8
+        assert abs(est.intercept_ - ref.intercept_) < 1e-8 * max(1, abs(ref.intercept_))
+    # the scores select among the alphas (not the first one by default)
+    assert fd.RidgeCV(alphas=[1e5, 1.0]).fit(*chunked(X, y, 77)).alpha_ == 1.0
+    with pytest.raises(ValueError, match="store_cv_results"):
+        fd.RidgeCV(store_cv_results=True).fit(*chunked(X, y, 77))
 
 
 # ---------------------------------------------------------------------------------------
