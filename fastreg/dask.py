@@ -1,5 +1,5 @@
-"""fastreg on Dask: Lasso, ElasticNet, Ridge and their cross-validated versions for data
-larger than memory or spread over a cluster.
+"""fastreg on Dask: Lasso, ElasticNet, Ridge, the multi-task Lasso and ElasticNet and
+their cross-validated versions for data larger than memory or spread over a cluster.
 
 ``fit`` takes a dask array (chunked by rows; chunks across columns are merged) or a
 dask dataframe (feature names kept), y and ``sample_weight`` as dask arrays / series
@@ -20,7 +20,10 @@ collection return lazy dask arrays.
 Limits: n_samples must exceed n_features (otherwise the data fit in memory: use the
 in-memory estimators); the client holds (folds + 1) p x p float64 matrices, at most
 ``client_memory`` bytes (a ``fit`` argument, default 2 GiB); each task of the pass
-holds its chunk and folds x p x p moments. One target only.
+holds its chunk and folds x p x p moments. The multi-task estimators
+(``MultiTaskLasso``, ``MultiTaskElasticNet`` and their CV) take a 2-D y: the pass gives
+X^T W Y and the trace of Y^T W Y per fold. ``RidgeCV``'s leave-one-out (``cv=None``)
+reads the data twice (the second pass for every row's leverage).
 
 Folds (``cv``): an int or ``KFold`` without shuffling gives scikit-learn's
 ``KFold`` on the global row order (each row's fold from its position, no memory on
