@@ -69,8 +69,10 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None, n_targets=None
                 "of X, chunked like X's rows.")
     X = X.astype(np.float64, copy=False)
     y = y.astype(np.float64, copy=False)
-    # (NaN or infinity anywhere shows in the column sums: no pass of its own)
-    if not np.all(np.isfinite(X.sum(axis=0))):
+    # (NaN or infinity anywhere shows in the column sums: no pass of its own; they
+    # are the sums of the chunk's moments when it holds one fold, unweighted)
+    sums = X.sum(axis=0)
+    if not np.all(np.isfinite(sums)):
         what = "NaN or infinity" if not np.all(np.isfinite(X)) else \
             "values so large that their sums overflow"
         raise ValueError(f"Input X contains {what} ({_where(start, stop)}).")
@@ -112,7 +114,10 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None, n_targets=None
         out[1][k] = S
         if not S > 0:
             continue                  # (rows of weight 0 only: nothing to add)
-        mx = (Xk.sum(axis=0) if wk is None else wk @ Xk) / S
+        if wk is not None:
+            mx = (wk @ Xk) / S
+        else:
+            mx = (sums if isinstance(rows, slice) else Xk.sum(axis=0)) / S
         my = (np.sum(yk, axis=0) if wk is None else wk @ yk) / S
         out[2][k] = mx
         out[3][k] = my
