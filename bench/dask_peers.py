@@ -286,11 +286,11 @@ def spark_frame(spark, path, p):
                            outputCol="features").transform(df).select("features", "y")
 
 
-def spark_fit(df, reg, enet, tol=1e-6, max_iter=100):
+def spark_fit(df, reg, enet, tol=1e-6, max_iter=100, solver="auto"):
     from pyspark.ml.regression import LinearRegression
     return LinearRegression(featuresCol="features", labelCol="y", regParam=reg,
                             elasticNetParam=enet, standardization=False, tol=tol,
-                            maxIter=max_iter, fitIntercept=True).fit(df)
+                            maxIter=max_iter, fitIntercept=True, solver=solver).fit(df)
 
 
 def _jobs(sc):
@@ -310,12 +310,15 @@ def stage_spark(args, results):
             reg, enet = spark_params(kind, alpha, n, mom.sigma_y, l1_ratio)
             sc.setJobGroup("bench", name)
             j0 = _jobs(sc)
-            t, model = timed(lambda reg=reg, enet=enet: spark_fit(df, reg, enet))
+            if args.spark_only and name not in args.spark_only.split(","):
+                continue
+            t, model = timed(lambda reg=reg, enet=enet: spark_fit(
+                df, reg, enet, solver=args.spark_solver))
             coef = model.coefficients.toArray()
             f = mom.objective(kind, coef, model.intercept, alpha, l1_ratio)
             add_row(results, args.dir, problem=name,
                     method=f"Spark MLlib {pyspark.__version__} (local[2], "
-                           f"solver {model.summary.__class__.__name__ and 'auto'})",
+                           f"solver={args.spark_solver})",
                     time=t, passes=_jobs(sc) - j0, objective=f,
                     nnz=int(np.count_nonzero(coef)),
                     iterations=int(model.summary.totalIterations))
@@ -386,6 +389,11 @@ def main():
     parser.add_argument("--admm-iter", type=int, default=5)
     parser.add_argument("--lbfgs-iter", type=int, default=20)
     parser.add_argument("--spark-cv-alphas", type=int, default=2)
+    parser.add_argument("--spark-solver", default="normal",
+                        help="'normal': one pass for the normal equations, then "
+                             "OWL-QN on the driver; 'l-bfgs': a pass per iteration")
+    parser.add_argument("--spark-only", default=None,
+                        help="comma-separated problems to fit with Spark")
     args = parser.parse_args()
     results = load_results(args.dir)
     if args.stage == "fastreg":
