@@ -35,12 +35,14 @@ def _where(start, stop):
     return f"rows {start}..{stop - 1}" if start is not None else "a chunk of rows"
 
 
-def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
+def chunk_moments(X, y, w, fold, n_folds, n_features, start=None, n_targets=None):
     """Moments of one chunk of rows, per fold: a tuple (counts (K,), weights (K,),
     means of X (K, p), means of y (K,), C_xx (K, p, p), C_xy (K, p), C_yy (K,)), the
-    co-moments about the fold's weighted means within the chunk. Raises on a chunk
-    that does not fit (column count, row count of y / weights / folds), on NaN or
-    infinity and on negative weights or fold ids out of range."""
+    co-moments about the fold's weighted means within the chunk. With ``n_targets``
+    (2-D y of T columns): means of y (K, T), C_xy (K, p, T) and C_yy the trace of
+    the targets' co-moment matrix (K,). Raises on a chunk that does not fit (column
+    count, row count of y / weights / folds), on NaN or infinity and on negative
+    weights or fold ids out of range."""
     X = np.asarray(X)
     m = X.shape[0]
     stop = None if start is None else start + m
@@ -48,9 +50,18 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
         raise ValueError(
             f"X: {_where(start, stop)} has {X.shape[1] if X.ndim == 2 else X.shape} "
             f"columns, expected {n_features} (the column count of X).")
-    y = np.asarray(y).reshape(-1) if np.ndim(y) == 2 and np.shape(y)[1] == 1 \
-        else np.asarray(y)
-    for name, arr in (("y", y), ("sample_weight", w), ("fold_ids", fold)):
+    if n_targets is None:
+        y = np.asarray(y).reshape(-1) if np.ndim(y) == 2 and np.shape(y)[1] == 1 \
+            else np.asarray(y)
+    else:
+        y = np.asarray(y)
+        if y.ndim != 2 or y.shape != (m, n_targets):
+            raise ValueError(
+                f"y: its chunk for {_where(start, stop)} of X has shape {y.shape}, "
+                f"expected ({m}, {n_targets}): y must have one row per row of X, "
+                "chunked like X's rows.")
+    for name, arr in (("y", y if n_targets is None else None), ("sample_weight", w),
+                      ("fold_ids", fold)):
         if arr is not None and (np.ndim(arr) != 1 or np.shape(arr)[0] != m):
             raise ValueError(
                 f"{name}: its chunk for {_where(start, stop)} of X has shape "
@@ -58,8 +69,10 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
                 "of X, chunked like X's rows.")
     X = X.astype(np.float64, copy=False)
     y = y.astype(np.float64, copy=False)
-    # (NaN or infinity anywhere shows in the column sums: no pass of its own)
-    if not np.all(np.isfinite(X.sum(axis=0))):
+    # (NaN or infinity anywhere shows in the column sums: no pass of its own; they
+    # are the sums of the chunk's moments when it holds one fold, unweighted)
+    sums = X.sum(axis=0)
+    if not np.all(np.isfinite(sums)):
         what = "NaN or infinity" if not np.all(np.isfinite(X)) else \
             "values so large that their sums overflow"
         raise ValueError(f"Input X contains {what} ({_where(start, stop)}).")
@@ -76,8 +89,9 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
             raise ValueError("Negative values in sample_weight are not allowed "
                              f"({_where(start, stop)}).")
     K, p = n_folds, n_features
-    out = (np.zeros(K, dtype=np.int64), np.zeros(K), np.zeros((K, p)), np.zeros(K),
-           np.zeros((K, p, p)), np.zeros((K, p)), np.zeros(K))
+    T = () if n_targets is None else (n_targets,)
+    out = (np.zeros(K, dtype=np.int64), np.zeros(K), np.zeros((K, p)), np.zeros((K,) + T),
+           np.zeros((K, p, p)), np.zeros((K, p) + T), np.zeros(K))
     if fold is None:
         groups = [(0, slice(None))]
     else:
@@ -91,6 +105,7 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
         present = np.unique(fold)
         groups = [(int(present[0]), slice(None))] if present.size == 1 else \
             [(int(k), fold == k) for k in present]
+    q = 1 if n_targets is None else n_targets
     for k, rows in groups:
         Xk, yk = X[rows], y[rows]
         wk = None if w is None else w[rows]
@@ -99,28 +114,34 @@ def chunk_moments(X, y, w, fold, n_folds, n_features, start=None):
         out[1][k] = S
         if not S > 0:
             continue                  # (rows of weight 0 only: nothing to add)
-        mx = (Xk.sum(axis=0) if wk is None else wk @ Xk) / S
-        my = float(np.sum(yk) if wk is None else wk @ yk) / S
+        if wk is not None:
+            mx = (wk @ Xk) / S
+        else:
+            mx = (sums if isinstance(rows, slice) else Xk.sum(axis=0)) / S
+        my = (np.sum(yk, axis=0) if wk is None else wk @ yk) / S
         out[2][k] = mx
         out[3][k] = my
         if wk is None and _raw_products(Xk, yk, S, mx, my, out, k):
             continue
         # [X - mx, y - my] (rows scaled by sqrt(w)): its Gram matrix holds C_xx, C_xy
         # and C_yy; built a block of rows at a time in one small buffer (in cache)
-        step = max(1, min(Xk.shape[0], BLOCK_VALUES // (p + 1)))
-        buf = np.empty((step, p + 1))
-        C = np.zeros((p + 1, p + 1))
+        step = max(1, min(Xk.shape[0], BLOCK_VALUES // (p + q)))
+        buf = np.empty((step, p + q))
+        C = np.zeros((p + q, p + q))
         root = None if wk is None else np.sqrt(wk)
         for i in range(0, Xk.shape[0], step):
             A = buf[:min(step, Xk.shape[0] - i)]
             np.subtract(Xk[i:i + step], mx, out=A[:, :p])
-            np.subtract(yk[i:i + step], my, out=A[:, p])
+            if n_targets is None:
+                np.subtract(yk[i:i + step], my, out=A[:, p])
+            else:
+                np.subtract(yk[i:i + step], my, out=A[:, p:])
             if root is not None:
                 A *= root[i:i + step, None]
             C += A.T @ A
         out[4][k] = C[:p, :p]
-        out[5][k] = C[:p, p]
-        out[6][k] = C[p, p]
+        out[5][k] = C[:p, p] if n_targets is None else C[:p, p:]
+        out[6][k] = np.trace(C[p:, p:])
     return out
 
 
@@ -132,13 +153,19 @@ def _raw_products(X, y, S, mx, my, out, k):
     # (one BLAS call; the vector products in NumPy's own loops: a BLAS call per
     # product costs more in waking its threads than it computes)
     C = X.T @ X - S * np.outer(mx, mx)
-    cyy = float(np.einsum("i,i->", y, y)) - S * my * my
+    if y.ndim == 1:
+        cyy = np.atleast_1d(float(np.einsum("i,i->", y, y)) - S * my * my)
+    else:
+        cyy = np.einsum("it,it->t", y, y) - S * my * my
     spread = np.append(np.diag(C), cyy) / S
     if cancels(np.append(mx, my) ** 2, spread, np.float64) or not np.all(spread > 0):
         return False
     out[4][k] = C
-    out[5][k] = np.einsum("ij,i->j", X, y) - S * mx * my
-    out[6][k] = cyy
+    if y.ndim == 1:
+        out[5][k] = np.einsum("ij,i->j", X, y) - S * mx * my
+    else:
+        out[5][k] = X.T @ y - S * np.outer(mx, my)
+    out[6][k] = np.sum(cyy)
     return True
 
 
@@ -152,9 +179,16 @@ def merge_moments(a, b):
     g = np.divide(Sa * Sb, S, out=np.zeros_like(S), where=pos)
     d = mxb - mxa
     dy = myb - mya
-    return (na + nb, S, mxa + f[:, None] * d, mya + f * dy,
-            Cxa + Cxb + g[:, None, None] * d[:, :, None] * d[:, None, :],
-            Cya + Cyb + g[:, None] * d * dy[:, None], Cyya + Cyyb + g * dy * dy)
+    if dy.ndim == 1:
+        cxy = Cya + Cyb + g[:, None] * d * dy[:, None]
+        cyy = Cyya + Cyyb + g * dy * dy
+        my = mya + f * dy
+    else:             # (several targets: C_xy (K, p, T), C_yy the trace)
+        cxy = Cya + Cyb + g[:, None, None] * d[:, :, None] * dy[:, None, :]
+        cyy = Cyya + Cyyb + g * np.einsum("kt,kt->k", dy, dy)
+        my = mya + f[:, None] * dy
+    return (na + nb, S, mxa + f[:, None] * d, my,
+            Cxa + Cxb + g[:, None, None] * d[:, :, None] * d[:, None, :], cxy, cyy)
 
 
 def merge_all(parts):
@@ -247,6 +281,29 @@ def align_rows(v, X, name):
     return v if isinstance(v, da.Array) else da.from_array(v)
 
 
+def align_targets(Y, X):
+    """A 2-D dask array of targets (n, T) chunked like X's rows, one chunk across."""
+    if known_rows(X):
+        if not known_rows(Y):
+            Y = Y.compute_chunk_sizes()
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"y has {Y.shape[0]} rows, X has {X.shape[0]}: y must have one row per "
+                "row of X.")
+        if Y.chunks[0] != X.chunks[0] or Y.numblocks[1] > 1:
+            Y = Y.rechunk((X.chunks[0], -1))
+    elif Y.numblocks[0] != X.numblocks[0]:
+        raise ValueError(
+            f"y is split into {Y.numblocks[0]} chunks of rows and X into "
+            f"{X.numblocks[0]}: with unknown chunk sizes they must be partitioned "
+            "alike.")
+    elif Y.numblocks[1] > 1:
+        Y = Y.rechunk({1: -1})
+    if Y.shape[1] == 0:
+        raise ValueError("y has 0 targets: at least one is required.")
+    return Y
+
+
 def check_weights_scalar(sample_weight):
     """A scalar weight weighs every row alike: None."""
     if isinstance(sample_weight, numbers.Number):
@@ -312,21 +369,29 @@ def check_client_memory(n_blocks, n_features, budget):
 
 
 def one_pass(X, y, w, fold, n_folds, fit_intercept, dtype, rows_mse=False):
-    """The pass: per-chunk moments, tree-reduced by Dask; returns a ``FoldSums``.
-    X: a dask array with one chunk across its columns; y, w, fold: aligned 1-D dask
-    arrays (w, fold may be None). With ``rows_mse``, test errors that cancel in the
-    moments are recomputed from the rows (another pass, only when it happens)."""
+    """The pass: per-chunk moments, tree-reduced by Dask; returns a ``FoldSums``
+    (``TargetsSums`` for 2-D y).
+    X: a dask array with one chunk across its columns; y: an aligned 1-D dask array,
+    or 2-D (n, T) for several targets; w, fold: aligned 1-D dask arrays (or None).
+    With ``rows_mse``, test errors that cancel in the moments are recomputed from the
+    rows (another pass, only when it happens)."""
     import dask
     p = X.shape[1]
     X = X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
+    n_targets = None
     blocks = X.to_delayed()[:, 0]
-    ys = y.to_delayed()
+    if y.ndim == 2:
+        n_targets = int(y.shape[1])
+        y = y.rechunk({1: -1}) if y.numblocks[1] > 1 else y
+        ys = y.to_delayed()[:, 0]
+    else:
+        ys = y.to_delayed()
     ws = [None] * len(blocks) if w is None else w.to_delayed()
     fs = [None] * len(blocks) if fold is None else fold.to_delayed()
     starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(np.int64) \
         if known_rows(X) else [None] * len(blocks)
     task = dask.delayed(chunk_moments, pure=True)
-    parts = [task(xb, yb, wb, fb, n_folds, p, None if s is None else int(s))
+    parts = [task(xb, yb, wb, fb, n_folds, p, None if s is None else int(s), n_targets)
              for xb, yb, wb, fb, s in zip(blocks, ys, ws, fs, starts, strict=True)]
     counts, S, mx, my, cxx, cxy, cyy = dask.compute(tree_reduce(parts))[0]
     if np.sum(counts) == 0:
@@ -338,21 +403,133 @@ def one_pass(X, y, w, fold, n_folds, fit_intercept, dtype, rows_mse=False):
         def callback(k, coefs, intercepts):
             return fold_rows_mse(X, y, w, fold, k, moments.mu, moments.ybar, coefs,
                                  intercepts)
-    moments = FoldSums(counts, S, mx, my, cxx, cxy, cyy, fit_intercept, w is not None,
-                       dtype, rows_mse=callback)
+    cls = FoldSums if n_targets is None else TargetsSums
+    moments = cls(counts, S, mx, my, cxx, cxy, cyy, fit_intercept, w is not None,
+                  dtype, rows_mse=callback)
     return moments
+
+
+class TargetsSums(FoldSums):
+    """``FoldSums`` of several targets (2-D y, the multi-task problem): means of y
+    (K, T), C_xy (K, p, T) and C_yy the trace of each block's target co-moments
+    (what the multi-task training moments and test errors need). ``test_mse`` takes
+    coefs (T, p, k) and intercepts (T, k) and returns the weighted mean over the
+    test rows and the targets of the squared errors, as the in-memory multi-task CV."""
+
+    def __init__(self, counts, weights, means_x, means_y, cxx, cxy, cyy, fit_intercept,
+                 weighted, dtype, rows_mse=None):
+        dtype = np.dtype(dtype)
+        S = np.asarray(weights, dtype=np.float64)
+        mx = np.asarray(means_x, dtype=np.float64)
+        my = np.asarray(means_y, dtype=np.float64)
+        n_blocks, p = mx.shape
+        self.fit_intercept = fit_intercept
+        self.weighted = weighted
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.rows_mse = rows_mse
+        if fit_intercept:
+            share = S / np.sum(S)
+            mu, ybar = share @ mx, share @ my
+        else:
+            mu, ybar = np.zeros(p), np.zeros(my.shape[1])
+        self.mu = mu.astype(dtype)
+        self.ybar = ybar.astype(dtype)
+        self.Xg = np.empty((0, p), dtype=dtype)
+        self.yg = np.empty((0, my.shape[1]), dtype=dtype)
+        self.sw = None
+        self.tests = None
+        self.blocks = []
+        for k in range(n_blocks):
+            d = mx[k] - self.mu.astype(np.float64)
+            dy = my[k] - self.ybar.astype(np.float64)
+            self.blocks.append((
+                np.asarray(cxx[k], dtype=np.float64) + S[k] * np.outer(d, d),
+                np.asarray(cxy[k], dtype=np.float64) + S[k] * np.outer(d, dy),
+                S[k] * d, S[k] * dy, float(cyy[k] + S[k] * dy @ dy), float(S[k])))
+        self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
+        self.block_sst = np.asarray(cyy, dtype=np.float64)
+
+    def test_mse(self, k, coefs, intercepts):
+        M, v, s, sy, syy, S = self.blocks[k]
+        coefs = np.asarray(coefs, dtype=np.float64)          # (T, p, a)
+        b = np.asarray(intercepts, dtype=np.float64)          # (T, a)
+        n_targets = coefs.shape[0]
+        quad = np.einsum("tja,tja->a", coefs, np.einsum("ij,tja->tia", M, coefs))
+        lin = np.einsum("tja,jt->a", coefs, v)
+        cross = np.einsum("ta,ta->a", b, sy[:, None] - np.einsum("j,tja->ta", s, coefs))
+        bb = np.einsum("ta,ta->a", b, b) * S
+        total = syy - 2 * lin + quad - 2 * cross + bb
+        scale = syy + np.abs(2 * lin) + np.abs(quad) + np.abs(2 * cross) + bb
+        bad = ~(total >= 1e-6 * scale)
+        if np.any(bad):
+            if self.rows_mse is not None:
+                total[bad] = S * n_targets * np.asarray(
+                    self.rows_mse(k, coefs[..., bad], b[:, bad]))
+            else:
+                total[bad] = np.maximum(total[bad], 0.0)
+        return total / (S * n_targets)
 
 
 def fold_rows_mse(X, y, w, fold, k, mu, ybar, coefs, intercepts):
     """Weighted test MSE of fold k (rows where fold == k) for each column of coefs, in
-    the globally centered frame, from the rows (a Dask pass)."""
+    the globally centered frame, from the rows (a Dask pass); for 2-D y (coefs
+    (T, p, a), intercepts (T, a)) the mean over the rows and the targets."""
     import dask.array as da
     coefs = np.asarray(coefs, dtype=np.float64)
-    resid = (y.astype(np.float64) - float(ybar))[:, None] - \
-        (X.astype(np.float64) - np.asarray(mu, dtype=np.float64)) @ coefs - \
-        np.asarray(intercepts, dtype=np.float64)
-    weight = da.ones(y.shape, chunks=y.chunks) if w is None else w.astype(np.float64)
+    intercepts = np.asarray(intercepts, dtype=np.float64)
+    Xg = X.astype(np.float64) - np.asarray(mu, dtype=np.float64)
+    yg = y.astype(np.float64) - np.asarray(ybar, dtype=np.float64)
+    if y.ndim == 1:
+        sq = ((yg[:, None] - Xg @ coefs - intercepts) ** 2)
+    else:
+        sq = sum((yg[:, t:t + 1] - Xg @ coefs[t] - intercepts[t]) ** 2
+                 for t in range(coefs.shape[0])) / coefs.shape[0]
+    weight = da.ones_like(y if y.ndim == 1 else y[:, 0], dtype=np.float64) \
+        if w is None else w.astype(np.float64)
     if fold is not None:
         weight = da.where(fold == k, weight, 0.0)
-    sse, total = da.compute((weight[:, None] * resid ** 2).sum(axis=0), weight.sum())
+    sse, total = da.compute((weight[:, None] * sq).sum(axis=0), weight.sum())
     return sse / total
+
+
+def chunk_loo(X, y, w, mu, ybar, V, q, shrink, scale, inv_total, fit_intercept):
+    """Sum over one chunk of rows of the squared leave-one-out residuals of ridge, for
+    each alpha: e_i = sqrt(w_i) (y_i - yhat_i) / (1 - h_ii), from the eigenvectors V
+    of the (scaled) centered Gram matrix G = V diag(lam) V^T, q = V^T X^T y and
+    ``shrink`` = 1 / (lam + alpha') (p, k); ``scale`` turns G's leverages into those of
+    the weighted rows; ``inv_total`` = 1 / (sum of weights): the intercept's leverage
+    w_i / S."""
+    Z = (np.asarray(X, dtype=np.float64) - mu) @ V
+    h = (Z * Z) @ shrink                                   # (m, k)
+    r = (np.asarray(y, dtype=np.float64) - ybar)[:, None] - Z @ (q[:, None] * shrink)
+    if w is None:
+        h *= scale
+        if fit_intercept:
+            h += inv_total
+    else:
+        w = np.asarray(w, dtype=np.float64)
+        h *= scale * w[:, None]
+        if fit_intercept:
+            h += (w * inv_total)[:, None]
+        r *= np.sqrt(w)[:, None]
+    e = r / (1.0 - h)
+    return np.einsum("ik,ik->k", e, e)
+
+
+def loo_pass(X, y, w, mu, ybar, V, q, shrink, scale, inv_total, fit_intercept):
+    """The second pass of RidgeCV's leave-one-out: the sums of the squared
+    leave-one-out residuals of every alpha (see ``chunk_loo``), tree-reduced."""
+    import dask
+    X = X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
+    blocks = X.to_delayed()[:, 0]
+    ys = y.to_delayed()
+    ws = [None] * len(blocks) if w is None else w.to_delayed()
+    task = dask.delayed(chunk_loo, pure=True)
+    args = [dask.delayed(a) for a in (mu, V, q, shrink)]
+    parts = [task(xb, yb, wb, args[0], float(ybar), args[1], args[2], args[3],
+                  float(scale), float(inv_total), fit_intercept)
+             for xb, yb, wb in zip(blocks, ys, ws, strict=True)]
+    add = dask.delayed(lambda parts: np.sum(parts, axis=0), pure=True)
+    while len(parts) > 1:
+        parts = [add(parts[i:i + SPLIT_EVERY]) for i in range(0, len(parts), SPLIT_EVERY)]
+    return dask.compute(parts[0])[0]

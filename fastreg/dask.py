@@ -1,5 +1,5 @@
-"""fastreg on Dask: Lasso, ElasticNet, Ridge and their cross-validated versions for data
-larger than memory or spread over a cluster.
+"""fastreg on Dask: Lasso, ElasticNet, Ridge, the multi-task Lasso and ElasticNet and
+their cross-validated versions for data larger than memory or spread over a cluster.
 
 ``fit`` takes a dask array (chunked by rows; chunks across columns are merged) or a
 dask dataframe (feature names kept), y and ``sample_weight`` as dask arrays / series
@@ -20,7 +20,10 @@ collection return lazy dask arrays.
 Limits: n_samples must exceed n_features (otherwise the data fit in memory: use the
 in-memory estimators); the client holds (folds + 1) p x p float64 matrices, at most
 ``client_memory`` bytes (a ``fit`` argument, default 2 GiB); each task of the pass
-holds its chunk and folds x p x p moments. One target only.
+holds its chunk and folds x p x p moments. The multi-task estimators
+(``MultiTaskLasso``, ``MultiTaskElasticNet`` and their CV) take a 2-D y: the pass gives
+X^T W Y and the trace of Y^T W Y per fold. ``RidgeCV``'s leave-one-out (``cv=None``)
+reads the data twice (the second pass for every row's leverage).
 
 Folds (``cv``): an int or ``KFold`` without shuffling gives scikit-learn's
 ``KFold`` on the global row order (each row's fold from its position, no memory on
@@ -38,23 +41,34 @@ from sklearn.model_selection import KFold, check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _cv, _elastic_net, _ridge
+from . import _cv, _elastic_net, _multitask, _ridge
 from ._dask_moments import (
     align_rows,
+    align_targets,
     as_dask_array,
     check_client_memory,
     check_weights_scalar,
     is_dask_collection,
     kfold_ids,
     known_rows,
+    loo_pass,
     one_pass,
     splitter_ids,
 )
-from ._engine import Problem, ridge_solve, warn_not_converged
+from ._engine import (
+    Problem,
+    multitask_alpha_max,
+    ridge_solve,
+    solve_multitask,
+    unreachable,
+    warn_not_converged,
+)
 from ._penalty import Penalty
 from ._relaxed import check_gammas, relaxed_fit
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV"]
+__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "MultiTaskElasticNet",
+           "MultiTaskElasticNetCV", "MultiTaskLasso", "MultiTaskLassoCV", "Ridge",
+           "RidgeCV"]
 
 _DATA_DOC = """X : dask array or dask dataframe of shape (n_samples, n_features)
             Training data, chunked by rows (chunks across columns are merged); a
@@ -64,6 +78,10 @@ _DATA_DOC = """X : dask array or dask dataframe of shape (n_samples, n_features)
             Target values (one target), chunked like X's rows or rechunked to them.
         sample_weight : dask array of shape (n_samples,), float or None, default=None
             Sample weights (non-negative, not all zero), as in memory."""
+_Y_DOC = """y : dask array or dask series of shape (n_samples,)
+            Target values (one target), chunked like X's rows or rechunked to them."""
+_TARGETS_DOC = """y : dask array or dask dataframe of shape (n_samples, n_targets)
+            Target values (2-D), chunked like X's rows or rechunked to them."""
 _FOLDS_DOC = """fold_ids : dask array of shape (n_samples,) of ints, default=None
             Each row's fold, in [0, cv) (glmnet's ``foldid``); ``cv`` is then the
             number of folds. None: the folds of ``cv``."""
@@ -88,6 +106,8 @@ class _DaskFront:
     _in_memory = None
 
     # -- data --------------------------------------------------------------------------
+    _targets = False      # (the multi-task estimators: 2-D y)
+
     def _read(self, X, y, sample_weight, need_rows):
         """(X, y, w) as aligned dask arrays, with n_features_in_ / feature_names_in_
         set; ``need_rows``: the fold assignment needs the row counts of the chunks."""
@@ -104,10 +124,18 @@ class _DaskFront:
         if X.shape[1] == 0:
             raise ValueError("X has 0 features: at least one is required.")
         y_arr, _ = as_dask_array(y, "y")
-        if y_arr.ndim == 2 and y_arr.shape[1] != 1:
+        if self._targets:
+            if y_arr.ndim != 2:
+                name = type(self).__name__[len("MultiTask"):]
+                raise ValueError(f"For mono-task outputs, use fastreg.dask.{name}: y "
+                                 "must be 2-D (n_samples, n_targets).")
+            y = align_targets(y_arr, X)
+        elif y_arr.ndim == 2 and y_arr.shape[1] != 1:
             raise ValueError(f"{type(self).__name__} fits one target; y has shape "
-                             f"{y_arr.shape} (fit one model per column).")
-        y = align_rows(y_arr, X, "y")
+                             f"{y_arr.shape} (fit one model per column, or use "
+                             "fastreg.dask.MultiTask*).")
+        else:
+            y = align_rows(y_arr, X, "y")
         w = align_rows(check_weights_scalar(sample_weight), X, "sample_weight")
         if known_rows(X) and X.shape[0] <= X.shape[1]:
             raise ValueError(self._wide_message(X.shape[0], X.shape[1]))
@@ -185,9 +213,12 @@ class _DaskFront:
             Lazy predictions (computed with ``.compute()``).
         """
         lazy = is_dask_collection(X)
-        Xd = self._predict_input(X)
-        pred = Xd @ np.asarray(self.coef_) + self.intercept_
+        pred = self._linear(self._predict_input(X))
         return pred if lazy else pred.compute()
+
+    def _linear(self, Xd):
+        coef = np.asarray(self.coef_)
+        return Xd @ (coef.T if coef.ndim == 2 else coef) + np.asarray(self.intercept_)
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R^2 of the prediction.
@@ -208,21 +239,24 @@ class _DaskFront:
         """
         import dask.array as da
         lazy = is_dask_collection(X) or is_dask_collection(y)
-        pred = self._predict_input(X) @ np.asarray(self.coef_) + self.intercept_
+        pred = self._linear(self._predict_input(X))
         y, _ = as_dask_array(y, "y")
-        y = y.reshape(-1) if y.ndim == 2 else y
+        y = y.reshape(-1) if y.ndim == 2 and pred.ndim == 1 else y
         w = check_weights_scalar(sample_weight)
         if w is None:
-            w = da.ones_like(y, dtype=np.float64)
+            w = da.ones_like(y if y.ndim == 1 else y[:, 0], dtype=np.float64)
         else:
             w, _ = as_dask_array(w, "sample_weight")
         y = y.astype(np.float64)
-        ybar = (w * y).sum() / w.sum()
-        r2 = 1.0 - (w * (y - pred) ** 2).sum() / (w * (y - ybar) ** 2).sum()
+        if y.ndim == 2:           # (several targets: the mean of their R^2)
+            w = w[:, None]
+        ybar = (w * y).sum(axis=0) / w.sum()
+        r2 = 1.0 - (w * (y - pred) ** 2).sum(axis=0) / (w * (y - ybar) ** 2).sum(axis=0)
+        r2 = r2.mean() if r2.ndim else r2
         return r2 if lazy else float(r2.compute())
 
     # -- serving ----------------------------------------------------------------------
-    _fitted = ("coef_", "intercept_", "dual_gap_", "n_iter_", "n_features_in_",
+    _fitted = ("coef_", "intercept_", "dual_gap_", "eps_", "n_iter_", "n_features_in_",
                "feature_names_in_", "alpha_", "alpha_min_", "alpha_1se_", "l1_ratio_",
                "alphas_", "mse_path_", "best_score_", "method_", "solver_",
                "gamma_", "gamma_min_", "gamma_1se_", "gammas_", "mse_path_relaxed_")
@@ -383,6 +417,123 @@ class LassoCV(ElasticNetCV, _cv.LassoCV):
 
 
 # ---------------------------------------------------------------------------------------
+# MultiTaskElasticNet, MultiTaskLasso and their CV (2-D y)
+# ---------------------------------------------------------------------------------------
+
+def _multitask_intercept(moments, m, my, coef, fit_intercept, dtype):
+    if not fit_intercept:
+        return np.zeros(coef.shape[0], dtype=dtype)
+    return np.asarray((moments.ybar + my) - coef @ (moments.mu + m), dtype=dtype)
+
+
+class MultiTaskElasticNet(_DaskFront, _multitask.MultiTaskElasticNet):
+    """:class:`fastreg.MultiTaskElasticNet` fitted on Dask collections (2-D y) from
+    one pass of sufficient statistics: X^T W X, X^T W Y and the trace of Y^T W Y about
+    the weighted means, solved by the in-memory multi-task engine in Gram form."""
+
+    _in_memory = _multitask.MultiTaskElasticNet
+    _targets = True
+
+    def fit(self, X, y, sample_weight=None, *, client_memory=None):
+        """Fit from one pass over X, Y (and the weights)."""
+        l1_ratio = self._l1_ratio()
+        self._validate_params(l1_ratio)
+        X, y, w = self._read(X, y, sample_weight, need_rows=False)
+        n_features, n_targets = X.shape[1], y.shape[1]
+        dtype = self._dtype(X)
+        moments, n = self._moments(X, y, w, None, 1, client_memory)
+        G, XtY, yy, m, my = moments.training_moments(None, n)
+        init = None
+        if self.warm_start and hasattr(self, "coef_") and \
+                np.shape(self.coef_) == (n_targets, n_features):
+            init = self.coef_
+        seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
+        coefs, gaps, its, conv, tol_abs = solve_multitask(
+            None, None, l1_ratio, [self.alpha], gram=G, XtY=XtY, yy=yy, n_samples=n,
+            coef_init=init, tol=self.tol, max_iter=self.max_iter,
+            selection=self.selection, seed=seed)
+        if not conv[0]:
+            warn_not_converged(float(gaps[0]), tol_abs, l1_ratio,
+                               unreachable(conv, its, self.max_iter), dtype)
+        self.coef_ = np.ascontiguousarray(coefs[..., 0])
+        self.dual_gap_ = float(gaps[0])
+        self.eps_ = tol_abs * n
+        self.n_iter_ = int(its[0])
+        self.intercept_ = _multitask_intercept(moments, m, my, self.coef_,
+                                               self.fit_intercept, dtype)
+        return self
+
+
+class MultiTaskLasso(MultiTaskElasticNet, _multitask.MultiTaskLasso):
+    """:class:`fastreg.MultiTaskLasso` fitted on Dask collections (see
+    :class:`MultiTaskElasticNet`)."""
+
+    _in_memory = _multitask.MultiTaskLasso
+    _l1_ratio_fixed = 1.0
+    __init__ = _multitask.MultiTaskLasso.__init__
+
+
+class MultiTaskElasticNetCV(_DaskFront, _cv.MultiTaskElasticNetCV):
+    """:class:`fastreg.MultiTaskElasticNetCV` fitted on Dask collections (2-D y): every
+    fold's X^T W X, X^T W Y and Y^T W Y come out of the one pass; fold k trains on the
+    total minus block k and is tested on block k's moments (the mean over the test
+    rows and the targets of the squared errors), with the in-memory grid, folds and
+    choice of alpha."""
+
+    _in_memory = _cv.MultiTaskElasticNetCV
+    _targets = True
+
+    def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
+        """Fit with cross-validation from one pass over the data."""
+        l1_ratios = self._validate_common(("fit_intercept", "copy_X"))
+        X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
+        dtype = self._dtype(X)
+        fold, n_folds = self._fold_ids(X, fold_ids)
+        moments, n = self._moments(X, y, w, fold, n_folds, client_memory)
+        if np.any(moments.counts == 0):
+            raise ValueError(f"fold {int(np.argmin(moments.counts))} of the {n_folds} "
+                             "folds has no rows.")
+        n_train = n - moments.counts
+        G, XtY, yy, m_all, my_all = moments.training_moments(None, n)
+        grids, explicit = self._grids(
+            l1_ratios, lambda r: multitask_alpha_max(XtY, n, r))
+        solve_kw = self._solve_kw()
+        from joblib import delayed
+        jobs = (delayed(_cv._multitask_moments_fold)(moments, k, int(n_train[k]),
+                                                     l1_ratios, grids, solve_kw)
+                for k in range(n_folds))
+        self._choose(self._run(jobs), grids, l1_ratios, explicit)
+        coefs, gaps, its, conv, tol_abs = solve_multitask(
+            None, None, self.l1_ratio_, [self.alpha_], gram=G, XtY=XtY, yy=yy,
+            n_samples=n, **solve_kw)
+        if not conv[0]:
+            warn_not_converged(float(gaps[0]), tol_abs, self.l1_ratio_,
+                               unreachable(conv, its, self.max_iter), dtype)
+        self.coef_ = np.ascontiguousarray(coefs[..., 0])
+        self.intercept_ = _multitask_intercept(moments, m_all, my_all, self.coef_,
+                                               self.fit_intercept, dtype)
+        self.dual_gap_ = float(gaps[0])
+        self.n_iter_ = int(its[0])
+        return self
+
+
+class MultiTaskLassoCV(MultiTaskElasticNetCV, _cv.MultiTaskLassoCV):
+    """:class:`fastreg.MultiTaskLassoCV` fitted on Dask collections (see
+    :class:`MultiTaskElasticNetCV`)."""
+
+    _in_memory = _cv.MultiTaskLassoCV
+    _l1_ratio_fixed = 1.0
+    __init__ = _cv.MultiTaskLassoCV.__init__
+
+    def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
+        """Fit with cross-validation from one pass over the data."""
+        MultiTaskElasticNetCV.fit(self, X, y, sample_weight=sample_weight,
+                                  fold_ids=fold_ids, client_memory=client_memory)
+        del self.l1_ratio_
+        return self
+
+
+# ---------------------------------------------------------------------------------------
 # Ridge, RidgeCV
 # ---------------------------------------------------------------------------------------
 
@@ -437,35 +588,35 @@ class Ridge(_DaskFront, _ridge.Ridge):
 
 
 class RidgeCV(_DaskFront, _ridge.RidgeCV):
-    """:class:`fastreg.RidgeCV` with K folds on Dask collections: one pass gives every
-    fold's moments; each fold's ridge path from one eigendecomposition of its training
-    Gram matrix; the test scores from the fold's moments (R^2 weighted by the sample
-    weights, as scikit-learn's GridSearchCV scores Ridge, or
-    ``scoring='neg_mean_squared_error'``). The final model is :class:`Ridge` on all the
-    moments at the best alpha.
+    """:class:`fastreg.RidgeCV` on Dask collections.
 
-    Unlike the in-memory RidgeCV, ``cv`` defaults to 5: leave-one-out (``cv=None`` in
-    memory) needs every row's leverage, a second pass, not available yet.
+    ``cv=None`` (the default, as in memory): exact leave-one-out, in two passes over
+    the data. The first gives the moments; the client takes one eigendecomposition of
+    the p x p Gram matrix; the second pass computes, chunk by chunk, every row's
+    leverage h_ii (intercept included) and residual for every alpha, and sums the
+    squared leave-one-out errors e_i = sqrt(w_i) (y_i - yhat_i) / (1 - h_ii) (scored as
+    in memory: minus their mean by default, ``scoring='neg_mean_squared_error'`` or
+    ``'r2'`` from the same sums). ``store_cv_results`` is not available on Dask (it
+    would hold n_samples x n_alphas values on the client).
+
+    ``cv=K`` folds: one pass gives every fold's moments; each fold's ridge path from
+    one eigendecomposition of its training Gram matrix; the test scores from the
+    fold's moments (R^2 weighted by the sample weights, as scikit-learn's
+    GridSearchCV scores Ridge, or ``scoring='neg_mean_squared_error'``). The final
+    model is :class:`Ridge` on all the moments at the best alpha. One target.
     """
 
     _in_memory = _ridge.RidgeCV
     _scorings = (None, "r2", "neg_mean_squared_error")
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
-                 cv=5, gcv_mode=None, store_cv_results=False, alpha_per_target=False):
-        super().__init__(alphas=alphas, fit_intercept=fit_intercept, scoring=scoring,
-                         cv=cv, gcv_mode=gcv_mode, store_cv_results=store_cv_results,
-                         alpha_per_target=alpha_per_target)
-
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
-        """Fit with K-fold cross-validation of alpha from one pass over the data."""
-        if self.cv is None:
-            raise ValueError(
-                "fastreg.dask.RidgeCV: cv=None (leave-one-out) is not available on Dask "
-                "(it needs every row's leverage, a second pass); pass cv=K folds.")
+        """Fit with leave-one-out (two passes) or K-fold cross-validation (one pass)
+        of alpha."""
         if self.scoring not in self._scorings:
             raise ValueError(f"scoring={self.scoring!r}: fastreg.dask.RidgeCV computes "
                              f"the scores from moments, for scoring in {self._scorings}.")
+        if self.cv is None and fold_ids is None:
+            return self._fit_loo(X, y, sample_weight, client_memory)
         alphas = self._validate_params()
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         fold, n_folds = self._fold_ids(X, fold_ids)
@@ -499,18 +650,50 @@ class RidgeCV(_DaskFront, _ridge.RidgeCV):
         self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
         return self
 
+    def _fit_loo(self, X, y, sample_weight, client_memory):
+        """Exact leave-one-out from two passes (moments, then leverages)."""
+        if self.store_cv_results:
+            raise ValueError("store_cv_results=True: fastreg.dask.RidgeCV does not "
+                             "keep the n_samples x n_alphas leave-one-out values on the "
+                             "client; pass store_cv_results=False.")
+        alphas = np.asarray(self._validate_params(), dtype=np.float64)
+        X, y, w = self._read(X, y, sample_weight, need_rows=False)
+        moments, n = self._moments(X, y, w, None, 1, client_memory)
+        G, Xy, yy, m, my = moments.training_moments(None, n)
+        S = float(moments.total[5])
+        scale = n / S                     # (G and Xy are the moments times n / S)
+        lam, V = np.linalg.eigh(np.asarray(G, dtype=np.float64))
+        q = V.T @ np.asarray(Xy, dtype=np.float64)
+        shrink = 1.0 / (np.maximum(lam, 0.0)[:, None] + scale * alphas[None, :])
+        mu = np.asarray(moments.mu + m, dtype=np.float64)
+        ybar = float(moments.ybar + my)
+        sums = loo_pass(X, y, w, mu, ybar, V, q, shrink, scale, 1.0 / S,
+                        self.fit_intercept)
+        if self.scoring is None:
+            scores = -sums / n
+        elif self.scoring == "neg_mean_squared_error":
+            scores = -sums / S
+        else:
+            sst = float(moments.block_sst[0])
+            scores = 1.0 - sums / sst if sst > 0 else np.where(sums == 0, 1.0, 0.0)
+        best = int(np.argmax(scores))
+        self.alpha_ = float(alphas[best])
+        self.best_score_ = float(scores[best])
+        coef = V @ (q * shrink[:, best])
+        self.coef_ = coef.astype(self._dtype(X))
+        self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
+        return self
 
 
-for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, Ridge, RidgeCV):
+
+for _cls in (ElasticNet, Lasso, ElasticNetCV, LassoCV, MultiTaskElasticNet,
+             MultiTaskLasso, MultiTaskElasticNetCV, MultiTaskLassoCV, Ridge, RidgeCV):
     _cls.__doc__ = _doc(_cls.__doc__, _cls._in_memory)
     if "fit" in vars(_cls):
         _folds = "fold_ids" in _inspect.signature(_cls.fit).parameters
+        _data = _DATA_DOC.replace(_Y_DOC, _TARGETS_DOC) if _cls._targets else _DATA_DOC
         _cls.fit.__doc__ = _cls.fit.__doc__ + "\n\n        Parameters\n        ----------\n" \
-            "        " + _DATA_DOC + "\n" + ("        " + _FOLDS_DOC + "\n" if _folds else "") + \
+            "        " + _data + "\n" + ("        " + _FOLDS_DOC + "\n" if _folds else "") + \
             "        " + _MEMORY_DOC + "\n\n        Returns\n        -------\n" \
             "        self : object\n            The fitted estimator.\n        "
-del _cls, _folds
-RidgeCV.__doc__ = RidgeCV.__doc__.replace(
-    "iterable or None, default=None\n        None: efficient leave-one-out.",
-    "iterable or None, default=5\n        (On Dask: K folds only; None, the efficient "
-    "leave-one-out in memory, is not available.)")
+del _cls, _folds, _data

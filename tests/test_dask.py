@@ -66,7 +66,7 @@ def test_documented(name):
         params = [p for p in inspect.signature(func).parameters if p != "self"]
         missing = set(params) - documented_names("\n" + doc, "Parameters")
         assert not missing, f"{name}.{func.__name__}: undocumented {missing}"
-    assert "leave-one-out in memory, is not available" in inspect.getdoc(fd.RidgeCV)
+    assert "exact leave-one-out, in two passes" in inspect.getdoc(fd.RidgeCV)
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,8 +106,8 @@ def check_cv_equal(dask_est, mem_est, tol=1e-8):
     assert rel(dask_est.alphas_, mem_est.alphas_) < tol
     assert rel(dask_est.mse_path_, mem_est.mse_path_) < tol
     assert rel(dask_est.coef_, mem_est.coef_) < tol
-    assert abs(dask_est.intercept_ - mem_est.intercept_) <= \
-        tol * max(1.0, abs(mem_est.intercept_))
+    assert np.all(np.abs(dask_est.intercept_ - mem_est.intercept_) <=
+                  tol * np.maximum(1.0, np.abs(mem_est.intercept_)))
 
 
 @pytest.mark.parametrize("name", ["diabetes", "california_housing", "ames"])
@@ -183,8 +183,122 @@ def test_ridgecv_kfold_equals_in_memory(scoring):
     assert est.alpha_ == ref.alpha_
     assert abs(est.best_score_ - ref.best_score_) < 1e-9 * max(1, abs(ref.best_score_))
     assert rel(est.coef_, ref.coef_) < 1e-8
-    with pytest.raises(ValueError, match="leave-one-out"):
-        fd.RidgeCV(cv=None).fit(*chunked(X, y, 77))
+
+
+@pytest.mark.parametrize("mean, weighted, fit_intercept",
+                         [(0.0, False, True), (1e6, True, True), (0.0, True, False)])
+def test_ridgecv_leave_one_out_equals_in_memory(mean, weighted, fit_intercept):
+    """cv=None: exact leave-one-out from a second pass (every row's leverage for every
+    alpha), the in-memory RidgeCV's alpha_, best_score_ and coef_ for each scoring."""
+    X, y = synthetic(n=700, p=6, seed=24, mean=mean)
+    w = np.random.default_rng(25).uniform(0.1, 2, X.shape[0]) if weighted else None
+    alphas = [1e-3, 0.1, 1.0, 30.0, 1e3, 1e5]
+    for scoring in [None, "neg_mean_squared_error", "r2"]:
+        kw = dict(alphas=alphas, scoring=scoring, fit_intercept=fit_intercept)
+        est = fd.RidgeCV(**kw).fit(*chunked(X, y, 77, w))
+        ref = fastreg.RidgeCV(**kw).fit(X, y, sample_weight=w)
+        assert est.alpha_ == ref.alpha_
+        assert rel(est.best_score_, ref.best_score_) < 1e-8
+        assert rel(est.coef_, ref.coef_) < 1e-8
+        assert abs(est.intercept_ - ref.intercept_) < 1e-8 * max(1, abs(ref.intercept_))
+    # the scores select among the alphas (not the first one by default)
+    assert fd.RidgeCV(alphas=[1e5, 1.0]).fit(*chunked(X, y, 77)).alpha_ == 1.0
+    with pytest.raises(ValueError, match="store_cv_results"):
+        fd.RidgeCV(store_cv_results=True).fit(*chunked(X, y, 77))
+
+
+# ---------------------------------------------------------------------------------------
+# multi-task (2-D y)
+# ---------------------------------------------------------------------------------------
+
+def synthetic_targets(n=700, p=8, T=3, seed=20, mean=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) + mean
+    W = rng.standard_normal((T, p)) * (rng.random(p) < 0.6)
+    Y = (X - mean) @ W.T + 0.5 * rng.standard_normal((n, T)) + np.arange(T)
+    return X, Y, rng.uniform(0.2, 2.0, n)
+
+
+@pytest.mark.parametrize("mean, weighted, fit_intercept",
+                         [(0.0, False, True), (1e6, True, True), (0.0, True, False)])
+def test_multitask_equal_in_memory(mean, weighted, fit_intercept):
+    """MultiTaskLasso / MultiTaskElasticNet and their CV from the one pass with 2-D y
+    (X^T W Y and the trace of Y^T W Y per fold): the in-memory results to 1e-8."""
+    X, Y, w = synthetic_targets(mean=mean)
+    Xd, Yd = da.from_array(X, chunks=(97, 8)), da.from_array(Y, chunks=(83, 2))
+    wd = da.from_array(w, chunks=97) if weighted else None
+    w = w if weighted else None
+    for cls, mem, kw in [
+            (fd.MultiTaskLasso, fastreg.MultiTaskLasso, dict(alpha=0.05)),
+            (fd.MultiTaskElasticNet, fastreg.MultiTaskElasticNet,
+             dict(alpha=0.1, l1_ratio=0.3))]:
+        est = cls(tol=1e-12, fit_intercept=fit_intercept, **kw).fit(
+            Xd, Yd, sample_weight=wd)
+        ref = mem(tol=1e-12, fit_intercept=fit_intercept, **kw).fit(
+            X, Y, sample_weight=w)
+        assert rel(est.coef_, ref.coef_) < 1e-8
+        assert rel(est.intercept_, ref.intercept_) < 1e-8 or not fit_intercept
+        assert est.coef_.shape == ref.coef_.shape == (3, 8)
+        assert est.intercept_.shape == (3,)
+    for cls, mem, kw in [
+            (fd.MultiTaskLassoCV, fastreg.MultiTaskLassoCV, dict(cv=4, alphas=20)),
+            (fd.MultiTaskElasticNetCV, fastreg.MultiTaskElasticNetCV,
+             dict(cv=3, alphas=15, l1_ratio=[0.4, 0.9]))]:
+        est = cls(fit_intercept=fit_intercept, **kw).fit(Xd, Yd, sample_weight=wd)
+        ref = mem(fit_intercept=fit_intercept, **kw).fit(X, Y, sample_weight=w)
+        check_cv_equal(est, ref)
+        if cls is fd.MultiTaskElasticNetCV:
+            assert est.l1_ratio_ == ref.l1_ratio_
+        else:
+            assert not hasattr(est, "l1_ratio_")
+
+
+def test_multitask_dataframe_folds_predict_score():
+    pd = pytest.importorskip("pandas")
+    X, Y, _ = synthetic_targets(n=500, p=5, T=2, seed=21)
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(5)])
+    Xdf = dd.from_pandas(frame, npartitions=4)
+    Ydf = dd.from_pandas(pd.DataFrame(Y, columns=["a", "b"]), npartitions=4)
+    ids = np.random.default_rng(22).integers(0, 3, X.shape[0])
+    folds = [(np.flatnonzero(ids != k), np.flatnonzero(ids == k)) for k in range(3)]
+    est = fd.MultiTaskLassoCV(cv=3, alphas=12).fit(
+        Xdf, Ydf, fold_ids=da.from_array(ids, chunks=125))
+    ref = fastreg.MultiTaskLassoCV(cv=folds, alphas=12).fit(frame, Y)
+    check_cv_equal(est, ref)
+    assert list(est.feature_names_in_) == list(frame.columns)
+    pred = est.predict(Xdf)
+    assert isinstance(pred, da.Array) and pred.shape[1] == 2
+    assert np.allclose(pred.compute(), ref.predict(frame), rtol=1e-10, atol=1e-10)
+    assert float(est.score(Xdf, Ydf)) == pytest.approx(ref.score(frame, Y), rel=1e-10)
+    served = est.to_in_memory()
+    assert type(served) is fastreg.MultiTaskLassoCV
+    assert np.allclose(served.predict(frame), pred.compute(), rtol=1e-12)
+    # shuffled KFold on the client; the errors on 1-D y and on mismatched rows
+    cv = KFold(4, shuffle=True, random_state=1)
+    est = fd.MultiTaskElasticNetCV(cv=cv, alphas=10, l1_ratio=0.5).fit(Xdf, Ydf)
+    check_cv_equal(est, fastreg.MultiTaskElasticNetCV(cv=cv, alphas=10,
+                                                      l1_ratio=0.5).fit(frame, Y))
+    with pytest.raises(ValueError, match="For mono-task outputs, use fastreg.dask.Lasso"):
+        fd.MultiTaskLasso().fit(da.from_array(X), da.from_array(Y[:, 0]))
+    with pytest.raises(ValueError, match="y has 499 rows, X has 500"):
+        fd.MultiTaskLasso().fit(da.from_array(X), da.from_array(Y[:-1]))
+    with pytest.raises(ValueError, match="fastreg.dask.MultiTask"):
+        fd.Lasso().fit(da.from_array(X), da.from_array(Y))
+
+
+def test_multitask_nearly_perfect_fit_and_nan():
+    """Test errors that cancel in the moments come from the rows; NaN in Y raises."""
+    X, _, _ = synthetic_targets(n=400, p=5, seed=23)
+    W = np.arange(1.0, 11.0).reshape(2, 5)
+    Y = X @ W.T + 1e-7 * np.random.default_rng(0).standard_normal((400, 2))
+    alphas = np.geomspace(1e-2, 1e-9, 8)
+    est = fd.MultiTaskLassoCV(cv=4, alphas=alphas).fit(*chunked(X, Y, 50))
+    ref = fastreg.MultiTaskLassoCV(cv=4, alphas=alphas).fit(X, Y)
+    assert np.allclose(est.mse_path_, ref.mse_path_, rtol=1e-5, atol=1e-16)
+    assert est.alpha_ == ref.alpha_
+    Y[123, 1] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        fd.MultiTaskLasso().fit(*chunked(X, Y, 50))
 
 
 # ---------------------------------------------------------------------------------------
