@@ -73,11 +73,15 @@ import numpy as np
 from ._blas cimport _copy
 from ._cd_abort cimport _abort_init, _abort_raise
 from ._cd_common cimport ScoreIdx, _nonzero_columns
-from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
 from ._cd_passes import column_stats  # no-cython-lint (re-exported)
+
+# the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
+TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",
+                "exact_tries", "certify", "gram_inner", "residual_inner", "switches")
 
 
 cdef int _set_sparse(Problem* P, const floating[::1] X_data, const int32_t[::1] X_indices,
@@ -334,6 +338,7 @@ def enet_path(
     const floating[::1] g0=None,
     bint bounds=True,
     int epoch=-1,
+    double[:, ::1] trace=None,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -390,6 +395,10 @@ def enet_path(
         current one). The kernel raises KeyboardInterrupt within milliseconds once
         the epoch moves, or (on the main thread) when a signal handler raises; w,
         coefs, gaps and n_iters then hold partial results.
+    trace : (k, N_TRACE) float64, zeros, or None: counters of each solve, added into
+        row k (see the T_* constants of _cd_problem.pxd and TRACE_FIELDS): outer
+        iterations, sweeps, gradient passes, working-set sizes, Gram-block products,
+        exact-solve attempts, certifications, inner strategies.
 
     A solve whose gap stalls below what rounding can certify (tol below the
     floating-point type's reach, e.g. 0) stops there with n_iters < max_iter and a
@@ -412,6 +421,8 @@ def enet_path(
     _check_sizes(n, p, l1s, l2s, coefs, gaps, n_iters, norms, G, Xy, g0, y, X is not None)
     if max_iter < 1:
         raise ValueError("max_iter must be >= 1")
+    if trace is not None and (trace.shape[0] != n_alphas or trace.shape[1] != N_TRACE):
+        raise ValueError("trace must have shape (len(l1s), len(TRACE_FIELDS))")
     if Xmean is not None and (use_gram or G is not None):
         raise ValueError("Xmean (implicit centering) is for residual updates only")
     if Xmean is not None and Xmean.shape[0] != p:
@@ -489,6 +500,8 @@ def enet_path(
                 if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
                     P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
                     P.w_prev = <void*> &coefs[0, k - 2]
+                if trace is not None:
+                    P.trace = &trace[k, 0]
                 status = _solve(&P, &w[0], &R[0], &g[0], &feats[0], &supp[0], cand, &S,
                                 max_iter, &gap)
                 if status < 0:

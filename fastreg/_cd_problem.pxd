@@ -17,6 +17,38 @@ cdef enum:
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
     PANEL_ELEMS = 1 << 17   # elements of one panel (1 MiB in float64)
+    # dense residual mode: a multiply-add of the G[W, W] block (GEMM / SYRK, threaded)
+    # costs 1 / BLOCK_GAIN of a coordinate update's element operation (a dot and an
+    # axpy on a column); and the block is built up front when it costs at most
+    # BLOCK_SWEEPS residual sweeps over W (see _block_pays)
+    BLOCK_GAIN = 4
+    BLOCK_SWEEPS = 4
+
+
+# a cold working set (no strong rule) takes every violator, up to n_samples features,
+# when at least WS_VIOL_PCT percent of the candidates violate (a dense solution on a tall
+# design: 4000 x 600 at alpha_max / 6, 53% of the features violate at w = 0 and 315
+# end up nonzero; growing the set from WS_MIN by doubling costs six outer iterations,
+# a full gradient pass and a partial solve each)
+cdef enum:
+    WS_VIOL_PCT = 30
+
+
+# Counters of one solve (enet_path's `trace`, for benchmarks and tests): a row of
+# N_TRACE doubles per alpha
+cdef enum:
+    T_OUTER = 0      # outer iterations
+    T_SWEEPS = 1     # sweeps (n_iter)
+    T_GRAD = 2       # passes computing the gradient of the kept features
+    T_WS_MAX = 3     # largest working set
+    T_WS_SUM = 4     # sum of the working-set sizes
+    T_BLOCK = 5      # element products of new G[W, W] columns (n per product)
+    T_EXACT = 6      # exact-solve attempts
+    T_CERTIFY = 7    # certifications of left-out features by their bounds
+    T_GRAM_INNER = 8   # inner solves with covariance updates on G[W, W]
+    T_RES_INNER = 9    # inner solves with residual updates
+    T_SWITCH = 10    # inner solves switched from residual to covariance updates
+    N_TRACE = 11
 
 
 # Passes over all of a dense X below these sizes (elements) stay on one thread (see
@@ -106,6 +138,8 @@ cdef struct Problem:
     # g is exact only where exact[j] (the previous solve certified the others by their
     # bounds)
     bint partial
+    # (N_TRACE,) the counters of the current solve, or NULL
+    double* trace
 
 
 cdef struct Inner:
@@ -155,3 +189,6 @@ cdef struct Inner:
     double* l2W
     double* loW
     double* hiW
+    # dense residual mode: element operations of the residual-update sweeps made since
+    # the last G[W, W] block was paid for (see _block_pays)
+    double credit
