@@ -514,6 +514,7 @@ def enet_path(
         free(cand)
         free(S.GW)
         free(S.XW)
+        free(S.XR)
         free(S.GS)
         free(S.chol_L)
         if P.G.lazy:

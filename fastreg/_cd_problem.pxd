@@ -23,6 +23,9 @@ cdef enum:
     # BLOCK_SWEEPS residual sweeps over W (see _block_pays)
     BLOCK_GAIN = 4
     BLOCK_SWEEPS = 4
+    # the largest copy of the centered columns of W (elements) for residual sweeps
+    # under implicit centering (Inner.XR: 64 MiB in float64)
+    XR_MAX_ELEMS = 1 << 23
 
 
 # a cold working set (no strong rule) takes every violator, up to n_samples features,
@@ -189,6 +192,11 @@ cdef struct Inner:
     double* l2W
     double* loW
     double* hiW
+    # dense residual mode with implicit centering: the centered columns of W, copied
+    # (n, m) column-major, for BLAS sweeps (see _inner_setup), or NULL
+    void* XR
+    size_t xr_cap
+    bint use_xr
     # dense residual mode: element operations of the residual-update sweeps made since
     # the last G[W, W] block was paid for (see _block_pays)
     double credit
