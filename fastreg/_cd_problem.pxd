@@ -13,6 +13,10 @@ cdef enum:
     GRAM = 1
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
+    # a ranked working set grows by up to WS_GROW times the support (celer doubles it,
+    # 1; on a dense solution, 4000 x 600 with 315 nonzeros, doubling from WS_MIN took
+    # six outer iterations, a gradient pass and a partial solve each)
+    WS_GROW = 3
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
@@ -21,20 +25,11 @@ cdef enum:
     # costs 1 / BLOCK_GAIN of a coordinate update's element operation (a dot and an
     # axpy on a column); and the block is built up front when it costs at most
     # BLOCK_SWEEPS residual sweeps over W (see _block_pays)
-    BLOCK_GAIN = 4
-    BLOCK_SWEEPS = 4
+    BLOCK_GAIN = 6
+    BLOCK_SWEEPS = 8
     # the largest copy of the centered columns of W (elements) for residual sweeps
     # under implicit centering (Inner.XR: 64 MiB in float64)
     XR_MAX_ELEMS = 1 << 23
-
-
-# a cold working set (no strong rule) takes every violator, up to n_samples features,
-# when at least WS_VIOL_PCT percent of the candidates violate (a dense solution on a tall
-# design: 4000 x 600 at alpha_max / 6, 53% of the features violate at w = 0 and 315
-# end up nonzero; growing the set from WS_MIN by doubling costs six outer iterations,
-# a full gradient pass and a partial solve each)
-cdef enum:
-    WS_VIOL_PCT = 30
 
 
 # Counters of one solve (enet_path's `trace`, for benchmarks and tests): a row of

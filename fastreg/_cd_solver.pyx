@@ -12,7 +12,7 @@ from ._cd_common cimport (
     ScoreIdx, _take_best, _cmp_int, _grow, _stalled, STALL_DROP, STALL_DROP_A,
 )
 from ._cd_problem cimport (
-    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX, BLOCK_GAIN, WS_VIOL_PCT,
+    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, WS_GROW, NEWTON_MAX, BLOCK_GAIN,
     BLOCK_SWEEPS, XR_MAX_ELEMS, T_OUTER, T_SWEEPS, T_GRAD, T_WS_MAX, T_WS_SUM, T_BLOCK, T_EXACT,
     T_CERTIFY, T_GRAM_INNER, T_RES_INNER, T_SWITCH,
 )
@@ -441,10 +441,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             if v > P.l1 * pfj:
                 n_cand_viol += 1
     if n_cand > 0:
-        ws_size[0] = max(ws_size[0], max(m + min(m, n_cand_viol + n_cand_viol / 2 + WS_MIN),
-                                         WS_MIN))
-        if 100 * n_cand_viol >= WS_VIOL_PCT * n_cand and m + n_cand_viol <= P.n:
-            ws_size[0] = max(ws_size[0], m + n_cand_viol)
+        ws_size[0] = max(ws_size[0], max(
+            m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
         t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
         m += t
         for i in range(t, n_cand):
