@@ -113,7 +113,8 @@ def test_switch_to_covariance_updates_mid_solve(dtype):
         Xy = X.T @ y if use_gram else None
         enet_path(w, l1, l2, X, y, G, Xy, norms, float(y @ y), tol, 100_000, False,
                   use_gram, True, False, 0, coefs, gaps, its, trace=trace)
-        out[use_gram] = coefs[:, 0].astype(np.float64), dict(zip(TRACE_FIELDS, trace[0], strict=True))
+        out[use_gram] = (coefs[:, 0].astype(np.float64),
+                         dict(zip(TRACE_FIELDS, trace[0], strict=True)))
     (w_res, counts), (w_gram, _) = out[False], out[True]
     assert counts["switches"] >= 1
     assert np.count_nonzero(w_res) > 50
