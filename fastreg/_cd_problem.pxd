@@ -16,7 +16,7 @@ cdef enum:
     # a ranked working set grows by up to WS_GROW times the support (celer doubles it,
     # 1; on a dense solution, 4000 x 600 with 315 nonzeros, doubling from WS_MIN took
     # six outer iterations, a gradient pass and a partial solve each)
-    WS_GROW = 3
+    WS_GROW = 1
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
@@ -26,7 +26,7 @@ cdef enum:
     # axpy on a column); and the block is built up front when it costs at most
     # BLOCK_SWEEPS residual sweeps over W (see _block_pays)
     BLOCK_GAIN = 6
-    BLOCK_SWEEPS = 8
+    BLOCK_SWEEPS = 16
     # the largest copy of the centered columns of W (elements) for residual sweeps
     # under implicit centering (Inner.XR: 64 MiB in float64)
     XR_MAX_ELEMS = 1 << 23

@@ -76,14 +76,14 @@ def test_dense_solution_matches_sklearn(order, fit_intercept):
 
 def test_working_set_reaches_a_dense_support_in_few_outer_iterations():
     # 315 of 600 nonzero in the case; here about half of 300: the working set
-    # grows from 10 by up to 3x the support (it doubled before: 6-7 outer iterations)
+    # grows from 10 by doubling its support (or faster: WS_GROW)
     X, y = noise_design(2000, 300, seed=1)
     alpha = alpha_max(X, y) / 6
     est = fastreg.Lasso(alpha=alpha, tol=1e-8)
     counts = traced_fit(est, np.asfortranarray(X), y)
     nnz = np.count_nonzero(est.coef_)
     assert nnz > 100
-    assert counts["outer"] <= 5
+    assert counts["outer"] <= 7
     assert counts["ws_max"] >= nnz
     assert counts["sweeps"] == est.n_iter_
     assert counts["grad_passes"] >= 1
@@ -93,10 +93,10 @@ def test_working_set_reaches_a_dense_support_in_few_outer_iterations():
 def test_switch_to_covariance_updates_mid_solve(dtype):
     # a correlated design needs many sweeps: the solve starts with residual updates
     # and makes G[W, W] once they have cost as much; same solution as a full Gram
-    X, y = noise_design(600, 300, seed=2, rho=0.9)
+    X, y = noise_design(1500, 700, seed=2, rho=0.9)
     X = np.asfortranarray(X - X.mean(0), dtype=dtype)
     y = (y - y.mean()).astype(dtype)
-    alpha = float(alpha_max(X, y)) / 30
+    alpha = float(alpha_max(X, y)) / 50
     n, p = X.shape
     l1 = np.array([alpha * n])
     l2 = np.zeros(1)
