@@ -5,7 +5,8 @@ it has no plain dense design with a large support, where scikit-learn's cyclic s
 converge in a handful of epochs and every extra pass of a solver shows. This runner
 sweeps such designs: Gaussian columns (independent) and AR(1) columns (correlation
 0.6^|i-j|), n in {1000, 4000, 20000}, p in {100, 600, 2000}, a target with a sparse
-truth (10% of the features) and noise, `Lasso(alpha)` with an intercept at alpha_max
+truth (10% of the features) and noise (and Gaussian columns with a pure-noise target,
+"noise": the densest solutions), `Lasso(alpha)` with an intercept at alpha_max
 times 1/2, 1/5, 1/10, 1/30 and 1/100 (a cell whose solution has more than half the
 features nonzero is left out), X in C and in Fortran order, at the default tol (1e-4)
 and at 1e-8.
@@ -39,14 +40,17 @@ TOLS = (1e-4, 1e-8)
 
 def design(kind, n, p, seed=0):
     """(X Fortran, y): Gaussian or AR(1) columns, y = X w* + noise (10% of the
-    features in w*, signal-to-noise ratio 2)."""
-    rng = np.random.default_rng([seed, n, p, kind == "ar1"])
+    features in w*, signal-to-noise ratio 2); "noise": Gaussian columns and a
+    pure-noise y (about half the features nonzero at alpha_max / 5)."""
+    rng = np.random.default_rng([seed, n, p, ("gaussian", "ar1", "noise").index(kind)])
     X = rng.standard_normal((n, p))
     if kind == "ar1":
         rho = 0.6
         for j in range(1, p):
             X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho ** 2) * X[:, j]
     X = np.asfortranarray(X)
+    if kind == "noise":
+        return X, rng.standard_normal(n)
     w = np.zeros(p)
     support = rng.choice(p, max(1, p // 10), replace=False)
     w[support] = rng.choice([-1.0, 1.0], support.size) * rng.uniform(0.5, 2.0, support.size)
@@ -163,12 +167,12 @@ class Old:
 def grid(quick):
     if quick:
         shapes = [(1000, 100), (1000, 600), (4000, 100), (4000, 600)]
-        divisors = (2, 10, 100)
+        divisors = (2, 5, 30)
     else:
         shapes = [(n, p) for n in (1000, 4000, 20000) for p in (100, 600, 2000)]
         divisors = DIVISORS
     for n, p in shapes:
-        for kind in ("gaussian", "ar1"):
+        for kind in ("gaussian", "ar1", "noise"):
             yield kind, n, p, divisors
 
 
@@ -267,7 +271,7 @@ def summary(names, rows):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true",
-                    help="n in {1000, 4000}, p in {100, 600}, alpha_max / 2, 10, 100")
+                    help="n in {1000, 4000}, p in {100, 600}, alpha_max / 2, 5, 30")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--libraries", default=",".join(LIBRARIES))
     ap.add_argument("--old", metavar="PYTHON",
