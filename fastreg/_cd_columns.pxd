@@ -53,6 +53,36 @@ cdef inline void _qtdot(Problem* P, const floating* v, double* t) noexcept nogil
         t[k] = _dsum_dot(P.n, (<floating*> P.Q) + <size_t> k * P.n, v)
 
 
+cdef inline double _vsum(int n, const floating* v) noexcept nogil:
+    """sum(v) in four independent double sums."""
+    cdef double a0 = 0, a1 = 0, a2 = 0, a3 = 0
+    cdef int i, n4 = n - n % 4
+    for i in range(0, n4, 4):
+        a0 += v[i]
+        a1 += v[i + 1]
+        a2 += v[i + 2]
+        a3 += v[i + 3]
+    for i in range(n4, n):
+        a0 += v[i]
+    return (a0 + a1) + (a2 + a3)
+
+
+cdef inline double _cdot(int n, const floating* x, floating mu,
+                         const floating* v) noexcept nogil:
+    """(x - mu) @ v over n contiguous entries, in four independent double sums (the
+    same terms as one running sum, in another order)."""
+    cdef double a0 = 0, a1 = 0, a2 = 0, a3 = 0
+    cdef int i, n4 = n - n % 4
+    for i in range(0, n4, 4):
+        a0 += (x[i] - mu) * v[i]
+        a1 += (x[i + 1] - mu) * v[i + 1]
+        a2 += (x[i + 2] - mu) * v[i + 2]
+        a3 += (x[i + 3] - mu) * v[i + 3]
+    for i in range(n4, n):
+        a0 += (x[i] - mu) * v[i]
+    return (a0 + a1) + (a2 + a3)
+
+
 cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
     """x~_j @ v, with x~_j the column as the kernel sees it (centered, corrected)."""
     cdef floating* x
@@ -71,6 +101,13 @@ cdef inline double _xdot(Problem* P, int j, const floating* v) noexcept nogil:
         # x @ v
         return _dot(P.n, x, v)
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    if rs == 1 and floating is double:
+        # (x - mu) @ v = x @ v - mu sum(v): BLAS on the column (float64 only: implicit
+        # centering is used only where the means do not dwarf the spreads, and v = R
+        # sums to about 0)
+        return _dot(P.n, x, v) - mu * _vsum(P.n, v)
+    if rs == 1:
+        return _cdot(P.n, x, mu, v)
     for i in range(<size_t> P.n):
         acc += (x[i * rs] - mu) * v[i]
     return acc
@@ -121,6 +158,18 @@ cdef inline void _xaxpy(Problem* P, int j, floating a, floating* v) noexcept nog
         _axpy(P.n, a, x, v)
         return
     mu = 0 if P.Xmean == NULL else (<floating*> P.Xmean)[j]
+    if rs == 1 and floating is double:
+        # v += a x (BLAS), then v -= a mu (a pass over v alone, in cache)
+        _axpy(P.n, a, x, v)
+        mu = a * mu
+        for i in range(<size_t> P.n):
+            v[i] -= mu
+        return
+    if rs == 1:
+        # (unit stride: a loop the compiler vectorizes)
+        for i in range(<size_t> P.n):
+            v[i] += a * (x[i] - mu)
+        return
     for i in range(<size_t> P.n):
         v[i] += a * (x[i * rs] - mu)
 

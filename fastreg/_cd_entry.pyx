@@ -1,7 +1,8 @@
 """Entry-point set-up shared by _cd_fast.enet_path and _cd_multitask.multitask_enet_path
 (see _cd_entry.pxd). Every buffer is a zeroed NumPy array appended to the caller's
 ``keep`` list, alive while the kernel runs; the buffers the kernel grows itself (G[W, W],
-the slot cache, the lazy Gram columns, the Cholesky factor) are freed by _path_free."""
+the slot cache, the centered copy of X_W, the lazy Gram columns, the Cholesky factor)
+are freed by _path_free."""
 from libc.math cimport sqrt
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport malloc, free
@@ -119,11 +120,12 @@ cdef void _path_free(Problem* P, Inner* S) noexcept:
     """Free what the kernel grew itself along the path."""
     free(S.GW)
     free(S.XW)
+    free(S.XR)
     free(S.GS)
     free(S.chol_L)
     if P.G.lazy:
         free(P.G.Gcols)
-    S.GW = S.XW = S.GS = NULL
+    S.GW = S.XW = S.XR = S.GS = NULL
     S.chol_L = NULL
     P.G.Gcols = NULL
 

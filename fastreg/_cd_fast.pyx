@@ -77,11 +77,15 @@ from ._cd_entry cimport (
     _check_path, _set_common, _buf, _ibuf, _gram_init, _inner_alloc, _cand_alloc,
     _path_free, _path_raise,
 )
-from ._cd_problem cimport Problem, Inner, NAIVE, GRAM
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
 from ._cd_passes import column_stats  # no-cython-lint (re-exported)
+
+# the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
+TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",
+                "exact_tries", "certify", "gram_inner", "residual_inner", "switches")
 
 
 cdef int _set_sparse(Problem* P, const floating[::1] X_data, const int32_t[::1] X_indices,
@@ -295,10 +299,11 @@ cdef int _path(Problem* P, Inner* S, floating[::1] w, const double[::1] l1s,
                const double[::1] l2s, floating[::1] R, floating[::1] g, int[::1] feats,
                int[::1] supp, ScoreIdx* cand, floating[::1, :] coefs, double[::1] gaps,
                int32_t[::1] n_iters, int max_iter, bint strong_rule,
-               bint extrapolate) noexcept nogil:
+               bint extrapolate, double[:, ::1] trace) noexcept nogil:
     """The solves of the path, each from the last solution (and, extrapolate, from
-    the line through the last two on a decreasing path). Returns 0, or the negative
-    status of a solve that failed (-1: memory, -2: interrupted)."""
+    the line through the last two on a decreasing path); trace (or None) gets each
+    solve's counters in its row k. Returns 0, or the negative status of a solve that
+    failed (-1: memory, -2: interrupted)."""
     cdef int k, status
     cdef double gap
     # (the residual R = y - X w is computed by _solve)
@@ -311,6 +316,8 @@ cdef int _path(Problem* P, Inner* S, floating[::1] w, const double[::1] l1s,
         if extrapolate and k >= 2 and l1s[k - 2] > l1s[k - 1] > l1s[k]:
             P.extrap = min((l1s[k - 1] - l1s[k]) / (l1s[k - 2] - l1s[k - 1]), 2.0)
             P.w_prev = <void*> &coefs[0, k - 2]
+        if trace is not None:
+            P.trace = &trace[k, 0]
         status = _solve(P, &w[0], &R[0], &g[0], &feats[0], &supp[0], cand, S, max_iter,
                         &gap)
         if status < 0:
@@ -358,6 +365,7 @@ def enet_path(
     const floating[::1] g0=None,
     bint bounds=True,
     int epoch=-1,
+    double[:, ::1] trace=None,
 ):
     """Solve the elastic net along a path of penalties, warm-starting each solve.
 
@@ -414,6 +422,10 @@ def enet_path(
         current one). The kernel raises KeyboardInterrupt within milliseconds once
         the epoch moves, or (on the main thread) when a signal handler raises; w,
         coefs, gaps and n_iters then hold partial results.
+    trace : (k, N_TRACE) float64, zeros, or None: counters of each solve, added into
+        row k (see the T_* constants of _cd_problem.pxd and TRACE_FIELDS): outer
+        iterations, sweeps, gradient passes, working-set sizes, Gram-block products,
+        exact-solve attempts, certifications, inner strategies.
 
     A solve whose gap stalls below what rounding can certify (tol below the
     floating-point type's reach, e.g. 0) stops there with n_iters < max_iter and a
@@ -434,6 +446,8 @@ def enet_path(
         raise ValueError("either X, X_data or G is required")
     _check_sizes(n, p, l1s, l2s, coefs, gaps, n_iters, norms, G, Xy, g0, y, X is not None)
     _check_path(n_alphas, l2s.shape[0], gaps.shape[0], n_iters.shape[0], max_iter)
+    if trace is not None and (trace.shape[0] != n_alphas or trace.shape[1] != N_TRACE):
+        raise ValueError("trace must have shape (len(l1s), len(TRACE_FIELDS))")
     _check_modes(n, p, X, G, y, use_gram, Xmean, X_data, X_indices, X_indptr, Q, B)
 
     memset(&P, 0, sizeof(Problem))
@@ -465,7 +479,7 @@ def enet_path(
     try:
         with nogil:
             status = _path(&P, &S, w, l1s, l2s, R, g, feats, supp, cand, coefs, gaps,
-                           n_iters, max_iter, strong_rule, extrapolate)
+                           n_iters, max_iter, strong_rule, extrapolate, trace)
     finally:
         free(cand)
         _path_free(&P, &S)

@@ -2,7 +2,7 @@
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 
-from ._blas cimport _copy
+from ._blas cimport _copy, _gemv_t
 from ._cd_problem cimport Problem, Inner, NAIVE
 from ._cd_prox cimport _pf, _lo, _hi
 from ._cd_common cimport _dsum_dot
@@ -140,7 +140,11 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             RR += 2 * c * S.t[k] + c * c
     elif not S.gram:
         g = <floating*> S.gW
-        _xdots(P, S.W, S.m, <floating*> S.R, g)
+        if S.use_xr:
+            # g = XR^T R
+            _gemv_t(P.n, S.m, 1.0, <floating*> S.XR, P.n, <floating*> S.R, 0.0, g)
+        else:
+            _xdots(P, S.W, S.m, <floating*> S.R, g)
         RR = _dsum_dot(P.n, <floating*> S.R, <floating*> S.R)
         Ry = _dsum_dot(P.n, <floating*> S.R, <floating*> P.y)
     else:

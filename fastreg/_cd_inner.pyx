@@ -3,7 +3,7 @@ from cython cimport floating
 from libc.math cimport fabs
 from libc.stdint cimport int64_t
 
-from ._blas cimport _axpy, _copy
+from ._blas cimport _axpy, _copy, _dot
 from ._cd_common cimport _rand_int, _anderson_weights, _anderson_point
 from ._cd_problem cimport Problem, Inner, ANDERSON_K
 from ._cd_prox cimport _prox, _clip
@@ -21,6 +21,9 @@ cdef inline void _apply(Problem* P, Inner* S, int i, floating old,
     if S.gram:
         # q_W -= (new - old) * G[W, j]
         _axpy(S.m, old - new, (<floating*> S.GW) + <size_t> i * S.m, <floating*> S.qW)
+    elif S.use_xr:
+        # R -= (new - old) * x~_j  (the centered copy)
+        _axpy(P.n, old - new, (<floating*> S.XR) + <size_t> i * P.n, <floating*> S.R)
     elif P.sparse:
         # R_s -= (new - old) * x_j (its nonzeros only);  t -= (new - old) * B_j
         data = <floating*> P.Xdata
@@ -43,6 +46,9 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
     cdef int j = S.W[i]
     if S.gram:
         z = (<floating*> S.qW)[i] + dW[i] * old
+    elif S.use_xr:
+        z = <floating> _dot(P.n, (<floating*> S.XR) + <size_t> i * P.n,
+                            <floating*> S.R) + dW[i] * old
     elif P.sparse:
         # sparse residual R_s = y - X w with t = Q^T R_s (the residual is R_s + Q B w):
         # x~_j @ R = x_j @ R_s - B_j @ t

@@ -18,10 +18,40 @@ cdef enum:
     GRAM = 1
     ANDERSON_K = 5   # iterates used by Anderson extrapolation
     WS_MIN = 10      # smallest working set beyond the support
+    # a ranked working set grows by up to WS_GROW times the support (celer doubles it,
+    # 1; on a dense solution, 4000 x 600 with 315 nonzeros, doubling from WS_MIN took
+    # six outer iterations, a gradient pass and a partial solve each)
+    WS_GROW = 1
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
     PANEL_ELEMS = 1 << 17   # elements of one panel (1 MiB in float64)
+    # dense residual mode: a multiply-add of the G[W, W] block (GEMM / SYRK, threaded)
+    # costs 1 / BLOCK_GAIN of a coordinate update's element operation (a dot and an
+    # axpy on a column); and the block is built up front when it costs at most
+    # BLOCK_SWEEPS residual sweeps over W (see _block_pays)
+    BLOCK_GAIN = 6
+    BLOCK_SWEEPS = 16
+    # the largest copy of the centered columns of W (elements) for residual sweeps
+    # under implicit centering (Inner.XR: 64 MiB in float64)
+    XR_MAX_ELEMS = 1 << 23
+
+
+# Counters of one solve (enet_path's `trace`, for benchmarks and tests): a row of
+# N_TRACE doubles per alpha
+cdef enum:
+    T_OUTER = 0      # outer iterations
+    T_SWEEPS = 1     # sweeps (n_iter)
+    T_GRAD = 2       # passes computing the gradient of the kept features
+    T_WS_MAX = 3     # largest working set
+    T_WS_SUM = 4     # sum of the working-set sizes
+    T_BLOCK = 5      # element products of new G[W, W] columns (n per product)
+    T_EXACT = 6      # exact-solve attempts
+    T_CERTIFY = 7    # certifications of left-out features by their bounds
+    T_GRAM_INNER = 8   # inner solves with covariance updates on G[W, W]
+    T_RES_INNER = 9    # inner solves with residual updates
+    T_SWITCH = 10    # inner solves switched from residual to covariance updates
+    N_TRACE = 11
 
 
 # Passes over all of a dense X below these sizes (elements) stay on one thread (see
@@ -114,6 +144,8 @@ cdef struct Problem:
     # multi-task: the number of tasks, and (p, T) scratch for X^T R in Gram mode
     int T
     void* gT
+    # (N_TRACE,) the counters of the current solve, or NULL
+    double* trace
 
 
 cdef struct Inner:
@@ -166,3 +198,11 @@ cdef struct Inner:
     # multi-task: (T,) scratch of a block update
     void* z
     void* delta
+    # dense residual mode with implicit centering: the centered columns of W, copied
+    # (n, m) column-major, for BLAS sweeps (see _inner_setup), or NULL
+    void* XR
+    size_t xr_cap
+    bint use_xr
+    # dense residual mode: element operations of the residual-update sweeps made since
+    # the last G[W, W] block was paid for (see _block_pays)
+    double credit

@@ -13,10 +13,12 @@ from ._cd_common cimport (
     _stop_after_check, _inner_done, _phase_done,
 )
 from ._cd_problem cimport (
-    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, NEWTON_MAX,
+    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, WS_GROW, NEWTON_MAX, BLOCK_GAIN,
+    BLOCK_SWEEPS, XR_MAX_ELEMS, T_OUTER, T_SWEEPS, T_GRAD, T_WS_MAX, T_WS_SUM, T_BLOCK, T_EXACT,
+    T_CERTIFY, T_GRAM_INNER, T_RES_INNER, T_SWITCH,
 )
 from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
-from ._cd_columns cimport _qtdot, _xaxpy, _all_features, _support
+from ._cd_columns cimport _qtdot, _xaxpy, _xcopy, _all_features, _support
 from ._cd_passes cimport _residual, _full_grad
 from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_gather, _slot_block
 from ._cd_gap cimport (
@@ -29,6 +31,64 @@ from ._cd_exact cimport _newton
 # ------------------------------------------------------------------ inner solve
 
 # (the stall rule, _stalled and its constants: _cd_common.pxd)
+
+
+cdef inline void _count(Problem* P, int k, double v) noexcept nogil:
+    """Add v to counter k of the current solve's trace (if traced)."""
+    if P.trace != NULL:
+        P.trace[k] += v
+
+
+cdef inline double _block_cost(Problem* P, Inner* S, int m) noexcept nogil:
+    """Dense residual mode: the cost of G[W, W] for the working set S.W[:m] from the
+    slot cache (_slot_block: the new columns' products with the slots), in units of a
+    coordinate update's element operations."""
+    cdef int i, k_new = 0
+    cdef double s0 = S.n_slots
+    for i in range(m):
+        if S.xslot[S.W[i]] < 0:
+            k_new += 1
+    if S.n_slots + k_new > 2 * m + 64:
+        # (_slot_block empties the cache)
+        k_new = m
+        s0 = 0
+    return <double> P.n * k_new * (s0 + 0.5 * k_new + 1) / BLOCK_GAIN
+
+
+cdef inline bint _block_pays(Problem* P, Inner* S, int m) noexcept nogil:
+    """Dense residual mode: whether to make G[W, W] now (covariance updates) rather
+    than sweep with residual updates: when it costs at most BLOCK_SWEEPS residual
+    sweeps over W beyond the residual sweeps made since the last block (S.credit). A
+    solve that starts without the block makes it once its residual sweeps have cost
+    as much (_inner_solve; at most twice the cost of the better choice in hindsight):
+    a large block on a well-conditioned design that converges in a few sweeps costs
+    more than the sweeps (4000 x 600, 315 nonzeros: n m^2 / 2 against ~10 n m)."""
+    cdef double cost = _block_cost(P, S, m)
+    if cost > S.credit + BLOCK_SWEEPS * 2.0 * P.n * m:
+        return False
+    S.credit = max(S.credit - cost, 0.0)
+    return True
+
+
+cdef int _switch_to_gram(Problem* P, Inner* S, floating* wW) noexcept nogil:
+    """Dense residual mode, between two phases of an inner solve: make G[W, W] and go
+    on with covariance updates. S.gW must hold X_W^T R at the current residual (the
+    last _inner_gaps). Returns -1 if memory ran out."""
+    cdef int i, m = S.m
+    if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p, sizeof(floating)):
+        return -1
+    _count(P, T_BLOCK, _block_cost(P, S, m) * BLOCK_GAIN)
+    if _slot_block(P, S, m, <floating*> S.GW) < 0:
+        return -1
+    for i in range(m):
+        (<floating*> S.qW)[i] = (<floating*> S.gW)[i]
+        (<floating*> S.bW)[i] = (<floating*> S.gW)[i]
+    # bW = X_W^T y = X_W^T R + G[W, W] @ w_W
+    _gemv_n(m, m, 1.0, <floating*> S.GW, m, wW, 1.0, <floating*> S.bW)
+    S.gram = True
+    S.use_xr = False
+    _count(P, T_SWITCH, 1)
+    return 0
 
 
 cdef inline double _sweep_work(Inner* S, int k) noexcept nogil:
@@ -127,6 +187,7 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
                 return True
             if k == 2 and newton_tries == 0 and _exact_early(P, S, nA, hist, wW):
                 newton_tries += 1
+                _count(P, T_EXACT, 1)
                 if _newton(P, S, nA, wW):
                     _inner_gaps(P, S, wW, &gap_W, &gap_A)
                     if gap_W <= eps:
@@ -140,6 +201,7 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
                 return True
             if _exact_worth_it(P, S, nA, phase_sweeps, stable, newton_tries):
                 newton_tries += 1
+                _count(P, T_EXACT, 1)
                 if _newton(P, S, nA, wW):
                     _inner_gaps(P, S, wW, &gap_W, &gap_A)
                     if gap_W <= eps:
@@ -155,30 +217,47 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
 
 cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                       floating* wW) noexcept nogil:
-    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
+    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps
+    (-1 if memory ran out).
 
     A sweep over W, then sweeps over its nonzero part (_active_phase), then a sweep
     over W again. At least one sweep is always made. Stops early when interrupted
     (P.abort) or when the gap has stalled (_stalled: eps may be below what rounding
-    lets the gap of W certify; the outer loop then decides).
+    lets the gap of W certify; the outer loop then decides). Dense residual mode
+    without G[W, W] (_block_pays): once the residual sweeps of the solve have cost as
+    much as the block, it is made and the solve goes on with covariance updates.
     """
-    cdef int sweeps = 0, nA, i, flat = 0
+    cdef int sweeps = 0, nA, i, flat = 0, done
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
-    cdef double gap_W, gap_A, best = INFINITY
+    cdef double gap_W, gap_A, best = INFINITY, cost = 0
+    cdef bint may_switch = not S.gram and P.mode == NAIVE and not P.sparse and \
+        S.m <= P.n
+    if may_switch:
+        cost = _block_cost(P, S, S.m)
     for i in range(S.m):
         allpos[i] = i
     while True:
         _sweep(P, S, allpos, S.m, wW)
         sweeps += 1
+        if not S.gram:
+            S.credit += _sweep_work(S, S.m)
         _inner_gaps(P, S, wW, &gap_W, &gap_A)
         if _inner_done(gap_W, eps, P.gap_eps, sweeps, budget, &best, &flat) or \
                 _poll(&P.abort, _sweep_work(S, S.m)):
             return sweeps
+        if may_switch and not S.gram and S.credit >= cost:
+            # (S.gW holds X_W^T R from _inner_gaps)
+            if _switch_to_gram(P, S, wW) < 0:
+                return -1
+            S.credit = max(S.credit - cost, 0.0)
         nA = _active_positions(S, wW)
         if nA == 0:
             continue
+        done = sweeps
         if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
             return sweeps
+        if not S.gram:
+            S.credit += (sweeps - done) * _sweep_work(S, nA)
         if sweeps >= budget or P.abort.status:
             return sweeps
 
@@ -212,9 +291,11 @@ cdef int _gradient(Problem* P, floating* w, floating* R, floating* g, int* feats
                         feats[t] = feats[i]
                         t += 1
                 _gap_plain_scale(P, w, g, feats, t, &s)
+                _count(P, T_CERTIFY, 1)
                 i = _certify(P, w, R, g, feats, t, s,
                              2 * P.l1 - P.l1_prev if strong else INFINITY)
             if i < 0:
+                _count(P, T_GRAD, 1)
                 n_kept = _all_grad(P, w, R, g, feats, n_supp[0], supp)
             else:
                 n_screened[0] = P.n_nz - i
@@ -226,6 +307,7 @@ cdef int _gradient(Problem* P, floating* w, floating* R, floating* g, int* feats
             # errors drift R away from y - Xw (visible in float32), and the gap must
             # be that of w
             _residual(P, w, supp, n_supp[0], R)
+        _count(P, T_GRAD, 1)
         _full_grad(P, w, R, g, feats, n_kept, n_supp[0], supp)
         if n_kept == P.n_nz:
             _ref_set(P, R, g)
@@ -243,12 +325,14 @@ cdef double _check_left_out(Problem* P, floating* w, floating* R, floating* g,
     same); the next alpha starts from those."""
     cdef int i = -1
     if P.bounds and P.has_ref:
+        _count(P, T_CERTIFY, 1)
         i = _certify(P, w, R, g, feats, n_kept[0], s[0], INFINITY)
     if i >= 0:
         n_kept[0] = i
         n_screened[0] = P.n_nz - i    # still out: checked again if the loop goes on
         P.partial = True
     else:
+        _count(P, T_GRAD, 1)
         n_kept[0] = _all_grad(P, w, R, g, feats, n_supp, supp)
         n_screened[0] = 0
     return _full_gap(P, w, R, g, feats, n_kept[0], s)
@@ -353,8 +437,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             if v > P.l1 * pfj:
                 n_cand_viol += 1
     if n_cand > 0:
-        ws_size[0] = max(ws_size[0], max(m + min(m, n_cand_viol + n_cand_viol / 2 + WS_MIN),
-                                         WS_MIN))
+        ws_size[0] = max(ws_size[0], max(
+            m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
         t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
         m += t
         for i in range(t, n_cand):
@@ -436,6 +520,10 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
         S.loW[i] = _lo(P, j)
         S.hiW[i] = _hi(P, j)
     S.gram = P.mode == GRAM or m <= P.n
+    if S.gram and P.mode == NAIVE and not P.sparse:
+        S.gram = _block_pays(P, S, m)
+        if S.gram:
+            _count(P, T_BLOCK, _block_cost(P, S, m) * BLOCK_GAIN)
     if P.sparse:
         # covariance updates cost m per update, sparse residual updates the column's
         # nonzeros: the block pays off while m^2 < nnz(X_W)
@@ -453,6 +541,16 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
             # R -= v * Q[:, t]
             _axpy(P.n, <floating> -v, (<floating*> P.Q) + <size_t> t * P.n, R)
         _qtdot(P, R, S.t)
+    S.use_xr = False
+    if not S.gram and P.Xmean != NULL and not P.sparse and P.rs == 1 and \
+            <double> P.n * m <= XR_MAX_ELEMS:
+        # implicit centering: sweep on a centered copy of X_W (a pass over X_W, about
+        # half a sweep; a coordinate update is then a BLAS dot and axpy instead of
+        # centered loops, about twice as fast)
+        if _grow(&S.XR, &S.xr_cap, <size_t> P.n * m, <size_t> P.n * m, sizeof(floating)):
+            for i in range(m):
+                _xcopy(P, S.W[i], (<floating*> S.XR) + <size_t> i * P.n)
+            S.use_xr = True
     if S.gram:
         return _gram_block(P, S, w, g)
     return 0
@@ -527,7 +625,15 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             eps = P.tol
         else:
             eps = max(0.3 * gap, P.tol)
-        n_iter += _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        _count(P, T_OUTER, 1)
+        _count(P, T_WS_SUM, m)
+        if P.trace != NULL:
+            P.trace[T_WS_MAX] = max(P.trace[T_WS_MAX], <double> m)
+        _count(P, T_GRAM_INNER if S.gram else T_RES_INNER, 1)
+        i = _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        if i < 0:
+            return -1
+        n_iter += i
         for i in range(m):
             w[S.W[i]] = wW[i]
         if P.abort.status:
@@ -535,6 +641,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         # (the residual is recomputed from w at the top of the loop)
         outer += 1
     gap_out[0] = gap
+    _count(P, T_SWEEPS, n_iter)
     # R and g now belong to w on every nonzero column: the next alpha starts from them
     P.fresh = True
     return n_iter

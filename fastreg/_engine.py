@@ -25,6 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._cd_abort import abort_epoch as abort_epoch  # (re-exported to the front ends)
 from ._cd_abort import request_abort
+from ._cd_fast import TRACE_FIELDS
 from ._cd_fast import enet_path as _enet_path_kernel
 from ._cd_multitask import multitask_enet_path as _multitask_kernel
 from ._linalg import matmul, sq_norm
@@ -49,6 +50,10 @@ SPARSE_GRAM_DENSITY = 16
 # their results are then at least as close to the exact solution as scikit-learn's,
 # which stops well past its own certificate (tests/test_default_accuracy.py)
 EXTRA_DIGITS = 1e-3
+# benchmarks (bench.plain, bench.profile): a list to which each single-target kernel
+# call appends its per-alpha counters, an array (n_alphas, len(TRACE_FIELDS)); None:
+# not traced
+TRACE = None
 TIGHTEN_FLOOR = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 1e-5}
 TIGHT_LIMIT = {np.dtype(np.float64): 1e-13, np.dtype(np.float32): 1e-6}
 # without an L1 term (l1_ratio=0) the problem is a ridge, solved exactly: from one SVD
@@ -420,6 +425,10 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
     n_iters = np.empty(k, dtype=np.int32)
     y_arg = np.ascontiguousarray(y, dtype=dtype) \
         if (X is not None or sparse is not None) else None
+    trace = None
+    if TRACE is not None:
+        trace = np.zeros((k, len(TRACE_FIELDS)))
+        TRACE.append(trace)
     with kernel_scope as others:
         _enet_path_kernel(
             w, l1s, l2s, X, y_arg, gram, Xy, norms, yy, working_tol(tol, dtype) * tol_yy,
@@ -429,7 +438,8 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
             None if Xmean is None else np.ascontiguousarray(Xmean, dtype=dtype),
             n_samples=int(n_samples), n_threads=kernel_threads(int(n_threads), others),
             g0=None if Xty is None or X is None or gram is not None or use_gram
-            else np.ascontiguousarray(Xty, dtype=dtype), epoch=int(epoch), **extra,
+            else np.ascontiguousarray(Xty, dtype=dtype), epoch=int(epoch), trace=trace,
+            **extra,
         )
     # sklearn reports the gap of its objective, which is the kernel's divided by n
     # a computed gap below 0 is rounding (the exact gap is >= 0): reported as 0
