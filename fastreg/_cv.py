@@ -1588,7 +1588,8 @@ def _multitask_moments_fold(moments, k, n_train, l1_ratios, grids, solve_kw, oof
     G, XtY, yy, m, my = moments.training_moments(k, n_train)
     out = []
     preds = []
-    rows = moments.tests[k]
+    # (the test rows: only for the predictions; moments reduced on Dask hold none)
+    rows = None if oof is None else moments.tests[k]
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = solve_multitask(None, None, float(r), grid, gram=G, XtY=XtY, yy=yy,
                                 n_samples=n_train, **solve_kw)[0]
