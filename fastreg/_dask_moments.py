@@ -414,40 +414,8 @@ class TargetsSums(FoldSums):
     (K, T), C_xy (K, p, T) and C_yy the trace of each block's target co-moments
     (what the multi-task training moments and test errors need). ``test_mse`` takes
     coefs (T, p, k) and intercepts (T, k) and returns the weighted mean over the
-    test rows and the targets of the squared errors, as the in-memory multi-task CV."""
-
-    def __init__(self, counts, weights, means_x, means_y, cxx, cxy, cyy, fit_intercept,
-                 weighted, dtype, rows_mse=None):
-        dtype = np.dtype(dtype)
-        S = np.asarray(weights, dtype=np.float64)
-        mx = np.asarray(means_x, dtype=np.float64)
-        my = np.asarray(means_y, dtype=np.float64)
-        n_blocks, p = mx.shape
-        self.fit_intercept = fit_intercept
-        self.weighted = weighted
-        self.counts = np.asarray(counts, dtype=np.int64)
-        self.rows_mse = rows_mse
-        if fit_intercept:
-            share = S / np.sum(S)
-            mu, ybar = share @ mx, share @ my
-        else:
-            mu, ybar = np.zeros(p), np.zeros(my.shape[1])
-        self.mu = mu.astype(dtype)
-        self.ybar = ybar.astype(dtype)
-        self.Xg = np.empty((0, p), dtype=dtype)
-        self.yg = np.empty((0, my.shape[1]), dtype=dtype)
-        self.sw = None
-        self.tests = None
-        self.blocks = []
-        for k in range(n_blocks):
-            d = mx[k] - self.mu.astype(np.float64)
-            dy = my[k] - self.ybar.astype(np.float64)
-            self.blocks.append((
-                np.asarray(cxx[k], dtype=np.float64) + S[k] * np.outer(d, d),
-                np.asarray(cxy[k], dtype=np.float64) + S[k] * np.outer(d, dy),
-                S[k] * d, S[k] * dy, float(cyy[k] + S[k] * dy @ dy), float(S[k])))
-        self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
-        self.block_sst = np.asarray(cyy, dtype=np.float64)
+    test rows and the targets of the squared errors, as the in-memory multi-task CV.
+    The set-up is FoldSums' (it takes 1-D or 2-D means of y)."""
 
     def test_mse(self, k, coefs, intercepts):
         M, v, s, sy, syy, S = self.blocks[k]

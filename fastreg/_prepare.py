@@ -738,26 +738,25 @@ class FoldSums(FoldMoments):
         self.rows_mse = rows_mse
         if fit_intercept:
             share = S / np.sum(S)
-            mu = share @ mx
-            ybar = float(share @ my)
+            mu, ybar = share @ mx, share @ my
         else:
-            mu = np.zeros(p)
-            ybar = 0.0
+            mu, ybar = np.zeros(p), np.zeros(my.shape[1:])
+        # (y's mean: a scalar for one target, (T,) for several)
         self.mu = mu.astype(dtype)
-        self.ybar = dtype.type(ybar)
+        self.ybar = np.asarray(ybar).astype(dtype)[()]
         # (no rows: the dtype and width of the data for training_moments)
         self.Xg = np.empty((0, p), dtype=dtype)
-        self.yg = np.empty(0, dtype=dtype)
+        self.yg = np.empty((0,) + my.shape[1:], dtype=dtype)
         self.sw = None
         self.tests = None
         self.blocks = []
         for k in range(n_blocks):
             d = mx[k] - self.mu.astype(np.float64)
-            dy = my[k] - float(self.ybar)
+            dy = my[k] - np.asarray(self.ybar, dtype=np.float64)
             self.blocks.append((
                 np.asarray(cxx[k], dtype=np.float64) + S[k] * np.outer(d, d),
-                np.asarray(cxy[k], dtype=np.float64) + S[k] * d * dy,
-                S[k] * d, float(S[k] * dy), float(cyy[k] + S[k] * dy * dy),
+                np.asarray(cxy[k], dtype=np.float64) + np.multiply.outer(S[k] * d, dy),
+                S[k] * d, S[k] * dy, float(cyy[k] + S[k] * np.dot(dy, dy)),
                 float(S[k])))
         self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
         # centered sum of squares of y in each block (R^2 of a fold)
