@@ -28,6 +28,8 @@ LAYERS = [
     ["_ridge_loo"],                                        # RidgeCV's leave-one-out
     ["_path"],                                             # public path functions
     ["_elastic_net", "_multitask", "_ridge", "_path_model"],  # estimators
+    ["_cv_folds", "_cv_base"],                             # CV fold jobs; choice
+    ["_multitask_cv"],                                     # multi-task CV
     ["_cv"],                                               # cross-validation
     ["dask"],                                              # the estimators on Dask
     ["datasets", "plotting"],
