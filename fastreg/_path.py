@@ -287,18 +287,32 @@ def _single_task_path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             if strategy != "residual":
                 problem.kw["Xy"] = Xy
     problem.user_gram = strategy == "user"
+    alphas, coefs, gaps, n_iters, _ = solve_grid(
+        problem, l1_ratio, alphas, n_alphas, eps, max_features, max_features_ever,
+        coef_init=coef_init, tol=tol, max_iter=max_iter, selection=selection,
+        seed=seed)
+    return np.asarray(alphas)[:coefs.shape[1]], coefs, gaps, n_iters
+
+
+def solve_grid(problem, l1_ratio, alphas, n_alphas, eps, max_features=None,
+               max_features_ever=None, *, max_iter, warn=True, **kw):
+    """The path of a built single-target problem, as enet_path and the whole-path
+    models solve it: on ``alphas``, or (None) on the default grid of ``n_alphas``
+    values from the problem's alpha_max down to ``eps`` times it (a warning when
+    alpha_max is 0); stopped by ``max_features`` / ``max_features_ever``
+    (solve_limited); a ConvergenceWarning unless ``warn`` is False when a solution
+    did not converge. Returns (alphas, coefs, gaps, n_iters, converged)."""
     if alphas is None:
         a_max = problem.alpha_max(l1_ratio)
         alphas = alpha_grid(a_max, n_alphas, eps)
-        warn_if_alpha_max_zero(a_max, stacklevel=4)
+        warn_if_alpha_max_zero(a_max, stacklevel=5)
     coefs, gaps, n_iters, converged, tol_abs = solve_limited(
-        problem, l1_ratio, alphas, max_features, max_features_ever,
-        coef_init=coef_init, tol=tol, max_iter=max_iter, selection=selection,
-        seed=seed)
-    if not np.all(converged):
+        problem, l1_ratio, alphas, max_features, max_features_ever, max_iter=max_iter,
+        **kw)
+    if warn and not np.all(converged):
         warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio,
                            unreachable(converged, n_iters, max_iter), coefs.dtype)
-    return np.asarray(alphas)[:coefs.shape[1]], coefs, gaps, n_iters
+    return alphas, coefs, gaps, n_iters, converged
 
 
 # alphas solved per kernel call while a limit on the number of features is watched

@@ -23,14 +23,12 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit
 from ._engine import (
     Problem,
-    alpha_grid,
     gram_for,
     unreachable,
     update_strategy,
-    warn_if_alpha_max_zero,
     warn_not_converged,
 )
-from ._path import solve_limited
+from ._path import solve_grid
 from ._penalty import Penalty
 from ._prepare import (
     SparsePrepared,
@@ -131,16 +129,10 @@ def fit_path(X, y, sw, *, l1_ratio, grid, n_alphas, eps, fit_intercept, penalty,
     X, penalty, scale = _standardized(X, sw, penalty, standardize)
     problem, X_offset, y_offset = _full_problem(X, y, sw, fit_intercept, penalty,
                                                 precompute, n_path)
-    if grid is None:
-        a_max = problem.alpha_max(l1_ratio)
-        grid = alpha_grid(a_max, n_alphas, eps)
-        warn_if_alpha_max_zero(a_max, stacklevel=4)
-    coefs, gaps, its, conv, tol_abs = solve_limited(
-        problem, l1_ratio, grid, max_features, max_features_ever, tol=tol,
-        max_iter=max_iter, selection=selection, seed=seed, epoch=epoch)
-    if warn and not np.all(conv):
-        warn_not_converged(float(np.max(gaps)), tol_abs, l1_ratio,
-                           unreachable(conv, its, max_iter), coefs.dtype)
+    grid, coefs, gaps, its, conv = solve_grid(
+        problem, l1_ratio, grid, n_alphas, eps, max_features, max_features_ever,
+        tol=tol, max_iter=max_iter, selection=selection, seed=seed, epoch=epoch,
+        warn=warn)
     coefs = np.asarray(coefs)
     if fit_intercept:
         intercepts = (y_offset - X_offset @ coefs).astype(coefs.dtype)
