@@ -36,7 +36,7 @@ from ._validation import (
     check_number,
     check_precompute,
     check_sample_weight,
-    check_selection,
+    check_solver_params,
     check_standardize_precompute,
 )
 
@@ -269,13 +269,11 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     def _validate_params(self, l1_ratio):
         check_number("alpha", self.alpha, low=0)
         check_number("l1_ratio", l1_ratio, low=0, high=1)
-        check_number("max_iter", self.max_iter, low=1, integer=True)
-        check_number("tol", self.tol, low=0)
+        check_solver_params(self.tol, self.max_iter, self.selection)
         check_gamma(self.gamma)
         for name in ("fit_intercept", "copy_X", "warm_start", "positive",
                      "standardize"):
             check_bool(name, getattr(self, name))
-        check_selection(self.selection)
         check_precompute(self.precompute)
         check_standardize_precompute(self.standardize, self.precompute)
 

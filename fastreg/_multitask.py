@@ -22,7 +22,7 @@ from ._engine import (
 )
 from ._path import enet_path
 from ._prepare import SparsePrepared, preprocess
-from ._validation import check_bool, check_number, check_sample_weight, check_selection
+from ._validation import check_bool, check_number, check_sample_weight, check_solver_params
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -162,11 +162,9 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
     def _validate_params(self, l1_ratio):
         check_number("alpha", self.alpha, low=0)
         check_number("l1_ratio", l1_ratio, low=0, high=1)
-        check_number("max_iter", self.max_iter, low=1, integer=True)
-        check_number("tol", self.tol, low=0)
+        check_solver_params(self.tol, self.max_iter, self.selection)
         for name in ("fit_intercept", "copy_X", "warm_start"):
             check_bool(name, getattr(self, name))
-        check_selection(self.selection)
 
     def fit(self, X: ArrayLike | spmatrix | sparray, y: ArrayLike,
             sample_weight: float | ArrayLike | None = None) -> Self:

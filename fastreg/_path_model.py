@@ -40,11 +40,10 @@ from ._prepare import (
 from ._validation import (
     check_bool,
     check_max_features,
-    check_number,
     check_path_params,
     check_precompute,
     check_sample_weight,
-    check_selection,
+    check_solver_params,
 )
 
 if TYPE_CHECKING:
@@ -592,11 +591,9 @@ class ElasticNetPath(PathModelMixin, LinearPredictMixin, SparseCoefMixin,
     def _validate_params(self):
         l1_ratio = self._l1_ratio()
         n_alphas, grid = check_path_params(l1_ratio, self.eps, self.alphas)
-        check_number("max_iter", self.max_iter, low=1, integer=True)
-        check_number("tol", self.tol, low=0)
+        check_solver_params(self.tol, self.max_iter, self.selection)
         for name in ("fit_intercept", "positive"):
             check_bool(name, getattr(self, name))
-        check_selection(self.selection)
         check_precompute(self.precompute)
         if hasattr(self.precompute, "__array__") and not isinstance(self.precompute,
                                                                    str):
