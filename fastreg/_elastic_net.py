@@ -23,12 +23,10 @@ from ._linalg import sq_norm
 from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import (
-    SparsePrepared,
     center_target,
-    column_scales,
-    inverse_scales,
     preprocess,
-    scale_columns,
+    sparse_or_dense,
+    standardized,
 )
 from ._relaxed import check_gamma, relaxed_fit
 from ._validation import (
@@ -352,13 +350,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive, self.exclude)
-        scale = None
-        if self.standardize:
-            # glmnet's standardize: solved on X with unit-variance columns (a copy;
-            # sparse: of the values only), bounds on the original scale
-            scale = inverse_scales(column_scales(X, sw), X.dtype)
-            X = scale_columns(X, scale)
-            penalty = penalty.scaled(scale)
+        # glmnet's standardize: solved on X with unit-variance columns
+        X, penalty, scale = standardized(X, sw, penalty, self.standardize)
         if self.alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are advised "
@@ -369,11 +362,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
         # a single target, even as a column (n, 1), gives 1-D attributes (as sklearn)
         single = n_targets == 1
         if sparse.issparse(X):
-            prep = SparsePrepared(X, y, self.fit_intercept, sw)
-            if not prep.centering_is_safe():
-                # columns with means far above their spread are dense anyway, and
-                # their implicit centering would lose digits: center explicitly
-                X = X.toarray(order="F")
+            X, prep = sparse_or_dense(X, y, self.fit_intercept, sw)
         if sparse.issparse(X):
             strategy = self._strategy(n_samples, n_features, n_targets, prep)
         else:

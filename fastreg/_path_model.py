@@ -31,11 +31,9 @@ from ._engine import (
 from ._path import solve_grid
 from ._penalty import Penalty
 from ._prepare import (
-    SparsePrepared,
-    column_scales,
-    inverse_scales,
     preprocess,
-    scale_columns,
+    sparse_or_dense,
+    standardized,
 )
 from ._validation import (
     check_bool,
@@ -60,10 +58,7 @@ def _full_problem(X, y, sw, fit_intercept, penalty, precompute, n_path):
     for a path of n_path alphas: the engine's strategy, centering by ``_prepare``."""
     n_samples, n_features = X.shape
     if sparse.issparse(X):
-        prep = SparsePrepared(X, y, fit_intercept, sw)
-        if not prep.centering_is_safe():
-            # (columns with means far above their spread: centered explicitly)
-            X = X.toarray(order="F")
+        X, prep = sparse_or_dense(X, y, fit_intercept, sw)
     if sparse.issparse(X):
         strategy = update_strategy(precompute, n_samples, n_features, n_path,
                                    sparse=prep)
@@ -125,7 +120,7 @@ def fit_path(X, y, sw, *, l1_ratio, grid, n_alphas, eps, fit_intercept, penalty,
     the default grid of ``n_alphas`` values down to ``eps`` times alpha_max."""
     n_path = n_alphas if grid is None else len(grid)
     X_data = X
-    X, penalty, scale = _standardized(X, sw, penalty, standardize)
+    X, penalty, scale = standardized(X, sw, penalty, standardize)
     problem, X_offset, y_offset = _full_problem(X, y, sw, fit_intercept, penalty,
                                                 precompute, n_path)
     grid, coefs, gaps, its, conv = solve_grid(
@@ -153,7 +148,7 @@ def refit_at(X, y, sw, alphas, coef_inits, *, l1_ratio, fit_intercept, penalty,
     """The exact solutions at the given alphas (glmnet's ``exact=TRUE``), each solved
     on its own, warm-started from its coef_init (columns of coef_inits (p, m)), on one
     problem built once: (coefs (p, m), intercepts (m,))."""
-    X, penalty, scale = _standardized(X, sw, penalty, standardize)
+    X, penalty, scale = standardized(X, sw, penalty, standardize)
     if scale is not None:
         coef_inits = np.where(scale[:, None] > 0, coef_inits /
                               np.where(scale > 0, scale, 1)[:, None], 0)
@@ -174,16 +169,6 @@ def refit_at(X, y, sw, alphas, coef_inits, *, l1_ratio, fit_intercept, penalty,
     if scale is not None:
         out = out * scale[:, None]
     return out, intercepts
-
-
-def _standardized(X, sw, penalty, standardize):
-    """(X, penalty, scale): with ``standardize`` (glmnet's), X with unit-variance
-    columns (a copy), the penalty on that scale and the column factors that bring its
-    coefficients back; else as given and None."""
-    if not standardize:
-        return X, penalty, None
-    scale = inverse_scales(column_scales(X, sw), X.dtype)
-    return scale_columns(X, scale), penalty.scaled(scale), scale
 
 
 def interpolation_weights(alphas, s):

@@ -398,6 +398,16 @@ class SparsePrepared:
         return XU
 
 
+def sparse_or_dense(X, y, fit_intercept, sample_weight):
+    """(X, prep) for a sparse X: its SparsePrepared, or (prep None) X as a dense
+    Fortran array when its implicit centering would lose digits (columns with means
+    far above their spread are dense anyway: centered explicitly)."""
+    prep = SparsePrepared(X, y, fit_intercept, sample_weight)
+    if prep.centering_is_safe():
+        return X, prep
+    return X.toarray(order="F"), None
+
+
 def sparse_rows(X, rows):
     """X[rows] of a CSR or CSC matrix as a new CSC matrix (canonical: sorted, no
     duplicates), built without another copy of those rows: a CSR X is cut a block
@@ -851,6 +861,17 @@ def scale_columns(X, d):
     out = np.empty(X.shape, dtype=X.dtype, order="F")
     np.multiply(X, d, out=out)
     return out
+
+
+def standardized(X, sw, penalty, standardize):
+    """(X, penalty, scale): with ``standardize`` (glmnet's), X with unit-variance
+    columns (a copy; sparse: of the values only), the penalty on that scale (bounds
+    stay on the original scale) and the column factors that bring its coefficients
+    back; else as given and None."""
+    if not standardize:
+        return X, penalty, None
+    scale = inverse_scales(column_scales(X, sw), X.dtype)
+    return scale_columns(X, scale), penalty.scaled(scale), scale
 
 
 def scale_moments(G, Xy, d):
