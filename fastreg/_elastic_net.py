@@ -459,35 +459,23 @@ class Lasso(ElasticNet):
     selection : {'cyclic', 'random'}, default='cyclic'
         Visit coordinates in order, or at random.
     penalty_factor : array-like of shape (n_features,), default=None
-        Non-negative factors multiplying each feature's penalty (glmnet's
-        ``penalty.factor``), rescaled to sum to n_features as glmnet does; 0 leaves a
-        feature unpenalized (always in the model; it cannot also be bounded).
+        Per-feature penalty factors (glmnet's ``penalty.factor``), as in
+        :class:`ElasticNet`.
     lower_bounds : float or array-like of shape (n_features,), default=None
-        Lower bounds on the coefficients (glmnet's ``lower.limits``);
-        ``positive=True`` is ``lower_bounds=0``.
+        Lower bounds on the coefficients (glmnet's ``lower.limits``), as in
+        :class:`ElasticNet`.
     upper_bounds : float or array-like of shape (n_features,), default=None
         Upper bounds on the coefficients (glmnet's ``upper.limits``).
     gamma : float in [0, 1], default=1.0
-        The relaxed lasso's mixing (glmnet's ``relax=TRUE`` with its ``gamma``): the
-        coefficients are ``gamma * w + (1 - gamma) * w_ls``, with w the penalized
-        solution and w_ls the least-squares refit on w's support (same intercept,
-        weights and bounds, no penalty). 1 (the default) is the penalized fit itself,
-        at no extra cost; 0 the refit alone. See Notes.
+        The relaxed lasso's mixing (glmnet's ``relax=TRUE``): ``gamma * w + (1 -
+        gamma) * w_ls`` with w_ls the least-squares refit on w's support, as in
+        :class:`ElasticNet`; 1 (the default) is the lasso itself.
     exclude : array-like of int, default=None
-        Indices of features to leave out of the model (glmnet's ``exclude``; the
-        same as ``penalty_factor=np.inf`` for them): their coefficients are 0 and they
-        take no part in the default alpha grid or the duality gap.
+        Indices of features left out of the model (glmnet's ``exclude``), as in
+        :class:`ElasticNet`.
     standardize : bool, default=False
-        Solve on columns scaled to unit variance and report the coefficients on
-        the original scale (glmnet's ``standardize=TRUE``, its default; fastreg's
-        default False is scikit-learn's model). The scale of a column is its
-        weighted standard deviation with divisor n (weights rescaled to sum to 1,
-        the column centered even without an intercept), as glmnet's; the penalty
-        then applies to the standardized coefficients (``penalty_factor`` too),
-        while ``lower_bounds`` / ``upper_bounds`` bound the coefficients on the
-        original scale, as in glmnet. Constant columns get coefficient 0. A sparse
-        X is scaled in a copy of its values, never densified; ``dual_gap_`` is
-        that of the standardized problem.
+        glmnet's ``standardize=TRUE``: solved on unit-variance columns, coefficients
+        reported on the original scale, as in :class:`ElasticNet`.
 
     Attributes
     ----------
