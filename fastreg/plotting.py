@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._cv import ElasticNetCV
 from ._elastic_net import ElasticNet, Lasso
 from ._path import enet_path, lasso_path
-from ._path_model import ElasticNetPath
+from ._path_model import ElasticNetPath, deviance_ratios
 from ._prepare import preprocess
 from ._ridge import Ridge, RidgeCV
 
@@ -213,13 +213,6 @@ def _stored_path(model):
             np.asarray(result["dev_ratio"]))
 
 
-def _centered_dev_ratio(Xc, yc, coefs):
-    """Fraction of deviance explained by each column of coefs on centered data."""
-    null = float(yc @ yc)
-    rss = np.sum((yc[:, None] - Xc @ coefs) ** 2, axis=0)
-    return 1.0 - rss / null if null > 0 else np.zeros(coefs.shape[1])
-
-
 def _path_of_model(model, X, y, alphas, with_dev=False):
     """(alphas, coefs, kind, lines, y label[, deviance ratios]) of the path through a
     fitted estimator's fit: the path it keeps (ElasticNetPath, fastreg's CV
@@ -243,8 +236,10 @@ def _path_of_model(model, X, y, alphas, with_dev=False):
     out = _path_of_model_on_data(model, X, y, alphas)
     if not with_dev:
         return out
-    Xc, yc = _center(X, y, model.fit_intercept)
-    return out + (_centered_dev_ratio(Xc, yc, out[1]),)
+    # (the fraction of deviance explained, as the whole-path models' dev_ratio_path_;
+    # X and y checked by _path_of_model_on_data)
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return out + (deviance_ratios(X, y, None, out[1], model.fit_intercept),)
 
 
 def _path_of_model_on_data(model, X, y, alphas):
