@@ -103,8 +103,13 @@ def _top_nonzero_axis(ax, grid, nonzero):
     n_ticks = _TOP_TICKS - max(0, len(str(int(np.max(nonzero, initial=0)))) - 2)
     ticks = np.unique(np.linspace(0, len(grid) - 1, min(len(grid), n_ticks))
                       .round().astype(int))
+    return _count_axis(ax, grid[ticks], [str(int(nonzero[i])) for i in ticks])
+
+
+def _count_axis(ax, ticks, labels):
+    """The top axis of the nonzero counts: ``labels`` at x positions ``ticks``."""
     top = ax.secondary_xaxis("top")
-    top.set_xticks(grid[ticks], labels=[str(int(nonzero[i])) for i in ticks])
+    top.set_xticks(ticks, labels=labels)
     top.minorticks_off()
     top.tick_params(labelsize="small")
     top.set_xlabel("nonzero coefficients", fontsize="small")
@@ -551,12 +556,7 @@ def _top_nonzero_axis_linear(ax, index, nonzero):
     ticks = MaxNLocator(_TOP_TICKS).tick_values(max(lo, xs[0]), min(hi, xs[-1]))
     ticks = ticks[(ticks >= lo) & (ticks <= hi)]
     at = np.clip(np.searchsorted(xs, ticks, side="left"), 0, len(xs) - 1)
-    top = ax.secondary_xaxis("top")
-    top.set_xticks(ticks, labels=[str(int(counts[i])) for i in at])
-    top.minorticks_off()
-    top.tick_params(labelsize="small")
-    top.set_xlabel("nonzero coefficients", fontsize="small")
-    return top
+    return _count_axis(ax, ticks, [str(int(counts[i])) for i in at])
 
 
 def _label_lines(ax, xvar, index, coefs, names):
