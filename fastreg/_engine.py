@@ -17,6 +17,8 @@ parameters (``_validation``), prepare the data (``_prepare``), then come here:
   its duality gap is <= ``tol * ||y||^2`` (y centered and weighted), scikit-learn's
   rule, and gaps are reported divided by n_samples, the scale of ``dual_gap_``.
 """
+import os
+import sys
 import threading
 import warnings
 
@@ -533,6 +535,19 @@ def unreachable(converged, n_iters, max_iter):
     return bool(np.any(missed) and np.all(np.asarray(n_iters)[missed] < int(max_iter)))
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _caller_level():
+    """The ``stacklevel`` of a warning raised by the function calling this one that
+    points at the first frame outside fastreg (the user's call), however deep inside
+    fastreg the warning is raised."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def warn_not_converged(gap, tol_abs, l1_ratio, unreachable=False, dtype=None):
     """The one ConvergenceWarning of a fit or path. ``unreachable``: the tolerance
     was below what rounding lets the duality gap certify (more iterations would not
@@ -546,7 +561,7 @@ def warn_not_converged(gap, tol_abs, l1_ratio, unreachable=False, dtype=None):
             "solution it could reach; more iterations would not help). Use a larger "
             "tol to silence this warning."
         )
-        warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        warnings.warn(message, ConvergenceWarning, stacklevel=_caller_level())
         return
     message = (
         "Objective did not converge. You might want to increase the number of "
@@ -555,7 +570,7 @@ def warn_not_converged(gap, tol_abs, l1_ratio, unreachable=False, dtype=None):
     if l1_ratio == 0:
         message += (" With no L1 penalty, fastreg.Ridge-style direct solvers are "
                     "faster and exact.")
-    warnings.warn(message, ConvergenceWarning, stacklevel=3)
+    warnings.warn(message, ConvergenceWarning, stacklevel=_caller_level())
 
 
 def alpha_grid(a_max, n_alphas, eps):
