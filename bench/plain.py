@@ -18,7 +18,10 @@ problem over ||y - mean(y)||^2 / (2 n)), so that accuracy is compared along with
 `--old PYTHON` also times fastreg as installed for another interpreter (e.g. main's
 build in another virtual environment) in a worker process, in the same rounds: the
 "old" column. `--clock cpu` reports process CPU time instead of wall time (on a loaded
-machine; with OMP_NUM_THREADS=1 every library then runs on one thread).
+machine; with OMP_NUM_THREADS=1 every library then runs on one thread). `--trace` adds
+the kernel's counters of one more (untimed) fastreg fit of each cell
+(`fastreg._engine.TRACE`): outer iterations, sweeps, the largest working set and the
+G[W, W] products (millions of element products), to see where a cell's time goes.
 
     python -m bench.plain --quick
     python -m bench.plain --quick --old /work/venv/bin/python --clock cpu
@@ -120,6 +123,28 @@ def fit_once(cells, library, cell, clock):
         est.fit(X, y)
         seconds = timer() - t0
     return seconds, np.asarray(est.coef_, dtype=np.float64)
+
+
+TRACED = ("outer", "sweeps", "ws_max", "block_products")
+
+
+def trace_once(cells, cell):
+    """The kernel's counters (TRACED) of one fastreg fit of `cell`."""
+    from fastreg import _engine
+    from fastreg._cd_fast import TRACE_FIELDS
+    _engine.TRACE = []
+    try:
+        fit_once(cells, "fastreg", cell, "wall")
+        rows = _engine.TRACE
+    finally:
+        _engine.TRACE = None
+    out = {}
+    for k in TRACED:
+        v = [r[:, TRACE_FIELDS.index(k)] for r in rows]
+        # (one alpha per fit; the largest working set is a maximum, the rest sums)
+        out[k] = float(max((x.max() for x in v), default=0) if k == "ws_max" else
+                       sum(x.sum() for x in v))
+    return out
 
 
 def worker():
@@ -224,11 +249,13 @@ def run(args):
                             coefs[name] = c
                     X, y, amax = cells.get(kind, n, p, "F")
                     row = dict(cell, nnz=nnz)
+                    if args.trace:
+                        row["trace"] = trace_once(cells, cell)
                     for name in names:
                         row[name] = float(np.median(times[name]))
                         row[name + "_gap"] = relative_gap(X, y, coefs[name], amax / div)
                     rows.append(row)
-                    print(line(row, names), flush=True)
+                    print(line(row, names, args.trace), flush=True)
         cells.drop()
         if old:
             old.drop()
@@ -237,22 +264,28 @@ def run(args):
     return names, rows
 
 
-def header(names):
+def header(names, trace=False):
     cols = ["design", "n x p", "alpha_max /", "nnz", "order", "tol"]
     for name in names:
         cols += [f"{name} (ms)", "gap"]
         if name != "fastreg":
             cols.append("/ fastreg")
+    if trace:
+        cols += ["outer", "sweeps", "max WS", "G[W, W] (M)"]
     return "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols)
 
 
-def line(row, names):
+def line(row, names, trace=False):
     cols = [row["kind"], f"{row['n']} x {row['p']}", str(row["div"]), str(row["nnz"]),
             row["order"], f"{row['tol']:g}"]
     for name in names:
         cols += [f"{1e3 * row[name]:.1f}", f"{row[name + '_gap']:.1e}"]
         if name != "fastreg":
             cols.append(f"{row[name] / row['fastreg']:.2f}")
+    if trace:
+        t = row["trace"]
+        cols += [f"{t['outer']:.0f}", f"{t['sweeps']:.0f}", f"{t['ws_max']:.0f}",
+                 f"{t['block_products'] / 1e6:.1f}"]
     return "| " + " | ".join(cols) + " |"
 
 
@@ -278,13 +311,15 @@ def main(argv=None):
                     help="also time the fastreg of this interpreter (column 'old')")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     ap.add_argument("-k", help="only the designs whose 'kind-nxp' contains this")
+    ap.add_argument("--trace", action="store_true",
+                    help="add the kernel's counters of fastreg's fit of each cell")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         return worker()
     names = (["old"] if args.old else []) + \
         [lib for lib in args.libraries.split(",")]
-    print(header(names), flush=True)
+    print(header(names, args.trace), flush=True)
     names, rows = run(args)
     print()
     print(summary(names, rows))
