@@ -102,10 +102,11 @@ class ElasticNetCV(PathModelMixin, _PathCV):
     n_jobs : int, default=None
         Threads running the folds in parallel (each fold solves its l1_ratios one
         after another); -1 for all cores. None: folds that solve from one shared
-        Gram matrix (more training samples than features, see the guide) run on one
-        thread per core, at most the OpenMP / BLAS thread limits (OMP_NUM_THREADS,
-        threadpoolctl), with the same results as on one thread; other folds one
-        after another. A joblib ``parallel_config`` applies as to scikit-learn.
+        Gram matrix (more training samples than features, see the guide), when they
+        are large enough to pay, run on one thread per core, at most the OpenMP /
+        BLAS thread limits (OMP_NUM_THREADS, threadpoolctl), with the same results
+        as on one thread; other folds one after another. A joblib
+        ``parallel_config`` applies as to scikit-learn.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
@@ -543,7 +544,8 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         if shared is not None:
             # (by default on threads, see fold_workers; one OpenMP thread per kernel)
             workers = fold_workers(self.n_jobs, len(folds),
-                                   n_features ** 2 * X.dtype.itemsize)
+                                   n_features ** 2 * X.dtype.itemsize,
+                                   n_features ** 2 * grids.size)
             if workers is not None:
                 solve_kw["n_threads"] = 1
             jobs = (delayed(_gram_fold)(shared, k, train, test, l1_ratios, grids,

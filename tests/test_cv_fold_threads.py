@@ -24,31 +24,53 @@ def data(n=1000, p=100, seed=0):
 
 
 @pytest.fixture
-def two_threads():
-    """BLAS and OpenMP on 2 threads (a limit to 1 would show)."""
+def two_threads(monkeypatch):
+    """BLAS and OpenMP on 2 threads (a limit to 1 would show); folds of any size on
+    threads."""
+    monkeypatch.setattr(_threads, "DEFAULT_FOLDS_MIN_WORK", 0)
     with threadpool_limits(2):
         yield
 
 
 def test_fold_workers_respects_n_jobs_and_limits(two_threads, monkeypatch):
     monkeypatch.setattr("joblib.cpu_count", lambda *a, **k: 8)
-    assert fold_workers(None, 5, 10**6) == 2          # the OpenMP / BLAS limits
-    assert fold_workers(1, 5, 10**6) is None          # the user's n_jobs decides
-    assert fold_workers(4, 5, 10**6) is None
+    assert fold_workers(None, 5, 10**6, 1) == 2          # the OpenMP / BLAS limits
+    assert fold_workers(1, 5, 10**6, 1) is None          # the user's n_jobs decides
+    assert fold_workers(4, 5, 10**6, 1) is None
     with parallel_config(n_jobs=3):
-        assert fold_workers(None, 5, 10**6) is None   # joblib's setting decides
+        assert fold_workers(None, 5, 10**6, 1) is None   # joblib's setting decides
     with threadpool_limits(1):
-        assert fold_workers(None, 5, 10**6) == 1
+        assert fold_workers(None, 5, 10**6, 1) == 1
     with threadpool_limits(1, user_api="openmp"):
-        assert fold_workers(None, 5, 10**6) == 1
+        assert fold_workers(None, 5, 10**6, 1) == 1
     with threadpool_limits(4):
-        assert fold_workers(None, 5, 10**6) == 4
-        assert fold_workers(None, 3, 10**6) == 3      # one per fold at most
+        assert fold_workers(None, 5, 10**6, 1) == 4
+        assert fold_workers(None, 3, 10**6, 1) == 3      # one per fold at most
         # at most DEFAULT_FOLDS_MEMORY bytes of fold Gram matrices at once
-        assert fold_workers(None, 5, _threads.DEFAULT_FOLDS_MEMORY // 2) == 2
-        assert fold_workers(None, 5, 10 * _threads.DEFAULT_FOLDS_MEMORY) == 1
+        assert fold_workers(None, 5, _threads.DEFAULT_FOLDS_MEMORY // 2, 1) == 2
+        assert fold_workers(None, 5, 10 * _threads.DEFAULT_FOLDS_MEMORY, 1) == 1
     monkeypatch.setattr("joblib.cpu_count", lambda *a, **k: 1)
-    assert fold_workers(None, 5, 10**6) == 1
+    assert fold_workers(None, 5, 10**6, 1) == 1
+    # small folds: one after another (None: as n_jobs=None always did)
+    monkeypatch.setattr(_threads, "DEFAULT_FOLDS_MIN_WORK", 2e6)
+    assert fold_workers(None, 5, 10**6, 1.9e6) is None
+    assert fold_workers(None, 5, 10**6, 2e6) == 1
+
+
+def test_small_folds_stay_sequential_by_default(monkeypatch):
+    """Below DEFAULT_FOLDS_MIN_WORK (here 40^2 x 100 alphas) the folds run one after
+    another at n_jobs=None, with BLAS's threads as they were."""
+    folds_seen = []
+    original = _cv._gram_fold
+
+    def spy(*args, **kwargs):
+        folds_seen.append(policy.folds)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_cv, "_gram_fold", spy)
+    X, y, _ = data(n=300, p=40)
+    fastreg.LassoCV(cv=KFold(3)).fit(X, y)
+    assert folds_seen == [0, 0, 0]
 
 
 @pytest.mark.parametrize("make", [
