@@ -141,8 +141,8 @@ DEFAULT_FOLDS_MEMORY = 2**28
 # ... and when a fold's path costs at least this much (p^2 times its alphas, summed over
 # the l1_ratios: the covariance updates of sweeps over a large working set): smaller
 # folds take about as long as handing them to a thread (measured on a loaded 2-core
-# machine: ames, 2930 x 274,
-# 100 alphas: 7.5e6, 1.4x faster on two threads; diabetes, 442 x 10: 2x slower)
+# machine: ames, 2930 x 274, 100 alphas: 7.5e6, 1.4x faster on two threads; diabetes,
+# 442 x 10: 2x slower)
 DEFAULT_FOLDS_MIN_WORK = 2e6
 
 

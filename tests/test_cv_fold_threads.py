@@ -23,6 +23,20 @@ def data(n=1000, p=100, seed=0):
     return np.asfortranarray(X), X @ w + rng.standard_normal(n), rng.uniform(0.5, 2, n)
 
 
+def parallel_counts(monkeypatch, job):
+    """The policy's count of parallel fold sections seen by each call of the fold
+    job ``job`` of fastreg._cv (0: the folds ran one after another, BLAS untouched)."""
+    seen = []
+    original = getattr(_cv, job)
+
+    def spy(*args, **kwargs):
+        seen.append(policy.folds)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_cv, job, spy)
+    return seen
+
+
 @pytest.fixture
 def two_threads(monkeypatch):
     """BLAS and OpenMP on 2 threads (a limit to 1 would show); folds of any size on
@@ -60,14 +74,7 @@ def test_fold_workers_respects_n_jobs_and_limits(two_threads, monkeypatch):
 def test_small_folds_stay_sequential_by_default(monkeypatch):
     """Below DEFAULT_FOLDS_MIN_WORK (here 40^2 x 100 alphas) the folds run one after
     another at n_jobs=None, with BLAS's threads as they were."""
-    folds_seen = []
-    original = _cv._gram_fold
-
-    def spy(*args, **kwargs):
-        folds_seen.append(policy.folds)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(_cv, "_gram_fold", spy)
+    folds_seen = parallel_counts(monkeypatch, "_gram_fold")
     X, y, _ = data(n=300, p=40)
     fastreg.LassoCV(cv=KFold(3)).fit(X, y)
     assert folds_seen == [0, 0, 0]
@@ -135,14 +142,7 @@ def test_fold_copies_stay_sequential_by_default(two_threads, monkeypatch):
     seen = []
     monkeypatch.setattr(_cv, "fold_workers",
                         lambda *a: seen.append(a) or fold_workers(*a))
-    folds_seen = []
-    original = _cv._plain_fold
-
-    def spy(*args, **kwargs):
-        folds_seen.append(policy.folds)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(_cv, "_plain_fold", spy)
+    folds_seen = parallel_counts(monkeypatch, "_plain_fold")
     X, y, _ = data(n=60, p=100)
     fastreg.LassoCV(cv=KFold(3), alphas=10).fit(X, y)
     assert seen == [] and folds_seen == [0, 0, 0]
