@@ -46,6 +46,7 @@ from ._prepare import (
     scale_moments,
 )
 from ._relaxed import check_gammas, relaxed_fit
+from ._threads import fold_workers
 from ._validation import check_max_features, check_precompute
 
 if TYPE_CHECKING:
@@ -100,7 +101,12 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         Verbosity of the parallel fold jobs.
     n_jobs : int, default=None
         Threads running the folds in parallel (each fold solves its l1_ratios one
-        after another); -1 for all cores.
+        after another); -1 for all cores. None: folds that solve from one shared
+        Gram matrix (more training samples than features, see the guide), when they
+        are large enough to pay, run on one thread per core, at most the OpenMP /
+        BLAS thread limits (OMP_NUM_THREADS, threadpoolctl), with the same results
+        as on one thread; other folds one after another. A joblib
+        ``parallel_config`` applies as to scikit-learn.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
@@ -534,7 +540,14 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 f"{self.store_cv_results!r} are not available with gammas (the relaxed "
                 "CV chooses by the mean squared error): use gammas=None, or the "
                 "defaults scoring=None, store_cv_results=False.")
+        workers = None
         if shared is not None:
+            # (by default on threads, see fold_workers; one OpenMP thread per kernel)
+            workers = fold_workers(self.n_jobs, len(folds),
+                                   n_features ** 2 * X.dtype.itemsize,
+                                   n_features ** 2 * grids.size)
+            if workers is not None:
+                solve_kw["n_threads"] = 1
             jobs = (delayed(_gram_fold)(shared, k, train, test, l1_ratios, grids,
                                         penalty, solve_kw, oof, standardize,
                                         gammas=evaluated, limits=limits)
@@ -547,11 +560,11 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                                          precompute=self._precompute())
                     for train, test in folds)
         if gammas is not None:
-            self._choose_relaxed(self._run(jobs), grids, l1_ratios, explicit, gammas,
-                                 evaluated)
+            self._choose_relaxed(self._run(jobs, workers), grids, l1_ratios, explicit,
+                                 gammas, evaluated)
         else:
             self._cross_validate(jobs, oof, folds, n_samples, X.dtype, grids, l1_ratios,
-                                 explicit)
+                                 explicit, workers)
         folds = jobs = shared = None    # (freed before the final model)
 
         # final model on all the data (the total Gram when it was computed)
@@ -625,7 +638,7 @@ class LassoCV(_LassoCVMixin, ElasticNetCV):
     verbose : bool or int, default=False
         Verbosity of the parallel fold jobs.
     n_jobs : int, default=None
-        Threads running the folds in parallel.
+        Threads running the folds in parallel (None: see :class:`ElasticNetCV`).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None

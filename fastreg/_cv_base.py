@@ -160,17 +160,21 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         return dict(tol=self.tol, max_iter=self.max_iter, selection=self.selection,
                     seed=seed, epoch=abort_epoch())
 
-    def _run(self, jobs):
+    def _run(self, jobs, workers=None):
         """The fold jobs on threads (the kernels release the GIL); returns the test
         MSE as (n_l1_ratio, n_alphas, n_folds). Interrupted, every fold stops before
-        KeyboardInterrupt propagates (run_interruptibly)."""
+        KeyboardInterrupt propagates (run_interruptibly). ``workers``: see _run_jobs."""
         # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
-        return np.moveaxis(np.asarray(self._run_jobs(jobs)), 0, 2)
+        return np.moveaxis(np.asarray(self._run_jobs(jobs, workers)), 0, 2)
 
-    def _run_jobs(self, jobs):
-        """The fold jobs on threads; their results in the folds' order."""
-        parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")
-        if effective_n_jobs(self.n_jobs) > 1:
+    def _run_jobs(self, jobs, workers=None):
+        """The fold jobs on threads; their results in the folds' order. ``workers``
+        (from ``fold_workers``): the threads to use instead of ``n_jobs``'s; every
+        BLAS then on one thread, also when it is 1, so that the folds give the same
+        bits on any number of threads."""
+        n_jobs = self.n_jobs if workers is None else workers
+        parallel = Parallel(n_jobs=n_jobs, verbose=self.verbose, prefer="threads")
+        if workers is not None or effective_n_jobs(n_jobs) > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
             # oversubscribe the machine)
@@ -181,14 +185,14 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         return per_fold
 
     def _cross_validate(self, jobs, oof, folds, n_samples, dtype, grids, l1_ratios,
-                        explicit):
+                        explicit, workers=None):
         """Runs the fold jobs and chooses from their test errors (with ``oof``, an
         _OutOfFold: by its scores, and keeps its predictions)."""
         if oof is None:
-            self._choose(self._run(jobs), grids, l1_ratios, explicit)
+            self._choose(self._run(jobs, workers), grids, l1_ratios, explicit)
         else:
-            mse, score = oof.collect(self, self._run_jobs(jobs), folds, n_samples,
-                                     dtype)
+            mse, score = oof.collect(self, self._run_jobs(jobs, workers), folds,
+                                     n_samples, dtype)
             self._choose(mse, grids, l1_ratios, explicit, score)
 
     def _set_final(self, coef, intercept, gaps, its, conv, tol_abs):
