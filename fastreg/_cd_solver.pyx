@@ -503,8 +503,12 @@ cdef int _gram_block(Problem* P, Inner* S, floating* w, floating* g) noexcept no
 cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
                       floating* g) noexcept nogil:
     """The compact state of the working set S.W[:S.m] and the inner strategy:
-    covariance updates on G[W, W] whenever that block is smaller than X[:, W] (always
-    in Gram mode), residual updates on X otherwise. Returns -1 if memory ran out."""
+    covariance updates on G[W, W] whenever an update on it (m element operations)
+    costs no more than a residual update (2 n: a dot and an axpy), i.e. m <= 2 n, and
+    always in Gram mode; residual updates on X otherwise. On the saturated end of a
+    wide path (n < m <= 2 n) the block also gives the exact solve its kept Cholesky
+    factor and the gaps of W in O(m): the 500 x 5000 path's last quarter took 10569
+    residual sweeps at tol 1e-8, 341 with the block. Returns -1 if memory ran out."""
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
     cdef int i, j, t, m = S.m
@@ -519,7 +523,7 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
         S.l2W[i] = P.l2 * pfj
         S.loW[i] = _lo(P, j)
         S.hiW[i] = _hi(P, j)
-    S.gram = P.mode == GRAM or m <= P.n
+    S.gram = P.mode == GRAM or m <= 2 * P.n
     if S.gram and P.mode == NAIVE and not P.sparse:
         S.gram = _block_pays(P, S, m)
         if S.gram:
