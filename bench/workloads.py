@@ -380,7 +380,7 @@ def _objective_multitask(wl, coefs, alphas, l1_ratio):
 def null_objective(wl):
     y = wl.y64
     yc = y - y.mean(axis=0) if wl.spec.fit_intercept else y
-    sq = np.einsum("i...,i...->", yc, yc)
+    sq = yc @ yc if yc.ndim == 1 else np.einsum("ij,ij->", yc, yc)
     return sq if wl.spec.family in ("ridge", "ridgecv") else sq / (2 * len(y))
 
 
