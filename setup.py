@@ -121,10 +121,11 @@ class BuildExt(build_ext):
               f"the C compiler {time.perf_counter() - start:.0f} s", flush=True)
 
 
-# The single-task kernel is split by concern into modules that share inline helpers
-# through .pxd files and call each other's cdef functions (listed lowest layer first).
+# The kernel is split by concern into modules that share inline helpers through .pxd
+# files and call each other's cdef functions (listed lowest layer first).
 KERNELS = [
-    "_cd_abort", "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_solver",
+    "_cd_abort", "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_mt_inner",
+    "_cd_solver",
     "_cd_entry",
     "_cd_fast", "_cd_multitask",
 ]

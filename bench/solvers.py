@@ -40,7 +40,7 @@ class Unsupported(Exception):
 
 @dataclass
 class Result:
-    coefs: np.ndarray  # (p, k)
+    coefs: np.ndarray  # (p, k); multi-task (T, p, k)
     alphas: np.ndarray  # (k,) in scikit-learn's parametrisation
     l1_ratio: float
     # seconds measured inside the peer, when its call also pays for something that is
@@ -124,6 +124,34 @@ class SklearnAPI(Solver):
             est.fit(wl.X, wl.y)
             l1 = getattr(est, "l1_ratio_", 1.0)
             return Result(est.coef_, np.array([est.alpha_]), float(l1))
+        return call
+
+    def _mtpath(self, wl):
+        X, y, alphas = wl.X, wl.y, wl.alphas
+
+        def call():
+            # (a 2-D y: the multi-task path, coefs (T, p, k))
+            _, coefs, _ = self._attr("lasso_path")(X, y, alphas=alphas, tol=wl.tol,
+                                                   max_iter=MAX_ITER)
+            return Result(coefs, alphas, 1.0)
+        return call
+
+    def _mtfit(self, wl):
+        est = self._attr("MultiTaskLasso")(alpha=wl.alphas[0], tol=wl.tol, max_iter=MAX_ITER)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, 1.0)
+        return call
+
+    def _mtcv(self, wl):
+        est = self._attr("MultiTaskLassoCV")(cv=_cv_folds(len(wl.y)), alphas=N_ALPHAS,
+                                             tol=wl.tol, max_iter=MAX_ITER,
+                                             n_jobs=wl.spec.n_jobs)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, np.array([est.alpha_]), 1.0)
         return call
 
     def _ridge(self, wl):

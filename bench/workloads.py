@@ -10,11 +10,14 @@ Objective (scikit-learn's, for every Lasso / ElasticNet workload)::
            + 0.5 * alpha * (1 - l1_ratio) * ||w||^2
 
 where X_c, y_c are centered when the workload fits an intercept (the optimal intercept for a
-given w is then mean(y) - mean(X) @ w). Ridge workloads use scikit-learn's Ridge objective
-||y_c - X_c w||^2 + alpha ||w||^2. Accuracy is the relative suboptimality
-(f(w) - f_best) / f(0), maximised over the alphas of the workload, where f_best is the best
-objective known for that workload: a tight reference solve cached on disk, lowered whenever
-any solver in any run does better.
+given w is then mean(y) - mean(X) @ w). Multi-task workloads (families mtpath, mtfit, mtcv:
+Y of T columns, W of shape (T, p) as scikit-learn's coef_) use scikit-learn's
+MultiTaskElasticNet objective, the same with ||Y_c - X_c W^T||_F^2, the group penalty
+sum_j ||W[:, j]||_2 for ||w||_1 and ||W||_F^2 for ||w||^2. Ridge workloads use
+scikit-learn's Ridge objective ||y_c - X_c w||^2 + alpha ||w||^2. Accuracy is the relative
+suboptimality (f(w) - f_best) / f(0), maximised over the alphas of the workload, where
+f_best is the best objective known for that workload: a tight reference solve cached on
+disk, lowered whenever any solver in any run does better.
 """
 import functools
 import hashlib
@@ -100,8 +103,27 @@ def synthetic(n, p, rho=0.6, density=0.1, snr=3.0, seed=0):
     return X, y
 
 
+def synthetic_multitask(n, p, n_tasks, rho=0.6, density=0.1, snr=3.0, seed=0):
+    """The AR(1) design of `synthetic` with Y = X W* + noise of n_tasks columns; W* has a
+    fraction `density` of nonzero rows (features shared by every task), each task its
+    own coefficients on them."""
+    X, _ = synthetic(n, p, rho, density, snr, seed)
+    rng = np.random.default_rng(seed + 1)
+    W = np.zeros((p, n_tasks))
+    support = rng.choice(p, max(1, int(density * p)), replace=False)
+    W[support] = rng.choice([-1.0, 1.0], (support.size, n_tasks)) * \
+        rng.uniform(0.5, 2.0, (support.size, n_tasks))
+    signal = X @ W
+    noise = rng.standard_normal(signal.shape)
+    Y = signal + noise * (np.std(signal) / (snr * np.std(noise)))
+    return X, Y
+
+
 def dataset(source):
-    """`source` is ("real", name, n_cols or None) or ("synthetic", n, p)."""
+    """`source` is ("real", name, n_cols or None), ("synthetic", n, p) or
+    ("synthetic_mt", n, p, n_tasks)."""
+    if source[0] == "synthetic_mt":
+        return synthetic_multitask(*source[1:])
     if source[0] == "real":
         X, y = real(source[1])
         if source[2] is not None:
@@ -113,6 +135,8 @@ def dataset(source):
 def describe(source):
     if source[0] == "real":
         return source[1] if source[2] is None else f"{source[1]}[:, :{source[2]}]"
+    if source[0] == "synthetic_mt":
+        return f"synthetic {source[1]}x{source[2]}, {source[3]} tasks"
     return f"synthetic {source[1]}x{source[2]}"
 
 
@@ -124,7 +148,7 @@ class Spec:
     """What a workload is, without its data. `id` is unique and used in test ids."""
 
     id: str
-    family: str  # "path", "fit", "cv", "ridge", "ridgecv"
+    family: str  # "path", "fit", "cv", "ridge", "ridgecv"; multi-task "mtpath", "mtfit", "mtcv"
     source: tuple
     dtype: type = np.float64
     l1_ratio: object = 1.0  # float, or a tuple for ElasticNetCV
@@ -194,6 +218,19 @@ def _specs_full():
     ]:
         specs.append(Spec(f"ridge-{name}-f64", "ridge", src, l1_ratio=0.0))
         specs.append(Spec(f"ridgecv-{name}-f64", "ridgecv", src, l1_ratio=0.0))
+    # (7) multi-task (MultiTaskLasso), 4 tasks: the path (100 alphas, centered, no
+    # intercept), a fit at alpha_max/10 and MultiTaskLassoCV (5 folds, 100 alphas), on a
+    # wide and a tall design (the wide one's reference from fastreg: scikit-learn's
+    # multi-task solver at tol 1e-12 took over 14 minutes on its path)
+    for name, src in [
+        ("wide300x3000", ("synthetic_mt", 300, 3000, 4)),
+        ("tall10000x300", ("synthetic_mt", 10000, 300, 4)),
+    ]:
+        ref = "fastreg" if name.startswith("wide") else "sklearn"
+        specs.append(Spec(f"mtpath-{name}-f64", "mtpath", src, eps=1e-2, fit_intercept=False,
+                          reference=ref))
+        specs.append(Spec(f"mtfit-{name}-a10-f64", "mtfit", src, reference=ref))
+        specs.append(Spec(f"mtcv-{name}-j1-f64", "mtcv", src, reference=ref))
     return specs
 
 
@@ -214,8 +251,10 @@ def _specs_quick():
 
 
 def specs(mode, family=None):
+    """The specs of a grid, of one family or of a tuple of families."""
     chosen = _specs_quick() if mode == "quick" else _specs_full()
-    return [s for s in chosen if family is None or s.family == family]
+    families = (family,) if isinstance(family, str) else family
+    return [s for s in chosen if families is None or s.family in families]
 
 
 SPECS = {s.id: s for s in _specs_full() + _specs_quick()}
@@ -249,11 +288,13 @@ class Workload:
 
 
 def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True):
-    """Smallest alpha for which w = 0 is optimal (scikit-learn's definition)."""
+    """Smallest alpha for which w = 0 is optimal (scikit-learn's definition; for a 2-D
+    y, the multi-task one: the largest row norm of X^T Y)."""
     n = X.shape[0]
-    yc = y - y.mean() if fit_intercept else y
-    corr = np.asarray(X.T @ yc).ravel()  # centering X is implied by a centered y
-    return np.max(np.abs(corr)) / (n * max(l1_ratio, 1e-3))
+    yc = y - y.mean(axis=0) if fit_intercept else y
+    corr = np.asarray(X.T @ yc)  # centering X is implied by a centered y
+    corr = np.linalg.norm(corr, axis=1) if corr.ndim == 2 else np.abs(corr.ravel())
+    return np.max(corr) / (n * max(l1_ratio, 1e-3))
 
 
 @functools.cache
@@ -264,21 +305,21 @@ def get(spec_id):
         X = sp.csc_matrix(X, dtype=s.dtype)
     else:
         X = np.asarray(X, dtype=np.float64)
-        if s.family == "path" and not s.fit_intercept:
+        if s.family in ("path", "mtpath") and not s.fit_intercept:
             # Dense paths: center once, outside the timings, so no solver pays for it and
             # every solver sees the same problem (lasso_path fits no intercept).
             X = X - X.mean(axis=0)
-            y = y - y.mean()
+            y = y - y.mean(axis=0)
         X = np.asfortranarray(X, dtype=s.dtype)
     y = np.ascontiguousarray(y, dtype=s.dtype)
     X64 = X.astype(np.float64) if s.dtype is not np.float64 else X
     y64 = y.astype(np.float64)
     l1 = min(np.atleast_1d(s.l1_ratio))
     n_rows = X.shape[0]
-    if s.family == "path":
+    if s.family in ("path", "mtpath"):
         amax = alpha_max(X64, y64, 1.0, s.fit_intercept)
         alphas = np.geomspace(amax, amax * s.eps, N_ALPHAS)
-    elif s.family == "fit":
+    elif s.family in ("fit", "mtfit"):
         alphas = np.array([alpha_max(X64, y64, l1) / s.alpha_divisor])
     elif s.family in ("ridge", "ridgecv"):
         # Ridge's alpha multiplies ||w||^2 against the plain (not 1/2n) squared loss: scale
@@ -298,8 +339,11 @@ def get(spec_id):
 
 
 def objective(wl, coefs, alphas, l1_ratio):
-    """Objective at each column of `coefs` (p, k) for alphas (k,), in float64."""
+    """Objective at each column of `coefs` (p, k) for alphas (k,), in float64
+    (multi-task: coefs (T, p, k) or (T, p))."""
     X, y = wl.X64, wl.y64
+    if y.ndim == 2:
+        return _objective_multitask(wl, coefs, alphas, l1_ratio)
     coefs = np.asarray(coefs, dtype=np.float64).reshape(X.shape[1], -1)
     alphas = np.asarray(alphas, dtype=np.float64).ravel()
     Xw = np.asarray(X @ coefs)
@@ -315,10 +359,28 @@ def objective(wl, coefs, alphas, l1_ratio):
     return sq / (2 * n) + alphas * l1_ratio * l1 + 0.5 * alphas * (1 - l1_ratio) * l2
 
 
+def _objective_multitask(wl, coefs, alphas, l1_ratio):
+    X, Y = wl.X64, wl.y64
+    T, p = Y.shape[1], X.shape[1]
+    coefs = np.asarray(coefs, dtype=np.float64).reshape(T, p, -1)
+    alphas = np.asarray(alphas, dtype=np.float64).ravel()
+    n = X.shape[0]
+    out = np.empty(coefs.shape[2])
+    for k in range(coefs.shape[2]):
+        W = coefs[:, :, k]
+        R = Y - np.asarray(X @ W.T)
+        if wl.spec.fit_intercept:
+            R = R - R.mean(axis=0)  # the optimal intercepts for each W
+        out[k] = (np.einsum("ij,ij->", R, R) / (2 * n)
+                  + alphas[k] * l1_ratio * np.linalg.norm(W, axis=0).sum()
+                  + 0.5 * alphas[k] * (1 - l1_ratio) * np.einsum("ij,ij->", W, W))
+    return out
+
+
 def null_objective(wl):
     y = wl.y64
-    yc = y - y.mean() if wl.spec.fit_intercept else y
-    sq = yc @ yc
+    yc = y - y.mean(axis=0) if wl.spec.fit_intercept else y
+    sq = yc @ yc if yc.ndim == 1 else np.einsum("ij,ij->", yc, yc)
     return sq if wl.spec.family in ("ridge", "ridgecv") else sq / (2 * len(y))
 
 
@@ -339,7 +401,7 @@ def _reference_solve(wl, alphas, l1_ratio):
     """A tight float64 solve (the slow part, done once and cached): scikit-learn at
     tol 1e-12, or fastreg at tol 1e-14 for the workloads marked so."""
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import ElasticNet, enet_path
+    from sklearn.linear_model import ElasticNet, MultiTaskElasticNet, enet_path
 
     X, y = wl.X64, wl.y64
     if wl.spec.family in ("ridge", "ridgecv"):
@@ -353,16 +415,26 @@ def _reference_solve(wl, alphas, l1_ratio):
         return objective(wl, coefs, alphas, l1_ratio)
     if wl.spec.reference == "fastreg":
         import fastreg
-        _, coefs, _ = fastreg.enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas,
-                                        tol=1e-14, max_iter=1_000_000)
+        if wl.spec.fit_intercept:
+            est = fastreg.MultiTaskElasticNet if y.ndim == 2 else fastreg.ElasticNet
+            coefs = np.stack([est(alpha=a, l1_ratio=l1_ratio, tol=1e-14, max_iter=1_000_000)
+                              .fit(X, y).coef_ for a in alphas], axis=-1)
+        else:
+            _, coefs, _ = fastreg.enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas,
+                                            tol=1e-14, max_iter=1_000_000)
         return objective(wl, coefs, alphas, l1_ratio)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if wl.spec.fit_intercept:
+        if y.ndim == 2 and wl.spec.fit_intercept:
+            coefs = np.stack([
+                MultiTaskElasticNet(alpha=a, l1_ratio=l1_ratio, tol=1e-12, max_iter=1_000_000)
+                .fit(X, y).coef_ for a in alphas], axis=2)
+        elif wl.spec.fit_intercept:
             coefs = np.column_stack([
                 ElasticNet(alpha=a, l1_ratio=l1_ratio, tol=1e-12, max_iter=1_000_000)
                 .fit(X, y).coef_ for a in alphas])
         else:
+            # (a 2-D y: the multi-task path, coefs (T, p, k))
             _, coefs, _ = enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas, tol=1e-12,
                                     max_iter=1_000_000)
     return objective(wl, coefs, alphas, l1_ratio)
@@ -453,8 +525,9 @@ def physical_limit(spec_id):
     X = wl.X
     n, p = X.shape
     s = wl.spec
-    n_alphas = max(len(wl.alphas), 1) if s.family != "cv" else N_ALPHAS
-    repeats = (CV_FOLDS + 1) * len(wl.l1_ratios) if s.family == "cv" else 1
+    cv = s.family in ("cv", "mtcv")
+    n_alphas = max(len(wl.alphas), 1) if not cv else N_ALPHAS
+    repeats = (CV_FOLDS + 1) * len(wl.l1_ratios) if cv else 1
     if s.family == "ridge" and not sp.issparse(X):
         return "bare LAPACK", min(
             _best_time(functools.partial(bare_ridge, X, wl.y, wl.alphas[0], lib))

@@ -38,26 +38,43 @@ cdef inline void _copy(int n, const floating* x, floating* y) noexcept nogil:
         dcopy(&n, <double*> x, &inc, y, &inc)
 
 
-cdef inline void _gemv_t(int n, int p, floating a, const floating* A, int lda,
-                         const floating* x, floating b, floating* y) noexcept nogil:
-    """y = a * A.T @ x + b * y, with A column-major (n, p)"""
+cdef inline void _gemv(char trans, int n, int p, floating a, const floating* A, int lda,
+                       const floating* x, floating b, floating* y) noexcept nogil:
+    """y = a * op(A) @ x + b * y, with A column-major (n, p), op(A) = A.T (trans 'T')
+    or A (trans 'N')"""
     cdef int inc = 1
-    cdef char trans = b'T'
     if floating is float:
         sgemv(&trans, &n, &p, &a, <float*> A, &lda, <float*> x, &inc, &b, y, &inc)
     else:
         dgemv(&trans, &n, &p, &a, <double*> A, &lda, <double*> x, &inc, &b, y, &inc)
+
+
+cdef inline void _gemv_t(int n, int p, floating a, const floating* A, int lda,
+                         const floating* x, floating b, floating* y) noexcept nogil:
+    """y = a * A.T @ x + b * y, with A column-major (n, p)"""
+    cdef char trans = b'T'
+    _gemv(trans, n, p, a, A, lda, x, b, y)
 
 
 cdef inline void _gemv_n(int n, int p, floating a, const floating* A, int lda,
                          const floating* x, floating b, floating* y) noexcept nogil:
     """y = a * A @ x + b * y, with A column-major (n, p)"""
-    cdef int inc = 1
     cdef char trans = b'N'
+    _gemv(trans, n, p, a, A, lda, x, b, y)
+
+
+cdef inline void _gemm(char ta, char tb, int m, int n, int k, const floating* A, int lda,
+                       const floating* B, int ldb, floating beta, floating* C,
+                       int ldc) noexcept nogil:
+    """C = op(A) @ op(B) + beta * C, C column-major (m, n), op(A) (m, k), op(B) (k, n),
+    op(M) = M.T for a transposition flag 'T', M for 'N'"""
+    cdef floating one = 1.0
     if floating is float:
-        sgemv(&trans, &n, &p, &a, <float*> A, &lda, <float*> x, &inc, &b, y, &inc)
+        sgemm(&ta, &tb, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
+              &beta, C, &ldc)
     else:
-        dgemv(&trans, &n, &p, &a, <double*> A, &lda, <double*> x, &inc, &b, y, &inc)
+        dgemm(&ta, &tb, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
+              &beta, C, &ldc)
 
 
 cdef inline void _gemm_tn(int p, int m, int n, const floating* A, int lda,
@@ -65,15 +82,8 @@ cdef inline void _gemm_tn(int p, int m, int n, const floating* A, int lda,
                           floating zero=0.0) noexcept nogil:
     """C = A.T @ B + zero * C, with A column-major (n, p), B column-major (n, m),
     C (p, m) (``zero`` = 1 accumulates)"""
-    cdef char ta = b'T'
-    cdef char tb = b'N'
-    cdef floating one = 1.0
-    if floating is float:
-        sgemm(&ta, &tb, &p, &m, &n, &one, <float*> A, &lda, <float*> B, &ldb,
-              &zero, C, &ldc)
-    else:
-        dgemm(&ta, &tb, &p, &m, &n, &one, <double*> A, &lda, <double*> B, &ldb,
-              &zero, C, &ldc)
+    cdef char ta = b'T', tb = b'N'
+    _gemm(ta, tb, p, m, n, A, lda, B, ldb, zero, C, ldc)
 
 
 cdef inline void _syrk_t(int m, int n, const floating* A, int lda, floating* C,
@@ -124,12 +134,5 @@ cdef inline void _gemm_nt(int m, int n, int k, const floating* A, int lda,
                           const floating* B, int ldb, floating b,
                           floating* C, int ldc) noexcept nogil:
     """C = A @ B.T + b * C, with A column-major (m, k), B (n, k), C (m, n)"""
-    cdef char ta = b'N'
-    cdef char tb = b'T'
-    cdef floating one = 1.0
-    if floating is float:
-        sgemm(&ta, &tb, &m, &n, &k, &one, <float*> A, &lda, <float*> B, &ldb,
-              &b, C, &ldc)
-    else:
-        dgemm(&ta, &tb, &m, &n, &k, &one, <double*> A, &lda, <double*> B, &ldb,
-              &b, C, &ldc)
+    cdef char ta = b'N', tb = b'T'
+    _gemm(ta, tb, m, n, k, A, lda, B, ldb, b, C, ldc)

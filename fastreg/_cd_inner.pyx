@@ -1,11 +1,12 @@
-"""Inner coordinate descent, Anderson and path extrapolation (see _cd_inner.pxd)."""
+"""Inner coordinate descent, the objective check of an Anderson point and path
+extrapolation (see _cd_inner.pxd)."""
 from cython cimport floating
 from libc.math cimport fabs
 from libc.stdint cimport int64_t
 
 from ._blas cimport _axpy, _copy, _dot
-from ._cd_common cimport _rand_int, _anderson_weights, _anderson_point
-from ._cd_problem cimport Problem, Inner, ANDERSON_K
+from ._cd_common cimport _rand_int
+from ._cd_problem cimport Problem, Inner
 from ._cd_prox cimport _prox, _clip
 from ._cd_columns cimport _sdot, _bdot, _qtdot, _xdot, _saxpy, _xaxpy
 
@@ -117,53 +118,35 @@ cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
     return d
 
 
-cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
-    """Extrapolate the last K+1 iterates on the active positions; keep it if better.
-
-    hist[k * nA + t] holds the value at position act[t] after the k-th sweep.
-    """
-    cdef int t, i, K = ANDERSON_K
-    cdef floating* hist = <floating*> S.hist
+cdef void _anderson_accept(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Keep the Anderson point S.wacc (the solver loop's _anderson) if it respects the
+    bounds and lowers the objective on W: the residual (naive) or q_W (Gram) at it,
+    then the change."""
+    cdef int t, i
     cdef floating* wacc = <floating*> S.wacc
     cdef floating* vacc = <floating*> S.vacc
-    cdef floating* cur
+    cdef floating* cur = <floating*> (S.qW if S.gram else S.R)
     cdef floating delta
-    cdef double C[ANDERSON_K * ANDERSON_K]
-    cdef double z[ANDERSON_K]
-    if not _anderson_weights(hist, <size_t> nA, K, C, z):
-        return
-    # w_acc = sum_k c_k w^(k+1) on the active positions, w elsewhere (exact zeros of
-    # the last coordinate-descent iterate kept)
-    _anderson_point(hist, nA, 1, K, z, S.act, wW, wacc, S.m)
     if P.positive or P.box:
         for t in range(nA):
             i = S.act[t]
             if (P.positive and wacc[i] < 0) or (P.box and (wacc[i] < S.loW[i] or
                                                            wacc[i] > S.hiW[i])):
                 return
-    # residual (naive) or q_W (Gram) at w_acc
-    if not S.gram:
-        cur = <floating*> S.R
-        # vacc = R
-        _copy(P.n, cur, vacc)
-        for t in range(nA):
-            i = S.act[t]
-            delta = wacc[i] - wW[i]
-            if delta != 0:
-                if P.sparse:
-                    _saxpy(P, S.W[i], -delta, vacc)   # sparse residual R_s
-                else:
-                    _xaxpy(P, S.W[i], -delta, vacc)
-    else:
-        cur = <floating*> S.qW
-        # vacc = qW
-        _copy(S.m, cur, vacc)
-        for t in range(nA):
-            i = S.act[t]
-            delta = wacc[i] - wW[i]
-            if delta != 0:
-                # vacc -= delta * G[W, W[i]]
-                _axpy(S.m, -delta, (<floating*> S.GW) + <size_t> i * S.m, vacc)
+    # vacc = R (naive) or qW (Gram), then moved to w_acc
+    _copy(S.m if S.gram else P.n, cur, vacc)
+    for t in range(nA):
+        i = S.act[t]
+        delta = wacc[i] - wW[i]
+        if delta == 0:
+            continue
+        if S.gram:
+            # vacc -= delta * G[W, W[i]]
+            _axpy(S.m, -delta, (<floating*> S.GW) + <size_t> i * S.m, vacc)
+        elif P.sparse:
+            _saxpy(P, S.W[i], -delta, vacc)   # sparse residual R_s
+        else:
+            _xaxpy(P, S.W[i], -delta, vacc)
     if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
         # wW = wacc;  R (or qW) = vacc
         _copy(S.m, wacc, wW)

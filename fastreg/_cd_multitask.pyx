@@ -44,7 +44,9 @@ Algorithm (the single-task kernel's, ``_cd_fast.pyx``, with rows W_j as blocks):
   working set (|W| <= n_samples, or always in Gram mode) the updates act on
   Q_W = X_W^T R through G[W, W] (O(|W| T) per update instead of O(n T)), in naive
   mode from the single-task kernel's cache of products of the columns that entered
-  the working sets so far (_cd_gram._slot_block);
+  the working sets so far (_cd_gram._slot_block). The loop is the single-task kernel's
+  (_cd_solver._inner_solve, without its exact solves), with this kernel's block
+  updates, gaps and Anderson check (_cd_mt_inner);
 * naive mode: residual R = Y - X W (recomputed from W at every outer iteration, so
   that the gap is that of W), gradient X^T R by one GEMM; Gram mode: gradient
   X^T Y - G W, with G either given in full or built lazily: the column X^T x_j is
@@ -57,7 +59,7 @@ Layouts: X (n, p) Fortran; Y and R (n, T) Fortran; W, X^T Y and every gradient a
 stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
-from libc.math cimport sqrt, INFINITY
+from libc.math cimport sqrt
 from libc.stdlib cimport free
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
@@ -65,88 +67,26 @@ from libc.string cimport memset
 import numpy as np
 
 from ._cd_common cimport (
-    ScoreIdx, StopState, _take_best, _grow, _anderson_weights, _nonzero_columns, _gcol,
-    _dsum_dot, _inner_done, _phase_done, _stop_init, _stop_now, _stop_after_check,
-    _next_pos, _row_nonzero, _active_rows, _hist_put, _anderson_point, _ws_close,
+    ScoreIdx, StopState, _take_best, _grow, _nonzero_columns, _gcol, _dsum_dot,
+    _stop_init, _stop_now, _stop_after_check, _row_nonzero, _ws_close,
 )
-from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, WS_MIN
 from ._cd_gram cimport _ensure_cols, _gram_gather, _slot_block
 from ._cd_abort cimport _poll
 from ._cd_entry cimport (
     _check_path, _check_blas_sizes, _set_common, _buf, _gram_init, _inner_alloc,
     _cand_alloc, _path_free, _path_raise,
 )
-from ._blas cimport _dot, _axpy, _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger
+from ._cd_mt_inner cimport _sq, _sq_shift, _gap, _xcol
+from ._cd_solver cimport _inner_solve
+from ._blas cimport _copy, _gemv_t, _gemm_tn, _gemm_nt, _ger
 
 
 # The problem and working-set state are _cd_problem.pxd's Problem and Inner (with
 # P.T tasks: y is Y (n, T), Xy is X^T Y (p, T), rows of T values per working-set
 # position); the stall rule, the working-set ranking, the Anderson weights and iterates
-# are _cd_common.pxd's, the Gram columns and G[W, W] blocks _cd_gram's.
-
-
-# --- small helpers --------------------------------------------------------------------
-
-cdef inline double _sq(int T, const floating* a) noexcept nogil:
-    """||a||^2 accumulated in double precision."""
-    cdef double s = 0
-    cdef int t
-    for t in range(T):
-        s += <double> a[t] * a[t]
-    return s
-
-
-cdef inline double _sq_shift(int T, const floating* g, double c,
-                             const floating* w) noexcept nogil:
-    """||g - c w||^2 in double precision."""
-    cdef double s = 0, v
-    cdef int t
-    for t in range(T):
-        v = g[t] - c * w[t]
-        s += v * v
-    return s
-
-
-cdef double _gap(double l1, double l2, double w_l21, double w_l2sq, double RR, double Ry,
-                 double dnorm, double XtR_sq) noexcept nogil:
-    """Duality gap from its scalar ingredients (the one formula every mode uses).
-
-    w_l21 = sum_j ||W_j||, dnorm = max_j ||x_j^T R - l2 W_j||, XtR_sq = ||X^T R||_F^2
-    (only used when l1 = 0).
-    """
-    cdef double primal, s
-    if l1 > 0:
-        primal = 0.5 * (RR + l2 * w_l2sq) + l1 * w_l21
-        s = l1 / dnorm if dnorm > l1 else 1.0
-        return primal - (-0.5 * s * s * (RR + l2 * w_l2sq) + s * Ry)
-    if l2 > 0:
-        return RR + 0.5 * l2 * w_l2sq - Ry + XtR_sq / (2 * l2)
-    return XtR_sq
-
-
-cdef inline floating* _xcol(Problem* P, floating* X, int j) noexcept nogil:
-    """Column j of X = P.X (Fortran)."""
-    return X + <size_t> j * P.cs
-
-
-cdef inline void _xtr(int n, int T, const floating* R, const floating* x,
-                      floating* z) noexcept nogil:
-    """z = R.T @ x, R column-major (n, T): one dot per task (cheaper than a GEMV call
-    for the small T of multi-task problems)."""
-    cdef int t
-    for t in range(T):
-        # z[t] = x @ R[:, t]
-        z[t] = _dot(n, x, R + <size_t> t * n)
-
-
-cdef inline void _rank1(int n, int T, const floating* x, const floating* d,
-                        floating* R) noexcept nogil:
-    """R += outer(x, d), R column-major (n, T): one axpy per nonzero d[t]."""
-    cdef int t
-    for t in range(T):
-        if d[t] != 0:
-            # R[:, t] += d[t] * x
-            _axpy(n, d[t], x, R + <size_t> t * n)
+# are _cd_common.pxd's, the Gram columns and G[W, W] blocks _cd_gram's, the block
+# updates on a working set and the helpers on rows of T _cd_mt_inner's.
 
 
 # --- residual and gradient of the full problem ------------------------------------------
@@ -236,241 +176,8 @@ cdef double _full_gap(Problem* P, floating* W, floating* R, floating* g,
     return _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, dnorm, xtr2)
 
 
-# --- the working-set solver -------------------------------------------------------------
-
-cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nogil:
-    """One block update of working-set position i (feature S.W[i])."""
-    cdef int t, T = P.T
-    cdef floating* w = wW + <size_t> i * T
-    cdef floating* z = <floating*> S.z
-    cdef floating* delta = <floating*> S.delta
-    cdef floating d = (<floating*> S.dW)[i]
-    cdef floating new
-    cdef double nz, scale
-    cdef bint changed = False
-    if S.gram:
-        for t in range(T):
-            z[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
-    else:
-        # z = R.T @ x_j
-        _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), z)
-    # z += ||x_j||^2 W_j
-    for t in range(T):
-        z[t] += d * w[t]
-    nz = sqrt(_sq(T, z))
-    if nz <= P.l1 or d + P.l2 <= 0:
-        scale = 0
-    else:
-        scale = (1.0 - P.l1 / nz) / (d + P.l2)
-    for t in range(T):
-        new = <floating> (z[t] * scale)
-        delta[t] = w[t] - new
-        if delta[t] != 0:
-            changed = True
-        w[t] = new
-    if changed:
-        if S.gram:
-            # Q_W += outer(G[W, j], W_j_old - W_j_new)
-            _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta,
-                   <floating*> S.qW)
-        else:
-            # R += outer(x_j, W_j_old - W_j_new)
-            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, <floating*> S.R)
-
-
-cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
-    """One pass of block coordinate descent over the working-set positions pos[:k]."""
-    cdef int t
-    for t in range(k):
-        _update(P, S, _next_pos(pos, k, t, P.random, &P.rng), wW)
-
-
-cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
-                      double* gap_A) noexcept nogil:
-    """Duality gaps of the problem restricted to W and to its nonzero rows A."""
-    cdef int i, t, T = P.T
-    cdef floating* g = NULL
-    cdef floating* wi
-    cdef floating* gi
-    cdef double v, dn_A = 0, dn_W = 0, x2_A = 0, x2_W = 0, w_l21 = 0, w_l2sq = 0
-    cdef double RR = 0, Ry = 0, wb = 0, wq = 0, wsq, gsq
-    if not S.gram:
-        g = <floating*> S.gW
-        for i in range(S.m):
-            # g[:, i] = R.T @ x_j
-            _xtr(P.n, T, <floating*> S.R, _xcol(P, <floating*> P.X, S.W[i]), g + <size_t> i * T)
-        RR = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> S.R)
-        Ry = _dsum_dot(<size_t> P.n * T, <floating*> S.R, <floating*> P.y)
-    for i in range(S.m):
-        wi = wW + <size_t> i * T
-        if S.gram:
-            # row i of Q_W, gathered
-            gi = <floating*> S.z
-            for t in range(T):
-                gi[t] = (<floating*> S.qW)[i + <size_t> t * S.m]
-        else:
-            gi = g + <size_t> i * T
-        v = _sq_shift(T, gi, P.l2, wi)
-        gsq = _sq(T, gi)
-        if v > dn_W:
-            dn_W = v
-        x2_W += gsq
-        wsq = _sq(T, wi)
-        if wsq > 0:
-            if v > dn_A:
-                dn_A = v
-            x2_A += gsq
-            w_l21 += sqrt(wsq)
-            w_l2sq += wsq
-            if S.gram:
-                for t in range(T):
-                    wb += <double> wi[t] * (<floating*> S.bW)[i + <size_t> t * S.m]
-                wq += _dsum_dot(T, wi, gi)
-    if S.gram:
-        RR = P.yy - wb - wq
-        Ry = P.yy - wb
-        if RR < 0:
-            RR = 0
-    gap_W[0] = _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, sqrt(dn_W), x2_W)
-    gap_A[0] = _gap(P.l1, P.l2, w_l21, w_l2sq, RR, Ry, sqrt(dn_A), x2_A)
-
-
-cdef double _objective_change(Problem* P, Inner* S, floating* w0, floating* w1,
-                              floating* v0, floating* v1) noexcept nogil:
-    """P(W1) - P(W0) on W, from the residuals (naive) or Q_W (Gram) v0, v1 at W0, W1.
-
-    Written with differences only, so that it stays accurate when W1 is close to W0:
-    naive: 0.5 <R1 - R0, R1 + R0>; Gram: with Q1 = Q0 - G (W1 - W0),
-    -<W1 - W0, Q0> + 0.5 <W1 - W0, G (W1 - W0)> = -0.5 <W1 - W0, Q0 + Q1>.
-    """
-    cdef int i, t, T = P.T
-    cdef size_t k
-    cdef double d = 0, dw
-    for i in range(S.m):
-        k = <size_t> i * T
-        d += P.l1 * (sqrt(_sq(T, w1 + k)) - sqrt(_sq(T, w0 + k)))
-        for t in range(T):
-            d += 0.5 * P.l2 * (<double> w1[k + t] - w0[k + t]) * \
-                (<double> w1[k + t] + w0[k + t])
-            if S.gram:
-                # (Q_W is (m, T))
-                dw = <double> w1[k + t] - w0[k + t]
-                d -= 0.5 * dw * (<double> v0[i + <size_t> t * S.m] + v1[i + <size_t> t * S.m])
-    if not S.gram:
-        for k in range(<size_t> P.n * T):
-            d += 0.5 * (<double> v1[k] - v0[k]) * (<double> v1[k] + v0[k])
-    return d
-
-
-cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
-    """Extrapolate the last K+1 iterates of the active rows; keep it if better.
-
-    hist[k * nA * T + t * T + c] holds entry c of the row at position act[t] after the
-    k-th sweep.
-    """
-    cdef int t, i, c, K = ANDERSON_K, T = P.T
-    cdef floating* hist = <floating*> S.hist
-    cdef floating* wacc = <floating*> S.wacc
-    cdef floating* vacc = <floating*> S.vacc
-    cdef floating* delta = <floating*> S.delta
-    cdef floating* cur
-    cdef bint moved
-    cdef double C[ANDERSON_K * ANDERSON_K]
-    cdef double z[ANDERSON_K]
-    if not _anderson_weights(hist, <size_t> nA * T, K, C, z):
-        return
-    # W_acc = sum_k c_k W^(k+1) on the active rows, W elsewhere
-    _anderson_point(hist, nA, T, K, z, S.act, wW, wacc, S.m)
-    # residual (naive) or Q_W (Gram) at W_acc
-    if not S.gram:
-        cur = <floating*> S.R
-        # vacc = R
-        _copy(P.n * T, cur, vacc)
-    else:
-        cur = <floating*> S.qW
-        # vacc = Q_W
-        _copy(S.m * T, cur, vacc)
-    for t in range(nA):
-        i = S.act[t]
-        moved = False
-        for c in range(T):
-            delta[c] = wW[<size_t> i * T + c] - wacc[<size_t> i * T + c]
-            if delta[c] != 0:
-                moved = True
-        if not moved:
-            continue
-        if not S.gram:
-            # R_acc += outer(x_j, W_j - W_acc_j)
-            _rank1(P.n, T, _xcol(P, <floating*> P.X, S.W[i]), delta, vacc)
-        else:
-            # Q_acc += outer(G[W, j], W_j - W_acc_j)
-            _rank1(S.m, T, (<floating*> S.GW) + <size_t> i * S.m, delta, vacc)
-    if _objective_change(P, S, wW, wacc, cur, vacc) < 0:
-        # wW = wacc;  R (or Q_W) = vacc
-        _copy(S.m * T, wacc, wW)
-        _copy(P.n * T if not S.gram else S.m * T, vacc, cur)
-
-
-cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
-                        int* sweeps, floating* wW) noexcept nogil:
-    """Sweeps over the nonzero rows S.act[:nA] only (glmnet's active-set cycling),
-    Anderson-accelerated every ANDERSON_K sweeps, until that part is solved (or as
-    solved as rounding allows). Returns True when the inner solve is over (the gap on
-    all of W reached eps, or interrupted)."""
-    cdef int k = 0, T = P.T
-    cdef size_t L = <size_t> nA * T
-    cdef floating* hist = <floating*> S.hist
-    cdef double gap_W, gap_A, gap_A_prev = INFINITY
-    cdef double upd = <double> T * (S.m if S.gram else P.n)   # work of one update
-    _hist_put(hist, wW, S.act, nA, T)
-    while sweeps[0] < budget:
-        _sweep(P, S, S.act, nA, wW)
-        sweeps[0] += 1
-        k += 1
-        if _poll(&P.abort, nA * upd):
-            return True
-        _hist_put(hist + k * L, wW, S.act, nA, T)
-        if k == ANDERSON_K:
-            _anderson(P, S, nA, wW)
-            _inner_gaps(P, S, wW, &gap_W, &gap_A)
-            if gap_W <= eps:
-                return True
-            k = 0
-            _hist_put(hist, wW, S.act, nA, T)
-            if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd):
-                return False
-            gap_A_prev = gap_A
-    return False
-
-
-cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
-                      floating* wW) noexcept nogil:
-    """Solve the problem restricted to W until its gap is <= eps; returns the sweeps.
-
-    A sweep over W, then sweeps over its nonzero rows (_active_phase), then a sweep
-    over W again. At least one sweep is always made. Stops early when interrupted
-    (P.abort) or when the gap has stalled at the level of rounding (_stalled).
-    """
-    cdef int sweeps = 0, nA, i, flat = 0
-    cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
-    cdef double gap_W, gap_A, best = INFINITY
-    cdef double upd = <double> P.T * (S.m if S.gram else P.n)   # work of one update
-    for i in range(S.m):
-        allpos[i] = i
-    while True:
-        _sweep(P, S, allpos, S.m, wW)
-        sweeps += 1
-        _inner_gaps(P, S, wW, &gap_W, &gap_A)
-        if _inner_done(gap_W, eps, P.gap_eps, sweeps, budget, &best, &flat) or \
-                _poll(&P.abort, S.m * upd):
-            return sweeps
-        nA = _active_rows(S.m, P.T, wW, S.act)
-        if nA == 0:
-            continue
-        if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
-            return sweeps
-        if sweeps >= budget:
-            return sweeps
+# --- the working-set solver: the block updates are _cd_mt_inner's, the inner solve
+# (sweeps, active phases, Anderson) the single-task kernel's _cd_solver._inner_solve
 
 
 cdef inline int _support(Problem* P, const int* feats, int k, floating* W,
@@ -582,6 +289,7 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* W, floating* g) noexcept n
         _copy(T, W + <size_t> S.W[i] * T, wW + <size_t> i * T)
         (<floating*> S.dW)[i] = norms[S.W[i]]
     S.gram = P.mode == GRAM or m <= P.n
+    S.col_cost = 2.0 * P.n
     if not S.gram:
         return 0
     if not _grow(&S.GW, &S.gw_cap, <size_t> m * m, <size_t> P.p * P.p, sizeof(floating)):
@@ -682,7 +390,10 @@ cdef int _solve(Problem* P, floating* W, floating* R, floating* g, int* feats,
         # inner precision: celer's 0.3 * gap while features outside W still violate the
         # optimality conditions; the final tolerance once W holds every violator
         eps = P.tol if (use_strong or n_viol == 0) else max(0.3 * gap, P.tol)
-        n_iter += _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        i = _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        if i < 0:
+            return -1
+        n_iter += i
         for i in range(m):
             # W[W_i] = wW[i]  (row of T)
             _copy(T, wW + <size_t> i * T, W + <size_t> S.W[i] * T)

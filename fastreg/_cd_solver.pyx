@@ -10,7 +10,8 @@ from ._blas cimport _axpy, _copy, _gemv_n
 from ._cd_abort cimport _poll
 from ._cd_common cimport (
     ScoreIdx, StopState, _take_best, _cmp_int, _grow, _stop_init, _stop_now,
-    _stop_after_check, _inner_done, _phase_done,
+    _stop_after_check, _inner_done, _phase_done, _active_rows, _hist_put,
+    _anderson_weights, _anderson_point,
 )
 from ._cd_problem cimport (
     Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, WS_GROW, NEWTON_MAX, BLOCK_GAIN,
@@ -24,13 +25,66 @@ from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_gather, _slot_block
 from ._cd_gap cimport (
     _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
 )
-from ._cd_inner cimport _sweep, _anderson, _extrapolate
+from ._cd_inner cimport _sweep, _anderson_accept, _extrapolate
 from ._cd_exact cimport _newton
+from ._cd_mt_inner cimport (
+    _sweep as _mt_sweep, _inner_gaps as _mt_inner_gaps,
+    _anderson_accept as _mt_anderson_accept,
+)
 
 
 # ------------------------------------------------------------------ inner solve
 
 # (the stall rule, _stalled and its constants: _cd_common.pxd)
+
+# One inner solve serves both kernels. What differs is the kernel's own step on W: the
+# single-task coordinate updates, gaps and Anderson check (_cd_inner, _cd_gap), or, for
+# a multi-task problem (P.T > 0 tasks, rows of T values per position), the block
+# versions (_cd_mt_inner); the choice is made per sweep, never per coordinate. The
+# exact active-set solve, the early gap checks of an active phase and the switch to
+# G[W, W] are single-task steps (P.T == 0).
+
+
+cdef inline int _tasks(Problem* P) noexcept nogil:
+    """Values per working-set position: the tasks of a multi-task problem, else 1."""
+    return P.T if P.T > 0 else 1
+
+
+cdef inline void _k_sweep(Problem* P, Inner* S, const int* pos, int k,
+                          floating* wW) noexcept nogil:
+    """The kernel's sweep over the working-set positions pos[:k]."""
+    if P.T > 0:
+        _mt_sweep(P, S, pos, k, wW)
+    else:
+        _sweep(P, S, pos, k, wW)
+
+
+cdef inline void _k_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
+                         double* gap_A) noexcept nogil:
+    """The kernel's gaps of the problem restricted to W and to its nonzero part."""
+    if P.T > 0:
+        _mt_inner_gaps(P, S, wW, gap_W, gap_A)
+    else:
+        _inner_gaps(P, S, wW, gap_W, gap_A)
+
+
+cdef void _anderson(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
+    """Extrapolate the last ANDERSON_K + 1 iterates of the active positions (S.hist:
+    iterate k, row t at hist[(k nA + t) T]) into S.wacc, and keep it if the kernel's
+    check accepts it (its bounds, a lower objective)."""
+    cdef int T = _tasks(P)
+    cdef double C[ANDERSON_K * ANDERSON_K]
+    cdef double z[ANDERSON_K]
+    if not _anderson_weights(<floating*> S.hist, <size_t> nA * T, ANDERSON_K, C, z):
+        return
+    # w_acc = sum_k z_k w^(k+1) on the active positions, w elsewhere (exact zeros of
+    # the last iterate kept)
+    _anderson_point(<floating*> S.hist, nA, T, ANDERSON_K, z, S.act, wW,
+                    <floating*> S.wacc, S.m)
+    if P.T > 0:
+        _mt_anderson_accept(P, S, nA, wW)
+    else:
+        _anderson_accept(P, S, nA, wW)
 
 
 cdef inline void _count(Problem* P, int k, double v) noexcept nogil:
@@ -91,19 +145,9 @@ cdef int _switch_to_gram(Problem* P, Inner* S, floating* wW) noexcept nogil:
     return 0
 
 
-cdef inline double _sweep_work(Inner* S, int k) noexcept nogil:
+cdef inline double _sweep_work(Problem* P, Inner* S, int k) noexcept nogil:
     """Element operations of a sweep over k working-set positions (for _poll)."""
-    return <double> k * (S.m if S.gram else S.col_cost)
-
-
-cdef inline int _active_positions(Inner* S, floating* wW) noexcept nogil:
-    """S.act[:nA] = the working-set positions with a nonzero coefficient; returns nA."""
-    cdef int i, nA = 0
-    for i in range(S.m):
-        if wW[i] != 0:
-            S.act[nA] = i
-            nA += 1
-    return nA
+    return <double> k * _tasks(P) * (S.m if S.gram else S.col_cost)
 
 
 cdef inline int _sign_flips(int nA, const floating* a, const floating* b) noexcept nogil:
@@ -157,58 +201,60 @@ cdef inline bint _exact_worth_it(Problem* P, Inner* S, int nA, int phase_sweeps,
             not (P.l2 == 0 and nA > P.rank_max + 4) and sweep_cost >= 0.1 * solve_cost)
 
 
+cdef inline bint _try_exact(Problem* P, Inner* S, int nA, double eps, int* tries,
+                            double* gap_W, double* gap_A, floating* wW) noexcept nogil:
+    """An exact solve of the active positions (_newton), and the gaps after it if it
+    succeeded; True when it brought the gap on all of W to eps."""
+    tries[0] += 1
+    _count(P, T_EXACT, 1)
+    if not _newton(P, S, nA, wW):
+        return False
+    _inner_gaps(P, S, wW, gap_W, gap_A)
+    return gap_W[0] <= eps
+
+
 cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
                         int* sweeps, floating* wW) noexcept nogil:
     """Sweeps over the nonzero positions S.act[:nA] only (glmnet's active-set cycling),
-    Anderson-accelerated every ANDERSON_K sweeps, with exact solves when they pay,
-    until that part is solved (or as solved as rounding allows). Returns True when the
-    gap on all of W reached eps (the inner solve is over)."""
+    Anderson-accelerated every ANDERSON_K sweeps, with exact solves when they pay
+    (single task), until that part is solved (or as solved as rounding allows).
+    Returns True when the gap on all of W reached eps (the inner solve is over)."""
     cdef floating* hist = <floating*> S.hist
+    cdef size_t L = <size_t> nA * _tasks(P)
     cdef double gap_W, gap_A, gap_A_prev = INFINITY
-    cdef int k = 0, t, newton_tries = 0, phase_sweeps = 0
-    cdef bint stable
-    for t in range(nA):
-        hist[t] = wW[S.act[t]]
+    cdef int k = 0, newton_tries = 0, phase_sweeps = 0
+    cdef bint stable, single = P.T == 0
+    _hist_put(hist, wW, S.act, nA, _tasks(P))
     while sweeps[0] < budget:
-        _sweep(P, S, S.act, nA, wW)
+        _k_sweep(P, S, S.act, nA, wW)
         sweeps[0] += 1
         phase_sweeps += 1
-        if _poll(&P.abort, _sweep_work(S, nA)):
+        if _poll(&P.abort, _sweep_work(P, S, nA)):
             return False
         k += 1
-        for t in range(nA):
-            hist[k * nA + t] = wW[S.act[t]]
-        if S.gram and k < ANDERSON_K and sweeps[0] <= 2 * ANDERSON_K:
+        _hist_put(hist + k * L, wW, S.act, nA, _tasks(P))
+        if single and S.gram and k < ANDERSON_K and sweeps[0] <= 2 * ANDERSON_K:
             # on G[W, W] the gap costs O(m), a sweep O(m nA): check it after each of
             # the first sweeps (a solve from an extrapolated start on a path often
             # needs one or two)
             _inner_gaps(P, S, wW, &gap_W, &gap_A)
             if gap_W <= eps:
                 return True
-            if k == 2 and newton_tries == 0 and _exact_early(P, S, nA, hist, wW):
-                newton_tries += 1
-                _count(P, T_EXACT, 1)
-                if _newton(P, S, nA, wW):
-                    _inner_gaps(P, S, wW, &gap_W, &gap_A)
-                    if gap_W <= eps:
-                        return True
+            if k == 2 and newton_tries == 0 and _exact_early(P, S, nA, hist, wW) and \
+                    _try_exact(P, S, nA, eps, &newton_tries, &gap_W, &gap_A, wW):
+                return True
         if k == ANDERSON_K:
             # signs of the active coefficients (nearly all) unchanged over the block?
-            stable = _sign_flips(nA, hist, hist + ANDERSON_K * nA) <= nA // 100
+            stable = single and _sign_flips(nA, hist, hist + ANDERSON_K * nA) <= nA // 100
             _anderson(P, S, nA, wW)
-            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            _k_gaps(P, S, wW, &gap_W, &gap_A)
             if gap_W <= eps:
                 return True
-            if _exact_worth_it(P, S, nA, phase_sweeps, stable, newton_tries):
-                newton_tries += 1
-                _count(P, T_EXACT, 1)
-                if _newton(P, S, nA, wW):
-                    _inner_gaps(P, S, wW, &gap_W, &gap_A)
-                    if gap_W <= eps:
-                        return True
+            if single and _exact_worth_it(P, S, nA, phase_sweeps, stable, newton_tries) \
+                    and _try_exact(P, S, nA, eps, &newton_tries, &gap_W, &gap_A, wW):
+                return True
             k = 0
-            for t in range(nA):
-                hist[t] = wW[S.act[t]]
+            _hist_put(hist, wW, S.act, nA, _tasks(P))
             if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd):
                 return False
             gap_A_prev = gap_A
@@ -230,34 +276,34 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     cdef int sweeps = 0, nA, i, flat = 0, done
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
     cdef double gap_W, gap_A, best = INFINITY, cost = 0
-    cdef bint may_switch = not S.gram and P.mode == NAIVE and not P.sparse and \
-        S.m <= P.n
+    cdef bint may_switch = P.T == 0 and not S.gram and P.mode == NAIVE and \
+        not P.sparse and S.m <= P.n
     if may_switch:
         cost = _block_cost(P, S, S.m)
     for i in range(S.m):
         allpos[i] = i
     while True:
-        _sweep(P, S, allpos, S.m, wW)
+        _k_sweep(P, S, allpos, S.m, wW)
         sweeps += 1
         if not S.gram:
-            S.credit += _sweep_work(S, S.m)
-        _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            S.credit += _sweep_work(P, S, S.m)
+        _k_gaps(P, S, wW, &gap_W, &gap_A)
         if _inner_done(gap_W, eps, P.gap_eps, sweeps, budget, &best, &flat) or \
-                _poll(&P.abort, _sweep_work(S, S.m)):
+                _poll(&P.abort, _sweep_work(P, S, S.m)):
             return sweeps
         if may_switch and not S.gram and S.credit >= cost:
             # (S.gW holds X_W^T R from _inner_gaps)
             if _switch_to_gram(P, S, wW) < 0:
                 return -1
             S.credit = max(S.credit - cost, 0.0)
-        nA = _active_positions(S, wW)
+        nA = _active_rows(S.m, _tasks(P), wW, S.act)
         if nA == 0:
             continue
         done = sweeps
         if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
             return sweeps
         if not S.gram:
-            S.credit += (sweeps - done) * _sweep_work(S, nA)
+            S.credit += (sweeps - done) * _sweep_work(P, S, nA)
         if sweeps >= budget or P.abort.status:
             return sweeps
 
