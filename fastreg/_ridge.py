@@ -44,6 +44,7 @@ from ._ridge_solvers import (
     _solve_scaled_primal,
     _solve_svd,
     badly_scaled,
+    wide_design,
 )
 from ._ridge_validation import (
     _alphas_per_target,
@@ -591,7 +592,14 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                     "suppress this warning.", FutureWarning, stacklevel=3)
             else:
                 mode = "svd"
-        design, Yc, X_offset, y_offset, scale = _prepare(X, Y, self.fit_intercept, sw)
+        # wide dense float64 X without weights is not copied (centered inside the
+        # products: see _Design); long X is (_DirectLOO reads the centered rows)
+        design, Yc, X_offset, y_offset, scale = _prepare(
+            X, Y, self.fit_intercept, sw, implicit=n_samples <= X.shape[1])
+        if X_offset is None:
+            X_offset = design.mu
+        if n_samples <= X.shape[1]:
+            design = wide_design(design)
         spectrum = loo_solver(design, Yc, mode, self.fit_intercept, scale * alphas)
         per_target = self.alpha_per_target and n_y > 1
         results = np.empty((n_samples * n_y, len(alphas))) if self.store_cv_results \

@@ -18,6 +18,7 @@ from ._ridge_solvers import (
     _solve_svd,
     _spectral_filter,
     _svd,
+    _wide_solve,
     badly_scaled,
     equilibrated_cholesky,
 )
@@ -205,11 +206,7 @@ class _Spectrum:
             return self.coef(alphas)
         design, Y = self.design, self.Y
         if self.wide:
-            C = _cholesky_columns(self.gram, Y, alphas, self.kappa,
-                                  lambda C: design.dot(design.tdot(C)),
-                                  split=(design.tdot, design.dot,
-                                         np.sqrt(design.col_sq_norms())))
-            coef = None if C is None else design.tdot(C).T
+            coef = _wide_solve(design, self.gram, Y, alphas)
         else:
             W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa,
                                   lambda Z: design.tdot(design.dot(Z)))

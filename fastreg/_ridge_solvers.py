@@ -93,8 +93,8 @@ def equilibrated_cholesky(F, shift, diag):
 def _refine_backward(c, d, B, z, shift, split, rho):
     """Iterative refinement of z, (M + diag(shift)) z = B with M = outer(inner(.)) =
     Xc Xc^T the Gram matrix of a wide design, from the Cholesky factor c of the
-    equilibrated matrix d (M + diag(shift)) d; returns z, or None when it does not
-    converge. Residuals come from the products with Xc (``split``), whose rounding is
+    equilibrated matrix d (M + diag(shift)) d; returns (z, inner(z)), or None when it
+    does not converge. Residuals come from the products with Xc (``split``), whose rounding is
     that of Xc itself, not that of the squared, ill-conditioned M.
 
     What the caller uses is v = inner(z) = Xc^T z (the coefficients): z is accepted
@@ -137,14 +137,15 @@ def _refine_backward(c, d, B, z, shift, split, rho):
                 lost = np.where(norms[:, None] == 0, 0.0,
                                 eps * norms[:, None] * np.sqrt(
                                     np.einsum("ij,ij->j", z, z)) / np.abs(v))
-            return z if np.max(lost, initial=0.0) <= _CANCEL else None
+            return (z, v) if np.max(lost, initial=0.0) <= _CANCEL else None
         if worst > 0.5 * last:
             return None
         last = worst
     return None
 
 
-def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=None):
+def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=None,
+                      inner_out=None):
     """Z with (M + alphas[k] diag(pen)) Z[:, k] = B[:, k] from the upper triangle of M
     (pen: ones when None): one LAPACK factorization per distinct alpha, the last one
     in place (M is consumed). None when a factorization fails or is ill-conditioned
@@ -165,7 +166,11 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
     exact Gram matrix applied through products with X, whose rounding grows only
     like sqrt(kappa); corrections from the same factorization) until the correction
     stops shrinking or reaches rounding; None if the last one is not below _REFINED
-    of the solution, or if kappa eps / rcond is too large (> 0.1) to refine."""
+    of the solution, or if kappa eps / rcond is too large (> 0.1) to refine.
+
+    ``inner_out`` (a list): receives inner(Z) (``split``'s products with Xc^T, the
+    coefficients of a wide design) when every column was refined, which computed
+    it."""
     m = M.shape[0]
     eps = np.finfo(np.float64).eps
     pen = np.ones(m) if pen is None else pen
@@ -175,6 +180,9 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
         groups = [(a, np.flatnonzero(alphas == a)) for a in np.unique(alphas)]
     diag = M.diagonal().copy()
     Z = np.empty_like(B)
+    V = None
+    if inner_out is not None and split is not None:
+        V = np.empty((len(split[2]), B.shape[1]))
     for i, (a, cols) in enumerate(groups):
         last = i == len(groups) - 1
         F = M if last and M.flags.f_contiguous else np.array(M, order="F", copy=True)
@@ -203,8 +211,12 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
             if refined is None and not rcond >= _RCOND_MIN:
                 return None
         if refined is not None:
-            z = refined
-        elif error > _REFINE_FROM:
+            z, v = refined
+            if V is not None:
+                V[:, cols] = v
+        else:
+            V = None
+        if refined is None and error > _REFINE_FROM:
             if gram_times is None or error > 0.1:
                 return None
             change = np.inf
@@ -221,6 +233,8 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
             if not change <= _REFINED:
                 return None
         Z[:, cols] = z
+    if V is not None:
+        inner_out.append(V)
     return Z
 
 
@@ -228,36 +242,54 @@ def _solve_cholesky(design, Y, alphas):
     """Direct solve through the smaller Gram matrix; None if it is ill-conditioned."""
     n_samples, n_features = design.shape
     if n_samples >= n_features:
-        rhs = design.tdot(Y)
-        G = design.gram_features()
+        G, rhs = design.normal_equations(Y)
         if not design.finite:
             return None
         W = _cholesky_columns(G, rhs, alphas, design.kappa,
                               lambda Z: design.tdot(design.dot(Z)))
         return None if W is None else W.T
     # p > n: w = Xc^T (Xc Xc^T + alpha I)^{-1} y
-    if design.centered and not design.sparse:
-        # X's squares far above its centered ones: the implicit centering of X X^T
-        # and of the refinement's residuals (below) would round at the size of X,
-        # not of Xc. Centered explicitly then (a copy of X: 1 / n_samples of the
-        # work of X X^T); otherwise X is not copied.
-        if not np.all(np.isfinite(design.mu)):
-            design.finite = False          # NaN or infinity in X
-            return None
-        A = design.A
-        with np.errstate(over="ignore", invalid="ignore"):
-            raw = float(np.einsum("ij,ij->", A, A))
-            centered = raw - sq_norm(design.sqrt_sw) * sq_norm(design.mu)
-        if not raw <= _IMPLICIT_MAX * centered:
-            design = design.explicit()
+    design = wide_design(design)
+    if not design.finite:
+        return None
     K = design.gram_samples()
     if not design.finite:
         return None
+    return _wide_solve(design, K, Y, alphas)
+
+
+def wide_design(design):
+    """The design a wide solve works on: X itself, centered inside the products,
+    unless X's squares are far above its centered ones (||A||_F^2 = ||Xc||_F^2 +
+    sum(s^2) ||mu||^2 > _IMPLICIT_MAX ||Xc||_F^2): the implicit centering of X X^T
+    and of the refinement's residuals (see _wide_solve) would then round at the size
+    of X, not of Xc, and X is centered explicitly (a copy of X: 1 / n_samples of the
+    work of X X^T). ``finite`` False when the means are not finite (NaN or infinity
+    in X)."""
+    if not design.centered or design.sparse:
+        return design
+    if not np.all(np.isfinite(design.mu)):
+        design.finite = False
+        return design
+    with np.errstate(over="ignore", invalid="ignore"):
+        centered = float(np.sum(design.col_sq_norms()))
+        raw = centered + sq_norm(design.sqrt_sw) * sq_norm(design.mu)
+    return design if raw <= _IMPLICIT_MAX * centered else design.explicit()
+
+
+def _wide_solve(design, K, Y, alphas):
+    """Coefficients (t, p) of a wide design (``wide_design``) from its Gram matrix K =
+    Xc Xc^T (upper triangle valid, consumed): w = Xc^T z with (K + alpha I) z = y,
+    z by Cholesky refined on products with X (``_cholesky_columns``' ``split``,
+    which also gives Xc^T z); None if ill-conditioned."""
+    V = []
     C = _cholesky_columns(K, Y, alphas, design.kappa,
                           lambda C: design.dot(design.tdot(C)),
                           split=(design.tdot, design.dot,
-                                 np.sqrt(design.col_sq_norms())))
-    return None if C is None else design.tdot(C).T
+                                 np.sqrt(design.col_sq_norms())), inner_out=V)
+    if C is None:
+        return None
+    return (V[0] if V else design.tdot(C)).T
 
 
 def _solve_scaled_primal(design, Y, alphas):
@@ -270,10 +302,9 @@ def _solve_scaled_primal(design, Y, alphas):
     scales = design.column_scales()
     scaled = design.scaled(scales)
     with np.errstate(over="ignore", invalid="ignore"):
-        G = scaled.gram_features()
+        G, rhs = scaled.normal_equations(Y)
         if not scaled.finite:
             return None
-        rhs = scaled.tdot(Y)
         Z = _cholesky_columns(G, rhs, alphas, scaled.kappa,
                               lambda Z: scaled.tdot(scaled.dot(Z)),
                               pen=scales ** -2.0)
