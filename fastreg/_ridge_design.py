@@ -248,7 +248,9 @@ class _Design:
         and the wide solve refines its solution anyway.)"""
         A, mu, s = self.A, self.mu, self.sqrt_sw
         n, p = A.shape
-        rows = max(16, min(_BLOCK_FLOATS, A.size // 8) // max(p, 1))
+        # (at least 256 rows: each call reads and writes G, so that stays a small
+        # share of its work on many features)
+        rows = max(256, min(_BLOCK_FLOATS, A.size // 8) // max(p, 1))
         order = "F" if A.flags.f_contiguous and not A.flags.c_contiguous else "C"
         buf = np.empty(rows * p)                  # blocks: contiguous views of it
         G = np.zeros((p, p), order="F")

@@ -6,7 +6,6 @@ blocks of alphas as matrix products.
 from contextlib import nullcontext
 
 import numpy as np
-from scipy import linalg
 from scipy.linalg import blas, lapack
 
 from ._linalg import matmul, sq_norm
@@ -20,6 +19,7 @@ from ._ridge_solvers import (
     _svd,
     _wide_solve,
     badly_scaled,
+    eigh,
     equilibrated_cholesky,
 )
 from ._threads import kernel_scope
@@ -86,7 +86,7 @@ class _Spectrum:
             self.kappa = design.kappa
             # small: SciPy's LAPACK on one thread (see _SMALL_EIGH)
             with kernel_scope if len(self.gram) < _SMALL_EIGH else nullcontext():
-                lam, vectors = linalg.eigh(self.gram, driver="evd", check_finite=False)
+                lam, vectors = eigh(self.gram)
             self.lam = np.maximum(lam, 0)   # a Gram matrix: rounding made some < 0
             if self.wide:
                 self.Q = vectors

@@ -14,11 +14,16 @@ shape (n_targets, n_features):
 * ``_solve_cd``: the compiled coordinate-descent kernel with l1_ratio = 0, stopped on
   the ridge duality gap (``positive=True``, ``solver='cd'``).
 """
+import mmap
+import os
+import signal
+import sys
+import threading
 import warnings
 
 import numpy as np
 from scipy import linalg
-from scipy.linalg import lapack
+from scipy.linalg import blas, lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
@@ -51,6 +56,83 @@ _CANCEL = 1e-9
 _IMPLICIT_MAX = 16.0
 
 
+# Interrupts (SIGINT within 0.2 s, issue 20). A LAPACK call cannot be interrupted, and
+# SciPy's wrappers hold the GIL (no signal handler runs until they return):
+# * Cholesky factorizations of order above _BLOCKED_POTRF are blocked (right-looking:
+#   dpotrf on a diagonal block, dtrsm on its row, dgemm updates of the trailing
+#   matrix by column panels), each call at most ~_BLOCK_MACS multiply-adds (~10 ms),
+#   so that Python's handlers run between the calls;
+# * eigendecompositions of order _FORK_EIGH and above run in a forked child process
+#   (Linux, main thread, no other Python thread): the parent waits in os.waitpid,
+#   which a signal interrupts; interrupted, it kills the child (the computation stops
+#   at once) and re-raises. The eigenpairs come back in shared memory.
+_BLOCKED_POTRF = 2048
+_BLOCK_MACS = 1 << 28
+_FORK_EIGH = 1000
+
+
+def potrf_upper(F):
+    """The upper Cholesky factor of F (Fortran, upper triangle valid), in place:
+    (F, info) as ``lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)``, by blocks
+    above order _BLOCKED_POTRF (interruptible between blocks; the same operations
+    as LAPACK's own blocked factorization, in another order)."""
+    m = F.shape[0]
+    if m <= _BLOCKED_POTRF or not F.flags.f_contiguous:
+        return lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    nb = max(128, int(np.sqrt(_BLOCK_MACS / m)))
+    for k0 in range(0, m, nb):
+        k1 = min(k0 + nb, m)
+        c, info = lapack.dpotrf(F[k0:k1, k0:k1], lower=0, clean=0)
+        if info != 0:
+            return F, k0 + info
+        F[k0:k1, k0:k1] = c
+        if k1 == m:
+            break
+        # row panel: U_kk^-T A[k, k1:]; trailing upper triangle -= panel^T panel
+        P = blas.dtrsm(1.0, c, np.asfortranarray(F[k0:k1, k1:]), side=0, lower=0,
+                       trans_a=1, overwrite_b=1)
+        F[k0:k1, k1:] = P
+        for j0 in range(k1, m, nb):
+            j1 = min(j0 + nb, m)
+            F[k1:j1, j0:j1] = blas.dgemm(-1.0, P[:, :j1 - k1], P[:, j0 - k1:j1 - k1],
+                                         beta=1.0, c=F[k1:j1, j0:j1], trans_a=1)
+    return F, 0
+
+
+def eigh(M, lower=True):
+    """``linalg.eigh(M, lower=lower, driver="evd", check_finite=False)``; in a forked
+    child process for orders from _FORK_EIGH on (see above), so that SIGINT stops
+    it: KeyboardInterrupt in the parent kills the child, whose computation ends
+    there, and nothing of it is left in this process."""
+    m = M.shape[0]
+    if (m < _FORK_EIGH or not sys.platform.startswith("linux")
+            or threading.current_thread() is not threading.main_thread()
+            or threading.active_count() > 1):
+        return linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+    shared = mmap.mmap(-1, 8 * (m * m + m))
+    out = np.frombuffer(shared, dtype=np.float64)
+    lam, vectors = out[:m], out[m:].reshape((m, m), order="F")
+    pid = os.fork()
+    if pid == 0:                                    # the child: compute, never return
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            w, v = linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+            lam[:], vectors[:] = w, v
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if os.waitstatus_to_exitcode(status) != 0:      # (LAPACK failed there: here too)
+        return linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+    return lam, vectors
+
+
 def _power_of_two(v):
     """The powers of two nearest to v > 0 (1 where v is 0, negative or not finite):
     scaling by them is exact."""
@@ -78,7 +160,7 @@ def equilibrated_cholesky(F, shift, diag):
     anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
         if m else 0.0
     # c = linalg.cholesky(F) (upper: c^T c = F), in place
-    c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    c, info = potrf_upper(F)
     if info != 0:
         return None
     if m == 0:
@@ -394,10 +476,10 @@ def _solve_svd(design, Y, alphas, jacobi=False):
         return (Vt.T @ (f * (U.T @ Y))).T
     n_samples, n_features = design.shape
     if n_samples >= n_features:
-        lam, V = linalg.eigh(design.gram_features(), lower=False, driver="evd")
+        lam, V = eigh(design.gram_features(), lower=False)
         f = _spectral_filter(lam, alphas)
         return (V @ (f * (V.T @ design.tdot(Y)))).T
-    lam, Q = linalg.eigh(design.gram_samples(), lower=False, driver="evd")
+    lam, Q = eigh(design.gram_samples(), lower=False)
     f = _spectral_filter(lam, alphas)
     return design.tdot(Q @ (f * (Q.T @ Y))).T
 

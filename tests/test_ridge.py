@@ -1075,3 +1075,127 @@ def test_ridgecv_direct_loo_matches_exact(monkeypatch, weighted, fit_intercept):
     assert_allclose(est.alpha_, ref.alpha_)
     assert_allclose(est.coef_, ref.coef_, rtol=1e-9)
     assert_allclose(est.intercept_, ref.intercept_, rtol=1e-9)
+
+
+# --------------------------------------------------------------------------------------
+# Interrupts (issue 20): the Cholesky factorization and the eigendecomposition
+# --------------------------------------------------------------------------------------
+
+def test_blocked_cholesky_is_lapacks(monkeypatch):
+    """Above _BLOCKED_POTRF the factorization runs by blocks (interruptible between
+    LAPACK / BLAS calls): the factor LAPACK's single call gives, and the same failure
+    (info: the order of the first non-positive leading minor)."""
+    from scipy.linalg import lapack
+
+    from fastreg import _ridge_solvers
+    monkeypatch.setattr(_ridge_solvers, "_BLOCKED_POTRF", 50)
+    monkeypatch.setattr(_ridge_solvers, "_BLOCK_MACS", 300 * 40 * 40)
+    rng = np.random.default_rng(0)
+    B = rng.standard_normal((300, 320))
+    A = np.asfortranarray(B @ B.T)
+    ref, info = lapack.dpotrf(A, lower=0, clean=1)
+    assert info == 0
+    c, info = _ridge_solvers.potrf_upper(A.copy(order="F"))
+    assert info == 0
+    assert_allclose(np.triu(c), ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    bad = A.copy(order="F")
+    bad[137, 137] = -1.0
+    assert lapack.dpotrf(bad, lower=0)[1] == 138
+    assert _ridge_solvers.potrf_upper(bad.copy(order="F"))[1] == 138
+    # and through Ridge: the same coefficients
+    X, y = B[:, :200].T.copy(), rng.standard_normal(320)[:200]
+    est = Ridge(alpha=0.5).fit(X, y)
+    monkeypatch.setattr(_ridge_solvers, "_BLOCKED_POTRF", 10**9)
+    assert_allclose(est.coef_, Ridge(alpha=0.5).fit(X, y).coef_, rtol=1e-12)
+
+
+def test_forked_eigh_is_scipys(monkeypatch):
+    """From _FORK_EIGH on, the eigendecomposition runs in a forked child (killed on
+    SIGINT): the same eigenpairs as in this process, and RidgeCV's results."""
+    from scipy import linalg
+
+    from fastreg import _ridge_solvers
+    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 20)
+    rng = np.random.default_rng(1)
+    M = rng.standard_normal((60, 60))
+    M = M + M.T
+    lam, V = _ridge_solvers.eigh(M)
+    ref_lam, ref_V = linalg.eigh(M, driver="evd")
+    assert_allclose(lam, ref_lam, rtol=0, atol=1e-12)
+    assert_allclose(np.abs(V), np.abs(ref_V), atol=1e-10)
+    X, y = rng.standard_normal((40, 60)), rng.standard_normal(40)
+    alphas = np.logspace(-2, 2, 12)
+    est = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 10**9)
+    ref = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
+    assert_allclose(est.cv_results_, ref.cv_results_, rtol=1e-9)
+    assert est.alpha_ == ref.alpha_
+
+
+INTERRUPT_CHILD = """
+import json, sys, time
+import numpy as np
+import fastreg
+from fastreg import _ridge_solvers
+case = sys.argv[1]
+rng = np.random.default_rng(0)
+model = None
+if case == "cholesky":
+    m = 6000
+    A = rng.random((m, m))
+    A = np.asfortranarray(A + A.T + 2 * m * np.eye(m))
+    work = lambda: _ridge_solvers.potrf_upper(A)
+elif case == "ridge":
+    X = rng.standard_normal((6000, 2000))
+    y = rng.standard_normal(6000)
+    model = fastreg.Ridge()
+    work = lambda: model.fit(X, y)
+elif case == "ridgecv":
+    X = rng.standard_normal((2300, 2000))
+    y = rng.standard_normal(2300)
+    model = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 20))
+    work = lambda: model.fit(X, y)
+print("READY", flush=True)
+start = time.monotonic()
+try:
+    work()
+    outcome = "finished"
+except KeyboardInterrupt:
+    outcome = "interrupted"
+end = time.monotonic()
+print(json.dumps(dict(outcome=outcome, caught=end, ran=end - start,
+                      fitted=model is not None and hasattr(model, "coef_"))), flush=True)
+"""
+
+
+@pytest.mark.parametrize("case, delay", [("cholesky", 0.5), ("ridge", 0.3),
+                                         ("ridgecv", 1.5)])
+def test_ridge_interrupt(case, delay):
+    """SIGINT during a large Ridge / RidgeCV fit (the Gram product, the blocked
+    Cholesky factorization of order 6000, the eigendecomposition of order 2000 in
+    its forked child): KeyboardInterrupt within 0.2 s of the signal, the estimator
+    left unfitted, and the process exits normally (exit code 0)."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD, case],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tempfile.gettempdir())
+    try:
+        assert proc.stdout.readline().strip() == "READY"
+        time.sleep(delay)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err[-2000:]
+    report = json.loads([ln for ln in out.splitlines() if ln.startswith("{")][-1])
+    assert report["outcome"] == "interrupted", report
+    assert report["caught"] - sent < 0.2, report
+    assert not report["fitted"]
