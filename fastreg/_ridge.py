@@ -73,7 +73,29 @@ _SOLVERS = _SKLEARN_SOLVERS + ("cd",)
 _SPARSE_DIRECT_MAX = 2000
 
 
-class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class _RidgeEstimator(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
+                      BaseEstimator):
+    """What Ridge and RidgeCV share: scikit-learn's parameter storage (every
+    parameter of ``__init__`` kept as given) and tags (several targets; sparse X
+    where ``_accepts_sparse``)."""
+
+    def _store_params(self, params):
+        """``self.name = value`` for each parameter of ``__init__`` (its locals())."""
+        for name, value in params.items():
+            if name != "self":
+                setattr(self, name, value)
+
+    def _accepts_sparse(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = self._accepts_sparse()
+        return tags
+
+
+class Ridge(_RidgeEstimator):
     """Linear least squares with L2 regularization.
 
     A drop-in replacement for :class:`sklearn.linear_model.Ridge`: the same objective
@@ -208,21 +230,11 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
                                  "saga", "lbfgs", "cd"] = "auto",
                  positive: bool = False,
                  random_state: int | np.random.RandomState | None = None) -> None:
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.solver = solver
-        self.positive = positive
-        self.random_state = random_state
+        self._store_params(locals())
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = (self.solver != "svd") and (
+    def _accepts_sparse(self):
+        return (self.solver != "svd") and (
             self.solver != "cholesky" or not self.fit_intercept)
-        return tags
 
     def _validate_params(self):
         """Validate the parameters; returns alpha as a 1-D float64 array."""
@@ -406,7 +418,7 @@ def _scorer_accepts_weights(scorer):
     return "sample_weight" in inspect.signature(scorer).parameters
 
 
-class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class RidgeCV(_RidgeEstimator):
     """Ridge regression with built-in cross-validation of alpha.
 
     Same model and conventions as :class:`Ridge`; drop-in for
@@ -508,19 +520,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                  gcv_mode: Literal["auto", "svd", "eigen"] | None = None,
                  store_cv_results: bool = False,
                  alpha_per_target: bool = False) -> None:
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.scoring = scoring
-        self.cv = cv
-        self.gcv_mode = gcv_mode
-        self.store_cv_results = store_cv_results
-        self.alpha_per_target = alpha_per_target
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
-        return tags
+        self._store_params(locals())
 
     def _validate_params(self):
         for name in ("fit_intercept", "store_cv_results", "alpha_per_target"):

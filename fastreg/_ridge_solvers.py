@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 from scipy import linalg
@@ -30,6 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._engine import solve_arrays, warn_not_converged
 from ._linalg import sq_norm
 from ._ridge_design import _full
+from ._threads import kernel_scope
 
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
 # matrix is at least this: its forward error (~ eps / rcond) then stays below ~1e-8
@@ -69,6 +71,11 @@ _IMPLICIT_MAX = 16.0
 _BLOCKED_POTRF = 2048
 _BLOCK_MACS = 1 << 28
 _FORK_EIGH = 1000
+# wide solves with fewer samples than this run their refinement (matrix-vector
+# products with X, small factorizations) with SciPy's BLAS on one thread: each of
+# those calls is short, and waking a second thread for it (or one still spinning
+# after NumPy's Gram product) costs more than it gains
+_SMALL_DUAL = 256
 
 
 def potrf_upper(F):
@@ -365,10 +372,13 @@ def _wide_solve(design, K, Y, alphas):
     z by Cholesky refined on products with X (``_cholesky_columns``' ``split``,
     which also gives Xc^T z); None if ill-conditioned."""
     V = []
-    C = _cholesky_columns(K, Y, alphas, design.kappa,
-                          lambda C: design.dot(design.tdot(C)),
-                          split=(design.tdot, design.dot,
-                                 np.sqrt(design.col_sq_norms())), inner_out=V)
+    # few samples: the products with X (matrix-vector) and the small factorizations
+    # on one thread (see _SMALL_DUAL)
+    with kernel_scope if K.shape[0] < _SMALL_DUAL else nullcontext():
+        C = _cholesky_columns(K, Y, alphas, design.kappa,
+                              lambda C: design.dot(design.tdot(C)),
+                              split=(design.tdot, design.dot,
+                                     np.sqrt(design.col_sq_norms())), inner_out=V)
     if C is None:
         return None
     return (V[0] if V else design.tdot(C)).T
