@@ -108,8 +108,10 @@ class Ridge(_RidgeEstimator):
     * dense X, ``positive=False`` ('auto', 'cholesky', 'lsqr', 'sparse_cg', 'sag',
       'saga'): Cholesky factorization (LAPACK) of X^T X + alpha I (n_samples >=
       n_features) or X X^T + alpha I (n_features > n_samples), one per distinct alpha,
-      formed from X itself without a centered copy when X is float64 and unweighted;
-      when the factorization fails or is ill-conditioned (reciprocal condition
+      formed from X itself without a centered copy when X is float64 and unweighted
+      (X^T X summed over blocks of rows centered in a small buffer; X X^T centered
+      after the product, the solution refined on products with X); when the
+      factorization fails or is ill-conditioned (reciprocal condition
       estimate of the equilibrated matrix below 1e-8, times the rounding factor of
       implicit centering), the same on explicitly centered X, then the primal
       normal equations on columns rescaled by powers of two (a badly scaled column
@@ -341,7 +343,7 @@ class Ridge(_RidgeEstimator):
         if is_sparse or method != "cholesky":
             assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
         # dense float64 X without weights is not copied for Cholesky: centered inside
-        # the products (the Gram matrix is X^T X - n mu mu^T, checked for cancellation)
+        # the products (see _Design.normal_equations and gram_samples)
         design, Yc, X_offset, y_offset, scale = _prepare(
             X, Y, self.fit_intercept, sw, implicit=method == "cholesky")
         alphas_p = scale * alphas          # penalty of the prepared problem

@@ -4,7 +4,8 @@ design, without copying or densifying the caller's X where that can be avoided.
 ``_prepare`` centers the data (weighted means) and scales rows by sqrt(sample_weight)
 (weights rescaled to sum to n_samples; the penalty is rescaled to match) into a
 ``_Design``: dense float64 X without weights is not copied (the centering is applied
-inside the products, and the Gram matrix is X^T X - n mu mu^T), other dense X is
+inside the products; X^T X is summed over blocks of rows centered in a small buffer,
+X X^T centered after the product by a rank-2 update), other dense X is
 centered into one float64 copy; sparse X is never densified (implicit centering),
 except for the few columns whose means exceed their spreads (dense, centered).
 ``_finish`` turns a solution of the prepared problem back into scikit-learn's
@@ -75,8 +76,14 @@ class _Design:
     def mu(self):
         """Column means of the implicit block (None without implicit centering)."""
         if self._lazy and self._mu is None:
-            n = self.shape[0]
-            self._mu = matmul(self.A, np.full(n, 1.0 / n), trans_a=True)  # A.T @ 1 / n
+            n, p = self.shape
+            ones = np.full(n, 1.0 / n)
+            if n < min(p, _SMALL_GRAM):
+                # by NumPy's BLAS, like the X X^T that follows (see _linalg.gram):
+                # SciPy's threads would still spin during that product
+                self._mu = self.A.T @ ones
+            else:
+                self._mu = matmul(self.A, ones, trans_a=True)           # A.T @ 1 / n
         return self._mu
 
     # products ------------------------------------------------------------------------
