@@ -44,6 +44,7 @@ from ._ridge_solvers import (
     _solve_scaled_primal,
     _solve_svd,
     badly_scaled,
+    wide_design,
 )
 from ._ridge_validation import (
     _alphas_per_target,
@@ -72,7 +73,29 @@ _SOLVERS = _SKLEARN_SOLVERS + ("cd",)
 _SPARSE_DIRECT_MAX = 2000
 
 
-class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class _RidgeEstimator(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
+                      BaseEstimator):
+    """What Ridge and RidgeCV share: scikit-learn's parameter storage (every
+    parameter of ``__init__`` kept as given) and tags (several targets; sparse X
+    where ``_accepts_sparse``)."""
+
+    def _store_params(self, params):
+        """``self.name = value`` for each parameter of ``__init__`` (its locals())."""
+        for name, value in params.items():
+            if name != "self":
+                setattr(self, name, value)
+
+    def _accepts_sparse(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = self._accepts_sparse()
+        return tags
+
+
+class Ridge(_RidgeEstimator):
     """Linear least squares with L2 regularization.
 
     A drop-in replacement for :class:`sklearn.linear_model.Ridge`: the same objective
@@ -85,8 +108,10 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     * dense X, ``positive=False`` ('auto', 'cholesky', 'lsqr', 'sparse_cg', 'sag',
       'saga'): Cholesky factorization (LAPACK) of X^T X + alpha I (n_samples >=
       n_features) or X X^T + alpha I (n_features > n_samples), one per distinct alpha,
-      formed from X itself without a centered copy when X is float64 and unweighted;
-      when the factorization fails or is ill-conditioned (reciprocal condition
+      formed from X itself without a centered copy when X is float64 and unweighted
+      (X^T X summed over blocks of rows centered in a small buffer; X X^T centered
+      after the product, the solution refined on products with X); when the
+      factorization fails or is ill-conditioned (reciprocal condition
       estimate of the equilibrated matrix below 1e-8, times the rounding factor of
       implicit centering), the same on explicitly centered X, then the primal
       normal equations on columns rescaled by powers of two (a badly scaled column
@@ -207,21 +232,11 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
                                  "saga", "lbfgs", "cd"] = "auto",
                  positive: bool = False,
                  random_state: int | np.random.RandomState | None = None) -> None:
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.solver = solver
-        self.positive = positive
-        self.random_state = random_state
+        self._store_params(locals())
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = (self.solver != "svd") and (
+    def _accepts_sparse(self):
+        return (self.solver != "svd") and (
             self.solver != "cholesky" or not self.fit_intercept)
-        return tags
 
     def _validate_params(self):
         """Validate the parameters; returns alpha as a 1-D float64 array."""
@@ -328,7 +343,7 @@ class Ridge(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         if is_sparse or method != "cholesky":
             assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
         # dense float64 X without weights is not copied for Cholesky: centered inside
-        # the products (the Gram matrix is X^T X - n mu mu^T, checked for cancellation)
+        # the products (see _Design.normal_equations and gram_samples)
         design, Yc, X_offset, y_offset, scale = _prepare(
             X, Y, self.fit_intercept, sw, implicit=method == "cholesky")
         alphas_p = scale * alphas          # penalty of the prepared problem
@@ -405,7 +420,7 @@ def _scorer_accepts_weights(scorer):
     return "sample_weight" in inspect.signature(scorer).parameters
 
 
-class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
+class RidgeCV(_RidgeEstimator):
     """Ridge regression with built-in cross-validation of alpha.
 
     Same model and conventions as :class:`Ridge`; drop-in for
@@ -507,19 +522,7 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                  gcv_mode: Literal["auto", "svd", "eigen"] | None = None,
                  store_cv_results: bool = False,
                  alpha_per_target: bool = False) -> None:
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.scoring = scoring
-        self.cv = cv
-        self.gcv_mode = gcv_mode
-        self.store_cv_results = store_cv_results
-        self.alpha_per_target = alpha_per_target
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
-        return tags
+        self._store_params(locals())
 
     def _validate_params(self):
         for name in ("fit_intercept", "store_cv_results", "alpha_per_target"):
@@ -591,7 +594,14 @@ class RidgeCV(LinearPredictMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                     "suppress this warning.", FutureWarning, stacklevel=3)
             else:
                 mode = "svd"
-        design, Yc, X_offset, y_offset, scale = _prepare(X, Y, self.fit_intercept, sw)
+        # wide dense float64 X without weights is not copied (centered inside the
+        # products: see _Design); long X is (_DirectLOO reads the centered rows)
+        design, Yc, X_offset, y_offset, scale = _prepare(
+            X, Y, self.fit_intercept, sw, implicit=n_samples <= X.shape[1])
+        if X_offset is None:
+            X_offset = design.mu
+        if n_samples <= X.shape[1]:
+            design = wide_design(design)
         spectrum = loo_solver(design, Yc, mode, self.fit_intercept, scale * alphas)
         per_target = self.alpha_per_target and n_y > 1
         results = np.empty((n_samples * n_y, len(alphas))) if self.store_cv_results \

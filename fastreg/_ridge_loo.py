@@ -6,7 +6,6 @@ blocks of alphas as matrix products.
 from contextlib import nullcontext
 
 import numpy as np
-from scipy import linalg
 from scipy.linalg import blas, lapack
 
 from ._linalg import matmul, sq_norm
@@ -18,7 +17,9 @@ from ._ridge_solvers import (
     _solve_svd,
     _spectral_filter,
     _svd,
+    _wide_solve,
     badly_scaled,
+    eigh,
     equilibrated_cholesky,
 )
 from ._threads import kernel_scope
@@ -85,7 +86,7 @@ class _Spectrum:
             self.kappa = design.kappa
             # small: SciPy's LAPACK on one thread (see _SMALL_EIGH)
             with kernel_scope if len(self.gram) < _SMALL_EIGH else nullcontext():
-                lam, vectors = linalg.eigh(self.gram, driver="evd", check_finite=False)
+                lam, vectors = eigh(self.gram)
             self.lam = np.maximum(lam, 0)   # a Gram matrix: rounding made some < 0
             if self.wide:
                 self.Q = vectors
@@ -205,11 +206,7 @@ class _Spectrum:
             return self.coef(alphas)
         design, Y = self.design, self.Y
         if self.wide:
-            C = _cholesky_columns(self.gram, Y, alphas, self.kappa,
-                                  lambda C: design.dot(design.tdot(C)),
-                                  split=(design.tdot, design.dot,
-                                         np.sqrt(design.col_sq_norms())))
-            coef = None if C is None else design.tdot(C).T
+            coef = _wide_solve(design, self.gram, Y, alphas)
         else:
             W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa,
                                   lambda Z: design.tdot(design.dot(Z)))

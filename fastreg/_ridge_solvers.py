@@ -14,17 +14,24 @@ shape (n_targets, n_features):
 * ``_solve_cd``: the compiled coordinate-descent kernel with l1_ratio = 0, stopped on
   the ridge duality gap (``positive=True``, ``solver='cd'``).
 """
+import mmap
+import os
+import signal
+import sys
+import threading
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 from scipy import linalg
-from scipy.linalg import lapack
+from scipy.linalg import blas, lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._engine import solve_arrays, warn_not_converged
 from ._linalg import sq_norm
 from ._ridge_design import _full
+from ._threads import kernel_scope
 
 # Cholesky is trusted when LAPACK's reciprocal condition estimate of the factored
 # matrix is at least this: its forward error (~ eps / rcond) then stays below ~1e-8
@@ -49,6 +56,88 @@ _CANCEL = 1e-9
 # the wide dual keeps X's implicit centering while ||X||_F^2 is at most this many
 # times ||Xc||_F^2 (the rounding of implicit centering relative to that of Xc)
 _IMPLICIT_MAX = 16.0
+
+
+# Interrupts (SIGINT within 0.2 s, issue 20). A LAPACK call cannot be interrupted, and
+# SciPy's wrappers hold the GIL (no signal handler runs until they return):
+# * Cholesky factorizations of order above _BLOCKED_POTRF are blocked (right-looking:
+#   dpotrf on a diagonal block, dtrsm on its row, dgemm updates of the trailing
+#   matrix by column panels), each call at most ~_BLOCK_MACS multiply-adds (~10 ms),
+#   so that Python's handlers run between the calls;
+# * eigendecompositions of order _FORK_EIGH and above run in a forked child process
+#   (Linux, main thread, no other Python thread): the parent waits in os.waitpid,
+#   which a signal interrupts; interrupted, it kills the child (the computation stops
+#   at once) and re-raises. The eigenpairs come back in shared memory.
+_BLOCKED_POTRF = 2048
+_BLOCK_MACS = 1 << 28
+_FORK_EIGH = 1000
+# wide solves with fewer samples than this run their refinement (matrix-vector
+# products with X, small factorizations) with SciPy's BLAS on one thread: each of
+# those calls is short, and waking a second thread for it (or one still spinning
+# after NumPy's Gram product) costs more than it gains
+_SMALL_DUAL = 256
+
+
+def potrf_upper(F):
+    """The upper Cholesky factor of F (Fortran, upper triangle valid), in place:
+    (F, info) as ``lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)``, by blocks
+    above order _BLOCKED_POTRF (interruptible between blocks; the same operations
+    as LAPACK's own blocked factorization, in another order)."""
+    m = F.shape[0]
+    if m <= _BLOCKED_POTRF or not F.flags.f_contiguous:
+        return lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    nb = max(128, int(np.sqrt(_BLOCK_MACS / m)))
+    for k0 in range(0, m, nb):
+        k1 = min(k0 + nb, m)
+        c, info = lapack.dpotrf(F[k0:k1, k0:k1], lower=0, clean=0)
+        if info != 0:
+            return F, k0 + info
+        F[k0:k1, k0:k1] = c
+        if k1 == m:
+            break
+        # row panel: U_kk^-T A[k, k1:]; trailing upper triangle -= panel^T panel
+        P = blas.dtrsm(1.0, c, np.asfortranarray(F[k0:k1, k1:]), side=0, lower=0,
+                       trans_a=1, overwrite_b=1)
+        F[k0:k1, k1:] = P
+        for j0 in range(k1, m, nb):
+            j1 = min(j0 + nb, m)
+            F[k1:j1, j0:j1] = blas.dgemm(-1.0, P[:, :j1 - k1], P[:, j0 - k1:j1 - k1],
+                                         beta=1.0, c=F[k1:j1, j0:j1], trans_a=1)
+    return F, 0
+
+
+def eigh(M, lower=True):
+    """``linalg.eigh(M, lower=lower, driver="evd", check_finite=False)``; in a forked
+    child process for orders from _FORK_EIGH on (see above), so that SIGINT stops
+    it: KeyboardInterrupt in the parent kills the child, whose computation ends
+    there, and nothing of it is left in this process."""
+    m = M.shape[0]
+    if (m < _FORK_EIGH or not sys.platform.startswith("linux")
+            or threading.current_thread() is not threading.main_thread()
+            or threading.active_count() > 1):
+        return linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+    shared = mmap.mmap(-1, 8 * (m * m + m))
+    out = np.frombuffer(shared, dtype=np.float64)
+    lam, vectors = out[:m], out[m:].reshape((m, m), order="F")
+    pid = os.fork()
+    if pid == 0:                                    # the child: compute, never return
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            w, v = linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+            lam[:], vectors[:] = w, v
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if os.waitstatus_to_exitcode(status) != 0:      # (LAPACK failed there: here too)
+        return linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
+    return lam, vectors
 
 
 def _power_of_two(v):
@@ -78,7 +167,7 @@ def equilibrated_cholesky(F, shift, diag):
     anorm = (lapack.dlantr("1", F, uplo="U") + lapack.dlantr("I", F, uplo="U")) \
         if m else 0.0
     # c = linalg.cholesky(F) (upper: c^T c = F), in place
-    c, info = lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
+    c, info = potrf_upper(F)
     if info != 0:
         return None
     if m == 0:
@@ -93,8 +182,8 @@ def equilibrated_cholesky(F, shift, diag):
 def _refine_backward(c, d, B, z, shift, split, rho):
     """Iterative refinement of z, (M + diag(shift)) z = B with M = outer(inner(.)) =
     Xc Xc^T the Gram matrix of a wide design, from the Cholesky factor c of the
-    equilibrated matrix d (M + diag(shift)) d; returns z, or None when it does not
-    converge. Residuals come from the products with Xc (``split``), whose rounding is
+    equilibrated matrix d (M + diag(shift)) d; returns (z, inner(z)), or None when it
+    does not converge. Residuals come from the products with Xc (``split``), whose rounding is
     that of Xc itself, not that of the squared, ill-conditioned M.
 
     What the caller uses is v = inner(z) = Xc^T z (the coefficients): z is accepted
@@ -137,14 +226,15 @@ def _refine_backward(c, d, B, z, shift, split, rho):
                 lost = np.where(norms[:, None] == 0, 0.0,
                                 eps * norms[:, None] * np.sqrt(
                                     np.einsum("ij,ij->j", z, z)) / np.abs(v))
-            return z if np.max(lost, initial=0.0) <= _CANCEL else None
+            return (z, v) if np.max(lost, initial=0.0) <= _CANCEL else None
         if worst > 0.5 * last:
             return None
         last = worst
     return None
 
 
-def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=None):
+def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=None,
+                      inner_out=None):
     """Z with (M + alphas[k] diag(pen)) Z[:, k] = B[:, k] from the upper triangle of M
     (pen: ones when None): one LAPACK factorization per distinct alpha, the last one
     in place (M is consumed). None when a factorization fails or is ill-conditioned
@@ -165,7 +255,11 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
     exact Gram matrix applied through products with X, whose rounding grows only
     like sqrt(kappa); corrections from the same factorization) until the correction
     stops shrinking or reaches rounding; None if the last one is not below _REFINED
-    of the solution, or if kappa eps / rcond is too large (> 0.1) to refine."""
+    of the solution, or if kappa eps / rcond is too large (> 0.1) to refine.
+
+    ``inner_out`` (a list): receives inner(Z) (``split``'s products with Xc^T, the
+    coefficients of a wide design) when every column was refined, which computed
+    it."""
     m = M.shape[0]
     eps = np.finfo(np.float64).eps
     pen = np.ones(m) if pen is None else pen
@@ -175,6 +269,9 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
         groups = [(a, np.flatnonzero(alphas == a)) for a in np.unique(alphas)]
     diag = M.diagonal().copy()
     Z = np.empty_like(B)
+    V = None
+    if inner_out is not None and split is not None:
+        V = np.empty((len(split[2]), B.shape[1]))
     for i, (a, cols) in enumerate(groups):
         last = i == len(groups) - 1
         F = M if last and M.flags.f_contiguous else np.array(M, order="F", copy=True)
@@ -203,8 +300,12 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
             if refined is None and not rcond >= _RCOND_MIN:
                 return None
         if refined is not None:
-            z = refined
-        elif error > _REFINE_FROM:
+            z, v = refined
+            if V is not None:
+                V[:, cols] = v
+        else:
+            V = None
+        if refined is None and error > _REFINE_FROM:
             if gram_times is None or error > 0.1:
                 return None
             change = np.inf
@@ -221,6 +322,8 @@ def _cholesky_columns(M, B, alphas, kappa=0.0, gram_times=None, pen=None, split=
             if not change <= _REFINED:
                 return None
         Z[:, cols] = z
+    if V is not None:
+        inner_out.append(V)
     return Z
 
 
@@ -228,36 +331,57 @@ def _solve_cholesky(design, Y, alphas):
     """Direct solve through the smaller Gram matrix; None if it is ill-conditioned."""
     n_samples, n_features = design.shape
     if n_samples >= n_features:
-        rhs = design.tdot(Y)
-        G = design.gram_features()
+        G, rhs = design.normal_equations(Y)
         if not design.finite:
             return None
         W = _cholesky_columns(G, rhs, alphas, design.kappa,
                               lambda Z: design.tdot(design.dot(Z)))
         return None if W is None else W.T
     # p > n: w = Xc^T (Xc Xc^T + alpha I)^{-1} y
-    if design.centered and not design.sparse:
-        # X's squares far above its centered ones: the implicit centering of X X^T
-        # and of the refinement's residuals (below) would round at the size of X,
-        # not of Xc. Centered explicitly then (a copy of X: 1 / n_samples of the
-        # work of X X^T); otherwise X is not copied.
-        if not np.all(np.isfinite(design.mu)):
-            design.finite = False          # NaN or infinity in X
-            return None
-        A = design.A
-        with np.errstate(over="ignore", invalid="ignore"):
-            raw = float(np.einsum("ij,ij->", A, A))
-            centered = raw - sq_norm(design.sqrt_sw) * sq_norm(design.mu)
-        if not raw <= _IMPLICIT_MAX * centered:
-            design = design.explicit()
+    design = wide_design(design)
+    if not design.finite:
+        return None
     K = design.gram_samples()
     if not design.finite:
         return None
-    C = _cholesky_columns(K, Y, alphas, design.kappa,
-                          lambda C: design.dot(design.tdot(C)),
-                          split=(design.tdot, design.dot,
-                                 np.sqrt(design.col_sq_norms())))
-    return None if C is None else design.tdot(C).T
+    return _wide_solve(design, K, Y, alphas)
+
+
+def wide_design(design):
+    """The design a wide solve works on: X itself, centered inside the products,
+    unless X's squares are far above its centered ones (||A||_F^2 = ||Xc||_F^2 +
+    sum(s^2) ||mu||^2 > _IMPLICIT_MAX ||Xc||_F^2): the implicit centering of X X^T
+    and of the refinement's residuals (see _wide_solve) would then round at the size
+    of X, not of Xc, and X is centered explicitly (a copy of X: 1 / n_samples of the
+    work of X X^T). ``finite`` False when the means are not finite (NaN or infinity
+    in X)."""
+    if not design.centered or design.sparse:
+        return design
+    if not np.all(np.isfinite(design.mu)):
+        design.finite = False
+        return design
+    with np.errstate(over="ignore", invalid="ignore"):
+        centered = float(np.sum(design.col_sq_norms()))
+        raw = centered + sq_norm(design.sqrt_sw) * sq_norm(design.mu)
+    return design if raw <= _IMPLICIT_MAX * centered else design.explicit()
+
+
+def _wide_solve(design, K, Y, alphas):
+    """Coefficients (t, p) of a wide design (``wide_design``) from its Gram matrix K =
+    Xc Xc^T (upper triangle valid, consumed): w = Xc^T z with (K + alpha I) z = y,
+    z by Cholesky refined on products with X (``_cholesky_columns``' ``split``,
+    which also gives Xc^T z); None if ill-conditioned."""
+    V = []
+    # few samples: the products with X (matrix-vector) and the small factorizations
+    # on one thread (see _SMALL_DUAL)
+    with kernel_scope if K.shape[0] < _SMALL_DUAL else nullcontext():
+        C = _cholesky_columns(K, Y, alphas, design.kappa,
+                              lambda C: design.dot(design.tdot(C)),
+                              split=(design.tdot, design.dot,
+                                     np.sqrt(design.col_sq_norms())), inner_out=V)
+    if C is None:
+        return None
+    return (V[0] if V else design.tdot(C)).T
 
 
 def _solve_scaled_primal(design, Y, alphas):
@@ -270,10 +394,9 @@ def _solve_scaled_primal(design, Y, alphas):
     scales = design.column_scales()
     scaled = design.scaled(scales)
     with np.errstate(over="ignore", invalid="ignore"):
-        G = scaled.gram_features()
+        G, rhs = scaled.normal_equations(Y)
         if not scaled.finite:
             return None
-        rhs = scaled.tdot(Y)
         Z = _cholesky_columns(G, rhs, alphas, scaled.kappa,
                               lambda Z: scaled.tdot(scaled.dot(Z)),
                               pen=scales ** -2.0)
@@ -363,10 +486,10 @@ def _solve_svd(design, Y, alphas, jacobi=False):
         return (Vt.T @ (f * (U.T @ Y))).T
     n_samples, n_features = design.shape
     if n_samples >= n_features:
-        lam, V = linalg.eigh(design.gram_features(), lower=False, driver="evd")
+        lam, V = eigh(design.gram_features(), lower=False)
         f = _spectral_filter(lam, alphas)
         return (V @ (f * (V.T @ design.tdot(Y)))).T
-    lam, Q = linalg.eigh(design.gram_samples(), lower=False, driver="evd")
+    lam, Q = eigh(design.gram_samples(), lower=False)
     f = _spectral_filter(lam, alphas)
     return design.tdot(Q @ (f * (Q.T @ Y))).T
 
