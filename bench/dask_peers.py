@@ -276,6 +276,7 @@ def spark_session(memory):
             .config("spark.driver.memory", memory)
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.local.dir", os.environ.get("SPARK_LOCAL_DIRS", "/tmp"))
             .getOrCreate())
 
 
@@ -308,10 +309,10 @@ def stage_spark(args, results):
         for name, best in results["best"].items():
             kind, alpha, l1_ratio = best["kind"], best["alpha"], best["l1_ratio"]
             reg, enet = spark_params(kind, alpha, n, mom.sigma_y, l1_ratio)
-            sc.setJobGroup("bench", name)
-            j0 = _jobs(sc)
             if args.spark_only and name not in args.spark_only.split(","):
                 continue
+            sc.setJobGroup("bench", name)
+            j0 = _jobs(sc)
             t, model = timed(lambda reg=reg, enet=enet: spark_fit(
                 df, reg, enet, solver=args.spark_solver))
             coef = model.coefficients.toArray()
@@ -327,8 +328,14 @@ def stage_spark(args, results):
             from pyspark.ml.regression import LinearRegression
             from pyspark.ml.tuning import CrossValidator, ParamGridBuilder
             alphas = np.asarray(results["lassocv"]["alphas"])
-            pick = alphas[np.linspace(0, len(alphas) - 1, args.spark_cv_alphas)
-                          .round().astype(int)]
+            if args.spark_cv_alphas == 1:
+                # one alpha: the grid's nearest to fastreg's alpha_ (a fit whose cost is
+                # that of the fits near the optimum, not of the all-zero alpha_max)
+                pick = alphas[[int(np.argmin(np.abs(np.log(alphas) - np.log(
+                    results["lassocv"]["alpha_"]))))]]
+            else:
+                pick = alphas[np.linspace(0, len(alphas) - 1, args.spark_cv_alphas)
+                              .round().astype(int)]
             lr = LinearRegression(featuresCol="features", labelCol="y",
                                   elasticNetParam=1.0, standardization=False)
             grid = ParamGridBuilder().addGrid(
@@ -344,9 +351,12 @@ def stage_spark(args, results):
             k = len(pick)
             best_reg = model.bestModel.getOrDefault("regParam")
             add_row(results, args.dir, problem="LassoCV (5 folds x 100 alphas)",
-                    method=f"Spark CrossValidator ({k} of the 100 alphas, 5 folds)",
+                    method=f"Spark CrossValidator ({k} of the 100 alphas, 5 folds; "
+                           f"100 alphas extrapolated)",
                     time=t, passes=_jobs(sc) - j0, extrapolated_100=t * 100 / k,
-                    alpha_=float(best_reg))
+                    alpha_=float(best_reg),
+                    alphas_timed=[float(a) for a in pick],
+                    cv_rmse=[float(m) for m in model.avgMetrics])
     finally:
         spark.stop()
 

@@ -191,8 +191,13 @@ def merge_moments(a, b):
             Cxa + Cxb + g[:, None, None] * d[:, :, None] * d[:, None, :], cxy, cyy)
 
 
+def _unwrap(part):
+    """A chunk's moments: the tuple inside the (1, 1) object block of the pass."""
+    return part[0, 0] if isinstance(part, np.ndarray) else part
+
+
 def merge_all(parts):
-    return reduce(merge_moments, parts)
+    return reduce(merge_moments, [_unwrap(p) for p in parts])
 
 
 def tree_reduce(parts, split_every=SPLIT_EVERY):
@@ -201,10 +206,74 @@ def tree_reduce(parts, split_every=SPLIT_EVERY):
     import dask
     merge = dask.delayed(merge_all, pure=True)
     parts = list(parts)
+    if len(parts) == 1:
+        parts = [merge(parts)]
     while len(parts) > 1:
         parts = [merge(parts[i:i + split_every])
                  for i in range(0, len(parts), split_every)]
     return parts[0]
+
+
+def _chunk_block(X, y, w, fold, start, n_folds, n_features, n_targets):
+    """chunk_moments of one block of the pass, as a (1, 1) object array."""
+    if start is not None:
+        start = int(np.asarray(start).reshape(-1)[0])
+    out = np.empty((1, 1), dtype=object)
+    out[0, 0] = chunk_moments(X, y, w, fold, n_folds, n_features, start, n_targets)
+    return out
+
+
+def _fuse_own_inputs(graph, keys):
+    """Each task of ``keys`` fused with the tasks that feed it alone (the reads of
+    its chunk of X, y, weights and folds: tasks whose every dependent is in its
+    group), so that a chunk is read, reduced and dropped in one task on one worker
+    and never sent to another one. Dask's own fusion joins linear chains only (a
+    task with two dependencies stays apart from their reads)."""
+    from dask._task_spec import GraphNode
+    from dask.core import reverse_dict
+    deps = {k: set(v.dependencies) for k, v in graph.items()}
+    users = reverse_dict(deps)
+    fused = dict(graph)
+    for key in keys:
+        group = {key}
+        todo = list(deps[key])
+        while todo:
+            k = todo.pop()
+            if k in group or k not in graph or k in keys or not users[k] <= group:
+                continue
+            group.add(k)
+            todo.extend(deps[k])
+        if len(group) > 1:
+            for k in group:
+                fused.pop(k, None)
+            fused[key] = GraphNode.fuse(*(graph[k] for k in group), key=key)
+    return fused
+
+
+def chunk_blocks(X, y, w, fold, n_folds, n_targets):
+    """The per-chunk moments as Delayed objects, one per chunk of rows: one task per
+    chunk that reads its rows of X, y, the weights and the folds and reduces them
+    (see ``_fuse_own_inputs``), as Dask's own ``X.T @ X`` does with X alone."""
+    import dask.array as da
+    from dask.delayed import Delayed
+    from dask.highlevelgraph import HighLevelGraph
+    p = X.shape[1]
+    args = [X, "ij", y, "i" if n_targets is None else "ik",
+            w, None if w is None else "i", fold, None if fold is None else "i"]
+    if known_rows(X):
+        starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(np.int64)
+        args += [da.from_array(starts, chunks=1), "i"]
+    else:
+        args += [None, None]
+    out = da.blockwise(_chunk_block, "ij", *args, n_folds, None, p, None, n_targets,
+                       None, dtype=object, concatenate=True, align_arrays=False,
+                       adjust_chunks={"i": 1, "j": 1}, meta=np.empty((0, 0), object))
+    keys = [k[0] for k in out.__dask_keys__()]
+    graph = dict(out.__dask_optimize__(out.__dask_graph__(), keys))
+    graph = _fuse_own_inputs(graph, set(keys))
+    layer = f"moments-{out.name}"
+    hlg = HighLevelGraph.from_collections(layer, graph, dependencies=())
+    return [Delayed(k, hlg, layer=layer) for k in keys]
 
 
 # ---------------------------------------------------------------------------------------
@@ -376,23 +445,12 @@ def one_pass(X, y, w, fold, n_folds, fit_intercept, dtype, rows_mse=False):
     With ``rows_mse``, test errors that cancel in the moments are recomputed from the
     rows (another pass, only when it happens)."""
     import dask
-    p = X.shape[1]
     X = X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
     n_targets = None
-    blocks = X.to_delayed()[:, 0]
     if y.ndim == 2:
         n_targets = int(y.shape[1])
         y = y.rechunk({1: -1}) if y.numblocks[1] > 1 else y
-        ys = y.to_delayed()[:, 0]
-    else:
-        ys = y.to_delayed()
-    ws = [None] * len(blocks) if w is None else w.to_delayed()
-    fs = [None] * len(blocks) if fold is None else fold.to_delayed()
-    starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(np.int64) \
-        if known_rows(X) else [None] * len(blocks)
-    task = dask.delayed(chunk_moments, pure=True)
-    parts = [task(xb, yb, wb, fb, n_folds, p, None if s is None else int(s), n_targets)
-             for xb, yb, wb, fb, s in zip(blocks, ys, ws, fs, starts, strict=True)]
+    parts = chunk_blocks(X, y, w, fold, n_folds, n_targets)
     counts, S, mx, my, cxx, cxy, cyy = dask.compute(tree_reduce(parts))[0]
     if np.sum(counts) == 0:
         raise ValueError("X has no rows.")

@@ -25,6 +25,11 @@ holds its chunk and folds x p x p moments. The multi-task estimators
 X^T W Y and the trace of Y^T W Y per fold. ``RidgeCV``'s leave-one-out (``cv=None``)
 reads the data twice (the second pass for every row's leverage).
 
+glmnet's ``standardize`` and the CV estimators' ``max_features`` /
+``max_features_ever`` follow from the moments (the column scales are the weighted
+standard deviations); ``scoring`` and ``store_cv_results`` of ``LassoCV`` /
+``ElasticNetCV`` are refused: they need out-of-fold predictions of every row.
+
 Folds (``cv``): an int or ``KFold`` without shuffling gives scikit-learn's
 ``KFold`` on the global row order (each row's fold from its position, no memory on
 the client); another splitter whose test sets partition the rows (e.g. ``KFold(5,
@@ -63,7 +68,9 @@ from ._engine import (
     unreachable,
     warn_not_converged,
 )
+from ._path import solve_limited
 from ._penalty import Penalty
+from ._prepare import gram_scales, inverse_scales, scale_moments
 from ._relaxed import check_gammas, relaxed_fit
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "MultiTaskElasticNet",
@@ -288,8 +295,6 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
         """Fit from one pass over X, y (and the weights)."""
         l1_ratio = self._l1_ratio()
         self._validate_params(l1_ratio)
-        if self.standardize:
-            raise ValueError("standardize is not supported on Dask collections yet.")
         X, y, w = self._read(X, y, sample_weight, need_rows=False)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
@@ -300,23 +305,45 @@ class ElasticNet(_DaskFront, _elastic_net.ElasticNet):
                 "With alpha=0, this algorithm does not converge well. You are advised "
                 "to use the LinearRegression estimator", stacklevel=2)
         G, Xy, yy, m, my = moments.training_moments(None, n)
+        scale = None
+        if self.standardize:
+            # glmnet's standardize, as in memory: solved on unit-variance columns
+            # (the weighted standard deviations, from the centered moments)
+            scale = _scales(moments, n)
+            G, Xy = scale_moments(G, Xy, scale)
+            penalty = penalty.scaled(scale)
         problem = Problem.gram(G, Xy, yy, n, penalty, G.dtype)
         init = None
         if self.warm_start and hasattr(self, "coef_") and \
                 np.shape(self.coef_) == (n_features,):
             init = self.coef_
+            if scale is not None:
+                init = np.where(scale > 0, init / np.where(scale > 0, scale, 1), 0)
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
         coefs, gaps, its, conv, tol_abs = problem.solve(
             l1_ratio, [self.alpha], coef_init=init, tol=self.tol, max_iter=self.max_iter,
             selection=self.selection, seed=seed)
         if not conv[0]:
             warn_not_converged(gaps[0], tol_abs, l1_ratio)
-        self.coef_ = np.ascontiguousarray(
-            relaxed_fit(problem, coefs[:, 0], self.gamma, n))
+        coef = relaxed_fit(problem, coefs[:, 0], self.gamma, n)
+        self.coef_ = np.ascontiguousarray(coef if scale is None else coef * scale)
         self.dual_gap_ = gaps[0]
         self.n_iter_ = int(its[0])
         self.intercept_ = _intercept(moments, m, my, self.coef_, self.fit_intercept)
         return self
+
+
+def _scales(moments, n):
+    """glmnet's column scales 1 / sd (0 for a constant column) of all the data: the
+    weighted standard deviations about the weighted means (centered with or without
+    an intercept, as ``column_scales`` in memory), from the centered moments."""
+    fit_intercept = moments.fit_intercept
+    moments.fit_intercept = True
+    try:
+        G, _, _, m, _ = moments.training_moments(None, n)
+    finally:
+        moments.fit_intercept = fit_intercept
+    return inverse_scales(gram_scales(G, n, moments.mu + m, G.dtype), G.dtype)
 
 
 def _intercept(moments, m, my, coef, fit_intercept):
@@ -349,15 +376,26 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
     def fit(self, X, y, sample_weight=None, *, fold_ids=None, client_memory=None):
         """Fit with cross-validation from one pass over the data."""
         l1_ratios = self._validate_params()
-        if self.scoring is not None or self.store_cv_results or self.standardize:
+        name = type(self).__name__
+        if self.scoring is not None:
             raise ValueError(
-                "scoring, store_cv_results and standardize are not supported on Dask "
-                "collections yet.")
-        if self._limits() != (None, None):
+                f"scoring={self.scoring!r}: fastreg.dask.{name} scores the folds by "
+                "their mean squared error, computed from each fold's moments; another "
+                "scorer needs every row's out-of-fold prediction for every alpha (a "
+                "second pass over the data per fold), which fastreg.dask does not do. "
+                "Use scoring=None, or the in-memory fastreg estimator.")
+        if self.store_cv_results:
             raise ValueError(
-                "max_features / max_features_ever are not supported by the "
-                f"fastreg.dask estimators (got {self._limits()}); use the in-memory "
-                f"fastreg.{type(self).__name__}.")
+                f"store_cv_results=True: fastreg.dask.{name} does not keep the "
+                "n_samples x n_alphas out-of-fold predictions (they would be as large "
+                "as the data, on the client); mse_path_ holds the folds' errors. Use "
+                "store_cv_results=False, or the in-memory fastreg estimator.")
+        if self.standardize and not self.fit_intercept:
+            raise ValueError(
+                f"standardize=True with fit_intercept=False: fastreg.dask.{name} "
+                "scales each fold by its training set's standard deviations from the "
+                "centered Gram moments, which it keeps only with an intercept; use "
+                "fit_intercept=True, or the in-memory fastreg estimator.")
         X, y, w = self._read(X, y, sample_weight, need_rows=fold_ids is None)
         n_features = X.shape[1]
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
@@ -369,9 +407,24 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
             raise ValueError(f"fold {int(np.argmin(moments.counts))} of the {n_folds} "
                              "folds has no rows.")
         G, Xy, yy, m_all, my_all = moments.training_moments(None, n)
-        full = Problem.gram(G, Xy, yy, n, penalty, G.dtype)
+        standardize = bool(self.standardize)
+        full_scale = None
+        full_penalty = penalty
+        if standardize:
+            # (each fold scaled by its own training set's scales, as in memory)
+            full_scale = _scales(moments, n)
+            G, Xy = scale_moments(G, Xy, full_scale)
+            full_penalty = penalty.scaled(full_scale)
+        full = Problem.gram(G, Xy, yy, n, full_penalty, G.dtype)
         grids, explicit = self._grids(l1_ratios, full.alpha_max)
         solve_kw = self._solve_kw()
+        limits = self._limits()
+        if limits != (None, None):
+            # as in memory (and cv.glmnet): the path on all the data first, truncated
+            # at max_features; the folds are scored on the alphas it reached
+            reached = solve_limited(full, float(l1_ratios[0]), grids[0], *limits,
+                                    **solve_kw)[0]
+            grids = grids[:, :reached.shape[1]]
         from joblib import delayed, effective_n_jobs
         solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
         gammas = check_gammas(self.gammas)
@@ -379,7 +432,8 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
         # (the fold job reads only len(train))
         jobs = (delayed(self._gram_fold)(moments, k, range(int(n_train[k])), None,
                                          l1_ratios, grids, penalty, solve_kw,
-                                         gammas=evaluated)
+                                         standardize=standardize, gammas=evaluated,
+                                         limits=limits)
                 for k in range(n_folds))
         if gammas is None:
             self._choose(self._run(jobs), grids, l1_ratios, explicit)
@@ -392,6 +446,8 @@ class ElasticNetCV(_DaskFront, _cv.ElasticNetCV):
             warn_not_converged(gaps[0], tol_abs, self.l1_ratio_)
         coef = coefs[:, 0] if gammas is None else \
             relaxed_fit(full, coefs[:, 0], self.gamma_, n)
+        if full_scale is not None:
+            coef = coef * full_scale
         self.coef_ = np.ascontiguousarray(coef)
         self.intercept_ = _intercept(moments, m_all, my_all, self.coef_,
                                      self.fit_intercept)

@@ -561,3 +561,81 @@ def test_without_intercept():
     ref = fastreg.Ridge(alpha=2.0, fit_intercept=False).fit(X, y, sample_weight=w)
     assert rel(est.coef_, ref.coef_) < 1e-10
     assert est.intercept_ == ref.intercept_ == 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# glmnet's options of issue 17: standardize, max_features; scoring / store_cv_results
+# ---------------------------------------------------------------------------------------
+
+def scaled_synthetic(seed, mean):
+    """Columns of very different spreads (0.01 to 100), with large means."""
+    X, y = synthetic(n=1100, p=8, seed=seed, mean=0.0)
+    spread = np.geomspace(0.01, 100, X.shape[1])
+    return X * spread + mean, y
+
+
+@pytest.mark.parametrize("mean", [0.0, 1e6])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardize_lasso_elasticnet_equal_in_memory(mean, fit_intercept):
+    """standardize=True: the column scales (weighted standard deviations) from the
+    centered moments, as in memory, with and without intercept, weights, bounds."""
+    X, y = scaled_synthetic(21, 0.0 if not fit_intercept else mean)
+    w = np.random.default_rng(22).uniform(0.2, 2, X.shape[0])
+    for cls, mem, kw in [
+            (fd.Lasso, fastreg.Lasso, dict(alpha=0.05)),
+            (fd.ElasticNet, fastreg.ElasticNet,
+             dict(alpha=0.1, l1_ratio=0.5, lower_bounds=-0.5, upper_bounds=2.0,
+                  penalty_factor=np.r_[3.0, np.ones(7)]))]:
+        kw.update(standardize=True, fit_intercept=fit_intercept, tol=1e-12)
+        est = cls(**kw).fit(*chunked(X, y, 89, w))
+        ref = mem(precompute=True, **kw).fit(X, y, sample_weight=w)
+        assert rel(est.coef_, ref.coef_) < 1e-8
+        assert abs(est.intercept_ - ref.intercept_) < 1e-8 * max(1, abs(ref.intercept_))
+        plain = cls(**{**kw, "standardize": False}).fit(*chunked(X, y, 89, w))
+        assert rel(plain.coef_, ref.coef_) > 1e-3     # (the option changes the fit)
+
+
+@pytest.mark.parametrize("mean", [0.0, 1e6])
+def test_standardize_cv_equal_in_memory(mean):
+    X, y = scaled_synthetic(23, mean)
+    w = np.random.default_rng(24).uniform(0.2, 2, X.shape[0])
+    kw = dict(cv=4, alphas=25, standardize=True, tol=1e-10)
+    est = fd.LassoCV(**kw).fit(*chunked(X, y, 131, w))
+    ref = fastreg.LassoCV(**kw).fit(X, y, sample_weight=w)
+    check_cv_equal(est, ref)
+    kw = dict(kw, l1_ratio=[0.3, 0.8], lower_bounds=-0.5)
+    est = fd.ElasticNetCV(**kw).fit(*chunked(X, y, 131, w))
+    ref = fastreg.ElasticNetCV(**kw).fit(X, y, sample_weight=w)
+    check_cv_equal(est, ref)
+    assert est.l1_ratio_ == ref.l1_ratio_
+    with pytest.raises(ValueError, match="standardize=True with fit_intercept=False"):
+        fd.LassoCV(standardize=True, fit_intercept=False).fit(*chunked(X, y, 131))
+
+
+@pytest.mark.parametrize("limit", [{"max_features": 3}, {"max_features_ever": 4}])
+def test_max_features_cv_equal_in_memory(limit):
+    """max_features / max_features_ever: the path on all the data truncated, the
+    folds scored on the alphas it reached (a shorter alphas_ and mse_path_)."""
+    X, y = synthetic(n=1000, p=12, seed=25, mean=3.0)
+    kw = dict(cv=4, alphas=40, tol=1e-10, **limit)
+    est = fd.LassoCV(**kw).fit(*chunked(X, y, 120))
+    ref = fastreg.LassoCV(**kw).fit(X, y)
+    assert len(ref.alphas_) < 40
+    assert est.mse_path_.shape == ref.mse_path_.shape
+    check_cv_equal(est, ref)
+    est = fd.ElasticNetCV(l1_ratio=0.6, **kw).fit(*chunked(X, y, 120))
+    ref = fastreg.ElasticNetCV(l1_ratio=0.6, **kw).fit(X, y)
+    check_cv_equal(est, ref)
+
+
+@pytest.mark.parametrize("kw, name", [(dict(scoring="r2"), "scoring='r2'"),
+                                      (dict(store_cv_results=True),
+                                       "store_cv_results=True")])
+def test_scoring_store_cv_results_refused(no_solve, kw, name):
+    """Both need every row's out-of-fold predictions: refused before the pass, with
+    the parameter named and the reason."""
+    X, y = synthetic(n=300, p=5)
+    for cls in (fd.LassoCV, fd.ElasticNetCV):
+        with pytest.raises(ValueError, match=name.replace("(", r"\(")) as err:
+            cls(cv=3, **kw).fit(*chunked(X, y, 50))
+        assert "out-of-fold prediction" in str(err.value)

@@ -461,15 +461,16 @@ def test_user_arrays_are_not_modified():
         np.testing.assert_array_equal(a, b)
 
 
-def test_dask_cv_says_max_features_is_not_supported():
+def test_dask_cv_max_features_equals_in_memory():
     da = pytest.importorskip("dask.array")
     from fastreg import dask as fdask
 
     X, y = _data(100, 10)
-    with pytest.raises(ValueError, match="max_features / max_features_ever are not "
-                                         "supported by the fastreg.dask estimators"):
-        fdask.LassoCV(max_features=3).fit(da.from_array(X, chunks=50),
-                                          da.from_array(y, chunks=50))
+    est = fdask.LassoCV(max_features=3).fit(da.from_array(X, chunks=50),
+                                            da.from_array(y, chunks=50))
+    ref = fastreg.LassoCV(max_features=3).fit(X, y)
+    np.testing.assert_allclose(est.alphas_, ref.alphas_, rtol=1e-10)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-12)
 
 
 def test_summary_as_a_dataframe():
