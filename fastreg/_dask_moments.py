@@ -228,9 +228,17 @@ def _fuse_own_inputs(graph, keys):
     its chunk of X, y, weights and folds: tasks whose every dependent is in its
     group), so that a chunk is read, reduced and dropped in one task on one worker
     and never sent to another one. Dask's own fusion joins linear chains only (a
-    task with two dependencies stays apart from their reads)."""
-    from dask._task_spec import GraphNode
-    from dask.core import reverse_dict
+    task with two dependencies stays apart from their reads). ``GraphNode.fuse`` is
+    Dask's own fusion of task-spec nodes (not public API): where this Dask has no
+    such nodes, the graph is returned as it is (correct, one task per read)."""
+    try:
+        from dask._task_spec import GraphNode
+        from dask.core import reverse_dict
+    except ImportError:
+        return graph
+    if not hasattr(GraphNode, "fuse") or not all(
+            isinstance(v, GraphNode) for v in graph.values()):
+        return graph
     deps = {k: set(v.dependencies) for k, v in graph.items()}
     users = reverse_dict(deps)
     fused = dict(graph)
