@@ -167,10 +167,22 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
         return np.moveaxis(np.asarray(self._run_jobs(jobs)), 0, 2)
 
+    # whether the fit's fold jobs copy their training rows (set by fit)
+    _copied_folds = False
+
+    def _fold_jobs(self):
+        """How many fold jobs run at once: ``n_jobs``, but one when the folds copy
+        their training rows (no shared moments: more features than training rows,
+        or a sparse X with the options that need each fold's rows). k such folds at
+        once would hold k (1 - 1/cv) copies of X, more than the one copy a fit may
+        hold; one at a time, each kernel's passes over its copy take every core."""
+        return 1 if self._copied_folds else effective_n_jobs(self.n_jobs)
+
     def _run_jobs(self, jobs):
         """The fold jobs on threads; their results in the folds' order."""
-        parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")
-        if effective_n_jobs(self.n_jobs) > 1:
+        n_jobs = self._fold_jobs()
+        parallel = Parallel(n_jobs=n_jobs, verbose=self.verbose, prefer="threads")
+        if n_jobs > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
             # oversubscribe the machine)

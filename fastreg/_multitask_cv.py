@@ -266,6 +266,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         if oof is None and sparse.issparse(X) and folds_partition(folds, n_samples):
             # the folds in Gram form from the shared Gram matrix (see ElasticNetCV)
             shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
+        self._copied_folds = shared is None        # (one at a time: see _run_jobs)
         if shared is not None:
             jobs = (delayed(_multitask_moments_fold)(shared, k, len(train), l1_ratios,
                                                      grids, solve_kw, oof)
