@@ -7,7 +7,7 @@ loaded 2-core machine) used to be seen when it ended. Splitting the product into
 calls of ~0.1 s each made it 10-25% slower on the loaded machine (every call ends in
 a barrier of the BLAS threads, which waits for a time slice of the slowest one), so
 the product is made in one call on a helper thread instead, while the main thread
-waits in steps of ``POLL_SECONDS``, running the signal handlers between them. A
+waits in steps of ``POLL_SECONDS`` (20 ms), running the signal handlers between them. A
 handler that raises (SIGINT's KeyboardInterrupt) stops the wait at once; the helper
 thread finishes the product in the background (at most the one call) and drops it.
 It is not a daemon thread: the interpreter waits for it at exit, so no thread is left
@@ -17,7 +17,7 @@ for products below ``MIN_WORK`` multiply-adds the call runs in place.
 import threading
 
 # seconds between two looks at the signal handlers while the product runs
-POLL_SECONDS = 0.01
+POLL_SECONDS = 0.02
 # multiply-adds below which a product runs in place (~10 ms or less: a thread's start
 # would cost more than the latency it saves)
 MIN_WORK = 2**28
