@@ -2,7 +2,7 @@
 ``tests/test_interrupts.py`` repeated, SIGINT 0.4 to 1.35 s after the child started its
 computation, four children at a time.
 
-    python -m bench.interrupts [--repeats 20] [-k LassoCV]
+    python -m bench.interrupts [--repeats 20] [-k LassoCV] [--cases Lasso,LassoCV-2]
 
 Prints one row per case: how many children stopped on time (KeyboardInterrupt within
 0.2 s of SIGINT, estimator unfitted, exit code 0), the median and largest latency and
@@ -44,12 +44,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("-k", default="", help="only the cases containing this")
+    parser.add_argument("--cases", default="", help="comma-separated cases, in this order")
     args = parser.parse_args(argv)
     T = _load_tests()
     print("| case | stopped on time | median latency s | max latency s | exit codes |")
     print("|---|---|---|---|---|")
     bad = False
-    for case in T.CASES:
+    for case in args.cases.split(",") if args.cases else T.CASES:
         if args.k not in case:
             continue
         latencies, codes, failures = run_case(T, case, args.repeats)

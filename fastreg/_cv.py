@@ -20,7 +20,7 @@ from joblib import delayed
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._cv_base import _LassoCVMixin, _PathCV
+from ._cv_base import _LassoCVMixin, _nbytes, _PathCV
 from ._cv_folds import (
     _evaluated_gammas,
     _gram_fold,
@@ -526,7 +526,7 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             grids = grids[:, :len(self._path_cache["alphas"])]
         # folds that copy their training rows run one at a time (see _run_jobs); on
         # parallel threads: one OpenMP thread per kernel (no oversubscription)
-        self._copied_folds = shared is None
+        self._copied_folds = 0 if shared is not None else _nbytes(X)
         solve_kw["n_threads"] = 1 if self._fold_jobs() > 1 else 0
         gammas = check_gammas(self.gammas)
         evaluated = _evaluated_gammas(gammas)
