@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from joblib import delayed, effective_n_jobs
+from joblib import delayed
 from scipy import sparse
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._cv_base import _LassoCVMixin, _PathCV
+from ._cv_base import _LassoCVMixin, _nbytes, _PathCV
 from ._cv_folds import (
     _evaluated_gammas,
     _gram_fold,
@@ -530,8 +530,10 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 max_features=limits[0], max_features_ever=limits[1], epoch=solve_kw[
                     "epoch"], **self._path_settings())
             grids = grids[:, :len(self._path_cache["alphas"])]
-        # folds on parallel threads: one OpenMP thread per kernel (no oversubscription)
-        solve_kw["n_threads"] = 1 if effective_n_jobs(self.n_jobs) > 1 else 0
+        # folds that copy their training rows run one at a time (see _run_jobs); on
+        # parallel threads: one OpenMP thread per kernel (no oversubscription)
+        self._copied_folds = 0 if shared is not None else _nbytes(X)
+        solve_kw["n_threads"] = 1 if self._fold_jobs() > 1 else 0
         gammas = check_gammas(self.gammas)
         evaluated = _evaluated_gammas(gammas)
         if gammas is not None and oof is not None:

@@ -40,6 +40,17 @@ if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
     from typing_extensions import Self
 
+# folds that copy their training rows run one at a time once X holds more bytes than
+# this (see _PathCV._fold_jobs)
+SERIAL_COPIES_BYTES = 2**28
+
+
+def _nbytes(X):
+    """The bytes of a dense or sparse X."""
+    if hasattr(X, "indptr"):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return np.asarray(X).nbytes
+
 
 class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     """What the cross-validated estimators share: parameter checks, folds, alpha
@@ -167,14 +178,28 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         # (n_folds, n_l1_ratio, n_alphas) -> (n_l1_ratio, n_alphas, n_folds)
         return np.moveaxis(np.asarray(self._run_jobs(jobs, workers)), 0, 2)
 
+    # the bytes of X when the fit's fold jobs copy their training rows, else 0 (fit)
+    _copied_folds = 0
+
+    def _fold_jobs(self):
+        """How many fold jobs run at once: ``n_jobs``, but one when the folds copy
+        their training rows (no shared moments: more features than training rows,
+        or a sparse X with the options that need each fold's rows) and X is larger
+        than ``SERIAL_COPIES_BYTES``: k such folds at once would hold k (1 - 1/cv)
+        copies of X, more than the one copy a fit may hold; one at a time, each
+        kernel's passes over its copy take every core (1.9x slower than two folds
+        at once on 2 cores: below that size, speed wins)."""
+        k = effective_n_jobs(self.n_jobs)
+        return 1 if self._copied_folds > SERIAL_COPIES_BYTES else k
+
     def _run_jobs(self, jobs, workers=None):
         """The fold jobs on threads; their results in the folds' order. ``workers``
         (from ``fold_workers``): the threads to use instead of ``n_jobs``'s; every
         BLAS then on one thread, also when it is 1, so that the folds give the same
         bits on any number of threads."""
-        n_jobs = self.n_jobs if workers is None else workers
+        n_jobs = self._fold_jobs() if workers is None else workers
         parallel = Parallel(n_jobs=n_jobs, verbose=self.verbose, prefer="threads")
-        if workers is not None or effective_n_jobs(n_jobs) > 1:
+        if workers is not None or n_jobs > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
             # oversubscribe the machine)

@@ -34,6 +34,7 @@ from ._linalg import matmul, sq_norm
 from ._penalty import Unpenalized
 from ._prepare import take_columns
 from ._threads import kernel_scope, kernel_threads
+from ._waiting import gram_waiting
 
 # paths of at least this many alphas with n_samples > n_features compute X^T X once:
 # they end up needing most Gram columns, and one threaded SYRK is several times
@@ -339,7 +340,7 @@ def gram_for(strategy, prep, precompute=None, fit_intercept=False):
         return G
     if strategy == "user":
         return check_gram(precompute, prep.X, prep.X.dtype)
-    return np.ascontiguousarray(prep.X.T @ prep.X)
+    return np.ascontiguousarray(gram_waiting(prep.X))
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sklearn.base import MultiOutputMixin
 from sklearn.utils.validation import validate_data
 
 from ._base import check_finite_fit
-from ._cv_base import _LassoCVMixin, _PathCV
+from ._cv_base import _LassoCVMixin, _nbytes, _PathCV
 from ._cv_folds import _multitask_moments_fold, _multitask_plain_fold, _OutOfFold
 from ._engine import (
     multitask_alpha_max,
@@ -266,6 +266,7 @@ class MultiTaskElasticNetCV(MultiOutputMixin, _PathCV):
         if oof is None and sparse.issparse(X) and folds_partition(folds, n_samples):
             # the folds in Gram form from the shared Gram matrix (see ElasticNetCV)
             shared = SparseFoldMoments(X, y, sw, folds, self.fit_intercept)
+        self._copied_folds = 0 if shared is not None else _nbytes(X)  # (see _fold_jobs)
         if shared is not None:
             jobs = (delayed(_multitask_moments_fold)(shared, k, len(train), l1_ratios,
                                                      grids, solve_kw, oof)

@@ -22,6 +22,7 @@ import numpy as np
 from scipy import sparse as sp
 
 from ._cd_fast import column_stats
+from ._waiting import gram_waiting
 
 # mean^2 / spread^2 of a column beyond which centering inside a sum of squares loses
 # too many digits (float64: 4 of 16 digits; float32: 1 of 7)
@@ -614,7 +615,7 @@ class FoldMoments:
         if self.weighted:
             sw = self.sw[rows]
             Xw = Xr * np.sqrt(sw)[:, None]
-            M = Xw.T @ Xw
+            M = gram_waiting(Xw)
             v = Xr.T @ (sw[:, None] * yr if multi else sw * yr)
             s = sw @ Xr
             S = float(np.sum(sw, dtype=np.float64))
@@ -625,7 +626,7 @@ class FoldMoments:
                 syy = float(sw.astype(np.float64) @ yr ** 2)
                 sy = float(sw @ yr)
         else:
-            M = Xr.T @ Xr       # (a syrk; on a view of consecutive rows, no copy)
+            M = gram_waiting(Xr)  # (a syrk; on a view of consecutive rows, no copy)
             v = Xr.T @ yr
             s = Xr.sum(axis=0)
             S = float(Xr.shape[0])

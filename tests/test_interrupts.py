@@ -9,6 +9,17 @@ estimator has no ``coef_`` and prints one line of JSON; the parent takes the lat
 from the moment it sent the signal (not from when Python's handler ran: a computation
 that keeps the main thread from running it would hide there), and checks it and the
 exit code.
+
+The child first installs Python's default SIGINT handler: a process started from a
+backgrounded shell (``cmd &``) inherits SIGINT ignored (SIG_IGN), and Python then
+installs no handler, so such a child never sees the signal and runs to the end (one
+such LassoCV(n_jobs=2) child once did). What fastreg does under SIG_IGN and under a
+handler of the user's own is checked separately (``test_sigint_ignored``,
+``test_custom_handler``).
+
+Every case once here (the module is slow-marked: CI runs it); ``python -m
+bench.interrupts`` repeats every case 20 times and prints the latency table (in
+bench/RESULTS.md).
 """
 import json
 import os
@@ -27,9 +38,20 @@ REPEATS_THREADS = 20   # repetitions of the n_jobs=2 case
 CHILD = textwrap.dedent("""
     import json, os, signal, sys, time
     import numpy as np
+    import scipy.sparse as sp
     import fastreg
 
-    case = sys.argv[1]
+    case, mode = sys.argv[1], sys.argv[2]
+
+    class Custom(Exception):
+        pass
+
+    def custom(signum, frame):
+        raise Custom("the user's handler")
+
+    # (SIG_IGN may be inherited from the shell: see the module's docstring)
+    signal.signal(signal.SIGINT, {"default": signal.default_int_handler,
+                                  "ignore": signal.SIG_IGN, "custom": custom}[mode])
     rng = np.random.default_rng(0)
 
     def hard(n, p):
@@ -39,29 +61,68 @@ CHILD = textwrap.dedent("""
         y = X @ (rng.standard_normal(p) * (rng.random(p) < 0.3)) + rng.standard_normal(n)
         return np.asfortranarray(X), y
 
+    def hard_sparse(n, p, density):
+        X = sp.random(n, p, density=density, format="csc", random_state=0,
+                      data_rvs=rng.standard_normal)
+        X = (X + sp.csc_matrix(np.outer(rng.random(n) < density,
+                                        np.ones(p)) * 0.5)).tocsc()
+        y = X @ (rng.standard_normal(p) * (rng.random(p) < 0.3)) + rng.standard_normal(n)
+        return X, np.asarray(y).ravel()
+
+    def tall(n, p):
+        X = np.asfortranarray(rng.standard_normal((n, p)))
+        return X, X[:, :20] @ np.ones(20) + rng.standard_normal(n)
+
+    long = dict(tol=0.0, max_iter=10**9)
     model = None
-    if case == "lasso":
+    if case == "Lasso":
         X, y = hard(200, 300)
-        model = fastreg.Lasso(alpha=1e-5, tol=0.0, max_iter=10**9)
-        work = lambda: model.fit(X, y)
-    elif case == "path":
+        model = fastreg.Lasso(alpha=1e-5, **long)
+    elif case == "ElasticNet":
+        X, y = hard(300, 400)
+        model = fastreg.ElasticNet(alpha=1e-5, l1_ratio=0.9, **long)
+    elif case == "Lasso-precompute":
+        # the one X^T X product takes seconds: SIGINT arrives during it
+        X, y = tall(12000, 2000)
+        model = fastreg.Lasso(alpha=1e-4, precompute=True)
+    elif case == "Lasso-sparse":
+        X, y = hard_sparse(400, 600, 0.1)
+        model = fastreg.Lasso(alpha=1e-6, **long)
+    elif case == "MultiTaskLasso":
+        X, _ = hard(200, 300)
+        y = X @ rng.standard_normal((300, 3)) * 0.1 + rng.standard_normal((200, 3))
+        model = fastreg.MultiTaskLasso(alpha=1e-5, **long)
+    elif case in ("LassoCV-1", "LassoCV-2"):
+        X, y = hard(300, 400)
+        model = fastreg.LassoCV(cv=4, eps=1e-6, alphas=200, n_jobs=int(case[-1]),
+                                **long)
+    elif case in ("ElasticNetCV-1", "ElasticNetCV-2"):
+        X, y = hard(300, 400)
+        model = fastreg.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, eps=1e-6, alphas=100,
+                                     n_jobs=int(case[-1]), **long)
+    elif case == "LassoCV-tall-2":
+        # the fold moments (X^T X of every test block) take seconds
+        X, y = tall(20000, 1500)
+        model = fastreg.LassoCV(cv=3, n_jobs=2)
+    elif case == "LassoCV-sparse-2":
+        X, y = hard_sparse(400, 600, 0.1)
+        model = fastreg.LassoCV(cv=3, eps=1e-6, alphas=100, n_jobs=2, **long)
+    elif case == "MultiTaskLassoCV-2":
+        X, _ = hard(200, 300)
+        y = X @ rng.standard_normal((300, 3)) * 0.1 + rng.standard_normal((200, 3))
+        model = fastreg.MultiTaskLassoCV(cv=3, eps=1e-6, alphas=100, n_jobs=2, **long)
+    elif case == "LassoCV-short-2":
+        # a CV that ends by itself in a second or two (for SIG_IGN)
+        X, y = hard(300, 400)
+        model = fastreg.LassoCV(cv=3, alphas=100, eps=1e-5, tol=1e-10, n_jobs=2)
+    if case == "lasso_path":
         X = np.asfortranarray(rng.standard_normal((500, 20000)))
         y = X[:, :50] @ rng.standard_normal(50) + rng.standard_normal(500)
         work = lambda: fastreg.lasso_path(X, y, eps=1e-5, alphas=300, tol=1e-10)
-    elif case == "multitask":
-        X, _ = hard(200, 300)
-        Y = X @ rng.standard_normal((300, 3)) * 0.1 + rng.standard_normal((200, 3))
-        model = fastreg.MultiTaskLasso(alpha=1e-5, tol=0.0, max_iter=10**9)
-        work = lambda: model.fit(X, Y)
-    elif case in ("lassocv2", "lassocv1"):
-        X, y = hard(300, 400)
-        model = fastreg.LassoCV(cv=4, eps=1e-6, alphas=200, tol=0.0, max_iter=10**9,
-                                n_jobs=2 if case == "lassocv2" else 1)
-        work = lambda: model.fit(X, y)
-    elif case == "enetcv":
-        X, y = hard(300, 400)
-        model = fastreg.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, eps=1e-6, alphas=100,
-                                     tol=0.0, max_iter=10**9, n_jobs=2)
+    elif case == "enet_path-precompute":
+        X, y = tall(12000, 2000)
+        work = lambda: fastreg.enet_path(X, y, l1_ratio=0.5, precompute=True)
+    else:
         work = lambda: model.fit(X, y)
     print("READY", flush=True)
     start = time.monotonic()
@@ -70,22 +131,29 @@ CHILD = textwrap.dedent("""
         outcome = "finished"
     except KeyboardInterrupt:
         outcome = "interrupted"
+    except Custom:
+        outcome = "custom"
     end = time.monotonic()
     print(json.dumps(dict(outcome=outcome, caught=end, ran=end - start,
                           fitted=model is not None and hasattr(model, "coef_"))),
           flush=True)
 """)
 
+CASES = ["Lasso", "ElasticNet", "Lasso-precompute", "Lasso-sparse", "MultiTaskLasso",
+         "lasso_path", "enet_path-precompute", "LassoCV-1", "LassoCV-2",
+         "ElasticNetCV-1", "ElasticNetCV-2", "LassoCV-tall-2", "LassoCV-sparse-2",
+         "MultiTaskLassoCV-2"]
 
-def run_children(case, delays, timeout=120):
+
+def run_children(case, delays, timeout=120, mode="default"):
     """One child per delay, run at the same time; each gets SIGINT its delay after it
     printed READY. Returns their (report, exit code, stderr)."""
     env = dict(os.environ, OMP_NUM_THREADS="2")
     # (from the temporary folder: `python -c` imports from the current directory, which
     # must not be a source checkout without the compiled modules)
-    procs = [subprocess.Popen([sys.executable, "-c", CHILD, case], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env,
-                              cwd=tempfile.gettempdir())
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, case, mode],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env, cwd=tempfile.gettempdir())
              for _ in delays]
     results = []
     try:
@@ -114,20 +182,44 @@ def run_children(case, delays, timeout=120):
     return results
 
 
-def check(results):
+def check(results, outcome="interrupted"):
     """Every child was interrupted within LATENCY, unfitted, and exited with 0; returns
     the latencies."""
     for report, code, err in results:
         assert code == 0, (code, err[-2000:])
-        assert report["outcome"] == "interrupted", report
+        assert report["outcome"] == outcome, report
         assert report["latency"] is not None and report["latency"] < LATENCY, report
         assert not report["fitted"], report
     return [report["latency"] for report, _, _ in results]
 
 
-@pytest.mark.parametrize("case", ["lasso", "path", "multitask", "lassocv1", "enetcv"])
+@pytest.mark.parametrize("case", CASES)
 def test_interrupt(case):
     check(run_children(case, [1.0]))
+
+
+@pytest.mark.parametrize("case", ["Lasso", "LassoCV-2"])
+def test_custom_handler(case):
+    """A SIGINT handler of the user's own that raises: its exception stops the fit
+    as KeyboardInterrupt does (the folds on threads too), and the process exits
+    normally."""
+    check(run_children(case, [1.0], mode="custom"), outcome="custom")
+
+
+def test_sigint_ignored():
+    """SIGINT ignored (SIG_IGN): the fit does not notice it and ends normally, folds on
+    threads included."""
+    for report, code, err in run_children("LassoCV-short-2", [0.3], mode="ignore"):
+        assert code == 0, (code, err[-2000:])
+        assert report["outcome"] == "finished" and report["fitted"], report
+
+
+def test_gram_product_is_interrupted_in_place_of_being_awaited():
+    """The engine's dense X^T X (precompute=True; a path function: no centering copy
+    before it) is one BLAS call of seconds: SIGINT half a second into it stops the
+    fit within LATENCY, long before the product would have ended (main: 2.3 s)."""
+    latencies = check(run_children("enet_path-precompute", [0.5]))
+    assert max(latencies) < LATENCY
 
 
 @pytest.mark.slow
@@ -138,5 +230,5 @@ def test_interrupt_threads_repeated():
     delays = [0.4 + 0.05 * k for k in range(REPEATS_THREADS)]
     latencies = []
     for start in range(0, REPEATS_THREADS, 4):
-        latencies += check(run_children("lassocv2", delays[start:start + 4]))
+        latencies += check(run_children("LassoCV-2", delays[start:start + 4]))
     assert len(latencies) == REPEATS_THREADS

@@ -233,19 +233,36 @@ def test_sparse_multitask_cv_shares_one_gram(weighted, n_jobs):
         (peak / sparse_bytes(X), (peak - sparse_bytes(X)) / P2)
 
 
-@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
-def test_copied_folds_in_parallel_hold_one_fold_copy_each(name):
-    # more features than training samples, n_jobs=2: each running fold holds its
-    # training copy only (its test rows are copied once that is freed), so two
-    # folds at once hold 2 * (1 - 1/cv) of X (old: 2.1x with cv=5)
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV", "MultiTaskLassoCV"])
+def test_copied_folds_with_n_jobs_hold_one_copy_of_x(name, monkeypatch):
+    # more features than training samples, n_jobs=2, X above SERIAL_COPIES_BYTES
+    # (lowered here): the folds copy their training rows, so they run one at a time
+    # (their kernels on every core): one fold's copy, (1 - 1/cv) of X, then its test
+    # rows (old: two folds at once, 2 * (1 - 1/cv) of X, 1.8x with cv=5)
+    from fastreg import _cv_base
+    monkeypatch.setattr(_cv_base, "SERIAL_COPIES_BYTES", 2**20)
     n, p, cv = 500, 1500, 5
     multi = name.startswith("MultiTask")
     X, y, sw = dense(n, p, "F", False, n_targets=3 if multi else 1)
     est = getattr(fastreg, name)(alphas=5, cv=cv, n_jobs=2)
     peak = peak_extra(fit(est, X, y, sw))
-    # (+ each multi-task kernel's own working arrays: 0.15x X each here)
+    # (+ the multi-task kernel's own working arrays: 0.15x X here)
     extra = 0.35 if multi else 0.1
-    assert peak <= (2 * (1 - 1 / cv) + extra) * X.nbytes + SLACK, peak / X.nbytes
+    assert peak <= (1 - 1 / cv + extra) * X.nbytes + SLACK, peak / X.nbytes
+
+
+@pytest.mark.parametrize("limit", [0, 2**40])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_copied_folds_with_n_jobs_give_the_same_fit(n_jobs, limit, monkeypatch):
+    # the copied folds one at a time or in parallel: the same choice and fit
+    from fastreg import _cv_base
+    monkeypatch.setattr(_cv_base, "SERIAL_COPIES_BYTES", limit)
+    X, y, _ = dense(200, 600, "F", False)
+    ref = fastreg.LassoCV(alphas=10, cv=4).fit(X, y)
+    est = fastreg.LassoCV(alphas=10, cv=4, n_jobs=n_jobs).fit(X, y)
+    np.testing.assert_allclose(est.mse_path_, ref.mse_path_, rtol=1e-10)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-12)
+    assert est.alpha_ == ref.alpha_
 
 
 def test_sparse_cv_results_unchanged_by_the_shared_gram():

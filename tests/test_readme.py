@@ -281,3 +281,21 @@ def test_readme_bash_block_commands_exist(start, code):
     problems = [f"{' '.join(c)}: {why}" for c in commands(code)
                 if (why := check_command(c)) is not None]
     assert not problems, f"README.md's bash block at line {start}:\n" + "\n".join(problems)
+
+
+def test_reliability_section_names_tests_that_exist():
+    """Every test the README's reliability section names (``file.py::test_name``, or
+    ``::test_name`` after a file named before it) is a test function of that file."""
+    section = readme_text().split("## Reliability", 1)[1].split("\n## ", 1)[0]
+    section = " ".join(section.split())          # (names wrapped across lines)
+    named, current = [], None
+    for file, name in re.findall(r"`(test_\w+\.py)?(?:::(test_\w+))?`", section):
+        if file:
+            current = file
+        if name:
+            assert current is not None, name
+            named.append((current, name))
+    assert len(named) >= 15, named
+    for file, name in named:
+        source = (REPO / "tests" / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {name}\(", source, re.M), f"{file}::{name} is not a test"
