@@ -140,10 +140,10 @@ def kernel_threads(n_threads, others):
 DEFAULT_FOLDS_MEMORY = 2**28
 # ... and when a fold's path costs at least this much (p^2 times its alphas, summed over
 # the l1_ratios: the covariance updates of sweeps over a large working set): smaller
-# folds take about as long as handing them to a thread (measured on a loaded 2-core
-# machine: ames, 2930 x 274, 100 alphas: 7.5e6, 1.4x faster on two threads; diabetes,
-# 442 x 10: 2x slower)
-DEFAULT_FOLDS_MIN_WORK = 2e6
+# folds take about as long as handing them to a thread (quiet 2-core machine, default
+# threads: ames, 2930 x 274, 100 alphas, 7.5e6: 1.5x slower on two threads, its fold
+# paths take 1-2 ms each; the synthetic 20000 x 500, 2.5e7: about 5% faster)
+DEFAULT_FOLDS_MIN_WORK = 2e7
 
 
 def fold_workers(n_jobs, n_folds, fold_bytes, work):
