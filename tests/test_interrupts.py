@@ -79,7 +79,8 @@ CHILD = textwrap.dedent("""
         X, y = hard(200, 300)
         model = fastreg.Lasso(alpha=1e-5, **long)
     elif case == "ElasticNet":
-        X, y = hard(300, 400)
+        # (300 x 400 ends by itself in 0.4 s on an idle machine: before the signal)
+        X, y = hard(600, 800)
         model = fastreg.ElasticNet(alpha=1e-5, l1_ratio=0.9, **long)
     elif case == "Lasso-precompute":
         # the one X^T X product takes seconds: SIGINT arrives during it
