@@ -11,13 +11,13 @@ BLOCK = 2**20          # values per block (8 MB in float64)
 LARGE = 4 * BLOCK      # below this, one call
 
 
-def column_steps(X):
-    """Column ranges (j0, j1) of blocks of about ``BLOCK`` values of the 2-D X, or
+def column_steps(X, block=BLOCK):
+    """Column ranges (j0, j1) of blocks of about ``block`` values of the 2-D X, or
     None when X is small (a single call)."""
     n, p = X.shape
-    if X.size < LARGE or p < 2:
+    if X.size < max(LARGE, 2 * block) or p < 2:
         return None
-    step = max(1, BLOCK // max(n, 1))
+    step = max(1, block // max(n, 1))
     return [(j0, min(j0 + step, p)) for j0 in range(0, p, step)]
 
 

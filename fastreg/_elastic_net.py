@@ -12,7 +12,6 @@ from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
 from ._blocks import check_finite, column_steps
-from ._cd_fast import column_stats
 from ._engine import (
     Problem,
     gram_for,
@@ -25,6 +24,7 @@ from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import (
     center_target,
+    column_stats_blocks,
     preprocess,
     sparse_or_dense,
     standardized,
@@ -349,7 +349,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             # with a single target, the same pass gives X^T y~ (y~ centered exactly as
             # preprocess centers it): the solve's first gradient, one pass fewer
             yc = center_target(y, None, X.dtype)[1] if y.ndim == 1 else None
-            sums, sumsq, finite, Xty = column_stats(
+            sums, sumsq, finite, Xty = column_stats_blocks(
                 X, None if yc is None else np.ascontiguousarray(yc))
             if finite:
                 stats = (sums, sumsq, Xty)

@@ -21,7 +21,7 @@ import copy
 import numpy as np
 from scipy import sparse as sp
 
-from ._blocks import column_mean, column_sq_norms, subtract_into
+from ._blocks import column_mean, column_sq_norms, column_steps, subtract_into
 from ._cd_fast import column_stats
 from ._waiting import gram_waiting
 
@@ -54,6 +54,20 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0, Xc=None):
                 if np.isfinite(big):     # (not when the mean itself overflowed)
                     root[j] = big * np.sqrt(np.sum((col / big) ** 2))
         return root <= bound
+
+
+def column_stats_blocks(X, y=None):
+    """column_stats(X, y) a block of columns at a time (_blocks: SIGINT is handled
+    between blocks), each of 2^22 values, what column_stats shares among its OpenMP
+    threads; the same bits (every statistic is a column's own)."""
+    steps = column_steps(X, 2**22)
+    if steps is None:
+        return column_stats(X, y)
+    parts = [column_stats(X[:, j0:j1], y) for j0, j1 in steps]
+    return (np.concatenate([part[0] for part in parts]),
+            np.concatenate([part[1] for part in parts]),
+            all(part[2] for part in parts),
+            None if y is None else np.concatenate([part[3] for part in parts]))
 
 
 def column_average(X, weights):
