@@ -64,13 +64,13 @@ def subtract_into(X, offset, out):
         np.subtract(X[:, j0:j1], offset[j0:j1], out=out[:, j0:j1])
 
 
-def column_sq_norms(Xc):
-    """np.einsum("ij,ij->j", Xc, Xc), a block of columns at a time."""
+def column_sq_norms(Xc, dtype=None):
+    """np.einsum("ij,ij->j", Xc, Xc, dtype=dtype), a block of columns at a time."""
     steps = column_steps(Xc)
     if steps is None:
-        return np.einsum("ij,ij->j", Xc, Xc)
-    out = np.empty(Xc.shape[1], dtype=Xc.dtype)
+        return np.einsum("ij,ij->j", Xc, Xc, dtype=dtype)
+    parts = []
     for j0, j1 in steps:
         block = Xc[:, j0:j1]
-        out[j0:j1] = np.einsum("ij,ij->j", block, block)
-    return out
+        parts.append(np.einsum("ij,ij->j", block, block, dtype=dtype))
+    return np.concatenate(parts)
