@@ -11,7 +11,7 @@ from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import validate_data
 
 from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
-from ._cd_fast import column_stats
+from ._blocks import check_finite, column_steps
 from ._engine import (
     Problem,
     gram_for,
@@ -24,6 +24,7 @@ from ._path import enet_path
 from ._penalty import Penalty
 from ._prepare import (
     center_target,
+    column_stats_blocks,
     preprocess,
     sparse_or_dense,
     standardized,
@@ -328,19 +329,27 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                  X.ndim == 2 and X.flags.f_contiguous and
                  self._strategy(X.shape[0], X.shape[1],
                                 1 if np.ndim(y) == 1 else np.shape(y)[1]) == "residual")
+        # a large float ndarray X is checked for finiteness a block at a time (_blocks:
+        # interruptible between blocks), with scikit-learn's error
+        blocked = (check_input and not fused and isinstance(X, np.ndarray) and
+                   X.dtype in (np.float64, np.float32) and X.ndim == 2 and
+                   column_steps(X) is not None)
         # no order requested: preprocess() writes the centered Fortran copy in one pass
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
-            y_numeric=True, ensure_all_finite=bool(check_input) and not fused,
+            y_numeric=True,
+            ensure_all_finite=bool(check_input) and not fused and not blocked,
         )
+        if blocked:
+            check_finite(X, estimator_name=type(self).__name__)
         stats = None
         y = np.asarray(y, dtype=X.dtype)
         if fused:
             # with a single target, the same pass gives X^T y~ (y~ centered exactly as
             # preprocess centers it): the solve's first gradient, one pass fewer
             yc = center_target(y, None, X.dtype)[1] if y.ndim == 1 else None
-            sums, sumsq, finite, Xty = column_stats(
+            sums, sumsq, finite, Xty = column_stats_blocks(
                 X, None if yc is None else np.ascontiguousarray(yc))
             if finite:
                 stats = (sums, sumsq, Xty)

@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ._blocks import column_sq_norms
 from ._cd_abort import abort_epoch as abort_epoch  # (re-exported to the front ends)
 from ._cd_abort import request_abort
 from ._cd_fast import TRACE_FIELDS
@@ -399,7 +400,7 @@ def solve_arrays(X, y, l1_ratio, alphas, *, gram=None, use_gram=False, Xy=None,
     if gram is not None:
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
     elif norms is None:
-        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+        norms = column_sq_norms(X, dtype)   # (by blocks on a large X: _blocks)
     norms = np.ascontiguousarray(norms, dtype=dtype)
     if not np.all(np.isfinite(norms)):
         data = X if X is not None else (gram if gram is not None else
@@ -705,7 +706,7 @@ def _multitask_solve(W, l1s, l2s, X, Y, gram, use_gram, XtY, yy, tol, dtype, max
         gram = np.ascontiguousarray(gram, dtype=dtype)
         norms = np.ascontiguousarray(np.diag(gram), dtype=dtype)
     else:
-        norms = np.einsum("ij,ij->j", X, X, dtype=dtype)
+        norms = column_sq_norms(X, dtype)   # (by blocks on a large X: _blocks)
     if use_gram:
         if XtY is None:
             XtY = X.T @ Y

@@ -21,6 +21,7 @@ import copy
 import numpy as np
 from scipy import sparse as sp
 
+from ._blocks import column_mean, column_sq_norms, column_steps, subtract_into
 from ._cd_fast import column_stats
 from ._waiting import gram_waiting
 
@@ -55,12 +56,26 @@ def constant_columns(norms, n_samples, X_offset, dtype, scale=1.0, Xc=None):
         return root <= bound
 
 
+def column_stats_blocks(X, y=None):
+    """column_stats(X, y) a block of columns at a time (_blocks: SIGINT is handled
+    between blocks), each of 2^22 values, what column_stats shares among its OpenMP
+    threads; the same bits (every statistic is a column's own)."""
+    steps = column_steps(X, 2**22)
+    if steps is None:
+        return column_stats(X, y)
+    parts = [column_stats(X[:, j0:j1], y) for j0, j1 in steps]
+    return (np.concatenate([part[0] for part in parts]),
+            np.concatenate([part[1] for part in parts]),
+            all(part[2] for part in parts),
+            None if y is None else np.concatenate([part[3] for part in parts]))
+
+
 def column_average(X, weights):
     """np.average(X, axis=0, weights=weights) a block of columns at a time: the same
     operations per column, without the weighted copy of the whole of X that
     np.average makes."""
     if weights is None:
-        return np.average(X, axis=0)
+        return column_mean(X)
     p = X.shape[1]
     step = max(1, 2**16 // max(X.shape[0], 1))
     if step >= p:
@@ -179,13 +194,13 @@ def preprocess(X, y, fit_intercept, sample_weight, implicit=False, stats=None,
                                 None if stats is None else stats[2])
         Xc = X if own and X.flags.f_contiguous else \
             np.empty(X.shape, dtype=dtype, order="F")
-        np.subtract(X, X_offset, out=Xc)
+        subtract_into(X, X_offset, Xc)
         if sw is not None:
             root = np.sqrt(sw).astype(dtype, copy=False)
             Xc *= root[:, None]
             yc = yc * (root[:, None] if yc.ndim > 1 else root)
         with np.errstate(over="ignore"):
-            norms = np.einsum("ij,ij->j", Xc, Xc)
+            norms = column_sq_norms(Xc)
         norms[constant_columns(norms, n_samples, X_offset, dtype,
                                1 if sw is None else np.max(sw), Xc)] = 0
         return Prepared(Xc, np.asarray(yc, dtype=dtype), X_offset, y_offset,

@@ -10,6 +10,8 @@ import numpy as np
 from scipy import sparse as sp
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from ._blocks import finite_sum
+
 
 class InvalidParameterError(ValueError, TypeError):
     """A parameter of the wrong type or value: both a ValueError and a TypeError, as
@@ -155,8 +157,7 @@ def _ready_dense(X, y):
             X.shape[0] >= 1 and X.shape[1] >= 1 and y.shape[0] == X.shape[0]):
         return False
     with np.errstate(all="ignore"):
-        return bool(np.isfinite(np.add.reduce(X, axis=None)) and
-                    np.isfinite(np.add.reduce(y)))
+        return finite_sum(X) and bool(np.isfinite(np.add.reduce(y)))
 
 
 def _checked_X(X, check_input):

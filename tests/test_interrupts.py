@@ -30,7 +30,10 @@ import tempfile
 import textwrap
 import time
 
+import numpy as np
 import pytest
+
+import fastreg
 
 LATENCY = 0.2          # seconds from SIGINT to KeyboardInterrupt
 REPEATS_THREADS = 20   # repetitions of the n_jobs=2 case
@@ -233,3 +236,126 @@ def test_interrupt_threads_repeated():
     for start in range(0, REPEATS_THREADS, 4):
         latencies += check(run_children("LassoCV-2", delays[start:start + 4]))
     assert len(latencies) == REPEATS_THREADS
+
+
+def _large_X(order="F", dtype=np.float64, shape=(2500, 2000)):
+    """A dense X of more than _blocks.LARGE values (several blocks of columns)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal(shape) * 3 + rng.standard_normal(shape[1]) * 10
+    return np.asarray(X, dtype=dtype, order=order)
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_blocked_passes_give_the_same_bits(order, dtype):
+    """The passes over a large X a block of columns at a time (column means, centering
+    copy, column norms) give exactly what the single NumPy calls give."""
+    from fastreg import _blocks
+    X = _large_X(order, dtype)
+    assert len(_blocks.column_steps(X)) > 1
+    mean = np.average(X, axis=0)
+    got = _blocks.column_mean(X)
+    assert got.dtype == mean.dtype and np.array_equal(got, mean)
+    offset = mean.astype(dtype)
+    expected = np.empty(X.shape, dtype=dtype, order="F")
+    np.subtract(X, offset, out=expected)
+    centered = np.empty_like(expected)
+    _blocks.subtract_into(X, offset, centered)
+    assert np.array_equal(centered, expected)
+    norms = np.einsum("ij,ij->j", expected, expected)
+    got = _blocks.column_sq_norms(expected)
+    assert got.dtype == norms.dtype and np.array_equal(got, norms)
+
+
+@pytest.mark.parametrize("precompute", [True, False])
+def test_blocked_fit_is_bitwise_the_single_call_fit(monkeypatch, precompute):
+    """Lasso on a large X: the same coefficients, bit for bit, as with every pass in one
+    call (LARGE raised above the size of X), and X is left as it was."""
+    from fastreg import _blocks
+    X = _large_X()
+    y = X[:, :10] @ np.arange(1.0, 11.0) + np.random.default_rng(4).standard_normal(
+        X.shape[0])
+    X_before = X.copy()
+    blocked = fastreg.Lasso(alpha=0.05, precompute=precompute).fit(X, y)
+    monkeypatch.setattr(_blocks, "LARGE", 10**18)
+    single = fastreg.Lasso(alpha=0.05, precompute=precompute).fit(X, y)
+    assert np.array_equal(blocked.coef_, single.coef_)
+    assert blocked.intercept_ == single.intercept_
+    assert np.array_equal(X, X_before)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_blocked_finiteness_check_gives_sklearns_error(bad):
+    """A non-finite value in a late block of a large X: scikit-learn's error and
+    message; finite values whose sum overflows are accepted, as by scikit-learn."""
+    from sklearn.linear_model import Lasso as SkLasso
+    X = _large_X()
+    y = X[:, 0].copy()
+    X[-1, -1] = bad
+    with pytest.raises(ValueError) as ours:
+        fastreg.Lasso(alpha=0.1, precompute=True).fit(X, y)
+    with pytest.raises(ValueError) as theirs:
+        SkLasso(alpha=0.1, precompute=True).fit(X, y)
+    assert str(ours.value) == str(theirs.value)
+    from fastreg import _blocks
+    X[-1, -1] = 0.0
+    X[:, -3:] = 1e306
+    _blocks.check_finite(X)
+
+
+@pytest.mark.parametrize("precompute", [True, False])
+def test_sigint_is_handled_between_blocks(monkeypatch, precompute):
+    """SIGINT arriving while the first block of a pass over a large X is processed is
+    handled before the second block: the user's handler's exception ends the fit at
+    once (the rest of the pass is not done) and the estimator stays unfitted."""
+    from fastreg import _blocks, _prepare
+
+    class Stop(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stop
+
+    drawn = []
+    column_steps = _blocks.column_steps
+
+    def steps_sending_sigint(X, *args):
+        steps = column_steps(X, *args)
+        if steps is None:
+            return None
+
+        def blocks():
+            for k, step in enumerate(steps):
+                if k == 1:
+                    signal.raise_signal(signal.SIGINT)
+                drawn.append(step)
+                yield step
+        return _Steps(blocks(), len(steps))
+
+    monkeypatch.setattr(_blocks, "column_steps", steps_sending_sigint)
+    monkeypatch.setattr(_prepare, "column_steps", steps_sending_sigint)
+    # (more than two of column_stats' blocks of 2^22 values)
+    X = _large_X(shape=(4200, 2000))
+    y = X[:, 0] + 1.0
+    model = fastreg.Lasso(alpha=0.1, precompute=precompute)
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        with pytest.raises(Stop):
+            model.fit(X, y)
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert len(drawn) == 1, drawn
+    assert not hasattr(model, "coef_")
+
+
+class _Steps:
+    """An iterable of column steps with a length (column_steps' list, lazily)."""
+
+    def __init__(self, it, n):
+        self.it, self.n = it, n
+
+    def __iter__(self):
+        return self.it
+
+    def __len__(self):
+        return self.n
