@@ -86,8 +86,9 @@ CHILD = textwrap.dedent("""
         X, y = hard(600, 800)
         model = fastreg.ElasticNet(alpha=1e-5, l1_ratio=0.9, **long)
     elif case == "Lasso-precompute":
-        # the one X^T X product takes seconds: SIGINT arrives during it
-        X, y = tall(12000, 2000)
+        # the one X^T X product takes seconds: SIGINT arrives during it (12000 x 2000
+        # ends by itself in 1.8 s on an idle machine: too close to the signal)
+        X, y = tall(16000, 2500)
         model = fastreg.Lasso(alpha=1e-4, precompute=True)
     elif case == "Lasso-sparse":
         X, y = hard_sparse(400, 600, 0.1)
@@ -105,8 +106,9 @@ CHILD = textwrap.dedent("""
         model = fastreg.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, eps=1e-6, alphas=100,
                                      n_jobs=int(case[-1]), **long)
     elif case == "LassoCV-tall-2":
-        # the fold moments (X^T X of every test block) take seconds
-        X, y = tall(20000, 1500)
+        # the fold moments (X^T X of every test block) take seconds (20000 x 1500 ends
+        # by itself in 1.0 s on an idle machine: at the signal)
+        X, y = tall(40000, 2000)
         model = fastreg.LassoCV(cv=3, n_jobs=2)
     elif case == "LassoCV-sparse-2":
         X, y = hard_sparse(400, 600, 0.1)
@@ -124,7 +126,7 @@ CHILD = textwrap.dedent("""
         y = X[:, :50] @ rng.standard_normal(50) + rng.standard_normal(500)
         work = lambda: fastreg.lasso_path(X, y, eps=1e-5, alphas=300, tol=1e-10)
     elif case == "enet_path-precompute":
-        X, y = tall(12000, 2000)
+        X, y = tall(16000, 2500)
         work = lambda: fastreg.enet_path(X, y, l1_ratio=0.5, precompute=True)
     else:
         work = lambda: model.fit(X, y)
