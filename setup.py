@@ -124,7 +124,7 @@ class BuildExt(build_ext):
 # The kernel is split by concern into modules that share inline helpers through .pxd
 # files and call each other's cdef functions (listed lowest layer first).
 KERNELS = [
-    "_cd_abort", "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_mt_inner",
+    "_cd_abort", "_cd_pool", "_cd_passes", "_cd_gram", "_cd_gap", "_cd_inner", "_cd_exact", "_cd_mt_inner",
     "_cd_solver",
     "_cd_entry",
     "_cd_fast", "_cd_multitask",
@@ -135,7 +135,7 @@ def extension(name):
     return Extension(
         f"fastreg.{name}",
         [f"fastreg/{name}.pyx"],
-        depends=["fastreg/_cd_passes.h"],
+        depends=["fastreg/_cd_passes.h", "fastreg/_cd_pool.h"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=list(COMPILE_FLAGS),

@@ -5,7 +5,9 @@ Anderson acceleration. All ``noexcept nogil`` and inlined into the kernels."""
 from cython cimport floating
 from libc.math cimport INFINITY, fabs, sqrt
 from libc.stdint cimport uint32_t
-from libc.stdlib cimport realloc, qsort
+from libc.stdlib cimport qsort
+
+from ._cd_pool cimport _pool_realloc
 
 
 # the stall rule of both kernels: a gap that has set no new low (by a fraction
@@ -156,7 +158,7 @@ cdef inline bint _grow(void** buf, size_t* cap, size_t need, size_t limit,
     if need <= cap[0]:
         return True
     new_cap = min(2 * need, limit)
-    grown = realloc(buf[0], new_cap * itemsize)
+    grown = _pool_realloc(buf[0], new_cap * itemsize)
     if grown == NULL:
         return False
     buf[0] = grown

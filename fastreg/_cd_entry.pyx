@@ -2,10 +2,10 @@
 (see _cd_entry.pxd). Every buffer is a zeroed NumPy array appended to the caller's
 ``keep`` list, alive while the kernel runs; the buffers the kernel grows itself (G[W, W],
 the slot cache, the centered copy of X_W, the lazy Gram columns, the Cholesky factor)
-are freed by _path_free."""
+are given back to the pool (_cd_pool) by _path_free."""
 from libc.math cimport sqrt
 from libc.stdint cimport uint32_t
-from libc.stdlib cimport malloc, free
+from ._cd_pool cimport _pool_alloc, _pool_free
 
 import numpy as np
 
@@ -110,7 +110,7 @@ cdef int _inner_alloc(Inner* S, list keep, int n, int p, int T,
 
 cdef ScoreIdx* _cand_alloc(int p) except NULL:
     """Room for the working-set candidates of p features (freed by the caller)."""
-    cdef ScoreIdx* cand = <ScoreIdx*> malloc(<size_t> max(p, 1) * sizeof(ScoreIdx))
+    cdef ScoreIdx* cand = <ScoreIdx*> _pool_alloc(<size_t> max(p, 1) * sizeof(ScoreIdx))
     if cand == NULL:
         raise MemoryError("fastreg: could not allocate the working-set candidates")
     return cand
@@ -118,13 +118,13 @@ cdef ScoreIdx* _cand_alloc(int p) except NULL:
 
 cdef void _path_free(Problem* P, Inner* S) noexcept:
     """Free what the kernel grew itself along the path."""
-    free(S.GW)
-    free(S.XW)
-    free(S.XR)
-    free(S.GS)
-    free(S.chol_L)
+    _pool_free(S.GW)
+    _pool_free(S.XW)
+    _pool_free(S.XR)
+    _pool_free(S.GS)
+    _pool_free(S.chol_L)
     if P.G.lazy:
-        free(P.G.Gcols)
+        _pool_free(P.G.Gcols)
     S.GW = S.XW = S.XR = S.GS = NULL
     S.chol_L = NULL
     P.G.Gcols = NULL

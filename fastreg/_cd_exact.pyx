@@ -7,7 +7,7 @@ inner mode (_chol_solve), else by LAPACK's dposv.
 """
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
-from libc.stdlib cimport malloc, free
+from ._cd_pool cimport _pool_alloc, _pool_free
 
 from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk
 from scipy.linalg.cython_lapack cimport dposv, dsyev, dpotrf
@@ -33,16 +33,16 @@ cdef bint _pivot_null_direction(double* H, int k, double* d) noexcept nogil:
     cdef char tr = b'T'
     cdef int info = 0, r, i, one = 1
     cdef double piv, nrm = 0
-    cdef double* C = <double*> malloc(<size_t> k * k * sizeof(double))
+    cdef double* C = <double*> _pool_alloc(<size_t> k * k * sizeof(double))
     if C == NULL or k <= 0:
-        free(C)
+        _pool_free(C)
         return False
     for i in range(k * k):
         C[i] = H[i]
     # H[:, :] = numpy.linalg.cholesky(H)  (lower; fails at the first non-positive pivot)
     dpotrf(&lo, &k, H, &k, &info)
     if info <= 0:
-        free(C)
+        _pool_free(C)
         return False
     r = info - 1
     if r > 0:
@@ -50,7 +50,7 @@ cdef bint _pivot_null_direction(double* H, int k, double* d) noexcept nogil:
         # C[:r, r] = G_Fr, is left as it was)
         dpotrf(&lo, &r, C, &k, &info)
         if info != 0:
-            free(C)
+            _pool_free(C)
             return False
     for i in range(r):
         d[i] = C[i + <size_t> r * k]
@@ -62,7 +62,7 @@ cdef bint _pivot_null_direction(double* H, int k, double* d) noexcept nogil:
             piv -= d[i] * d[i]
         dtrsv(&lo, &tr, &nt, &r, C, &k, d, &one)
     if fabs(piv) > 1e-8 * fabs(C[r + <size_t> r * k]):
-        free(C)
+        _pool_free(C)
         return False
     d[r] = -1.0
     for i in range(r + 1, k):
@@ -72,7 +72,7 @@ cdef bint _pivot_null_direction(double* H, int k, double* d) noexcept nogil:
     nrm = sqrt(nrm)
     for i in range(k):
         d[i] /= nrm
-    free(C)
+    _pool_free(C)
     return True
 
 
@@ -82,8 +82,8 @@ cdef bint _null_direction(double* H, int k, double* d) noexcept nogil:
     cdef char jobz = b'V'
     cdef char uplo = b'L'
     cdef int info = 0, lwork = 3 * k, i
-    cdef double* evals = <double*> malloc(<size_t> k * sizeof(double))
-    cdef double* work = <double*> malloc(<size_t> lwork * sizeof(double))
+    cdef double* evals = <double*> _pool_alloc(<size_t> k * sizeof(double))
+    cdef double* work = <double*> _pool_alloc(<size_t> lwork * sizeof(double))
     cdef bint found = False
     if evals != NULL and work != NULL and k > 0:
         # evals, H[:, :] = numpy.linalg.eigh(H)  (ascending eigenvalues)
@@ -92,8 +92,8 @@ cdef bint _null_direction(double* H, int k, double* d) noexcept nogil:
             for i in range(k):
                 d[i] = H[i]          # eigenvector of the smallest eigenvalue
             found = True
-    free(evals)
-    free(work)
+    _pool_free(evals)
+    _pool_free(work)
     return found
 
 
@@ -133,13 +133,13 @@ cdef bint _chol_reserve(Problem* P, Inner* S, int k) noexcept nogil:
     new_cap = max(k, 2 * S.chol_cap)
     if new_cap > P.p:
         new_cap = P.p
-    grown = <double*> malloc(<size_t> new_cap * new_cap * sizeof(double))
+    grown = <double*> _pool_alloc(<size_t> new_cap * new_cap * sizeof(double))
     if grown == NULL:
         return False
     for c in range(S.chol_k):
         for i in range(c, S.chol_k):
             grown[i + <size_t> c * new_cap] = S.chol_L[i + <size_t> c * S.chol_cap]
-    free(S.chol_L)
+    _pool_free(S.chol_L)
     S.chol_L = grown
     S.chol_cap = new_cap
     return True
@@ -421,15 +421,15 @@ cdef bint _accept(Problem* P, Inner* S, int nA, const double* cur, const floatin
 
 cdef inline void _free_scratch(double* H, double* z, double* xty, double* cur, double* zb,
                                int* idx, int* posK, void* XA, void* GA) noexcept nogil:
-    free(H)
-    free(z)
-    free(xty)
-    free(cur)
-    free(zb)
-    free(idx)
-    free(posK)
-    free(XA)
-    free(GA)
+    _pool_free(H)
+    _pool_free(z)
+    _pool_free(xty)
+    _pool_free(cur)
+    _pool_free(zb)
+    _pool_free(idx)
+    _pool_free(posK)
+    _pool_free(XA)
+    _pool_free(GA)
 
 
 cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
@@ -448,24 +448,24 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
     cdef floating* GW = <floating*> S.GW
     cdef floating* XA = NULL
     cdef floating* GA = NULL
-    cdef double* H = <double*> malloc(<size_t> nA * nA * sizeof(double))
-    cdef double* z = <double*> malloc(<size_t> nA * sizeof(double))
-    cdef double* xty = <double*> malloc(<size_t> nA * sizeof(double))
-    cdef double* cur = <double*> malloc(<size_t> nA * sizeof(double))
-    cdef int* idx = <int*> malloc(<size_t> nA * sizeof(int))
-    cdef int* posK = <int*> malloc(<size_t> nA * sizeof(int))
-    cdef double* zb = <double*> malloc(<size_t> nA * sizeof(double))
+    cdef double* H = <double*> _pool_alloc(<size_t> nA * nA * sizeof(double))
+    cdef double* z = <double*> _pool_alloc(<size_t> nA * sizeof(double))
+    cdef double* xty = <double*> _pool_alloc(<size_t> nA * sizeof(double))
+    cdef double* cur = <double*> _pool_alloc(<size_t> nA * sizeof(double))
+    cdef int* idx = <int*> _pool_alloc(<size_t> nA * sizeof(int))
+    cdef int* posK = <int*> _pool_alloc(<size_t> nA * sizeof(int))
+    cdef double* zb = <double*> _pool_alloc(<size_t> nA * sizeof(double))
     cdef double t
     cdef bint ok = False
     if posK == NULL or zb == NULL or S.chol_f == NULL:
-        free(posK)
-        free(zb)
+        _pool_free(posK)
+        _pool_free(zb)
         posK = NULL
         zb = NULL
     if not S.gram:
         if not P.sparse:
-            XA = <floating*> malloc(<size_t> nA * P.n * sizeof(floating))
-        GA = <floating*> malloc(<size_t> nA * nA * sizeof(floating))
+            XA = <floating*> _pool_alloc(<size_t> nA * P.n * sizeof(floating))
+        GA = <floating*> _pool_alloc(<size_t> nA * nA * sizeof(floating))
     if H == NULL or z == NULL or xty == NULL or cur == NULL or idx == NULL or \
             (not S.gram and ((XA == NULL and not P.sparse) or GA == NULL)):
         _free_scratch(H, z, xty, cur, zb, idx, posK, XA, GA)

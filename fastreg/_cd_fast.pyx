@@ -65,7 +65,6 @@ multi-task kernel) and this module (the entry point).
 """
 from cython cimport floating
 from libc.math cimport INFINITY
-from libc.stdlib cimport free
 from libc.stdint cimport uint32_t, int32_t, int64_t
 from libc.string cimport memset
 
@@ -77,6 +76,7 @@ from ._cd_entry cimport (
     _check_path, _set_common, _buf, _ibuf, _gram_init, _inner_alloc, _cand_alloc,
     _path_free, _path_raise,
 )
+from ._cd_pool cimport _pool_free
 from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
@@ -481,7 +481,7 @@ def enet_path(
             status = _path(&P, &S, w, l1s, l2s, R, g, feats, supp, cand, coefs, gaps,
                            n_iters, max_iter, strong_rule, extrapolate, trace)
     finally:
-        free(cand)
+        _pool_free(cand)
         _path_free(&P, &S)
     del keep
     _path_raise(&P, status)

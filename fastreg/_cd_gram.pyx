@@ -2,7 +2,7 @@
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
-from libc.stdlib cimport malloc, realloc, free
+from ._cd_pool cimport _pool_alloc, _pool_realloc, _pool_free
 from libc.string cimport memcpy
 
 from ._blas cimport _copy, _gemm_tn, _syrk_upper
@@ -73,12 +73,12 @@ cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
     if C.n_cols + n_new > C.cap:
         new_cap = max(2 * C.cap, C.n_cols + n_new)
         new_cap = min(new_cap, p)
-        grown = realloc(C.Gcols, <size_t> new_cap * p * sizeof(floating))
+        grown = _pool_realloc(C.Gcols, <size_t> new_cap * p * sizeof(floating))
         if grown == NULL:
             return -1
         C.Gcols = grown
         C.cap = new_cap
-    block = <floating*> malloc(<size_t> n_new * n * sizeof(floating))
+    block = <floating*> _pool_alloc(<size_t> n_new * n * sizeof(floating))
     if block == NULL:
         return -1
     n_new = 0
@@ -93,7 +93,7 @@ cdef int _ensure_cols(GramCache* C, const floating* X, int n, const int* feats,
     # Gcols[:, n_cols:n_cols + n_new] = X.T @ block
     _gemm_tn(p, n_new, n, X, n, block, n, dest, p)
     C.n_cols += n_new
-    free(block)
+    _pool_free(block)
     return 0
 
 
@@ -103,7 +103,7 @@ cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
     of the new block), by panels of rows gathered into a small buffer (no copy of the
     columns as long as X). Returns -1 if the buffer could not be allocated."""
     cdef int b = max(PANEL_ELEMS // max(s1, 1), 64), rb, rows, c, a
-    cdef floating* buf = <floating*> malloc(<size_t> b * s1 * sizeof(floating))
+    cdef floating* buf = <floating*> _pool_alloc(<size_t> b * s1 * sizeof(floating))
     cdef floating zero = 0
     cdef bint first = True
     if buf == NULL:
@@ -128,7 +128,7 @@ cdef int _panel_products(Problem* P, Inner* S, int s0, int s1, int r0, int r1,
         for c in range(s1 - s0):
             for a in range(s1):
                 dest[a + <size_t> c * ld] = 0
-    free(buf)
+    _pool_free(buf)
     return 0
 
 
@@ -142,17 +142,17 @@ cdef int _slot_reserve(Problem* P, Inner* S, const floating* old_GS, int s0, int
     cdef floating* GS
     cdef void* grown
     if not panels:
-        grown = realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
+        grown = _pool_realloc(S.XW, <size_t> lda * new_cap * sizeof(floating))
         if grown == NULL:
             return -1
         S.XW = grown
-    GS = <floating*> malloc(<size_t> new_cap * new_cap * sizeof(floating))
+    GS = <floating*> _pool_alloc(<size_t> new_cap * new_cap * sizeof(floating))
     if GS == NULL:
         return -1
     for b in range(s0):
         memcpy(GS + <size_t> b * new_cap, old_GS + <size_t> b * S.slot_cap,
                (b + 1) * sizeof(floating))
-    free(S.GS)
+    _pool_free(S.GS)
     S.GS = <void*> GS
     S.slot_cap = new_cap
     return 0
@@ -170,7 +170,7 @@ cdef int _slot_products(Problem* P, Inner* S, floating* XW, floating* GS, int s0
     cdef floating* part = NULL
     cdef floating* dest
     if T > 1:
-        part = <floating*> malloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
+        part = <floating*> _pool_alloc(<size_t> (T - 1) * s1 * k_new * sizeof(floating))
         if part == NULL:
             T = 1
     if T == 1:
@@ -209,7 +209,7 @@ cdef int _slot_products(Problem* P, Inner* S, floating* XW, floating* GS, int s0
             # (rows up to the diagonal: the panels set the upper triangle only)
             for a in range(s0 + b + 1):
                 GS[a + <size_t> (s0 + b) * cap] += dest[a + <size_t> b * s1]
-    free(part)
+    _pool_free(part)
     return -1 if failed != 0 else 0
 
 

@@ -60,7 +60,6 @@ stored as (T, p) Fortran arrays, so that the row W_j of a feature is contiguous.
 """
 from cython cimport floating
 from libc.math cimport sqrt
-from libc.stdlib cimport free
 from libc.stdint cimport uint32_t, int32_t
 from libc.string cimport memset
 
@@ -70,6 +69,7 @@ from ._cd_common cimport (
     ScoreIdx, StopState, _take_best, _grow, _nonzero_columns, _gcol, _dsum_dot,
     _stop_init, _stop_now, _stop_after_check, _row_nonzero, _ws_close,
 )
+from ._cd_pool cimport _pool_free
 from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, WS_MIN
 from ._cd_gram cimport _ensure_cols, _gram_gather, _slot_block
 from ._cd_abort cimport _poll
@@ -542,7 +542,7 @@ def multitask_enet_path(
                 gaps[k] = gap
                 n_iters[k] = status
     finally:
-        free(cand)
+        _pool_free(cand)
         _path_free(&P, &S)
     del keep
     _path_raise(&P, status)

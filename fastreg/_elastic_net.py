@@ -37,6 +37,7 @@ from ._validation import (
     check_sample_weight,
     check_solver_params,
     check_standardize_precompute,
+    plain_fit_data,
 )
 
 if TYPE_CHECKING:
@@ -335,7 +336,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                    X.dtype in (np.float64, np.float32) and X.ndim == 2 and
                    column_steps(X) is not None)
         # no order requested: preprocess() writes the centered Fortran copy in one pass
-        X, y = validate_data(
+        data = plain_fit_data(self, X, y, bool(check_input) and not fused and not blocked)
+        X, y = data if data is not None else validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
             y_numeric=True,
@@ -354,7 +356,8 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             if finite:
                 stats = (sums, sumsq, Xty)
             else:
-                assert_all_finite(X, input_name="X")   # raises, unless squares overflowed
+                # (raises, unless squares overflowed; scikit-learn's message)
+                assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
         n_samples, n_features = X.shape
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,

@@ -8,9 +8,10 @@ import numbers
 
 import numpy as np
 from scipy import sparse as sp
+from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._blocks import finite_sum
+from ._blocks import check_finite, finite_sum
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -158,6 +159,33 @@ def _ready_dense(X, y):
         return False
     with np.errstate(all="ignore"):
         return finite_sum(X) and bool(np.isfinite(np.add.reduce(y)))
+
+
+def plain_fit_data(estimator, X, y, check_X):
+    """What ``validate_data(estimator, X, y, accept_sparse=..., dtype=[np.float64,
+    np.float32], copy=False, multi_output=True, y_numeric=True, ensure_all_finite=
+    check_X)`` returns for the plain case (X a 2-D float32 / float64 ndarray of at least
+    one sample and one feature, y a 1-D or 2-D float ndarray of as many rows), with its
+    side effects (``n_features_in_`` set, ``feature_names_in_`` removed) and its errors
+    for non-finite values (X only if ``check_X``; y always); None in any other case
+    (the caller then calls validate_data). Spares a small fit scikit-learn's generic
+    work (about 0.1 ms on 1000 x 100: its data-frame detection, feature names, dtype
+    and order dispatch)."""
+    if not (type(X) is np.ndarray and type(y) is np.ndarray and X.ndim == 2 and
+            X.dtype in (np.float32, np.float64) and y.dtype in (np.float32, np.float64)
+            and X.shape[0] >= 1 and X.shape[1] >= 1 and y.ndim in (1, 2) and
+            y.shape[0] == X.shape[0] and (y.ndim == 1 or y.shape[1] >= 1)):
+        return None
+    name = type(estimator).__name__
+    if check_X:
+        check_finite(X, estimator_name=name)
+    with np.errstate(all="ignore"):
+        if not np.isfinite(np.add.reduce(y, axis=None)):
+            assert_all_finite(y, input_name="y", estimator_name=name)
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    estimator.n_features_in_ = X.shape[1]
+    return X, y
 
 
 def _checked_X(X, check_input):

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose, assert_array_equal
 
 import fastreg
 
@@ -329,3 +330,53 @@ def test_error_names_parameter_value_and_expectation(name, call, match):
     X, y = _xy()
     with pytest.raises(ValueError, match=match):
         call(X, y)
+
+
+# ------------------------------------------- the plain-ndarray fast path of fit's checks
+
+def _fit_error(model, X, y, **kw):
+    with pytest.raises(ValueError) as info:
+        model.fit(X, y, **kw)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("where", ["X-nan", "X-inf", "y-nan", "y-inf", "y2-nan"])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_plain_arrays_give_scikit_learns_errors(where, order, dtype):
+    """plain ndarrays skip validate_data (_validation.plain_fit_data): the errors for
+    non-finite values are still scikit-learn's, word for word."""
+    from sklearn.linear_model import Lasso as SkLasso
+    rng = np.random.default_rng(0)
+    X = np.asarray(rng.standard_normal((30, 4)), dtype=dtype, order=order)
+    y = rng.standard_normal((30, 2) if where.startswith("y2") else 30).astype(dtype)
+    bad = np.nan if where.endswith("nan") else np.inf
+    if where.startswith("X"):
+        X[3, 1] = bad
+    else:
+        y[5] = bad
+    expected = _fit_error(SkLasso(alpha=0.1), X, y)
+    assert _fit_error(fastreg.Lasso(alpha=0.1), X, y) == expected
+    if where.startswith("y"):
+        # (y is always checked, as validate_data does, even with check_input=False)
+        assert _fit_error(fastreg.Lasso(alpha=0.1), np.asfortranarray(X), y,
+                          check_input=False) == expected
+
+
+def test_plain_arrays_set_what_validate_data_sets():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((40, 5))
+    y = rng.standard_normal(40)
+    model = fastreg.Lasso(alpha=0.01).fit(pd.DataFrame(X, columns=list("abcde")), y)
+    assert list(model.feature_names_in_) == list("abcde")
+    coef_df = model.coef_.copy()
+    model.fit(X, y)                       # the fast path
+    assert not hasattr(model, "feature_names_in_")
+    assert model.n_features_in_ == 5
+    # (the same problem; the data frame's copy may have another memory order)
+    assert_allclose(model.coef_, coef_df, rtol=1e-12, atol=1e-15)
+    model.fit(X[:, :3].tolist(), y.tolist())     # not plain: validate_data
+    assert model.n_features_in_ == 3
+    assert_array_equal(model.coef_,
+                       fastreg.Lasso(alpha=0.01).fit(np.array(X[:, :3]), y).coef_)
