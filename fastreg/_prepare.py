@@ -526,6 +526,15 @@ def support_rows(coefs, axis=0):
     return rows if 2 * len(rows) <= p else None
 
 
+def offsets_dot(offsets, coefs):
+    """``offsets @ coefs`` (a p-vector by p x k coefficients) over the support only
+    (``support_rows``): the mean shifts of a fold's intercepts."""
+    rows = support_rows(coefs)
+    if rows is None:
+        return offsets @ coefs
+    return offsets[rows] @ coefs[rows]
+
+
 def test_mse(X_test, y_test, sw_test, coefs, intercepts):
     """Weighted mean squared error of each column of coefs on the test set (1-D y),
     or of each (T, p) slice coefs[..., k] with intercepts (T, k) (2-D y: the mean
