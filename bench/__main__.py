@@ -1,9 +1,12 @@
-"""Run the benchmark suite and report: `python -m bench [--quick] [--solvers a,b]`.
+"""Run the benchmark suite and report: `python -m bench [--quick] [--solvers a,b] [--busy]`.
 
 Runs the pytest-benchmark tests of this folder in-process, then prints a table
 (workload x solver -> median time, ratio to fastreg, accuracy, multiple of the physical
 limit) and writes bench/RESULTS.md and bench/results.png (when matplotlib is installed).
-The exit status is pytest's: non-zero when a fastreg accuracy check failed.
+With --busy every cell is also timed with one competing CPU-bound process running
+(bench/busy.py), and the table shows each solver's slowdown (busy / quiet) beside
+scikit-learn's on the same workload. The exit status is pytest's: non-zero when a
+fastreg accuracy check failed.
 """
 import argparse
 import datetime
@@ -70,6 +73,22 @@ def _fmt_time(t):
     return f"{t * 1e3:.3g} ms" if t < 1 else f"{t:.3g} s"
 
 
+def slowdown(record):
+    if record.get("status") != "ok" or record.get("busy_median") is None:
+        return None
+    return record["busy_median"] / record["median"]
+
+
+def over_busy_target(fastreg_record, records):
+    """fastreg's slowdown under one competing process above max(scikit-learn's on the
+    same workload, 2) (issue 19's target)."""
+    ours = slowdown(fastreg_record)
+    theirs = [slowdown(r) for r in records
+              if r["workload"] == fastreg_record["workload"] and r["solver"] == "sklearn"]
+    theirs = [s for s in theirs if s is not None]
+    return ours is not None and ours > max(theirs + [2.0])
+
+
 def build_rows(records):
     """One row per (workload, solver), in the order the cells ran."""
     fastreg_time = {r["workload"]: r["median"] for r in records
@@ -77,7 +96,7 @@ def build_rows(records):
     rows = []
     for r in records:
         row = {"workload": r["workload"], "solver": r["solver"], "time": "", "vs": "",
-               "subopt": "", "limit": "", "note": ""}
+               "subopt": "", "limit": "", "busy": "", "slowdown": "", "note": ""}
         if r["status"] == "ok":
             row["time"] = _fmt_time(r["median"])
             ref = fastreg_time.get(r["workload"])
@@ -87,6 +106,11 @@ def build_rows(records):
             row["subopt"] = f"{r['subopt']:.1e}{flag}"
             row["limit"] = f"{r['median'] / r['limit']:.1f}" if r["limit"] > 0 else ""
             row["note"] = f"limit = {r['limit_label']} ({_fmt_time(r['limit'])})"
+            if r.get("busy_median") is not None:
+                row["busy"] = _fmt_time(r["busy_median"])
+                row["slowdown"] = f"{r['busy_median'] / r['median']:.2f}"
+                if r["solver"] == "fastreg" and over_busy_target(r, records):
+                    row["slowdown"] += " OVER"
         elif r["status"] == "cap":
             row["time"] = f"> cap ({harness.CAP_SECONDS:.0f} s)"
         else:
@@ -100,21 +124,33 @@ COLUMNS = [("workload", "workload"), ("solver", "solver"), ("time", "median time
            ("limit", "time / limit"), ("note", "note")]
 
 
+BUSY_COLUMNS = [("busy", "busy time"), ("slowdown", "busy / quiet")]
+
+
+def columns(rows):
+    """The table's columns; the busy ones only when some cell was timed busy."""
+    if any(r["busy"] for r in rows):
+        return COLUMNS[:-1] + BUSY_COLUMNS + COLUMNS[-1:]
+    return COLUMNS
+
+
 def text_table(rows):
-    widths = {k: max(len(h), *(len(r[k]) for r in rows)) for k, h in COLUMNS[:-1]}
-    head = "  ".join(h.ljust(widths[k]) for k, h in COLUMNS[:-1]) + "  note"
+    cols = columns(rows)
+    widths = {k: max(len(h), *(len(r[k]) for r in rows)) for k, h in cols[:-1]}
+    head = "  ".join(h.ljust(widths[k]) for k, h in cols[:-1]) + "  note"
     out = [head, "-" * len(head)]
     for r in rows:
-        out.append("  ".join(r[k].ljust(widths[k]) for k, _ in COLUMNS[:-1])
+        out.append("  ".join(r[k].ljust(widths[k]) for k, _ in cols[:-1])
                    + "  " + r["note"])
     return "\n".join(out)
 
 
 def markdown_table(rows):
-    out = ["| " + " | ".join(h for _, h in COLUMNS) + " |",
-           "|" + "---|" * len(COLUMNS)]
+    cols = columns(rows)
+    out = ["| " + " | ".join(h for _, h in cols) + " |",
+           "|" + "---|" * len(cols)]
     for r in rows:
-        out.append("| " + " | ".join(r[k].replace("|", "/") for k, _ in COLUMNS) + " |")
+        out.append("| " + " | ".join(r[k].replace("|", "/") for k, _ in cols) + " |")
     return "\n".join(out)
 
 
@@ -130,6 +166,14 @@ def write_results(path, args, env, rows, png_note):
     if args.solvers:
         command += f" --solvers {args.solvers}"
         mode = f"{mode}, some solvers" if "subset" in mode else f"{mode}-grid, some solvers"
+    busy_note = ""
+    if getattr(args, "busy", False):
+        command += " --busy"
+        mode = f"{mode}, quiet and busy"
+        busy_note = ("\n\"busy time\" is the median of the same calls with one competing "
+                     "CPU-bound process running (bench/busy.py); \"busy / quiet\" its ratio to "
+                     "the quiet median; OVER marks a fastreg slowdown above max(scikit-learn's "
+                     "on the workload, 2).")
     text = f"""# Benchmark results ({mode} run, {today})
 
 Produced by `{command}`; see README.md for how to run
@@ -139,7 +183,7 @@ solver's median divided by fastreg's on the same workload (above 1: slower than 
 stay below 1e-8 (float64; 1e-5 for float32); "time / limit" is the median divided by the
 physical limit of the workload (X^T X once in the Gram regime, one X^T r per alpha when wide).
 glmnet's stopping rule is not a duality gap: its accuracy is reported as achieved.
-Skipped cells say why (e.g. "not in fastreg yet").
+Skipped cells say why (e.g. "not in fastreg yet").{busy_note}
 
 ## Machine
 
@@ -205,6 +249,9 @@ def main(argv=None):
     parser.add_argument("--cap", type=float, default=60.0,
                         help="seconds a peer may take on one call before '> cap'")
     parser.add_argument("-k", dest="keyword", help="pytest -k expression to select cells")
+    parser.add_argument("--busy", action="store_true",
+                        help="also time every cell with one competing CPU-bound process "
+                             "running, and report the slowdown (busy / quiet)")
     parser.add_argument("--output", default=HERE, help="folder for RESULTS.md and results.png")
     parser.add_argument("--report-only", action="store_true",
                         help="rebuild the table, RESULTS.md and results.png from the rows "
@@ -229,6 +276,8 @@ def main(argv=None):
         pytest_args.append(f"--bench-solvers={args.solvers}")
     if args.keyword:
         pytest_args += ["-k", args.keyword]
+    if args.busy:
+        pytest_args.append("--bench-busy")
     code = pytest.main(pytest_args)
     return report(args, env, record_path) or int(code)
 

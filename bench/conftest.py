@@ -3,10 +3,11 @@
     pytest bench                          # quick grid (the default under plain pytest)
     pytest bench --bench-mode=full        # every workload
     pytest bench --bench-solvers=fastreg,sklearn
+    pytest bench --bench-busy             # each cell also timed beside a busy process
 """
 import pytest
 
-from bench import solvers, workloads
+from bench import busy, solvers, workloads
 
 
 def pytest_addoption(parser):
@@ -18,6 +19,20 @@ def pytest_addoption(parser):
                          f"all in full mode: {','.join(solvers.NAMES)})")
     group.addoption("--bench-rounds", type=int, default=3,
                     help="timed rounds per cell (1 for cells whose first call takes > 10 s)")
+    group.addoption("--bench-busy", action="store_true", default=False,
+                    help="time each cell again with one competing CPU-bound process "
+                         "running (bench/busy.py) and record the slowdown")
+
+
+def pytest_configure(config):
+    if config.getoption("--bench-busy", default=False) and busy.current is None:
+        busy.current = busy.Competitor().start()
+
+
+def pytest_unconfigure(config):
+    competitor, busy.current = busy.current, None
+    if competitor is not None:
+        competitor.stop()
 
 
 def selected_solvers(config):

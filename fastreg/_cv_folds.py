@@ -23,6 +23,7 @@ from ._prepare import (
     column_scales,
     gram_scales,
     inverse_scales,
+    offsets_dot,
     preprocess,
     scale_columns,
     scale_moments,
@@ -126,7 +127,7 @@ def _gram_fold(moments, k, train, test, l1_ratios, grids, penalty, solve_kw,
             coefs[rows] = blended
         if scale is not None:
             coefs = coefs * scale[:, None]
-        intercepts = my - m @ coefs
+        intercepts = my - offsets_dot(m, coefs)
         out.append(_by_gamma(moments.test_mse(k, coefs, intercepts), gammas))
         if oof is not None:
             # (y_g = y - ybar ~ X_g w + b: the predictions of y add ybar back)
@@ -182,7 +183,7 @@ def _plain_fold(X, y, sw, train, test, l1_ratios, grids, penalty, solve_kw,
     for r, grid in zip(l1_ratios, grids, strict=True):
         coefs = _limited_fold_path(problem, float(r), grid, limits, solve_kw)
         if gammas is None:
-            intercepts = (prep.y_offset - prep.X_offset @ coefs) \
+            intercepts = (prep.y_offset - offsets_dot(prep.X_offset, coefs)) \
                 if fit_intercept else 0.0
             if scale is not None:
                 # (intercepts from the scaled offsets and coefficients: the same)

@@ -511,10 +511,39 @@ def folds_partition(folds, n_samples):
     return bool(np.all(counts == 1))
 
 
+def support_rows(coefs, axis=0):
+    """Indices of the features (``axis`` of coefs) nonzero at some alpha, or None when
+    that is more than half of them (then the products take every feature).
+
+    A path's coefficients are mostly zero on wide data: the test errors' products
+    X_test @ coefs over the support only are as exact (the other terms are zeros) and
+    far smaller. Over every feature, leukemia's (15 x 7129 by 7129 x 100 per fold) went
+    to NumPy's threaded BLAS and took 150-190 ms a fold on a loaded 2-core machine,
+    two thirds of LassoCV's time; a product that small runs on one thread."""
+    p = coefs.shape[axis]
+    other = tuple(a for a in range(coefs.ndim) if a != axis)
+    rows = np.flatnonzero(np.any(coefs != 0, axis=other))
+    return rows if 2 * len(rows) <= p else None
+
+
+def offsets_dot(offsets, coefs):
+    """``offsets @ coefs`` (a p-vector by p x k coefficients) over the support only
+    (``support_rows``): the mean shifts of a fold's intercepts."""
+    rows = support_rows(coefs)
+    if rows is None:
+        return offsets @ coefs
+    return offsets[rows] @ coefs[rows]
+
+
 def test_mse(X_test, y_test, sw_test, coefs, intercepts):
     """Weighted mean squared error of each column of coefs on the test set (1-D y),
     or of each (T, p) slice coefs[..., k] with intercepts (T, k) (2-D y: the mean
-    over samples and targets, as scikit-learn's multi-task CV)."""
+    over samples and targets, as scikit-learn's multi-task CV). Only the features
+    nonzero somewhere enter the products (``support_rows``)."""
+    rows = support_rows(coefs, axis=1 if y_test.ndim == 2 else 0)
+    if rows is not None:
+        X_test = X_test[:, rows]
+        coefs = coefs[:, rows] if y_test.ndim == 2 else coefs[rows]
     if y_test.ndim == 2:
         # one alpha at a time: (n_test, T) temporaries, not (n_test, T, n_alphas)
         residues = np.empty((y_test.shape[0], coefs.shape[2]),
@@ -670,10 +699,15 @@ class FoldMoments:
         if M is None or self.Xg.dtype != np.float64 or self.yg.ndim == 2:
             return test_mse(self.Xg[rows], self.yg[rows], sw, coefs, intercepts)
         coefs = np.asarray(coefs, dtype=np.float64)
-        Mw = M @ coefs
-        quad = np.einsum("ij,ij->j", coefs, Mw)
-        lin = v @ coefs
-        sw_ = s @ coefs
+        support = support_rows(coefs)
+        on = coefs
+        if support is not None:             # (the other rows of coefs are zeros)
+            M, v, s, on = M[np.ix_(support, support)], v[support], s[support], \
+                coefs[support]
+        Mw = M @ on
+        quad = np.einsum("ij,ij->j", on, Mw)
+        lin = v @ on
+        sw_ = s @ on
         b = np.asarray(intercepts, dtype=np.float64)
         total = syy - 2 * lin + quad - 2 * b * (sy - sw_) + b * b * S
         scale = syy + np.abs(2 * lin) + np.abs(quad) + np.abs(2 * b * (sy - sw_)) + \

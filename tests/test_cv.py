@@ -533,6 +533,44 @@ def test_fold_test_mse_from_moments(weighted, shuffle):
         assert expected[2] < 1e-20 and 0 <= got[2] < 1e-20
 
 
+@pytest.mark.parametrize("fmt", ["dense", "csr", "multitask"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fold_test_errors_over_the_support_only(fmt, weighted):
+    """The fold test errors multiply only the features nonzero at some alpha (a
+    sparse path's products are then small and run on one BLAS thread): the same
+    errors as the product over every feature, from the rows and from the moments."""
+    import scipy.sparse as sparse
+
+    from fastreg._prepare import FoldMoments, support_rows, test_mse
+    rng = np.random.default_rng(7)
+    n, p, k = 40, 60, 5
+    X = rng.standard_normal((n, p)) + 1.0
+    y = rng.standard_normal((n, 2)) if fmt == "multitask" else rng.standard_normal(n)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else None
+    shape = (2, p, k) if fmt == "multitask" else (p, k)
+    coefs = np.zeros(shape)
+    support = [3, 17, 41]
+    coefs[..., support, :] = rng.standard_normal(coefs[..., support, :].shape)
+    b = rng.standard_normal((2, k)) if fmt == "multitask" else rng.standard_normal(k)
+    axis = 1 if fmt == "multitask" else 0
+    assert_array_equal(support_rows(coefs, axis), support)
+    assert support_rows(np.ones(shape), axis) is None          # dense: every feature
+    Xt = sparse.csr_matrix(X) if fmt == "csr" else X
+    if fmt == "multitask":
+        res = np.stack([X @ coefs[..., a].T + b[:, a] - y for a in range(k)], axis=2)
+        expected = np.average((res ** 2).mean(axis=1), axis=0, weights=sw)
+    else:
+        expected = np.average((X @ coefs + b - y[:, None]) ** 2, axis=0, weights=sw)
+    assert_allclose(test_mse(Xt, y, sw, coefs, b), expected, rtol=1e-12)
+    if fmt == "dense":
+        folds = list(KFold(4).split(X))
+        moments = FoldMoments(X, y, sw, folds, True)
+        for j, (_, test) in enumerate(folds):
+            res = moments.Xg[test] @ coefs + b - moments.yg[test][:, None]
+            want = np.average(res ** 2, axis=0, weights=None if sw is None else sw[test])
+            assert_allclose(moments.test_mse(j, coefs, b), want, rtol=1e-10)
+
+
 # -- extreme weights, zero-weight folds, huge targets (issue 20, items 4 and 6) ------
 
 @pytest.mark.parametrize("big", [1e8, 1e12, 1e17, 1e20, 1e300])
