@@ -73,6 +73,9 @@ _IMPLICIT_MAX = 16.0
 _BLOCKED_POTRF = 2048
 _BLOCK_MACS = 1 << 28
 _FORK_EIGH = 1000
+# OFF: a forked 6000 x 2000 SVD did not end within 300 s (the child hangs or crawls:
+# not understood yet, session 5, branch harden); the tests switch it on at small sizes
+_FORK_SVD = False
 # wide solves with fewer samples than this run their refinement (matrix-vector
 # products with X, small factorizations) with SciPy's BLAS on one thread: each of
 # those calls is short, and waking a second thread for it (or one still spinning
@@ -185,7 +188,7 @@ def _forked_svd(compute, X):
     _FORK_EIGH^3), so that SIGINT stops it."""
     m, n = X.shape
     k = min(m, n)
-    if max(m, n) * k * k >= _FORK_EIGH ** 3 and _may_fork():
+    if _FORK_SVD and max(m, n) * k * k >= _FORK_EIGH ** 3 and _may_fork():
         out = in_child(lambda: compute(X), [(m, k), (k,), (k, n)])
         if out is not None:
             return out

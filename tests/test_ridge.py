@@ -1148,6 +1148,7 @@ def test_forked_svds_are_the_in_process_ones(monkeypatch):
         children.append(1)
         return fork()
     monkeypatch.setattr(_ridge_solvers, "_fork", counting_fork)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
     results = {}
     for limit in (10, 10**9):
         monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", limit)
@@ -1188,6 +1189,7 @@ def test_fork_never_emits_the_multithreaded_deprecation_warning(monkeypatch):
         return pid
     monkeypatch.setattr(_ridge_solvers.os, "fork", fork_312)
     monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 10)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
     rng = np.random.default_rng(3)
     M = rng.standard_normal((30, 30))
     X, y = rng.standard_normal((40, 30)), rng.standard_normal(40)
@@ -1208,8 +1210,7 @@ def test_fork_never_emits_the_multithreaded_deprecation_warning(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case, delay", [("potrf", 0.5), ("Ridge", 0.3),
-                                         ("Ridge-svd", 1.0), ("RidgeCV", 1.5),
-                                         ("RidgeCV-svd", 1.0)])
+                                         ("RidgeCV", 1.5)])
 def test_ridge_interrupt(case, delay):
     """SIGINT during a large Ridge / RidgeCV fit (the Gram product, the blocked
     Cholesky factorization of order 6000, the eigendecomposition of order 2000 and
