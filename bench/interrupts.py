@@ -50,7 +50,7 @@ def main(argv=None):
     print("| case | stopped on time | median latency s | max latency s | exit codes |")
     print("|---|---|---|---|---|")
     bad = False
-    for case in args.cases.split(",") if args.cases else T.CASES:
+    for case in args.cases.split(",") if args.cases else T.CASES + T.RIDGE_CASES:
         if args.k not in case:
             continue
         latencies, codes, failures = run_case(T, case, args.repeats)

@@ -121,9 +121,15 @@ def _status(field):
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None):
-    """One measurement in this (fresh) process; returns a dict."""
+def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None):
+    """One measurement in this (fresh) process; returns a dict. ``serial_limit``: the
+    size of X above which fastreg's CV folds that copy their training rows run one at
+    a time (``fastreg._cv_base.SERIAL_COPIES_BYTES``, 256 MiB), lowered for the
+    ``--serial`` table."""
     warnings.simplefilter("ignore")
+    if serial_limit is not None and lib == "fastreg":
+        from fastreg import _cv_base
+        _cv_base.SERIAL_COPIES_BYTES = serial_limit
     n_targets = 3 if name in MULTITASK else 1
     X, y, sw = make_data(n, p, layout, weighted, n_targets)
     # warm-up on 200 rows: imports, BLAS and OpenMP thread pools, lazy modules
@@ -148,10 +154,10 @@ def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None):
     return out
 
 
-def measure(lib, name, layout, weighted, n, p, mode, n_jobs=None):
+def measure(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None):
     """run_child in a fresh interpreter; None when the case is not supported."""
     cmd = [sys.executable, "-m", "bench.memory", "--child",
-           json.dumps([lib, name, layout, weighted, n, p, mode, n_jobs])]
+           json.dumps([lib, name, layout, weighted, n, p, mode, n_jobs, serial_limit])]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
@@ -196,7 +202,17 @@ def main(argv=None):
     parser.add_argument("--json", default=None, help="also write the results here")
     parser.add_argument("--n-jobs", default=None, help="n_jobs of the CV estimators, "
                         "comma-separated (e.g. 1,2); default: theirs (None)")
+    parser.add_argument("--serial", action="store_true", help="the table of the CV "
+                        "folds that copy their training rows (more features than "
+                        "training rows), n_jobs=2: one at a time above "
+                        "SERIAL_COPIES_BYTES (lowered to --serial-limit) against the "
+                        "folds in parallel (the limit not reached); default X 500 x 1500")
+    parser.add_argument("--serial-limit", type=int, default=2**20)
     args = parser.parse_args(argv)
+    if args.serial:
+        n, p = (args.n, args.p) if "--n" in (argv or sys.argv) else (500, 1500)
+        serial_table(n, p, args.serial_limit, args.modes.split(","), args.k)
+        return
     if args.child:
         print(json.dumps(run_child(*json.loads(args.child))))
         return
@@ -232,6 +248,37 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(n=n, p=p, rows=rows), f, indent=1)
+
+
+SERIAL = ("LassoCV", "ElasticNetCV", "MultiTaskLassoCV")
+
+
+def serial_table(n, p, limit, modes, pattern=None):
+    """Peak extra memory of the CV estimators whose folds copy their training rows
+    (p > the training rows of a fold), n_jobs=2, C- and Fortran-ordered X, with and
+    without weights: fastreg with X above SERIAL_COPIES_BYTES (lowered to ``limit``:
+    the folds one at a time) and below it (two folds at once), and scikit-learn."""
+    print(f"X: {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB), cv=5, n_jobs=2; "
+          f"SERIAL_COPIES_BYTES lowered to {limit} B (one fold at a time) or not "
+          "reached (two at once); peak extra memory / size of X")
+    heads = [f"{what} {mode}" for mode in modes
+             for what in ("fastreg serial", "fastreg parallel", "sklearn")]
+    print("| estimator | X | weights | " + " | ".join(heads) + " |")
+    print("|---|---|---|" + "---|" * len(heads))
+    for name in SERIAL:
+        for layout in ("C", "F"):
+            for weighted in (False, True):
+                label = f"{name} {layout}{' w' if weighted else ''}"
+                if pattern and not re.search(pattern, label):
+                    continue
+                cells = []
+                for mode in modes:
+                    for lib, lim in (("fastreg", limit), ("fastreg", 2**62),
+                                     ("sklearn", None)):
+                        cells.append(_cell(measure(lib, name, layout, weighted, n, p,
+                                                   mode, 2, lim)))
+                print(f"| {name} | {layout} | {'yes' if weighted else 'no'} | "
+                      + " | ".join(cells) + " |", flush=True)
 
 
 def sparse_vs_dense(dataset, divisor):

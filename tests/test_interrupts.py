@@ -121,7 +121,25 @@ CHILD = textwrap.dedent("""
         # a CV that ends by itself in a second or two (for SIG_IGN)
         X, y = hard(300, 400)
         model = fastreg.LassoCV(cv=3, alphas=100, eps=1e-5, tol=1e-10, n_jobs=2)
-    if case == "lasso_path":
+    elif case == "potrf":
+        # the blocked Cholesky factorization of order 6000 (Ridge's large solves)
+        from fastreg import _ridge_solvers
+        m = 6000
+        A = rng.random((m, m))
+        A = np.asfortranarray(A + A.T + 2 * m * np.eye(m))
+    elif case in ("Ridge", "Ridge-svd"):
+        # the Gram product (cholesky); the SVD in its forked child (svd)
+        X, y = rng.standard_normal((6000, 2000)), rng.standard_normal(6000)
+        model = fastreg.Ridge(solver="svd" if case.endswith("svd") else "auto")
+    elif case in ("RidgeCV", "RidgeCV-svd"):
+        # the eigendecomposition of order 2000 (eigen), the SVD of X (svd), each in
+        # its forked child
+        X, y = rng.standard_normal((2300, 2000)), rng.standard_normal(2300)
+        model = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 20),
+                                gcv_mode="svd" if case.endswith("svd") else None)
+    if case == "potrf":
+        work = lambda: _ridge_solvers.potrf_upper(A)
+    elif case == "lasso_path":
         X = np.asfortranarray(rng.standard_normal((500, 20000)))
         y = X[:, :50] @ rng.standard_normal(50) + rng.standard_normal(500)
         work = lambda: fastreg.lasso_path(X, y, eps=1e-5, alphas=300, tol=1e-10)
@@ -149,6 +167,8 @@ CASES = ["Lasso", "ElasticNet", "Lasso-precompute", "Lasso-sparse", "MultiTaskLa
          "lasso_path", "enet_path-precompute", "LassoCV-1", "LassoCV-2",
          "ElasticNetCV-1", "ElasticNetCV-2", "LassoCV-tall-2", "LassoCV-sparse-2",
          "MultiTaskLassoCV-2"]
+# Ridge's (tests/test_ridge.py::test_ridge_interrupt, with their delays)
+RIDGE_CASES = ["potrf", "Ridge", "Ridge-svd", "RidgeCV", "RidgeCV-svd"]
 
 
 def run_children(case, delays, timeout=120, mode="default"):

@@ -1,5 +1,6 @@
 """Ridge and RidgeCV: exactness (against independent solutions, brute-force leave-one-out
 and scikit-learn), solver agreement, scikit-learn API conformance and input validation."""
+import os
 import warnings
 
 import numpy as np
@@ -1132,74 +1133,92 @@ def test_forked_eigh_is_scipys(monkeypatch):
     assert est.alpha_ == ref.alpha_
 
 
-INTERRUPT_CHILD = """
-import json, sys, time
-import numpy as np
-import fastreg
-from fastreg import _ridge_solvers
-case = sys.argv[1]
-rng = np.random.default_rng(0)
-model = None
-if case == "cholesky":
-    m = 6000
-    A = rng.random((m, m))
-    A = np.asfortranarray(A + A.T + 2 * m * np.eye(m))
-    work = lambda: _ridge_solvers.potrf_upper(A)
-elif case == "ridge":
-    X = rng.standard_normal((6000, 2000))
-    y = rng.standard_normal(6000)
-    model = fastreg.Ridge()
-    work = lambda: model.fit(X, y)
-elif case == "ridgecv":
-    X = rng.standard_normal((2300, 2000))
-    y = rng.standard_normal(2300)
-    model = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 20))
-    work = lambda: model.fit(X, y)
-print("READY", flush=True)
-start = time.monotonic()
-try:
-    work()
-    outcome = "finished"
-except KeyboardInterrupt:
-    outcome = "interrupted"
-end = time.monotonic()
-print(json.dumps(dict(outcome=outcome, caught=end, ran=end - start,
-                      fitted=model is not None and hasattr(model, "coef_"))), flush=True)
-"""
+def test_forked_svds_are_the_in_process_ones(monkeypatch):
+    """SVDs costing at least an eigendecomposition of order _FORK_EIGH run in a
+    forked child (killed on SIGINT): the same factors as in this process, and the
+    same Ridge(solver="svd") and RidgeCV(gcv_mode="svd") results."""
+    from fastreg import _ridge_solvers
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((70, 40)), rng.standard_normal(70)
+    X[:, 3] *= 1e9                            # badly scaled: the Jacobi SVD
+    children = []
+    fork = _ridge_solvers._fork
+
+    def counting_fork():
+        children.append(1)
+        return fork()
+    monkeypatch.setattr(_ridge_solvers, "_fork", counting_fork)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
+    results = {}
+    for limit in (10, 10**9):
+        monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", limit)
+        results[limit] = (
+            _ridge_solvers._svd(X), _ridge_solvers._jacobi_svd(X),
+            _ridge_solvers._jacobi_svd(X.T),
+            Ridge(alpha=0.3, solver="svd").fit(X, y).coef_,
+            RidgeCV(alphas=(0.1, 1, 10), gcv_mode="svd",
+                    store_cv_results=True).fit(X, y).cv_results_)
+        if limit == 10:
+            assert len(children) >= 4
+            n_children = len(children)
+    assert len(children) == n_children            # none above the limit
+    forked, here = results[10], results[10**9]
+    for a, b in zip(forked[:3], here[:3], strict=True):
+        for fa, fb in zip(a, b, strict=True):
+            np.testing.assert_array_equal(fa, fb)
+    np.testing.assert_array_equal(forked[3], here[3])
+    np.testing.assert_array_equal(forked[4], here[4])
+
+
+def test_fork_never_emits_the_multithreaded_deprecation_warning(monkeypatch):
+    """Python 3.12+ warns (DeprecationWarning, from the parent, after the fork) when
+    os.fork() runs in a process with other OS threads, which OpenBLAS and OpenMP
+    have: fastreg's forks never let it escape, also under ``-W
+    error::DeprecationWarning``. Simulated here on any Python by an os.fork that
+    warns as CPython 3.12's does (Modules/posixmodule.c, warn_about_fork_with_threads),
+    and real on 3.12+ when another OS thread runs."""
+    from fastreg import _ridge_solvers
+    real_fork = os.fork
+
+    def fork_312():
+        pid = real_fork()
+        if pid != 0:
+            warnings.warn(f"This process (pid={os.getpid()}) is multi-threaded, use of "
+                          "fork() may lead to deadlocks in the child.",
+                          DeprecationWarning, stacklevel=2)
+        return pid
+    monkeypatch.setattr(_ridge_solvers.os, "fork", fork_312)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 10)
+    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
+    rng = np.random.default_rng(3)
+    M = rng.standard_normal((30, 30))
+    X, y = rng.standard_normal((40, 30)), rng.standard_normal(40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        lam, _ = _ridge_solvers.eigh(M + M.T)
+        _ridge_solvers._svd(X)
+        Ridge(solver="svd").fit(X, y)
+        RidgeCV(gcv_mode="svd").fit(X, y)
+    assert_allclose(lam, np.linalg.eigvalsh(M + M.T), atol=1e-12)
+    # the filter is the fork's alone: the same warning elsewhere still shows
+    with pytest.warns(DeprecationWarning, match="multi-threaded"):
+        pid = fork_312()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case, delay", [("cholesky", 0.5), ("ridge", 0.3),
-                                         ("ridgecv", 1.5)])
+@pytest.mark.parametrize("case, delay", [("potrf", 0.5), ("Ridge", 0.3),
+                                         ("RidgeCV", 1.5)])
 def test_ridge_interrupt(case, delay):
     """SIGINT during a large Ridge / RidgeCV fit (the Gram product, the blocked
-    Cholesky factorization of order 6000, the eigendecomposition of order 2000 in
-    its forked child): KeyboardInterrupt within 0.2 s of the signal, the estimator
-    left unfitted, and the process exits normally (exit code 0)."""
-    import json
-    import signal
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    proc = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD, case],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=tempfile.gettempdir())
-    try:
-        assert proc.stdout.readline().strip() == "READY"
-        time.sleep(delay)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err[-2000:]
-    report = json.loads([ln for ln in out.splitlines() if ln.startswith("{")][-1])
-    assert report["outcome"] == "interrupted", report
-    assert report["caught"] - sent < 0.2, report
-    assert not report["fitted"]
+    Cholesky factorization of order 6000, the eigendecomposition of order 2000 and
+    the SVDs in their forked child): KeyboardInterrupt within 0.2 s of the signal,
+    the estimator left unfitted, and the process exits normally (exit code 0). The
+    children are test_interrupts.py's (one harness)."""
+    from test_interrupts import check, run_children
+    check(run_children(case, [delay], timeout=300))
 
 
 def refined_ridge(X, y, alpha):
