@@ -17,6 +17,8 @@ moments) loses digits when a column's mean dwarfs its spread: ``CANCELLATION`` i
 one threshold, and such data are centered explicitly instead.
 """
 import copy
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse as sp
@@ -629,12 +631,22 @@ class FoldMoments:
         tasks = [self._rows(part) if pieces > 1 else part
                  for block in parts for part in block]
 
-        def run():
-            from concurrent.futures import ThreadPoolExecutor
-            with parallel_folds, ThreadPoolExecutor(workers) as pool:
-                return list(pool.map(self._moments, tasks))
+        stop = threading.Event()
 
-        done = iter(run_waiting(run))
+        def task(rows):
+            return None if stop.is_set() else self._moments(rows)
+
+        def run():
+            with parallel_folds, ThreadPoolExecutor(workers) as pool:
+                return list(pool.map(task, tasks))
+
+        try:
+            done = iter(run_waiting(run))
+        except BaseException:
+            # (interrupted: the pieces not started yet are skipped, the running ones
+            # end in the background as run_waiting's one call would)
+            stop.set()
+            raise
         out = []
         for block in parts:
             got = [next(done) for _ in block]
