@@ -35,13 +35,14 @@ _SMALL_EIGH = 256
 # Cauchy matrix, numerically of low rank when the alphas lie away from the spread of
 # the eigenvalues (a tall design: rank 5-8 for 100 alphas); its truncated SVD within
 # this many rounding units of its smallest entry replaces those products by ones of
-# that rank
+# that rank (the tolerance: max(this, n_components) ulps, the standard rounding bound
+# of the full products' sums of n_components positive terms)
 _LOW_RANK_ULPS = 64
 
 
 def _low_rank_filter(D):
-    """(L, R) with D ~ L @ R (rank m), each entry's error at most _LOW_RANK_ULPS
-    rounding units of the smallest entry of its column (all entries of D are positive,
+    """(L, R) with D ~ L @ R (rank m), each entry's error at most
+    max(_LOW_RANK_ULPS, n_components) rounding units of the smallest entry of its column (all entries of D are positive,
     as are the sums B^2 D: that bounds the diagonal's relative error, and the fit's
     error by that of the full product's rounding), or None when D is not finite or
     the rank saves less than half of the products."""
@@ -54,7 +55,7 @@ def _low_rank_filter(D):
         return None
     Dn = D / w
     P, sv, Qt = np.linalg.svd(Dn, full_matrices=False)
-    tol = _LOW_RANK_ULPS * np.finfo(float).eps * float(np.min(Dn))
+    tol = max(_LOW_RANK_ULPS, r) * np.finfo(float).eps * float(np.min(Dn))
     small = np.flatnonzero(sv <= tol)
     m = int(small[0]) if len(small) else len(sv)
     if m == 0 or 2 * m * (r + k) > r * k:
