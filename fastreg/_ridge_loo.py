@@ -29,6 +29,39 @@ from ._threads import kernel_scope
 # the Gram product
 _SMALL_EIGH = 256
 
+# the leave-one-out diagonal and fit of a long problem use the filter matrix
+# D = 1 / (lam + alpha) (n_components x n_alphas) through products B^2 D and
+# (B * B^T y) D, 2 n p k multiply-adds (more than X^T X itself for k > p / 4). D is a
+# Cauchy matrix, numerically of low rank when the alphas lie away from the spread of
+# the eigenvalues (a tall design: rank 5-8 for 100 alphas); its truncated SVD within
+# this many rounding units of its smallest entry replaces those products by ones of
+# that rank (the tolerance: max(this, n_components) ulps, the standard rounding bound
+# of the full products' sums of n_components positive terms)
+_LOW_RANK_ULPS = 64
+
+
+def _low_rank_filter(D):
+    """(L, R) with D ~ L @ R (rank m), each entry's error at most
+    max(_LOW_RANK_ULPS, n_components) rounding units of the smallest entry of its column (all entries of D are positive,
+    as are the sums B^2 D: that bounds the diagonal's relative error, and the fit's
+    error by that of the full product's rounding), or None when D is not finite or
+    the rank saves less than half of the products."""
+    r, k = D.shape
+    if r < 8 or k < 8 or not np.all(np.isfinite(D)):
+        return None
+    # columns scaled to a largest entry of 1: the SVD's errors relative to each column
+    w = np.max(D, axis=0)
+    if not np.all(w > 0):
+        return None
+    Dn = D / w
+    P, sv, Qt = np.linalg.svd(Dn, full_matrices=False)
+    tol = max(_LOW_RANK_ULPS, r) * np.finfo(float).eps * float(np.min(Dn))
+    small = np.flatnonzero(sv <= tol)
+    m = int(small[0]) if len(small) else len(sv)
+    if m == 0 or 2 * m * (r + k) > r * k:
+        return None
+    return P[:, :m] * sv[:m], Qt[:m] * w
+
 
 class _Spectrum:
     """One decomposition of a prepared problem giving, for any alpha, the ridge
@@ -119,14 +152,20 @@ class _Spectrum:
         budget = max(1 << 14, min(1 << 20, n * max(r, 1) // 16))
         return max(1, budget // max(per_row, 1))
 
-    def _loo_rows(self, i, Mi, D, DY, DQs):
-        """Leave-one-out residuals (rows of i, k, t) from the rows Mi of Q or B."""
+    def _loo_rows(self, i, Mi, D, DY, DQs, low=None):
+        """Leave-one-out residuals (rows of i, k, t) from the rows Mi of Q or B
+        (``low``: D's low-rank factors (L, R), long problems with one target)."""
         n, t = self.Y.shape
         k = D.shape[1]
         s = self.sqrt_sw
         ss = sq_norm(s)
-        fit = matmul(Mi, DY).reshape(-1, k, t)
-        diag = matmul(np.square(Mi), D)                           # (rows, k)
+        if low is None:
+            fit = matmul(Mi, DY).reshape(-1, k, t)
+            diag = matmul(np.square(Mi), D)                       # (rows, k)
+        else:
+            L, R = low
+            fit = matmul(matmul(Mi * self.MtY[:, 0], L), R).reshape(-1, k, 1)
+            diag = matmul(matmul(np.square(Mi), L), R)
         if self.wide:
             c = fit
             if DQs is not None:
@@ -156,6 +195,12 @@ class _Spectrum:
         DQs = D * self.Mts[:, None] if self.fit_intercept and self.wide else None
         return D, DY, DQs
 
+    def _low_rank(self, D):
+        """D's low-rank factors where they apply (long, eigen mode, one target)."""
+        if self.wide or self.svd or self.Y.shape[1] != 1:
+            return None
+        return _low_rank_filter(D)
+
     def loo_residuals(self, alphas):
         """Leave-one-out residuals (n, len(alphas), t) of the prepared problem, by
         blocks of rows of Q or B (their squares are formed block by block, never in
@@ -163,11 +208,12 @@ class _Spectrum:
         n, t = self.Y.shape
         k = len(alphas)
         D, DY, DQs = self._loo_factors(alphas)
+        low = self._low_rank(D)
         out = np.empty((n, k, t))
         step = self._row_step(len(self.lam) + 2 * k)
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
-            out[i] = self._loo_rows(i, self._rows(i), D, DY, DQs)
+            out[i] = self._loo_rows(i, self._rows(i), D, DY, DQs, low)
         return out
 
     def loo_sq_sums(self, alphas, scale=1.0):
@@ -177,11 +223,12 @@ class _Spectrum:
         n, t = self.Y.shape
         k = len(alphas)
         D, DY, DQs = self._loo_factors(alphas)
+        low = self._low_rank(D)
         sums = np.zeros((k, t))
         step = self._row_step(len(self.lam) + 3 * k * t)
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
-            res = self._loo_rows(i, self._rows(i), D, DY, DQs)
+            res = self._loo_rows(i, self._rows(i), D, DY, DQs, low)
             sums += np.einsum("ikt,ikt->kt", res, res)
         return sums / scale
 
