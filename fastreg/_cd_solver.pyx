@@ -447,14 +447,28 @@ cdef inline bint _strong_rule_keeps(Problem* P, floating* w, floating* g,
     return False
 
 
+cdef inline int _strong_count(Problem* P, floating* w, floating* g, const int* feats,
+                              int n_kept) noexcept nogil:
+    """The size of the working set the strong rule makes of feats[:n_kept] (the
+    nonzero features and the survivors of the sequential strong rule)."""
+    cdef int i, j, m = 0
+    for i in range(n_kept):
+        j = feats[i]
+        if w[j] != 0 or P.l1 == 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
+                _pf(P, j) * (2 * P.l1 - P.l1_prev):
+            m += 1
+    return m
+
+
 cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int* feats,
-                      int n_kept, ScoreIdx* cand, double s, bint use_strong,
+                      int n_kept, ScoreIdx* cand, double s, bint use_strong, int cap,
                       int* ws_size, int* n_viol) noexcept nogil:
     """S.W[:m] = the support + the strong rule's survivors (use_strong), or + the
     best-ranked candidates: the features closest to violating the optimality
     conditions, by their distance to the dual constraint in units of the column norm
-    (celer's ranking), as many as the working set may grow to. n_viol receives the
-    violators left out. Returns m (sorted in S.W) and sets S.m, S.wpos."""
+    (celer's ranking), as many as the working set may grow to, and no more than cap
+    (beyond the support). n_viol receives the violators left out. Returns m (sorted
+    in S.W) and sets S.m, S.wpos."""
     cdef floating* norms = <floating*> P.norms
     cdef int i, j, t, m = 0, n_cand = 0, n_cand_viol = 0
     cdef double v, d, pfj
@@ -485,7 +499,7 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     if n_cand > 0:
         ws_size[0] = max(ws_size[0], max(
             m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
-        t = _take_best(cand, n_cand, ws_size[0] - m, S.W, m)
+        t = _take_best(cand, n_cand, min(ws_size[0], max(cap, m)) - m, S.W, m)
         m += t
         for i in range(t, n_cand):
             j = cand[i].j
@@ -618,9 +632,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     is then below what rounding lets the gap certify (tol = 0, say), and w is as good
     as the solver can make it; the caller tells it from n_iter < max_iter."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
-    cdef int n_screened = 0, outer = 0, n_viol
+    cdef int n_screened = 0, outer = 0, n_viol, ws_cap = P.p
     cdef bint strong, use_strong, stop
-    cdef double gap, gap0, s, eps
+    cdef double gap, gap0, s, eps, gap_prev = INFINITY
     cdef StopState st
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
@@ -633,6 +647,14 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     n_kept = _all_features(P, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
     _stop_init(&st, P.screening)
+    if P.T == 0 and P.mode == NAIVE and not P.sparse and P.p > 2 * P.n:
+        # dense p > n: working sets of at most 2 n features keep the inner solves on
+        # G[W, W] (_inner_setup). At the saturated end of a loose path the strong
+        # rule's set passes 2 n (a loose solve leaves more nonzeros than the rank of
+        # X); the ranked candidates are taken instead, up to 2 n. The cap is lifted
+        # for the rest of the solve once an outer iteration fails to halve the gap
+        # (with violators left out of W, the gap can stall above a tight tol)
+        ws_cap = 2 * P.n
 
     while True:
         n_kept = _gradient(P, w, R, g, feats, n_kept, supp, &n_supp, outer == 0, strong,
@@ -652,11 +674,17 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             break
         if st.screen and P.l1 > 0:
             n_kept = _screen(P, w, R, g, feats, n_kept, supp, gap, s, &n_screened)
+        if outer > 0 and gap > 0.5 * gap_prev:
+            ws_cap = P.p
+        gap_prev = gap
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
         use_strong = strong and outer == 0 and _strong_rule_keeps(P, w, g, feats, n_kept)
-        m = _working_set(P, S, w, g, feats, n_kept, cand, s, use_strong, &ws_size,
-                         &n_viol)
+        if use_strong and ws_cap < P.p and \
+                _strong_count(P, w, g, feats, n_kept) > ws_cap:
+            use_strong = False
+        m = _working_set(P, S, w, g, feats, n_kept, cand, s, use_strong, ws_cap,
+                         &ws_size, &n_viol)
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at w and stop
