@@ -38,12 +38,12 @@ from ._prepare import (
     FoldMoments,
     SparseFoldMoments,
     SparsePrepared,
-    column_scales,
     folds_partition,
-    inverse_scales,
     preprocess,
     scale_columns,
     scale_moments,
+    sparse_or_dense,
+    standard_scales,
 )
 from ._relaxed import check_gammas, relaxed_fit
 from ._threads import fold_workers
@@ -461,21 +461,15 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive, self.exclude)
         if sparse.issparse(X):
-            prep = SparsePrepared(X, y, self.fit_intercept, sw)
-            if not prep.centering_is_safe():
-                # columns with means far above their spread are dense anyway, and
-                # their implicit centering would lose digits: center explicitly
-                X = X.toarray()
+            # (columns with means far above their spread: X densified, see
+            # sparse_or_dense; C-ordered, as the folds' rows are cut from it)
+            X, prep = sparse_or_dense(X, y, self.fit_intercept, sw, order="C")
         # standardize (glmnet's): the data of every fit scaled to unit-variance
         # columns, each fold by its own training set's scales (as cv.glmnet, which
         # calls glmnet on each training set); full_penalty / full_scale: on all the
         # data (the grid and the final model)
         standardize = bool(self.standardize)
-        full_scale = None
-        full_penalty = penalty
-        if standardize:
-            full_scale = inverse_scales(column_scales(X, sw), X.dtype)
-            full_penalty = penalty.scaled(full_scale)
+        full_penalty, full_scale = standard_scales(X, sw, penalty, standardize)
         moments = None
         # the problem on all the data, for the alpha grid and the final model; when it
         # holds a copy of X (sparse, C-ordered or weighted X) it is freed while the

@@ -26,13 +26,14 @@ from ._engine import (
     warn_if_alpha_max_zero,
     warn_not_converged,
 )
+from ._prepare import rescaled_weights
 from ._threads import parallel_folds
 from ._validation import (
     check_bool,
     check_number,
     check_path_params,
     check_sample_weight,
-    check_selection,
+    check_solver_params,
 )
 
 if TYPE_CHECKING:
@@ -78,11 +79,9 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
             raise ValueError("l1_ratio must be a number or a non-empty list of numbers.")
         for r in l1_ratios:
             check_path_params(float(r), self.eps, self.alphas)
-        check_number("max_iter", self.max_iter, low=1, integer=True)
-        check_number("tol", self.tol, low=0)
+        check_solver_params(self.tol, self.max_iter, self.selection)
         for name in bools:
             check_bool(name, getattr(self, name))
-        check_selection(self.selection)
         if self.alpha_select not in ("min", "1se"):
             raise ValueError("The 'alpha_select' parameter must be 'min' or '1se', got "
                              f"{self.alpha_select!r}.")
@@ -146,9 +145,8 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         """The sample weights rescaled to sum to n_samples (None without), and the
         folds, checked (see _check_fold_inputs)."""
         n_samples = X.shape[0]
-        sw = check_sample_weight(sample_weight, n_samples, X.dtype)
-        if sw is not None:
-            sw = sw * (n_samples / np.sum(sw))
+        sw = rescaled_weights(check_sample_weight(sample_weight, n_samples, X.dtype),
+                              n_samples)
         folds = self._folds(X, y, params)
         self._check_fold_inputs(y, sw, folds)
         return sw, folds

@@ -417,14 +417,15 @@ class SparsePrepared:
         return XU
 
 
-def sparse_or_dense(X, y, fit_intercept, sample_weight):
+def sparse_or_dense(X, y, fit_intercept, sample_weight, order="F"):
     """(X, prep) for a sparse X: its SparsePrepared, or (prep None) X as a dense
-    Fortran array when its implicit centering would lose digits (columns with means
-    far above their spread are dense anyway: centered explicitly)."""
+    array (Fortran-ordered unless ``order``) when its implicit centering would lose
+    digits (columns with means far above their spread are dense anyway: centered
+    explicitly)."""
     prep = SparsePrepared(X, y, fit_intercept, sample_weight)
     if prep.centering_is_safe():
         return X, prep
-    return X.toarray(order="F"), None
+    return X.toarray(order=order), None
 
 
 def sparse_rows(X, rows):
@@ -960,15 +961,25 @@ def scale_columns(X, d):
     return out
 
 
+def standard_scales(X, sw, penalty, standardize):
+    """(penalty, scale): with ``standardize`` (glmnet's), the column factors that
+    give X unit-variance columns (and bring its coefficients back) and the penalty
+    on that scale (bounds stay on the original scale); else (penalty, None). X itself
+    is not scaled (see standardized)."""
+    if not standardize:
+        return penalty, None
+    scale = inverse_scales(column_scales(X, sw), X.dtype)
+    return penalty.scaled(scale), scale
+
+
 def standardized(X, sw, penalty, standardize):
     """(X, penalty, scale): with ``standardize`` (glmnet's), X with unit-variance
-    columns (a copy; sparse: of the values only), the penalty on that scale (bounds
-    stay on the original scale) and the column factors that bring its coefficients
-    back; else as given and None."""
-    if not standardize:
+    columns (a copy; sparse: of the values only), the penalty on that scale and the
+    column factors (see standard_scales); else as given and None."""
+    penalty, scale = standard_scales(X, sw, penalty, standardize)
+    if scale is None:
         return X, penalty, None
-    scale = inverse_scales(column_scales(X, sw), X.dtype)
-    return scale_columns(X, scale), penalty.scaled(scale), scale
+    return scale_columns(X, scale), penalty, scale
 
 
 def scale_moments(G, Xy, d):
