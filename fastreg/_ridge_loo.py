@@ -42,8 +42,9 @@ _LOW_RANK_ULPS = 64
 
 def _low_rank_filter(D):
     """(L, R) with D ~ L @ R (rank m), each entry's error at most
-    max(_LOW_RANK_ULPS, n_components) rounding units of the smallest entry of its column (all entries of D are positive,
-    as are the sums B^2 D: that bounds the diagonal's relative error, and the fit's
+    max(_LOW_RANK_ULPS, n_components) rounding units of the smallest entry of its
+    column (all entries of D are positive, as are the sums B^2 D: that bounds the
+    diagonal's relative error, and the fit's
     error by that of the full product's rounding), or None when D is not finite or
     the rank saves less than half of the products."""
     r, k = D.shape
