@@ -667,22 +667,28 @@ class FoldMoments:
             return None if stop.is_set() else self._moments(rows)
 
         def run():
+            # (each block's pieces summed as they arrive, in order: at most a block's
+            # sum and the pieces in flight are held beside the finished blocks)
+            out = []
             with parallel_folds, ThreadPoolExecutor(workers) as pool:
-                return list(pool.map(task, tasks))
+                done = pool.map(task, tasks)
+                for block in parts:
+                    got = next(done)
+                    for _ in block[1:]:
+                        more = next(done)
+                        if got is None or more is None:
+                            return None
+                        got = tuple(a + b for a, b in zip(got, more, strict=True))
+                    out.append(got)
+            return out
 
         try:
-            done = iter(run_waiting(run))
+            return run_waiting(run)
         except BaseException:
             # (interrupted: the pieces not started yet are skipped, the running ones
             # end in the background as run_waiting's one call would)
             stop.set()
             raise
-        out = []
-        for block in parts:
-            got = [next(done) for _ in block]
-            out.append(got[0] if len(got) == 1 else
-                       tuple(sum(g[i] for g in got) for i in range(6)))
-        return out
 
     def _train_rows(self, k):
         """Indices of the rows outside test block k."""

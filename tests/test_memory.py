@@ -99,7 +99,8 @@ def test_cv_with_copied_folds_holds_one_copy_of_x(name, order, weighted):
 def test_gram_cv_holds_one_copy_of_x(name, order, weighted):
     # the Gram form: one centered copy of X at most (none for an unweighted Fortran
     # X), the p x p moments of each test block and of all the data, and one fold's
-    # training Gram matrix at a time
+    # training Gram matrix at a time, and the p x p moments of the row pieces in flight
+    # on the fold-moment threads (FoldMoments._block_moments: one per thread)
     n, p = 4000, 300
     multi = name.startswith("MultiTask")
     X, y, sw = dense(n, p, order, weighted, n_targets=3 if multi else 1)
@@ -107,7 +108,7 @@ def test_gram_cv_holds_one_copy_of_x(name, order, weighted):
     est = fastreg.MultiTaskLassoCV(alphas=5, cv=folds) if multi else \
         fastreg.LassoCV(alphas=10, cv=folds)
     peak = peak_extra(fit(est, X, y, sw))
-    assert peak <= X.nbytes + (folds + 6) * p * p * 8 + SLACK, peak / X.nbytes
+    assert peak <= X.nbytes + (folds + 8) * p * p * 8 + SLACK, peak / X.nbytes
 
 
 @pytest.mark.parametrize("order,weighted", ORDERS)
