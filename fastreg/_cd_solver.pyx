@@ -433,29 +433,20 @@ cdef int _screen(Problem* P, floating* w, floating* R, floating* g, int* feats,
     return t
 
 
-cdef inline bint _strong_rule_keeps(Problem* P, floating* w, floating* g,
-                                    const int* feats, int n_kept) noexcept nogil:
-    """Whether the sequential strong rule keeps a feature of feats[:n_kept] (a nonzero
-    one, or one with |x_j^T R| >= v_j (2 l1 - l1_prev)); if not, candidates are
-    ranked instead."""
-    cdef int i, j
-    for i in range(n_kept):
-        j = feats[i]
-        if w[j] != 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
-                _pf(P, j) * (2 * P.l1 - P.l1_prev):
-            return True
-    return False
+cdef inline bint _strong_kept(Problem* P, floating* w, floating* g, int j) noexcept nogil:
+    """Whether the sequential strong rule keeps feature j: a nonzero one, or one with
+    |x_j^T R| >= v_j (2 l1 - l1_prev)."""
+    return w[j] != 0 or P.l1 == 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
+        _pf(P, j) * (2 * P.l1 - P.l1_prev)
 
 
 cdef inline int _strong_count(Problem* P, floating* w, floating* g, const int* feats,
                               int n_kept) noexcept nogil:
-    """The size of the working set the strong rule makes of feats[:n_kept] (the
-    nonzero features and the survivors of the sequential strong rule)."""
-    cdef int i, j, m = 0
+    """The size of the working set the strong rule makes of feats[:n_kept] (0: it
+    keeps nothing, and candidates are ranked instead)."""
+    cdef int i, m = 0
     for i in range(n_kept):
-        j = feats[i]
-        if w[j] != 0 or P.l1 == 0 or _veff(g[j], _lo(P, j), _hi(P, j)) >= \
-                _pf(P, j) * (2 * P.l1 - P.l1_prev):
+        if _strong_kept(P, w, g, feats[i]):
             m += 1
     return m
 
@@ -484,7 +475,7 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
         pfj = _pf(P, j)
         v = _veff(g[j], _lo(P, j), _hi(P, j))
         if use_strong:
-            if v >= pfj * (2 * P.l1 - P.l1_prev):
+            if _strong_kept(P, w, g, j):
                 S.W[m] = j
                 m += 1
         else:
@@ -679,10 +670,11 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         gap_prev = gap
 
         # working set: support + strong-rule survivors, or the best-ranked candidates
-        use_strong = strong and outer == 0 and _strong_rule_keeps(P, w, g, feats, n_kept)
-        if use_strong and ws_cap < P.p and \
-                _strong_count(P, w, g, feats, n_kept) > ws_cap:
-            use_strong = False
+        # (the strong rule's set is taken unless it is empty or passes the cap)
+        use_strong = strong and outer == 0
+        if use_strong:
+            m = _strong_count(P, w, g, feats, n_kept)
+            use_strong = 0 < m <= ws_cap
         m = _working_set(P, S, w, g, feats, n_kept, cand, s, use_strong, ws_cap,
                          &ws_size, &n_viol)
         if m == 0:
