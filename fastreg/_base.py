@@ -1,8 +1,11 @@
 """What every fitted linear estimator of fastreg shares: prediction, the sparse view
-of its coefficients and the check of its fitted values."""
+of its coefficients, the check of its fitted values and warm starts that continue a
+fit stopped by max_iter."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+import numbers
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -86,3 +89,83 @@ def check_finite_fit(coef, intercept):
             "Coordinate descent iterations resulted in non-finite parameter values: "
             "the input data contain values too large for the floating-point type; "
             "rescale them.")
+
+
+class _WarmState(NamedTuple):
+    params: tuple       # the estimator's parameters but max_iter (_frozen_params)
+    digest: bytes       # the fit's arrays (_digest)
+    start: object       # the solver's start of the replayed fit (None: from zero)
+    max_iter: int       # its sweeps, all used
+    coef: object        # the coef_ it left
+
+
+def _digest(arrays):
+    """SHA-1 of arrays (dense or sparse, or None) with their shapes, dtypes and
+    layouts: a pass over their bytes."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for a in arrays:
+        if a is None:
+            h.update(b"None;")
+            continue
+        parts = [a]
+        if sparse.issparse(a):
+            h.update(f"{a.format}{a.shape};".encode())
+            parts = [a.row, a.col, a.data] if a.format == "coo" else \
+                [a.indices, a.indptr, a.data]
+        for part in map(np.asarray, parts):
+            fortran = part.flags.f_contiguous and not part.flags.c_contiguous
+            h.update(f"{part.shape}{part.dtype.str}{fortran};".encode())
+            h.update(part.T if fortran else np.ascontiguousarray(part))
+    return h.digest()
+
+
+def _frozen_params(estimator):
+    """The parameters that decide a fit, comparable with ==: all but max_iter and
+    random_state (a fit's seed is drawn from it; the replay uses the current one),
+    array-likes by their digest."""
+    params = estimator.get_params(deep=False)
+    return tuple(
+        (name, v if v is None or isinstance(v, (numbers.Number, str))
+         else _digest([np.asarray(v)]))
+        for name, v in sorted(params.items())
+        if name not in ("max_iter", "random_state", "copy_X"))
+
+
+class Continuation:
+    """``warm_start`` as a continuation: a warm-start fit that stopped by ``max_iter``
+    before converging keeps (privately, ``_warm_state``) the start it began from, the
+    sweeps it used and a digest of its data and parameters; the next warm-start fit on
+    the same data (compared by a SHA-1 of their bytes, computed only then) and
+    parameters, from the ``coef_`` it left, solves again from that start with the
+    summed ``max_iter``: it returns exactly what one fit with the summed ``max_iter``
+    returns (``n_iter_`` included), as scikit-learn's coordinate descent, whose state is
+    ``coef_`` alone, does; the kernel's working sets, screening and Anderson
+    acceleration would otherwise restart. k such fits of ``max_iter`` sweeps cost
+    k (k + 1) / 2 times ``max_iter`` sweeps. Any other warm start (after a converged
+    fit, on other data or parameters, after ``coef_`` was changed) starts from
+    ``coef_``. Used by ``ElasticNet`` / ``Lasso`` and the multi-task estimators:
+    ``start, max_iter = c.start, c.max_iter`` before the solve, ``c.record(stopped)``
+    after it."""
+
+    def __init__(self, estimator, arrays, init):
+        self.estimator, self.arrays, self.digest = estimator, arrays, None
+        self.start, self.max_iter = init, int(estimator.max_iter)
+        state = estimator.__dict__.pop("_warm_state", None)
+        if not estimator.warm_start or init is None or state is None:
+            return
+        self.params = _frozen_params(estimator)
+        if self.params == state.params and np.array_equal(estimator.coef_, state.coef):
+            self.digest = _digest(arrays)
+            if self.digest == state.digest:
+                self.start, self.max_iter = state.start, state.max_iter + self.max_iter
+
+    def record(self, stopped):
+        """After the fit (coef_ set): keep its state if it stopped by max_iter."""
+        est = self.estimator
+        if not (est.warm_start and stopped):
+            return
+        if self.digest is None:
+            self.params, self.digest = _frozen_params(est), _digest(self.arrays)
+        start = None if self.start is None else np.array(self.start)
+        est._warm_state = _WarmState(self.params, self.digest, start, self.max_iter,
+                                     np.array(est.coef_))

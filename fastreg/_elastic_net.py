@@ -10,7 +10,13 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
+from ._base import (
+    Continuation,
+    LinearPredictMixin,
+    SparseCoefMixin,
+    check_finite_fit,
+    fitted_intercept,
+)
 from ._blocks import check_finite, column_steps
 from ._engine import (
     Problem,
@@ -84,7 +90,10 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
     tol : float, default=1e-4
         Tolerance on the duality gap, relative to ``||y||^2 / n_samples``.
     warm_start : bool, default=False
-        Start from the previous solution (``coef_``) when refitting.
+        Start from the previous solution (``coef_``) when refitting. A refit on the
+        same data and parameters after a fit that stopped by ``max_iter`` continues
+        it: the result equals one fit with the summed ``max_iter`` (it solves again
+        from that fit's start; ``n_iter_`` counts all sweeps).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
@@ -360,6 +369,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                 assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
         n_samples, n_features = X.shape
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
+        data = (X, y, sw)
         penalty = Penalty(n_features, self.penalty_factor, self.lower_bounds,
                           self.upper_bounds, self.positive, self.exclude)
         # glmnet's standardize: solved on X with unit-variance columns
@@ -392,11 +402,13 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
                 init = np.where(scale > 0, init / np.where(scale > 0, scale, 1), 0)
         else:
             init = None
+        warm = Continuation(self, data, init)
+        init, max_iter = warm.start, warm.max_iter
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
 
         coef = np.empty((n_targets, n_features), dtype=X.dtype)
         gaps = np.empty(n_targets, dtype=X.dtype)
-        n_iter = []
+        n_iter, stopped = [], False
         for k in range(n_targets):
             yk = np.ascontiguousarray(Y[:, k])
             if sparse.issparse(X):
@@ -413,11 +425,12 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             coefs, g, its, converged, tol_abs = problem.solve(
                 l1_ratio, [self.alpha],
                 coef_init=None if init is None else init[k], tol=self.tol,
-                max_iter=self.max_iter, selection=self.selection, seed=seed,
+                max_iter=max_iter, selection=self.selection, seed=seed,
             )
             if not converged[0]:
+                stopped |= int(its[0]) >= max_iter
                 warn_not_converged(g[0], tol_abs, l1_ratio,
-                                   unreachable(converged, its, self.max_iter), X.dtype)
+                                   unreachable(converged, its, max_iter), X.dtype)
             coef[k] = coefs[:, 0] if self.gamma == 1 else \
                 relaxed_fit(problem, coefs[:, 0], self.gamma, n_samples)
             gaps[k] = g[0]
@@ -436,6 +449,7 @@ class ElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin, Regresso
             # (the intercept from the scaled offsets and coefficients is the same)
             self.coef_ = self.coef_ * scale
         check_finite_fit(self.coef_, self.intercept_)
+        warm.record(stopped)
         return self
 
 
@@ -463,7 +477,10 @@ class Lasso(ElasticNet):
     tol : float, default=1e-4
         Tolerance on the duality gap, relative to ``||y||^2 / n_samples``.
     warm_start : bool, default=False
-        Start from the previous solution when refitting.
+        Start from the previous solution (``coef_``) when refitting. A refit on the
+        same data and parameters after a fit that stopped by ``max_iter`` continues
+        it: the result equals one fit with the summed ``max_iter`` (it solves again
+        from that fit's start; ``n_iter_`` counts all sweeps).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None

@@ -11,7 +11,13 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._base import LinearPredictMixin, SparseCoefMixin, check_finite_fit, fitted_intercept
+from ._base import (
+    Continuation,
+    LinearPredictMixin,
+    SparseCoefMixin,
+    check_finite_fit,
+    fitted_intercept,
+)
 from ._engine import (
     multitask_arrays,
     multitask_gram_fits,
@@ -56,7 +62,10 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
     tol : float, default=1e-4
         Tolerance on the duality gap, relative to ``||Y||_Fro^2 / n_samples``.
     warm_start : bool, default=False
-        Start from the previous solution (``coef_``) when refitting.
+        Start from the previous solution (``coef_``) when refitting. A refit on the
+        same data and parameters after a fit that stopped by ``max_iter`` continues
+        it: the result equals one fit with the summed ``max_iter`` (it solves again
+        from that fit's start; ``n_iter_`` counts all sweeps).
     random_state : int, RandomState instance or None, default=None
         Seed of the random feature order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
@@ -200,6 +209,7 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
         n_samples, n_features = X.shape
         n_targets = y.shape[1]
         sw = check_sample_weight(sample_weight, n_samples, X.dtype)
+        data = (X, y, sw)
         if sparse.issparse(X):
             prep = SparsePrepared(X, y, self.fit_intercept, sw)
             if not multitask_gram_fits(prep):
@@ -211,22 +221,24 @@ class MultiTaskElasticNet(LinearPredictMixin, SparseCoefMixin, MultiOutputMixin,
             init = self.coef_
         else:
             init = None
+        warm = Continuation(self, data, init)
         seed = check_random_state(self.random_state).randint(1, 2**31 - 1)
         # one alpha: covariance updates on lazily built Gram columns when n > p
         strategy = update_strategy("auto", n_samples, n_features, 1)
         coefs, gaps, n_iter, converged, tol_abs = solve_multitask(
             l1_ratio=l1_ratio, alphas=[self.alpha], **multitask_arrays(prep, strategy),
-            coef_init=init, tol=self.tol, max_iter=self.max_iter,
+            coef_init=warm.start, tol=self.tol, max_iter=warm.max_iter,
             selection=self.selection, seed=seed)
         if not converged[0]:
             warn_not_converged(float(gaps[0]), tol_abs, l1_ratio,
-                               unreachable(converged, n_iter, self.max_iter), X.dtype)
+                               unreachable(converged, n_iter, warm.max_iter), X.dtype)
         self.coef_ = np.ascontiguousarray(coefs[..., 0])
         self.dual_gap_ = float(gaps[0])
         self.eps_ = tol_abs * n_samples
         self.n_iter_ = int(n_iter[0])
         self.intercept_ = fitted_intercept(prep, self.coef_, self.fit_intercept)
         check_finite_fit(self.coef_, self.intercept_)
+        warm.record(not converged[0] and int(n_iter[0]) >= warm.max_iter)
         return self
 
 
@@ -250,7 +262,10 @@ class MultiTaskLasso(MultiTaskElasticNet):
     tol : float, default=1e-4
         Tolerance on the duality gap, relative to ``||Y||_Fro^2 / n_samples``.
     warm_start : bool, default=False
-        Start from the previous solution when refitting.
+        Start from the previous solution (``coef_``) when refitting. A refit on the
+        same data and parameters after a fit that stopped by ``max_iter`` continues
+        it: the result equals one fit with the summed ``max_iter`` (it solves again
+        from that fit's start; ``n_iter_`` counts all sweeps).
     random_state : int, RandomState instance or None, default=None
         Seed of the random feature order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
