@@ -124,6 +124,27 @@ cdef inline bint _block_pays(Problem* P, Inner* S, int m) noexcept nogil:
     return True
 
 
+cdef enum:
+    # sparse X: the sweeps over which G[W, W] must pay for its making
+    # (_sparse_block_pays; no cache: it is made again at every working set)
+    SPARSE_BLOCK_SWEEPS = 8
+
+
+cdef inline bint _sparse_block_pays(Problem* P, int m, double nnz_W) noexcept nogil:
+    """Sparse X: whether to make G[W, W] rather than sweep with residual updates, in
+    element operations. A residual sweep over W costs its updates (a dot and an axpy on
+    each column's nonzeros, plus r) and its gaps (X_W^T R, Q^T R, ||R||^2, R^T y): 3
+    nnz(X_W) + 2 m r + (r + 2) n; a sweep on the block m^2 (its gaps O(m)). The block
+    is made when it is cheaper per sweep and its making (_sparse_block: each column
+    scattered once and gathered by those after it, (m + 1) / 2 (nnz(X_W) + m r)) is
+    paid back by the difference within SPARSE_BLOCK_SWEEPS sweeps. For a dense X stored
+    sparse and n < m <= 2 n this takes the block on small problems, as the dense rule
+    (_block_pays) does, and not on larger ones (48 x 300 folds: m up to about 36)."""
+    cdef double res = 3.0 * nnz_W + 2.0 * m * P.r + (P.r + 2.0) * P.n
+    cdef double cost = 0.5 * (m + 1) * (nnz_W + <double> m * P.r)
+    return <double> m * m < res and cost <= SPARSE_BLOCK_SWEEPS * (res - <double> m * m)
+
+
 cdef int _switch_to_gram(Problem* P, Inner* S, floating* wW) noexcept nogil:
     """Dense residual mode, between two phases of an inner solve: make G[W, W] and go
     on with covariance updates. S.gW must hold X_W^T R at the current residual (the
@@ -556,7 +577,8 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
     """The compact state of the working set S.W[:S.m] and the inner strategy:
     covariance updates on G[W, W] whenever an update on it (m element operations)
     costs no more than a residual update (2 n: a dot and an axpy), i.e. m <= 2 n, and
-    always in Gram mode; residual updates on X otherwise. On the saturated end of a
+    the block pays for its making (dense: _block_pays; sparse: _sparse_block_pays),
+    and always in Gram mode; residual updates on X otherwise. On the saturated end of a
     wide path (n < m <= 2 n) the block also gives the exact solve its kept Cholesky
     factor and the gaps of W in O(m): the 500 x 5000 path's last quarter took 10569
     residual sweeps at tol 1e-8, 341 with the block. Returns -1 if memory ran out."""
@@ -580,11 +602,9 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
         if S.gram:
             _count(P, T_BLOCK, _block_cost(P, S, m) * BLOCK_GAIN)
     if P.sparse:
-        # covariance updates cost m per update, sparse residual updates the column's
-        # nonzeros: the block pays off while m^2 < nnz(X_W)
         for i in range(m):
             nnz_W += P.Xptr[S.W[i] + 1] - P.Xptr[S.W[i]]
-        S.gram = S.gram and <double> m * m <= <double> nnz_W + <double> m * P.r
+        S.gram = S.gram and _sparse_block_pays(P, m, <double> nnz_W)
     S.col_cost = 2.0 * P.n
     if P.sparse and not S.gram:
         S.col_cost = 2.0 * nnz_W / m + P.r

@@ -127,6 +127,30 @@ def test_sparse_lassocv_equals_dense():
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("Model", [fastreg.ElasticNetCV, fastreg.LassoCV,
+                                   fastreg.ElasticNet])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(6, 24), (10, 40)])
+def test_small_wide_dense_stored_sparse_takes_the_dense_steps(Model, weighted, shape):
+    # n < m <= 2 n: the dense kernel sweeps on G[W, W] (_block_pays); the sparse one
+    # must too on such small problems (_sparse_block_pays), else both stop at different
+    # certified points (scikit-learn's test_sparse_dense_equality[...-6-24-...], at tol
+    # 1e-6: 3.7e-7 relative apart, with the former m^2 <= nnz(X_W) + m r rule)
+    from sklearn.datasets import make_regression
+    n, p = shape
+    X, y = make_regression(n_samples=n, n_features=p, effective_rank=p // 2,
+                           n_informative=p // 2, bias=4, noise=1, random_state=42)
+    sw = np.abs(np.random.RandomState(42).normal(scale=10, size=n)) if weighted \
+        else None
+    params = dict(tol=1e-6) if Model is not fastreg.ElasticNet else \
+        dict(tol=1e-6, alpha=0.01)
+    dense = Model(**params).fit(X, y, sample_weight=sw)
+    spx = Model(**params).fit(sp.csc_array(X), y, sample_weight=sw)
+    scale = np.max(np.abs(dense.coef_))
+    assert_allclose(spx.coef_, dense.coef_, rtol=1e-11, atol=1e-11 * scale)
+    assert spx.intercept_ == pytest.approx(dense.intercept_, rel=1e-11, abs=1e-11)
+
+
 def test_sparse_real_data(load_dataset):
     """we8there (bigram counts): a Lasso fit with intercept on the sparse matrix and
     on its dense copy (1500 random rows) give the same solution, and scikit-learn's."""
