@@ -12,16 +12,12 @@ except for the few columns whose means exceed their spreads (dense, centered).
 ``coef_`` and ``intercept_``.
 
 """
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from scipy import sparse
 from scipy.linalg import blas
 
 from ._linalg import _SMALL_GRAM, _blas_operand, gram, matmul, sq_norm, vdot
 from ._prepare import rescaled_weights
-from ._threads import parallel_folds, product_workers
 
 # sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
 # explicit dense block of _Design: past 1 a column is more than half nonzero (its dense
@@ -31,19 +27,6 @@ _SPLIT_RATIO = 1.0
 # most this many floats (and at most 1/8 of X): the accuracy of an explicitly centered
 # copy of X without the copy (the same multiply-adds as one product, in blocks)
 _BLOCK_FLOATS = 1 << 17
-# ... and from this many multiply-adds (n p^2 / 2) on, with at most _CHUNK_MAX_P
-# columns, as the sum of up to _CHUNKS chunks of rows on Python threads (see
-# _Design._chunked_gram; each chunk holds a p x p sum)
-_CHUNKED_WORK = 2**24
-_CHUNK_MAX_P = 1024
-_CHUNKS = 8
-
-
-def _gram_chunks(n, p, rows):
-    """Chunks of rows of a centered Gram matrix's sum (1: one sum, block by block)."""
-    if p > _CHUNK_MAX_P or n * p * p / 2 < _CHUNKED_WORK:
-        return 1
-    return max(1, min(_CHUNKS, n // rows))
 
 
 def _full(upper):
@@ -276,14 +259,9 @@ class _Design:
         # share of its work on many features)
         rows = max(256, min(_BLOCK_FLOATS, A.size // 8) // max(p, 1))
         order = "F" if A.flags.f_contiguous and not A.flags.c_contiguous else "C"
-        ones = bool(np.all(s == 1))
-        chunks = _gram_chunks(n, p, rows)
-        if chunks > 1:
-            G = self._chunked_gram(chunks, rows, order, ones, Y, rhs)
-            self._sq = G.diagonal().copy()
-            return G
         buf = np.empty(rows * p)                  # blocks: contiguous views of it
         G = np.zeros((p, p), order="F")
+        ones = bool(np.all(s == 1))
         for start in range(0, n, rows):
             stop = min(start + rows, n)
             B = buf[:(stop - start) * p].reshape((stop - start, p), order=order)
@@ -298,49 +276,6 @@ class _Design:
                 G = blas.dsyrk(1.0, a, beta=1.0, c=G, trans=int(not flipped),
                                lower=0, overwrite_c=1)
         self._sq = G.diagonal().copy()
-        return G
-
-    def _chunked_gram(self, chunks, rows, order, ones, Y, rhs):
-        """_centered_gram as the sum of ``chunks`` partial sums over consecutive
-        chunks of rows (each its own blocks, buffer and p x p sum, by NumPy's BLAS,
-        which releases the GIL), run on Python threads (``product_workers``) with every
-        BLAS on one thread, summed in order: the same bits on any number of threads.
-        The threads take the chunks as they free up, so a core taken by another
-        process slows only the chunks it runs (a threaded BLAS call waits at its
-        barrier for the preempted thread's time slice, every block)."""
-        A, mu, s = self.A, self.mu, self.sqrt_sw
-        n, p = A.shape
-        bounds = np.linspace(0, n // rows, chunks + 1).round().astype(int) * rows
-        bounds[-1] = n
-        halt = threading.Event()
-
-        def chunk(k):
-            G = np.zeros((p, p))
-            R = None if Y is None else np.zeros((p, Y.shape[1]))
-            buf = np.empty(rows * p)
-            for start in range(bounds[k], bounds[k + 1], rows):
-                if halt.is_set():
-                    return None
-                stop = min(start + rows, bounds[k + 1])
-                B = buf[:(stop - start) * p].reshape((stop - start, p), order=order)
-                shift = mu[None, :] if ones else np.multiply.outer(s[start:stop], mu)
-                np.subtract(A[start:stop], shift, out=B)
-                if R is not None:
-                    R += B.T @ Y[start:stop]
-                G += B.T @ B
-            return G, R
-
-        workers = product_workers(chunks)
-        G = np.zeros((p, p), order="F")
-        try:
-            with parallel_folds, ThreadPoolExecutor(workers) as pool:
-                for G_k, R_k in pool.map(chunk, range(chunks)):
-                    G += G_k
-                    if R_k is not None:
-                        rhs += R_k
-        except BaseException:
-            halt.set()             # (interrupted: the running chunks stop at a block)
-            raise
         return G
 
     # explicit forms -------------------------------------------------------------------

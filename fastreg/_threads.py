@@ -12,10 +12,11 @@ One owner, ``policy``, decides the BLAS thread limit of the process from what ru
   every BLAS is on one thread: the NumPy products of several folds at once, each on
   every core, would oversubscribe the machine.
 * while a small direct solve runs (``with serial_blas``: Ridge and RidgeCV below
-  ``SERIAL_WORK``), every BLAS is on one thread too: its products and factorizations
-  are too short for a second thread to pay, and on a busy machine every threaded call
-  waits at its barrier for a time slice of a preempted thread (measured at load 12 on
-  2 cores: Ridge() on leukemia 396 ms on two threads, 20 ms on one).
+  ``SERIAL_WORK``, or of any size on a busy machine, see ``serial_scope``), every BLAS
+  is on one thread too: its products and factorizations are too short for a second
+  thread to pay, and on a busy machine every threaded call waits at its barrier for a
+  time slice of a preempted thread (measured at load 12 on 2 cores: Ridge() on
+  leukemia 396 ms on two threads, 20 ms on one).
 
 The limit is taken when the first of these starts and lifted when the last ends, whatever
 the order in which threads enter and leave: kernels run on several Python threads at
@@ -80,7 +81,6 @@ class _Policy:
         self._mode = None
         self._limit = None
         self._controllers = {}
-        self._blas_before = []
 
     def _controller(self, mode):
         # created once: inspecting the loaded libraries is slow
@@ -97,11 +97,6 @@ class _Policy:
         if mode == self._mode:
             return
         _release_openblas()
-        if self._mode is None and mode is not None:
-            # the BLAS limits as they were (the user's), for fold_workers
-            self._blas_before = [lib.num_threads for lib in
-                                 self._controller("all").lib_controllers
-                                 if lib.user_api == "blas"]
         if self._limit is not None:
             self._limit.restore_original_limits()
             self._limit = None
@@ -122,20 +117,14 @@ class _Policy:
 policy = _Policy()
 
 
-# the scopes each thread is inside (by counter): product_workers discounts its own
-_inside = threading.local()
-
-
 class _Scope:
     def __init__(self, counter):
         self._counter = counter
 
     def __enter__(self):
-        setattr(_inside, self._counter, getattr(_inside, self._counter, 0) + 1)
         return policy.change(self._counter, +1)
 
     def __exit__(self, *exc):
-        setattr(_inside, self._counter, getattr(_inside, self._counter, 0) - 1)
         policy.change(self._counter, -1)
         return False
 
@@ -149,32 +138,43 @@ parallel_folds = _Scope("folds")
 serial_blas = _Scope("serial")
 
 # multiply-adds of a direct solve (n p min(n, p): its Gram matrix, factorizations and
-# products with X) from which its BLAS runs threaded; below, on one thread
-# (``serial_scope``), down to SERIAL_MIN, below which no BLAS call threads anyway and
-# the scope's two limit changes would cost more than the fit
-SERIAL_WORK = 2**30
+# products with X) below which its BLAS runs on one thread (``serial_scope``): a second
+# thread gains little on products of a few milliseconds; down to SERIAL_MIN, below which
+# no BLAS call threads anyway and the scope's two limit changes would cost more than the
+# fit. Larger solves run on one thread too while the machine is busy (``machine_busy``)
+SERIAL_WORK = 2**28
 SERIAL_MIN = 2**19
 
 
+def _runnable_others():
+    """Runnable tasks on the machine besides the calling thread (Linux: the kernel's
+    instantaneous count in /proc/loadavg), or None where that is not known."""
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[3].split(b"/")[0]) - 1
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def machine_busy():
+    """Whether another task is runnable right now (another process computing, or this
+    process's other threads): a threaded BLAS call would then wait at its barriers for
+    the time slices of its preempted threads (one competing process on 2 cores, main
+    before branch ridge: RidgeCV() on ames 3.25x slower, Ridge() on the synthetic
+    20000 x 500 2.54x, scikit-learn's 1.13x and 2.19x). False where the count is not
+    known."""
+    others = _runnable_others()
+    return others is not None and others > 0
+
+
 def serial_scope(work):
-    """``serial_blas`` for a direct solve of ``work`` multiply-adds between SERIAL_MIN
-    and SERIAL_WORK, else a no-op context."""
-    return serial_blas if SERIAL_MIN <= work < SERIAL_WORK else nullcontext()
-
-
-def product_workers(n_tasks):
-    """Python threads for ``n_tasks`` independent single-threaded BLAS products of one
-    fit (``_ridge_design``'s centered Gram matrix by chunks of rows): one per task, at
-    most one per core and the OpenMP / BLAS thread limits (``fold_workers``); 1 when
-    another fastreg kernel, fold section or solve runs in this process beside the
-    calling thread's own (their threads take the cores already)."""
-    own = {name: getattr(_inside, name, 0) for name in ("kernels", "folds", "serial")}
-    with policy._lock:
-        busy = (policy.kernels > own["kernels"] or policy.folds > own["folds"]
-                or policy.serial > own["serial"])
-    if busy or n_tasks < 2:
-        return 1
-    return fold_workers(None, n_tasks, 1, float("inf")) or 1
+    """``serial_blas`` for a direct solve of ``work`` multiply-adds: from SERIAL_MIN to
+    SERIAL_WORK, and above that while ``machine_busy()``; else a no-op context."""
+    if work < SERIAL_MIN:
+        return nullcontext()
+    if work < SERIAL_WORK or machine_busy():
+        return serial_blas
+    return nullcontext()
 
 
 def kernel_threads(n_threads, others):
@@ -218,13 +218,11 @@ def fold_workers(n_jobs, n_folds, fold_bytes, work):
         return None
     k = min(int(n_folds), cpu_count(), DEFAULT_FOLDS_MEMORY // max(int(fold_bytes), 1))
     with policy._lock:
-        idle = policy.kernels == 0 and policy.folds == 0
+        idle = policy.kernels == 0 and policy.folds == 0 and policy.serial == 0
         libs = policy._controller("all").lib_controllers
-        # inside a serial solve only (serial_blas): the BLAS limits it replaced
-        before = policy._blas_before if idle and policy.serial > 0 else None
-    threads = [lib.num_threads for lib in libs if lib.user_api == "openmp"
-               or (idle and before is None and lib.user_api == "blas")]
-    for t in threads + (before or []):
-        if isinstance(t, int) and t > 0:
-            k = min(k, t)
+    for lib in libs:
+        if lib.user_api == "openmp" or (idle and lib.user_api == "blas"):
+            threads = lib.num_threads
+            if isinstance(threads, int) and threads > 0:
+                k = min(k, threads)
     return max(k, 1)

@@ -1,8 +1,5 @@
-"""Ridge's threads (branch ridge): small direct solves with every BLAS on one thread
-(``_threads.serial_scope``), the centered Gram matrix of tall dense X summed by chunks
-of rows on Python threads (``_Design._chunked_gram``), and the answers unchanged."""
-import threading
-
+"""Ridge's threads (branch ridge): direct solves with every BLAS on one thread when
+small or when the machine is busy (``_threads.serial_scope``), the answers unchanged."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -10,14 +7,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import fastreg
 from fastreg import _ridge_design, _threads
-from fastreg._ridge_design import _Design, _gram_chunks
-from fastreg._threads import (
-    kernel_scope,
-    policy,
-    product_workers,
-    serial_blas,
-    serial_scope,
-)
+from fastreg._threads import policy, serial_scope
 
 
 def blas_threads():
@@ -32,10 +22,29 @@ def test_serial_scope_limits_every_blas_and_restores():
             assert policy.serial == 1
         assert blas_threads() == before
         assert policy.serial == 0
-        # outside [SERIAL_MIN, SERIAL_WORK): no scope
-        for work in (0, _threads.SERIAL_MIN - 1, _threads.SERIAL_WORK):
-            with serial_scope(work):
-                assert blas_threads() == before
+        # below SERIAL_MIN: no scope; from SERIAL_WORK on: only on a busy machine
+        with serial_scope(_threads.SERIAL_MIN - 1):
+            assert blas_threads() == before
+        for busy in (False, True):
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(_threads, "machine_busy", lambda b=busy: b)
+                with serial_scope(_threads.SERIAL_WORK):
+                    assert blas_threads() == ([1] * len(before) if busy else before)
+                with serial_scope(_threads.SERIAL_WORK - 1):
+                    assert blas_threads() == [1] * len(before)
+        assert blas_threads() == before
+
+
+def test_machine_busy_reads_the_runnable_count(monkeypatch):
+    monkeypatch.setattr(_threads, "_runnable_others", lambda: 0)
+    assert not _threads.machine_busy()
+    monkeypatch.setattr(_threads, "_runnable_others", lambda: 1)
+    assert _threads.machine_busy()
+    monkeypatch.setattr(_threads, "_runnable_others", lambda: None)
+    assert not _threads.machine_busy()
+    monkeypatch.undo()
+    others = _threads._runnable_others()
+    assert others is None or others >= 0
 
 
 def test_ridge_fit_runs_in_the_serial_scope(monkeypatch):
@@ -55,50 +64,10 @@ def test_ridge_fit_runs_in_the_serial_scope(monkeypatch):
     assert seen[0][0] == 1 and set(seen[0][1]) == {1}
 
 
-def test_product_workers_discount_the_callers_own_scopes(monkeypatch):
-    monkeypatch.setattr(_threads, "fold_workers", lambda *a: 2)
-    assert product_workers(1) == 1
-    assert product_workers(8) == 2
-    with serial_blas:
-        assert product_workers(8) == 2       # the caller's own solve
-    out = []
-    with kernel_scope:                       # another thread's kernel runs
-        t = threading.Thread(target=lambda: out.append(product_workers(8)))
-        t.start()
-        t.join()
-    assert out == [1]
-
-
-@pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_chunked_gram_is_the_centered_gram_on_any_number_of_threads(
-        monkeypatch, order, weighted):
-    rng = np.random.default_rng(1)
-    n, p = 3000, 150
-    X = np.asarray(rng.standard_normal((n, p)) * 3 + 100, order=order)
-    Y = rng.standard_normal((n, 2))
-    s = np.sqrt(rng.uniform(0.5, 2, n)) if weighted else None
-    mu = (X * (s ** 2)[:, None]).sum(0) / (s ** 2).sum() if weighted else X.mean(0)
-    A = X * s[:, None] if weighted else X
-    rows = max(256, min(_ridge_design._BLOCK_FLOATS, A.size // 8) // p)
-    assert _gram_chunks(n, p, rows) > 1
-    Xc = (X - mu) * (1 if s is None else s[:, None])
-    results = []
-    for workers in (1, 2, 3):
-        monkeypatch.setattr(_ridge_design, "product_workers", lambda k, w=workers: w)
-        design = _Design(np.asarray(A, order=order), mu, s)
-        G, rhs = design.normal_equations(Y)
-        results.append((G, rhs))
-        assert_allclose(np.triu(G), np.triu(Xc.T @ Xc), rtol=1e-12, atol=1e-9 * n)
-        assert_allclose(rhs, Xc.T @ Y, rtol=1e-12, atol=1e-10 * n)
-        assert_allclose(design.col_sq_norms(), np.einsum("ij,ij->j", Xc, Xc),
-                        rtol=1e-12)
-    for G, rhs in results[1:]:                 # the same bits on any number of threads
-        assert np.array_equal(G, results[0][0])
-        assert np.array_equal(rhs, results[0][1])
-
-
-def test_ridge_on_chunked_gram_matches_closed_form():
+@pytest.mark.parametrize("busy", [False, True])
+def test_ridge_threads_give_the_closed_form(monkeypatch, busy):
+    monkeypatch.setattr(_threads, "machine_busy", lambda: busy)
+    monkeypatch.setattr(_threads, "SERIAL_WORK", 2**20)    # (this one above it)
     rng = np.random.default_rng(2)
     X = rng.standard_normal((4000, 120)) + 5
     y = X @ rng.standard_normal(120) + rng.standard_normal(4000)
