@@ -34,6 +34,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite
 
 from ._base import LinearPredictMixin
+from ._blocks import check_finite
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
 from ._ridge_loo import _Spectrum, loo_solver
 from ._ridge_positive import _solve_positive
@@ -589,7 +590,14 @@ class RidgeCV(_RidgeEstimator):
     def _fit(self, X, y, sample_weight):
         alphas = self._validate_params()
         scorer = None if self.scoring is None else check_scoring(self, self.scoring)
-        X, y = _validate_xy(self, X, y, ["csr", "csc", "coo"], [np.float64, np.float32])
+        # (plain float arrays skip validate_data's conversions: see _validate_xy; X's
+        # finiteness is checked here, dense X by blocks of columns' sums)
+        X, y = _validate_xy(self, X, y, ["csr", "csc", "coo"], [np.float64, np.float32],
+                            ensure_all_finite=False)
+        if sparse.issparse(X):
+            assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+        else:
+            check_finite(X, estimator_name=type(self).__name__)
         dtype = X.dtype
         n_samples = X.shape[0]
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):
