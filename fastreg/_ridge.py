@@ -34,6 +34,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite
 
 from ._base import LinearPredictMixin
+from ._blocks import check_finite
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
 from ._ridge_loo import _Spectrum, loo_solver
 from ._ridge_positive import _solve_positive
@@ -54,6 +55,7 @@ from ._ridge_validation import (
     _raise_not_finite,
     _validate_xy,
 )
+from ._threads import serial_scope
 from ._validation import check_bool, check_number, check_sample_weight
 
 if TYPE_CHECKING:
@@ -71,6 +73,18 @@ _SOLVERS = _SKLEARN_SOLVERS + ("cd",)
 # factored; larger problems run conjugate gradients (a 2000 x 2000 Gram matrix takes
 # 32 MB and its factorization ~3 GFlop; both grow as the square and the cube beyond)
 _SPARSE_DIRECT_MAX = 2000
+
+
+def _direct_work(X):
+    """Multiply-adds of a direct solve on X (its stored values times min(n, p): the
+    Gram matrix; the factorization and the products with X are of that order), for
+    ``serial_scope``; 0 (no scope) when X has no shape yet (a list)."""
+    shape = getattr(X, "shape", None)
+    if shape is None or len(shape) != 2:
+        return 0
+    n, p = shape
+    size = X.nnz if sparse.issparse(X) else n * p
+    return float(size) * min(n, p)
 
 
 class _RidgeEstimator(LinearPredictMixin, MultiOutputMixin, RegressorMixin,
@@ -321,6 +335,10 @@ class Ridge(_RidgeEstimator):
         self : object
             The fitted estimator.
         """
+        with serial_scope(_direct_work(X)):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         alpha = self._validate_params()
         accept = "csr" if self.solver in ("auto", "sag", "saga") else \
             ["csr", "csc", "coo"]
@@ -566,9 +584,20 @@ class RidgeCV(_RidgeEstimator):
         if params:
             raise ValueError(f"RidgeCV.fit got unexpected parameters {sorted(params)}: "
                              "fastreg does not route metadata.")
+        with serial_scope(_direct_work(X)):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         alphas = self._validate_params()
         scorer = None if self.scoring is None else check_scoring(self, self.scoring)
-        X, y = _validate_xy(self, X, y, ["csr", "csc", "coo"], [np.float64, np.float32])
+        # (plain float arrays skip validate_data's conversions: see _validate_xy; X's
+        # finiteness is checked here, dense X by blocks of columns' sums)
+        X, y = _validate_xy(self, X, y, ["csr", "csc", "coo"], [np.float64, np.float32],
+                            ensure_all_finite=False)
+        if sparse.issparse(X):
+            assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+        else:
+            check_finite(X, estimator_name=type(self).__name__)
         dtype = X.dtype
         n_samples = X.shape[0]
         if sample_weight is not None and isinstance(sample_weight, numbers.Number):

@@ -28,6 +28,9 @@ from ._threads import kernel_scope
 # gains nothing there, and SciPy's threads compete with NumPy's, still spinning after
 # the Gram product
 _SMALL_EIGH = 256
+# ... from this order on (below it no BLAS call threads, and the limit's change would
+# cost more than the decomposition: diabetes' 10 x 10)
+_TINY_EIGH = 32
 
 # the leave-one-out diagonal and fit of a long problem use the filter matrix
 # D = 1 / (lam + alpha) (n_components x n_alphas) through products B^2 D and
@@ -119,7 +122,8 @@ class _Spectrum:
                               else design.gram_features())
             self.kappa = design.kappa
             # small: SciPy's LAPACK on one thread (see _SMALL_EIGH)
-            with kernel_scope if len(self.gram) < _SMALL_EIGH else nullcontext():
+            with kernel_scope if _TINY_EIGH <= len(self.gram) < _SMALL_EIGH else \
+                    nullcontext():
                 lam, vectors = eigh(self.gram)
             self.lam = np.maximum(lam, 0)   # a Gram matrix: rounding made some < 0
             if self.wide:

@@ -11,6 +11,12 @@ One owner, ``policy``, decides the BLAS thread limit of the process from what ru
 * while cross-validation folds run on parallel threads (``with parallel_folds``),
   every BLAS is on one thread: the NumPy products of several folds at once, each on
   every core, would oversubscribe the machine.
+* while a small direct solve runs (``with serial_blas``: Ridge and RidgeCV below
+  ``SERIAL_WORK``, or of any size on a busy machine, see ``serial_scope``), every BLAS
+  is on one thread too: its products and factorizations are too short for a second
+  thread to pay, and on a busy machine every threaded call waits at its barrier for a
+  time slice of a preempted thread (measured at load 12 on 2 cores: Ridge() on
+  leukemia 396 ms on two threads, 20 ms on one).
 
 The limit is taken when the first of these starts and lifted when the last ends, whatever
 the order in which threads enter and leave: kernels run on several Python threads at
@@ -27,6 +33,7 @@ from a user's threads).
 """
 import os
 import threading
+from contextlib import nullcontext
 
 from threadpoolctl import ThreadpoolController
 
@@ -70,6 +77,7 @@ class _Policy:
         self._lock = threading.Lock()
         self.kernels = 0
         self.folds = 0
+        self.serial = 0
         self._mode = None
         self._limit = None
         self._controllers = {}
@@ -84,7 +92,8 @@ class _Policy:
     def _apply(self):
         """Under the lock: the limit for the current counts ('all': every BLAS on one
         thread; 'kernel': SciPy's; None: the limits as they were)."""
-        mode = "all" if self.folds > 0 else "kernel" if self.kernels > 0 else None
+        mode = "all" if self.folds > 0 or self.serial > 0 else \
+            "kernel" if self.kernels > 0 else None
         if mode == self._mode:
             return
         _release_openblas()
@@ -125,6 +134,47 @@ class _Scope:
 kernel_scope = _Scope("kernels")
 # around cross-validation folds that run on parallel threads
 parallel_folds = _Scope("folds")
+# around a small direct solve (every BLAS on one thread; see serial_scope)
+serial_blas = _Scope("serial")
+
+# multiply-adds of a direct solve (n p min(n, p): its Gram matrix, factorizations and
+# products with X) below which its BLAS runs on one thread (``serial_scope``): a second
+# thread gains little on products of a few milliseconds; down to SERIAL_MIN, below which
+# no BLAS call threads anyway and the scope's two limit changes would cost more than the
+# fit. Larger solves run on one thread too while the machine is busy (``machine_busy``)
+SERIAL_WORK = 2**28
+SERIAL_MIN = 2**19
+
+
+def _runnable_others():
+    """Runnable tasks on the machine besides the calling thread (Linux: the kernel's
+    instantaneous count in /proc/loadavg), or None where that is not known."""
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[3].split(b"/")[0]) - 1
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def machine_busy():
+    """Whether another task is runnable right now (another process computing, or this
+    process's other threads): a threaded BLAS call would then wait at its barriers for
+    the time slices of its preempted threads (one competing process on 2 cores, main
+    before branch ridge: RidgeCV() on ames 3.25x slower, Ridge() on the synthetic
+    20000 x 500 2.54x, scikit-learn's 1.13x and 2.19x). False where the count is not
+    known."""
+    others = _runnable_others()
+    return others is not None and others > 0
+
+
+def serial_scope(work):
+    """``serial_blas`` for a direct solve of ``work`` multiply-adds: from SERIAL_MIN to
+    SERIAL_WORK, and above that while ``machine_busy()``; else a no-op context."""
+    if work < SERIAL_MIN:
+        return nullcontext()
+    if work < SERIAL_WORK or machine_busy():
+        return serial_blas
+    return nullcontext()
 
 
 def kernel_threads(n_threads, others):
@@ -168,7 +218,7 @@ def fold_workers(n_jobs, n_folds, fold_bytes, work):
         return None
     k = min(int(n_folds), cpu_count(), DEFAULT_FOLDS_MEMORY // max(int(fold_bytes), 1))
     with policy._lock:
-        idle = policy.kernels == 0 and policy.folds == 0
+        idle = policy.kernels == 0 and policy.folds == 0 and policy.serial == 0
         libs = policy._controller("all").lib_controllers
     for lib in libs:
         if lib.user_api == "openmp" or (idle and lib.user_api == "blas"):
