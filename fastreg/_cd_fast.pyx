@@ -85,7 +85,8 @@ from ._cd_passes import column_stats  # no-cython-lint (re-exported)
 
 # the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
 TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",
-                "exact_tries", "certify", "gram_inner", "residual_inner", "switches")
+                "exact_tries", "certify", "gram_inner", "residual_inner", "switches",
+                "inner_gaps")
 
 
 cdef int _set_sparse(Problem* P, const floating[::1] X_data, const int32_t[::1] X_indices,
