@@ -426,7 +426,7 @@ def enet_path(
     trace : (k, N_TRACE) float64, zeros, or None: counters of each solve, added into
         row k (see the T_* constants of _cd_problem.pxd and TRACE_FIELDS): outer
         iterations, sweeps, gradient passes, working-set sizes, Gram-block products,
-        exact-solve attempts, certifications, inner strategies.
+        exact-solve attempts, certifications, inner strategies, gaps of working sets.
 
     A solve whose gap stalls below what rounding can certify (tol below the
     floating-point type's reach, e.g. 0) stops there with n_iters < max_iter and a
