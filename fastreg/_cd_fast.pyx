@@ -85,7 +85,8 @@ from ._cd_passes import column_stats  # no-cython-lint (re-exported)
 
 # the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
 TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",
-                "exact_tries", "certify", "gram_inner", "residual_inner", "switches")
+                "exact_tries", "certify", "gram_inner", "residual_inner", "switches",
+                "inner_gaps")
 
 
 cdef int _set_sparse(Problem* P, const floating[::1] X_data, const int32_t[::1] X_indices,
@@ -425,7 +426,7 @@ def enet_path(
     trace : (k, N_TRACE) float64, zeros, or None: counters of each solve, added into
         row k (see the T_* constants of _cd_problem.pxd and TRACE_FIELDS): outer
         iterations, sweeps, gradient passes, working-set sizes, Gram-block products,
-        exact-solve attempts, certifications, inner strategies.
+        exact-solve attempts, certifications, inner strategies, gaps of working sets.
 
     A solve whose gap stalls below what rounding can certify (tol below the
     floating-point type's reach, e.g. 0) stops there with n_iters < max_iter and a

@@ -22,6 +22,9 @@ cdef enum:
     # 1; on a dense solution, 4000 x 600 with 315 nonzeros, doubling from WS_MIN took
     # six outer iterations, a gradient pass and a partial solve each)
     WS_GROW = 1
+    # sparse X: the strong rule's first working set of an alpha is joined by the
+    # max(WS_MIN, m / STRONG_EXTRA) best-ranked other features (see _working_set)
+    STRONG_EXTRA = 100
     NEWTON_MAX = 2000   # largest active set solved exactly (Cholesky, nA^3 / 3 flops)
     NEWTON_ROUNDS = 8   # active-set rounds of one exact solve
     PANEL_MIN_ROWS = 4096   # _slot_block: row panels instead of a copy of the columns
@@ -51,7 +54,8 @@ cdef enum:
     T_GRAM_INNER = 8   # inner solves with covariance updates on G[W, W]
     T_RES_INNER = 9    # inner solves with residual updates
     T_SWITCH = 10    # inner solves switched from residual to covariance updates
-    N_TRACE = 11
+    T_INNER_GAPS = 11   # gaps of working sets (each an X_W^T R in residual mode)
+    N_TRACE = 12
 
 
 # Passes over all of a dense X below these sizes (elements) stay on one thread (see

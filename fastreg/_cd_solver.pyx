@@ -14,9 +14,9 @@ from ._cd_common cimport (
     _anderson_weights, _anderson_point,
 )
 from ._cd_problem cimport (
-    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, WS_GROW, NEWTON_MAX, BLOCK_GAIN,
-    BLOCK_SWEEPS, XR_MAX_ELEMS, T_OUTER, T_SWEEPS, T_GRAD, T_WS_MAX, T_WS_SUM, T_BLOCK, T_EXACT,
-    T_CERTIFY, T_GRAM_INNER, T_RES_INNER, T_SWITCH,
+    Problem, Inner, NAIVE, GRAM, ANDERSON_K, WS_MIN, WS_GROW, STRONG_EXTRA, NEWTON_MAX,
+    BLOCK_GAIN, BLOCK_SWEEPS, XR_MAX_ELEMS, T_OUTER, T_SWEEPS, T_GRAD, T_WS_MAX, T_WS_SUM,
+    T_BLOCK, T_EXACT, T_CERTIFY, T_GRAM_INNER, T_RES_INNER, T_SWITCH, T_INNER_GAPS,
 )
 from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
 from ._cd_columns cimport _qtdot, _xaxpy, _xcopy, _all_features, _support
@@ -62,6 +62,7 @@ cdef inline void _k_sweep(Problem* P, Inner* S, const int* pos, int k,
 cdef inline void _k_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
                          double* gap_A) noexcept nogil:
     """The kernel's gaps of the problem restricted to W and to its nonzero part."""
+    _count(P, T_INNER_GAPS, 1)
     if P.T > 0:
         _mt_inner_gaps(P, S, wW, gap_W, gap_A)
     else:
@@ -230,7 +231,7 @@ cdef inline bint _try_exact(Problem* P, Inner* S, int nA, double eps, int* tries
     _count(P, T_EXACT, 1)
     if not _newton(P, S, nA, wW):
         return False
-    _inner_gaps(P, S, wW, gap_W, gap_A)
+    _k_gaps(P, S, wW, gap_W, gap_A)
     return gap_W[0] <= eps
 
 
@@ -258,7 +259,7 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             # on G[W, W] the gap costs O(m), a sweep O(m nA): check it after each of
             # the first sweeps (a solve from an extrapolated start on a path often
             # needs one or two)
-            _inner_gaps(P, S, wW, &gap_W, &gap_A)
+            _k_gaps(P, S, wW, &gap_W, &gap_A)
             if gap_W <= eps:
                 return True
             if k == 2 and newton_tries == 0 and _exact_early(P, S, nA, hist, wW) and \
@@ -475,12 +476,13 @@ cdef inline int _strong_count(Problem* P, floating* w, floating* g, const int* f
 cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int* feats,
                       int n_kept, ScoreIdx* cand, double s, bint use_strong, int cap,
                       int* ws_size, int* n_viol) noexcept nogil:
-    """S.W[:m] = the support + the strong rule's survivors (use_strong), or + the
+    """S.W[:m] = the support + the strong rule's survivors (use_strong; on a sparse X
+    also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others), or + the
     best-ranked candidates: the features closest to violating the optimality
     conditions, by their distance to the dual constraint in units of the column norm
     (celer's ranking), as many as the working set may grow to, and no more than cap
-    (beyond the support). n_viol receives the violators left out. Returns m (sorted
-    in S.W) and sets S.m, S.wpos."""
+    (beyond the support). n_viol receives the violators left out (ranked sets only).
+    Returns m (sorted in S.W) and sets S.m, S.wpos."""
     cdef floating* norms = <floating*> P.norms
     cdef int i, j, t, m = 0, n_cand = 0, n_cand_viol = 0
     cdef double v, d, pfj
@@ -495,10 +497,11 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             continue
         pfj = _pf(P, j)
         v = _veff(g[j], _lo(P, j), _hi(P, j))
-        if use_strong:
-            if _strong_kept(P, w, g, j):
-                S.W[m] = j
-                m += 1
+        if use_strong and _strong_kept(P, w, g, j):
+            S.W[m] = j
+            m += 1
+        elif use_strong and not P.sparse:
+            continue
         else:
             # ranked by the signed square of the distance, the same order without a
             # square root
@@ -508,7 +511,15 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             n_cand += 1
             if v > P.l1 * pfj:
                 n_cand_viol += 1
-    if n_cand > 0:
+    if use_strong and n_cand > 0:
+        # sparse X: the best-ranked others join the strong rule's set. At the
+        # saturated end of a sparse path (we8there, 2154 features in W) the rule misses
+        # two or three features at each alpha; found only after the solve, each such
+        # feature multiplied the gap of the next outer iteration by 5 to 20 (the dual
+        # scaling), about ten sweeps over W to win back
+        m += _take_best(cand, n_cand, min(max(WS_MIN, m // STRONG_EXTRA),
+                                          max(cap, m) - m), S.W, m)
+    elif n_cand > 0:
         ws_size[0] = max(ws_size[0], max(
             m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
         t = _take_best(cand, n_cand, min(ws_size[0], max(cap, m)) - m, S.W, m)

@@ -13,7 +13,7 @@ from sklearn.model_selection import KFold
 import fastreg
 from fastreg._engine import sparse_gram_pays
 from fastreg._prepare import SparsePrepared
-from reference import objective
+from reference import assert_coefs_per_alpha, assert_gap, dual_gap, objective
 
 TOL = 1e-12
 
@@ -269,3 +269,33 @@ def test_sparse_rows_is_the_rows_as_csc(fmt, rows_kind):
     blocks = list(_column_blocks(indptr, step=100))
     assert blocks[0][0] == 0 and blocks[-1][1] == p
     assert all(b[1] == c[0] for b, c in zip(blocks[:-1], blocks[1:], strict=True))
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-10), (np.float64, 1e-2),
+                                        (np.float32, 1e-4)])
+@pytest.mark.parametrize("positive", [False, True])
+def test_sparse_saturated_path_strong_set_with_ranked_extras(dtype, tol, positive):
+    """A sparse path down to a support of most features with residual updates
+    (precompute=False), where the strong rule's first working set of each alpha is
+    joined by the best-ranked other features (_cd_solver._working_set): every returned
+    gap is the one recomputed in NumPy at the returned coefficients and below tol; at a
+    tight tol the coefficients are scikit-learn's."""
+    X, y = sparse_problem(400, 150, density=0.2, seed=5, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        alphas, coefs, gaps = fastreg.enet_path(X, y, l1_ratio=1.0, eps=1e-4, alphas=40,
+                                                precompute=False, positive=positive,
+                                                tol=tol, max_iter=100_000)
+    assert coefs.dtype == dtype
+    assert np.count_nonzero(coefs[:, -1]) > (60 if positive else 100)  # saturated end
+    X64, y64 = X.astype(np.float64), y.astype(np.float64)
+    atol = 5e-6 if dtype == np.float32 else 1e-13
+    for k, alpha in enumerate(alphas):
+        gap, scale = dual_gap(X64.toarray(), y64, coefs[:, k], alpha, 1.0, False, positive)
+        assert_gap(gaps[k], gap, scale, tol, atol, where=f"alpha #{k}: ")
+    if tol <= 1e-10:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _, ref, _ = sk.enet_path(X64, y64, l1_ratio=1.0, alphas=alphas, tol=1e-12,
+                                     max_iter=1_000_000, positive=positive)
+        assert_coefs_per_alpha(coefs, ref, 1e-6)
