@@ -4,8 +4,9 @@ On these the single-target kernel sweeps with residual updates instead of buildi
 large G[W, W] block up front, grows its working set faster, runs the sweeps of an
 implicitly centered X on a centered copy of the working set's columns, and switches to
 covariance updates mid-solve once the residual sweeps have cost as much as the block.
-Each of those paths must give scikit-learn's solution; the kernel's counters
-(``trace``) show which path a solve took.
+On a small X where a third of the features violate at the start, the first working set
+is every feature (plain sweeps). Each of those paths must give scikit-learn's solution;
+the kernel's counters (``trace``) show which path a solve took.
 """
 import warnings
 
