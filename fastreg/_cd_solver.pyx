@@ -522,10 +522,11 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     else:
         ws_size[0] = max(ws_size[0], max(
             m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
-        # plain sweeps: every kept feature, when many violate and G[W, W] of them all
-        # would not pay (_block_pays, all columns new: n m (m / 2 + 1) / BLOCK_GAIN
-        # against BLOCK_SWEEPS sweeps of 2 n m) on a small X
-        plain[0] = plain[0] and P.mode == NAIVE and not P.sparse and \
+        # plain sweeps: every kept feature (none left out by the cap of a dense p > 2 n
+        # solve), when many violate and G[W, W] of them all would not pay (_block_pays,
+        # all columns new: n m (m / 2 + 1) / BLOCK_GAIN against BLOCK_SWEEPS sweeps of
+        # 2 n m) on a small X
+        plain[0] = plain[0] and P.mode == NAIVE and not P.sparse and n_kept <= cap and \
             PLAIN_DEN * n_cand_viol >= n_kept and \
             0.5 * n_kept + 1 > 2.0 * BLOCK_SWEEPS * BLOCK_GAIN and \
             <double> P.n * n_kept <= PLAIN_MAX_ELEMS
