@@ -37,7 +37,9 @@ Algorithm (one function, ``_solve``, shared by both update strategies):
   eq. 11), and a working set W = support + the features closest to violating the
   optimality conditions (Massias, Gramfort & Salmon 2018, "Celer", sec. 3); on a path,
   the first working set of each alpha is given by the sequential strong rule
-  |x_j^T r| >= 2 l1_k - l1_{k-1} (Tibshirani et al. 2012, JRSS-B 74, eq. 6);
+  |x_j^T r| >= 2 l1_k - l1_{k-1} (Tibshirani et al. 2012, JRSS-B 74, eq. 6); a cold
+  solve on a small dense X where a third of the features violate at the start takes
+  every feature at once (plain sweeps, _cd_solver._working_set);
 * inner loop on W: cyclic (or random) coordinate descent with glmnet's active-set
   cycling (Friedman, Hastie & Tibshirani 2010, sec. 2.6): a sweep over W, then sweeps
   over the nonzero coordinates only until they are solved, then a sweep over W again;

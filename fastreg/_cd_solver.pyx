@@ -33,6 +33,18 @@ from ._cd_mt_inner cimport (
 )
 
 
+# Plain sweeps (_working_set): a cold working set is every kept feature when at least
+# 1 / PLAIN_DEN of them violate the optimality conditions, G[W, W] of all of them does
+# not pay (_block_pays) and X_W has at most PLAIN_MAX_ELEMS elements (with its centered
+# copy, a few MiB: the residual sweeps then run from the cache, at the speed of the
+# block's covariance updates; beyond it, on 4000 x 600, they measured slower than the
+# ranked working sets and their blocks). An active phase of such a solve ends once its
+# gap is at most PHASE_FRAC times that of W (the rest is features of W it leaves out).
+cdef enum:
+    PLAIN_DEN = 3
+    PLAIN_MAX_ELEMS = 1 << 20
+cdef double PHASE_FRAC = 0.3
+
 # ------------------------------------------------------------------ inner solve
 
 # (the stall rule, _stalled and its constants: _cd_common.pxd)
@@ -236,11 +248,12 @@ cdef inline bint _try_exact(Problem* P, Inner* S, int nA, double eps, int* tries
 
 
 cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
-                        int* sweeps, floating* wW) noexcept nogil:
+                        int* sweeps, floating* wW, bint plain) noexcept nogil:
     """Sweeps over the nonzero positions S.act[:nA] only (glmnet's active-set cycling),
     Anderson-accelerated every ANDERSON_K sweeps, with exact solves when they pay
     (single task), until that part is solved (or as solved as rounding allows).
-    Returns True when the gap on all of W reached eps (the inner solve is over)."""
+    Returns True when the gap on all of W reached eps (the inner solve is over).
+    plain: the phase also ends once its gap is at most PHASE_FRAC times that of W."""
     cdef floating* hist = <floating*> S.hist
     cdef size_t L = <size_t> nA * _tasks(P)
     cdef double gap_W, gap_A, gap_A_prev = INFINITY
@@ -277,7 +290,8 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
                 return True
             k = 0
             _hist_put(hist, wW, S.act, nA, _tasks(P))
-            if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd):
+            if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd) or \
+                    (plain and gap_A <= PHASE_FRAC * gap_W):
                 return False
             gap_A_prev = gap_A
     return False
@@ -285,6 +299,12 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
 
 cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                       floating* wW) noexcept nogil:
+    """_inner_run of a working set (not plain sweeps)."""
+    return _inner_run(P, S, eps, budget, wW, False)
+
+
+cdef int _inner_run(Problem* P, Inner* S, double eps, int budget,
+                    floating* wW, bint plain) noexcept nogil:
     """Solve the problem restricted to W until its gap is <= eps; returns the sweeps
     (-1 if memory ran out).
 
@@ -294,6 +314,8 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
     lets the gap of W certify; the outer loop then decides). Dense residual mode
     without G[W, W] (_block_pays): once the residual sweeps of the solve have cost as
     much as the block, it is made and the solve goes on with covariance updates.
+    plain (W is every kept feature, _working_set): the active phases end early
+    (PHASE_FRAC), so that the sweeps over W bring the features they miss in sooner.
     """
     cdef int sweeps = 0, nA, i, flat = 0, done
     cdef int* allpos = S.act + S.m   # second half of act: 0..m-1
@@ -319,10 +341,16 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
                 return -1
             S.credit = max(S.credit - cost, 0.0)
         nA = _active_rows(S.m, _tasks(P), wW, S.act)
+        if plain and sweeps == 1 and PLAIN_DEN * nA < S.m:
+            # the first sweep left a small support (correlated columns): its blocks
+            # will be small, and ranked working sets from w = 0 find it for less
+            for i in range(S.m):
+                wW[i] = 0
+            return sweeps
         if nA == 0:
             continue
         done = sweeps
-        if _active_phase(P, S, nA, eps, budget, &sweeps, wW):
+        if _active_phase(P, S, nA, eps, budget, &sweeps, wW, plain):
             return sweeps
         if not S.gram:
             S.credit += (sweeps - done) * _sweep_work(P, S, nA)
@@ -331,6 +359,7 @@ cdef int _inner_solve(Problem* P, Inner* S, double eps, int budget,
 
 
 # ------------------------------------------------------------------ outer loop
+
 
 cdef int _gradient(Problem* P, floating* w, floating* R, floating* g, int* feats,
                    int n_kept, int* supp, int* n_supp, bint first, bint strong,
@@ -475,14 +504,16 @@ cdef inline int _strong_count(Problem* P, floating* w, floating* g, const int* f
 
 cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int* feats,
                       int n_kept, ScoreIdx* cand, double s, bint use_strong, int cap,
-                      int* ws_size, int* n_viol) noexcept nogil:
+                      int* ws_size, int* n_viol, bint* plain) noexcept nogil:
     """S.W[:m] = the support + the strong rule's survivors (use_strong; on a sparse X
     also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others), or + the
     best-ranked candidates: the features closest to violating the optimality
     conditions, by their distance to the dual constraint in units of the column norm
     (celer's ranking), as many as the working set may grow to, and no more than cap
-    (beyond the support). n_viol receives the violators left out (ranked sets only).
-    Returns m (sorted in S.W) and sets S.m, S.wpos."""
+    (beyond the support). n_viol receives the violators left out (ranked sets only);
+    plain (on entry: whether it may be) whether W is every kept feature for plain
+    sweeps (see PLAIN_DEN; ranked sets only). Returns m (sorted in S.W) and sets S.m,
+    S.wpos."""
     cdef floating* norms = <floating*> P.norms
     cdef int i, j, t, m = 0, n_cand = 0, n_cand_viol = 0
     cdef double v, d, pfj
@@ -511,6 +542,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             n_cand += 1
             if v > P.l1 * pfj:
                 n_cand_viol += 1
+    if n_cand == 0 or use_strong:
+        plain[0] = False
     if use_strong and n_cand > 0:
         # sparse X: the best-ranked others join the strong rule's set. At the
         # saturated end of a sparse path (we8there, 2154 features in W) the rule misses
@@ -522,7 +555,16 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     elif n_cand > 0:
         ws_size[0] = max(ws_size[0], max(
             m + min(WS_GROW * m, n_cand_viol + n_cand_viol / 2 + WS_MIN), WS_MIN))
-        t = _take_best(cand, n_cand, min(ws_size[0], max(cap, m)) - m, S.W, m)
+        # plain sweeps: every kept feature (none left out by the cap of a dense p > 2 n
+        # solve), when many violate and G[W, W] of them all would not pay (_block_pays,
+        # all columns new: n m (m / 2 + 1) / BLOCK_GAIN against BLOCK_SWEEPS sweeps of
+        # 2 n m) on a small X
+        plain[0] = plain[0] and P.mode == NAIVE and not P.sparse and n_kept <= cap and \
+            PLAIN_DEN * n_cand_viol >= n_kept and \
+            0.5 * n_kept + 1 > 2.0 * BLOCK_SWEEPS * BLOCK_GAIN and \
+            <double> P.n * n_kept <= PLAIN_MAX_ELEMS
+        t = _take_best(cand, n_cand, min(n_kept if plain[0] else ws_size[0], max(cap, m)) - m,
+                       S.W, m)
         m += t
         for i in range(t, n_cand):
             j = cand[i].j
@@ -534,7 +576,8 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     S.m = m
     for i in range(m):
         S.wpos[S.W[i]] = i
-    ws_size[0] = max(ws_size[0], m)
+    if not plain[0]:
+        ws_size[0] = max(ws_size[0], m)
     return m
 
 
@@ -655,7 +698,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     as the solver can make it; the caller tells it from n_iter < max_iter."""
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
     cdef int n_screened = 0, outer = 0, n_viol, ws_cap = P.p
-    cdef bint strong, use_strong, stop
+    cdef bint strong, use_strong, stop, plain = False
     cdef double gap, gap0, s, eps, gap_prev = INFINITY
     cdef StopState st
     cdef floating* norms = <floating*> P.norms
@@ -706,8 +749,9 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if use_strong:
             m = _strong_count(P, w, g, feats, n_kept)
             use_strong = 0 < m <= ws_cap
+        plain = outer == 0
         m = _working_set(P, S, w, g, feats, n_kept, cand, s, use_strong, ws_cap,
-                         &ws_size, &n_viol)
+                         &ws_size, &n_viol, &plain)
         if m == 0:
             # every feature was screened out (w = 0 is optimal), or nothing can enter
             # (rounding): report the gap of the full problem at w and stop
@@ -731,12 +775,15 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
         if P.trace != NULL:
             P.trace[T_WS_MAX] = max(P.trace[T_WS_MAX], <double> m)
         _count(P, T_GRAM_INNER if S.gram else T_RES_INNER, 1)
-        i = _inner_solve(P, S, eps, max_iter - n_iter, wW)
+        i = _inner_run(P, S, eps, max_iter - n_iter, wW, plain)
         if i < 0:
             return -1
         n_iter += i
         for i in range(m):
             w[S.W[i]] = wW[i]
+        if plain:
+            # (its first sweep may have gone back to w = 0: no gap to halve)
+            gap_prev = INFINITY
         if P.abort.status:
             return -2
         # (the residual is recomputed from w at the top of the loop)
