@@ -18,7 +18,32 @@ from scipy import sparse as sp
 
 import fastreg
 
-SLACK = 2**20          # bytes: vectors of length n, small blocks, Python objects
+SLACK = 2**20          # bytes: small blocks, Python objects
+
+
+def allowance(x_bytes, n, p, *, targets=1, folds=0, n_jobs=1, copies=1):
+    """The memory bound of issue 20, in bytes, of a fit on an n x p X of ``x_bytes``
+    bytes (dense: X.nbytes; sparse: data + indices + indptr) with ``targets`` targets,
+    a CV with ``folds`` folds (0: not a CV) on ``n_jobs`` threads:
+
+        copies * X  +  c * p^2 * 8  +  v * n * 8  +  SLACK
+
+    * ``copies`` = 1: the one copy of X an estimator may hold (a centered, weighted,
+      Fortran-ordered or CSC copy; none where X is used as given);
+    * c p x p float64 matrices: c = 8 for a fit, a path, Ridge and RidgeCV (the Gram
+      matrix, its factorization or eigenvectors, the kernel's blocks and temporaries
+      of them); a CV: c = folds + 8 + 2 * n_jobs (the moments of every test block, the
+      total, and each running fold's training Gram and its temporary);
+    * v vectors of n float64: v = 8 * targets (y, its centered / weighted copies,
+      residuals, weights, means and row scales); a CV: 8 * targets + 2 * folds (the
+      fold bookkeeping: every fold's train / test indices, one fold's test errors);
+    * SLACK (1 MiB): small blocks (row pieces of at most 2^15 entries in flight) and
+      Python objects.
+
+    ``bench/memory.py`` marks its table's cells by this same function."""
+    c = 8 + (folds + 2 * n_jobs if folds else 0)
+    v = 8 * targets + 2 * folds
+    return copies * x_bytes + c * p * p * 8 + v * n * 8 + SLACK
 
 
 def peak_extra(fn):
@@ -278,3 +303,48 @@ def test_sparse_cv_results_unchanged_by_the_shared_gram():
         m = fastreg.LassoCV(alphas=a.alphas_, cv=[(train, test)], tol=1e-10)
         m.fit(X, y, sample_weight=sw)
         np.testing.assert_allclose(m.mse_path_[:, 0], col, rtol=1e-7)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_weighted_fold_moments_hold_no_block_copy(order, shuffle):
+    # the Gram-form CV's moments of a test block with weights (sqrt(W) X_k, a copy of
+    # the block) or from an index array (X[test], a gathered copy) are summed over
+    # pieces of rows: no copy of a block beside the centered copy of X (old: 1.5x X
+    # with cv=3, the block's copy and its weighted copy)
+    from sklearn.model_selection import KFold
+    n, p, folds = 20000, 100, 3
+    X, y, sw = dense(n, p, order, True)
+    cv = KFold(folds, shuffle=True, random_state=0) if shuffle else folds
+    est = fastreg.LassoCV(alphas=10, cv=cv, n_jobs=1)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= allowance(X.nbytes, n, p, folds=folds), peak / X.nbytes
+
+
+def test_fold_moments_in_pieces_unchanged():
+    # the pieces' sums are the block's moments (to rounding); the CV's choice and fit
+    # are those of the moments in one product per block
+    from sklearn.model_selection import KFold
+
+    from fastreg import _prepare
+    X, y, sw = dense(3000, 30, "C", True)
+    folds = list(KFold(3, shuffle=True, random_state=1).split(X))
+    a = _prepare.FoldMoments(X, y, sw, folds, True)
+    old = _prepare.FoldMoments.PIECE_ENTRIES
+    try:
+        _prepare.FoldMoments.PIECE_ENTRIES = 2**40       # one piece per block
+        b = _prepare.FoldMoments(X, y, sw, folds, True)
+    finally:
+        _prepare.FoldMoments.PIECE_ENTRIES = old
+    for ma, mb in zip(a.blocks, b.blocks, strict=True):
+        for u, v in zip(ma, mb, strict=True):
+            np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-9)
+    for cv in (3, KFold(3, shuffle=True, random_state=1)):
+        e = fastreg.LassoCV(alphas=10, cv=cv).fit(X, y, sample_weight=sw)
+        _prepare.FoldMoments.PIECE_ENTRIES = 2**40
+        try:
+            f = fastreg.LassoCV(alphas=10, cv=cv).fit(X, y, sample_weight=sw)
+        finally:
+            _prepare.FoldMoments.PIECE_ENTRIES = old
+        assert e.alpha_ == f.alpha_
+        np.testing.assert_allclose(e.coef_, f.coef_, rtol=1e-9, atol=1e-12)
