@@ -28,8 +28,8 @@ Peaks are reported as multiples of the size of X (dense: ``X.nbytes``; sparse: i
 data + indices + indptr) next to the bound (``bound`` column, the same multiple), and
 cells above it are marked. The bound is ``tests/test_memory.py``'s ``allowance`` (one
 definition, loaded from there; see its docstring): one copy of X, plus c p x p float64
-matrices (c = 8; a CV: folds + 8 + 2 n_jobs), plus v vectors of n float64 (v = 8 T for
-T targets; a CV: 8 T + 2 folds, the fold indices and one fold's test errors), plus 1
+matrices (c = 8; a CV: folds + 8 + 2 n_jobs), plus v vectors of n float64 (v = 6 + 2 T
+for T targets; a CV: 6 + 2 T + 2 folds, the fold indices and one fold's test errors), plus 1
 MiB of small blocks and Python objects. The default shapes make p^2 small against X
 so that a copy of X shows: dense 20000 x 100 (one p x p matrix is 0.005 X), sparse
 40000 x 100 with 25% of the values (1M values, 11.6 MiB; p^2 float64 is 0.007 X).
@@ -155,10 +155,7 @@ def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit
     make_call(lib, name, small, y[:200], None if sw is None else sw[:200])()
     call = make_call(lib, name, X, y, sw, n_jobs)
     gc.collect()
-    folds = 5 if name.endswith("CV") and name != "RidgeCV" else 0
-    out = {"x_bytes": x_bytes(X), "p2_bytes": p * p * 8,
-           "bound": allowance_function()(x_bytes(X), n, p, targets=n_targets,
-                                         folds=folds, n_jobs=n_jobs or 1)}
+    out = {"x_bytes": x_bytes(X), "p2_bytes": p * p * 8}
     if mode == "trace":
         tracemalloc.start()
         tracemalloc.reset_peak()
@@ -202,12 +199,19 @@ def cases(pattern=None, n_jobs=(None,)):
                     yield name, layout, weighted, jobs
 
 
-def _cell(r, mark=False):
+def bound(name, n, p, x_nbytes, n_jobs):
+    """The case's bound in bytes (tests/test_memory.py's allowance)."""
+    folds = 5 if name in PARALLEL else 0
+    return allowance_function()(x_nbytes, n, p, targets=3 if name in MULTITASK else 1,
+                                folds=folds, n_jobs=n_jobs or 1)
+
+
+def _cell(r, limit=None):
     if r is None:
         return "-"
     if "error" in r:
         return "n/a"
-    above = mark and r["peak"] > r["bound"]
+    above = limit is not None and r["peak"] > limit
     return f"{r['peak'] / r['x_bytes']:.2f}" + (" **above**" if above else "")
 
 
@@ -227,6 +231,8 @@ def main(argv=None):
     parser.add_argument("--libs", default="fastreg,sklearn")
     parser.add_argument("--modes", default="trace,rss")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--table", default=None, help="print the table of a --json "
+                        "file again (the bound recomputed) instead of measuring")
     parser.add_argument("--n-jobs", default=None, help="n_jobs of the CV estimators, "
                         "comma-separated (e.g. 1,2); default: theirs (None)")
     parser.add_argument("--serial", action="store_true", help="the table of the CV "
@@ -246,39 +252,59 @@ def main(argv=None):
     if args.dataset:
         sparse_vs_dense(args.dataset, args.alpha_divisor)
         return
+    if args.table:
+        with open(args.table) as f:
+            saved = json.load(f)
+        table(saved["n"], saved["sparse_n"], saved["p"], saved["density"],
+              saved["libs"], saved["modes"], saved["rows"])
+        return
     n, p = (4000, 100) if args.quick else (args.n, args.p)
     sparse_n = 8000 if args.quick else args.sparse_n
     n_jobs = (None,) if args.n_jobs is None else \
         tuple(int(j) for j in args.n_jobs.split(","))
     libs = args.libs.split(",")
     modes = args.modes.split(",")
-    print(f"X: dense {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB); sparse "
-          f"{sparse_n} x {p}, {args.density:.0%} of the values, CSR ('sparse') or CSC "
-          f"('csc'); peak extra memory / size of X ({', '.join(modes)}); bound: "
-          "tests/test_memory.py's allowance / size of X (fastreg cells above it "
-          "marked)")
-    heads = [f"{lib} {mode}" for mode in modes for lib in libs]
-    print("| estimator | X | weights | " + " | ".join(heads) + " | bound |")
-    print("|---|---|---|" + "---|" * len(heads) + "---|")
     rows = []
     for name, layout, weighted, jobs in cases(args.k, n_jobs):
         sparse = layout in ("sparse", "csc")
-        res = {(lib, mode): measure(lib, name, layout, weighted, sparse_n if sparse
-                                    else n, p, mode, jobs, density=args.density)
+        res = {f"{lib} {mode}": measure(lib, name, layout, weighted, sparse_n if sparse
+                                        else n, p, mode, jobs, density=args.density)
                for mode in modes for lib in libs}
         rows.append(dict(name=name, layout=layout, weighted=weighted, n_jobs=jobs,
-                         results={f"{k[0]} {k[1]}": v for k, v in res.items()}))
-        r = next((v for v in res.values() if v and "bound" in v), None)
-        extra = "" if r is None else f"{r['bound'] / r['x_bytes']:.2f}"
-        cells = [_cell(res[(lib, mode)], (lib, mode) == ("fastreg", "trace"))
-                 for mode in modes
-                 for lib in libs]
-        label = name if jobs is None else f"{name} (n_jobs={jobs})"
-        print(f"| {label} | {layout} | {'yes' if weighted else 'no'} | "
-              + " | ".join(cells) + f" | {extra} |", flush=True)
+                         results=res))
+        table(n, sparse_n, p, args.density, libs, modes, rows[-1:], head=len(rows) == 1)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(dict(n=n, p=p, rows=rows), f, indent=1)
+            json.dump(dict(n=n, sparse_n=sparse_n, p=p, density=args.density, libs=libs,
+                           modes=modes, rows=rows), f, indent=1)
+
+
+def table(n, sparse_n, p, density, libs, modes, rows, head=True):
+    """Print the rows of the main table (fastreg's trace cells above the bound
+    marked)."""
+    if head:
+        print(f"X: dense {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB); sparse "
+              f"{sparse_n} x {p}, {density:.0%} of the values, CSR ('sparse') or CSC "
+              f"('csc'); peak extra memory / size of X ({', '.join(modes)}); bound: "
+              "tests/test_memory.py's allowance / size of X (fastreg trace cells "
+              "above it marked)")
+        heads = [f"{lib} {mode}" for mode in modes for lib in libs]
+        print("| estimator | X | weights | " + " | ".join(heads) + " | bound |")
+        print("|---|---|---|" + "---|" * len(heads) + "---|")
+    for row in rows:
+        res = row["results"]
+        r = next((v for v in res.values() if v and "x_bytes" in v), None)
+        rows_n = sparse_n if row["layout"] in ("sparse", "csc") else n
+        limit = None if r is None else \
+            bound(row["name"], rows_n, p, r["x_bytes"], row["n_jobs"])
+        cells = [_cell(res[f"{lib} {mode}"],
+                       limit if (lib, mode) == ("fastreg", "trace") else None)
+                 for mode in modes for lib in libs]
+        label = row["name"] if row["n_jobs"] is None else \
+            f"{row['name']} (n_jobs={row['n_jobs']})"
+        extra = "" if limit is None else f"{limit / r['x_bytes']:.2f}"
+        print(f"| {label} | {row['layout']} | {'yes' if row['weighted'] else 'no'} | "
+              + " | ".join(cells) + f" | {extra} |", flush=True)
 
 
 SERIAL = ("LassoCV", "ElasticNetCV", "MultiTaskLassoCV")

@@ -34,15 +34,16 @@ def allowance(x_bytes, n, p, *, targets=1, folds=0, n_jobs=1, copies=1):
       matrix, its factorization or eigenvectors, the kernel's blocks and temporaries
       of them); a CV: c = folds + 8 + 2 * n_jobs (the moments of every test block, the
       total, and each running fold's training Gram and its temporary);
-    * v vectors of n float64: v = 8 * targets (y, its centered / weighted copies,
-      residuals, weights, means and row scales); a CV: 8 * targets + 2 * folds (the
-      fold bookkeeping: every fold's train / test indices, one fold's test errors);
+    * v vectors of n float64: v = 6 + 2 * targets (per target y's centered / weighted
+      copy and the residual; weights, their square roots, row scales, masks); a CV:
+      6 + 2 * targets + 2 * folds (the fold bookkeeping: every fold's train / test
+      indices, one fold's test errors);
     * SLACK (1 MiB): small blocks (row pieces of at most 2^15 entries in flight) and
       Python objects.
 
     ``bench/memory.py`` marks its table's cells by this same function."""
     c = 8 + (folds + 2 * n_jobs if folds else 0)
-    v = 8 * targets + 2 * folds
+    v = 6 + 2 * targets + 2 * folds
     return copies * x_bytes + c * p * p * 8 + v * n * 8 + SLACK
 
 
@@ -348,3 +349,41 @@ def test_fold_moments_in_pieces_unchanged():
             _prepare.FoldMoments.PIECE_ENTRIES = old
         assert e.alpha_ == f.alpha_
         np.testing.assert_allclose(e.coef_, f.coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "coo"])
+@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
+def test_sparse_cv_split_copies_no_x(name, fmt):
+    # scikit-learn's splitters read only the number of rows of X, and make a CSR copy
+    # of any other sparse X to read it: the CV hands them an (n, 0) array instead
+    # (old: a CSR copy of all of X, the peak of a CSC LassoCV: 1.20x - 1.23x X)
+    X, y, _ = sparse_data(12000, 300, False)
+    X = X.asformat(fmt)
+    est = getattr(fastreg, name)(cv=5)
+    folds = []
+    peak = peak_extra(lambda: folds.extend(est._folds(X, y, {})))
+    assert len(folds) == 5
+    assert peak <= 5 * 12000 * 8 + SLACK, peak / sparse_bytes(X)
+
+
+def test_custom_splitter_still_gets_x():
+    # a splitter that is not scikit-learn's gets X itself (it may read it)
+    X, y, _ = sparse_data(600, 20, False)
+    X = X.tocsc()
+    seen = []
+
+    class Halves:
+        def split(self, X, y=None, groups=None):
+            seen.append(X)
+            n = X.shape[0]
+            idx = np.arange(n)
+            yield idx[n // 2:], idx[:n // 2]
+            yield idx[:n // 2], idx[n // 2:]
+
+        def get_n_splits(self, X=None, y=None, groups=None):
+            return 2
+
+    est = fastreg.LassoCV(alphas=5, cv=Halves()).fit(X, y)
+    assert seen and seen[0] is X
+    ref = fastreg.LassoCV(alphas=5, cv=2).fit(X, y)
+    np.testing.assert_array_equal(est.mse_path_, ref.mse_path_)
