@@ -332,7 +332,7 @@ class Ridge(_RidgeEstimator):
         # (a sparse X converted by the validation is fastreg's own: weights scale it
         # in place)
         own = sparse.issparse(X) and not (
-            sparse.issparse(source) and np.shares_memory(X.data, source.data))
+            hasattr(source, "data") and np.shares_memory(X.data, source.data))
         dtype = X.dtype
         n_samples, n_features = X.shape
         one_d = "1d" if y.ndim == 1 else (y.shape[1] == 1)

@@ -421,7 +421,8 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False, own=False):
     if sparse.issparse(X):
         source = X
         X = sparse.csr_matrix(X, dtype=np.float64)
-        own = own or not np.shares_memory(X.data, source.data)
+        own = own or not (hasattr(source, "data") and
+                          np.shares_memory(X.data, source.data))
         if fit_intercept:
             # (of X before its rows are scaled: in place when it is fastreg's own)
             w = np.ones(n_samples) if swr is None else swr
