@@ -24,15 +24,22 @@ for scikit-learn) runs in a fresh Python process, twice:
   exact and deterministic), and the two agree within a few percent of X where the
   kernels allocate little.
 
-Peaks are reported as multiples of the size of X (dense: ``X.nbytes``; sparse: its CSR
-arrays) and, for sparse X, also in p x p float64 matrices (the Gram matrices a sparse
-fit needs). The data: standard normal X (n x p; sparse: 5% of the values, so that the
-Gram regime applies), y = X[:, :10] @ 1 + noise (three targets for the multi-task
-estimators), weights uniform in [0.5, 1.5].
+Peaks are reported as multiples of the size of X (dense: ``X.nbytes``; sparse: its
+data + indices + indptr) next to the bound (``bound`` column, the same multiple), and
+cells above it are marked. The bound is ``tests/test_memory.py``'s ``allowance`` (one
+definition, loaded from there; see its docstring): one copy of X, plus c p x p float64
+matrices (c = 8; a CV: folds + 8 + 2 n_jobs), plus v vectors of n float64 (v = 6 + 2 T
+for T targets; a CV: 6 + 2 T + 2 folds, the fold indices and one fold's test errors), plus 1
+MiB of small blocks and Python objects. The default shapes make p^2 small against X
+so that a copy of X shows: dense 20000 x 100 (one p x p matrix is 0.005 X), sparse
+40000 x 100 with 25% of the values (1M values, 11.6 MiB; p^2 float64 is 0.007 X).
+The data: standard normal X, y = X[:, :10] @ 1 + noise (three targets for the
+multi-task estimators), weights uniform in [0.5, 1.5]; cv=5, 20 alphas.
 """
 import argparse
 import functools
 import gc
+import importlib.util
 import json
 import os
 import re
@@ -57,13 +64,13 @@ N_ALPHAS = 20
 LAYOUTS = ("C", "F", "sparse", "csc")
 
 
-def make_data(n, p, layout, weighted, n_targets=1, seed=0):
+def make_data(n, p, layout, weighted, n_targets=1, seed=0, density=0.05):
     """(X, y, sample_weight) of a case; layout 'C', 'F', 'sparse' (CSR) or 'csc'
     (the same sparse matrix as CSC)."""
     from scipy import sparse as sp
     rng = np.random.default_rng(seed)
     if layout in ("sparse", "csc"):
-        X = sp.random(n, p, density=0.05, format="csr", random_state=seed,
+        X = sp.random(n, p, density=density, format="csr", random_state=seed,
                       data_rvs=rng.standard_normal)
         if layout == "csc":
             X = X.tocsc()
@@ -82,6 +89,16 @@ def x_bytes(X):
     if hasattr(X, "indptr"):
         return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     return X.nbytes
+
+
+def allowance_function():
+    """``allowance`` of tests/test_memory.py (the one definition of the bound)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location(
+        "_memory_bound", os.path.join(root, "tests", "test_memory.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.allowance
 
 
 def make_call(lib, name, X, y, sw, n_jobs=None):
@@ -121,7 +138,8 @@ def _status(field):
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None):
+def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None,
+              density=0.05):
     """One measurement in this (fresh) process; returns a dict. ``serial_limit``: the
     size of X above which fastreg's CV folds that copy their training rows run one at
     a time (``fastreg._cv_base.SERIAL_COPIES_BYTES``, 256 MiB), lowered for the
@@ -131,7 +149,7 @@ def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit
         from fastreg import _cv_base
         _cv_base.SERIAL_COPIES_BYTES = serial_limit
     n_targets = 3 if name in MULTITASK else 1
-    X, y, sw = make_data(n, p, layout, weighted, n_targets)
+    X, y, sw = make_data(n, p, layout, weighted, n_targets, density=density)
     # warm-up on 200 rows: imports, BLAS and OpenMP thread pools, lazy modules
     small = X[:200]
     make_call(lib, name, small, y[:200], None if sw is None else sw[:200])()
@@ -154,10 +172,12 @@ def run_child(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit
     return out
 
 
-def measure(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None):
+def measure(lib, name, layout, weighted, n, p, mode, n_jobs=None, serial_limit=None,
+            density=0.05):
     """run_child in a fresh interpreter; None when the case is not supported."""
     cmd = [sys.executable, "-m", "bench.memory", "--child",
-           json.dumps([lib, name, layout, weighted, n, p, mode, n_jobs, serial_limit])]
+           json.dumps([lib, name, layout, weighted, n, p, mode, n_jobs, serial_limit,
+                       density])]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
@@ -179,12 +199,20 @@ def cases(pattern=None, n_jobs=(None,)):
                     yield name, layout, weighted, jobs
 
 
-def _cell(r):
+def bound(name, n, p, x_nbytes, n_jobs):
+    """The case's bound in bytes (tests/test_memory.py's allowance)."""
+    folds = 5 if name in PARALLEL else 0
+    return allowance_function()(x_nbytes, n, p, targets=3 if name in MULTITASK else 1,
+                                folds=folds, n_jobs=n_jobs or 1)
+
+
+def _cell(r, limit=None):
     if r is None:
         return "-"
     if "error" in r:
         return "n/a"
-    return f"{r['peak'] / r['x_bytes']:.2f}"
+    above = limit is not None and r["peak"] > limit
+    return f"{r['peak'] / r['x_bytes']:.2f}" + (" **above**" if above else "")
 
 
 def main(argv=None):
@@ -193,13 +221,18 @@ def main(argv=None):
     parser.add_argument("--dataset", help="the sparse-vs-dense Lasso table on a real "
                         "dataset (e.g. hockey) instead")
     parser.add_argument("--alpha-divisor", type=float, default=100.0)
-    parser.add_argument("--n", type=int, default=10000)
-    parser.add_argument("--p", type=int, default=200)
-    parser.add_argument("--quick", action="store_true", help="n=4000, p=100")
+    parser.add_argument("--n", type=int, default=20000, help="rows of a dense X")
+    parser.add_argument("--p", type=int, default=100)
+    parser.add_argument("--sparse-n", type=int, default=40000, help="rows of a sparse X")
+    parser.add_argument("--density", type=float, default=0.25, help="of a sparse X")
+    parser.add_argument("--quick", action="store_true",
+                        help="n=4000, p=100; sparse 8000 x 100")
     parser.add_argument("-k", default=None, help="regex on 'Estimator layout [w]'")
     parser.add_argument("--libs", default="fastreg,sklearn")
     parser.add_argument("--modes", default="trace,rss")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--table", default=None, help="print the table of a --json "
+                        "file again (the bound recomputed) instead of measuring")
     parser.add_argument("--n-jobs", default=None, help="n_jobs of the CV estimators, "
                         "comma-separated (e.g. 1,2); default: theirs (None)")
     parser.add_argument("--serial", action="store_true", help="the table of the CV "
@@ -219,35 +252,59 @@ def main(argv=None):
     if args.dataset:
         sparse_vs_dense(args.dataset, args.alpha_divisor)
         return
+    if args.table:
+        with open(args.table) as f:
+            saved = json.load(f)
+        table(saved["n"], saved["sparse_n"], saved["p"], saved["density"],
+              saved["libs"], saved["modes"], saved["rows"])
+        return
     n, p = (4000, 100) if args.quick else (args.n, args.p)
+    sparse_n = 8000 if args.quick else args.sparse_n
     n_jobs = (None,) if args.n_jobs is None else \
         tuple(int(j) for j in args.n_jobs.split(","))
     libs = args.libs.split(",")
     modes = args.modes.split(",")
-    print(f"X: {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB dense; sparse 5%, "
-          "CSR ('sparse') or CSC ('csc')); "
-          f"peak extra memory / size of X; {', '.join(modes)}")
-    heads = [f"{lib} {mode}" for mode in modes for lib in libs]
-    print("| estimator | X | weights | " + " | ".join(heads) + " | sparse: p x p |")
-    print("|---|---|---|" + "---|" * len(heads) + "---|")
     rows = []
     for name, layout, weighted, jobs in cases(args.k, n_jobs):
-        res = {(lib, mode): measure(lib, name, layout, weighted, n, p, mode, jobs)
+        sparse = layout in ("sparse", "csc")
+        res = {f"{lib} {mode}": measure(lib, name, layout, weighted, sparse_n if sparse
+                                        else n, p, mode, jobs, density=args.density)
                for mode in modes for lib in libs}
         rows.append(dict(name=name, layout=layout, weighted=weighted, n_jobs=jobs,
-                         results={f"{k[0]} {k[1]}": v for k, v in res.items()}))
-        extra = ""
-        if layout in ("sparse", "csc"):
-            r = res.get(("fastreg", modes[-1]))
-            if r and "peak" in r:
-                extra = f"{r['peak'] / r['p2_bytes']:.1f}"
-        cells = [_cell(res[(lib, mode)]) for mode in modes for lib in libs]
-        label = name if jobs is None else f"{name} (n_jobs={jobs})"
-        print(f"| {label} | {layout} | {'yes' if weighted else 'no'} | "
-              + " | ".join(cells) + f" | {extra} |", flush=True)
+                         results=res))
+        table(n, sparse_n, p, args.density, libs, modes, rows[-1:], head=len(rows) == 1)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(dict(n=n, p=p, rows=rows), f, indent=1)
+            json.dump(dict(n=n, sparse_n=sparse_n, p=p, density=args.density, libs=libs,
+                           modes=modes, rows=rows), f, indent=1)
+
+
+def table(n, sparse_n, p, density, libs, modes, rows, head=True):
+    """Print the rows of the main table (fastreg's trace cells above the bound
+    marked)."""
+    if head:
+        print(f"X: dense {n} x {p} float64 ({n * p * 8 / 2**20:.1f} MiB); sparse "
+              f"{sparse_n} x {p}, {density:.0%} of the values, CSR ('sparse') or CSC "
+              f"('csc'); peak extra memory / size of X ({', '.join(modes)}); bound: "
+              "tests/test_memory.py's allowance / size of X (fastreg trace cells "
+              "above it marked)")
+        heads = [f"{lib} {mode}" for mode in modes for lib in libs]
+        print("| estimator | X | weights | " + " | ".join(heads) + " | bound |")
+        print("|---|---|---|" + "---|" * len(heads) + "---|")
+    for row in rows:
+        res = row["results"]
+        r = next((v for v in res.values() if v and "x_bytes" in v), None)
+        rows_n = sparse_n if row["layout"] in ("sparse", "csc") else n
+        limit = None if r is None else \
+            bound(row["name"], rows_n, p, r["x_bytes"], row["n_jobs"])
+        cells = [_cell(res[f"{lib} {mode}"],
+                       limit if (lib, mode) == ("fastreg", "trace") else None)
+                 for mode in modes for lib in libs]
+        label = row["name"] if row["n_jobs"] is None else \
+            f"{row['name']} (n_jobs={row['n_jobs']})"
+        extra = "" if limit is None else f"{limit / r['x_bytes']:.2f}"
+        print(f"| {label} | {row['layout']} | {'yes' if row['weighted'] else 'no'} | "
+              + " | ".join(cells) + f" | {extra} |", flush=True)
 
 
 SERIAL = ("LassoCV", "ElasticNetCV", "MultiTaskLassoCV")

@@ -53,6 +53,18 @@ def _nbytes(X):
     return np.asarray(X).nbytes
 
 
+def _split_rows(X, splitter):
+    """What the splitter is given as X. scikit-learn's splitters read only the number
+    of rows of X, and convert a sparse X other than CSR to a CSR copy to read it
+    (``indexable``): they get an (n, 0) array instead of a sparse X. Any other
+    splitter gets X itself."""
+    from scipy import sparse
+    if sparse.issparse(X) and \
+            type(splitter).__module__.startswith("sklearn.model_selection."):
+        return np.empty((X.shape[0], 0))
+    return X
+
+
 class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
     """What the cross-validated estimators share: parameter checks, folds, alpha
     grids, running the folds on threads and choosing alpha (and l1_ratio)."""
@@ -133,8 +145,9 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
                         "folds, e.g. a splitter that spreads the weighted samples).")
 
     def _folds(self, X, y, params):
+        splitter = check_cv(self.cv)
         try:
-            folds = list(check_cv(self.cv).split(X, y, **params))
+            folds = list(splitter.split(_split_rows(X, splitter), y, **params))
         except ValueError as exc:
             raise ValueError(f"cv={self.cv!r} cannot split these data: {exc}") from exc
         if not folds:

@@ -704,18 +704,54 @@ class FoldMoments:
             return slice(int(idx[0]), int(idx[-1]) + 1)
         return idx
 
+    # rows of X held at once by a block's weighted (or gathered) moments: a piece of
+    # at most max(p, 2^15 / p) rows, so that its copy is O(p^2 + 2^15) entries
+    PIECE_ENTRIES = 2**15
+
+    def _pieces(self, rows):
+        """The rows as consecutive pieces of at most ``max(p, PIECE_ENTRIES / p)``
+        rows each (slices, or parts of an index array)."""
+        p = self.Xg.shape[1]
+        step = max(p, self.PIECE_ENTRIES // max(p, 1), 1)
+        if isinstance(rows, slice):
+            start, stop, _ = rows.indices(self.Xg.shape[0])
+            return [slice(a, min(a + step, stop)) for a in range(start, stop, step)]
+        return [rows[a:a + step] for a in range(0, rows.shape[0], step)]
+
     def _moments(self, rows):
         """(M, v, s, sy, syy, S): X^T W X, X^T W y, column sums, target sums, sum of
-        squared targets and total weight of the rows (W their weights)."""
-        Xr = self.Xg[rows]
+        squared targets and total weight of the rows (W their weights).
+
+        Memory: a block of consecutive rows is a view of X_g; its weighted Gram
+        X^T W X (sqrt(W) X is a copy), and every moment of a block given by an index
+        array (a gathered copy), are summed over pieces of rows (``_pieces``), so that
+        no copy of the block is held (a block of one piece: one product, as before)."""
         yr = self.yg[rows]
         multi = yr.ndim == 2
+        pieces = self._pieces(rows)
+        view = isinstance(rows, slice)
+        if not view and len(pieces) > 1:
+            # gathered rows: every product summed over the pieces' copies
+            M = v = s = None
+            for part in pieces:
+                Mi, vi, si = self._products(self.Xg[part], self.yg[part],
+                                            self.sw[part] if self.weighted else None)
+                M, v, s = (Mi, vi, si) if M is None else (M + Mi, v + vi, s + si)
+        else:
+            Xr = self.Xg[rows]
+            sw = self.sw[rows] if self.weighted else None
+            if self.weighted and len(pieces) > 1:
+                M = None
+                for part in pieces:
+                    Xw = self.Xg[part] * np.sqrt(self.sw[part])[:, None]
+                    Mi = gram_waiting(Xw)
+                    del Xw
+                    M = Mi if M is None else M + Mi
+                _, v, s = self._products(Xr, yr, sw, gram=False)
+            else:
+                M, v, s = self._products(Xr, yr, sw)
         if self.weighted:
             sw = self.sw[rows]
-            Xw = Xr * np.sqrt(sw)[:, None]
-            M = gram_waiting(Xw)
-            v = Xr.T @ (sw[:, None] * yr if multi else sw * yr)
-            s = sw @ Xr
             S = float(np.sum(sw, dtype=np.float64))
             if multi:
                 syy = float(np.einsum("i,it,it->", sw.astype(np.float64), yr, yr))
@@ -724,10 +760,7 @@ class FoldMoments:
                 syy = float(sw.astype(np.float64) @ yr ** 2)
                 sy = float(sw @ yr)
         else:
-            M = gram_waiting(Xr)  # (a syrk; on a view of consecutive rows, no copy)
-            v = Xr.T @ yr
-            s = Xr.sum(axis=0)
-            S = float(Xr.shape[0])
+            S = float(yr.shape[0])
             if multi:
                 y64 = yr.astype(np.float64)
                 syy = float(np.einsum("it,it->", y64, y64))
@@ -736,6 +769,20 @@ class FoldMoments:
                 syy = float(yr.astype(np.float64) @ yr)
                 sy = float(np.sum(yr, dtype=np.float64))
         return (M, v, s, sy, syy, S)
+
+    @staticmethod
+    def _products(Xr, yr, sw, gram=True):
+        """(X^T W X (None unless ``gram``), X^T W y, column sums) of rows Xr."""
+        multi = yr.ndim == 2
+        if sw is not None:
+            M = gram_waiting(Xr * np.sqrt(sw)[:, None]) if gram else None
+            v = Xr.T @ (sw[:, None] * yr if multi else sw * yr)
+            s = sw @ Xr
+        else:
+            M = gram_waiting(Xr) if gram else None  # (a syrk; a view: no copy)
+            v = Xr.T @ yr
+            s = Xr.sum(axis=0)
+        return M, v, s
 
     def test_mse(self, k, coefs, intercepts):
         """Weighted mean squared test error of fold k for each column of coefs (1-D

@@ -344,8 +344,13 @@ class Ridge(_RidgeEstimator):
             ["csr", "csc", "coo"]
         # X's finiteness: checked below, or, for the Cholesky solve of dense X, on the
         # diagonal of its Gram matrix (NaN or infinity anywhere in X shows there)
+        source = X
         X, y = _validate_xy(self, X, y, accept, [np.float64, np.float32],
                             ensure_all_finite=False)
+        # (a sparse X converted by the validation is fastreg's own: weights scale it
+        # in place)
+        own = sparse.issparse(X) and not (
+            hasattr(source, "data") and np.shares_memory(X.data, source.data))
         dtype = X.dtype
         n_samples, n_features = X.shape
         one_d = "1d" if y.ndim == 1 else (y.shape[1] == 1)
@@ -363,7 +368,7 @@ class Ridge(_RidgeEstimator):
         # dense float64 X without weights is not copied for Cholesky: centered inside
         # the products (see _Design.normal_equations and gram_samples)
         design, Yc, X_offset, y_offset, scale = _prepare(
-            X, Y, self.fit_intercept, sw, implicit=method == "cholesky")
+            X, Y, self.fit_intercept, sw, implicit=method == "cholesky", own=own)
         alphas_p = scale * alphas          # penalty of the prepared problem
         max_iter = 1000 if self.max_iter is None else self.max_iter
         n_iter = np.ones(Y.shape[1], dtype=np.int32)
@@ -731,7 +736,7 @@ class RidgeCV(_RidgeEstimator):
             X_test = X[test]
             design, Yc, X_offset, y_offset, scale = _prepare(
                 X[train], Y[train], self.fit_intercept,
-                None if sw is None else sw[train])
+                None if sw is None else sw[train], own=True)
             spectrum = _Spectrum(design, Yc, "eigen", self.fit_intercept,
                                  alpha_min=scale * float(np.min(alphas)))
             fold = []

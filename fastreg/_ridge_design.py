@@ -175,7 +175,7 @@ class _Design:
             self._check(G, 0.0)
             return G
         if self.sparse:
-            Gi = np.asarray((A.T @ A).toarray())
+            Gi = _sparse_gram(A)
         else:
             Gi = gram(A, features=True)          # A.T @ A (upper triangle)
         mu = self.mu
@@ -340,7 +340,51 @@ class _Design:
         return design
 
 
-def _prepare(X, Y, fit_intercept, sw, implicit=False):
+def _row_blocks(indptr, step):
+    """(r0, r1, a, b): consecutive blocks of the rows of a CSR matrix with about
+    ``step`` stored values each (a, b: the blocks' range in the data)."""
+    n = indptr.shape[0] - 1
+    nnz = int(indptr[-1]) if n else 0
+    cuts = np.searchsorted(indptr, np.arange(step, nnz, step), side="left")
+    bounds = np.unique(np.concatenate([[0], cuts, [n]]).astype(np.intp))
+    for r0, r1 in zip(bounds[:-1], bounds[1:], strict=True):
+        yield int(r0), int(r1), int(indptr[r0]), int(indptr[r1])
+
+
+def _scale_rows(X, scales):
+    """Multiply the rows of the CSR matrix X by ``scales`` in place, a block of rows
+    at a time (no per-value temporary of the size of X), dropping the values that
+    become zero (as the product diags(scales) @ X does)."""
+    step = max(2**12, X.nnz // 16)
+    for r0, r1, a, b in _row_blocks(X.indptr, step):
+        X.data[a:b] *= np.repeat(scales[r0:r1], np.diff(X.indptr[r0:r1 + 1]))
+    X.eliminate_zeros()
+
+
+def _col_sq_sums(X):
+    """The sums of squares of the columns of the CSR matrix X, over blocks of its
+    values (no squared copy of X)."""
+    p = X.shape[1]
+    out = np.zeros(p)
+    step = max(2**12, X.nnz // 16)
+    for a in range(0, X.nnz, step):
+        d = X.data[a:a + step]
+        out += np.bincount(X.indices[a:a + step], weights=d * d, minlength=p)
+    return out
+
+
+def _sparse_gram(A):
+    """A^T A (dense float64) of the CSR matrix A, summed over blocks of its rows:
+    the product of all of A would convert A^T to a CSR copy of A."""
+    p = A.shape[1]
+    G = np.zeros((p, p))
+    for r0, r1, _, _ in _row_blocks(A.indptr, max(2**12, A.nnz // 16)):
+        B = A[r0:r1]
+        G += (B.T @ B).toarray()
+    return G
+
+
+def _prepare(X, Y, fit_intercept, sw, implicit=False, own=False):
     """Center and weight the data. Returns (design, Yc (n, t), X_offset, y_offset (t,),
     scale) where ``scale = n_samples / sum(sw)``: the prepared problem carries the
     weights rescaled to sum to n_samples, so it solves scikit-learn's ridge with
@@ -352,6 +396,11 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
     inside the products (``_Design.explicit`` undoes that when it costs accuracy);
     its means are then computed when first needed, and X_offset is None (read
     ``design.mu``).
+
+    Sparse X is used as CSR: with weights, its rows are scaled in a copy, or in place
+    when the CSR matrix is fastreg's own (``own``: the caller's conversion of X, e.g.
+    a CSC X's CSR form, or this function's own conversion); column statistics are
+    computed over blocks of its values. So a sparse X costs at most one copy.
     """
     n_samples, n_features = X.shape
     scale = 1.0 if sw is None else n_samples / float(np.sum(sw))
@@ -370,15 +419,26 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False):
         Yc = Yc * sqrt_sw[:, None]
 
     if sparse.issparse(X):
+        source = X
         X = sparse.csr_matrix(X, dtype=np.float64)
-        Xs = X if swr is None else sparse.csr_matrix(sparse.diags(sqrt_sw) @ X)
+        own = own or not (hasattr(source, "data") and
+                          np.shares_memory(X.data, source.data))
+        if fit_intercept:
+            # (of X before its rows are scaled: in place when it is fastreg's own)
+            w = np.ones(n_samples) if swr is None else swr
+            X_offset = np.asarray(w @ X).ravel() / n_samples
+        if swr is None:
+            Xs = X
+        elif own:
+            Xs = X
+            _scale_rows(Xs, sqrt_sw)
+        else:
+            Xs = sparse.csr_matrix(sparse.diags(sqrt_sw) @ X)
         if not fit_intercept:
             return (_Design(Xs, None, sqrt_sw), Yc, np.zeros(n_features), y_offset,
                     scale)
-        w = np.ones(n_samples) if swr is None else swr
-        X_offset = np.asarray(w @ X).ravel() / n_samples
         with np.errstate(over="ignore", invalid="ignore"):
-            sq = np.asarray(Xs.multiply(Xs).sum(axis=0)).ravel() / n_samples
+            sq = _col_sq_sums(Xs) / n_samples
             mean2 = X_offset ** 2
             huge = np.flatnonzero(~np.isfinite(sq) | ~np.isfinite(mean2))
             if len(huge):

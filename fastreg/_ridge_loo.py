@@ -151,10 +151,16 @@ class _Spectrum:
 
     def _row_step(self, per_row):
         """Rows per block: about ``per_row`` floats each, a block of at most 1/16 of
-        the size of B (and at most 2^20 floats, at least 2^14)."""
+        the size of B, or of a sparse X when that is smaller (B = Xc V is dense: its
+        blocks are temporaries of the size of X's), and at most 2^20 floats, at least
+        2^14."""
         n = self.Y.shape[0]
         r = len(self.lam)
-        budget = max(1 << 14, min(1 << 20, n * max(r, 1) // 16))
+        size = n * max(r, 1)
+        A = getattr(self.design, "A", None)
+        if getattr(self.design, "sparse", False) and A is not None:
+            size = min(size, 3 * A.nnz // 2)      # (X's bytes / 8: values, indices)
+        budget = max(1 << 14, min(1 << 20, size // 16))
         return max(1, budget // max(per_row, 1))
 
     def _loo_rows(self, i, Mi, D, DY, DQs, low=None):

@@ -18,7 +18,33 @@ from scipy import sparse as sp
 
 import fastreg
 
-SLACK = 2**20          # bytes: vectors of length n, small blocks, Python objects
+SLACK = 2**20          # bytes: small blocks, Python objects
+
+
+def allowance(x_bytes, n, p, *, targets=1, folds=0, n_jobs=1, copies=1):
+    """The memory bound of issue 20, in bytes, of a fit on an n x p X of ``x_bytes``
+    bytes (dense: X.nbytes; sparse: data + indices + indptr) with ``targets`` targets,
+    a CV with ``folds`` folds (0: not a CV) on ``n_jobs`` threads:
+
+        copies * X  +  c * p^2 * 8  +  v * n * 8  +  SLACK
+
+    * ``copies`` = 1: the one copy of X an estimator may hold (a centered, weighted,
+      Fortran-ordered or CSC copy; none where X is used as given);
+    * c p x p float64 matrices: c = 8 for a fit, a path, Ridge and RidgeCV (the Gram
+      matrix, its factorization or eigenvectors, the kernel's blocks and temporaries
+      of them); a CV: c = folds + 8 + 2 * n_jobs (the moments of every test block, the
+      total, and each running fold's training Gram and its temporary);
+    * v vectors of n float64: v = 6 + 2 * targets (per target y's centered / weighted
+      copy and the residual; weights, their square roots, row scales, masks); a CV:
+      6 + 2 * targets + 2 * folds (the fold bookkeeping: every fold's train / test
+      indices, one fold's test errors);
+    * SLACK (1 MiB): small blocks (row pieces of at most 2^15 entries in flight) and
+      Python objects.
+
+    ``bench/memory.py`` marks its table's cells by this same function."""
+    c = 8 + (folds + 2 * n_jobs if folds else 0)
+    v = 6 + 2 * targets + 2 * folds
+    return copies * x_bytes + c * p * p * 8 + v * n * 8 + SLACK
 
 
 def peak_extra(fn):
@@ -278,3 +304,152 @@ def test_sparse_cv_results_unchanged_by_the_shared_gram():
         m = fastreg.LassoCV(alphas=a.alphas_, cv=[(train, test)], tol=1e-10)
         m.fit(X, y, sample_weight=sw)
         np.testing.assert_allclose(m.mse_path_[:, 0], col, rtol=1e-7)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_weighted_fold_moments_hold_no_block_copy(order, shuffle):
+    # the Gram-form CV's moments of a test block with weights (sqrt(W) X_k, a copy of
+    # the block) or from an index array (X[test], a gathered copy) are summed over
+    # pieces of rows: no copy of a block beside the centered copy of X (old: 1.5x X
+    # with cv=3, the block's copy and its weighted copy)
+    from sklearn.model_selection import KFold
+    n, p, folds = 20000, 100, 3
+    X, y, sw = dense(n, p, order, True)
+    cv = KFold(folds, shuffle=True, random_state=0) if shuffle else folds
+    est = fastreg.LassoCV(alphas=10, cv=cv, n_jobs=1)
+    peak = peak_extra(fit(est, X, y, sw))
+    assert peak <= allowance(X.nbytes, n, p, folds=folds), peak / X.nbytes
+
+
+def test_fold_moments_in_pieces_unchanged():
+    # the pieces' sums are the block's moments (to rounding); the CV's choice and fit
+    # are those of the moments in one product per block
+    from sklearn.model_selection import KFold
+
+    from fastreg import _prepare
+    X, y, sw = dense(3000, 30, "C", True)
+    folds = list(KFold(3, shuffle=True, random_state=1).split(X))
+    a = _prepare.FoldMoments(X, y, sw, folds, True)
+    old = _prepare.FoldMoments.PIECE_ENTRIES
+    try:
+        _prepare.FoldMoments.PIECE_ENTRIES = 2**40       # one piece per block
+        b = _prepare.FoldMoments(X, y, sw, folds, True)
+    finally:
+        _prepare.FoldMoments.PIECE_ENTRIES = old
+    for ma, mb in zip(a.blocks, b.blocks, strict=True):
+        for u, v in zip(ma, mb, strict=True):
+            np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-9)
+    for cv in (3, KFold(3, shuffle=True, random_state=1)):
+        e = fastreg.LassoCV(alphas=10, cv=cv).fit(X, y, sample_weight=sw)
+        _prepare.FoldMoments.PIECE_ENTRIES = 2**40
+        try:
+            f = fastreg.LassoCV(alphas=10, cv=cv).fit(X, y, sample_weight=sw)
+        finally:
+            _prepare.FoldMoments.PIECE_ENTRIES = old
+        assert e.alpha_ == f.alpha_
+        np.testing.assert_allclose(e.coef_, f.coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "coo"])
+@pytest.mark.parametrize("name", ["LassoCV", "MultiTaskLassoCV"])
+def test_sparse_cv_split_copies_no_x(name, fmt):
+    # scikit-learn's splitters read only the number of rows of X, and make a CSR copy
+    # of any other sparse X to read it: the CV hands them an (n, 0) array instead
+    # (old: a CSR copy of all of X, the peak of a CSC LassoCV: 1.20x - 1.23x X)
+    X, y, _ = sparse_data(12000, 300, False)
+    X = X.asformat(fmt)
+    est = getattr(fastreg, name)(cv=5)
+    folds = []
+    peak = peak_extra(lambda: folds.extend(est._folds(X, y, {})))
+    assert len(folds) == 5
+    assert peak <= 5 * 12000 * 8 + SLACK, peak / sparse_bytes(X)
+
+
+def test_custom_splitter_still_gets_x():
+    # a splitter that is not scikit-learn's gets X itself (it may read it)
+    X, y, _ = sparse_data(600, 20, False)
+    X = X.tocsc()
+    seen = []
+
+    class Halves:
+        def split(self, X, y=None, groups=None):
+            seen.append(X)
+            n = X.shape[0]
+            idx = np.arange(n)
+            yield idx[n // 2:], idx[:n // 2]
+            yield idx[:n // 2], idx[n // 2:]
+
+        def get_n_splits(self, X=None, y=None, groups=None):
+            return 2
+
+    est = fastreg.LassoCV(alphas=5, cv=Halves()).fit(X, y)
+    assert seen and seen[0] is X
+    ref = fastreg.LassoCV(alphas=5, cv=2).fit(X, y)
+    np.testing.assert_array_equal(est.mse_path_, ref.mse_path_)
+
+
+EVERY = ["Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "MultiTaskLasso",
+         "MultiTaskElasticNet", "MultiTaskLassoCV", "MultiTaskElasticNetCV", "Ridge",
+         "RidgeCV", "lasso_path", "enet_path"]
+
+
+@pytest.mark.parametrize("layout,weighted", [("C", True), ("csc", True)])
+@pytest.mark.parametrize("name", EVERY)
+def test_every_estimator_within_the_allowance(name, layout, weighted):
+    # the bound of bench/memory.py's table (``allowance``), on every estimator and
+    # path function, at shapes where p^2 is small against X (one p x p matrix: 0.01x X
+    # dense, 0.013x the sparse X), so that a copy of X beyond the one allowed shows.
+    # The layouts that copy most: a C-ordered X with weights (centered, weighted,
+    # Fortran-ordered copy) and a CSC X with weights (the CSR form Ridge and the CV's
+    # test rows read, the weighted values); every layout is in bench/memory.py's table
+    p, multi, path = 100, name.startswith("MultiTask"), name.endswith("_path")
+    if layout in ("csr", "csc"):
+        n = 20000
+        rng = np.random.default_rng(0)
+        X = sp.random(n, p, density=0.25, format=layout, random_state=0,
+                      data_rvs=rng.standard_normal)
+        signal = np.asarray(X[:, :10].sum(axis=1)).ravel()
+        y = signal[:, None] + rng.standard_normal((n, 3)) if multi else \
+            signal + rng.standard_normal(n)
+        sw = rng.uniform(0.5, 1.5, n) if weighted else None
+        nbytes = sparse_bytes(X)
+    else:
+        n = 10000
+        X, y, sw = dense(n, p, layout, weighted, n_targets=3 if multi else 1)
+        nbytes = X.nbytes
+    cv = name.endswith("CV") and name != "RidgeCV"
+    if path:
+        def call():
+            getattr(fastreg, name)(X, y, alphas=10)
+    else:
+        params = {"alphas": 10, "cv": 5} if cv else \
+            {"alphas": np.logspace(-2, 2, 5)} if name == "RidgeCV" else {"alpha": 0.01}
+        call = fit(getattr(fastreg, name)(**params), X, y, sw)
+    peak = peak_extra(call)
+    limit = allowance(nbytes, n, p, targets=3 if multi else 1, folds=5 if cv else 0)
+    assert peak <= limit, (peak / nbytes, limit / nbytes)
+
+
+@pytest.mark.parametrize("fmt,weighted", [("csr", False), ("csr", True), ("csc", False),
+                                          ("csc", True)])
+@pytest.mark.parametrize("name", ["Ridge", "RidgeCV"])
+def test_sparse_ridge_holds_one_copy_of_x(name, fmt, weighted):
+    # a sparse X's Ridge: its CSR form (a conversion of a CSC X, in which weights
+    # scale the rows in place; a copy of a CSR X with weights), the Gram matrix summed
+    # over blocks of rows, column statistics over blocks of values (old: X^T X made
+    # A^T's CSR copy, the squares a copy and its product, 2.1x - 4.2x the sparse X;
+    # RidgeCV's leave-one-out rows in blocks of 1/16 of the dense B = Xc V, 2.8x X
+    # here: now of 1/16 of X)
+    n, p = 40000, 100
+    rng = np.random.default_rng(0)
+    X = sp.random(n, p, density=0.25, format=fmt, random_state=0,
+                  data_rvs=rng.standard_normal)
+    y = np.asarray(X[:, :10].sum(axis=1)).ravel() + rng.standard_normal(n)
+    sw = rng.uniform(0.5, 1.5, n) if weighted else None
+    before = X.copy()
+    est = fastreg.Ridge(1.0) if name == "Ridge" else \
+        fastreg.RidgeCV(alphas=np.logspace(-2, 2, 5))
+    peak = peak_extra(fit(est, X, y, sw))
+    assert (X != before).nnz == 0
+    assert peak <= allowance(sparse_bytes(X), n, p), peak / sparse_bytes(X)
