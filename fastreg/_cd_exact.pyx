@@ -3,13 +3,14 @@
 Once the support and the signs s of w_A settle, the solution on a working set solves
 the linear system (G_AA + l2 I) w_A = X_A^T y - l1 s_A (w = 0 elsewhere on W), solved by
 Cholesky in double precision: from a factor kept and extended between solves in Gram
-inner mode (_chol_solve), else by LAPACK's dposv.
+inner mode (_chol_solve; along an elastic-net path, whose l2 changes with every alpha,
+the factor of a nearby l2 preconditions conjugate gradients), else by LAPACK's dposv.
 """
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from ._cd_pool cimport _pool_alloc, _pool_free
 
-from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk
+from scipy.linalg.cython_blas cimport dtrsv, dtrsm, dsyrk, ddot, dnrm2
 from scipy.linalg.cython_lapack cimport dposv, dsyev, dpotrf
 
 from ._blas cimport _dot, _axpy, _copy, _syrk_t
@@ -17,6 +18,10 @@ from ._cd_problem cimport Problem, Inner, NEWTON_ROUNDS
 from ._cd_columns cimport _sdot, _bdot, _qtdot, _saxpy, _xcopy
 from ._cd_gram cimport _sparse_block
 from ._cd_inner cimport _objective_change
+
+
+# the relative residual at which _chol_cg stops
+cdef double CG_RTOL = 1e-12
 
 
 cdef bint _pivot_null_direction(double* H, int k, double* d) noexcept nogil:
@@ -109,9 +114,51 @@ cdef void _chol_truncate(Inner* S, int r) noexcept nogil:
         S.chol_k = r
 
 
-cdef void _chol_keep_prefix(Inner* S, const int* posK, int k) noexcept nogil:
-    """Truncate the cache to its longest prefix of features that are all in K."""
-    cdef int c, r = 0, pj
+cdef void _chol_delete(Inner* S, int j) noexcept nogil:
+    """Remove the feature at cache position j from the factor: the rows below it keep
+    their first j columns, and the trailing block L33 becomes the factor of
+    L33 L33^T + l l^T (l = L[j+1:, j], a rank-one update by rotations, O((k - j)^2)),
+    moved up and left by one."""
+    cdef double* L = S.chol_L
+    cdef int ld = S.chol_cap, k = S.chol_k, a, b, i
+    cdef double rr, cc, ss, li, xl
+    cdef double* x = L + j + 1 + <size_t> j * ld      # l, overwritten
+    cdef double* col
+    # the rank-one update of L33 (rows and columns j+1..k-1), in place
+    for i in range(j + 1, k):
+        col = L + <size_t> i * ld
+        li = col[i]
+        xl = x[i - j - 1]
+        rr = sqrt(li * li + xl * xl)
+        cc = rr / li
+        ss = xl / li
+        col[i] = rr
+        for a in range(i + 1, k):
+            col[a] = (col[a] + ss * x[a - j - 1]) / cc
+            x[a - j - 1] = cc * x[a - j - 1] - ss * col[a]
+    # the first j columns: rows j+1.. up by one
+    for b in range(j):
+        col = L + <size_t> b * ld
+        for a in range(j, k - 1):
+            col[a] = col[a + 1]
+    # columns j+1.. to the left (and rows up) by one
+    for b in range(j, k - 1):
+        col = L + <size_t> b * ld
+        for a in range(b, k - 1):
+            col[a] = L[a + 1 + <size_t> (b + 1) * ld]
+    S.chol_pos[S.chol_f[j]] = -1
+    for i in range(j, k - 1):
+        S.chol_f[i] = S.chol_f[i + 1]
+        S.chol_pos[S.chol_f[i]] = i
+    S.chol_k = k - 1
+
+
+cdef void _chol_keep(Inner* S, const int* posK, int k) noexcept nogil:
+    """Remove from the cache the features not in K: by rank-one updates
+    (_chol_delete), unless they are so many that appending the rows after the first
+    of them again costs less; then truncate the cache to its longest prefix in K."""
+    cdef int c, r = 0, pj, out = 0
+    cdef double cost = 0
     for c in range(k):
         S.inK[posK[c]] = 1
     while r < S.chol_k:
@@ -119,6 +166,22 @@ cdef void _chol_keep_prefix(Inner* S, const int* posK, int k) noexcept nogil:
         if pj < 0 or S.inK[pj] == 0:
             break
         r += 1
+    for c in range(r, S.chol_k):
+        pj = S.wpos[S.chol_f[c]]
+        if pj < 0 or S.inK[pj] == 0:
+            out += 1
+            # the rotations of its trailing block, the rows and columns moved
+            cost += <double> (S.chol_k - c) * (S.chol_k - c) + 0.5 * S.chol_k * S.chol_k
+    if out > 0 and cost <= 0.125 * (S.chol_k - r) * S.chol_k * S.chol_k:
+        # (appending the k - r rows again costs about (k - r) k^2 / 2 multiply-adds,
+        # BLAS 3 at a few times the speed of the rotations)
+        c = S.chol_k - 1
+        while c >= r:
+            pj = S.wpos[S.chol_f[c]]
+            if pj < 0 or S.inK[pj] == 0:
+                _chol_delete(S, c)
+            c -= 1
+        r = S.chol_k
     for c in range(k):
         S.inK[posK[c]] = 0
     _chol_truncate(S, r)
@@ -170,12 +233,14 @@ cdef bint _chol_factor(Inner* S, const floating* GW, const int* posK,
     return True
 
 
-cdef bint _chol_append(Inner* S, const floating* GW, const int* posK,
+cdef bint _chol_append(Problem* P, Inner* S, const floating* GW, const int* posK,
                        int k) noexcept nogil:
     """Append the features of K not in the cache, as one block: with the cached factor
     L11 of the features F, L21 = G_NF L11^-T (a triangular solve, BLAS 3) and L22 the
-    factor of G_NN + l2 I - L21 L21^T. False if a pivot is not positive."""
+    factor of G_NN + l2 I - L21 L21^T, at the factor's own l2 (S.chol_l2). False if a
+    pivot is not positive."""
     cdef double* L = S.chol_L
+    cdef double shift = 1.0 if S.chol_l2 == P.l2 else S.chol_l2 / P.l2
     cdef double* L21
     cdef double* L22
     cdef int c, i, j, pj, q = 0, info = 0, r = S.chol_k, ld = S.chol_cap
@@ -199,10 +264,16 @@ cdef bint _chol_append(Inner* S, const floating* GW, const int* posK,
             L21[c + <size_t> i * ld] = GW[S.wpos[S.chol_f[i]] + <size_t> pj * S.m]
         for i in range(c, q):
             L22[i + <size_t> c * ld] = GW[S.wpos[S.chol_f[r + i]] + <size_t> pj * S.m]
-        L22[c + <size_t> c * ld] += S.l2W[pj]
-    if r > 0:
+        L22[c + <size_t> c * ld] += S.l2W[pj] if shift == 1.0 else S.l2W[pj] * shift
+    if r > 0 and q <= APPEND_TRSV:
+        # row by row (a few rows: DTRSM would first copy all of L11)
+        for c in range(q):
+            # L21[c, :] = inv(L11) @ L21[c, :]
+            dtrsv(&lo, &nt, &nt, &r, L, &ld, L21 + c, &ld)
+    elif r > 0:
         # L21 = L21 @ inv(L11).T
         dtrsm(&rs, &lo, &tr, &nt, &q, &r, &done, L, &ld, L21, &ld)
+    if r > 0:
         # L22 -= L21 @ L21.T  (lower triangle)
         dsyrk(&lo, &nt, &q, &r, &dminus, L21, &ld, &done, L22, &ld)
     # L22 = numpy.linalg.cholesky(L22)  (lower triangle)
@@ -215,13 +286,101 @@ cdef bint _chol_append(Inner* S, const floating* GW, const int* posK,
     return True
 
 
+cdef inline void _scaled_solves(Inner* S, const double* d, int k, const double* v,
+                                double* out) noexcept nogil:
+    """out = inv(L) @ (d * inv(L.T) @ v) for the kept factor L (k x k)."""
+    cdef int c, one = 1
+    cdef char lo = b'L'
+    cdef char nt = b'N'
+    cdef char tr = b'T'
+    for c in range(k):
+        out[c] = v[c]
+    dtrsv(&lo, &tr, &nt, &k, S.chol_L, &S.chol_cap, out, &one)
+    for c in range(k):
+        out[c] *= d[c]
+    dtrsv(&lo, &nt, &nt, &k, S.chol_L, &S.chol_cap, out, &one)
+
+
+cdef bint _chol_cg(Problem* P, Inner* S, const floating* GW, int k,
+                   double* x) noexcept nogil:
+    """x = (G_KK + l2 I)^-1 x for the cached features K (in cache order), from the
+    kept factor L L^T = M = G_KK + l2' I of a nearby l2' (_chol_near): with
+    D = M - (G_KK + l2 I) (diagonal, (l2' - l2) times the penalty factors),
+    G_KK + l2 I = L (I - L^-1 D L^-T) L^T, and the middle system is solved by
+    conjugate gradients, two triangular solves per iteration (O(k^2)); its matrix
+    differs from I by at most |l2' - l2| / l2': each iteration gains two digits or
+    more at the ~7% steps of the default grid. Stops at a relative residual of
+    CG_RTOL; False if that is not reached in CG_MAX iterations (or memory ran
+    out), x then unchanged."""
+    cdef double* d = <double*> _pool_alloc(5 * <size_t> k * sizeof(double))
+    cdef double* r
+    cdef double* u
+    cdef double* q
+    cdef double* b
+    cdef int c, it, one = 1
+    cdef double cn, rr, rr_new, pq, step, ratio = S.chol_l2 / P.l2 - 1.0
+    cdef char lo = b'L'
+    cdef char nt = b'N'
+    cdef char tr = b'T'
+    cdef bint ok = False
+    if d == NULL:
+        return False
+    r = d + k
+    u = r + k
+    q = u + k
+    b = q + k
+    for c in range(k):
+        d[c] = S.l2W[S.wpos[S.chol_f[c]]] * ratio
+        b[c] = x[c]
+    # x = inv(L) @ b: the middle system's right-hand side, and its first iterate
+    dtrsv(&lo, &nt, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+    cn = dnrm2(&k, x, &one)
+    # r = inv(L) @ (d * inv(L.T) @ x)  (the residual of that iterate)
+    _scaled_solves(S, d, k, x, r)
+    for c in range(k):
+        u[c] = r[c]
+    rr = ddot(&k, r, &one, r, &one)
+    for it in range(CG_MAX + 1):
+        if rr <= CG_RTOL * CG_RTOL * cn * cn:
+            ok = True
+            break
+        if it == CG_MAX:
+            break
+        # q = u - inv(L) @ (d * inv(L.T) @ u)
+        _scaled_solves(S, d, k, u, q)
+        for c in range(k):
+            q[c] = u[c] - q[c]
+        pq = ddot(&k, u, &one, q, &one)
+        if not pq > 0:
+            break
+        step = rr / pq
+        for c in range(k):
+            x[c] += step * u[c]
+            r[c] -= step * q[c]
+        rr_new = ddot(&k, r, &one, r, &one)
+        for c in range(k):
+            u[c] = r[c] + (rr_new / rr) * u[c]
+        rr = rr_new
+    if ok:
+        # x = inv(L.T) @ x
+        dtrsv(&lo, &tr, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+    else:
+        for c in range(k):
+            x[c] = b[c]
+    _pool_free(d)
+    return ok
+
+
 cdef bint _chol_solve(Problem* P, Inner* S, const floating* GW, const int* posK, int k,
                       double* b, double* x) noexcept nogil:
     """x = (G_KK + l2 I)^-1 b for the working-set positions posK[:k] (b, x in that
-    order; GW = G[W, W]), from the cached factor, updated: the cache keeps its longest
-    prefix of features still in K and appends the others (_chol_append, O(k^2) per
+    order; GW = G[W, W]), from the cached factor, updated: the cache drops the features no
+    longer in K (_chol_keep) and appends the others (_chol_append, O(k^2) per
     row), so that along a path, where the active set changes by a few features per
-    alpha, an exact solve costs O(k^2) instead of the O(k^3) of a factorization.
+    alpha, an exact solve costs O(k^2) instead of the O(k^3) of a factorization. A
+    factor made at a nearby l2 (an elastic-net path: l2 changes with alpha) is kept
+    and extended at its own l2, and preconditions conjugate gradients (_chol_cg);
+    when they do not converge, the factor is made afresh at this l2.
     False when a pivot is not safely positive (G_KK singular or nearly so) or memory
     runs out; the caller then factors afresh.
     """
@@ -229,23 +388,32 @@ cdef bint _chol_solve(Problem* P, Inner* S, const floating* GW, const int* posK,
     cdef char lo = b'L'
     cdef char nt = b'N'
     cdef char tr = b'T'
-    if P.l2 != S.chol_l2:
+    if not _chol_near(P, S):
         _chol_truncate(S, 0)
         S.chol_l2 = P.l2
-    _chol_keep_prefix(S, posK, k)
+    _chol_keep(S, posK, k)
     if not _chol_reserve(P, S, k):
         return False
-    if 3 * (k - S.chol_k) > k and not _chol_factor(S, GW, posK, k):
+    if 3 * (k - S.chol_k) > k:
         # (many rows to add: one blocked factorization beats row appends)
-        return False
-    if not _chol_append(S, GW, posK, k):
+        if not _chol_factor(S, GW, posK, k):
+            return False
+        S.chol_l2 = P.l2
+    if not _chol_append(P, S, GW, posK, k):
         return False
     # K is now exactly the cached features (in cache order): solve L L^T x = b
     for c in range(k):
         x[S.chol_pos[S.W[posK[c]]]] = b[c]
-    # x = inv(L) @ x;  x = inv(L.T) @ x
-    dtrsv(&lo, &nt, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
-    dtrsv(&lo, &tr, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+    if S.chol_l2 != P.l2 and not _chol_cg(P, S, GW, k, x):
+        if not _chol_factor(S, GW, posK, k):
+            return False
+        S.chol_l2 = P.l2
+        for c in range(k):
+            x[S.chol_pos[S.W[posK[c]]]] = b[c]
+    if S.chol_l2 == P.l2:
+        # x = inv(L) @ x;  x = inv(L.T) @ x
+        dtrsv(&lo, &nt, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
+        dtrsv(&lo, &tr, &nt, &k, S.chol_L, &S.chol_cap, x, &one)
     # back to the order of posK (b is free now)
     for c in range(k):
         b[c] = x[S.chol_pos[S.W[posK[c]]]]
@@ -513,3 +681,96 @@ cdef bint _newton(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
         ok = _accept(P, S, nA, cur, XA, wW)
     _free_scratch(H, z, xty, cur, zb, idx, posK, XA, GA)
     return ok
+
+
+# ------------------------------------------------------------------ test hook
+
+def _factor_ops(G, pf, ops):
+    """Test hook: run the kept factor's operations on the Gram matrix G (p x p,
+    float32 or float64, Fortran; the working set is all features) with penalty
+    factors pf, and return (features, L, x) after them: the cached features in cache
+    order, their factor (k x k, lower) and, for a final 'solve', its solution.
+    ops: a sequence of ('l2', value) (set P.l2), ('solve', K, b) (_chol_solve on the
+    feature list K with right-hand side b, in the order of K), ('keep', K)
+    (_chol_keep), ('delete', position) (_chol_delete), ('factor', K) (_chol_factor
+    at P.l2), ('append', K) (_chol_append)."""
+    import numpy as np
+    if G.dtype not in (np.float32, np.float64):
+        raise TypeError("G must be float32 or float64")
+    return _factor_ops_typed(np.asfortranarray(G), pf, ops)
+
+
+def _factor_ops_typed(floating[::1, :] G, pf, ops):
+    import numpy as np
+    cdef Problem P
+    cdef Inner S
+    cdef int p = G.shape[0], i, k = 0
+    cdef int[::1] W = np.arange(p, dtype=np.intc)
+    cdef int[::1] chol_f = np.zeros(p, dtype=np.intc)
+    cdef int[::1] chol_pos = np.full(p, -1, dtype=np.intc)
+    cdef int[::1] wpos = np.arange(p, dtype=np.intc)
+    cdef int[::1] inK = np.zeros(p, dtype=np.intc)
+    cdef int[::1] posK
+    cdef double[::1] pfv = np.ascontiguousarray(pf, dtype=np.float64)
+    cdef double[::1] l2W = np.zeros(p)
+    cdef double[::1] bv, xv
+    x = None
+    P.p = p
+    P.l2 = 0
+    S.m = p
+    S.W = &W[0]
+    S.chol_f = &chol_f[0]
+    S.chol_pos = &chol_pos[0]
+    S.wpos = &wpos[0]
+    S.inK = &inK[0]
+    S.l2W = &l2W[0]
+    S.chol_L = NULL
+    S.chol_k = 0
+    S.chol_cap = 0
+    S.chol_l2 = 0
+    try:
+        for op in ops:
+            name = op[0]
+            if name == "l2":
+                P.l2 = float(op[1])
+                for i in range(p):
+                    l2W[i] = P.l2 * pfv[i]
+                continue
+            if name == "delete":
+                if not 0 <= op[1] < S.chol_k:
+                    raise ValueError("position out of the factor")
+                _chol_delete(&S, op[1])
+                continue
+            posK = np.ascontiguousarray(op[1], dtype=np.intc)
+            k = posK.shape[0]
+            if k > 0 and (np.min(op[1]) < 0 or np.max(op[1]) >= p):
+                raise ValueError("features out of range")
+            if not _chol_reserve(&P, &S, max(k, 1)):
+                raise MemoryError
+            ok = True
+            if name == "solve":
+                bv = np.array(op[2], dtype=np.float64)
+                xv = np.zeros(k)
+                ok = _chol_solve(&P, &S, &G[0, 0], &posK[0], k, &bv[0], &xv[0])
+                x = np.asarray(xv).copy()
+            elif name == "keep":
+                _chol_keep(&S, &posK[0], k)
+            elif name == "factor":
+                ok = _chol_factor(&S, &G[0, 0], &posK[0], k)
+                S.chol_l2 = P.l2
+            elif name == "append":
+                ok = _chol_append(&P, &S, &G[0, 0], &posK[0], k)
+            else:
+                raise ValueError(f"unknown operation {name!r}")
+            if not ok:
+                x = None
+                if name != "solve":
+                    raise np.linalg.LinAlgError(f"{name} failed")
+        feats = np.array([S.chol_f[i] for i in range(S.chol_k)], dtype=np.intp)
+        L = np.zeros((S.chol_k, S.chol_k))
+        for i in range(S.chol_k):
+            for k in range(i, S.chol_k):
+                L[k, i] = S.chol_L[k + <size_t> i * S.chol_cap]
+        return feats, L, x, S.chol_l2
+    finally:
+        _pool_free(S.chol_L)

@@ -26,7 +26,7 @@ from ._cd_gap cimport (
     _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
 )
 from ._cd_inner cimport _sweep, _anderson_accept, _extrapolate
-from ._cd_exact cimport _newton
+from ._cd_exact cimport _newton, _chol_near, _chol_solve_cost
 from ._cd_mt_inner cimport (
     _sweep as _mt_sweep, _inner_gaps as _mt_inner_gaps,
     _anderson_accept as _mt_anderson_accept,
@@ -206,9 +206,10 @@ cdef inline bint _exact_early(Problem* P, Inner* S, int nA, floating* hist,
                               floating* wW) noexcept nogil:
     """Whether to try the exact solve after the second sweep of an active phase (Gram
     inner mode): when the kept factor covers the active set but for a row or two, it
-    costs about two sweeps; tried if no sign changed since the phase started."""
+    costs about two sweeps (made at a nearby l2, _chol_near: a few more); tried if no
+    sign changed since the phase started."""
     cdef int t, flips = 0
-    if not (nA <= NEWTON_MAX and not P.box and P.l2 == S.chol_l2 and
+    if not (nA <= NEWTON_MAX and not P.box and _chol_near(P, S) and
             S.chol_k >= nA - 2):
         return False
     for t in range(nA):
@@ -228,9 +229,10 @@ cdef inline bint _exact_worth_it(Problem* P, Inner* S, int nA, int phase_sweeps,
     cdef double solve_cost = <double> nA * nA * nA / 3
     if not S.gram:
         solve_cost += <double> nA * nA * S.col_cost / 2
-    elif S.chol_f != NULL and P.l2 == S.chol_l2:
+    elif S.chol_f != NULL and _chol_near(P, S):
         # the kept factor needs a row per feature it lacks
-        solve_cost = min(solve_cost, (_rows_missing(S, nA) + 2.0) * nA * nA)
+        solve_cost = min(solve_cost, <double> _rows_missing(S, nA) * nA * nA +
+                         _chol_solve_cost(P, S, nA))
     return (stable and tries < 3 and nA <= NEWTON_MAX and not P.box and
             not (P.l2 == 0 and nA > P.rank_max + 4) and sweep_cost >= 0.1 * solve_cost)
 
