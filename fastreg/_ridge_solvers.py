@@ -76,8 +76,10 @@ _IMPLICIT_MAX = 16.0
 _BLOCKED_POTRF = 1024
 _BLOCK_MACS = 1 << 26
 _FORK_EIGH = 1000
-# OFF: a forked 6000 x 2000 SVD did not end within 300 s (the child hangs or crawls:
-# not understood yet, session 5, branch harden); the tests switch it on at small sizes
+# OFF: a forked 6000 x 2000 SVD did not end within 300 s (session 5). Not the fork: on
+# the loaded machine OpenBLAS's threaded dgesdd crawls in this process too (two
+# threads: > 200 s in process, 235 s forked; one thread: 7.8 s of CPU; branch
+# interrupts, bench/RESULTS.md). The tests switch it on at small sizes
 _FORK_SVD = False
 # wide solves with fewer samples than this run their refinement (matrix-vector
 # products with X, small factorizations) with SciPy's BLAS on one thread: each of
