@@ -114,11 +114,20 @@ def _fork():
     _may_fork: the filter change cannot race another thread's warnings), for a child
     that only runs one LAPACK call on copies of its inputs and leaves by os._exit:
     OpenBLAS re-creates its threads after a fork, and if the child ever blocked, the
-    parent still waits interruptibly and kills it on SIGINT."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork",
-                                category=DeprecationWarning)
-        return os.fork()
+    parent still waits interruptibly and kills it on SIGINT.
+    SIGINT is blocked across the fork (returned: the mask to restore): arriving during
+    it, its KeyboardInterrupt was raised inside an at-fork hook (logging's
+    _releaseLock), where Python ignores exceptions, and the fit ran to its end; the
+    caller unblocks it where an interrupt kills the child."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork",
+                                    category=DeprecationWarning)
+            return os.fork(), mask
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
 
 
 def _may_fork():
@@ -140,17 +149,19 @@ def in_child(compute, shapes):
     for shape, size in zip(shapes, sizes, strict=True):
         outs.append(flat[at:at + size].reshape(shape, order="F"))
         at += size
-    pid = _fork()
+    pid, mask = _fork()
     if pid == 0:                                    # the child: compute, never return
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for out, value in zip(outs, compute(), strict=True):
                 out[...] = value
             code = 0
         finally:
             os._exit(code)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         _, status = os.waitpid(pid, 0)
     except BaseException:
         os.kill(pid, signal.SIGKILL)
