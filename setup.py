@@ -145,6 +145,8 @@ def extension(name):
 
 setup(
     ext_modules=[extension(name) for name in KERNELS] +
+    # Ridge's interruptible Cholesky factorization
+    [extension("_cholesky")] +
     # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
     [extension("_blas_check")],
     cmdclass={"build_ext": BuildExt},

@@ -33,12 +33,16 @@ from scipy import linalg
 from scipy.linalg import lapack
 from scipy.optimize import lsq_linear
 
+from . import _cholesky
 from ._linalg import gram, matmul
 from ._validation import check_number
 
 # a Cholesky pivot below this times the root of G's largest diagonal entry: the support
 # is taken as rank-deficient (minimum-norm least squares instead)
 SINGULAR = np.sqrt(np.finfo(np.float64).eps)
+# supports larger than this are factored by _cholesky.potrf_upper (interruptible
+# between BLAS calls, issue 20; the same threshold and panels as Ridge's)
+BLOCKED_CHOLESKY = 1024
 
 # relaxed_path computes the Gram block of the features used along a path at once when
 # they are at most this many (a block of 32 MB)
@@ -112,7 +116,12 @@ def _least_squares(G, b, lo, hi, boxed=True):
     ``boxed``: whether any bound is finite). LAPACK directly: a path makes many small
     solves, where SciPy's wrappers would cost more than the factorizations."""
     k = G.shape[0]
-    c, info = lapack.dpotrf(G, lower=0, clean=1)
+    if k > BLOCKED_CHOLESKY:
+        c = np.array(G, dtype=np.float64, order="F", copy=True)
+        info = _cholesky.potrf_upper(c, 256 if k < 3000 else 384, 1 << 26)
+        c = np.triu(c)
+    else:
+        c, info = lapack.dpotrf(G, lower=0, clean=1)
     d = np.diag(c)
     ok = info == 0 and bool(np.all(d > SINGULAR * np.sqrt(np.max(np.diag(G)))))
     if ok:

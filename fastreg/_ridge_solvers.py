@@ -24,10 +24,11 @@ from contextlib import nullcontext
 
 import numpy as np
 from scipy import linalg
-from scipy.linalg import blas, lapack
+from scipy.linalg import lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
+from . import _cholesky
 from ._engine import solve_arrays, warn_not_converged
 from ._linalg import sq_norm
 from ._ridge_design import _full
@@ -60,21 +61,25 @@ _IMPLICIT_MAX = 16.0
 
 # Interrupts (SIGINT within 0.2 s, issue 20). A LAPACK call cannot be interrupted, and
 # SciPy's wrappers hold the GIL (no signal handler runs until they return):
-# * Cholesky factorizations of order above _BLOCKED_POTRF are blocked (right-looking:
-#   dpotrf on a diagonal block, dtrsm on its row, dgemm updates of the trailing
-#   matrix by column panels), each call at most ~_BLOCK_MACS multiply-adds (~10 ms),
-#   so that Python's handlers run between the calls;
+# * Cholesky factorizations of order above _BLOCKED_POTRF run by panels of
+#   _potrf_panel(m) columns (_cholesky.potrf_upper: right-looking, in place, each
+#   BLAS call at most ~_BLOCK_MACS multiply-adds, ~1.5 ms on one core of the
+#   development machine, Python's signal handlers run between calls); as fast as
+#   LAPACK's single call (CPU time at one thread, order 4000: 1.01x; see
+#   bench/RESULTS.md, branch interrupts);
 # * eigendecompositions of order _FORK_EIGH and above, and SVDs of as many operations
 #   (Ridge(solver="svd"), RidgeCV's gcv_mode="svd", the Jacobi SVD of badly scaled
 #   designs), run in a forked child process (in_child; Linux, main thread, no other
 #   Python thread; otherwise the plain call): the parent waits in os.waitpid,
 #   which a signal interrupts; interrupted, it kills the child (the computation stops
 #   at once) and re-raises. The eigenpairs come back in shared memory.
-_BLOCKED_POTRF = 2048
-_BLOCK_MACS = 1 << 28
+_BLOCKED_POTRF = 1024
+_BLOCK_MACS = 1 << 26
 _FORK_EIGH = 1000
-# OFF: a forked 6000 x 2000 SVD did not end within 300 s (the child hangs or crawls:
-# not understood yet, session 5, branch harden); the tests switch it on at small sizes
+# OFF: a forked 6000 x 2000 SVD did not end within 300 s (session 5). Not the fork: on
+# the loaded machine OpenBLAS's threaded dgesdd crawls in this process too (two
+# threads: > 200 s in process, 235 s forked; one thread: 7.8 s of CPU; branch
+# interrupts, bench/RESULTS.md). The tests switch it on at small sizes
 _FORK_SVD = False
 # wide solves with fewer samples than this run their refinement (matrix-vector
 # products with X, small factorizations) with SciPy's BLAS on one thread: each of
@@ -85,30 +90,20 @@ _SMALL_DUAL = 256
 
 def potrf_upper(F):
     """The upper Cholesky factor of F (Fortran, upper triangle valid), in place:
-    (F, info) as ``lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)``, by blocks
-    above order _BLOCKED_POTRF (interruptible between blocks; the same operations
-    as LAPACK's own blocked factorization, in another order)."""
+    (F, info) as ``lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)``, by panels
+    above order _BLOCKED_POTRF (``_cholesky.potrf_upper``: interruptible between
+    BLAS calls; the same operations as LAPACK's own blocked factorization)."""
     m = F.shape[0]
-    if m <= _BLOCKED_POTRF or not F.flags.f_contiguous:
+    if m <= _BLOCKED_POTRF or not F.flags.f_contiguous or F.dtype != np.float64 \
+            or not F.flags.writeable:
         return lapack.dpotrf(F, lower=0, clean=0, overwrite_a=1)
-    nb = max(128, int(np.sqrt(_BLOCK_MACS / m)))
-    for k0 in range(0, m, nb):
-        k1 = min(k0 + nb, m)
-        c, info = lapack.dpotrf(F[k0:k1, k0:k1], lower=0, clean=0)
-        if info != 0:
-            return F, k0 + info
-        F[k0:k1, k0:k1] = c
-        if k1 == m:
-            break
-        # row panel: U_kk^-T A[k, k1:]; trailing upper triangle -= panel^T panel
-        P = blas.dtrsm(1.0, c, np.asfortranarray(F[k0:k1, k1:]), side=0, lower=0,
-                       trans_a=1, overwrite_b=1)
-        F[k0:k1, k1:] = P
-        for j0 in range(k1, m, nb):
-            j1 = min(j0 + nb, m)
-            F[k1:j1, j0:j1] = blas.dgemm(-1.0, P[:, :j1 - k1], P[:, j0 - k1:j1 - k1],
-                                         beta=1.0, c=F[k1:j1, j0:j1], trans_a=1)
-    return F, 0
+    return F, _cholesky.potrf_upper(F, _potrf_panel(m), _BLOCK_MACS)
+
+
+def _potrf_panel(m):
+    """The panel width of the blocked factorization of order m: the faster of 256 and
+    384 on the development machine (256 at orders 1200-2000, 384 at 4000)."""
+    return 256 if m < 3000 else 384
 
 
 def _fork():
@@ -119,11 +114,20 @@ def _fork():
     _may_fork: the filter change cannot race another thread's warnings), for a child
     that only runs one LAPACK call on copies of its inputs and leaves by os._exit:
     OpenBLAS re-creates its threads after a fork, and if the child ever blocked, the
-    parent still waits interruptibly and kills it on SIGINT."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork",
-                                category=DeprecationWarning)
-        return os.fork()
+    parent still waits interruptibly and kills it on SIGINT.
+    SIGINT is blocked across the fork (returned: the mask to restore): arriving during
+    it, its KeyboardInterrupt was raised inside an at-fork hook (logging's
+    _releaseLock), where Python ignores exceptions, and the fit ran to its end; the
+    caller unblocks it where an interrupt kills the child."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork",
+                                    category=DeprecationWarning)
+            return os.fork(), mask
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
 
 
 def _may_fork():
@@ -145,17 +149,19 @@ def in_child(compute, shapes):
     for shape, size in zip(shapes, sizes, strict=True):
         outs.append(flat[at:at + size].reshape(shape, order="F"))
         at += size
-    pid = _fork()
+    pid, mask = _fork()
     if pid == 0:                                    # the child: compute, never return
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for out, value in zip(outs, compute(), strict=True):
                 out[...] = value
             code = 0
         finally:
             os._exit(code)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         _, status = os.waitpid(pid, 0)
     except BaseException:
         os.kill(pid, signal.SIGKILL)

@@ -482,3 +482,19 @@ def test_gammas_with_scoring_is_a_clear_error():
     with pytest.raises(ValueError, match="not available with gammas"):
         fastreg.LassoCV(gammas=[0, 1], scoring="neg_mean_absolute_error").fit(
             X, X[:, 0])
+
+
+def test_blocked_cholesky_refit_equals_lapacks(monkeypatch):
+    """Supports above BLOCKED_CHOLESKY are factored by the interruptible blocked
+    Cholesky (issue 20): the same relaxed fits, with and without bounds, as LAPACK's
+    single call (the threshold lowered to reach it on a small support)."""
+    from fastreg import _relaxed
+    X, y = make_data()
+    fits = {}
+    for limit in (10**9, 2):
+        monkeypatch.setattr(_relaxed, "BLOCKED_CHOLESKY", limit)
+        fits[limit] = [fastreg.ElasticNet(alpha=0.15, gamma=0.0, **kw).fit(X, y).coef_
+                       for kw in ({}, {"upper_bounds": 0.5})]
+    for a, b in zip(fits[10**9], fits[2], strict=True):
+        assert np.count_nonzero(a) > 2
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12 * np.abs(a).max())

@@ -1,6 +1,7 @@
 """Ridge and RidgeCV: exactness (against independent solutions, brute-force leave-one-out
 and scikit-learn), solver agreement, scikit-learn API conformance and input validation."""
 import os
+import signal
 import sys
 import warnings
 
@@ -1092,6 +1093,9 @@ def test_blocked_cholesky_is_lapacks(monkeypatch):
     from fastreg import _ridge_solvers
     monkeypatch.setattr(_ridge_solvers, "_BLOCKED_POTRF", 50)
     monkeypatch.setattr(_ridge_solvers, "_BLOCK_MACS", 300 * 40 * 40)
+    # (panels of 37 columns: a last panel of 4, chunks of the row panel and of the
+    # trailing update's rows)
+    monkeypatch.setattr(_ridge_solvers, "_potrf_panel", lambda m: 37)
     rng = np.random.default_rng(0)
     B = rng.standard_normal((300, 320))
     A = np.asfortranarray(B @ B.T)
@@ -1108,7 +1112,47 @@ def test_blocked_cholesky_is_lapacks(monkeypatch):
     X, y = B[:, :200].T.copy(), rng.standard_normal(320)[:200]
     est = Ridge(alpha=0.5).fit(X, y)
     monkeypatch.setattr(_ridge_solvers, "_BLOCKED_POTRF", 10**9)
-    assert_allclose(est.coef_, Ridge(alpha=0.5).fit(X, y).coef_, rtol=1e-12)
+    ref = Ridge(alpha=0.5).fit(X, y).coef_
+    assert_allclose(est.coef_, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+
+
+def test_blocked_cholesky_runs_signal_handlers():
+    """The blocked factorization runs Python's signal handlers between its BLAS calls:
+    a handler's exception (here SIGALRM's, 5 ms into a factorization of order 3000)
+    stops it, and the accuracy of a whole factorization is LAPACK's (backward error
+    within a few eps, ill-conditioned too)."""
+    from scipy.linalg import lapack
+
+    from fastreg import _cholesky
+
+    class Alarm(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Alarm
+    rng = np.random.default_rng(5)
+    m = 3000
+    B = rng.standard_normal((m, m + 10))
+    A = np.asfortranarray(B @ B.T)
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        with pytest.raises(Alarm):
+            _cholesky.potrf_upper(A.copy(order="F"), 256, 1 << 22)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    Q, _ = np.linalg.qr(rng.standard_normal((600, 600)))
+    for cond in (1e2, 1e12):
+        M = (Q * np.logspace(0, -np.log10(cond), 600)) @ Q.T
+        M = np.asfortranarray((M + M.T) / 2)
+        F = M.copy(order="F")
+        assert _cholesky.potrf_upper(F, 64, 1 << 16) == 0
+        U = np.triu(F)
+        assert np.linalg.norm(U.T @ U - M) <= 20 * np.finfo(float).eps * np.linalg.norm(M)
+        assert np.array_equal(np.tril(F, -1), np.tril(M, -1))   # lower left as it was
+        ref = np.triu(lapack.dpotrf(M, lower=0)[0])
+        assert_allclose(U, ref, rtol=0, atol=1e-9 * np.abs(ref).max())
 
 
 def test_forked_eigh_is_scipys(monkeypatch):
