@@ -18,7 +18,9 @@ one threshold, and such data are centered explicitly instead.
 """
 import copy
 import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 import numpy as np
 from scipy import sparse as sp
@@ -578,6 +580,18 @@ def test_mse(X_test, y_test, sw_test, coefs, intercepts):
     return np.average(residues, axis=0, weights=sw_test)
 
 
+def _in_order(pool, fn, items, ahead):
+    """fn over items on the pool, the results in order, with at most ``ahead`` calls
+    submitted and not yet consumed (the result being consumed counted: the next call
+    is submitted when the consumer asks for the next result)."""
+    items = iter(items)
+    pending = deque(pool.submit(fn, item) for item in islice(items, ahead))
+    while pending:
+        yield pending.popleft().result()
+        for item in islice(items, 1):
+            pending.append(pool.submit(fn, item))
+
+
 class FoldMoments:
     """Weighted moments of the globally centered data, per test block and in total.
 
@@ -668,10 +682,12 @@ class FoldMoments:
 
         def run():
             # (each block's pieces summed as they arrive, in order: at most a block's
-            # sum and the pieces in flight are held beside the finished blocks)
+            # sum and the pieces in flight, one per thread, are held beside the
+            # finished blocks; pool.map would submit every piece at once, and the
+            # moments of pieces finished ahead of the sum would pile up)
             out = []
             with parallel_folds, ThreadPoolExecutor(workers) as pool:
-                done = pool.map(task, tasks)
+                done = _in_order(pool, task, tasks, workers)
                 for block in parts:
                     got = next(done)
                     for _ in block[1:]:

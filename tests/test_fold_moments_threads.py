@@ -58,3 +58,30 @@ def test_threaded_moments_same_cv(monkeypatch, est):
     assert a.alpha_ == b.alpha_
     np.testing.assert_allclose(b.mse_path_, a.mse_path_, rtol=1e-9)
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_pieces_in_flight_are_bounded():
+    # the row pieces' moments are consumed in order with at most one call per thread
+    # submitted ahead: pool.map submitted every piece at once, and on a fast pool the
+    # p x p moments of pieces finished ahead of the sum piled up (2.1x X in
+    # test_memory's weighted LassoCV, against its bound of one piece per thread)
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    lock = threading.Lock()
+    state = {"out": 0, "most": 0}
+
+    def fn(i):
+        with lock:
+            state["out"] += 1
+            state["most"] = max(state["most"], state["out"])
+        return i
+
+    with ThreadPoolExecutor(2) as pool:
+        got = []
+        for r in _prepare._in_order(pool, fn, range(10), 2):
+            with lock:
+                state["out"] -= 1
+            got.append(r)
+    assert got == list(range(10))
+    assert state["most"] <= 2
