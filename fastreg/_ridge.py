@@ -36,6 +36,7 @@ from sklearn.utils import assert_all_finite
 from ._base import LinearPredictMixin
 from ._blocks import check_finite
 from ._ridge_design import _Design, _finish, _prepare  # noqa: F401  (_Design: tests)
+from ._ridge_iterative import ITERATIVE, resolve, solve, solve_sag
 from ._ridge_loo import _Spectrum, loo_solver
 from ._ridge_positive import _solve_positive
 from ._ridge_solvers import (
@@ -275,6 +276,8 @@ class Ridge(_RidgeEstimator):
                 raise ValueError(
                     f"solver='{solver}' does not support positive fitting. Please"
                     " set the solver to 'auto' or 'lbfgs', or set `positive=False`")
+            if solver == "lbfgs":
+                return "lbfgs"
             # coordinate descent on the Gram matrix, unless that is a large dense
             # matrix for sparse X; alpha = 0 has no ridge dual to stop the kernel on
             if np.any(alphas == 0) or (is_sparse and n_features > _SPARSE_DIRECT_MAX):
@@ -292,6 +295,9 @@ class Ridge(_RidgeEstimator):
             if is_sparse:
                 raise TypeError("SVD solver does not support sparse inputs currently")
             return "svd"
+        named = resolve(solver, is_sparse, self.fit_intercept, self.max_iter, self.tol)
+        if named is not None:
+            return named
         if is_sparse and n_small > _SPARSE_DIRECT_MAX:
             return "sparse_cg"
         return "cholesky"
@@ -306,6 +312,8 @@ class Ridge(_RidgeEstimator):
         solver = self.solver
         if solver == "cd":
             return method
+        if solver in ITERATIVE:
+            return method                  # resolved as scikit-learn resolves it
         if self.positive:
             return "lbfgs"
         if is_sparse and self.fit_intercept and solver in ("auto", "sag", "sparse_cg"):
@@ -365,14 +373,26 @@ class Ridge(_RidgeEstimator):
         method = self._method(is_sparse, min(n_samples, n_features), n_features, alphas)
         if is_sparse or method != "cholesky":
             assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+        if self.solver in ITERATIVE and method in ("sag", "saga"):
+            coef, n_iter, X_offset, y_offset = solve_sag(
+                method, X, Y, alphas, sw, self.fit_intercept, self.tol, self.max_iter,
+                self.random_state)
+            return self._set_fitted(coef, X, X_offset, y_offset, one_d, dtype, n_iter,
+                                    method, is_sparse)
         # dense float64 X without weights is not copied for Cholesky: centered inside
         # the products (see _Design.normal_equations and gram_samples)
         design, Yc, X_offset, y_offset, scale = _prepare(
             X, Y, self.fit_intercept, sw, implicit=method == "cholesky", own=own)
         alphas_p = scale * alphas          # penalty of the prepared problem
         max_iter = 1000 if self.max_iter is None else self.max_iter
-        n_iter = np.ones(Y.shape[1], dtype=np.int32)
+        n_iter = None                      # exact solves (as scikit-learn's)
         jacobi = False
+        if self.solver in ITERATIVE:
+            # the named algorithm, on scikit-learn's scale (alphas, not alphas_p)
+            coef, n_iter = solve(method, design, Yc, alphas, scale, self.tol,
+                                 self.max_iter, self.positive)
+            return self._set_fitted(coef, X, X_offset, y_offset, one_d, dtype, n_iter,
+                                    method, is_sparse)
         if method == "cholesky":
             # (X is not checked for NaN / infinity before: no warnings from them)
             with np.errstate(over="ignore", invalid="ignore"):
@@ -410,6 +430,12 @@ class Ridge(_RidgeEstimator):
                                      self.positive)
         elif method == "gpcg":
             coef, n_iter = _solve_positive(design, Yc, alphas_p, self.tol, max_iter)
+        return self._set_fitted(coef, X, X_offset, y_offset, one_d, dtype, n_iter,
+                                method, is_sparse)
+
+    def _set_fitted(self, coef, X, X_offset, y_offset, one_d, dtype, n_iter, method,
+                    is_sparse):
+        """The fitted attributes from coef (n_targets, n_features) and the offsets."""
         if not np.all(np.isfinite(coef)):
             _raise_not_finite(X)
         self.coef_, self.intercept_ = _finish(coef, X_offset, y_offset,

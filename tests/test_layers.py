@@ -24,7 +24,7 @@ LAYERS = [
     ["_relaxed"],                                          # relaxed lasso refits
     ["_dask_moments"],                                     # one Dask pass of moments
     ["_ridge_design", "_ridge_positive", "_ridge_validation"],  # Ridge's data, GPCG
-    ["_ridge_solvers"],                                    # Ridge's direct solvers
+    ["_ridge_solvers", "_ridge_iterative"],  # Ridge: direct, named iterative solvers
     ["_ridge_loo"],                                        # RidgeCV's leave-one-out
     ["_path"],                                             # public path functions
     ["_elastic_net", "_multitask", "_ridge", "_path_model"],  # estimators
