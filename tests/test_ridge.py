@@ -205,11 +205,13 @@ def test_positive_is_exact():
                      tol=1e-15).x
     assert np.sum(ref == 0) >= 3
     for Xin in (X, sparse.csr_matrix(X)):
-        for solver in ("auto", "lbfgs"):
-            est = Ridge(alpha, positive=True, solver=solver, tol=1e-14,
-                        max_iter=10**5).fit(Xin, y)
-            assert est.method_ == "cd" and np.all(est.coef_ >= 0)
-            assert_allclose(est.coef_, ref, atol=1e-8)
+        est = Ridge(alpha, positive=True, tol=1e-14, max_iter=10**5).fit(Xin, y)
+        assert est.method_ == "cd" and np.all(est.coef_ >= 0)
+        assert_allclose(est.coef_, ref, atol=1e-8)
+        # a named 'lbfgs' runs L-BFGS-B (tests/test_ridge_iterative.py)
+        named = Ridge(alpha, positive=True, solver="lbfgs", tol=1e-14).fit(Xin, y)
+        assert named.method_ == "lbfgs" and np.all(named.coef_ >= 0)
+        assert_allclose(named.coef_, ref, atol=1e-6)
     skl = sk.Ridge(alpha, positive=True, tol=1e-12).fit(X, y)
     assert_allclose(est.coef_, skl.coef_, atol=1e-5)
 
@@ -405,10 +407,14 @@ def test_ridge_bad_inputs():
         Ridge(solver="newton").fit(X, y)
     with pytest.raises(ValueError, match="sample_weight"):
         Ridge().fit(X, y, sample_weight=-np.ones(10))
-    # every solver name of scikit-learn is accepted and exact on dense data
+    # every solver name of scikit-learn is accepted: the exact ones exact, the named
+    # iterative ones (tests/test_ridge_iterative.py) exact to their tolerance
     ref = Ridge().fit(X, y).coef_
-    for solver in ("svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"):
+    for solver in ("svd", "cholesky"):
         assert_allclose(Ridge(solver=solver).fit(X, y).coef_, ref, rtol=1e-10)
+    for solver in ("lsqr", "sparse_cg", "sag", "saga"):
+        est = Ridge(solver=solver, tol=1e-12, max_iter=10**5, random_state=0)
+        assert_allclose(est.fit(X, y).coef_, ref, rtol=1e-8)
 
 
 @pytest.mark.parametrize("n, p", [(30, 5), (5, 30)])
@@ -869,8 +875,8 @@ def test_ridgecv_non_finite_or_empty_alphas_are_rejected(alphas, cv):
 def test_every_sklearn_solver_name(solver, fmt, fit_intercept, positive):
     """Every solver name of scikit-learn, on dense and sparse X, with and without an
     intercept and positivity: fastreg raises exactly when scikit-learn does (same
-    exception type) and otherwise returns the exact solution, which scikit-learn's
-    iterative solvers approach to their tolerance."""
+    exception type) and otherwise returns the exact solution (its exact solvers) or
+    approaches it to the tolerance (the named iterative ones, as scikit-learn's)."""
     X, y, _ = make(40, 8, seed=9)
     Xin = X if fmt == "dense" else getattr(sparse, f"{fmt}_matrix")(X)
     kw = dict(alpha=0.7, solver=solver, fit_intercept=fit_intercept, positive=positive)
