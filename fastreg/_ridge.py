@@ -13,6 +13,9 @@ the order of a fit:
 * ``_ridge_positive``: ``positive=True`` on sparse X with many features, or with
   alpha = 0: gradient projection and conjugate gradients (GPCG) on products with X
   (no p x p matrix);
+* ``_ridge_iterative``: the named iterative solvers ('sparse_cg', 'lsqr', 'sag',
+  'saga', 'lbfgs'), which run that algorithm with scikit-learn's semantics (which
+  one runs: ``resolve``; running it: ``solve``, ``solve_sag``);
 * ``_ridge_loo``: RidgeCV's leave-one-out errors of every alpha from one
   eigendecomposition (or one SVD).
 
@@ -115,14 +118,15 @@ class Ridge(_RidgeEstimator):
 
     A drop-in replacement for :class:`sklearn.linear_model.Ridge`: the same objective
     (see Notes, and mind its scale: not divided by 2 n as for the Lasso), parameters
-    and attributes, solved exactly. Each target may have its own alpha.
+    and attributes, solved exactly by default. Each target may have its own alpha.
 
-    Solvers. Every name scikit-learn accepts is accepted; fastreg serves them with its
-    exact solvers:
+    Solvers. Every name scikit-learn accepts is accepted. 'auto' (the default),
+    'cholesky' and 'svd' are fastreg's exact solvers; a named iterative solver runs
+    that algorithm, as scikit-learn's does:
 
-    * dense X, ``positive=False`` ('auto', 'cholesky', 'lsqr', 'sparse_cg', 'sag',
-      'saga'): Cholesky factorization (LAPACK) of X^T X + alpha I (n_samples >=
-      n_features) or X X^T + alpha I (n_features > n_samples), one per distinct alpha,
+    * dense X, ``positive=False`` ('auto', 'cholesky'): Cholesky factorization
+      (LAPACK) of X^T X + alpha I (n_samples >= n_features) or X X^T + alpha I
+      (n_features > n_samples), one per distinct alpha,
       formed from X itself without a centered copy when X is float64 and unweighted
       (X^T X summed over blocks of rows centered in a small buffer; X X^T centered
       after the product, the solution refined on products with X); when the
@@ -134,11 +138,12 @@ class Ridge(_RidgeEstimator):
       the SVD, except that a badly scaled column goes the rescaled-column way. With
       alpha = 0 and rank-deficient X the result is the minimum-norm least-squares
       solution (never NaN).
-    * sparse X (never densified; centering is implicit, except for columns whose
-      means exceed their spreads, which are centered densely): the same direct
-      solve on the Gram matrix when min(n_samples, n_features) <= 2000, otherwise
-      conjugate gradients on the normal equations with relative tolerance ``tol``.
-    * ``positive=True`` ('auto' or 'lbfgs') and 'cd' (a fastreg extension):
+    * sparse X with 'auto' (or 'cholesky' without an intercept; never densified;
+      centering is implicit, except for columns whose means exceed their spreads,
+      which are centered densely): the same direct solve on the Gram matrix when
+      min(n_samples, n_features) <= 2000, otherwise conjugate gradients on the
+      normal equations with relative tolerance ``tol``.
+    * ``positive=True`` with 'auto', and 'cd' (a fastreg extension):
       coordinate descent in compiled code with covariance updates, stopped when the
       ridge duality gap is at most ``tol * ||y||^2`` (y centered, weighted). For
       sparse X with more than 2000 features, and for alpha = 0, ``positive=True``
@@ -147,6 +152,20 @@ class Ridge(_RidgeEstimator):
       objective (alpha = 0: when every projected gradient entry is at most
       ``tol * ||X^T y||_inf``), then solved exactly on the face it found;
       ``solver='cd'`` with alpha = 0 and ``positive=False`` is solved directly.
+    * the named iterative solvers, with scikit-learn 1.9's meaning of ``tol`` and
+      ``max_iter``, its ``n_iter_`` and its warnings (dense or sparse X, centered
+      implicitly on sparse X; rows weighted by sqrt(sample_weight)):
+      'sparse_cg' SciPy's conjugate gradients on the normal equations (primal when
+      n_samples >= n_features, at most ``max_iter`` iterations; dual otherwise,
+      where, as in scikit-learn, ``max_iter`` is not applied), relative residual
+      ``tol``; 'lsqr' SciPy's LSQR (``damp = sqrt(alpha)``, ``atol = btol = tol``,
+      ``iter_lim = max_iter``); 'sag' and 'saga' scikit-learn's SAG / SAGA (its
+      public ``ridge_regression``; ``random_state`` used; default ``max_iter``
+      1000); 'lbfgs' (``positive=True`` only) SciPy's L-BFGS-B from 0 (``tol``;
+      ``max_iter`` default 15000), with a ConvergenceWarning when it does not
+      converge. As in scikit-learn, 'sag' on sparse X with an intercept runs SAG
+      (fitting the intercept, with a UserWarning that it needs many iterations) only
+      at ``max_iter=None`` and ``tol > 1e-4``, 'sparse_cg' otherwise.
 
     Computations run in float64; float32 input gives float32 attributes (as
     scikit-learn's), at least as accurate as scikit-learn's float32 solves.
@@ -161,22 +180,26 @@ class Ridge(_RidgeEstimator):
     copy_X : bool, default=True
         Accepted for compatibility: fastreg never writes into X.
     max_iter : int or None, default=None
-        Maximum iterations of the iterative solvers (conjugate gradients: SciPy's
+        Maximum iterations of the iterative solvers (the named ones: as in
+        scikit-learn, see "Solvers"; conjugate gradients under 'auto': SciPy's
         default; coordinate descent: 1000 sweeps; GPCG: 1000 iterations).
         Unused by the direct solvers.
     tol : float, default=1e-4
-        Tolerance of the iterative solvers: relative residual of conjugate gradients,
-        relative duality gap of coordinate descent and GPCG (see "Solvers"). Unused
-        by the direct solvers.
+        Tolerance of the iterative solvers: the named ones' as in scikit-learn (see
+        "Solvers"); relative residual of conjugate gradients under 'auto', relative
+        duality gap of coordinate descent and GPCG. Unused by the direct solvers.
     solver : {'auto', 'svd', 'cholesky', 'lsqr', 'sparse_cg', 'sag', 'saga', \
 'lbfgs', 'cd'}, default='auto'
-        See "Solvers" above. As in scikit-learn, 'lbfgs' requires ``positive=True``,
+        See "Solvers" above: 'auto', 'cholesky' and 'svd' solve exactly; 'sparse_cg',
+        'lsqr', 'sag', 'saga' and 'lbfgs' run that iterative algorithm with
+        scikit-learn's semantics. As in scikit-learn, 'lbfgs' requires ``positive=True``,
         ``positive=True`` requires 'auto' or 'lbfgs' (or 'cd'), and sparse X with an
         intercept rejects 'svd', 'cholesky' and 'saga'.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
-        Accepted for compatibility: no fastreg solver is randomized.
+        The order of the samples of 'sag' and 'saga' (as in scikit-learn); unused by
+        the other solvers.
 
     Attributes
     ----------
@@ -184,14 +207,20 @@ class Ridge(_RidgeEstimator):
         Weight vector(s).
     intercept_ : float or ndarray of shape (n_targets,)
         Intercept; 0.0 when ``fit_intercept=False``.
-    n_iter_ : ndarray of shape (n_targets,)
-        Iterations per target: 1 for a direct solve (scikit-learn gives None there).
+    n_iter_ : None or ndarray of shape (n_targets,)
+        Iterations per target. As in scikit-learn: None for the exact solves and for
+        'sparse_cg' and 'lbfgs', the iterations of 'lsqr' and the epochs of 'sag' /
+        'saga' (float32 input: these may differ from scikit-learn's by a few, which
+        computes in float32). fastreg's own iterative methods ('auto' with
+        ``positive=True`` or on large sparse X; 'cd') give their iterations.
     solver_ : str
         The solver name scikit-learn's ``Ridge`` reports for the same call (the
         requested solver, 'auto' resolved as scikit-learn resolves it), so that code
         reading it keeps working; what fastreg computed is in ``method_``.
     method_ : str
-        The method fastreg used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg'.
+        The method fastreg used: 'cholesky', 'svd', 'sparse_cg', 'cd' or 'gpcg', or
+        the named iterative solver that ran ('sparse_cg', 'lsqr', 'sag', 'saga',
+        'lbfgs').
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -220,8 +249,9 @@ class Ridge(_RidgeEstimator):
     rescaled). With 2-D y, each target is its own ridge problem, with its own alpha
     when ``alpha`` is an array. Without ``positive``, the solution is ``w = (Xc^T Xc
     + alpha I)^-1 Xc^T yc`` (Xc, yc centered when an intercept is fitted), computed
-    directly; ``tol`` and ``max_iter`` matter only for the iterative solvers (see
-    "Solvers" above).
+    directly by the exact solvers, approached to ``tol`` by the iterative ones;
+    ``tol`` and ``max_iter`` matter only for the iterative solvers (see "Solvers"
+    above).
 
     Examples
     --------
