@@ -29,6 +29,12 @@ PUBLIC_ESTIMATORS = [
 EXTRA_CONFIGURATIONS = [
     Ridge(positive=True),             # constrained: coordinate descent or GPCG
     Ridge(solver="cd", tol=1e-12),    # the coordinate-descent kernel, not a direct solve
+    # named iterative solvers (scikit-learn's algorithms; 'sag' / 'saga' fail checks
+    # that scikit-learn's own fail, or pass only with its per-check parameters: they
+    # are compared with scikit-learn's in tests/test_ridge_iterative.py)
+    Ridge(solver="lsqr"),
+    Ridge(solver="sparse_cg"),
+    Ridge(solver="lbfgs", positive=True),
     fastreg.Lasso(gamma=0.5),         # the relaxed lasso: a refit on the support
     LassoCV(gammas=[0.0, 0.5, 1.0]),  # the relaxed CV
 ]
@@ -76,7 +82,18 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+RIDGE_N_ITER_REASON = (
+    "n_iter_ is None for Ridge's exact solves and its 'sparse_cg' and 'lbfgs' solvers, as "
+    "scikit-learn's (which lists this check as an expected failure of its own Ridge: "
+    "'n_iter_ cannot be easily accessed.')."
+)
+
+
 def expected_failed_checks(estimator):
+    if type(estimator).__name__ == "Ridge" and (
+            estimator.solver in ("cholesky", "svd", "sparse_cg", "lbfgs")
+            or (estimator.solver == "auto" and not estimator.positive)):
+        return {"check_non_transformer_estimators_n_iter": RIDGE_N_ITER_REASON}
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
