@@ -79,7 +79,7 @@ from ._cd_entry cimport (
     _path_free, _path_raise,
 )
 from ._cd_pool cimport _pool_free
-from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE, ANDERSON_K
+from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
@@ -295,13 +295,6 @@ cdef list _workspace(Problem* P, Inner* S, floating[::1] w, const floating[::1] 
     P.tbuf = <double*> _buf(keep, 2 * <size_t> r, f64)
     S.t = <double*> _buf(keep, r, f64)
     P.scat = _buf(keep, n, item)
-    # the extrapolated dual point (_cd_gap._dual_extrap)
-    S.Rhist = _buf(keep, (ANDERSON_K + 1) * <size_t> n, item)
-    S.Rd = _buf(keep, n, item)
-    S.vd = <double*> _buf(keep, p, f64)
-    S.dfeat = _ibuf(keep, p, 0)
-    S.dpos = _ibuf(keep, p, -1)
-    S.d_best = -INFINITY
     return keep
 
 

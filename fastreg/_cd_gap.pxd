@@ -108,7 +108,3 @@ cdef int _all_grad(Problem* P, floating* w, floating* R, floating* g, int* feats
                    int n_supp, const int* supp) noexcept nogil
 cdef int _certify(Problem* P, floating* w, floating* R, floating* g, int* feats,
                   int n_kept, double s, double limit) noexcept nogil
-cdef bint _dual_on(Problem* P, Inner* S) noexcept nogil
-cdef double _dual_extrap(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil
-cdef double _dual_gap(Problem* P, Inner* S, floating* w, floating* R, floating* g,
-                      const int* feats, int k) noexcept nogil

@@ -2,10 +2,10 @@
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 
-from ._blas cimport _copy, _gemv_t, _axpy
-from ._cd_problem cimport Problem, Inner, NAIVE, ANDERSON_K
+from ._blas cimport _copy, _gemv_t
+from ._cd_problem cimport Problem, Inner, NAIVE
 from ._cd_prox cimport _pf, _lo, _hi
-from ._cd_common cimport _dsum_dot, _anderson_weights
+from ._cd_common cimport _dsum_dot
 from ._cd_columns cimport _sdot, _bdot, _qtdot, _xdot, _xdots, _all_features
 from ._cd_passes cimport _full_grad
 
@@ -179,10 +179,6 @@ cdef void _inner_gaps(Problem* P, Inner* S, floating* wW, double* gap_W,
             RR = 0
     gap_W[0] = _gap(P.l1, P.l2, &aW, RR, Ry, h_W)
     gap_A[0] = _gap(P.l1, P.l2, &aA, RR, Ry, h_A)
-    S.primal = 0.5 * (RR + aW.w_l2) + aW.w_l1
-    if S.d_best > -INFINITY and P.l1 > 0:
-        # the kept extrapolated dual point (_dual_extrap) certifies W too
-        gap_W[0] = min(gap_W[0], S.primal - S.d_best)
     if P.box and P.l1 > 0:
         gap_W[0] = min(gap_W[0], _gap(P.l1, P.l2, &aW, RR, Ry, h_W2, s_W2))
         gap_A[0] = min(gap_A[0], _gap(P.l1, P.l2, &aA, RR, Ry, h_A2, s_A2))
@@ -265,169 +261,3 @@ cdef int _certify(Problem* P, floating* w, floating* R, floating* g, int* feats,
         g[j] = <floating> _xdot(P, j, R)
         P.exact[j] = 1
     return k
-
-
-# ------------------------------------------------- the extrapolated dual point
-#
-# Any r in R^n and w' give the dual point theta = s (r, -sqrt(l2_j) w'_j) of the
-# augmented Lasso (formulation A), feasible once s <= l1_j / |x~_j^T r - l2_j w'_j| for
-# every feature j, with the dual value D = -0.5 s^2 (||r||^2 + sum_j l2_j w'_j^2) +
-# s r^T y; P(w) - D bounds the suboptimality of any w. The solver's point is r = R,
-# w' = w (theta = s R). At the saturated end of a path, s R certifies far less than
-# the solution's accuracy: its gap is the dual scaling's first-order term
-# (1 - s) R^T y, which coordinate descent drives down at its own linear rate (we8there:
-# 4.4e-6 ||y||^2 where the suboptimality is 2.4e-12). The residuals of consecutive
-# sweeps of an active phase follow a linear recursion; the combination of the last
-# ANDERSON_K + 1 of them that minimizes the norm of its differences, r = sum_k c_k R_k
-# with sum_k c_k = 1 (w' = sum_k c_k w_k), is much closer to the optimal residual
-# (the dual extrapolation of Massias, Gramfort & Salmon 2018, "Celer", sec. 4). Its
-# feasibility and D are computed from r itself, so rounding in how r was formed cannot
-# make the bound invalid. The solver keeps the best such point of a solve and stops on
-# the smaller of the two gaps.
-
-
-cdef bint _dual_on(Problem* P, Inner* S) noexcept nogil:
-    """Whether the inner solve extrapolates dual points (single target, l1 > 0, no
-    finite bounds, residual updates)."""
-    return P.T == 0 and P.mode == NAIVE and not S.gram and not P.box and P.l1 > 0 and \
-        S.Rhist != NULL
-
-
-cdef double _dual_extrap(Problem* P, Inner* S, int nA, floating* wW) noexcept nogil:
-    """At the end of an Anderson block (S.hist: the iterates of the active positions,
-    S.Rhist: their residuals; wW, S.R and S.primal the current point): the
-    extrapolated dual point, kept (S.Rd, S.vd, ...) when its dual value on W beats the
-    kept one. Returns the gap of W at the kept point (INFINITY: none)."""
-    cdef int K = ANDERSON_K, i, k, t, n = P.n
-    cdef size_t L = <size_t> nA
-    cdef floating* Rh = <floating*> S.Rhist
-    cdef floating* hist = <floating*> S.hist
-    cdef floating* racc = <floating*> S.vacc     # (scratch after _anderson)
-    cdef floating* wacc = <floating*> S.wacc
-    cdef floating* v = <floating*> S.qW          # (unused with residual updates)
-    cdef double C[ANDERSON_K * ANDERSON_K]
-    cdef double z[ANDERSON_K]
-    cdef double acc, qq, ry, wl2 = 0, smin = INFINITY, lim, D, c, s
-    cdef double* tq = P.tbuf + P.r
-    if not _anderson_weights(Rh, <size_t> n, K, C, z):
-        return S.primal - S.d_best if S.d_best > -INFINITY else INFINITY
-    # r = sum_k z_k R_{k+1}, w' = the same combination of the iterates
-    for i in range(n):
-        acc = 0
-        for k in range(K):
-            acc += z[k] * Rh[<size_t> (k + 1) * n + i]
-        racc[i] = <floating> acc
-    for i in range(S.m):
-        wacc[i] = wW[i]
-    for t in range(nA):
-        acc = 0
-        for k in range(K):
-            acc += z[k] * hist[(k + 1) * L + t]
-        wacc[S.act[t]] = <floating> acc
-    # v = X~_W^T r - l2 w' (the sparse residual R_s: x~_j^T is blind to the Q part)
-    if S.use_xr:
-        _gemv_t(n, S.m, 1.0, <floating*> S.XR, n, racc, 0.0, v)
-    else:
-        _xdots(P, S.W, S.m, racc, v)
-    for i in range(S.m):
-        wl2 += S.l2W[i] * (<double> wacc[i]) * wacc[i]
-        v[i] = <floating> (v[i] - S.l2W[i] * wacc[i])
-        lim = _dual_limit(v[i], S.l1W[i], S.loW[i], S.hiW[i])
-        if lim < smin:
-            smin = lim
-    qq = _dsum_dot(n, racc, racc)
-    ry = _dsum_dot(n, racc, <floating*> P.y)
-    if P.sparse and P.r > 0:
-        # the true r is R_s + Q c, c = B_W w': ||r||^2 = ||R_s||^2 + 2 c^T Q^T R_s
-        # + ||c||^2 (y is orthogonal to Q)
-        _qtdot(P, racc, tq)
-        for k in range(P.r):
-            c = 0
-            for i in range(S.m):
-                c += <double> (<floating*> P.B)[<size_t> S.W[i] * P.r + k] * wacc[i]
-            qq += 2 * c * tq[k] + c * c
-            tq[k] = c
-    s = smin if smin < 1 else 1.0
-    D = -0.5 * s * s * (qq + wl2) + s * ry
-    if D == D and D > S.d_best:
-        S.d_best = D
-        S.dual_ok = True
-        S.d_qq = qq + wl2
-        S.d_ry = ry
-        _copy(n, racc, <floating*> S.Rd)
-        if P.sparse and P.r > 0:
-            for k in range(P.r):
-                # Rd += c_k Q[:, k]
-                _axpy(n, <floating> tq[k], (<floating*> P.Q) + <size_t> k * n,
-                      <floating*> S.Rd)
-        for i in range(S.n_d):
-            S.dpos[S.dfeat[i]] = -1
-        for i in range(S.m):
-            S.dfeat[i] = S.W[i]
-            S.dpos[S.W[i]] = i
-            S.vd[i] = v[i]
-        S.n_d = S.m
-    return S.primal - S.d_best if S.d_best > -INFINITY else INFINITY
-
-
-cdef inline void _dual_side(double v_hi, double v_lo, double l1j, double lo, double hi,
-                            double* smin) noexcept nogil:
-    """Lower smin to the scaling that keeps s v feasible for every v in [v_lo, v_hi]
-    (no finite bounds: lo, hi are 0 or infinite)."""
-    if v_hi > l1j and hi == INFINITY and l1j / v_hi < smin[0]:
-        smin[0] = l1j / v_hi
-    if v_lo < -l1j and lo == -INFINITY and l1j / -v_lo < smin[0]:
-        smin[0] = l1j / -v_lo
-
-
-cdef double _dual_gap(Problem* P, Inner* S, floating* w, floating* R, floating* g,
-                      const int* feats, int k) noexcept nogil:
-    """The gap of the problem restricted to feats[:k] (as _full_gap: g = x~_j^T R
-    there, R = y - X~ w fresh, w zero elsewhere) at the kept extrapolated dual point
-    (INFINITY: none). Features of its working set use their exact x~_j^T r; the others
-    |x~_j^T r| <= |g_j| + ||x~_j|| (||r - R|| + rounding); after a certified check
-    (P.partial) the features it left out, their bound cref + cnorm ||R - Rref|| plus
-    the same."""
-    cdef int i, j, n = P.n
-    cdef floating* Rd = <floating*> S.Rd
-    cdef double d = 0, e, RR, wl1 = 0, wl2 = 0, smin = INFINITY, s, l1j, pfj, b
-    cdef double Dref = 0, rnd, primal, D, gap
-    if not S.dual_ok or P.mode != NAIVE or P.box or P.l1 <= 0:
-        return INFINITY
-    for i in range(n):
-        e = <double> Rd[i] - R[i]
-        d += e * e
-    RR = _dsum_dot(n, R, R)
-    # a computed x~_j^T R is within n eps ||x~_j|| ||R|| of the exact one
-    rnd = 4.0 * n * 1.1102230246251565e-16 * sqrt(RR)
-    if sizeof(floating) == 4:
-        rnd *= 1 << 29
-    d = sqrt(d) * (1 + 1e-12) + rnd
-    for i in range(k):
-        j = feats[i]
-        pfj = _pf(P, j)
-        l1j = P.l1 * pfj
-        wl1 += l1j * fabs(w[j])
-        wl2 += P.l2 * pfj * (<double> w[j]) * w[j]
-        if S.dpos[j] >= 0:
-            b = S.vd[S.dpos[j]]
-            _dual_side(b, b, l1j, _lo(P, j), _hi(P, j), &smin)
-        else:
-            # w'_j = 0 outside its working set
-            b = P.cnorm[j] * d
-            _dual_side(g[j] + b, g[j] - b, l1j, _lo(P, j), _hi(P, j), &smin)
-    if P.partial:
-        Dref = _ref_dist(P, R)
-        for i in range(P.n_nz):
-            j = P.nz[i]
-            if P.exact[j]:
-                continue
-            b = P.cref[j] + P.cnorm[j] * (Dref + d)
-            _dual_side(b, -b, P.l1 * _pf(P, j), _lo(P, j), _hi(P, j), &smin)
-    s = smin if smin < 1 else 1.0
-    primal = 0.5 * (RR + wl2) + wl1
-    D = -0.5 * s * s * S.d_qq + s * S.d_ry
-    gap = primal - D
-    if gap != gap:
-        return INFINITY
-    return gap

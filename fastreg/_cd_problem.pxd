@@ -210,17 +210,3 @@ cdef struct Inner:
     # dense residual mode: element operations of the residual-update sweeps made since
     # the last G[W, W] block was paid for (see _block_pays)
     double credit
-    # single target, l1 > 0, no finite bounds, residual updates: a second dual point
-    # for the stopping certificate, r extrapolated from the residuals of an Anderson
-    # block's iterates (_cd_gap._dual_extrap; the multi-task kernel leaves these unset)
-    void* Rhist       # ((ANDERSON_K + 1) n) the block's residuals, or NULL
-    void* Rd          # (n,) the kept point's r (low-rank part included: y - X~ w')
-    double* vd        # (p,) x~_j^T r - l2_j w'_j at the positions of dfeat
-    int* dfeat        # (p,) the working set it was made on
-    int* dpos         # (p,) position of a feature in dfeat, or -1
-    int n_d
-    bint dual_ok      # Rd holds such a point for the current problem (alpha)
-    double d_qq       # ||r||^2 + sum_j l2_j w'_j^2
-    double d_ry       # r^T y
-    double d_best     # its dual value on the current working set (-INFINITY: none)
-    double primal     # the primal value at the last _inner_gaps (single target)

@@ -23,8 +23,7 @@ from ._cd_columns cimport _qtdot, _xaxpy, _xcopy, _all_features, _support
 from ._cd_passes cimport _residual, _full_grad
 from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_gather, _slot_block
 from ._cd_gap cimport (
-    _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify, _dual_on,
-    _dual_extrap, _dual_gap,
+    _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
 )
 from ._cd_inner cimport _sweep, _anderson_accept, _extrapolate
 from ._cd_exact cimport _newton, _chol_near, _chol_solve_cost
@@ -262,12 +261,7 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
     cdef double gap_W, gap_A, gap_A_prev = INFINITY
     cdef int k = 0, newton_tries = 0, phase_sweeps = 0
     cdef bint stable, single = P.T == 0
-    # the residuals of the block's iterates, for the extrapolated dual point
-    cdef bint dual = _dual_on(P, S)
-    cdef floating* Rh = <floating*> S.Rhist
     _hist_put(hist, wW, S.act, nA, _tasks(P))
-    if dual:
-        _copy(P.n, <floating*> S.R, Rh)
     while sweeps[0] < budget:
         _k_sweep(P, S, S.act, nA, wW)
         sweeps[0] += 1
@@ -276,8 +270,6 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             return False
         k += 1
         _hist_put(hist + k * L, wW, S.act, nA, _tasks(P))
-        if dual:
-            _copy(P.n, <floating*> S.R, Rh + <size_t> k * P.n)
         if single and S.gram and k < ANDERSON_K and sweeps[0] <= 2 * ANDERSON_K:
             # on G[W, W] the gap costs O(m), a sweep O(m nA): check it after each of
             # the first sweeps (a solve from an extrapolated start on a path often
@@ -293,9 +285,6 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
             stable = single and _sign_flips(nA, hist, hist + ANDERSON_K * nA) <= nA // 100
             _anderson(P, S, nA, wW)
             _k_gaps(P, S, wW, &gap_W, &gap_A)
-            if dual and gap_W > eps:
-                # (the smaller gap of W at the extrapolated dual point: _cd_gap)
-                gap_W = min(gap_W, _dual_extrap(P, S, nA, wW))
             if gap_W <= eps:
                 return True
             if single and _exact_worth_it(P, S, nA, phase_sweeps, stable, newton_tries) \
@@ -303,8 +292,6 @@ cdef bint _active_phase(Problem* P, Inner* S, int nA, double eps, int budget,
                 return True
             k = 0
             _hist_put(hist, wW, S.act, nA, _tasks(P))
-            if dual:
-                _copy(P.n, <floating*> S.R, Rh)
             if _phase_done(gap_A, gap_A_prev, eps, P.gap_rnd) or \
                     (plain and gap_A <= PHASE_FRAC * gap_W):
                 return False
@@ -656,7 +643,6 @@ cdef int _inner_setup(Problem* P, Inner* S, floating* w, floating* R,
     cdef int i, j, t, m = S.m
     cdef int64_t nnz_W = 0
     cdef double v, pfj
-    S.d_best = -INFINITY    # (an extrapolated dual point's value on W: a new W)
     for i in range(m):
         j = S.W[i]
         wW[i] = w[j]
@@ -715,7 +701,7 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
     cdef int n_iter = 0, n_kept, n_supp, ws_size = 0, i, j, m
     cdef int n_screened = 0, outer = 0, n_viol, ws_cap = P.p
     cdef bint strong, use_strong, stop, plain = False
-    cdef double gap, gap0, s, eps, gap_prev = INFINITY, gap_s
+    cdef double gap, gap0, s, eps, gap_prev = INFINITY
     cdef StopState st
     cdef floating* norms = <floating*> P.norms
     cdef floating* wW = <floating*> S.wW
@@ -727,8 +713,6 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
                 w[j] = <floating> _clip(0.0, _lo(P, j), _hi(P, j))
     n_kept = _all_features(P, feats)
     strong = P.l1_prev > P.l1 and P.l1 > 0
-    S.dual_ok = False       # (no extrapolated dual point for this problem yet)
-    S.d_best = -INFINITY
     _stop_init(&st, P.screening)
     if P.T == 0 and P.mode == NAIVE and not P.sparse and P.p > 2 * P.n:
         # dense p > n: working sets of at most 2 n features keep the inner solves on
@@ -746,24 +730,15 @@ cdef int _solve(Problem* P, floating* w, floating* R, floating* g, int* feats,
             return -1
         if _poll(&P.abort, <double> P.n * n_kept + P.p):
             return -2
-        # gap_s: the gap at s R (screening's); gap: the smaller one at the kept
-        # extrapolated dual point, when there is one (_cd_gap._dual_gap)
-        gap_s = _full_gap(P, w, R, g, feats, n_kept, &s)
-        gap = gap_s
-        if gap > P.tol:
-            gap = min(gap, _dual_gap(P, S, w, R, g, feats, n_kept))
+        gap = _full_gap(P, w, R, g, feats, n_kept, &s)
         stop = _stop_now(&st, gap, P.tol, P.stall_gap, n_iter, max_iter)
         if stop and n_screened > 0:
             gap0 = gap
-            gap_s = _check_left_out(P, w, R, g, feats, &n_kept, n_supp, supp,
-                                    &n_screened, &s)
-            gap = gap_s
-            if gap > P.tol:
-                gap = min(gap, _dual_gap(P, S, w, R, g, feats, n_kept))
+            gap = _check_left_out(P, w, R, g, feats, &n_kept, n_supp, supp, &n_screened,
+                                  &s)
             stop = _stop_after_check(&st, gap, gap0, P.tol, P.gap_rnd, n_iter, max_iter)
         if stop:
             break
-        gap = gap_s
         if st.screen and P.l1 > 0:
             n_kept = _screen(P, w, R, g, feats, n_kept, supp, gap, s, &n_screened)
         if outer > 0 and gap > 0.5 * gap_prev:
