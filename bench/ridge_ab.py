@@ -1,6 +1,6 @@
 """Two fastreg trees side by side on the default Ridge / RidgeCV cells, interleaved.
 
-    python -m bench.ridge_ab --old ../wt-old [--repeat K] [--busy] [-k DATA]
+    python -m bench.ridge_ab --old ../wt-old [--repeat K] [--busy] [-k DATA] [--cpu]
                              [--estimators Ridge()] [--threads N]
 
 One worker process per tree (PYTHONPATH and working directory set to that tree), both
@@ -74,10 +74,14 @@ def main(argv=None):
     p.add_argument("-k", default="")
     p.add_argument("--estimators", default="")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--cpu", action="store_true",
+                   help="CPU time of each call (process_time) instead of wall time: "
+                        "with --threads 1, what a loaded machine does not distort")
     a = p.parse_args(argv)
     names = [n for n in ("diabetes", "prostate", "california_housing", "ames",
                          "leukemia", "riboflavin", "synthetic") if a.k in n]
     labels = [e for e in ("Ridge()", "RidgeCV()") if a.estimators in e]
+    key = "cpu" if a.cpu else "t"
     workers = {"old": Worker(a.old, a.threads), "new": Worker(a.new, a.threads)}
     comp = busy.Competitor().start() if a.busy else None
     head = "| data | estimator | tree | sklearn ms | fastreg ms | sklearn / fastreg |"
@@ -94,13 +98,13 @@ def main(argv=None):
                     order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
                     for w in order:
                         for lib in ("fr", "sk"):
-                            t[w, lib, 0].append(workers[w].ask(name, label, lib)["t"])
+                            t[w, lib, 0].append(workers[w].ask(name, label, lib)[key])
                     if comp is not None:
                         with comp.running():
                             for w in order:
                                 for lib in ("fr", "sk"):
                                     t[w, lib, 1].append(
-                                        workers[w].ask(name, label, lib)["t"])
+                                        workers[w].ask(name, label, lib)[key])
                 for w in workers:
                     fr, skl = (statistics.median(t[w, lib, 0]) for lib in ("fr", "sk"))
                     row = (f"| {name} | {label} | {w} | {skl * 1e3:.2f} | "
