@@ -95,11 +95,22 @@ def _mt_objective(X, Y, W, alpha):
     return np.sum(R * R) / (2 * len(Y)) + alpha * np.linalg.norm(W, axis=0).sum()
 
 
+def _full_mode_only(request, name):
+    """skglm's multi-task solver compiles (numba) for 20 s to minutes on a loaded
+    machine, and every R glmnet call starts R: their multi-task checks run with
+    `--bench-mode=full` (python -m bench, or pytest bench --bench-mode=full), not in the
+    quick run CI makes."""
+    if name in ("skglm", "R-glmnet") and \
+            request.config.getoption("--bench-mode", default="full") != "full":
+        pytest.skip(f"{name}'s multi-task check: --bench-mode=full only")
+
+
 @pytest.mark.parametrize("name", ["celer", "skglm", "R-glmnet"])
 @pytest.mark.parametrize("family", ["mtfit", "mtpath"])
-def test_multitask_mapping_matches_sklearn(name, family):
+def test_multitask_mapping_matches_sklearn(name, family, request):
     """Multi-task Lasso (the grid's mtfit with intercept, mtpath on centered data)."""
     from sklearn.linear_model import MultiTaskLasso
+    _full_mode_only(request, name)
     solver = _solver(name)
     probe = _mt_workload(family, [1.0], True)
     amax = workloads.alpha_max(probe.X64, probe.y64, 1.0)
@@ -117,10 +128,11 @@ def test_multitask_mapping_matches_sklearn(name, family):
             assert abs(f - f_ref) / f_null < 1e-9, (k, alpha)
 
 
-def test_r_glmnet_multitask_cv_matches_fastreg():
+def test_r_glmnet_multitask_cv_matches_fastreg(request):
     """R glmnet's mgaussian cross-validation on the grid's folds and alphas picks
     fastreg's MultiTaskLassoCV alpha and coefficients."""
     import fastreg
+    _full_mode_only(request, "R-glmnet")
     solver = _solver("R-glmnet")
     wl = _mt_workload("mtcv", [], True, tol=1e-14)
     result = solver.build(wl)()
