@@ -209,7 +209,8 @@ def _grid_rung(wl, rungs):
 
 def _row(wl_id, peer, rungs, grid, threads):
     row = dict(workload=wl_id, peer=peer.name, peer_time=peer.median(),
-               peer_subopt=peer.subopt, peer_once=peer.once, threads=threads)
+               peer_subopt=peer.subopt, peer_once=peer.once, threads=threads,
+               rungs=[(r.tol, r.median(), r.subopt) for r in rungs])
     best = match(rungs, peer.subopt)
     if best is None:
         row.update(tol=None, time=None, subopt=None, ratio=None,
