@@ -3,10 +3,12 @@
 #
 #   Rscript bench/glmnet.R DIR
 #
-# DIR holds meta.csv (name,value: n, p, sparse, intercept, mixing, thresh, maxit, cv),
+# DIR holds meta.csv (name,value: n, p, sparse, intercept, mixing, thresh, maxit, cv and,
+# optionally, family (gaussian or mgaussian) and ntasks: y.bin is then n x ntasks),
 # X.bin (float64 column-major, or CSC: indptr.bin, indices.bin int32 and x.bin),
 # y.bin, lambda.bin and, for cv, foldid.bin (int32, 1-based). Writes beta.bin
-# (p x nlambda float64; for cv the coefficients at lambda.min), seconds.txt (elapsed),
+# (p x nlambda float64, for mgaussian one such block per task; for cv the
+# coefficients at lambda.min), seconds.txt (elapsed),
 # and for cv cv.txt (index of lambda.min, 1-based, and its cvm).
 suppressMessages(library(glmnet))
 dir <- commandArgs(trailingOnly = TRUE)[1]
@@ -19,7 +21,10 @@ rb <- function(name, what, count, size) {
 }
 nlam <- file.size(file.path(dir, "lambda.bin")) / 8
 lambda <- rb("lambda.bin", "double", nlam, 8)
-y <- rb("y.bin", "double", n, 8)
+ntasks <- if (is.null(meta$ntasks)) 1L else as.integer(meta$ntasks)
+family <- if (is.null(meta$family)) "gaussian" else meta$family
+y <- rb("y.bin", "double", n * ntasks, 8)
+if (family == "mgaussian") y <- matrix(y, n, ntasks)
 if (meta$sparse == "1") {
   indptr <- rb("indptr.bin", "integer", p + 1, 4)
   nnz <- indptr[p + 1]
@@ -29,7 +34,7 @@ if (meta$sparse == "1") {
 } else {
   X <- matrix(rb("X.bin", "double", n * p, 8), n, p)
 }
-args <- list(x = X, y = y, alpha = as.numeric(meta$mixing), lambda = lambda,
+args <- list(x = X, y = y, family = family, alpha = as.numeric(meta$mixing), lambda = lambda,
              standardize = FALSE, intercept = meta$intercept == "1",
              thresh = as.numeric(meta$thresh), maxit = as.integer(meta$maxit))
 wb <- function(name, v) {
@@ -40,12 +45,19 @@ if (meta$cv == "1") {
   foldid <- rb("foldid.bin", "integer", n, 4)
   seconds <- system.time(fit <- do.call(cv.glmnet, c(args, list(foldid = foldid))))[["elapsed"]]
   idx <- which.min(fit$cvm)
-  wb("beta.bin", as.matrix(fit$glmnet.fit$beta[, idx]))
+  b <- fit$glmnet.fit$beta
+  if (family == "mgaussian") {
+    wb("beta.bin", unlist(lapply(b, function(bt) as.matrix(bt[, idx]))))
+  } else {
+    wb("beta.bin", as.matrix(b[, idx]))
+  }
   writeLines(c(as.character(idx), sprintf("%.17g", fit$cvm[idx])), file.path(dir, "cv.txt"))
 } else {
   seconds <- system.time(fit <- do.call(glmnet, args))[["elapsed"]]
-  beta <- as.matrix(fit$beta)
-  if (ncol(beta) != nlam) stop(sprintf("glmnet returned %d of %d lambdas", ncol(beta), nlam))
-  wb("beta.bin", beta)
+  blocks <- if (family == "mgaussian") fit$beta else list(fit$beta)
+  for (bt in blocks) {
+    if (ncol(bt) != nlam) stop(sprintf("glmnet returned %d of %d lambdas", ncol(bt), nlam))
+  }
+  wb("beta.bin", unlist(lapply(blocks, as.matrix)))
 }
 writeLines(sprintf("%.17g", seconds), file.path(dir, "seconds.txt"))

@@ -236,6 +236,30 @@ class Celer(Solver):
         return call
 
 
+    def _mt(self, wl, alphas):
+        # celer's MultiTaskLasso estimator does not run with scikit-learn 1.9 (it calls
+        # the removed BaseEstimator._validate_data); its solver, mtl_path, does. The
+        # estimator centers X and Y for the intercept and calls mtl_path: so does this
+        # (the centering inside the timed call, as in the estimator).
+        from celer.homotopy import mtl_path
+
+        def call():
+            X, Y = wl.X, wl.y
+            if wl.spec.fit_intercept:
+                X = np.asfortranarray(X - X.mean(axis=0))
+                Y = np.asfortranarray(Y - Y.mean(axis=0))
+            _, coefs, _ = mtl_path(X, Y, alphas=alphas.astype(X.dtype), tol=wl.tol,
+                                   max_iter=100)
+            return Result(coefs, alphas, 1.0)  # (T, p, k)
+        return call
+
+    def _mtpath(self, wl):
+        return self._mt(wl, wl.alphas)
+
+    def _mtfit(self, wl):
+        return self._mt(wl, wl.alphas)
+
+
 # ----------------------------------------------------------------------------- skglm
 
 
@@ -268,6 +292,29 @@ class Skglm(Solver):
             est.fit(wl.X, wl.y)
             return Result(est.coef_, wl.alphas, l1)
         return call
+
+    def _mtpath(self, wl):
+        est = self.module.MultiTaskLasso(alpha=1.0, tol=wl.tol * wl.alphas.max(),
+                                         fit_intercept=wl.spec.fit_intercept)
+
+        def call():
+            _, coefs, _ = est.path(wl.X, wl.y, wl.alphas)[:3]
+            return Result(coefs, wl.alphas, 1.0)  # (T, p, k)
+        return call
+
+    def _mtfit(self, wl):
+        amax = alpha_max(wl.X64, wl.y64, 1.0)
+        est = self.module.MultiTaskLasso(alpha=wl.alphas[0], tol=wl.tol * amax,
+                                         fit_intercept=True)
+
+        def call():
+            est.fit(wl.X, wl.y)
+            return Result(est.coef_, wl.alphas, 1.0)
+        return call
+
+    def _ridge(self, wl):
+        raise Unsupported("skglm's L2 penalty has no prox_1d: its coordinate-descent "
+                          "solvers reject it (and skglm has no Ridge estimator)")
 
     def _cv(self, wl):
         from skglm.cv import GeneralizedLinearEstimatorCV
@@ -372,12 +419,17 @@ class Glmnet(Solver):
         return call
 
 
+def _no_multitask(self, wl):
+    raise Unsupported(f"{self.name} has no multi-task family (glmnet's mgaussian)")
+
+
 class GlmnetRS(Glmnet):
     """glmnet-rs: glmnet's C++ engine (glmnetpp) ported to Rust."""
 
     name = "glmnet-rs"
     module_name = "glmnetrs"
     parallel_cv = False
+    _mtpath = _mtfit = _mtcv = _no_multitask
 
     def solve_path(self, X, y, lambdas, mixing, fit_intercept, tol):
         path = self.module.glmnet(X, y, alpha=mixing, lambda_=lambdas, standardize=False,
@@ -397,6 +449,7 @@ class PythonGlmnet(Glmnet):
     name = "python-glmnet"
     module_name = "glmnet"
     parallel_cv = True
+    _mtpath = _mtfit = _mtcv = _no_multitask
 
     def solve_path(self, X, y, lambdas, mixing, fit_intercept, tol):
         est = self.module.ElasticNet(alpha=mixing, lambda_path=lambdas, standardize=False,
@@ -570,12 +623,12 @@ class RGlmnet(Glmnet):
                 Xc.data.astype("<f8").tofile(d / "x.bin")
             else:
                 np.asarray(X, dtype="<f8").ravel(order="F").tofile(d / "X.bin")
-            np.asarray(y, dtype="<f8").tofile(d / "y.bin")
+            np.asarray(y, dtype="<f8").ravel(order="F").tofile(d / "y.bin")
             np.asarray(lambdas, dtype="<f8").tofile(d / "lambda.bin")
             if foldid is not None:
                 (np.asarray(foldid) + 1).astype("<i4").tofile(d / "foldid.bin")
             meta = dict(n=n, p=p, sparse=int(sparse.issparse(X)), cv=int(foldid is not None),
-                        **meta)
+                        ntasks=1 if np.ndim(y) == 1 else np.shape(y)[1], **meta)
             (d / "meta.csv").write_text("".join(f"{k},{v}\n" for k, v in meta.items()))
             proc = subprocess.run(["Rscript", self.script, str(d)], capture_output=True,
                                   text=True)
@@ -587,9 +640,45 @@ class RGlmnet(Glmnet):
         return beta, cv
 
     @staticmethod
-    def _meta(mixing, fit_intercept, tol):
+    def _meta(mixing, fit_intercept, tol, family="gaussian"):
         return dict(intercept=int(fit_intercept), mixing=repr(float(mixing)),
-                    thresh=repr(float(tol)), maxit=MAX_ITER * 10)
+                    thresh=repr(float(tol)), maxit=MAX_ITER * 10, family=family)
+
+    # Multi-task: glmnet's family "mgaussian", 1/(2n) ||Y - X B||_F^2 + lambda * (the
+    # group-lasso norm sum_j ||B_j||_2 for mixing 1): scikit-learn's MultiTaskLasso at
+    # lambda = alpha (standardize.response is FALSE by default; checked in
+    # test_peer_mapping.py). beta.bin holds the T tasks' p x nlambda blocks in turn.
+    def _mt_solve(self, wl, lambdas, fit_intercept, foldid=None):
+        T = wl.y.shape[1]
+        beta, cv = self._run(wl.X, wl.y, lambdas,
+                             self._meta(1.0, fit_intercept, wl.tol, "mgaussian"),
+                             foldid=foldid)
+        k = 1 if foldid is not None else len(lambdas)
+        return beta.reshape((T, k, wl.X.shape[1])).transpose(0, 2, 1), cv
+
+    def _mtpath(self, wl):
+        def call():
+            coefs, _ = self._mt_solve(wl, wl.alphas, wl.spec.fit_intercept)
+            return Result(coefs, wl.alphas, 1.0)
+        return call
+
+    def _mtfit(self, wl):
+        def call():
+            coefs, _ = self._mt_solve(wl, wl.alphas, True)
+            return Result(coefs[:, :, 0], wl.alphas, 1.0)
+        return call
+
+    def _mtcv(self, wl):
+        foldid = np.empty(len(wl.y), dtype=int)
+        for k, (_, test) in enumerate(_cv_folds(len(wl.y)).split(wl.y)):
+            foldid[test] = k
+        amax = alpha_max(wl.X64, wl.y64, 1.0)
+        grid = np.geomspace(amax, amax * 1e-3, N_ALPHAS)
+
+        def call():
+            coefs, cv = self._mt_solve(wl, grid, True, foldid=foldid)
+            return Result(coefs[:, :, 0], np.array([grid[int(cv[0]) - 1]]), 1.0)
+        return call
 
     def solve_path(self, X, y, lambdas, mixing, fit_intercept, tol):
         beta, _ = self._run(X, y, lambdas, self._meta(mixing, fit_intercept, tol))
