@@ -83,7 +83,7 @@ from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
-from ._cd_passes import column_stats  # no-cython-lint (re-exported)
+from ._cd_passes import column_stats, center_into_fortran  # no-cython-lint (re-exported)
 
 # the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
 TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",
