@@ -59,9 +59,10 @@ Modules (one concern each; inline helpers in .pxd files, the others in .pyx/.pxd
 pairs, lowest layer first): _cd_problem.pxd (the Problem / Inner state), _cd_prox.pxd
 (prox and bounds), _cd_columns.pxd (column access), _cd_common.pxd (shared with the
 multi-task kernel: Gram columns, working-set selection, Anderson weights), _cd_passes
-(OpenMP passes over X, column_stats; C helpers in _cd_passes.h), _cd_gram (Gram
-columns and G[W, W] caches), _cd_gap (gaps and certification), _cd_inner (coordinate
-updates, Anderson, path extrapolation), _cd_exact (the exact active-set solve),
+(OpenMP passes over X, column_stats, center_into_fortran; C helpers in
+_cd_passes.h), _cd_gram (Gram columns and G[W, W] caches), _cd_gap (gaps and
+certification), _cd_inner (coordinate updates, Anderson, path extrapolation),
+_cd_exact (the exact active-set solve),
 _cd_solver (the solver loop), _cd_entry (the entry-point set-up shared with the
 multi-task kernel) and this module (the entry point).
 """
@@ -83,7 +84,7 @@ from ._cd_problem cimport Problem, Inner, NAIVE, GRAM, N_TRACE
 from ._cd_passes cimport fastreg_max_threads
 from ._cd_solver cimport _solve
 
-from ._cd_passes import column_stats  # no-cython-lint (re-exported)
+from ._cd_passes import column_stats, center_into_fortran  # no-cython-lint (re-exported)
 
 # the columns of enet_path's `trace` (the T_* constants of _cd_problem.pxd)
 TRACE_FIELDS = ("outer", "sweeps", "grad_passes", "ws_max", "ws_sum", "block_products",

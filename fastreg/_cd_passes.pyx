@@ -164,3 +164,53 @@ def column_stats(const floating[::1, :] X, const floating[::1] y=None):
         sumsq[:] = 0
     finite = bool(np.all(np.isfinite(sums)) and np.all(np.isfinite(sumsq)))
     return sums, sumsq, finite, (xty if with_y else None)
+
+
+cdef enum:
+    # the tiles of center_into_fortran: 64 bytes of rows (one cache line of each output
+    # column written whole) by TRANSPOSE_COLS columns (measured, 1000 x 600 float64:
+    # 0.26 ms against 0.85 with 64 x 64 tiles and 0.95 for NumPy's strided copy)
+    TRANSPOSE_LINE = 64
+    TRANSPOSE_COLS = 128
+
+
+def center_into_fortran(const floating[:, :] X, const floating[::1] offset,
+                        floating[:, :] out):
+    """out = X - offset (offset (p,), broadcast over the rows) for X with contiguous
+    rows (a C-ordered array or a block of its columns) into out with contiguous
+    columns (Fortran, or a block of its columns), by tiles: the same elementwise subtraction as
+    np.subtract(X, offset, out=out), hence the same bits, without NumPy's strided
+    transposition (about 2-4x slower on 1000 x 600 / 4000 x 600). One thread; the
+    caller splits a large X in blocks of columns (_blocks: interruptible between)."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], i0, i1, j0, j1, i, j
+    cdef Py_ssize_t rs = X.strides[0] // sizeof(floating)
+    cdef Py_ssize_t cs = out.strides[1] // sizeof(floating)
+    cdef Py_ssize_t xs = X.strides[1] // sizeof(floating)
+    cdef Py_ssize_t os = out.strides[0] // sizeof(floating)
+    cdef const floating* x
+    cdef floating* o
+    cdef floating c
+    cdef Py_ssize_t ti = TRANSPOSE_LINE // sizeof(floating)
+    if offset.shape[0] != p or out.shape[0] != n or out.shape[1] != p:
+        raise ValueError("center_into_fortran: X, offset and out do not match")
+    # (a dimension of length 1 has any stride)
+    if (p > 1 and xs != 1) or (n > 1 and (os != 1 or rs < 0)) or (p > 1 and cs < 0):
+        raise ValueError("center_into_fortran: X must have contiguous rows, out "
+                         "contiguous columns")
+    if n == 0 or p == 0:
+        return
+    x = &X[0, 0]
+    o = &out[0, 0]
+    with nogil:
+        i0 = 0
+        while i0 < n:
+            i1 = min(i0 + ti, n)
+            j0 = 0
+            while j0 < p:
+                j1 = min(j0 + TRANSPOSE_COLS, p)
+                for j in range(j0, j1):
+                    c = offset[j]
+                    for i in range(i0, i1):
+                        o[i + j * cs] = x[i * rs + j] - c
+                j0 = j1
+            i0 = i1

@@ -212,3 +212,45 @@ def test_plain_sweeps_elastic_net_and_correlated_columns():
     assert np.count_nonzero(ref.coef_) > 100
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-7)
     assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 1), (1, 9), (37, 300), (300, 37), (0, 5)])
+def test_center_into_fortran_bits(dtype, shape):
+    # the C-ordered X's centered Fortran copy (preprocess): the bits of np.subtract,
+    # whole and by blocks of columns, from a read-only X; a mismatch is an error
+    from fastreg._cd_fast import center_into_fortran
+    rng = np.random.default_rng(3)
+    X = np.ascontiguousarray(rng.standard_normal(shape) * 1e3, dtype=dtype)
+    X.flags.writeable = False
+    offset = (X.mean(axis=0) if shape[0] else np.zeros(shape[1])).astype(dtype)
+    want = np.subtract(X, offset)
+    got = np.full(shape, np.nan, dtype=dtype, order="F")
+    center_into_fortran(X, offset, got)
+    assert np.array_equal(got, want)
+    if shape[1] > 3:
+        part = np.full(shape, np.nan, dtype=dtype, order="F")
+        center_into_fortran(X[:, 1:-2], offset[1:-2], part[:, 1:-2])
+        assert np.array_equal(part[:, 1:-2], want[:, 1:-2])
+        assert np.all(np.isnan(part[:, :1])) and np.all(np.isnan(part[:, -2:]))
+    if shape[0] > 1 and shape[1] > 1:
+        with pytest.raises(ValueError, match="contiguous"):
+            center_into_fortran(np.asfortranarray(X), offset, got)
+    with pytest.raises(ValueError, match="do not match"):
+        center_into_fortran(X, offset[:-1] if shape[1] else np.zeros(1, dtype), got)
+
+
+def test_c_ordered_fit_same_bits_as_numpy_copy(monkeypatch):
+    # preprocess centers a C-ordered X by the tiled copy: the same fit, bit for bit,
+    # as with NumPy's strided subtraction (weights: the explicit centering)
+    from fastreg import _prepare
+    X, y = noise_design(500, 120, seed=4)
+    X = np.ascontiguousarray(X)
+    sw = np.linspace(0.5, 2.0, X.shape[0])
+    for Est in (fastreg.Lasso, fastreg.ElasticNet):
+        for weights in (None, sw):
+            a = Est(alpha=0.02).fit(X, y, sample_weight=weights)
+            with monkeypatch.context() as m:
+                m.setattr(_prepare, "_center_into", _prepare.subtract_into)
+                b = Est(alpha=0.02).fit(X, y, sample_weight=weights)
+            assert np.array_equal(a.coef_, b.coef_) and a.intercept_ == b.intercept_
