@@ -509,7 +509,10 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
                       int n_kept, ScoreIdx* cand, double s, bint use_strong, int cap,
                       int* ws_size, int* n_viol, bint* plain) noexcept nogil:
     """S.W[:m] = the support + the strong rule's survivors (use_strong; on a sparse X
-    also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others), or + the
+    also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others; on a dense X under the
+    p > 2 n cap (cap < p) only the max(WS_MIN, support / STRONG_DENSE) best-ranked
+    survivors: at the saturated end of the 500 x 5000 path ~60% of the rule's set were
+    zero features that stayed zero, and the smaller G[W, W] / sweeps cost 0.77x), or + the
     best-ranked candidates: the features closest to violating the optimality
     conditions, by their distance to the dual constraint in units of the column norm
     (celer's ranking), as many as the working set may grow to, and no more than cap
