@@ -168,7 +168,7 @@ cdef struct Inner:
     # products, so that a growing working set computes only its new columns' share of
     # G[W, W] (see _slot_block)
     void* XW          # (n, slot_cap) the gathered columns, column-major
-    void* GS          # (slot_cap, slot_cap) GS[a, b] = x~_a^T x~_b for slots a <= b
+    void* GS          # (slot_cap, slot_cap) GS[a, b] = x~_a^T x~_b (both triangles)
     int* xslot        # (p,) slot of a feature, or -1
     int* slot_feat    # (p,) feature of a slot
     int n_slots

@@ -41,6 +41,7 @@ from ._cd_mt_inner cimport (
 # ranked working sets and their blocks). An active phase of such a solve ends once its
 # gap is at most PHASE_FRAC times that of W (the rest is features of W it leaves out).
 cdef enum:
+    STRONG_DENSE = 4
     PLAIN_DEN = 3
     PLAIN_MAX_ELEMS = 1 << 20
 cdef double PHASE_FRAC = 0.3
@@ -508,7 +509,10 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
                       int n_kept, ScoreIdx* cand, double s, bint use_strong, int cap,
                       int* ws_size, int* n_viol, bint* plain) noexcept nogil:
     """S.W[:m] = the support + the strong rule's survivors (use_strong; on a sparse X
-    also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others), or + the
+    also the max(WS_MIN, m / STRONG_EXTRA) best-ranked others; on a dense X under the
+    p > 2 n cap (cap < p) only the max(WS_MIN, support / STRONG_DENSE) best-ranked
+    survivors: at the saturated end of the 500 x 5000 path ~60% of the rule's set were
+    zero features that stayed zero, and the smaller G[W, W] / sweeps cost 0.77x), or + the
     best-ranked candidates: the features closest to violating the optimality
     conditions, by their distance to the dual constraint in units of the column norm
     (celer's ranking), as many as the working set may grow to, and no more than cap
@@ -519,6 +523,9 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
     cdef floating* norms = <floating*> P.norms
     cdef int i, j, t, m = 0, n_cand = 0, n_cand_viol = 0
     cdef double v, d, pfj
+    # dense p > 2 n (cap < p, see _solve): the strong rule's zero features are ranked,
+    # and at most max(WS_MIN, support / STRONG_DENSE) of them taken
+    cdef bint trim = use_strong and not P.sparse and cap < P.p
     for i in range(S.m):
         S.wpos[S.W[i]] = -1     # W is rebuilt below
     n_viol[0] = 0
@@ -530,10 +537,10 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
             continue
         pfj = _pf(P, j)
         v = _veff(g[j], _lo(P, j), _hi(P, j))
-        if use_strong and _strong_kept(P, w, g, j):
+        if use_strong and _strong_kept(P, w, g, j) and not trim:
             S.W[m] = j
             m += 1
-        elif use_strong and not P.sparse:
+        elif use_strong and not P.sparse and not _strong_kept(P, w, g, j):
             continue
         else:
             # ranked by the signed square of the distance, the same order without a
@@ -546,7 +553,9 @@ cdef int _working_set(Problem* P, Inner* S, floating* w, floating* g, const int*
                 n_cand_viol += 1
     if n_cand == 0 or use_strong:
         plain[0] = False
-    if use_strong and n_cand > 0:
+    if trim and n_cand > 0:
+        m += _take_best(cand, n_cand, max(WS_MIN, m // STRONG_DENSE), S.W, m)
+    elif use_strong and n_cand > 0:
         # sparse X: the best-ranked others join the strong rule's set. At the
         # saturated end of a sparse path (we8there, 2154 features in W) the rule misses
         # two or three features at each alpha; found only after the solve, each such
