@@ -32,7 +32,8 @@ def run_case(T, case, repeats, at_once=4):
     for start in range(0, repeats, at_once):
         for report, code, err in T.run_children(case, delays[start:start + at_once]):
             codes[code] += 1
-            latencies.append(report["latency"])
+            if report["latency"] is not None:
+                latencies.append(report["latency"])
             ok = (code == 0 and report["outcome"] == "interrupted" and
                   report["latency"] < T.LATENCY and not report["fitted"])
             if not ok:
@@ -56,8 +57,8 @@ def main(argv=None):
         latencies, codes, failures = run_case(T, case, args.repeats)
         ok = args.repeats - len(failures)
         codes_text = ", ".join(f"{c}: {k}x" for c, k in sorted(codes.items()))
-        print(f"| {case} | {ok}/{args.repeats} | {statistics.median(latencies):.3f} | "
-              f"{max(latencies):.3f} | {codes_text} |", flush=True)
+        print(f"| {case} | {ok}/{args.repeats} | {statistics.median(latencies or [0]):.3f} | "
+              f"{max(latencies or [0]):.3f} | {codes_text} |", flush=True)
         for failure in failures:
             print("   failed:", failure, file=sys.stderr)
         bad = bad or bool(failures)

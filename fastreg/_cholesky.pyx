@@ -190,3 +190,78 @@ def potrf_upper(double[::1, :] F, int nb, long long block_macs, int sb=SMALL):
     st.limit = st.block_macs
     st.last = _now()
     return _potrf(&F[0, 0], m, m, nb, sb, &st, &T[0, 0], &Ts[0, 0])
+
+
+cdef int _gram_tiles(double* g, int ldg, double* a, int lda, int n, int k,
+                     bint trans, int nb, State* st) except -1:
+    """G += D^T D on the upper triangle of G (k x k at g), D = a (n x k, ``trans``)
+    or a^T (a: k x n): tiles of G (blocks of nb rows above each diagonal block of nb
+    columns by dgemm, the diagonal block by dsyrk), each tile's sum over the n
+    products by chunks of at most about st.limit multiply-adds (at least 256 products
+    per call, all n when the tile fits)."""
+    cdef int j0, jb, r0, rb, l0, lb, area
+    cdef double one = 1.0
+    cdef double* dj
+    cdef double* dr
+    cdef Py_ssize_t step = lda if trans else 1      # D[:, j] at a + j * step
+    cdef Py_ssize_t inner = 1 if trans else lda     # D[l, :] at a + l * inner
+    j0 = 0
+    while j0 < k:
+        jb = min(nb, k - j0)
+        r0 = 0
+        while r0 <= j0:
+            # the tile G[r0:r0 + rb, j0:j0 + jb]: above the diagonal, or the diagonal
+            # block itself (r0 == j0)
+            rb = jb if r0 == j0 else min(nb, j0 - r0)
+            area = rb * jb
+            l0 = 0
+            while l0 < n:
+                lb = <int> min(<long long> n - l0,
+                               max(256, st.limit // max(area, 1)))
+                dj = a + j0 * step + l0 * inner
+                dr = a + r0 * step + l0 * inner
+                with nogil:
+                    if r0 == j0:
+                        if trans:
+                            dsyrk(b"U", b"T", &jb, &lb, &one, dj, &lda, &one,
+                                  g + j0 + <Py_ssize_t> j0 * ldg, &ldg)
+                        else:
+                            dsyrk(b"U", b"N", &jb, &lb, &one, dj, &lda, &one,
+                                  g + j0 + <Py_ssize_t> j0 * ldg, &ldg)
+                    elif trans:
+                        dgemm(b"T", b"N", &rb, &jb, &lb, &one, dr, &lda, dj, &lda,
+                              &one, g + r0 + <Py_ssize_t> j0 * ldg, &ldg)
+                    else:
+                        dgemm(b"N", b"T", &rb, &jb, &lb, &one, dr, &lda, dj, &lda,
+                              &one, g + r0 + <Py_ssize_t> j0 * ldg, &ldg)
+                _check(st, <long long> (area // 2 if r0 == j0 else area) * lb)
+                l0 += lb
+            if r0 == j0:
+                break
+            r0 += rb
+        j0 += jb
+    return 0
+
+
+def gram_add(double[::1, :] G, double[::1, :] a, bint trans, long long block_macs,
+             int nb=512):
+    """G += a^T a (``trans``) or a a^T on the upper triangle of G (Fortran, k x k), in
+    place, by BLAS calls on tiles of G of at most about ``block_macs`` multiply-adds
+    (smaller when they run slowly: about TARGET_SECONDS each), Python's signal
+    handlers run between them (a handler's exception propagates, G partly updated).
+    The same products as one dsyrk call (beta = 1), summed in another order."""
+    cdef int k = G.shape[0]
+    cdef int n = a.shape[0] if trans else a.shape[1]
+    cdef int ka = a.shape[1] if trans else a.shape[0]
+    cdef State st
+    if G.shape[1] != k or ka != k:
+        raise ValueError(f"G must be {ka} x {ka}, got {G.shape[0]} x {G.shape[1]}")
+    if nb < 1:
+        raise ValueError(f"nb must be >= 1, got {nb}")
+    if k == 0 or n == 0:
+        return
+    st.done = 0
+    st.block_macs = block_macs if block_macs > 1 else 1
+    st.limit = st.block_macs
+    st.last = _now()
+    _gram_tiles(&G[0, 0], k, &a[0, 0], a.shape[0], n, k, trans, nb, &st)

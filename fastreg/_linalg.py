@@ -16,6 +16,8 @@ elements on).
 import numpy as np
 from scipy.linalg import blas
 
+from . import _cholesky
+
 _FLOATS = (np.float32, np.float64)
 # output size from which Gram matrices are computed by SciPy's BLAS (see gram)
 _SMALL_GRAM = 128
@@ -71,6 +73,22 @@ def gram(A, features=True):
     if n * k * k <= _BLOCK_FLOPS:
         return syrk(1.0, a, trans=trans, lower=0)
     return _blocked_gram(a, trans, k, n)
+
+
+# gram_add's tiles: about this many multiply-adds per BLAS call (fewer when they run
+# slowly on a busy machine), Python's signal handlers run between them. (One dsyrk
+# call of a 256-row block of a 2000-column X, 5e8 multiply-adds, took 0.2-0.57 s on
+# the loaded machine: Ridge's late stops, bench/RESULTS.md, branch ridgeint.) Not
+# used by gram itself: on whole columns of 6000 rows, at two threads on the loaded
+# machine, the tiles cost 4-5x one call's CPU time (many short threaded calls)
+_TILE_MACS = 1 << 26
+
+
+def gram_add(G, a, trans):
+    """G += a^T a (``trans``) or a a^T, on the upper triangle of the Fortran float64
+    G, in place, by tiles interruptible between them (see _TILE_MACS); a is a
+    Fortran-ordered float64 array (``_blas_operand``)."""
+    _cholesky.gram_add(G, a, bool(trans), _TILE_MACS)
 
 
 # products X^T X above this many multiply-adds are made in blocks of about this many,

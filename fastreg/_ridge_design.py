@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 from scipy.linalg import blas
 
-from ._linalg import _SMALL_GRAM, _blas_operand, gram, matmul, sq_norm, vdot
+from ._linalg import _SMALL_GRAM, _blas_operand, gram, gram_add, matmul, sq_norm, vdot
 from ._prepare import rescaled_weights
 
 # sparse columns whose squared mean exceeds _SPLIT_RATIO times their variance go to the
@@ -272,9 +272,9 @@ class _Design:
             if p < _SMALL_GRAM:
                 G += B.T @ B
             else:
+                # G += B^T B by tiles, interruptible between them (see _linalg)
                 a, flipped = _blas_operand(B)
-                G = blas.dsyrk(1.0, a, beta=1.0, c=G, trans=int(not flipped),
-                               lower=0, overwrite_c=1)
+                gram_add(G, a, not flipped)
         self._sq = G.diagonal().copy()
         return G
 

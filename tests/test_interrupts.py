@@ -161,8 +161,8 @@ CHILD = textwrap.dedent("""
         work = lambda: fastreg.enet_path(X, y, l1_ratio=0.5, precompute=True)
     else:
         work = lambda: model.fit(X, y)
-    print("READY", flush=True)
     start = time.monotonic()
+    print("READY", start, flush=True)
     try:
         work()
         outcome = "finished"
@@ -198,20 +198,33 @@ def run_children(case, delays, timeout=120, mode="default"):
     try:
         ready = []
         for proc in procs:
-            line = proc.stdout.readline()
-            assert line.strip() == "READY", (line, proc.stderr.read())
-            ready.append(time.monotonic())
-        sent = [None] * len(procs)
+            line = proc.stdout.readline().split()
+            assert line[:1] == ["READY"], (line, proc.stderr.read())
+            # (the child's own start: the children are read one after the other, and
+            # a slow first one made the others' signals seconds late, after their
+            # fits had ended)
+            ready.append(float(line[1]))
+        sent, took = [None] * len(procs), [None] * len(procs)
         for t in sorted(range(len(procs)), key=lambda i: ready[i] + delays[i]):
             time.sleep(max(0.0, ready[t] + delays[t] - time.monotonic()))
+            before = time.monotonic()
+            os.kill(procs[t].pid, signal.SIGINT)
+            # the signal is pending in the child once kill returns: the latency is
+            # counted from then (this process, descheduled on a busy machine between
+            # taking the time and the kill, would count its own delay otherwise)
             sent[t] = time.monotonic()
-            procs[t].send_signal(signal.SIGINT)
+            took[t] = sent[t] - before
         for proc, when in zip(procs, sent, strict=True):
             out, err = proc.communicate(timeout=timeout)
             lines = [ln for ln in out.splitlines() if ln.startswith("{")]
-            assert lines, (out, err, proc.returncode)
-            report = json.loads(lines[-1])
-            report["latency"] = report["caught"] - when
+            if lines:
+                report = json.loads(lines[-1])
+                report["latency"] = report["caught"] - when
+            else:
+                # (killed before its report: check() fails on it, with what it wrote)
+                report = dict(outcome="no report", latency=None, fitted=None,
+                              out=out[-500:])
+            report["kill_s"] = took[len(results)]
             results.append((report, proc.returncode, err))
     finally:
         for proc in procs:

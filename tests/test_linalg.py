@@ -78,3 +78,20 @@ def test_blocked_gram(monkeypatch, order, dtype, features):
     tol = 1e-4 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(np.triu(G), np.triu(ref), rtol=tol,
                                atol=tol * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("trans", [True, False])
+def test_tiled_gram(trans):
+    # Gram products by tiles of G, interruptible between BLAS calls
+    # (_cholesky.gram_add, Ridge's centered Gram blocks): the same upper triangle as
+    # one product, added to G's, the strict lower triangle untouched
+    from fastreg import _cholesky
+    rng = np.random.default_rng(1)
+    A = rng.standard_normal((700, 530))
+    a = np.asfortranarray(A if trans else A.T)
+    G = np.full((530, 530), 2.0, order="F")
+    _cholesky.gram_add(G, a, trans, 10**4, 64)
+    R = A.T @ A + 2.0
+    np.testing.assert_allclose(np.triu(G), np.triu(R), rtol=1e-12,
+                               atol=1e-12 * np.abs(R).max())
+    assert np.all(G[np.tril_indices(530, -1)] == 2.0)
