@@ -93,10 +93,28 @@ def _cg(op, Y, alphas, tol, max_iter, positive):
                 return op.rmatvec(op.matvec(w)) + a * w
             rhs, limit = op.rmatvec(Y[:, k]), max_iter
         A = sp_linalg.LinearOperator((m, m), matvec=normal, dtype=np.float64)
-        x, info = sp_linalg.cg(A, rhs, rtol=tol, maxiter=limit)
+        last = [np.zeros(m)]
+
+        def keep(xk, last=last):
+            if np.all(np.isfinite(xk)):
+                last[0] = xk.copy()
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x, info = sp_linalg.cg(A, rhs, rtol=tol, maxiter=limit, callback=keep)
         if info < 0:
             raise ValueError(f"Ridge(solver='sparse_cg'): SciPy's cg failed with "
                              f"error code {info}.")
+        if not np.all(np.isfinite(x)):
+            # a tol below what float64 can reach (e.g. 0): CG's residual reached
+            # exactly zero or stalled and the next step divided 0 by 0; the last
+            # finite iterate is the best one reached
+            x = last[0]
+            residual = np.linalg.norm(rhs - A.matvec(x)) / max(np.linalg.norm(rhs),
+                                                               np.finfo(float).tiny)
+            warnings.warn(f"Ridge(solver='sparse_cg'): tol={tol!r} is not reachable "
+                          f"in float64; returning the last finite iterate (relative "
+                          f"residual {residual:.1e}).", ConvergenceWarning,
+                          stacklevel=4)
         coef[k] = op.rmatvec(x) if dual else x
     return coef, None
 

@@ -253,3 +253,23 @@ def test_random_state_reproducible():
         ref = sk.Ridge(solver=solver, random_state=7).fit(X, Y)
         assert_array_equal(a.coef_, b.coef_)
         assert_allclose(a.coef_, ref.coef_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_cg_unreachable_tol_gives_the_best_iterate_and_warns(fmt):
+    # tol=0: CG's residual reaches zero (or stalls) and SciPy's next step divides 0
+    # by 0 (scikit-learn then returns NaN coefficients without a word); fastreg
+    # returns the last finite iterate and says the tol was not reachable
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 20))
+    y = rng.standard_normal(300)
+    Xc = X - X.mean(0)
+    exact = np.linalg.solve(Xc.T @ Xc + np.eye(20), Xc.T @ (y - y.mean()))
+    Xf = sparse.csr_matrix(X) if fmt == "csr" else X
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = Ridge(solver="sparse_cg", tol=0.0, max_iter=2000).fit(Xf, y)
+    assert np.all(np.isfinite(est.coef_))
+    assert_allclose(est.coef_, exact, rtol=1e-10, atol=1e-13)
+    messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert len(messages) == 1 and "tol=" in messages[0] and "not reachable" in messages[0]
