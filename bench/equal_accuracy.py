@@ -42,11 +42,11 @@ import json
 import os
 import sys
 import time
-import warnings
 
 import numpy as np
 
 from . import solvers, workloads
+from .harness import _quiet
 
 FLOOR = 1e-15
 LADDER = tuple(10.0 ** -k for k in range(2, 13))
@@ -116,14 +116,6 @@ def _onedal_threads():
 
 
 # ----------------------------------------------------------------------------- timing
-
-
-def _quiet(call):
-    def run():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ConvergenceWarning & co: accuracy is measured
-            return call()
-    return run
 
 
 def timed_call(call):
