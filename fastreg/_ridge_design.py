@@ -105,11 +105,17 @@ class _Design:
         return out
 
     def dot_rows(self, rows, V):
-        """(Xc @ V)[rows] (rows a slice, V of shape (p, k)), from those rows of X only."""
+        """(Xc @ V)[rows] (rows a slice, V of shape (p, k)), from those rows of X only;
+        dense X's rows are centered before the product (the rounding of an explicitly
+        centered copy of X, as in _centered_gram, without the copy)."""
         Vi, Ve = self._split(V)
         A = self.A[rows]
-        out = np.asarray(A @ Vi) if self.sparse else matmul(A, Vi)
         mu = self.mu
+        if mu is not None and not self.sparse:
+            s = self.sqrt_sw[rows]
+            A = A - (mu[None, :] if np.all(s == 1) else np.multiply.outer(s, mu))
+            mu = None
+        out = np.asarray(A @ Vi) if self.sparse else matmul(A, Vi)
         if mu is not None:
             out = out - np.multiply.outer(self.sqrt_sw[rows], mu @ Vi)
         if self.D is not None:
