@@ -292,7 +292,15 @@ class _Design:
         if mu is None:
             return np.asfortranarray(A)
         Xc = np.empty(self.shape, order="F")
-        np.subtract(A, np.multiply.outer(self.sqrt_sw, mu), out=Xc)
+        s = self.sqrt_sw
+        if np.all(s == 1):
+            np.subtract(A, mu, out=Xc)
+            return Xc
+        # (by blocks of columns: no temporary s mu^T of the size of X)
+        step = max(1, (1 << 17) // max(len(s), 1))
+        for j in range(0, len(mu), step):
+            c = slice(j, j + step)
+            np.subtract(A[:, c], np.multiply.outer(s, mu[c]), out=Xc[:, c])
         return Xc
 
     def column_scales(self):
