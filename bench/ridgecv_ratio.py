@@ -2,9 +2,9 @@
 two fastreg trees interleaved.
 
     python -m bench.ridgecv_ratio --old ../wt-old [--repeat K] [--p 100,200,400,600,1000]
-                                  [--n 20000] [--threads 1,2]
+                                  [--n 20000] [--threads 1,2] [--order F]
 
-Per width p: ``bench.workloads.synthetic(n, p)`` (Fortran X, intercept),
+Per width p: ``bench.workloads.synthetic(n, p)`` (Fortran X, or C with ``--order C``; intercept),
 ``Ridge(alpha=1).fit`` and ``RidgeCV(alphas=np.logspace(-3, 3, 100)).fit``, one worker
 process per tree and thread count (PYTHONPATH and working directory set to that tree,
 OMP / OpenBLAS threads set), the trees alternating call by call. Prints per tree the
@@ -26,11 +26,12 @@ data = {}
 alphas = np.logspace(-3, 3, 100)
 sys.stdout.write("ready\n"); sys.stdout.flush()
 for line in sys.stdin:
-    n, p, label = line.split()
+    n, p, label, order = line.split()
     key = (int(n), int(p))
     if key not in data:
         data.clear()
-        data[key] = workloads.synthetic(*key)
+        X, y = workloads.synthetic(*key)
+        data[key] = (np.ascontiguousarray(X) if order == "C" else X), y
     X, y = data[key]
     make = (lambda: fastreg.Ridge(alpha=1.0)) if label == "fit" else \
         (lambda: fastreg.RidgeCV(alphas=alphas))
@@ -50,6 +51,7 @@ def main(argv=None):
     a.add_argument("--n", type=int, default=20000)
     a.add_argument("--p", default="100,200,400,600,1000")
     a.add_argument("--threads", default="1,2")
+    a.add_argument("--order", default="F", choices=["C", "F"])
     args = a.parse_args(argv)
     widths = [int(v) for v in args.p.split(",")]
     print("| threads | p | tree | Ridge.fit cpu ms | RidgeCV cpu ms | ratio cpu | "
@@ -65,7 +67,8 @@ def main(argv=None):
                 for r in range(args.repeat):
                     for w in (["old", "new"] if r % 2 == 0 else ["new", "old"]):
                         for lab in ("fit", "cv"):
-                            out = workers[w].ask(str(args.n), str(p), lab)
+                            out = workers[w].ask(str(args.n), str(p), lab,
+                                                  args.order)
                             t[w, lab].append(out)
                             if lab == "cv":
                                 alpha[w] = out["alpha"]
