@@ -46,11 +46,11 @@ for line in sys.stdin:
 
 
 class Worker:
-    def __init__(self, tree, threads=None):
+    def __init__(self, tree, threads=None, script=_WORKER):
         env = dict(os.environ, PYTHONPATH=tree)
         if threads:
             env.update(OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
-        self.proc = subprocess.Popen([sys.executable, "-c", _WORKER], cwd=tree, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-c", script], cwd=tree, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         assert self.proc.stdout.readline().strip() == "ready"

@@ -684,10 +684,10 @@ class RidgeCV(_RidgeEstimator):
                     "suppress this warning.", FutureWarning, stacklevel=3)
             else:
                 mode = "svd"
-        # wide dense float64 X without weights is not copied (centered inside the
-        # products: see _Design); long X is (_DirectLOO reads the centered rows)
+        # dense float64 X without weights is not copied (centered inside the
+        # products: see _Design; loo_solver copies it for _DirectLOO)
         design, Yc, X_offset, y_offset, scale = _prepare(
-            X, Y, self.fit_intercept, sw, implicit=n_samples <= X.shape[1])
+            X, Y, self.fit_intercept, sw, implicit=True)
         if X_offset is None:
             X_offset = design.mu
         if n_samples <= X.shape[1]:

@@ -105,11 +105,17 @@ class _Design:
         return out
 
     def dot_rows(self, rows, V):
-        """(Xc @ V)[rows] (rows a slice, V of shape (p, k)), from those rows of X only."""
+        """(Xc @ V)[rows] (rows a slice, V of shape (p, k)), from those rows of X only;
+        dense X's rows are centered before the product (the rounding of an explicitly
+        centered copy of X, as in _centered_gram, without the copy)."""
         Vi, Ve = self._split(V)
         A = self.A[rows]
-        out = np.asarray(A @ Vi) if self.sparse else matmul(A, Vi)
         mu = self.mu
+        if mu is not None and not self.sparse:
+            s = self.sqrt_sw[rows]
+            A = A - (mu[None, :] if np.all(s == 1) else np.multiply.outer(s, mu))
+            mu = None
+        out = np.asarray(A @ Vi) if self.sparse else matmul(A, Vi)
         if mu is not None:
             out = out - np.multiply.outer(self.sqrt_sw[rows], mu @ Vi)
         if self.D is not None:
@@ -286,7 +292,15 @@ class _Design:
         if mu is None:
             return np.asfortranarray(A)
         Xc = np.empty(self.shape, order="F")
-        np.subtract(A, np.multiply.outer(self.sqrt_sw, mu), out=Xc)
+        s = self.sqrt_sw
+        if np.all(s == 1):
+            np.subtract(A, mu, out=Xc)
+            return Xc
+        # (by blocks of columns: no temporary s mu^T of the size of X)
+        step = max(1, (1 << 17) // max(len(s), 1))
+        for j in range(0, len(mu), step):
+            c = slice(j, j + step)
+            np.subtract(A[:, c], np.multiply.outer(s, mu[c]), out=Xc[:, c])
         return Xc
 
     def column_scales(self):

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.linalg import blas, lapack
 
 from ._linalg import matmul, sq_norm
-from ._ridge_design import _full
+from ._ridge_design import _Design, _full
 from ._ridge_solvers import (
     _RCOND_MIN,
     _cholesky_columns,
@@ -36,10 +36,13 @@ _TINY_EIGH = 32
 # D = 1 / (lam + alpha) (n_components x n_alphas) through products B^2 D and
 # (B * B^T y) D, 2 n p k multiply-adds (more than X^T X itself for k > p / 4). D is a
 # Cauchy matrix, numerically of low rank when the alphas lie away from the spread of
-# the eigenvalues (a tall design: rank 5-8 for 100 alphas); its truncated SVD within
-# this many rounding units of its smallest entry replaces those products by ones of
-# that rank (the tolerance: max(this, n_components) ulps, the standard rounding bound
-# of the full products' sums of n_components positive terms)
+# the eigenvalues; factors L R of it within this many rounding units replace those
+# products by ones of that rank (the tolerance: max(this, n_components) ulps, the
+# standard rounding bound of the full products' sums of n_components positive terms):
+# its truncated SVD (``_low_rank_filter``: relative to its smallest entry, reached
+# only when the eigenvalues span less than ~16x) or, on tall designs, the
+# interpolation of its rows in alpha (``_interpolated_filter``: relative to each
+# entry; rank 12 for 100 alphas on 20000 x 100 .. 1000 AR(1) designs)
 _LOW_RANK_ULPS = 64
 
 
@@ -67,6 +70,65 @@ def _low_rank_filter(D):
     return P[:, :m] * sv[:m], Qt[:m] * w
 
 
+def _interpolated_filter(lam, alphas):
+    """(L, R) with D = 1 / (lam + alphas) ~ L @ R, each entry within
+    max(_LOW_RANK_ULPS, n_components) rounding units of itself, or None when that
+    saves less than half of the products (or D is not finite and positive).
+
+    Each row of D, 1 / (lam_j + alpha), is a function of alpha with one pole, at
+    -lam_j, outside [min(alphas), max(alphas)]: its polynomial interpolant at m
+    Chebyshev points of that interval converges like rho^-m, rho growing with the
+    pole's distance, so on a tall design (eigenvalues lam ~ n_samples, far above
+    the alphas) a dozen points give every entry to rounding, where the SVD of D
+    (``_low_rank_filter``) stops at its normwise floor: the smallest entries lose
+    ~(largest / smallest) ulps. The rows that do not converge (eigenvalues near
+    the alphas) are kept exactly: L has a unit column for each, R that row of D.
+    Every entry's error is measured on the given alphas (the barycentric formula's
+    rounding included), not bounded: the rows are chosen by it."""
+    lam = np.asarray(lam, dtype=float)
+    alphas = np.asarray(alphas, dtype=float)
+    r, k = len(lam), len(alphas)
+    if r < 8 or k < 8:
+        return None
+    a, b = float(np.min(alphas)), float(np.max(alphas))
+    with np.errstate(all="ignore"):
+        D = 1.0 / (lam[:, None] + alphas[None, :])
+    if not (b > a and np.isfinite(a + b) and np.all(np.isfinite(D))
+            and np.all(D > 0)):
+        return None
+    tol = max(_LOW_RANK_ULPS, r) * np.finfo(float).eps
+    best = None
+    for m in (6, 8, 10, 12, 16, 20, 24, 32):
+        if m >= k:
+            break
+        theta = (2 * np.arange(m) + 1) * np.pi / (2 * m)
+        t = 0.5 * (a + b) + 0.5 * (b - a) * np.cos(theta)
+        w = np.sin(theta) * (-1.0) ** np.arange(m)
+        diff = alphas[None, :] - t[:, None]                    # (m, k)
+        hit = diff == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            C = w[:, None] / diff
+            basis = C / C.sum(axis=0)        # Lagrange basis (barycentric, 2nd form)
+        cols = np.flatnonzero(hit.any(axis=0))
+        basis[:, cols] = hit[:, cols]        # an alpha at a point: its unit vector
+        N = 1.0 / (lam[:, None] + t[None, :])                  # (r, m), positive
+        with np.errstate(invalid="ignore"):
+            good = np.max(np.abs(N @ basis - D) / D, axis=1) <= tol
+        q = m + r - int(np.count_nonzero(good))
+        if best is None or q < best[0]:
+            best = (q, m, good, N, basis)
+    if best is None:
+        return None
+    q, m, good, N, basis = best
+    if 2 * q * (r + k) > r * k:
+        return None
+    rest = np.flatnonzero(~good)
+    L = np.zeros((r, q))
+    L[good, :m] = N[good]
+    L[rest, m + np.arange(len(rest))] = 1.0
+    return L, np.vstack([basis, D[rest]])
+
+
 class _Spectrum:
     """One decomposition of a prepared problem giving, for any alpha, the ridge
     coefficients and the leave-one-out residuals (Rifkin & Lippert, "Notes on
@@ -85,7 +147,7 @@ class _Spectrum:
     once as matrix products (one pass over B or Q per block, not per alpha).
     """
 
-    def __init__(self, design, Y, mode, fit_intercept, alpha_min=0.0):
+    def __init__(self, design, Y, mode, fit_intercept, alpha_min=0.0, normal=None):
         n_samples, n_features = design.shape
         self.design, self.Y, self.fit_intercept = design, Y, fit_intercept
         self.wide = n_samples <= n_features
@@ -118,8 +180,12 @@ class _Spectrum:
             # was the more accurate on badly scaled real data, e.g. ames). Divide and
             # conquer (evd): faster than the default MRRR driver (evr), much faster on
             # the zero eigenvalue of a centered Gram matrix
-            self.gram = _full(design.gram_samples() if self.wide
-                              else design.gram_features())
+            if normal is not None:       # (long: Xc^T Xc, Xc^T Y from loo_solver)
+                G, self.XtY = normal
+            else:
+                G = design.gram_samples() if self.wide else design.gram_features()
+                self.XtY = None
+            self.gram = _full(G)
             self.kappa = design.kappa
             # small: SciPy's LAPACK on one thread (see _SMALL_EIGH)
             with kernel_scope if _TINY_EIGH <= len(self.gram) < _SMALL_EIGH else \
@@ -137,7 +203,9 @@ class _Spectrum:
             self.MtY = self.U.T @ Y                     # U^T Y
             self.Mts = None      # (U^T s = 0 as B^T s = 0: not needed, see loo)
         else:
-            self.MtY = self.V.T @ design.tdot(Y)        # B^T Y = V^T Xc^T Y
+            if self.XtY is None:
+                self.XtY = design.tdot(Y)
+            self.MtY = self.V.T @ self.XtY              # B^T Y = V^T Xc^T Y
             self.Mts = None
 
     def _rows(self, i):
@@ -175,7 +243,7 @@ class _Spectrum:
             diag = matmul(np.square(Mi), D)                       # (rows, k)
         else:
             L, R = low
-            fit = matmul(matmul(Mi * self.MtY[:, 0], L), R).reshape(-1, k, 1)
+            fit = matmul(matmul(Mi, L * self.MtY), R).reshape(-1, k, 1)
             diag = matmul(matmul(np.square(Mi), L), R)
         if self.wide:
             c = fit
@@ -191,6 +259,7 @@ class _Spectrum:
         return c
 
     def _loo_factors(self, alphas):
+        self._alphas = alphas
         k = len(alphas)
         t = self.Y.shape[1]
         if self.svd and not self.wide:
@@ -210,7 +279,12 @@ class _Spectrum:
         """D's low-rank factors where they apply (long, eigen mode, one target)."""
         if self.wide or self.svd or self.Y.shape[1] != 1:
             return None
-        return _low_rank_filter(D)
+        svd = _low_rank_filter(D)
+        interp = _interpolated_filter(self.lam, self._alphas)
+        if svd is None or (interp is not None and
+                           interp[0].shape[1] < svd[0].shape[1]):
+            return interp
+        return svd
 
     def loo_residuals(self, alphas):
         """Leave-one-out residuals (n, len(alphas), t) of the prepared problem, by
@@ -237,11 +311,39 @@ class _Spectrum:
         low = self._low_rank(D)
         sums = np.zeros((k, t))
         step = self._row_step(len(self.lam) + 3 * k * t)
+        if low is not None:
+            # (long, one target) the residuals' numerators y - fit and denominators
+            # 1 - h of a block from one product with [1; -R] (no (rows, k) temporaries
+            # besides the two it fills)
+            L, R = low
+            LY = L * self.MtY                               # (r, m): the fit's factor
+            Ra = np.vstack([np.ones((1, k)), -R])           # (m + 1, k)
+            s = self.sqrt_sw
+            one = 1.0 - s * s / sq_norm(s) if self.fit_intercept else np.ones(n)
+            for start in range(0, n, step):
+                i = slice(start, min(start + step, n))
+                sums[:, 0] += self._low_sq_rows(i, self._rows(i), L, LY, Ra, one)
+            return sums / scale
         for start in range(0, n, step):
             i = slice(start, min(start + step, n))
             res = self._loo_rows(i, self._rows(i), D, DY, DQs, low)
             sums += np.einsum("ikt,ikt->kt", res, res)
         return sums / scale
+
+    def _low_sq_rows(self, i, Bi, L, LY, Ra, one):
+        """Sums over the rows i of the squared leave-one-out residuals (k,) of a long
+        problem with one target from the rows Bi of B (a temporary: squared in
+        place) and D's low-rank factors: (y - B LY R) / (1 - s^2 / s^T s - B^2 L R)."""
+        rows, m = Bi.shape[0], L.shape[1]
+        Z = np.empty((2 * rows, m + 1))
+        Z[:rows, 0] = self.Y[i, 0]
+        Z[:rows, 1:] = matmul(Bi, LY)
+        Z[rows:, 0] = one[i]
+        Z[rows:, 1:] = matmul(np.square(Bi, out=Bi), L)
+        ND = matmul(Z, Ra)
+        num = ND[:rows]
+        num /= ND[rows:]
+        return np.einsum("ik,ik->k", num, num)
 
     def loo_blocks(self, alphas, size=1 << 22):
         """(indices, residuals (n, len(indices), t)) for consecutive blocks of alphas
@@ -266,7 +368,8 @@ class _Spectrum:
         if self.wide:
             coef = _wide_solve(design, self.gram, Y, alphas)
         else:
-            W = _cholesky_columns(self.gram, design.tdot(Y), alphas, self.kappa,
+            W = _cholesky_columns(self.gram, design.tdot(Y) if self.XtY is None
+                                  else self.XtY, alphas, self.kappa,
                                   lambda Z: design.tdot(design.dot(Z)))
             coef = None if W is None else W.T
         if coef is None:
@@ -302,14 +405,18 @@ class _DirectLOO:
     small directions. ``ok`` is False when a factorization fails or its condition
     estimate is below _RCOND_MIN (the caller then uses ``_Spectrum``)."""
 
-    def __init__(self, design, Y, fit_intercept, alphas):
-        # (dense, explicitly centered: design.A is Xc)
+    def __init__(self, design, Y, fit_intercept, alphas, normal=None):
+        # (dense, explicitly centered: design.A is Xc; ``normal``: (Xc^T Xc, Xc^T Y)
+        # when already computed)
         self.design, self.Y, self.fit_intercept = design, Y, fit_intercept
         self.sqrt_sw = design.sqrt_sw
-        G = design.gram_features()
-        self.ok = design.finite and bool(np.all(np.isfinite(G.diagonal())))
+        if normal is None:
+            G, self.XtY = design.gram_features(), design.tdot(Y)
+            self.ok = design.finite
+        else:
+            (G, self.XtY), self.ok = normal, True
+        self.ok = self.ok and bool(np.all(np.isfinite(G.diagonal())))
         self.G = G
-        self.XtY = design.tdot(Y)
         self.factors = {}
         if self.ok:
             for a in np.unique(alphas):
@@ -403,17 +510,32 @@ class _DirectLOO:
 def loo_solver(design, Y, mode, fit_intercept, alphas):
     """The leave-one-out solver of a prepared problem: ``_DirectLOO`` for a long,
     dense, badly scaled problem with at most _DIRECT_MAX_ALPHAS alphas (unless the
-    SVD is asked for), else (or if its factorizations fail) ``_Spectrum``."""
+    SVD is asked for), else (or if its factorizations fail) ``_Spectrum``.
+
+    A long dense X centered inside the products (``_prepare(implicit=True)``: X not
+    copied) gives its Gram matrix and Xc^T Y first, from centered blocks of rows
+    (``_Design.normal_equations``, as Ridge's solve): that also gives the columns'
+    exact squared norms which the scaling test reads."""
     n_samples, n_features = design.shape
     alphas = np.asarray(alphas, dtype=float)
     alpha_min = float(np.min(alphas))
-    if (mode != "svd" and not design.sparse and design.mu is None
-            and design.cols is None and n_samples > n_features
-            and len(np.unique(alphas)) <= _DIRECT_MAX_ALPHAS and alpha_min > 0):
+    long_dense = (not design.sparse and design.cols is None
+                  and n_samples > n_features)
+    few = len(np.unique(alphas)) <= _DIRECT_MAX_ALPHAS and alpha_min > 0
+    if mode != "svd" and long_dense and few and design.centered:
+        # (_DirectLOO's hat rows read Xc: an explicitly centered Fortran copy, made
+        # first, as _prepare makes it: ames' RidgeCV() took 16-20% longer with the
+        # centered blocks' Gram and then the copy, or with a C-ordered copy)
+        design = _Design(design.fortran(), None, design.sqrt_sw)
+    normal = None
+    if mode != "svd" and long_dense and design.centered and n_features:
+        normal = design.normal_equations(Y)
+    if mode != "svd" and long_dense and few:
         with np.errstate(over="ignore", invalid="ignore"):
             scaled = badly_scaled(design.col_sq_norms(), alpha_min)
         if scaled:
-            direct = _DirectLOO(design, Y, fit_intercept, alphas)
+            direct = _DirectLOO(design, Y, fit_intercept, alphas, normal)
             if direct.ok:
                 return direct
-    return _Spectrum(design, Y, mode, fit_intercept, alpha_min=alpha_min)
+    return _Spectrum(design, Y, mode, fit_intercept, alpha_min=alpha_min,
+                     normal=normal)

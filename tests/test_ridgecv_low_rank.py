@@ -134,3 +134,81 @@ def test_exact_float128(used, fit_intercept):
     for jj in (j - 1, j + 1):
         if 0 <= jj < len(alphas):
             assert _exact_loo(X, y, sw, alphas[jj], fit_intercept) >= exact
+
+
+def test_interpolated_filter_accuracy():
+    """Chebyshev interpolation in alpha: every entry of D within max(64, r) ulps of
+    itself on a spectrum spread over decades (where the SVD's normwise floor loses the
+    small entries), the eigenvalues near the alphas kept exactly."""
+    eps = np.finfo(float).eps
+    lam = np.concatenate([np.logspace(3.5, 5, 55), [1e-2, 0.3, 2.0, 40.0, 900.0]])
+    D = 1.0 / (lam[:, None] + ALPHAS[None, :])
+    L, R = loo._interpolated_filter(lam, ALPHAS)
+    assert L.shape[1] < 25
+    assert np.max(np.abs(L @ R - D) / D) <= max(64, len(lam)) * eps
+    # the smallest eigenvalues' rows are D's own (exactly)
+    for j in (55, 56, 57):
+        col = np.flatnonzero(L[j])
+        assert len(col) == 1 and L[j, col[0]] == 1.0
+        assert np.array_equal(R[col[0]], D[j])
+    # an alpha on an interpolation point, duplicates: still exact to rounding
+    alphas = np.concatenate([ALPHAS, [ALPHAS[0], 500.0005]])
+    D2 = 1.0 / (lam[:, None] + alphas[None, :])
+    L2, R2 = loo._interpolated_filter(lam, alphas)
+    assert np.max(np.abs(L2 @ R2 - D2) / D2) <= max(64, len(lam)) * eps
+    # not applicable / not worth it
+    assert loo._interpolated_filter(lam, ALPHAS[:5]) is None
+    assert loo._interpolated_filter(lam, np.full(20, 3.0)) is None
+    assert loo._interpolated_filter(np.full(20, np.inf), ALPHAS) is None
+    assert loo._interpolated_filter(np.logspace(-9, -4, 60), ALPHAS) is None
+
+
+def _ar1(n, p, rho=0.6, seed=0, mean=0.0):
+    rng = np.random.default_rng(seed)
+    X = np.empty((n, p), order="F")
+    X[:, 0] = rng.standard_normal(n)
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho ** 2) * rng.standard_normal(n)
+    y = X[:, :5] @ rng.uniform(0.5, 2, 5) + rng.standard_normal(n)
+    return X + mean, y
+
+
+@pytest.fixture
+def interpolated(monkeypatch):
+    calls = []
+    orig = loo._interpolated_filter
+
+    def spy(lam, alphas):
+        out = orig(lam, alphas)
+        calls.append(out is not None)
+        return out
+    monkeypatch.setattr(loo, "_interpolated_filter", spy)
+    return calls
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("mean", [0.0, 1e4])
+def test_interpolated_matches_sklearn_and_exact(interpolated, order, mean):
+    """A tall correlated design (spectrum spread 20x: the SVD filter does not apply)
+    with large column means (X centered by blocks inside the products, not copied):
+    the interpolated filter's scores match scikit-learn's and the exact float128 ones;
+    X is left as it was."""
+    X, y = _ar1(4000, 40, mean=mean)
+    X = np.asarray(X, order=order)
+    X0 = X.copy()
+    alphas = np.logspace(-3, 2, 100)
+    ours = RidgeCV(alphas=alphas).fit(X, y)
+    assert any(interpolated)
+    assert np.array_equal(X, X0)
+    theirs = SkRidgeCV(alphas=alphas).fit(X, y)
+    assert ours.alpha_ == theirs.alpha_
+    np.testing.assert_allclose(ours.best_score_, theirs.best_score_, rtol=1e-10)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-12)
+    # (the reference from X centered in long double: the intercept's column beside
+    # means of 1e4 would cost the elimination 8 digits; the hat matrix is the same)
+    Xl = np.asarray(X, dtype=np.longdouble)
+    exact = _exact_loo(Xl - Xl.mean(axis=0), y, np.ones(len(y)), ours.alpha_, True)
+    np.testing.assert_allclose(-ours.best_score_, exact, rtol=1e-12)
+    stored = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
+    np.testing.assert_allclose(-stored.cv_results_.mean(axis=0).min(),
+                               ours.best_score_, rtol=1e-11)
