@@ -214,12 +214,23 @@ def run_children(case, delays, timeout=120, mode="default"):
             # taking the time and the kill, would count its own delay otherwise)
             sent[t] = time.monotonic()
             took[t] = sent[t] - before
-        for proc, when in zip(procs, sent, strict=True):
+        # when each child ended (its exit after the report: e.g. OpenBLAS's shutdown
+        # with an abandoned LAPACK call still running; the pipes carry a few lines)
+        ended = [None] * len(procs)
+        deadline = time.monotonic() + timeout
+        while None in ended and time.monotonic() < deadline:
+            for i, proc in enumerate(procs):
+                if ended[i] is None and proc.poll() is not None:
+                    ended[i] = time.monotonic()
+            time.sleep(0.01)
+        for proc, when, end in zip(procs, sent, ended, strict=True):
             out, err = proc.communicate(timeout=timeout)
             lines = [ln for ln in out.splitlines() if ln.startswith("{")]
             if lines:
                 report = json.loads(lines[-1])
                 report["latency"] = report["caught"] - when
+                # seconds from the KeyboardInterrupt to the process's end
+                report["exit_s"] = None if end is None else end - report["caught"]
             else:
                 # (killed before its report: check() fails on it, with what it wrote)
                 report = dict(outcome="no report", latency=None, fitted=None,
