@@ -19,7 +19,14 @@ one scikit-learn gives it:
 * 'sag', 'saga': scikit-learn's public ``ridge_regression`` (its SAG / SAGA solver,
   which takes the sample weights itself) on X centered on the weighted means (dense),
   X as it is (sparse, no intercept), or with the intercept fitted by SAG (sparse X
-  with an intercept); ``n_iter_`` its epochs.
+  with an intercept); ``n_iter_`` its epochs. Its epochs run without the GIL
+  (scikit-learn's ``sag`` kernel), so the call runs on a helper thread
+  (``_waiting.run_waiting``) while the main thread runs the signal handlers every
+  20 ms: SIGINT raises KeyboardInterrupt at once and leaves the estimator unfitted.
+  The abandoned SAG cannot be stopped (scikit-learn's loop checks nothing but its
+  own tolerance and ``max_iter``): it runs to its own end in the background, on its
+  own arrays, and the interpreter waits for it at exit (a non-daemon thread: no
+  thread is left in scikit-learn's code while the process shuts down).
 
 Xc is the centered design with rows scaled by sqrt(sample_weight), weights not
 rescaled (``_Design`` carries them rescaled to sum to n_samples: the products are
@@ -32,6 +39,8 @@ import numpy as np
 from scipy import optimize, sparse
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
+
+from ._waiting import run_waiting
 
 ITERATIVE = ("sparse_cg", "lsqr", "sag", "saga", "lbfgs")
 
@@ -175,10 +184,16 @@ def solve_sag(method, X, Y, alphas, sw, fit_intercept, tol, max_iter, random_sta
     else:
         Xs = np.asarray(X, dtype=np.float64)
         Xs = Xs - X_offset if fit_intercept else np.ascontiguousarray(Xs)
-    out = ridge_regression(Xs, Y - y_offset, np.asarray(alphas, dtype=np.float64),
-                           sample_weight=sw, solver=method, max_iter=max_iter, tol=tol,
-                           random_state=random_state, return_n_iter=True,
-                           return_intercept=fits_intercept)
+    Yc = Y - y_offset
+    alphas = np.asarray(alphas, dtype=np.float64)
+
+    def run():
+        return ridge_regression(Xs, Yc, alphas, sample_weight=sw, solver=method,
+                                max_iter=max_iter, tol=tol, random_state=random_state,
+                                return_n_iter=True, return_intercept=fits_intercept)
+    # (scikit-learn's SAG loop runs without the GIL: on a helper thread, so that the
+    # main thread runs the signal handlers; see the module's docstring)
+    out = run_waiting(run)
     coef = np.reshape(out[0], (Y.shape[1], X.shape[1]))
     n_iter = np.asarray(out[1], dtype=np.int32)
     if fits_intercept:

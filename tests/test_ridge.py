@@ -1299,11 +1299,12 @@ def test_nogil_decompositions_run_signal_handlers(which):
 @pytest.mark.slow
 @pytest.mark.parametrize("case, delay", [("potrf", 0.5), ("Ridge", 0.3),
                                          ("RidgeCV", 1.5), ("Ridge-svd", 1.0),
-                                         ("RidgeCV-svd", 1.0)])
+                                         ("RidgeCV-svd", 1.0), ("Ridge-sag", 1.0)])
 def test_ridge_interrupt(case, delay):
     """SIGINT during a large Ridge / RidgeCV fit (the Gram product, the blocked
     Cholesky factorization of order 6000, the eigendecomposition of order 2000 and
-    the SVDs, both without the GIL on a worker thread): KeyboardInterrupt within
+    the SVDs, both without the GIL on a worker thread; scikit-learn's SAG on a helper
+    thread): KeyboardInterrupt within
     0.2 s of the signal, the estimator left unfitted, and the process exits normally
     (exit code 0, the abandoned LAPACK call still running). The children are
     test_interrupts.py's (one harness)."""
