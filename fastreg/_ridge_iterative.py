@@ -10,9 +10,12 @@ one scikit-learn gives it:
 * 'sparse_cg': SciPy's conjugate gradients on the normal equations, (Xc^T Xc + alpha
   I) w = Xc^T y when n_samples >= n_features (at most ``max_iter`` iterations), else
   the dual (Xc Xc^T + alpha I) z = y, w = Xc^T z (SciPy's default limit: scikit-learn
-  does not pass ``max_iter`` there); relative residual ``tol``; ``n_iter_`` None;
+  does not pass ``max_iter`` there); relative residual ``tol``; ``n_iter_`` None; a
+  ConvergenceWarning when it stops at the limit (scikit-learn warns only with
+  ``verbose``);
 * 'lsqr': SciPy's LSQR on min ||y - Xc w||^2 + alpha ||w||^2 (``damp = sqrt(alpha)``,
-  ``atol = btol = tol``, ``iter_lim = max_iter``); ``n_iter_`` its iterations;
+  ``atol = btol = tol``, ``iter_lim = max_iter``); ``n_iter_`` its iterations; a
+  ConvergenceWarning when it stops at the limit;
 * 'lbfgs' (``positive=True`` only): SciPy's L-BFGS-B from w = 0 on 1/2 ||y - Xc w||^2
   + 1/2 alpha ||w||^2 with w >= 0 (``tol``, ``maxiter = max_iter``); a
   ConvergenceWarning when it does not converge; ``n_iter_`` None;
@@ -124,6 +127,15 @@ def _cg(op, Y, alphas, tol, max_iter, positive):
                           f"in float64; returning the last finite iterate (relative "
                           f"residual {residual:.1e}).", ConvergenceWarning,
                           stacklevel=4)
+        elif info > 0:
+            # stopped at the iteration limit (scikit-learn warns only with verbose):
+            # the iterate reached, and how far from tol
+            residual = np.linalg.norm(rhs - A.matvec(x)) / max(np.linalg.norm(rhs),
+                                                               np.finfo(float).tiny)
+            warnings.warn(f"Ridge(solver='sparse_cg') did not reach tol={tol!r} in "
+                          f"{info} iterations (relative residual {residual:.1e}); "
+                          "increase max_iter or tol.", ConvergenceWarning,
+                          stacklevel=4)
         coef[k] = op.rmatvec(x) if dual else x
     return coef, None
 
@@ -134,6 +146,11 @@ def _lsqr(op, Y, alphas, tol, max_iter, positive):
     for k, a in enumerate(alphas):
         out = sp_linalg.lsqr(op, Y[:, k], damp=np.sqrt(a), atol=tol, btol=tol,
                              iter_lim=max_iter)
+        if out[1] == 7:
+            # (istop 7: the iteration limit, before atol / btol were met)
+            warnings.warn(f"Ridge(solver='lsqr') did not reach tol={tol!r} in "
+                          f"{out[2]} iterations; increase max_iter or tol.",
+                          ConvergenceWarning, stacklevel=4)
         coef[k], n_iter[k] = out[0], out[2]
     return coef, n_iter
 
