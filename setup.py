@@ -147,6 +147,8 @@ setup(
     ext_modules=[extension(name) for name in KERNELS] +
     # Ridge's interruptible Cholesky factorization
     [extension("_cholesky")] +
+    # Ridge's SVDs / eigendecompositions without the GIL (interruptible waits)
+    [extension("_lapack_nogil")] +
     # test-only: Python entry points to the _blas.pxd wrappers (tests/test_blas.py)
     [extension("_blas_check")],
     cmdclass={"build_ext": BuildExt},

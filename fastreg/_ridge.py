@@ -401,8 +401,11 @@ class Ridge(_RidgeEstimator):
             sw = check_sample_weight(sample_weight, n_samples, np.float64)
         is_sparse = sparse.issparse(X)
         method = self._method(is_sparse, min(n_samples, n_features), n_features, alphas)
-        if is_sparse or method != "cholesky":
+        if is_sparse:
             assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+        elif method != "cholesky":
+            # (by blocks of columns: SIGINT is handled between them)
+            check_finite(X, estimator_name=type(self).__name__, input_name="X")
         if self.solver in ITERATIVE and method in ("sag", "saga"):
             coef, n_iter, X_offset, y_offset = solve_sag(
                 method, X, Y, alphas, sw, self.fit_intercept, self.tol, self.max_iter,

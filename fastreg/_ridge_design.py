@@ -16,6 +16,7 @@ import numpy as np
 from scipy import sparse
 from scipy.linalg import blas
 
+from ._blocks import subtract_into
 from ._linalg import _SMALL_GRAM, _blas_operand, gram, gram_add, matmul, sq_norm, vdot
 from ._prepare import rescaled_weights
 
@@ -493,10 +494,8 @@ def _prepare(X, Y, fit_intercept, sw, implicit=False, own=False):
     # contiguous rows, 3x faster than of Fortran columns on leukemia's 72 x 7129)
     wide_c = n_samples < n_features and X.flags.c_contiguous
     Xc = np.empty(X.shape, order="C" if wide_c else "F")
-    if fit_intercept:
-        np.subtract(X, X_offset, out=Xc)
-    else:
-        Xc[...] = X
+    # (by blocks of columns: SIGINT is handled between them)
+    subtract_into(X, X_offset if fit_intercept else np.zeros(n_features), Xc)
     if swr is not None:
         Xc *= sqrt_sw[:, None]
     return _Design(Xc, None, sqrt_sw), Yc, X_offset, y_offset, scale

@@ -10,16 +10,26 @@ one scikit-learn gives it:
 * 'sparse_cg': SciPy's conjugate gradients on the normal equations, (Xc^T Xc + alpha
   I) w = Xc^T y when n_samples >= n_features (at most ``max_iter`` iterations), else
   the dual (Xc Xc^T + alpha I) z = y, w = Xc^T z (SciPy's default limit: scikit-learn
-  does not pass ``max_iter`` there); relative residual ``tol``; ``n_iter_`` None;
+  does not pass ``max_iter`` there); relative residual ``tol``; ``n_iter_`` None; a
+  ConvergenceWarning when it stops at the limit (scikit-learn warns only with
+  ``verbose``);
 * 'lsqr': SciPy's LSQR on min ||y - Xc w||^2 + alpha ||w||^2 (``damp = sqrt(alpha)``,
-  ``atol = btol = tol``, ``iter_lim = max_iter``); ``n_iter_`` its iterations;
+  ``atol = btol = tol``, ``iter_lim = max_iter``); ``n_iter_`` its iterations; a
+  ConvergenceWarning when it stops at the limit;
 * 'lbfgs' (``positive=True`` only): SciPy's L-BFGS-B from w = 0 on 1/2 ||y - Xc w||^2
   + 1/2 alpha ||w||^2 with w >= 0 (``tol``, ``maxiter = max_iter``); a
   ConvergenceWarning when it does not converge; ``n_iter_`` None;
 * 'sag', 'saga': scikit-learn's public ``ridge_regression`` (its SAG / SAGA solver,
   which takes the sample weights itself) on X centered on the weighted means (dense),
   X as it is (sparse, no intercept), or with the intercept fitted by SAG (sparse X
-  with an intercept); ``n_iter_`` its epochs.
+  with an intercept); ``n_iter_`` its epochs. Its epochs run without the GIL
+  (scikit-learn's ``sag`` kernel), so the call runs on a helper thread
+  (``_waiting.run_waiting``) while the main thread runs the signal handlers every
+  20 ms: SIGINT raises KeyboardInterrupt at once and leaves the estimator unfitted.
+  The abandoned SAG cannot be stopped (scikit-learn's loop checks nothing but its
+  own tolerance and ``max_iter``): it runs to its own end in the background, on its
+  own arrays, and the interpreter waits for it at exit (a non-daemon thread: no
+  thread is left in scikit-learn's code while the process shuts down).
 
 Xc is the centered design with rows scaled by sqrt(sample_weight), weights not
 rescaled (``_Design`` carries them rescaled to sum to n_samples: the products are
@@ -32,6 +42,8 @@ import numpy as np
 from scipy import optimize, sparse
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
+
+from ._waiting import run_waiting
 
 ITERATIVE = ("sparse_cg", "lsqr", "sag", "saga", "lbfgs")
 
@@ -115,6 +127,15 @@ def _cg(op, Y, alphas, tol, max_iter, positive):
                           f"in float64; returning the last finite iterate (relative "
                           f"residual {residual:.1e}).", ConvergenceWarning,
                           stacklevel=4)
+        elif info > 0:
+            # stopped at the iteration limit (scikit-learn warns only with verbose):
+            # the iterate reached, and how far from tol
+            residual = np.linalg.norm(rhs - A.matvec(x)) / max(np.linalg.norm(rhs),
+                                                               np.finfo(float).tiny)
+            warnings.warn(f"Ridge(solver='sparse_cg') did not reach tol={tol!r} in "
+                          f"{info} iterations (relative residual {residual:.1e}); "
+                          "increase max_iter or tol.", ConvergenceWarning,
+                          stacklevel=4)
         coef[k] = op.rmatvec(x) if dual else x
     return coef, None
 
@@ -125,6 +146,11 @@ def _lsqr(op, Y, alphas, tol, max_iter, positive):
     for k, a in enumerate(alphas):
         out = sp_linalg.lsqr(op, Y[:, k], damp=np.sqrt(a), atol=tol, btol=tol,
                              iter_lim=max_iter)
+        if out[1] == 7:
+            # (istop 7: the iteration limit, before atol / btol were met)
+            warnings.warn(f"Ridge(solver='lsqr') did not reach tol={tol!r} in "
+                          f"{out[2]} iterations; increase max_iter or tol.",
+                          ConvergenceWarning, stacklevel=4)
         coef[k], n_iter[k] = out[0], out[2]
     return coef, n_iter
 
@@ -175,10 +201,16 @@ def solve_sag(method, X, Y, alphas, sw, fit_intercept, tol, max_iter, random_sta
     else:
         Xs = np.asarray(X, dtype=np.float64)
         Xs = Xs - X_offset if fit_intercept else np.ascontiguousarray(Xs)
-    out = ridge_regression(Xs, Y - y_offset, np.asarray(alphas, dtype=np.float64),
-                           sample_weight=sw, solver=method, max_iter=max_iter, tol=tol,
-                           random_state=random_state, return_n_iter=True,
-                           return_intercept=fits_intercept)
+    Yc = Y - y_offset
+    alphas = np.asarray(alphas, dtype=np.float64)
+
+    def run():
+        return ridge_regression(Xs, Yc, alphas, sample_weight=sw, solver=method,
+                                max_iter=max_iter, tol=tol, random_state=random_state,
+                                return_n_iter=True, return_intercept=fits_intercept)
+    # (scikit-learn's SAG loop runs without the GIL: on a helper thread, so that the
+    # main thread runs the signal handlers; see the module's docstring)
+    out = run_waiting(run)
     coef = np.reshape(out[0], (Y.shape[1], X.shape[1]))
     n_iter = np.asarray(out[1], dtype=np.int32)
     if fits_intercept:

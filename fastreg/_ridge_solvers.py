@@ -14,11 +14,6 @@ shape (n_targets, n_features):
 * ``_solve_cd``: the compiled coordinate-descent kernel with l1_ratio = 0, stopped on
   the ridge duality gap (``positive=True``, ``solver='cd'``).
 """
-import mmap
-import os
-import signal
-import sys
-import threading
 import warnings
 from contextlib import nullcontext
 
@@ -28,7 +23,7 @@ from scipy.linalg import lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
-from . import _cholesky
+from . import _cholesky, _lapack_nogil
 from ._engine import solve_arrays, warn_not_converged
 from ._linalg import sq_norm
 from ._ridge_design import _full
@@ -67,20 +62,17 @@ _IMPLICIT_MAX = 16.0
 #   development machine, Python's signal handlers run between calls); as fast as
 #   LAPACK's single call (CPU time at one thread, order 4000: 1.01x; see
 #   bench/RESULTS.md, branch interrupts);
-# * eigendecompositions of order _FORK_EIGH and above, and SVDs of as many operations
-#   (Ridge(solver="svd"), RidgeCV's gcv_mode="svd", the Jacobi SVD of badly scaled
-#   designs), run in a forked child process (in_child; Linux, main thread, no other
-#   Python thread; otherwise the plain call): the parent waits in os.waitpid,
-#   which a signal interrupts; interrupted, it kills the child (the computation stops
-#   at once) and re-raises. The eigenpairs come back in shared memory.
+# * SVDs (Ridge(solver="svd"), RidgeCV's gcv_mode="svd", the Jacobi SVD of badly
+#   scaled designs) and eigendecompositions (RidgeCV's eigen mode, sparse SVD mode)
+#   call LAPACK without the GIL (_lapack_nogil: dgesdd, dgesvd, dgejsv, dsyevd; the
+#   same routines of the same library as SciPy's wrappers, the same workspace sizes)
+#   on a worker thread of its own while the main thread runs the signal handlers
+#   every 5 ms: KeyboardInterrupt there is raised at once, and the worker, which owns
+#   every buffer the call writes to, finishes its one LAPACK call in the background
+#   and frees them; at exit, while one still runs, the process ends before the C
+#   libraries' destructors (OpenBLAS's would pull its threads from under it).
 _BLOCKED_POTRF = 1024
 _BLOCK_MACS = 1 << 26
-_FORK_EIGH = 1000
-# OFF: a forked 6000 x 2000 SVD did not end within 300 s (session 5). Not the fork: on
-# the loaded machine OpenBLAS's threaded dgesdd crawls in this process too (two
-# threads: > 200 s in process, 235 s forked; one thread: 7.8 s of CPU; branch
-# interrupts, bench/RESULTS.md). The tests switch it on at small sizes
-_FORK_SVD = False
 # wide solves with fewer samples than this run their refinement (matrix-vector
 # products with X, small factorizations) with SciPy's BLAS on one thread: each of
 # those calls is short, and waking a second thread for it (or one still spinning
@@ -106,99 +98,33 @@ def _potrf_panel(m):
     return 256 if m < 3000 else 384
 
 
-def _fork():
-    """os.fork() without Python 3.12's DeprecationWarning "This process is
-    multi-threaded, use of fork() may lead to deadlocks in the child" (CPython counts
-    the process's OS threads after the fork, e.g. OpenMP's or OpenBLAS's, and warns in
-    the parent). Called only from the main thread with no other Python thread (see
-    _may_fork: the filter change cannot race another thread's warnings), for a child
-    that only runs one LAPACK call on copies of its inputs and leaves by os._exit:
-    OpenBLAS re-creates its threads after a fork, and if the child ever blocked, the
-    parent still waits interruptibly and kills it on SIGINT.
-    SIGINT is blocked across the fork (returned: the mask to restore): arriving during
-    it, its KeyboardInterrupt was raised inside an at-fork hook (logging's
-    _releaseLock), where Python ignores exceptions, and the fit ran to its end; the
-    caller unblocks it where an interrupt kills the child."""
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork",
-                                    category=DeprecationWarning)
-            return os.fork(), mask
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        raise
+def _lapack_error(routine, what, info):
+    """The LinAlgError of a LAPACK call that returned ``info`` != 0."""
+    if info < 0:
+        return linalg.LinAlgError(
+            f"{what}: LAPACK's {routine} rejected its argument {-info} (info={info}; "
+            f"for the matrix, argument 4 of dgesdd: it holds NaN).")
+    return linalg.LinAlgError(f"{what}: LAPACK's {routine} did not converge "
+                              f"(info={info}).")
 
 
-def _may_fork():
-    return (sys.platform.startswith("linux")
-            and threading.current_thread() is threading.main_thread()
-            and threading.active_count() == 1)
-
-
-def in_child(compute, shapes):
-    """The float64 arrays compute() returns (of the given shapes), computed in a
-    forked child process (see above): the parent waits in os.waitpid, and a signal
-    handler's exception there (KeyboardInterrupt) kills the child, whose computation
-    ends at once, and is re-raised. The results come back in shared memory. None when
-    the child failed (the caller computes in this process: the same error or result)."""
-    sizes = [int(np.prod(shape)) for shape in shapes]
-    shared = mmap.mmap(-1, 8 * max(1, sum(sizes)))
-    flat = np.frombuffer(shared, dtype=np.float64)
-    outs, at = [], 0
-    for shape, size in zip(shapes, sizes, strict=True):
-        outs.append(flat[at:at + size].reshape(shape, order="F"))
-        at += size
-    pid, mask = _fork()
-    if pid == 0:                                    # the child: compute, never return
-        code = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            for out, value in zip(outs, compute(), strict=True):
-                out[...] = value
-            code = 0
-        finally:
-            os._exit(code)
-    try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        _, status = os.waitpid(pid, 0)
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    return tuple(outs)
+# operations below which a decomposition runs on the calling thread (~10 ms or less:
+# a thread would cost more than the latency it saves)
+_THREAD_MIN_WORK = 2.0 ** 27
 
 
 def eigh(M, lower=True):
-    """``linalg.eigh(M, lower=lower, driver="evd", check_finite=False)``; in a forked
-    child process (in_child) for orders from _FORK_EIGH on, so that SIGINT stops it:
-    KeyboardInterrupt in the parent kills the child, and nothing of it is left in
-    this process."""
-    m = M.shape[0]
-
-    def compute():
+    """``linalg.eigh(M, lower=lower, driver="evd", check_finite=False)``: the same
+    LAPACK call (dsyevd, the same workspace) without the GIL, on a worker thread
+    while this one runs the signal handlers (_lapack_nogil: SIGINT stops the wait at
+    once; see above). LinAlgError when it fails."""
+    n = M.shape[0]
+    if n == 0:
         return linalg.eigh(M, lower=lower, driver="evd", check_finite=False)
-    if m >= _FORK_EIGH and _may_fork():
-        out = in_child(compute, [(m,), (m, m)])
-        if out is not None:
-            return out
-    return compute()
-
-
-def _forked_svd(compute, X):
-    """compute(X), a thin SVD (U, s, Vt), in a forked child (in_child) when it costs
-    at least an eigendecomposition of order _FORK_EIGH (max(m, n) min(m, n)^2 >=
-    _FORK_EIGH^3), so that SIGINT stops it."""
-    m, n = X.shape
-    k = min(m, n)
-    if _FORK_SVD and max(m, n) * k * k >= _FORK_EIGH ** 3 and _may_fork():
-        out = in_child(lambda: compute(X), [(m, k), (k,), (k, n)])
-        if out is not None:
-            return out
-    return compute(X)
+    info, out = _lapack_nogil.decompose("syevd", M, bool(lower), _THREAD_MIN_WORK)
+    if info != 0:
+        raise _lapack_error("dsyevd", f"the eigendecomposition of order {n}", info)
+    return out
 
 
 def _power_of_two(v):
@@ -506,18 +432,24 @@ def _spectral_filter(s2, alphas, s=None):
 
 
 def _svd(X):
-    """Thin SVD of dense X (divide and conquer, QR iteration if that fails); in a
-    forked child when large (_forked_svd)."""
-    return _forked_svd(_svd_here, X)
-
-
-def _svd_here(X):
-    """Thin SVD of dense X (divide and conquer, QR iteration if that fails)."""
-    try:
+    """Thin SVD (U, s, Vt) of dense X: divide and conquer (dgesdd), QR iteration
+    (dgesvd) if that does not converge; as ``linalg.svd(X, full_matrices=False,
+    check_finite=False)`` (the same LAPACK calls and workspace), without the GIL on a
+    worker thread (SIGINT stops the wait at once; see above). LinAlgError when both
+    fail or X holds NaN."""
+    m, n = X.shape
+    k = min(m, n)
+    if k == 0:
         return linalg.svd(X, full_matrices=False, check_finite=False)
-    except linalg.LinAlgError:
-        return linalg.svd(X, full_matrices=False, check_finite=False,
-                          lapack_driver="gesvd")
+    info, out = _lapack_nogil.decompose("gesdd", X, False, _THREAD_MIN_WORK)
+    if info > 0:
+        info, out = _lapack_nogil.decompose("gesvd", X, False, _THREAD_MIN_WORK)
+        routine = "dgesdd, then dgesvd"
+    else:
+        routine = "dgesdd"
+    if info != 0:
+        raise _lapack_error(routine, f"the SVD of the {m} x {n} design", info)
+    return out
 
 
 def _jacobi_svd(X):
@@ -526,28 +458,23 @@ def _jacobi_svd(X):
     X is a well-conditioned matrix between diagonal scalings of its rows and columns
     (a badly scaled column), where the bidiagonalizing SVD loses them (its error is
     eps times the largest singular value). Several times slower than ``_svd``; the
-    solver of badly scaled problems. ``_svd`` if LAPACK reports a failure. In a forked
-    child when large (_forked_svd)."""
-    return _forked_svd(_jacobi_svd_here, X)
-
-
-def _jacobi_svd_here(X):
-    """_jacobi_svd in this process."""
+    solver of badly scaled problems. ``_svd`` if LAPACK reports a failure. Without
+    the GIL on a worker thread, as ``_svd``."""
     m, n = X.shape
     if m < n:
-        U, s, Vt = _jacobi_svd_here(X.T)
+        U, s, Vt = _jacobi_svd(X.T)
         return Vt.T, s, U.T
     if n == 0:
-        return _svd_here(X)
-    sva, u, v, work, _, info = lapack.dgejsv(np.asfortranarray(X), joba=2, jobu=0,
-                                              jobv=0)
+        return _svd(X)
+    info, out = _lapack_nogil.decompose("gejsv", X, False, _THREAD_MIN_WORK)
     if info != 0:
-        return _svd_here(X)
+        return _svd(X)
+    sva, u, v, work = out
     # dgejsv returns the singular values as sva * (work[1] / work[0])
     with np.errstate(over="ignore"):
         s = sva * (work[1] / work[0])
     if not np.all(np.isfinite(s)):
-        return _svd_here(X)
+        return _svd(X)
     return u, s, v.T
 
 

@@ -150,6 +150,14 @@ CHILD = textwrap.dedent("""
         X, y = rng.standard_normal((2300, 2000)), rng.standard_normal(2300)
         model = fastreg.RidgeCV(alphas=np.logspace(-2, 2, 20),
                                 gcv_mode="svd" if case.endswith("svd") else None)
+    elif case == "Ridge-sag":
+        # scikit-learn's SAG (its epochs without the GIL) at tol=0: as many epochs as
+        # last about 4 s here, measured (the abandoned SAG then ends by itself)
+        X, y = tall(4000, 100)
+        start = time.monotonic()
+        fastreg.Ridge(solver="sag", tol=0.0, max_iter=20, random_state=0).fit(X, y)
+        epochs = int(min(10**5, max(40, 80 / (time.monotonic() - start))))
+        model = fastreg.Ridge(solver="sag", tol=0.0, max_iter=epochs, random_state=0)
     if case == "potrf":
         work = lambda: _ridge_solvers.potrf_upper(A)
     elif case == "lasso_path":
@@ -181,7 +189,7 @@ CASES = ["Lasso", "ElasticNet", "Lasso-precompute", "Lasso-sparse", "MultiTaskLa
          "ElasticNetCV-1", "ElasticNetCV-2", "LassoCV-tall-2", "LassoCV-sparse-2",
          "MultiTaskLassoCV-2"]
 # Ridge's (tests/test_ridge.py::test_ridge_interrupt, with their delays)
-RIDGE_CASES = ["potrf", "Ridge", "Ridge-svd", "RidgeCV", "RidgeCV-svd"]
+RIDGE_CASES = ["potrf", "Ridge", "Ridge-svd", "RidgeCV", "RidgeCV-svd", "Ridge-sag"]
 
 
 def run_children(case, delays, timeout=120, mode="default"):
@@ -214,12 +222,23 @@ def run_children(case, delays, timeout=120, mode="default"):
             # taking the time and the kill, would count its own delay otherwise)
             sent[t] = time.monotonic()
             took[t] = sent[t] - before
-        for proc, when in zip(procs, sent, strict=True):
+        # when each child ended (its exit after the report: e.g. OpenBLAS's shutdown
+        # with an abandoned LAPACK call still running; the pipes carry a few lines)
+        ended = [None] * len(procs)
+        deadline = time.monotonic() + timeout
+        while None in ended and time.monotonic() < deadline:
+            for i, proc in enumerate(procs):
+                if ended[i] is None and proc.poll() is not None:
+                    ended[i] = time.monotonic()
+            time.sleep(0.01)
+        for proc, when, end in zip(procs, sent, ended, strict=True):
             out, err = proc.communicate(timeout=timeout)
             lines = [ln for ln in out.splitlines() if ln.startswith("{")]
             if lines:
                 report = json.loads(lines[-1])
                 report["latency"] = report["caught"] - when
+                # seconds from the KeyboardInterrupt to the process's end
+                report["exit_s"] = None if end is None else end - report["caught"]
             else:
                 # (killed before its report: check() fails on it, with what it wrote)
                 report = dict(outcome="no report", latency=None, fitted=None,

@@ -16,7 +16,7 @@ PACKAGE = Path(fastreg.__file__).parent
 
 # bottom to top; a module may import only modules of the layers below its own
 LAYERS = [
-    ["_cholesky"],                                         # interruptible BLAS tiles
+    ["_cholesky", "_lapack_nogil"],                        # interruptible BLAS / LAPACK
     ["_blocks", "_cd_abort", "_cd_fast", "_cd_multitask", "_linalg",
      "_openmp", "_penalty", "_threads", "_waiting"],   # kernels, primitives
     ["_validation", "_base", "_scoring"],                  # checks, estimator bases

@@ -1,8 +1,7 @@
 """Ridge and RidgeCV: exactness (against independent solutions, brute-force leave-one-out
 and scikit-learn), solver agreement, scikit-learn API conformance and input validation."""
-import os
 import signal
-import sys
+import time
 import warnings
 
 import numpy as np
@@ -1161,116 +1160,154 @@ def test_blocked_cholesky_runs_signal_handlers():
         assert_allclose(U, ref, rtol=0, atol=1e-9 * np.abs(ref).max())
 
 
-def test_forked_eigh_is_scipys(monkeypatch):
-    """From _FORK_EIGH on, the eigendecomposition runs in a forked child (killed on
-    SIGINT): the same eigenpairs as in this process, and RidgeCV's results."""
+def test_nogil_decompositions_are_scipys(monkeypatch):
+    """The SVDs and eigendecompositions without the GIL (_lapack_nogil, on a worker
+    thread or in place) are SciPy's bit for bit: the same LAPACK routines, options
+    and workspace sizes; and so are Ridge(solver="svd") / RidgeCV's results."""
     from scipy import linalg
+    from scipy.linalg import lapack
 
-    from fastreg import _ridge_solvers
-    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 20)
-    rng = np.random.default_rng(1)
-    M = rng.standard_normal((60, 60))
-    M = M + M.T
-    lam, V = _ridge_solvers.eigh(M)
-    ref_lam, ref_V = linalg.eigh(M, driver="evd")
-    assert_allclose(lam, ref_lam, rtol=0, atol=1e-12)
-    assert_allclose(np.abs(V), np.abs(ref_V), atol=1e-10)
-    X, y = rng.standard_normal((40, 60)), rng.standard_normal(40)
-    alphas = np.logspace(-2, 2, 12)
-    est = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
-    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 10**9)
-    ref = RidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
-    assert_allclose(est.cv_results_, ref.cv_results_, rtol=1e-9)
-    assert est.alpha_ == ref.alpha_
-
-
-def test_forked_svds_are_the_in_process_ones(monkeypatch):
-    """SVDs costing at least an eigendecomposition of order _FORK_EIGH run in a
-    forked child (killed on SIGINT): the same factors as in this process, and the
-    same Ridge(solver="svd") and RidgeCV(gcv_mode="svd") results."""
-    from fastreg import _ridge_solvers
+    from fastreg import _lapack_nogil, _ridge_solvers
     rng = np.random.default_rng(2)
+    for limit in (0.0, np.inf):                  # on the worker thread, in place
+        monkeypatch.setattr(_ridge_solvers, "_THREAD_MIN_WORK", limit)
+        for shape in [(70, 40), (40, 70), (1, 5), (5, 1), (300, 300)]:
+            X = rng.standard_normal(shape)
+            for got, ref in zip(_ridge_solvers._svd(X),
+                                linalg.svd(X, full_matrices=False, check_finite=False),
+                                strict=True):
+                np.testing.assert_array_equal(got, ref)
+            info, got = _lapack_nogil.decompose("gesvd", X, False, limit)
+            assert info == 0
+            for g, ref in zip(got, linalg.svd(X, full_matrices=False,
+                                              lapack_driver="gesvd"), strict=True):
+                np.testing.assert_array_equal(g, ref)
+            Xj = (X if shape[0] >= shape[1] else X.T).copy()
+            Xj[:, 0] *= 1e9
+            sva, u, v, work, _, info = lapack.dgejsv(np.asfortranarray(Xj), joba=2,
+                                                     jobu=0, jobv=0)
+            assert info == 0
+            U, s, Vt = _ridge_solvers._jacobi_svd(Xj)
+            np.testing.assert_array_equal(U, u)
+            np.testing.assert_array_equal(Vt, v.T)
+            np.testing.assert_array_equal(s, sva * (work[1] / work[0]))
+        for n in (1, 7, 120):
+            M = rng.standard_normal((n, n))
+            M = M + M.T
+            M[0, -1] += 1.0                      # (the triangle read matters)
+            for lower in (True, False):
+                for got, ref in zip(_ridge_solvers.eigh(M, lower),
+                                    linalg.eigh(M, lower=lower, driver="evd",
+                                                check_finite=False), strict=True):
+                    np.testing.assert_array_equal(got, ref)
     X, y = rng.standard_normal((70, 40)), rng.standard_normal(70)
-    X[:, 3] *= 1e9                            # badly scaled: the Jacobi SVD
-    children = []
-    fork = _ridge_solvers._fork
-
-    def counting_fork():
-        children.append(1)
-        return fork()
-    monkeypatch.setattr(_ridge_solvers, "_fork", counting_fork)
-    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
-    # (Dask's threaded scheduler keeps its pool's idle threads once a test used it,
-    # and fastreg does not fork while other threads run: ask for the child here)
-    monkeypatch.setattr(_ridge_solvers, "_may_fork", lambda: sys.platform == "linux")
     results = {}
-    for limit in (10, 10**9):
-        monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", limit)
+    for limit in (0.0, np.inf):
+        monkeypatch.setattr(_ridge_solvers, "_THREAD_MIN_WORK", limit)
         results[limit] = (
-            _ridge_solvers._svd(X), _ridge_solvers._jacobi_svd(X),
-            _ridge_solvers._jacobi_svd(X.T),
             Ridge(alpha=0.3, solver="svd").fit(X, y).coef_,
             RidgeCV(alphas=(0.1, 1, 10), gcv_mode="svd",
+                    store_cv_results=True).fit(X, y).cv_results_,
+            RidgeCV(alphas=(0.1, 1, 10), gcv_mode="eigen",
                     store_cv_results=True).fit(X, y).cv_results_)
-        if limit == 10:
-            assert len(children) >= 4
-            n_children = len(children)
-    assert len(children) == n_children            # none above the limit
-    forked, here = results[10], results[10**9]
-    for a, b in zip(forked[:3], here[:3], strict=True):
-        for fa, fb in zip(a, b, strict=True):
-            np.testing.assert_array_equal(fa, fb)
-    np.testing.assert_array_equal(forked[3], here[3])
-    np.testing.assert_array_equal(forked[4], here[4])
+    for a, b in zip(results[0.0], results[np.inf], strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
-def test_fork_never_emits_the_multithreaded_deprecation_warning(monkeypatch):
-    """Python 3.12+ warns (DeprecationWarning, from the parent, after the fork) when
-    os.fork() runs in a process with other OS threads, which OpenBLAS and OpenMP
-    have: fastreg's forks never let it escape, also under ``-W
-    error::DeprecationWarning``. Simulated here on any Python by an os.fork that
-    warns as CPython 3.12's does (Modules/posixmodule.c, warn_about_fork_with_threads),
-    and real on 3.12+ when another OS thread runs."""
-    from fastreg import _ridge_solvers
-    real_fork = os.fork
+def test_nogil_decompositions_check_info(monkeypatch):
+    """LAPACK's info codes become clear LinAlgErrors: NaN in X (dgesdd's illegal
+    argument 4); a dgesdd that does not converge falls back to dgesvd (SciPy's QR
+    iteration), and if that fails too the error names both; a failing dsyevd names
+    itself and the order. The decomposed arrays are never modified."""
+    from scipy import linalg
 
-    def fork_312():
-        pid = real_fork()
-        if pid != 0:
-            warnings.warn(f"This process (pid={os.getpid()}) is multi-threaded, use of "
-                          "fork() may lead to deadlocks in the child.",
-                          DeprecationWarning, stacklevel=2)
-        return pid
-    monkeypatch.setattr(_ridge_solvers.os, "fork", fork_312)
-    monkeypatch.setattr(_ridge_solvers, "_FORK_EIGH", 10)
-    monkeypatch.setattr(_ridge_solvers, "_FORK_SVD", True)
-    rng = np.random.default_rng(3)
-    M = rng.standard_normal((30, 30))
-    X, y = rng.standard_normal((40, 30)), rng.standard_normal(40)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DeprecationWarning)
-        lam, _ = _ridge_solvers.eigh(M + M.T)
+    from fastreg import _lapack_nogil, _ridge_solvers
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((30, 20))
+    X[3, 4] = np.nan
+    before = X.copy()
+    with pytest.raises(linalg.LinAlgError, match=r"dgesdd rejected its argument 4"):
         _ridge_solvers._svd(X)
-        Ridge(solver="svd").fit(X, y)
-        RidgeCV(gcv_mode="svd").fit(X, y)
-    assert_allclose(lam, np.linalg.eigvalsh(M + M.T), atol=1e-12)
-    # the filter is the fork's alone: the same warning elsewhere still shows
-    with pytest.warns(DeprecationWarning, match="multi-threaded"):
-        pid = fork_312()
-        if pid == 0:
-            os._exit(0)
-        os.waitpid(pid, 0)
+    np.testing.assert_array_equal(X, before)
+    decompose = _lapack_nogil.decompose
+    calls = []
+
+    def failing(routine, A, lower, limit, fail=("gesdd",)):
+        calls.append(routine)
+        info, out = decompose(routine, A, lower, limit)
+        return (5, out) if routine in fail else (info, out)
+    X = rng.standard_normal((30, 20))
+    monkeypatch.setattr(_lapack_nogil, "decompose", failing)
+    for got, ref in zip(_ridge_solvers._svd(X),
+                        linalg.svd(X, full_matrices=False, lapack_driver="gesvd"),
+                        strict=True):
+        np.testing.assert_array_equal(got, ref)
+    assert calls == ["gesdd", "gesvd"]
+    monkeypatch.setattr(_lapack_nogil, "decompose",
+                        lambda r, A, lower, limit: failing(r, A, lower, limit,
+                                                           ("gesdd", "gesvd", "syevd")))
+    with pytest.raises(linalg.LinAlgError,
+                       match=r"SVD of the 30 x 20 design: LAPACK's dgesdd, then dgesvd "
+                             r"did not converge \(info=5\)"):
+        _ridge_solvers._svd(X)
+    with pytest.raises(linalg.LinAlgError,
+                       match=r"eigendecomposition of order 20: LAPACK's dsyevd did not "
+                             r"converge"):
+        _ridge_solvers.eigh(X.T @ X)
+    with pytest.raises(ValueError, match="bad shape"):
+        decompose("syevd", X, False, 0.0)
+
+
+@pytest.mark.parametrize("which", ["svd", "eigh"])
+def test_nogil_decompositions_run_signal_handlers(which):
+    """While the LAPACK call runs on its worker thread, the main thread runs Python's
+    signal handlers: SIGALRM's handler runs 0.25 s into a decomposition of seconds,
+    while it is still running (SciPy's wrappers hold the GIL: the handler ran only
+    once it had ended), its exception stops the wait, and the process goes on (the
+    abandoned call ends in the background on its own buffers)."""
+    from fastreg import _lapack_nogil, _ridge_solvers
+
+    class Alarm(Exception):
+        pass
+    seen = {}
+    rng = np.random.default_rng(5)
+    X = np.asfortranarray(rng.standard_normal((2000, 1500)))
+    M = np.asfortranarray(X.T @ X)
+
+    def handler(signum, frame):
+        seen["running"] = _lapack_nogil.running()
+        raise Alarm
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.25)
+        with pytest.raises(Alarm):
+            if which == "svd":
+                _ridge_solvers._svd(X)
+            else:
+                _ridge_solvers.eigh(M)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert seen["running"] >= 1          # (the handler ran during the call)
+    # the abandoned call ends by itself (and frees its buffers); results as before
+    while _lapack_nogil.running():
+        time.sleep(0.05)
+    lam, V = _ridge_solvers.eigh(M[:50, :50])
+    assert_allclose(lam, np.linalg.eigvalsh(M[:50, :50]), rtol=1e-10)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case, delay", [("potrf", 0.5), ("Ridge", 0.3),
-                                         ("RidgeCV", 1.5)])
+                                         ("RidgeCV", 1.5), ("Ridge-svd", 1.0),
+                                         ("RidgeCV-svd", 1.0), ("Ridge-sag", 1.0)])
 def test_ridge_interrupt(case, delay):
     """SIGINT during a large Ridge / RidgeCV fit (the Gram product, the blocked
     Cholesky factorization of order 6000, the eigendecomposition of order 2000 and
-    the SVDs in their forked child): KeyboardInterrupt within 0.2 s of the signal,
-    the estimator left unfitted, and the process exits normally (exit code 0). The
-    children are test_interrupts.py's (one harness)."""
+    the SVDs, both without the GIL on a worker thread; scikit-learn's SAG on a helper
+    thread): KeyboardInterrupt within
+    0.2 s of the signal, the estimator left unfitted, and the process exits normally
+    (exit code 0, the abandoned LAPACK call still running). The children are
+    test_interrupts.py's (one harness)."""
     from test_interrupts import check, run_children
     check(run_children(case, [delay], timeout=300))
 

@@ -273,3 +273,22 @@ def test_cg_unreachable_tol_gives_the_best_iterate_and_warns(fmt):
     assert_allclose(est.coef_, exact, rtol=1e-10, atol=1e-13)
     messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
     assert len(messages) == 1 and "tol=" in messages[0] and "not reachable" in messages[0]
+
+
+@pytest.mark.parametrize("solver", ["sparse_cg", "lsqr"])
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_iteration_limit_before_tol_warns(solver, fmt):
+    # a tiny nonzero tol (1e-300) that the iterations never certify: they run to
+    # max_iter and say so, with the iterate reached (scikit-learn: silent unless
+    # verbose); a tol they reach gives no warning
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 30))
+    y = rng.standard_normal(200)
+    Xf = sparse.csr_matrix(X) if fmt == "csr" else X
+    ref = sk.Ridge(solver=solver, tol=1e-300, max_iter=5).fit(Xf, y)
+    with pytest.warns(ConvergenceWarning, match=r"did not reach tol=1e-300 in 5 "):
+        est = Ridge(solver=solver, tol=1e-300, max_iter=5).fit(Xf, y)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        Ridge(solver=solver, tol=1e-6, max_iter=1000).fit(Xf, y)
