@@ -56,9 +56,10 @@ def _child_first_call(spec_id, solver_name, cap):
     print(f"FIRST_CALL_SECONDS {seconds!r}")
 
 
-def _first_call_within_cap(spec_id, solver_name, cap):
+def _first_call_within_cap(spec_id, solver_name, cap, errors=None):
     """Run the solver's first call on the workload in a fresh Python process. Returns
-    ("ok" | "error" | "cap", seconds or None).
+    ("ok" | "error" | "cap", seconds or None); on "error", the child's last line of
+    stderr (its exception) is appended to `errors` when given.
 
     Not a fork of the test process: OpenBLAS shuts its threads down around a fork()
     and restarts them afterwards, and in the parent every later switch of the BLAS
@@ -76,8 +77,21 @@ def _first_call_within_cap(spec_id, solver_name, cap):
     if proc.returncode == -signal.SIGALRM:
         return "cap", float(cap)
     if proc.returncode != 0 or "FIRST_CALL_SECONDS" not in proc.stdout:
+        if errors is not None:
+            errors.append(child_error(proc.stderr, proc.returncode))
         return "error", None
     return "ok", float(proc.stdout.rsplit("FIRST_CALL_SECONDS", 1)[1].split()[0])
+
+
+def child_error(stderr, returncode):
+    """What a failed child says: the last line of its stderr (a Python traceback ends
+    with the exception), else its exit status."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if lines:
+        return lines[-1][:160]
+    if returncode < 0:
+        return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
 
 
 def _quiet(call):

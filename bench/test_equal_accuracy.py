@@ -42,3 +42,32 @@ def test_every_grid_family_has_a_quick_workload():
     families = {eq.workloads.SPECS[i].family for i in eq.QUICK}
     assert {"fit", "path", "cv", "ridge", "ridgecv", "mtfit"} <= families
     assert all(eq.workloads.SPECS[i].n_jobs == 1 for i in eq.grid_workloads(False, None))
+
+
+def test_a_failed_first_call_names_the_childs_exception():
+    from bench.harness import child_error
+    stderr = ("Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+              "ValueError: Buffer dtype mismatch, expected 'float' but got 'double'\n\n")
+    assert child_error(stderr, 1) == \
+        "ValueError: Buffer dtype mismatch, expected 'float' but got 'double'"
+    assert child_error("", -11) == "killed by signal 11"
+    assert child_error("  \n", 3) == "exit status 3"
+
+
+def test_the_cpu_clock_does_not_count_waiting():
+    import time
+
+    from bench.solvers import Result
+
+    def sleeper():
+        time.sleep(0.05)
+        return Result(None, None, 1.0)
+
+    assert eq.timed_call(sleeper, "wall")[0] >= 0.05
+    assert eq.timed_call(sleeper, "cpu")[0] < 0.04
+
+    def r_like():  # a peer timing itself (R glmnet): its own seconds, on either clock
+        return Result(None, None, 1.0, seconds=2.0, cpu_seconds=1.5)
+
+    assert eq.timed_call(r_like, "wall")[0] == 2.0
+    assert eq.timed_call(r_like, "cpu")[0] == 1.5
