@@ -66,10 +66,43 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         _apply(P, S, i, old, new)
 
 
+cdef inline void _sparse_sweep(Problem* P, Inner* S, const int* pos, int k,
+                               floating* wW) noexcept nogil:
+    """_sweep on a sparse X with residual updates and no low-rank part (r = 0): the
+    arithmetic of _update and _apply, in one loop without their per-coordinate
+    dispatch (on we8there's short columns, 27 nonzeros on average, a coordinate
+    update is ~25 ns, and the call and branches were a measurable part of it)."""
+    cdef floating* data = <floating*> P.Xdata
+    cdef int* ind = P.Xind
+    cdef int64_t* ptr = P.Xptr
+    cdef floating* R = <floating*> S.R
+    cdef floating* dW = <floating*> S.dW
+    cdef bint positive = P.positive, box = P.box
+    cdef int t, i
+    cdef int64_t kk
+    cdef floating old, new, z, d
+    for t in range(k):
+        i = pos[t]
+        old = wW[i]
+        # z = x_j @ R_s + ||x_j||^2 w_j  (_update's, with B_j @ t = 0)
+        z = <floating> _sdot(P, S.W[i], R) + dW[i] * old
+        new = _prox(z, S.l1W[i], dW[i] + S.l2W[i], positive)
+        if box:
+            new = <floating> _clip(new, S.loW[i], S.hiW[i])
+        if new != old:
+            wW[i] = new
+            # R_s -= (new - old) * x_j  (its nonzeros only)
+            d = new - old
+            for kk in range(ptr[S.W[i]], ptr[S.W[i] + 1]):
+                R[ind[kk]] -= d * data[kk]
+
+
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of coordinate descent over the working-set positions pos[:k]."""
     cdef int t, _t
-    if P.random:
+    if P.sparse and P.r == 0 and not S.gram and not S.use_xr and not P.random:
+        _sparse_sweep(P, S, pos, k, wW)
+    elif P.random:
         for _t in range(k):
             _update(P, S, pos[_rand_int(k, &P.rng)], wW)
     else:
