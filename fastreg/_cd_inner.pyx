@@ -66,10 +66,48 @@ cdef inline void _update(Problem* P, Inner* S, int i, floating* wW) noexcept nog
         _apply(P, S, i, old, new)
 
 
+cdef inline void _sparse_sweep(Problem* P, Inner* S, const int* pos, int k,
+                               floating* wW) noexcept nogil:
+    """_sweep on a sparse X with residual updates: the arithmetic of _update and
+    _apply, in one loop without their per-coordinate dispatch (on we8there's short
+    columns, 27 nonzeros on average, a coordinate update takes ~25 ns, and the call
+    and branches were a measurable part of it)."""
+    cdef floating* data = <floating*> P.Xdata
+    cdef floating* B = <floating*> P.B
+    cdef int* ind = P.Xind
+    cdef int64_t* ptr = P.Xptr
+    cdef floating* R = <floating*> S.R
+    cdef floating* dW = <floating*> S.dW
+    cdef double* tQ = S.t
+    cdef bint positive = P.positive, box = P.box
+    cdef int t, i, j, c, r = P.r
+    cdef int64_t kk
+    cdef floating old, new, z, d
+    for t in range(k):
+        i = pos[t]
+        j = S.W[i]
+        old = wW[i]
+        # x~_j @ R = x_j @ R_s - B_j @ t  (R_s = y - X w, t = Q^T R_s)
+        z = <floating> (_sdot(P, j, R) - _bdot(P, B, j, tQ)) + dW[i] * old
+        new = _prox(z, S.l1W[i], dW[i] + S.l2W[i], positive)
+        if box:
+            new = <floating> _clip(new, S.loW[i], S.hiW[i])
+        if new != old:
+            wW[i] = new
+            # R_s -= (new - old) * x_j (its nonzeros only);  t -= (new - old) * B_j
+            d = new - old
+            for kk in range(ptr[j], ptr[j + 1]):
+                R[ind[kk]] -= d * data[kk]
+            for c in range(r):
+                tQ[c] -= (<double> new - old) * B[<size_t> j * r + c]
+
+
 cdef void _sweep(Problem* P, Inner* S, const int* pos, int k, floating* wW) noexcept nogil:
     """One pass of coordinate descent over the working-set positions pos[:k]."""
     cdef int t, _t
-    if P.random:
+    if P.sparse and not S.gram and not S.use_xr and not P.random:
+        _sparse_sweep(P, S, pos, k, wW)
+    elif P.random:
         for _t in range(k):
             _update(P, S, pos[_rand_int(k, &P.rng)], wW)
     else:
