@@ -60,46 +60,49 @@ cdef void _gw_forget(Inner* S) noexcept nogil:
     S.gw_m = 0
 
 
-cdef inline int _row_runs(const int* omap, int n, int* runs) noexcept nogil:
-    """The maximal runs of rows r < n with omap[r] >= 0, as (first row, length) pairs
-    into runs; returns their count."""
-    cdef int r = 0, t = 0, run
-    while r < n:
-        if omap[r] < 0:
-            r += 1
-            continue
-        run = 1
-        while r + run < n and omap[r + run] >= 0:
-            run += 1
-        runs[2 * t] = r
-        runs[2 * t + 1] = run
-        t += 1
-        r += run
-    return t
+cdef inline void _move_runs(floating* GW, int m0, int m, const int* runs, int n_runs,
+                            int c, int b, bint up) noexcept nogil:
+    """Move the runs of rows (old row, new row, length) of old column c (GW as m0 x m0)
+    to new column b (GW as m x m): those moving to lower addresses (up = False, in
+    increasing order) or to higher ones (up, in decreasing order)."""
+    cdef int t, q
+    cdef int64_t d
+    for q in range(n_runs):
+        t = n_runs - 1 - q if up else q
+        d = (<int64_t> runs[3 * t + 1] + <int64_t> b * m) - \
+            (<int64_t> runs[3 * t] + <int64_t> c * m0)
+        if (d > 0) if up else (d < 0):
+            memmove(GW + runs[3 * t + 1] + <size_t> b * m,
+                    GW + runs[3 * t] + <size_t> c * m0, runs[3 * t + 2] * sizeof(floating))
 
 
 cdef void _gw_update(Inner* S, int p, int m, floating* GW, const floating* base,
                      size_t ld, const int* cidx, const int* ridx) noexcept nogil:
     """GW = G[W, W] (m x m, column-major) for the working set S.W[:m], where G[W[a],
     W[b]] is base[cidx[b] ld + ridx[a]], from the block GW already holds (the kept
-    G[F, F], F = S.gw_feat[:S.gw_m]): the features F shares with W, in the same order,
-    are moved in place by runs of rows (the same runs in every column), and only the
-    rows and columns of the features new to W are gathered. At the saturated end of a
-    wide path W changes by a few features from one alpha to the next; gathering all
-    of it again read m^2 scattered entries of the source at every outer iteration (the
-    gather was 10-24% of the 500 x 5000 path at tol 1e-8). A block that shares less
-    than half of W, or not in the same order, is gathered whole. The values are those
-    of a full gather. Scratch: S.act[p:2p], S.gw_runs."""
-    cdef int m0 = S.gw_m, k = 0, a, b, c, o, t, last = -1, n_runs, n_new, d
+    G[F, F], F = S.gw_feat[:S.gw_m]): the entries of the features F shares with W, in
+    the same order, are moved in place, each once, by runs of rows (the same runs in
+    every column), and only the rows and columns of the features new to W are
+    gathered. At the saturated end of a wide path W changes by a few features from one
+    alpha to the next; gathering all of it again read m^2 scattered entries of the
+    source at every outer iteration (the gather was 10-24% of the 500 x 5000 path at
+    tol 1e-8). A block that shares less than half of W, or not in the same order, is
+    gathered whole. The values are those of a full gather. Scratch: S.act[p:2p],
+    S.gw_runs (3 k + m - k <= 3 p: the runs, then the new rows).
+
+    In place: the map from an entry's old place to its new one is increasing (both
+    layouts are column-major in the order of the features), so the entries moving
+    down, moved in increasing order, never overwrite one not yet moved, nor do those
+    moving up, moved afterwards in decreasing order."""
+    cdef int m0 = S.gw_m, k = 0, a, b, o, t, last = -1, n_runs = 0, n_new = 0
     cdef int* omap = S.act + p
     cdef int* runs = S.gw_runs
     cdef int* new_rows
     cdef const floating* col
-    cdef floating* dst
-    cdef floating* src
     cdef bint ordered = True
     for b in range(m):
         o = S.gw_pos[S.W[b]]
+        omap[b] = o
         if o >= 0:
             k += 1
             ordered = ordered and o > last
@@ -110,58 +113,39 @@ cdef void _gw_update(Inner* S, int p, int m, floating* GW, const floating* base,
             for a in range(m):
                 GW[a + <size_t> b * m] = col[ridx[a]]
     elif not (k == m and m0 == m):
-        if m0 > k:
-            # drop the features that left, compacting G[F, F] to the shared k x k
-            # block in place (every run moves to a lower address: forward is safe)
-            for o in range(m0):
-                omap[o] = -1
-            for b in range(m):
-                o = S.gw_pos[S.W[b]]
-                if o >= 0:
-                    omap[o] = 1
-            n_runs = _row_runs(omap, m0, runs)
-            c = 0
-            for o in range(m0):
-                if omap[o] < 0:
-                    continue
-                d = 0
-                for t in range(n_runs):
-                    memmove(GW + d + <size_t> c * k,
-                            GW + runs[2 * t] + <size_t> o * m0,
-                            runs[2 * t + 1] * sizeof(floating))
-                    d += runs[2 * t + 1]
-                c += 1
-        if m > k:
-            # insert the new features' rows and columns, moving the shared block from
-            # the last column down (every run moves to a higher address), each
-            # column's new rows gathered once its runs have left their place
-            c = 0
-            for b in range(m):
-                omap[b] = c if S.gw_pos[S.W[b]] >= 0 else -1
-                if omap[b] >= 0:
-                    c += 1
-            n_runs = _row_runs(omap, m, runs)
-            new_rows = runs + 2 * n_runs
-            n_new = 0
-            for a in range(m):
-                if omap[a] < 0:
-                    new_rows[n_new] = a
-                    n_new += 1
-            for b in range(m - 1, -1, -1):
-                col = base + <size_t> cidx[b] * ld
-                dst = GW + <size_t> b * m
-                c = omap[b]
-                if c < 0:
-                    for a in range(m):
-                        dst[a] = col[ridx[a]]
-                    continue
-                src = GW + <size_t> c * k
-                for t in range(n_runs - 1, -1, -1):
-                    a = runs[2 * t]
-                    memmove(dst + a, src + omap[a], runs[2 * t + 1] * sizeof(floating))
+        # runs of shared features consecutive in both blocks: (old, new, length)
+        for b in range(m):
+            o = omap[b]
+            if o < 0:
+                continue
+            if n_runs > 0 and runs[3 * n_runs - 3] + runs[3 * n_runs - 1] == o and \
+                    runs[3 * n_runs - 2] + runs[3 * n_runs - 1] == b:
+                runs[3 * n_runs - 1] += 1
+            else:
+                runs[3 * n_runs] = o
+                runs[3 * n_runs + 1] = b
+                runs[3 * n_runs + 2] = 1
+                n_runs += 1
+        for b in range(m):
+            if omap[b] >= 0:
+                _move_runs(GW, m0, m, runs, n_runs, omap[b], b, False)
+        for b in range(m - 1, -1, -1):
+            if omap[b] >= 0:
+                _move_runs(GW, m0, m, runs, n_runs, omap[b], b, True)
+        # the new features' rows and columns
+        new_rows = runs + 3 * n_runs
+        for a in range(m):
+            if omap[a] < 0:
+                new_rows[n_new] = a
+                n_new += 1
+        for b in range(m):
+            col = base + <size_t> cidx[b] * ld
+            if omap[b] < 0:
+                for a in range(m):
+                    GW[a + <size_t> b * m] = col[ridx[a]]
+            else:
                 for t in range(n_new):
-                    a = new_rows[t]
-                    dst[a] = col[ridx[a]]
+                    GW[new_rows[t] + <size_t> b * m] = col[ridx[new_rows[t]]]
     _gw_forget(S)
     for b in range(m):
         S.gw_feat[b] = S.W[b]
