@@ -99,7 +99,7 @@ cdef int _inner_alloc(Inner* S, list keep, int n, int p, int T,
     S.slot_feat = _ibuf(keep, p, 0)
     S.gw_feat = _ibuf(keep, p, 0)
     S.gw_pos = _ibuf(keep, p, -1)
-    S.gw_runs = _ibuf(keep, 3 * <size_t> p, 0)
+    S.gw_runs = _ibuf(keep, 4 * <size_t> p, 0)
     S.wW = _buf(keep, pT, item)
     S.qW = _buf(keep, pT, item)
     S.bW = _buf(keep, pT, item)

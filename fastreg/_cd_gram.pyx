@@ -87,15 +87,16 @@ cdef void _gw_update(Inner* S, int p, int m, floating* GW, const floating* base,
     alpha to the next; gathering all of it again read m^2 scattered entries of the
     source at every outer iteration (the gather was 10-24% of the 500 x 5000 path at
     tol 1e-8). A block that shares less than half of W, or not in the same order, is
-    gathered whole. The values are those of a full gather. Scratch: S.act[p:2p],
-    S.gw_runs (3 k + m - k <= 3 p: the runs, then the new rows).
+    gathered whole. The values are those of a full gather. Scratch: S.gw_runs (the
+    runs and then the new rows, 3 k + m - k <= 3 p; the old places of W, p).
 
     In place: the map from an entry's old place to its new one is increasing (both
     layouts are column-major in the order of the features), so the entries moving
     down, moved in increasing order, never overwrite one not yet moved, nor do those
     moving up, moved afterwards in decreasing order."""
     cdef int m0 = S.gw_m, k = 0, a, b, o, t, last = -1, n_runs = 0, n_new = 0
-    cdef int* omap = S.act + p
+    # (not S.act[m:2m]: _inner_run's positions, kept across _switch_to_gram)
+    cdef int* omap = S.gw_runs + 3 * <size_t> p
     cdef int* runs = S.gw_runs
     cdef int* new_rows
     cdef const floating* col

@@ -179,7 +179,7 @@ cdef struct Inner:
     # moves what it shares with it instead of gathering it again
     int* gw_feat      # (p,)
     int* gw_pos       # (p,)
-    int* gw_runs      # (3 p,) scratch: runs of rows moved
+    int* gw_runs      # (4 p,) scratch: runs of rows moved, new rows, old places
     int gw_m
     void* R           # (n,) naive mode: residual y - X w
     void* gW          # (m,) naive mode: X_W^T R scratch
