@@ -173,6 +173,14 @@ cdef struct Inner:
     int* slot_feat    # (p,) feature of a slot
     int n_slots
     int slot_cap
+    # G[W, W] kept from the last block made (dense naive and Gram mode, see _gw_update):
+    # the features it holds, in their order (gw_feat[:gw_m]; gw_m = 0: nothing kept)
+    # and each one's position there (gw_pos, -1 otherwise), so that the next block
+    # moves what it shares with it instead of gathering it again
+    int* gw_feat      # (p,)
+    int* gw_pos       # (p,)
+    int* gw_runs      # (4 p,) scratch: runs of rows moved, new rows, old places
+    int gw_m
     void* R           # (n,) naive mode: residual y - X w
     void* gW          # (m,) naive mode: X_W^T R scratch
     # Anderson scratch

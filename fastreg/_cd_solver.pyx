@@ -21,7 +21,7 @@ from ._cd_problem cimport (
 from ._cd_prox cimport _clip, _pf, _lo, _hi, _veff
 from ._cd_columns cimport _qtdot, _xaxpy, _xcopy, _all_features, _support
 from ._cd_passes cimport _residual, _full_grad
-from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_gather, _slot_block
+from ._cd_gram cimport _sparse_block, _ensure_cols, _gram_block_kept, _slot_block
 from ._cd_gap cimport (
     _full_gap, _inner_gaps, _gap_plain_scale, _ref_set, _all_grad, _certify,
 )
@@ -617,7 +617,7 @@ cdef int _gram_block(Problem* P, Inner* S, floating* w, floating* g) noexcept no
         return -1
     GW = <floating*> S.GW
     if P.mode == GRAM:
-        if _gram_gather(&P.G, <floating*> P.X, P.n, S.W, m, GW) < 0:
+        if _gram_block_kept(P, S, m, GW) < 0:
             return -1
         for i in range(m):
             # bW[i] = Xy[W[i]]
