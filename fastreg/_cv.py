@@ -38,6 +38,7 @@ from ._prepare import (
     FoldMoments,
     SparseFoldMoments,
     SparsePrepared,
+    finite_column_stats,
     folds_partition,
     preprocess,
     scale_columns,
@@ -443,11 +444,20 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         l1_ratios = self._validate_params()
         oof = _OutOfFold.of(self)
         params = self._split_params(params)
+        # a tall float Fortran X fitted with an intercept and no weights: its
+        # finiteness check and the fold moments' centering check (column sums and
+        # sums of squares, see FoldMoments) come from one pass over X (column_stats)
+        # instead of two; scikit-learn's error if X is not finite
+        fused = (self.fit_intercept and sample_weight is None and
+                 isinstance(X, np.ndarray) and X.ndim == 2 and
+                 X.dtype in (np.float64, np.float32) and X.flags.f_contiguous and
+                 X.shape[0] > X.shape[1])
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
-            y_numeric=True,
+            y_numeric=True, ensure_all_finite=not fused,
         )
+        stats = finite_column_stats(X, type(self).__name__) if fused else None
         if sparse.issparse(X) and X.format not in ("csr", "csc"):
             X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
         if y.ndim == 2 and y.shape[1] != 1:
@@ -487,7 +497,8 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 "residual" and folds_partition(folds, n_samples) and \
                 (self.fit_intercept or not standardize):
             # covariance updates in every fold, from one set of moments
-            moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
+            moments = FoldMoments(X, y, sw, folds, self.fit_intercept,
+                                  stats=stats)
             G, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples)
             if standardize:
                 G, Xy = scale_moments(G, Xy, full_scale)

@@ -75,6 +75,19 @@ def column_stats_blocks(X, y=None):
             None if y is None else np.concatenate([part[3] for part in parts]))
 
 
+def finite_column_stats(X, estimator_name):
+    """(sums, sumsq) of a float Fortran X from one pass (``column_stats_blocks``),
+    which also checks that X is finite: scikit-learn's error (``assert_all_finite``)
+    when it is not. None when the sums are not finite but X is (squares that
+    overflowed) or scikit-learn's ``assume_finite`` skipped the check."""
+    sums, sumsq, finite, _ = column_stats_blocks(X)
+    if finite:
+        return sums, sumsq
+    from sklearn.utils import assert_all_finite
+    assert_all_finite(X, input_name="X", estimator_name=estimator_name)
+    return None
+
+
 def column_average(X, weights):
     """np.average(X, axis=0, weights=weights) a block of columns at a time: the same
     operations per column, without the weighted copy of the whole of X that
@@ -616,11 +629,13 @@ class FoldMoments:
     does not cancel digits; without weights, when the means are already small against
     the spread (see ``CANCELLATION``), X itself is used (mu = 0, no copy).
     y is 1-D, or 2-D (n, T) for the multi-task problem (moments X^T Y, Y^T Y summed).
+    ``stats``: X's column sums and sums of squares from ``column_stats`` (a Fortran X,
+    no weights), when the caller has them already (``finite_column_stats``).
     """
 
     MEMORY = 2 * 2**30   # bytes of p x p blocks kept between the folds
 
-    def __init__(self, X, y, sw, folds, fit_intercept):
+    def __init__(self, X, y, sw, folds, fit_intercept, stats=None):
         n = X.shape[0]
         dtype = X.dtype
         self.fit_intercept = fit_intercept
@@ -634,7 +649,9 @@ class FoldMoments:
             else:
                 self.ybar = np.mean(y, axis=0, dtype=np.float64).astype(dtype)
                 if X.flags.f_contiguous:
-                    sums, sumsq, _, _ = column_stats(X)
+                    # (stats: column_stats' sums and sums of squares of X, if the
+                    # caller computed them, see finite_column_stats)
+                    sums, sumsq = stats if stats is not None else column_stats(X)[:2]
                     mean = sums / n
                     spread = np.maximum(sumsq / n - mean ** 2, 0.0)
                     # means small against the spread: the fold moments of X itself
