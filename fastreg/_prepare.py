@@ -687,13 +687,15 @@ class FoldMoments:
         # a test set of consecutive rows (KFold without shuffling) is read as a view
         self.tests = [self._rows(test) for _, test in folds]
         p = X.shape[1]
-        keep = (len(folds) + 2) * p * p * dtype.itemsize <= self.MEMORY
+        keep = (len(folds) + 1) * p * p * dtype.itemsize <= self.MEMORY
+        # (the blocks and the last fold's partial sum: one p x p array more)
+        with_partial = (len(folds) + 2) * p * p * dtype.itemsize <= self.MEMORY
         self._plan = self._piece_plan()
         k = len(folds) - 1
         # (deferred only where the products run on threads, one BLAS thread each: the
         # deferred one, on a fold's thread, then gives the same bits; and where each
         # of its pieces is short: an interrupted fit waits for the running one)
-        if defer and keep and k > 0 and self._plan[0] is not None and \
+        if defer and with_partial and k > 0 and self._plan[0] is not None and \
                 self._piece_work(self.tests[k]) <= self.DEFER_MAX_WORK:
             # (block k's other moments beside the others' products, on the threads)
             self.blocks = self._block_moments(self.tests[:k], cheap=self.tests[k])
@@ -707,7 +709,7 @@ class FoldMoments:
             return
         self.blocks = self._block_moments(self.tests)
         self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
-        if keep and k > 0:
+        if with_partial and k > 0:
             self._keep_partial(k)      # (the total is partial + M_k: the same sum)
         if not keep:
             # keep only the total Gram; a fold's block is recomputed from its rows

@@ -252,3 +252,29 @@ def test_not_deferred_when_a_piece_is_long(monkeypatch):
     folds = _folds(5, False, X)
     monkeypatch.setattr(_prepare.FoldMoments, "DEFER_MAX_WORK", 10)
     assert _prepare.FoldMoments(X, y, None, folds, True, defer=True).deferred is None
+
+
+def test_memory_limits(monkeypatch):
+    """Blocks, total and the last fold's partial sum held while they fit in MEMORY;
+    beyond, the partial sum first goes (nothing deferred: the last fold as the
+    others), then the blocks' Gram products (each made again when its fold runs)."""
+    X, y = _data()
+    folds = _folds(5, False, X)
+    size = 30 * 30 * 8
+    monkeypatch.setattr(_prepare.FoldMoments, "MEMORY", 7 * size)
+    mom = _prepare.FoldMoments(X, y, None, folds, True, defer=True)
+    assert mom.deferred == 4 and mom.partial is not None
+    monkeypatch.setattr(_prepare.FoldMoments, "MEMORY", 6 * size)
+    ref = _prepare.FoldMoments(X, y, None, folds, True, defer=True)
+    assert ref.deferred is None and ref.partial is None
+    assert ref.blocks[0][0] is not None
+    monkeypatch.setattr(_prepare.FoldMoments, "MEMORY", 5 * size)
+    low = _prepare.FoldMoments(X, y, None, folds, True, defer=True)
+    assert low.deferred is None and low.blocks[0][0] is None
+    mom.finish_deferred()
+    for k in range(5):
+        n_train = len(folds[k][0])
+        for a, b in zip(mom.training_moments(k, n_train),
+                        low.training_moments(k, n_train), strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-9,
+                                       atol=1e-9 * np.max(np.abs(b)) + 1e-12)
