@@ -24,10 +24,13 @@ from ._cv_base import _LassoCVMixin, _nbytes, _PathCV
 from ._cv_folds import (
     _evaluated_gammas,
     _gram_fold,
+    _grid_needs_xty_only,
     _grid_problem,
     _multitask_moments_fold,
     _OutOfFold,
     _plain_fold,
+    _with_deferred,
+    _xty_problem,
 )
 from ._engine import Problem, update_strategy
 from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -38,6 +41,7 @@ from ._prepare import (
     FoldMoments,
     SparseFoldMoments,
     SparsePrepared,
+    finite_column_stats,
     folds_partition,
     preprocess,
     scale_columns,
@@ -47,7 +51,7 @@ from ._prepare import (
 )
 from ._relaxed import check_gammas, relaxed_fit
 from ._threads import fold_workers
-from ._validation import check_max_features, check_precompute
+from ._validation import check_max_features, check_path_params, check_precompute
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -443,11 +447,20 @@ class ElasticNetCV(PathModelMixin, _PathCV):
         l1_ratios = self._validate_params()
         oof = _OutOfFold.of(self)
         params = self._split_params(params)
+        # a tall float Fortran X fitted with an intercept and no weights: its
+        # finiteness check and the fold moments' centering check (column sums and
+        # sums of squares, see FoldMoments) come from one pass over X (column_stats)
+        # instead of two; scikit-learn's error if X is not finite
+        fused = (self.fit_intercept and sample_weight is None and
+                 isinstance(X, np.ndarray) and X.ndim == 2 and
+                 X.dtype in (np.float64, np.float32) and X.flags.f_contiguous and
+                 X.shape[0] > X.shape[1])
         X, y = validate_data(
             self, X, y, accept_sparse=["csc", "csr", "coo"],
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
-            y_numeric=True,
+            y_numeric=True, ensure_all_finite=not fused,
         )
+        stats = finite_column_stats(X, type(self).__name__) if fused else None
         if sparse.issparse(X) and X.format not in ("csr", "csc"):
             X = sparse.csr_matrix(X)     # rows are cut into folds (sparse_rows)
         if y.ndim == 2 and y.shape[1] != 1:
@@ -487,11 +500,21 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                 "residual" and folds_partition(folds, n_samples) and \
                 (self.fit_intercept or not standardize):
             # covariance updates in every fold, from one set of moments
-            moments = FoldMoments(X, y, sw, folds, self.fit_intercept)
-            G, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples)
-            if standardize:
-                G, Xy = scale_moments(G, Xy, full_scale)
-            full = Problem.gram(G, Xy, yy, n_samples, full_penalty, X.dtype)
+            moments = FoldMoments(X, y, sw, folds, self.fit_intercept,
+                                  stats=stats,
+                                  defer=self._defer_moments(folds, l1_ratios, X,
+                                                            penalty, standardize))
+            if moments.deferred is not None:
+                # (the total Gram matrix is made beside the folds' paths: the grid
+                # needs X^T y alone; the final model's problem is made after them)
+                _, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples,
+                                                                    gram=False)
+                full = _xty_problem(Xy, yy, n_samples, full_penalty, X.dtype)
+            else:
+                G, Xy, yy, m_all, my_all = moments.training_moments(None, n_samples)
+                if standardize:
+                    G, Xy = scale_moments(G, Xy, full_scale)
+                full = Problem.gram(G, Xy, yy, n_samples, full_penalty, X.dtype)
         else:
             Xs = X if not standardize else scale_columns(X, full_scale)
             prep = preprocess(Xs, y, self.fit_intercept, sw, implicit=True,
@@ -548,6 +571,7 @@ class ElasticNetCV(PathModelMixin, _PathCV):
                                         penalty, solve_kw, oof, standardize,
                                         gammas=evaluated, limits=limits)
                     for k, (train, test) in enumerate(folds))
+            jobs = _with_deferred(moments, jobs, workers)
         else:
             jobs = (delayed(_plain_fold)(X, y, sw, train, test, l1_ratios, grids,
                                          penalty, solve_kw, oof, standardize,
@@ -562,6 +586,10 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             self._cross_validate(jobs, oof, folds, n_samples, X.dtype, grids, l1_ratios,
                                  explicit, workers)
         folds = jobs = shared = None    # (freed before the final model)
+        if moments is not None and moments.deferred is not None:
+            G, Xy, yy, _, _ = moments.training_moments(None, n_samples)
+            full = Problem.gram(G, Xy, yy, n_samples, full_penalty, X.dtype)
+            del G
 
         # final model on all the data (the total Gram when it was computed)
         if rebuild:
@@ -597,6 +625,23 @@ class ElasticNetCV(PathModelMixin, _PathCV):
             # alpha=), ...): a reference to the data, not a copy
             self._path_data = (X, y, sw)
         return self
+
+    def _defer_moments(self, folds, l1_ratios, X, penalty, standardize):
+        """Whether the fold moments defer their last block's Gram product
+        (FoldMoments ``defer``): when the folds will run on threads by default
+        (``fold_workers``) and their last round holds one fold (5 folds on 2
+        threads), that product runs beside the fold's path instead of before every
+        path; only where the alpha grid needs X^T y alone (``_grid_needs_xty_only``;
+        no excluded feature, no standardize)."""
+        if standardize or penalty.excluded.size or not _grid_needs_xty_only(penalty):
+            return False
+        n_alphas, explicit = check_path_params(float(l1_ratios[0]), self.eps,
+                                               self.alphas)
+        n_grid = len(l1_ratios) * (n_alphas if explicit is None else len(explicit))
+        p = X.shape[1]
+        workers = fold_workers(self.n_jobs, len(folds), p ** 2 * X.dtype.itemsize,
+                               p ** 2 * n_grid)
+        return workers is not None and workers >= 2 and len(folds) % workers == 1
 
     def _precompute(self):
         """precompute as the engine reads it: each fold needs its own centered Gram

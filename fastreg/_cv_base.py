@@ -209,7 +209,11 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
         BLAS then on one thread, also when it is 1, so that the folds give the same
         bits on any number of threads."""
         n_jobs = self._fold_jobs() if workers is None else workers
-        parallel = Parallel(n_jobs=n_jobs, verbose=self.verbose, prefer="threads")
+        # (jobs that wait for each other, see _cv_folds._DeferredFirst, share memory:
+        # threads, whatever backend a joblib parallel_config names)
+        restore = getattr(jobs, "restore", None)
+        parallel = Parallel(n_jobs=n_jobs, verbose=self.verbose, prefer="threads",
+                            require=None if restore is None else "sharedmem")
         if workers is not None or n_jobs > 1:
             # folds on parallel threads: every BLAS on one thread inside them (the
             # NumPy products of several folds at once, each on all cores, would
@@ -218,7 +222,8 @@ class _PathCV(LinearPredictMixin, RegressorMixin, BaseEstimator):
                 per_fold = run_interruptibly(parallel, jobs)
         else:
             per_fold = run_interruptibly(parallel, jobs)
-        return per_fold
+        # (jobs run in another order than the folds', see _cv_folds._DeferredFirst)
+        return per_fold if restore is None else restore(per_fold)
 
     def _cross_validate(self, jobs, oof, folds, n_samples, dtype, grids, l1_ratios,
                         explicit, workers=None):

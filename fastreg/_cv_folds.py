@@ -13,6 +13,7 @@ that only the alpha grid needs (``_grid_problem``). The estimators
 from __future__ import annotations
 
 import numpy as np
+from joblib import delayed
 from scipy import sparse
 
 from ._engine import Problem, gram_for, multitask_arrays, solve_multitask, update_strategy
@@ -231,19 +232,66 @@ def _limited_fold_path(problem, l1_ratio, grid, limits, solve_kw):
     return coefs
 
 
+def _grid_needs_xty_only(penalty):
+    """Whether the alpha grid (alpha_max) of a problem in the Gram form needs X^T y
+    alone: no feature unpenalized, and 0 is the box point closest to 0."""
+    return penalty.unpenalized.size == 0 and not np.any(penalty.start())
+
+
+def _xty_problem(Xy, yy, n_samples, penalty, dtype):
+    """A problem that holds X^T y and ||y||^2 only, for its alpha grid (when
+    ``_grid_needs_xty_only``): the same alpha_max as the problem with its Gram
+    matrix."""
+    problem = Problem(n_samples, len(Xy), penalty, float(yy))
+    problem.kind = "gram"
+    problem.Xy = np.ascontiguousarray(Xy, dtype=dtype)
+    return problem
+
+
 def _grid_problem(prep, penalty, strategy):
     """The problem of a prepared sparse X on all the data, for its alpha grid only:
     in the Gram form (strategy 'full') the grid needs X^T y alone, so the Gram matrix
     is not computed when no feature is unpenalized and the box point closest to 0 is
     0 (the same X^T y, hence the same grid, as the full problem's)."""
-    if strategy == "full" and penalty.unpenalized.size == 0 and \
-            not np.any(penalty.start()):
+    if strategy == "full" and _grid_needs_xty_only(penalty):
         y = np.ascontiguousarray(prep.y, dtype=prep.dtype)
-        problem = Problem(prep.shape[0], prep.shape[1], penalty, float(sq_norm(y)))
-        problem.kind = "gram"
-        problem.Xy = np.ascontiguousarray(prep.Xty(y), dtype=prep.dtype)
-        return problem
+        return _xty_problem(prep.Xty(y), sq_norm(y), prep.shape[0], penalty,
+                            prep.dtype)
     return Problem.sparse(prep, prep.y, penalty, gram=strategy == "full")
+
+
+class _DeferredFirst(list):
+    """The fold jobs of a ``FoldMoments`` with a deferred block (``defer``): its Gram
+    product first, the block's own fold second (it needs only the other blocks), the
+    other folds after (they wait for the product), so that the product and that
+    fold's path run side by side on two threads. ``restore``: the folds' results in
+    the folds' order."""
+
+    def __init__(self, moments, jobs):
+        jobs = list(jobs)
+        k = moments.deferred
+        self.order = [k] + [j for j in range(len(jobs)) if j != k]
+        super().__init__([delayed(moments.finish_deferred)()] +
+                         [jobs[j] for j in self.order])
+
+    def restore(self, results):
+        out = [None] * len(self.order)
+        for j, result in zip(self.order, results[1:], strict=True):
+            out[j] = result
+        return out
+
+
+def _with_deferred(moments, jobs, workers):
+    """The fold jobs as they should run with these moments: when a block's Gram
+    product is deferred (FoldMoments ``defer``) and the folds run on ``workers`` >= 2
+    threads, beside its fold (``_DeferredFirst``); on fewer threads it is made first,
+    here."""
+    if moments is None or not moments.deferred_pending():
+        return jobs
+    if workers is None or workers < 2:
+        moments.finish_deferred()
+        return jobs
+    return _DeferredFirst(moments, jobs)
 
 
 

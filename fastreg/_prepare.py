@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse as sp
 
 from ._blocks import column_mean, column_sq_norms, column_steps, subtract_into
+from ._cd_abort import abort_epoch
 from ._cd_fast import center_into_fortran, column_stats
 from ._threads import fold_workers, parallel_folds
 from ._waiting import gram_waiting, run_waiting
@@ -73,6 +74,19 @@ def column_stats_blocks(X, y=None):
             np.concatenate([part[1] for part in parts]),
             all(part[2] for part in parts),
             None if y is None else np.concatenate([part[3] for part in parts]))
+
+
+def finite_column_stats(X, estimator_name):
+    """(sums, sumsq) of a float Fortran X from one pass (``column_stats_blocks``),
+    which also checks that X is finite: scikit-learn's error (``assert_all_finite``)
+    when it is not. None when the sums are not finite but X is (squares that
+    overflowed) or scikit-learn's ``assume_finite`` skipped the check."""
+    sums, sumsq, finite, _ = column_stats_blocks(X)
+    if finite:
+        return sums, sumsq
+    from sklearn.utils import assert_all_finite
+    assert_all_finite(X, input_name="X", estimator_name=estimator_name)
+    return None
 
 
 def column_average(X, weights):
@@ -616,11 +630,22 @@ class FoldMoments:
     does not cancel digits; without weights, when the means are already small against
     the spread (see ``CANCELLATION``), X itself is used (mu = 0, no copy).
     y is 1-D, or 2-D (n, T) for the multi-task problem (moments X^T Y, Y^T Y summed).
+    ``stats``: X's column sums and sums of squares from ``column_stats`` (a Fortran X,
+    no weights), when the caller has them already (``finite_column_stats``).
+
+    ``defer``: the last test block's Gram product (X_k^T W X_k, the one expensive
+    moment; the last fold trains on the sum of the others', ``partial``, deferred or
+    not) is left out of the constructor (``deferred`` = k, its other moments
+    computed): the caller runs ``finish_deferred`` beside fold k's path, which needs
+    only the other blocks (its training M is their sum, ``partial``), so that the
+    fold round that would leave a core idle (5 folds on 2 threads) overlaps the
+    product. Everything that needs the total or block k waits for it (``_wait``).
     """
 
     MEMORY = 2 * 2**30   # bytes of p x p blocks kept between the folds
+    deferred = None      # the test block whose Gram product is deferred (``defer``)
 
-    def __init__(self, X, y, sw, folds, fit_intercept):
+    def __init__(self, X, y, sw, folds, fit_intercept, stats=None, defer=False):
         n = X.shape[0]
         dtype = X.dtype
         self.fit_intercept = fit_intercept
@@ -634,7 +659,9 @@ class FoldMoments:
             else:
                 self.ybar = np.mean(y, axis=0, dtype=np.float64).astype(dtype)
                 if X.flags.f_contiguous:
-                    sums, sumsq, _, _ = column_stats(X)
+                    # (stats: column_stats' sums and sums of squares of X, if the
+                    # caller computed them, see finite_column_stats)
+                    sums, sumsq = stats if stats is not None else column_stats(X)[:2]
                     mean = sums / n
                     spread = np.maximum(sumsq / n - mean ** 2, 0.0)
                     # means small against the spread: the fold moments of X itself
@@ -659,39 +686,100 @@ class FoldMoments:
         self.yg = (y - self.ybar).astype(dtype)
         # a test set of consecutive rows (KFold without shuffling) is read as a view
         self.tests = [self._rows(test) for _, test in folds]
+        p = X.shape[1]
+        keep = (len(folds) + 1) * p * p * dtype.itemsize <= self.MEMORY
+        # (the blocks and the last fold's partial sum: one p x p array more)
+        with_partial = (len(folds) + 2) * p * p * dtype.itemsize <= self.MEMORY
+        self._plan = self._piece_plan()
+        k = len(folds) - 1
+        # (deferred only where the products run on threads, one BLAS thread each: the
+        # deferred one, on a fold's thread, then gives the same bits; and where each
+        # of its pieces is short: an interrupted fit waits for the running one)
+        if defer and with_partial and k > 0 and self._plan[0] is not None and \
+                self._piece_work(self.tests[k]) <= self.DEFER_MAX_WORK:
+            # (block k's other moments beside the others' products, on the threads)
+            self.blocks = self._block_moments(self.tests[:k], cheap=self.tests[k])
+            self.total = (None,) + tuple(sum(b[i] for b in self.blocks)
+                                         for i in range(1, 6))
+            self._keep_partial(k)
+            self.deferred = k
+            self._finished = threading.Event()
+            self._error = None
+            self._epoch = abort_epoch()
+            return
         self.blocks = self._block_moments(self.tests)
         self.total = tuple(sum(b[i] for b in self.blocks) for i in range(6))
-        p = X.shape[1]
-        if (len(folds) + 1) * p * p * dtype.itemsize > self.MEMORY:
+        if with_partial and k > 0:
+            self._keep_partial(k)      # (the total is partial + M_k: the same sum)
+        if not keep:
             # keep only the total Gram; a fold's block is recomputed from its rows
             # when the fold runs (the same flops, n_jobs blocks in memory at a time)
             self.blocks = [(None,) + b[1:] for b in self.blocks]
 
+    # the sum of the Gram products of the blocks before the last one: the last fold's
+    # training M (None: the total minus its block, as for the other folds)
+    partial = None
+
+    def _keep_partial(self, k):
+        """``partial``: the blocks' Gram products before block k (the last) summed in
+        their order, so that the total, partial + M_k, is sum()'s. The last fold
+        trains on partial itself, deferred (``defer``) or not: the same bits."""
+        self.partial = sum(b[0] for b in self.blocks[:k])
+
     # multiply-adds of the test blocks' products above which they run on threads
     THREADED_WORK = 2**26
+    # multiply-adds of a piece of the deferred product at most (~25 ms on one core):
+    # an interrupt waits for the piece running
+    DEFER_MAX_WORK = 2**29
 
-    def _block_moments(self, tests):
-        """The moments (``_moments``) of each test block. When their products are
+    def _piece_work(self, test):
+        """Multiply-adds of the largest piece of a test block's Gram product."""
+        p = self.Xg.shape[1]
+        return max(np.arange(self.Xg.shape[0])[rows].size for rows in
+                   self._cut(test)) * p * (p + 1) / 2
+
+    def _piece_plan(self):
+        """(workers, pieces): the threads of the test blocks' products (None: one
+        block after another on the calling thread) and how many row pieces each block
+        is cut into (see _block_moments), from the number of blocks alone."""
+        n, p = self.Xg.shape
+        workers = fold_workers(None, 2 * len(self.tests), 1, float("inf"))
+        if workers is None or workers < 2 or n * p * (p + 1) / 2 < self.THREADED_WORK:
+            return None, 1
+        return workers, 1 if len(self.tests) % workers == 0 else workers
+
+    def _cut(self, test):
+        """A test block's rows as the pieces of the piece plan."""
+        pieces = self._plan[1]
+        if pieces == 1:
+            return [test]
+        return [self._rows(part)
+                for part in np.array_split(np.arange(self.Xg.shape[0])[test], pieces)]
+
+    def _block_moments(self, tests, cheap=None):
+        """The moments (``_moments``) of each test block, and last those of the
+        block ``cheap`` without its Gram product, if given (its rows cut into one
+        piece per thread). When their products are
         large, on one thread per core with every BLAS on one thread (each block's
         rows cut into one piece per thread when the blocks do not share out evenly
         among the threads; the pieces' moments summed): faster than each product on
         a threaded BLAS one after another (on a loaded 2-core machine, five 4000 x 500
         SYRKs took 220-410 ms on two Python threads against 490-1010 ms on OpenBLAS's
         two threads), and the same bits on any machine with as many threads."""
-        n, p = self.Xg.shape
-        workers = fold_workers(None, 2 * len(tests), 1, float("inf"))
-        if workers is None or workers < 2 or n * p * (p + 1) / 2 < self.THREADED_WORK:
-            return [self._moments(test) for test in tests]
-        pieces = 1 if len(tests) % workers == 0 else workers
-        parts = [np.array_split(np.arange(n)[test], pieces) if pieces > 1 else [test]
-                 for test in tests]
-        tasks = [self._rows(part) if pieces > 1 else part
-                 for block in parts for part in block]
+        workers = self._plan[0]
+        if workers is None:
+            out = [self._moments(test) for test in tests]
+            return out if cheap is None else out + [self._moments(cheap, gram=False)]
+        parts = [(self._cut(test), True) for test in tests]
+        if cheap is not None:
+            parts.append((self._cut(cheap), False))
+        tasks = [(part, gram) for block, gram in parts for part in block]
 
         stop = threading.Event()
 
-        def task(rows):
-            return None if stop.is_set() else self._moments(rows)
+        def task(item):
+            rows, gram = item
+            return None if stop.is_set() else self._moments(rows, gram)
 
         def run():
             # (each block's pieces summed as they arrive, in order: at most a block's
@@ -701,13 +789,14 @@ class FoldMoments:
             out = []
             with parallel_folds, ThreadPoolExecutor(workers) as pool:
                 done = _in_order(pool, task, tasks, workers)
-                for block in parts:
+                for block, _ in parts:
                     got = next(done)
                     for _ in block[1:]:
                         more = next(done)
                         if got is None or more is None:
                             return None
-                        got = tuple(a + b for a, b in zip(got, more, strict=True))
+                        got = tuple(None if a is None else a + b
+                                    for a, b in zip(got, more, strict=True))
                     out.append(got)
             return out
 
@@ -747,9 +836,10 @@ class FoldMoments:
             return [slice(a, min(a + step, stop)) for a in range(start, stop, step)]
         return [rows[a:a + step] for a in range(0, rows.shape[0], step)]
 
-    def _moments(self, rows):
+    def _moments(self, rows, gram=True):
         """(M, v, s, sy, syy, S): X^T W X, X^T W y, column sums, target sums, sum of
-        squared targets and total weight of the rows (W their weights).
+        squared targets and total weight of the rows (W their weights); M is None
+        unless ``gram``.
 
         Memory: a block of consecutive rows is a view of X_g; its weighted Gram
         X^T W X (sqrt(W) X is a copy), and every moment of a block given by an index
@@ -764,21 +854,23 @@ class FoldMoments:
             M = v = s = None
             for part in pieces:
                 Mi, vi, si = self._products(self.Xg[part], self.yg[part],
-                                            self.sw[part] if self.weighted else None)
-                M, v, s = (Mi, vi, si) if M is None else (M + Mi, v + vi, s + si)
+                                            self.sw[part] if self.weighted else None,
+                                            gram)
+                M, v, s = (Mi, vi, si) if v is None else \
+                    (M + Mi if gram else None, v + vi, s + si)
         else:
             Xr = self.Xg[rows]
             sw = self.sw[rows] if self.weighted else None
             if self.weighted and len(pieces) > 1:
                 M = None
-                for part in pieces:
+                for part in (pieces if gram else []):
                     Xw = self.Xg[part] * np.sqrt(self.sw[part])[:, None]
                     Mi = gram_waiting(Xw)
                     del Xw
                     M = Mi if M is None else M + Mi
                 _, v, s = self._products(Xr, yr, sw, gram=False)
             else:
-                M, v, s = self._products(Xr, yr, sw)
+                M, v, s = self._products(Xr, yr, sw, gram)
         if self.weighted:
             sw = self.sw[rows]
             S = float(np.sum(sw, dtype=np.float64))
@@ -798,6 +890,45 @@ class FoldMoments:
                 syy = float(yr.astype(np.float64) @ yr)
                 sy = float(np.sum(yr, dtype=np.float64))
         return (M, v, s, sy, syy, S)
+
+    def finish_deferred(self):
+        """The deferred block's Gram product (see ``defer``), on the calling thread;
+        then the total's. Whatever waits for it is woken, also when it fails."""
+        try:
+            k = self.deferred
+            # (the pieces of the plan, summed in order: _block_moments' bits)
+            M = None
+            for rows in self._cut(self.tests[k]):
+                if abort_epoch() != self._epoch:
+                    raise KeyboardInterrupt("fastreg: interrupted")
+                if self.weighted or not isinstance(rows, slice):
+                    Mi = self._moments(rows)[0]
+                else:
+                    Mi = gram_waiting(self.Xg[rows])  # (a view's syrk, as _products)
+                M = Mi if M is None else M + Mi
+            self.blocks[k] = (M,) + self.blocks[k][1:]
+            self.total = (self.partial + M,) + self.total[1:]
+        except BaseException as exc:
+            self._error = exc
+            raise
+        finally:
+            self._finished.set()
+
+    def deferred_pending(self):
+        """Whether a deferred block's Gram product (``defer``) is not done yet."""
+        return self.deferred is not None and not self._finished.is_set()
+
+    def _wait(self):
+        """Returns once the deferred block's product is done (at once when none is
+        deferred); KeyboardInterrupt when the abort epoch moves meanwhile (an
+        interrupted fit, see _engine.run_interruptibly)."""
+        if self.deferred is None:
+            return
+        while not self._finished.wait(0.05):
+            if abort_epoch() != self._epoch:
+                raise KeyboardInterrupt("fastreg: interrupted")
+        if self._error is not None:
+            raise RuntimeError("the deferred fold moments failed") from self._error
 
     @staticmethod
     def _products(Xr, yr, sw, gram=True):
@@ -823,6 +954,8 @@ class FoldMoments:
         rows), except where that sum cancels more than a millionth of its terms'
         size (nearly perfect fits): those columns are computed from the rows.
         """
+        if k == self.deferred:
+            self._wait()
         M, v, s, sy, syy, S = self.blocks[k]
         rows = self.tests[k]
         sw = self.sw[rows] if self.weighted else None
@@ -848,21 +981,33 @@ class FoldMoments:
                                       b[bad] if b.ndim else b)
         return total / S
 
-    def training_moments(self, k, n_train):
+    def training_moments(self, k, n_train, gram=True):
         """(G, Xy, yy, mean shift of X, mean shift of y) of fold k's training set,
-        centered and weighted as ``preprocess`` would; k=None for all samples."""
+        centered and weighted as ``preprocess`` would; k=None for all samples. G is
+        None unless ``gram`` (then nothing waits for a deferred product). The
+        last fold takes the other blocks' sum (``partial``) as its M, deferred or
+        not: the same bits whatever the threads' timing."""
+        own = k is not None and self.partial is not None and k == len(self.tests) - 1
+        if gram and not own:
+            self._wait()
         M, v, s, sy, syy, S = self.total
+        if own:
+            M = self.partial
         if k is not None:
             Mk, vk, sk, syk, syyk, Sk = self.blocks[k]
-            fresh = Mk is None
-            if fresh:
+            fresh = Mk is None and not own and gram
+            if own or not gram:
+                Mk = None
+            elif fresh:
                 Mk = self._moments(self.tests[k])[0]
             v, s, sy, syy, S = v - vk, s - sk, sy - syk, syy - syyk, S - Sk
             if not S > CANCELLATION[np.dtype(np.float64)] ** -1 * self.total[5]:
                 # the test block holds nearly all the weight (one weight 1e17 times
                 # the others): the difference of the moments lost its digits (S may
                 # even be 0); those of the training rows themselves instead
-                M, v, s, sy, syy, S = self._moments(self._train_rows(k))
+                rows = self._train_rows(k)
+                M, v, s, sy, syy, S = self._moments(rows) if gram else \
+                    self._moments(rows, gram=False)
                 Mk = None
         if not S > 0:
             raise ValueError(
@@ -872,7 +1017,9 @@ class FoldMoments:
         c = n_train / S
         # G = c * (M - S m m^T), computed in place on one p x p array (a few rows of
         # m m^T at a time): the same operations on every entry
-        if k is not None and Mk is not None:
+        if not gram:
+            G = None
+        elif k is not None and Mk is not None:
             # (a block made for this call is overwritten: one p x p array fewer)
             G = np.subtract(M, Mk, out=Mk) if fresh else M - Mk
         else:
@@ -881,9 +1028,10 @@ class FoldMoments:
             m = s / S
             my = sy / S
             step = max(1, 2**16 // max(len(m), 1))
-            for i0 in range(0, len(m), step):
+            for i0 in range(0, len(m) if gram else 0, step):
                 G[i0:i0 + step] -= S * np.outer(m[i0:i0 + step], m)
-            G *= c
+            if gram:
+                G *= c
             if np.ndim(my):
                 Xy = c * (v - S * np.outer(m, my))
                 yy = c * (syy - S * float(my @ my))
@@ -893,11 +1041,12 @@ class FoldMoments:
         else:
             m = np.zeros_like(s)
             my = np.zeros_like(sy) if np.ndim(sy) else 0.0
-            G *= c
+            if gram:
+                G *= c
             Xy, yy = c * v, c * syy
         dtype = self.Xg.dtype
-        return (np.ascontiguousarray(G, dtype=dtype), Xy.astype(dtype), float(yy),
-                m.astype(dtype), my)
+        return (None if G is None else np.ascontiguousarray(G, dtype=dtype),
+                Xy.astype(dtype), float(yy), m.astype(dtype), my)
 
 
 class FoldSums(FoldMoments):

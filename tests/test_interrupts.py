@@ -110,6 +110,11 @@ CHILD = textwrap.dedent("""
         # by itself in 1.0 s on an idle machine: at the signal)
         X, y = tall(40000, 2000)
         model = fastreg.LassoCV(cv=3, n_jobs=2)
+    elif case == "LassoCV-deferred":
+        # default threads: the fold moments on threads, the last block's product
+        # beside the last fold's path (FoldMoments defer), SIGINT in either phase
+        X, y = tall(20000, 500)
+        model = fastreg.LassoCV(cv=5, eps=1e-5, alphas=300, tol=1e-10)
     elif case == "LassoCV-sparse-2":
         X, y = hard_sparse(400, 600, 0.1)
         model = fastreg.LassoCV(cv=3, eps=1e-6, alphas=100, n_jobs=2, **long)
@@ -187,7 +192,7 @@ CHILD = textwrap.dedent("""
 CASES = ["Lasso", "ElasticNet", "Lasso-precompute", "Lasso-sparse", "MultiTaskLasso",
          "lasso_path", "enet_path-precompute", "LassoCV-1", "LassoCV-2",
          "ElasticNetCV-1", "ElasticNetCV-2", "LassoCV-tall-2", "LassoCV-sparse-2",
-         "MultiTaskLassoCV-2"]
+         "MultiTaskLassoCV-2", "LassoCV-deferred"]
 # Ridge's (tests/test_ridge.py::test_ridge_interrupt, with their delays)
 RIDGE_CASES = ["potrf", "Ridge", "Ridge-svd", "RidgeCV", "RidgeCV-svd", "Ridge-sag"]
 
@@ -291,6 +296,19 @@ def test_gram_product_is_interrupted_in_place_of_being_awaited():
     fit within LATENCY, long before the product would have ended (main: 2.3 s)."""
     latencies = check(run_children("enet_path-precompute", [0.5]))
     assert max(latencies) < LATENCY
+
+
+@pytest.mark.slow
+def test_interrupt_deferred_moments_repeated():
+    """LassoCV at default threads with the last fold's moments deferred (see
+    FoldMoments ``defer``): SIGINT 0.2 to 1.6 s after the start, in the moments, the
+    deferred product beside the last fold's path, or the folds: every child stops and
+    exits normally."""
+    delays = [0.2 + 0.2 * k for k in range(8)]
+    latencies = []
+    for start in range(0, len(delays), 4):
+        latencies += check(run_children("LassoCV-deferred", delays[start:start + 4]))
+    assert len(latencies) == len(delays)
 
 
 @pytest.mark.slow
