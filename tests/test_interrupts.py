@@ -113,8 +113,10 @@ CHILD = textwrap.dedent("""
     elif case == "LassoCV-deferred":
         # default threads: the fold moments on threads, the last block's product
         # beside the last fold's path (FoldMoments defer), SIGINT in either phase
-        X, y = tall(20000, 500)
-        model = fastreg.LassoCV(cv=5, eps=1e-5, alphas=300, tol=1e-10)
+        # (correlated columns and tol=0: tall(20000, 500) at tol=1e-10 ends by itself
+        # in 0.5 s on an idle machine, before the signal; this runs for tens of s)
+        X, y = hard(20000, 500)
+        model = fastreg.LassoCV(cv=5, eps=1e-5, alphas=300, **long)
     elif case == "LassoCV-sparse-2":
         X, y = hard_sparse(400, 600, 0.1)
         model = fastreg.LassoCV(cv=3, eps=1e-6, alphas=100, n_jobs=2, **long)
